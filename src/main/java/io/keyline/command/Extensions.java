@@ -1,0 +1,13 @@
+package io.keyline.command;
+
+/**
+ * Families added by other packages or later work register here, so {@link CommandTable#standard()}
+ * stays the one list of what exists.
+ */
+final class Extensions {
+    private Extensions() {
+    }
+
+    static void register(CommandTable t) {
+    }
+}

@@ -1,0 +1,7 @@
+package io.keyline.command;
+
+/** Runs one command for a client; {@code argv[0]} is the command name. */
+@FunctionalInterface
+public interface Handler {
+    void handle(Client c, byte[][] argv);
+}

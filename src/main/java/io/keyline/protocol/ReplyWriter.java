@@ -1,0 +1,280 @@
+package io.keyline.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes replies in the connection's protocol (RESP2 or RESP3) straight into an outbound buffer,
+ * like Redis's {@code addReply*} family: handlers call {@link #map(int)} or {@link #nullBulk()} and
+ * never think about which protocol the client speaks.
+ *
+ * <p>The buffer is swapped per read batch by the connection; nothing here allocates except when a
+ * buffer grows.
+ */
+public final class ReplyWriter {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUEUED = "+QUEUED\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int SHARED_INTEGERS = 10000;
+    private static final byte[][] INTEGER_REPLIES = new byte[SHARED_INTEGERS][];
+    private static final byte[][] BULK_HEADERS = new byte[1024][];
+
+    static {
+        for (int i = 0; i < SHARED_INTEGERS; i++) {
+            INTEGER_REPLIES[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        for (int i = 0; i < BULK_HEADERS.length; i++) {
+            BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private ByteBuf out;
+    private int protocol = 2;
+
+    public ReplyWriter() {
+    }
+
+    public ReplyWriter(ByteBuf out, int protocol) {
+        this.out = out;
+        this.protocol = protocol;
+    }
+
+    public ByteBuf buffer() {
+        return out;
+    }
+
+    public void buffer(ByteBuf out) {
+        this.out = out;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int protocol) {
+        this.protocol = protocol;
+    }
+
+    public boolean resp3() {
+        return protocol == 3;
+    }
+
+    public void ok() {
+        out.writeBytes(OK);
+    }
+
+    public void queued() {
+        out.writeBytes(QUEUED);
+    }
+
+    public void pong() {
+        out.writeBytes(PONG);
+    }
+
+    /** A status line, {@code +text}. The text must not contain CR or LF. */
+    public void simple(String text) {
+        out.writeByte('+');
+        out.writeCharSequence(text, StandardCharsets.UTF_8);
+        out.writeBytes(CRLF);
+    }
+
+    /** An error line; {@code line} starts with its code, e.g. {@code "ERR syntax error"}. */
+    public void error(String line) {
+        out.writeByte('-');
+        // Redis replaces newlines in error text so the reply stays one line.
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\r' || c == '\n') {
+                out.writeCharSequence(line.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
+                out.writeBytes(CRLF);
+                return;
+            }
+        }
+        out.writeCharSequence(line, StandardCharsets.UTF_8);
+        out.writeBytes(CRLF);
+    }
+
+    public void integer(long value) {
+        if (value >= 0 && value < SHARED_INTEGERS) {
+            out.writeBytes(INTEGER_REPLIES[(int) value]);
+            return;
+        }
+        out.writeByte(':');
+        writeLong(value);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(byte[] value) {
+        if (value == null) {
+            nullBulk();
+            return;
+        }
+        bulk(value, 0, value.length);
+    }
+
+    public void bulk(byte[] value, int offset, int length) {
+        if (length < BULK_HEADERS.length) {
+            out.writeBytes(BULK_HEADERS[length]);
+        } else {
+            out.writeByte('$');
+            writeLong(length);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(value, offset, length);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(String value) {
+        if (value == null) {
+            nullBulk();
+            return;
+        }
+        bulk(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A number as a bulk string (what Redis does for e.g. INCRBYFLOAT results). */
+    public void bulkLong(long value) {
+        bulk(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Verbatim string in RESP3 ({@code =len\r\ntxt:...}), plain bulk in RESP2. */
+    public void verbatim(String text) {
+        if (protocol == 3) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            out.writeByte('=');
+            writeLong(body.length + 4);
+            out.writeBytes(CRLF);
+            out.writeCharSequence("txt:", StandardCharsets.US_ASCII);
+            out.writeBytes(body);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(text);
+        }
+    }
+
+    public void nullBulk() {
+        out.writeBytes(protocol == 3 ? NULL3 : NULL_BULK);
+    }
+
+    public void nullArray() {
+        out.writeBytes(protocol == 3 ? NULL3 : NULL_ARRAY);
+    }
+
+    public void emptyArray() {
+        out.writeBytes(EMPTY_ARRAY);
+    }
+
+    public void arrayHeader(long count) {
+        out.writeByte('*');
+        writeLong(count);
+        out.writeBytes(CRLF);
+    }
+
+    /** A map of {@code pairs} key/value pairs: RESP3 {@code %}, a flat array in RESP2. */
+    public void mapHeader(long pairs) {
+        if (protocol == 3) {
+            out.writeByte('%');
+            writeLong(pairs);
+        } else {
+            out.writeByte('*');
+            writeLong(pairs * 2);
+        }
+        out.writeBytes(CRLF);
+    }
+
+    /** A set: RESP3 {@code ~}, an array in RESP2. */
+    public void setHeader(long count) {
+        out.writeByte(protocol == 3 ? '~' : '*');
+        writeLong(count);
+        out.writeBytes(CRLF);
+    }
+
+    /** An out-of-band push: RESP3 {@code >}, an array in RESP2. */
+    public void pushHeader(long count) {
+        out.writeByte(protocol == 3 ? '>' : '*');
+        writeLong(count);
+        out.writeBytes(CRLF);
+    }
+
+    /** An attribute map (RESP3 only; callers skip it for RESP2). */
+    public void attributeHeader(long pairs) {
+        out.writeByte('|');
+        writeLong(pairs);
+        out.writeBytes(CRLF);
+    }
+
+    /** A boolean: RESP3 {@code #t/#f}, integer 1/0 in RESP2. */
+    public void bool(boolean value) {
+        if (protocol == 3) {
+            out.writeBytes(value ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else {
+            integer(value ? 1 : 0);
+        }
+    }
+
+    /** A double: RESP3 {@code ,}; a bulk string in RESP2. Formatted as Redis does. */
+    public void doubleValue(double value) {
+        if (protocol == 3) {
+            out.writeByte(',');
+            out.writeCharSequence(Doubles.resp3(value), StandardCharsets.US_ASCII);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(Doubles.format(value).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A big number: RESP3 {@code (}, bulk string in RESP2. */
+    public void bigNumber(String digits) {
+        if (protocol == 3) {
+            out.writeByte('(');
+            out.writeCharSequence(digits, StandardCharsets.US_ASCII);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(digits);
+        }
+    }
+
+    /** Raw bytes already in RESP form. */
+    public void raw(byte[] resp) {
+        out.writeBytes(resp);
+    }
+
+    private void writeLong(long value) {
+        if (value == Long.MIN_VALUE) {
+            out.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+            return;
+        }
+        if (value < 0) {
+            out.writeByte('-');
+            value = -value;
+        }
+        if (value < 10) {
+            out.writeByte((int) ('0' + value));
+            return;
+        }
+        int digits = digits(value);
+        int end = out.writerIndex() + digits;
+        out.ensureWritable(digits);
+        int pos = end;
+        while (value > 0) {
+            out.setByte(--pos, (int) ('0' + value % 10));
+            value /= 10;
+        }
+        out.writerIndex(end);
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        while (v >= 10) {
+            v /= 10;
+            d++;
+        }
+        return d;
+    }
+}

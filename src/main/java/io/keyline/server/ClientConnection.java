@@ -1,0 +1,253 @@
+package io.keyline.server;
+
+import io.keyline.command.Client;
+import io.keyline.command.Connection;
+import io.keyline.command.Dispatcher;
+import io.keyline.command.Propagator;
+import io.keyline.command.ServerContext;
+import io.keyline.protocol.ProtocolException;
+import io.keyline.protocol.RespParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.Executor;
+
+/**
+ * One client socket. Reads are accumulated and parsed into commands, which run right here on the
+ * event-loop thread; their replies collect in one outbound buffer that is flushed once per read
+ * batch ({@code channelReadComplete}), which is where pipelining gets its throughput. With
+ * {@code appendfsync always} the flush waits until the AOF has fsynced the batch's writes.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter implements Connection {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final ServerContext server;
+    private final Dispatcher dispatcher;
+    private final RespParser parser;
+    private final long queryBufferLimit;
+    private ChannelHandlerContext ctx;
+    private Client client;
+    private ByteBuf in;
+    private ByteBuf out;
+    private boolean closing;
+    private int fd = -1;
+
+    ClientConnection(ServerContext server) {
+        this.server = server;
+        this.dispatcher = server.dispatcher();
+        this.parser = new RespParser(server.config().getLong("proto-max-bulk-len"));
+        this.queryBufferLimit = server.config().getLong("client-query-buffer-limit");
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        server.stats().connectionsReceived.increment();
+        client = server.clients().open(server);
+        client.connection(this);
+        fd = (int) (client.id() + 7);
+        int max = server.config().getInt("maxclients");
+        if (server.clients().size() > max) {
+            server.stats().rejectedConnections.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            closing = true;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (client != null) {
+            server.watches().unwatchAll(client);
+            server.clients().close(client);
+            server.clientClosed(client);
+        }
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        if (closing) {
+            data.release();
+            return;
+        }
+        server.stats().netInputBytes.add(data.readableBytes());
+        in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        process();
+    }
+
+    /** Parses and runs buffered commands until input runs out, the client blocks or closes. */
+    private void process() {
+        try {
+            while (in != null && in.isReadable() && !client.blocked() && !closing) {
+                byte[][] argv = parser.next(in);
+                if (argv == null) {
+                    if (in.readableBytes() > queryBufferLimit) {
+                        log.info("Closing client id={} addr={} that reached max query buffer length", client.id(), remoteAddress());
+                        close();
+                    }
+                    break;
+                }
+                if (argv.length == 0) continue;
+                if (out == null) out = ctx.alloc().ioBuffer(256);
+                client.reply.buffer(out);
+                client.touchInteraction(System.currentTimeMillis());
+                dispatcher.execute(client, argv);
+                if (client.closeAfterReply() || client.killed()) {
+                    closing = true;
+                    flush(true);
+                    return;
+                }
+            }
+        } catch (ProtocolException e) {
+            server.stats().protocolErrors.increment();
+            log.info("Protocol error ({}) from client id={} addr={}", e.getMessage(), client.id(), remoteAddress());
+            if (out == null) out = ctx.alloc().ioBuffer(256);
+            client.reply.buffer(out);
+            client.reply.error("ERR " + e.getMessage());
+            closing = true;
+            flush(true);
+            return;
+        }
+        if (in != null) {
+            if (!in.isReadable()) {
+                in.release();
+                in = null;
+            } else {
+                in.discardSomeReadBytes();
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush(false);
+    }
+
+    private void flush(boolean thenClose) {
+        ByteBuf buf = out;
+        out = null;
+        if (buf == null || !buf.isReadable()) {
+            if (buf != null) buf.release();
+            if (thenClose) ctx.close();
+            return;
+        }
+        server.stats().netOutputBytes.add(buf.readableBytes());
+        long seq = client.pendingDurableSeq();
+        Propagator p = server.propagator();
+        if (seq > 0 && !p.isDurable(seq)) {
+            client.clearPendingDurableSeq();
+            // Group commit: the reply leaves only after the fsync that covers its writes.
+            ctx.channel().config().setAutoRead(false);
+            p.whenDurable(seq, () -> ctx.executor().execute(() -> {
+                ctx.channel().config().setAutoRead(true);
+                writeOut(buf, thenClose);
+            }));
+            return;
+        }
+        client.clearPendingDurableSeq();
+        writeOut(buf, thenClose);
+    }
+
+    private void writeOut(ByteBuf buf, boolean thenClose) {
+        if (thenClose) {
+            ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(buf, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && client != null && !client.blocked()) {
+            log.debug("Closing idle client id={}", client.id());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("Connection error for client id={}: {}", client == null ? -1 : client.id(), cause.toString());
+        ctx.close();
+    }
+
+    // ---- Connection (as commands see it) -----------------------------------------------------
+
+    @Override
+    public String remoteAddress() {
+        return format(ctx == null ? null : ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return format(ctx == null ? null : ctx.channel().localAddress());
+    }
+
+    private static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            return host + ":" + i.getPort();
+        }
+        return a == null ? "" : a.toString();
+    }
+
+    @Override
+    public Executor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public void writeFromAnyThread(ByteBuf data) {
+        server.stats().netOutputBytes.add(data.readableBytes());
+        ctx.channel().writeAndFlush(data, ctx.channel().voidPromise());
+    }
+
+    @Override
+    public void close() {
+        if (ctx == null) return;
+        if (ctx.executor().inEventLoop()) {
+            closing = true;
+            if (out != null) flush(true);
+            else ctx.close();
+        } else {
+            ctx.executor().execute(this::close);
+        }
+    }
+
+    @Override
+    public void resume() {
+        ctx.executor().execute(() -> {
+            if (closing) return;
+            process();
+            flush(false);
+        });
+    }
+
+    @Override
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public int queryBufferLength() {
+        ByteBuf b = in;
+        return b == null ? 0 : b.readableBytes();
+    }
+}

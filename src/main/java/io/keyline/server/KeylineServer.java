@@ -1,0 +1,245 @@
+package io.keyline.server;
+
+import io.keyline.command.CommandTable;
+import io.keyline.command.ServerContext;
+import io.keyline.config.Config;
+import io.keyline.config.ConfigException;
+import io.keyline.store.Clock;
+import io.keyline.store.EvictionPolicy;
+import io.keyline.store.Keyspace;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole Keyline server: build it from a {@link Config}, {@link #start()} it, {@link #stop()} it.
+ * Start-up order: keyspace and commands, persistence (replays the AOF while clients get
+ * {@code -LOADING}), then the listening sockets.
+ */
+public final class KeylineServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KeylineServer.class);
+
+    private final Config config;
+    private final Keyspace keyspace;
+    private final ServerContext context;
+    private final List<Channel> listeners = new ArrayList<>();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private ScheduledExecutorService cron;
+    private ScheduledFuture<?> expiryTask;
+    private PersistenceHook persistence = PersistenceHook.NONE;
+    private volatile boolean stopped;
+    private int boundPort;
+
+    /** What the persistence layer plugs in: replay before listening, flush on stop. */
+    public interface PersistenceHook {
+        PersistenceHook NONE = new PersistenceHook() {
+        };
+
+        default void load(ServerContext ctx) throws Exception {
+        }
+
+        default void start(ServerContext ctx) throws Exception {
+        }
+
+        default void stop(ServerContext ctx) {
+        }
+    }
+
+    private static volatile java.util.function.Function<Config, PersistenceHook> persistenceFactory = c -> PersistenceHook.NONE;
+
+    /** Installed by the persistence package (see {@code io.keyline.persistence}). */
+    public static void persistenceFactory(java.util.function.Function<Config, PersistenceHook> f) {
+        persistenceFactory = f;
+    }
+
+    public KeylineServer(Config config) {
+        this(config, Clock.SYSTEM);
+    }
+
+    public KeylineServer(Config config, Clock clock) {
+        this.config = config;
+        this.keyspace = new Keyspace(config.getInt("databases"), 6, clock);
+        this.context = new ServerContext(keyspace, config, CommandTable.standard());
+        wireConfig();
+    }
+
+    private void wireConfig() {
+        config.onChange("capacity", v -> keyspace.capacity(Long.parseLong(v)));
+        config.onChange("maxmemory", v -> keyspace.maxMemory(Long.parseLong(v)));
+        config.onChange("maxmemory-policy", v -> keyspace.policy(EvictionPolicy.parse(v)));
+        config.onChange("maxmemory-samples", v -> keyspace.evictionSamples(Integer.parseInt(v)));
+        config.onChange("lfu-log-factor", v -> keyspace.lfuParams(Integer.parseInt(v), config.getInt("lfu-decay-time")));
+        config.onChange("lfu-decay-time", v -> keyspace.lfuParams(config.getInt("lfu-log-factor"), Integer.parseInt(v)));
+        config.onChange("active-expire-enabled", v -> keyspace.activeExpireEnabled("yes".equals(v)));
+        config.onChange("hz", v -> {
+            if (cron != null) scheduleExpiry();
+        });
+        config.onChange("loglevel", Logging::applyLevel);
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The port actually bound (useful with {@code port 0}). */
+    public int port() {
+        return boundPort;
+    }
+
+    public synchronized KeylineServer start() throws Exception {
+        long t0 = System.nanoTime();
+        persistence = persistenceFactory.apply(config);
+        context.shutdownHandler(nosave -> {
+            log.warn("User requested shutdown...");
+            Thread t = new Thread(() -> {
+                stop();
+                if (exitOnShutdown) System.exit(0);
+            }, "keyline-shutdown");
+            t.start();
+        });
+        cron = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("keyline-cron", true));
+        scheduleExpiry();
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("keyline-accept", true), io);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("keyline-io", true), io);
+
+        // Clients may connect while the AOF loads; they get -LOADING until it is done.
+        context.loading(true);
+        bind(channelType);
+        context.tcpPort(boundPort);
+        log.info("Keyline {} (Redis {} compatible) starting: port={} pid={} capacity={} maxmemory={} policy={} transport={}",
+                ServerContext.KEYLINE_VERSION, ServerContext.VERSION, boundPort, ProcessHandle.current().pid(),
+                config.get("capacity"), config.get("maxmemory"), config.get("maxmemory-policy"), epoll ? "epoll" : "nio");
+        try {
+            persistence.load(context);
+        } catch (Exception e) {
+            stop();
+            throw e;
+        }
+        context.loading(false);
+        persistence.start(context);
+        log.info("Ready to accept connections tcp (started in {} ms)", (System.nanoTime() - t0) / 1_000_000);
+        return this;
+    }
+
+    private volatile boolean exitOnShutdown;
+
+    /** When true (the command-line server), SHUTDOWN ends the process after stopping. */
+    public void exitOnShutdown(boolean v) {
+        this.exitOnShutdown = v;
+    }
+
+    private void bind(Class<? extends ServerChannel> channelType) throws InterruptedException {
+        int timeout = config.getInt("timeout");
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (timeout > 0) ch.pipeline().addLast(new IdleStateHandler(0, 0, timeout));
+                        ch.pipeline().addLast(new ClientConnection(context));
+                    }
+                });
+        int port = config.getInt("port");
+        String[] addrs = config.get("bind").trim().split("\\s+");
+        for (String raw : addrs) {
+            boolean optional = raw.startsWith("-");
+            String host = optional ? raw.substring(1) : raw;
+            if (host.equals("*")) host = "0.0.0.0";
+            try {
+                Channel ch = b.bind(new InetSocketAddress(host, port == 0 && boundPort != 0 ? boundPort : port)).sync().channel();
+                listeners.add(ch);
+                if (boundPort == 0) boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
+            } catch (Exception e) {
+                if (optional) {
+                    log.warn("Could not bind optional address {}: {}", host, e.getMessage());
+                    continue;
+                }
+                stop();
+                throw new ConfigException("Could not create server TCP listening socket " + host + ":" + port + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void scheduleExpiry() {
+        if (expiryTask != null) expiryTask.cancel(false);
+        int hz = Math.max(1, Math.min(500, config.getInt("hz")));
+        long period = 1000L / hz;
+        // Redis gives the slow cycle 25% of each period.
+        expiryTask = cron.scheduleAtFixedRate(() -> {
+            try {
+                keyspace.activeExpireCycle(Math.max(1, period / 4));
+            } catch (RuntimeException e) {
+                log.warn("Active expiry cycle failed", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops accepting, closes clients, flushes persistence. Idempotent. */
+    public synchronized void stop() {
+        if (stopped) return;
+        stopped = true;
+        for (Channel ch : listeners) ch.close().awaitUninterruptibly();
+        if (workerGroup != null) workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (cron != null) cron.shutdownNow();
+        try {
+            persistence.stop(context);
+        } catch (RuntimeException e) {
+            log.warn("Error stopping persistence", e);
+        }
+        log.info("Keyline is now ready to exit, bye bye...");
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,190 @@
+package io.keyline.store;
+
+import java.nio.charset.StandardCharsets;
+
+/** Small helpers for binary-safe keys and values. */
+public final class Bytes {
+    public static final byte[] EMPTY = new byte[0];
+
+    private Bytes() {
+    }
+
+    /** A well-mixed 32-bit hash of the bytes (FNV-1a folded through a murmur finalizer). */
+    public static int hash(byte[] b) {
+        int h = 0x811c9dc5;
+        int i = 0;
+        int n = b.length;
+        for (; i + 4 <= n; i += 4) {
+            int k = (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] << 24);
+            k *= 0xcc9e2d51;
+            k = Integer.rotateLeft(k, 15);
+            k *= 0x1b873593;
+            h ^= k;
+            h = Integer.rotateLeft(h, 13);
+            h = h * 5 + 0xe6546b64;
+        }
+        for (; i < n; i++) {
+            h ^= b[i] & 0xff;
+            h *= 0x01000193;
+        }
+        h ^= n;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    public static byte[] of(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    public static boolean equalsIgnoreCase(byte[] a, String lowerAscii) {
+        if (a.length != lowerAscii.length()) return false;
+        for (int i = 0; i < a.length; i++) {
+            int c = a[i];
+            if (c >= 'A' && c <= 'Z') c += 32;
+            if (c != lowerAscii.charAt(i)) return false;
+        }
+        return true;
+    }
+
+    /** ASCII lower-case copy as a String (for command and option names). */
+    public static String lower(byte[] b) {
+        char[] c = new char[b.length];
+        for (int i = 0; i < b.length; i++) {
+            int x = b[i] & 0xff;
+            if (x >= 'A' && x <= 'Z') x += 32;
+            c[i] = (char) x;
+        }
+        return new String(c);
+    }
+
+    /**
+     * Parses a signed 64-bit integer exactly as Redis's {@code string2ll}: no spaces, no leading
+     * {@code +}, no leading zeros, range-checked. Returns {@code fallback}'s sentinel via
+     * {@link #isLong} first when the caller needs to know.
+     */
+    public static boolean isLong(byte[] b) {
+        return parseLongOrError(b) != null;
+    }
+
+    public static Long parseLongOrError(byte[] b) {
+        int n = b.length;
+        if (n == 0 || n > 20) return null;
+        if (n == 1 && b[0] == '0') return 0L;
+        int i = 0;
+        boolean negative = false;
+        if (b[0] == '-') {
+            negative = true;
+            i = 1;
+            if (n == 1) return null;
+        }
+        if (b[i] < '1' || b[i] > '9') return null;
+        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long multmin = limit / 10;
+        long v = 0; // accumulated negatively, so MIN_VALUE fits
+        for (; i < n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9 || v < multmin) return null;
+            v *= 10;
+            if (v < limit + d) return null;
+            v -= d;
+        }
+        return negative ? v : -v;
+    }
+
+    public static byte[] fromLong(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Glob matching as Redis's {@code stringmatchlen} ({@code * ? [a-z] [^x] \\x}). */
+    public static boolean globMatch(byte[] pattern, byte[] s, boolean nocase) {
+        return globMatch(pattern, 0, s, 0, nocase, 0);
+    }
+
+    private static boolean globMatch(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
+        if (depth > 1000) return false;
+        while (pi < p.length && si <= s.length) {
+            byte pc = p[pi];
+            switch (pc) {
+                case '*' -> {
+                    while (pi + 1 < p.length && p[pi + 1] == '*') pi++;
+                    if (pi + 1 == p.length) return true;
+                    for (int k = si; k <= s.length; k++) {
+                        if (globMatch(p, pi + 1, s, k, nocase, depth + 1)) return true;
+                    }
+                    return false;
+                }
+                case '?' -> {
+                    if (si >= s.length) return false;
+                    si++;
+                }
+                case '[' -> {
+                    if (si >= s.length) return false;
+                    pi++;
+                    boolean not = pi < p.length && p[pi] == '^';
+                    if (not) pi++;
+                    boolean match = false;
+                    while (true) {
+                        if (pi >= p.length) {
+                            pi--;
+                            break;
+                        }
+                        if (p[pi] == '\\' && pi + 1 < p.length) {
+                            pi++;
+                            if (p[pi] == s[si]) match = true;
+                        } else if (p[pi] == ']') {
+                            break;
+                        } else if (pi + 2 < p.length && p[pi + 1] == '-') {
+                            int start = p[pi] & 0xff, end = p[pi + 2] & 0xff, c = s[si] & 0xff;
+                            if (start > end) {
+                                int t = start;
+                                start = end;
+                                end = t;
+                            }
+                            if (nocase) {
+                                start = Character.toLowerCase(start);
+                                end = Character.toLowerCase(end);
+                                c = Character.toLowerCase(c);
+                            }
+                            pi += 2;
+                            if (c >= start && c <= end) match = true;
+                        } else {
+                            if (eq(p[pi], s[si], nocase)) match = true;
+                        }
+                        pi++;
+                    }
+                    if (not) match = !match;
+                    if (!match) return false;
+                    si++;
+                }
+                case '\\' -> {
+                    if (pi + 1 < p.length) pi++;
+                    if (si >= s.length || !eq(p[pi], s[si], nocase)) return false;
+                    si++;
+                }
+                default -> {
+                    if (si >= s.length || !eq(pc, s[si], nocase)) return false;
+                    si++;
+                }
+            }
+            pi++;
+            if (si == s.length) {
+                while (pi < p.length && p[pi] == '*') pi++;
+                break;
+            }
+        }
+        return pi == p.length && si == s.length;
+    }
+
+    private static boolean eq(byte a, byte b, boolean nocase) {
+        if (a == b) return true;
+        return nocase && Character.toLowerCase(a & 0xff) == Character.toLowerCase(b & 0xff);
+    }
+}

@@ -1,0 +1,317 @@
+package io.keyline.store;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One logical database (SELECT n). Every method that takes a key expects the caller to hold that
+ * key's stripe lock ({@link Keyspace#stripeOf(byte[])}); the iteration methods lock stripes
+ * themselves, one at a time.
+ *
+ * <p>Reads apply lazy expiry: a key past its deadline is removed (and reported to the
+ * {@link KeyspaceListener}) and reads as absent.
+ */
+public final class Database {
+    /** {@code expireAt} argument of {@link #set} that keeps the key's current TTL. */
+    public static final long KEEP_TTL = -2;
+    public static final long NO_TTL = -1;
+
+    private final Keyspace keyspace;
+    final int id;
+    final KeyTable[] tables;
+
+    Database(Keyspace keyspace, int id, int stripes) {
+        this.keyspace = keyspace;
+        this.id = id;
+        this.tables = new KeyTable[stripes];
+        for (int i = 0; i < stripes; i++) tables[i] = new KeyTable();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    private KeyTable table(byte[] key) {
+        return tables[keyspace.stripeOf(key)];
+    }
+
+    /** The live entry for the key, or null if absent or expired. Counts as an access. */
+    public Entry lookup(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e != null) keyspace.touch(e);
+        return e;
+    }
+
+    /** As {@link #lookup} without updating the LRU/LFU data (OBJECT, TYPE-like peeks). */
+    public Entry lookupNoTouch(byte[] key) {
+        int hash = Bytes.hash(key);
+        KeyTable t = table(key);
+        Entry e = t.find(hash, key);
+        if (e != null && e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis()) {
+            if (!keyspace.expiryEnabledOnAccess()) return e;
+            removeEntry(t, e);
+            keyspace.stats.expiredKeys.increment();
+            keyspace.listener().expired(this, e.key);
+            return null;
+        }
+        return e;
+    }
+
+    /** The value, or null. */
+    public Object get(byte[] key) {
+        Entry e = lookup(key);
+        return e == null ? null : e.value;
+    }
+
+    public boolean exists(byte[] key) {
+        return lookupNoTouch(key) != null;
+    }
+
+    /**
+     * Stores a value. {@code expireAt} is an epoch-ms deadline, {@link #NO_TTL} to clear any TTL, or
+     * {@link #KEEP_TTL}. Returns the previous value (null if the key was absent).
+     */
+    public Object set(byte[] key, Object value, long expireAt) {
+        int hash = Bytes.hash(key);
+        KeyTable t = table(key);
+        Entry e = t.find(hash, key);
+        if (e != null && e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis()
+                && keyspace.expiryEnabledOnAccess()) {
+            removeEntry(t, e);
+            keyspace.stats.expiredKeys.increment();
+            keyspace.listener().expired(this, e.key);
+            e = null;
+        }
+        if (e == null) {
+            keyspace.reserveKey();
+            Entry fresh = expireAt >= 0 ? new VolatileEntry(hash, key, value, expireAt) : new Entry(hash, key, value);
+            keyspace.touch(fresh);
+            t.insert(fresh);
+            keyspace.adjustMemory(Memory.entry(key, value));
+            return null;
+        }
+        Object old = e.value;
+        keyspace.adjustMemory(Memory.value(value) - Memory.value(old));
+        Entry current = e;
+        if (expireAt == KEEP_TTL) {
+            e.value = value;
+        } else if (expireAt == NO_TTL) {
+            if (e instanceof VolatileEntry) {
+                current = new Entry(hash, e.key, value);
+                current.access = e.access;
+                t.replace(e, current);
+                keyspace.adjustMemory(-Memory.VOLATILE_EXTRA);
+            } else {
+                e.value = value;
+            }
+        } else if (e instanceof VolatileEntry v) {
+            v.value = value;
+            v.expireAt = expireAt;
+        } else {
+            current = new VolatileEntry(hash, e.key, value, expireAt);
+            current.access = e.access;
+            t.replace(e, current);
+            keyspace.adjustMemory(Memory.VOLATILE_EXTRA);
+        }
+        keyspace.touch(current);
+        return old;
+    }
+
+    /** Replaces the value of an existing live key in place (keeps its TTL). */
+    public void update(Entry e, Object value) {
+        keyspace.adjustMemory(Memory.value(value) - Memory.value(e.value));
+        e.value = value;
+    }
+
+    /** Removes the key; returns its value or null if it was absent (or expired). */
+    public Object remove(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e == null) return null;
+        removeEntry(table(key), e);
+        return e.value;
+    }
+
+    public boolean delete(byte[] key) {
+        return remove(key) != null;
+    }
+
+    private void removeEntry(KeyTable t, Entry e) {
+        t.remove(e.hash, e.key);
+        keyspace.releaseKey();
+        keyspace.adjustMemory(-Memory.entry(e.key, e.value) - (e instanceof VolatileEntry ? Memory.VOLATILE_EXTRA : 0));
+    }
+
+    /** TTL deadline of a live key: epoch ms, -1 if it has none, -2 if the key does not exist. */
+    public long expireAt(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e == null) return -2;
+        return e.expireAt();
+    }
+
+    /** Sets a deadline on a live key; false if the key does not exist. */
+    public boolean setExpire(byte[] key, long at) {
+        Entry e = lookupNoTouch(key);
+        if (e == null) return false;
+        if (e instanceof VolatileEntry v) {
+            v.expireAt = at;
+        } else {
+            KeyTable t = table(key);
+            VolatileEntry ve = new VolatileEntry(e.hash, e.key, e.value, at);
+            ve.access = e.access;
+            t.replace(e, ve);
+            keyspace.adjustMemory(Memory.VOLATILE_EXTRA);
+        }
+        return true;
+    }
+
+    /** Removes the TTL; true if there was one. */
+    public boolean persist(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (!(e instanceof VolatileEntry)) return false;
+        Entry plain = new Entry(e.hash, e.key, e.value);
+        plain.access = e.access;
+        table(key).replace(e, plain);
+        keyspace.adjustMemory(-Memory.VOLATILE_EXTRA);
+        return true;
+    }
+
+    /** Number of keys (may include keys past their deadline not yet reclaimed, as in Redis). */
+    public long size() {
+        long n = 0;
+        for (KeyTable t : tables) n += t.size();
+        return n;
+    }
+
+    public long volatileSize() {
+        long n = 0;
+        for (KeyTable t : tables) n += t.volatileCount();
+        return n;
+    }
+
+    /** Empties this database. Caller holds every stripe lock. */
+    void clearLocked() {
+        for (KeyTable t : tables) {
+            int n = t.size();
+            t.clear();
+            keyspace.releaseKeys(n);
+        }
+    }
+
+    /**
+     * One SCAN step: walks buckets from {@code cursor}, locking one stripe at a time, until at least
+     * {@code count} entries were emitted or the walk is complete. Expired entries are skipped.
+     * The cursor's low bits are the stripe, the rest the table's reverse-binary cursor.
+     */
+    public long scan(long cursor, long count, Consumer<Entry> emit) {
+        int bits = keyspace.stripeBits();
+        int stripe = (int) (cursor & (tables.length - 1));
+        long tc = cursor >>> bits;
+        long emitted = 0;
+        long visits = 0;
+        long maxVisits = Math.max(count * 10, 100);
+        long now = keyspace.clock().millis();
+        long[] counter = new long[1];
+        Consumer<Entry> filter = e -> {
+            if (e.expireAt() >= 0 && e.expireAt() <= now) return;
+            counter[0]++;
+            emit.accept(e);
+        };
+        while (stripe < tables.length) {
+            keyspace.lock(stripe);
+            try {
+                KeyTable t = tables[stripe];
+                do {
+                    if (t.size() == 0) {
+                        tc = 0;
+                        break;
+                    }
+                    tc = t.scan(tc, filter);
+                    visits++;
+                } while (tc != 0 && counter[0] < count && visits < maxVisits);
+            } finally {
+                keyspace.unlock(stripe);
+            }
+            emitted = counter[0];
+            if (tc == 0) {
+                stripe++;
+            }
+            if (emitted >= count || visits >= maxVisits) break;
+        }
+        if (stripe >= tables.length) return 0;
+        return (tc << bits) | stripe;
+    }
+
+    /** A random live entry, or null if empty. Locks stripes itself. */
+    public Entry randomEntry() {
+        if (size() == 0) return null;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        long now = keyspace.clock().millis();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int stripe = pickStripe(rnd);
+            if (stripe < 0) return null;
+            keyspace.lock(stripe);
+            try {
+                Entry e = tables[stripe].randomEntry(rnd);
+                if (e != null && (e.expireAt() < 0 || e.expireAt() > now)) return e;
+            } finally {
+                keyspace.unlock(stripe);
+            }
+        }
+        return null;
+    }
+
+    private int pickStripe(ThreadLocalRandom rnd) {
+        long total = size();
+        if (total == 0) return -1;
+        long pick = rnd.nextLong(total);
+        for (int i = 0; i < tables.length; i++) {
+            pick -= tables[i].size();
+            if (pick < 0) return i;
+        }
+        return rnd.nextInt(tables.length);
+    }
+
+    /**
+     * A weakly consistent iterator over live entries, built on SCAN: each entry present for the
+     * whole iteration is returned at least once (rarely twice, if a table resizes meanwhile).
+     */
+    public Iterator<Entry> iterator() {
+        return new Iterator<>() {
+            private final java.util.ArrayDeque<Entry> batch = new java.util.ArrayDeque<>();
+            private long cursor = 0;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                while (batch.isEmpty() && !done) {
+                    cursor = scan(cursor, 256, batch::add);
+                    if (cursor == 0) done = true;
+                }
+                return !batch.isEmpty();
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return batch.poll();
+            }
+        };
+    }
+
+    // ---- used by Keyspace (active expiry, eviction) -------------------------------------------
+
+    KeyTable table(int stripe) {
+        return tables[stripe];
+    }
+
+    /** Removes an entry known to be in {@code stripe}'s table; caller holds that stripe. */
+    void removeLocked(int stripe, Entry e) {
+        removeEntry(tables[stripe], e);
+    }
+}

@@ -1,0 +1,410 @@
+package io.keyline.store;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * All databases, the stripe locks that guard them, key-count capacity, memory estimate, the LRU/LFU
+ * clock, active expiry and eviction.
+ *
+ * <p>Locking rule: a thread holding stripe locks may only take higher-numbered stripes; whole-keyspace
+ * operations take all of them in order ({@link #lockAll()}). Locks are reentrant, so a command run
+ * inside MULTI/EXEC (which holds every lock) can lock its own stripes again.
+ */
+public final class Keyspace {
+    private final int stripeBits;
+    private final int stripeMask;
+    private final ReentrantLock[] locks;
+    private volatile Database[] databases;
+    private final Clock clock;
+    final KeyspaceStats stats = new KeyspaceStats();
+
+    private final AtomicLong keyCount = new AtomicLong();
+    private final LongAdder usedMemory = new LongAdder();
+    private volatile long capacity; // 0 = unlimited
+    private volatile long maxMemory; // 0 = unlimited
+    private volatile EvictionPolicy policy = EvictionPolicy.NOEVICTION;
+    private volatile int evictionSamples = 5;
+    private volatile int lfuLogFactor = 10;
+    private volatile int lfuDecayTime = 1;
+    private volatile boolean activeExpireEnabled = true;
+    private volatile boolean lazyExpireEnabled = true;
+    private volatile KeyspaceListener listener = KeyspaceListener.NONE;
+    private final long startMillis;
+
+    public Keyspace(int databases, int stripeBits, Clock clock) {
+        this.stripeBits = stripeBits;
+        int stripes = 1 << stripeBits;
+        this.stripeMask = stripes - 1;
+        this.clock = clock;
+        this.locks = new ReentrantLock[stripes];
+        for (int i = 0; i < stripes; i++) locks[i] = new ReentrantLock();
+        Database[] dbs = new Database[databases];
+        for (int i = 0; i < databases; i++) dbs[i] = new Database(this, i, stripes);
+        this.databases = dbs;
+        this.startMillis = clock.millis();
+    }
+
+    public Keyspace(int databases) {
+        this(databases, 6, Clock.SYSTEM);
+    }
+
+    // ---- structure and locks ------------------------------------------------------------------
+
+    public Database db(int index) {
+        return databases[index];
+    }
+
+    public int databaseCount() {
+        return databases.length;
+    }
+
+    public int stripes() {
+        return locks.length;
+    }
+
+    public int stripeBits() {
+        return stripeBits;
+    }
+
+    public int stripeOf(byte[] key) {
+        return Slots.slot(key) & stripeMask;
+    }
+
+    public void lock(int stripe) {
+        locks[stripe].lock();
+    }
+
+    public void unlock(int stripe) {
+        locks[stripe].unlock();
+    }
+
+    public boolean heldByCurrentThread(int stripe) {
+        return locks[stripe].isHeldByCurrentThread();
+    }
+
+    public void lockAll() {
+        for (ReentrantLock l : locks) l.lock();
+    }
+
+    public void unlockAll() {
+        for (int i = locks.length - 1; i >= 0; i--) locks[i].unlock();
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public KeyspaceStats stats() {
+        return stats;
+    }
+
+    public KeyspaceListener listener() {
+        return listener;
+    }
+
+    public void listener(KeyspaceListener listener) {
+        this.listener = listener == null ? KeyspaceListener.NONE : listener;
+    }
+
+    // ---- whole-keyspace operations (caller holds all locks) ----------------------------------
+
+    /** SWAPDB; caller holds every stripe lock. */
+    public void swapLocked(int a, int b) {
+        Database[] dbs = databases.clone();
+        Database da = dbs[a], db = dbs[b];
+        // Swap contents rather than objects so Database.id stays its index.
+        KeyTable[] tmp = new KeyTable[da.tables.length];
+        System.arraycopy(da.tables, 0, tmp, 0, tmp.length);
+        System.arraycopy(db.tables, 0, da.tables, 0, tmp.length);
+        System.arraycopy(tmp, 0, db.tables, 0, tmp.length);
+        databases = dbs;
+    }
+
+    /** FLUSHDB; caller holds every stripe lock. */
+    public void flushLocked(int db) {
+        databases[db].clearLocked();
+        if (keyCount.get() == 0) usedMemory.reset();
+    }
+
+    /** FLUSHALL; caller holds every stripe lock. */
+    public void flushAllLocked() {
+        for (Database d : databases) d.clearLocked();
+        keyCount.set(0);
+        usedMemory.reset();
+    }
+
+    // ---- capacity and memory ----------------------------------------------------------------
+
+    public long keyCount() {
+        return keyCount.get();
+    }
+
+    public void capacity(long capacity) {
+        this.capacity = capacity;
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    public void maxMemory(long bytes) {
+        this.maxMemory = bytes;
+    }
+
+    public long maxMemory() {
+        return maxMemory;
+    }
+
+    public void policy(EvictionPolicy policy) {
+        this.policy = policy;
+    }
+
+    public EvictionPolicy policy() {
+        return policy;
+    }
+
+    public void evictionSamples(int n) {
+        this.evictionSamples = Math.max(1, n);
+    }
+
+    public void lfuParams(int logFactor, int decayTime) {
+        this.lfuLogFactor = logFactor;
+        this.lfuDecayTime = decayTime;
+    }
+
+    public long usedMemory() {
+        return Math.max(0, usedMemory.sum());
+    }
+
+    void adjustMemory(long delta) {
+        if (delta != 0) usedMemory.add(delta);
+    }
+
+    /** Lets data types report in-place growth or shrinkage of a value (bytes). */
+    public void reportMemoryDelta(long delta) {
+        adjustMemory(delta);
+    }
+
+    /** True when a write that may add data must first free room (or be refused). */
+    public boolean overLimit() {
+        long cap = capacity;
+        if (cap > 0 && keyCount.get() >= cap) return true;
+        long mm = maxMemory;
+        return mm > 0 && usedMemory() >= mm;
+    }
+
+    public boolean atKeyCapacity() {
+        long cap = capacity;
+        return cap > 0 && keyCount.get() >= cap;
+    }
+
+    void reserveKey() {
+        long cap = capacity;
+        if (cap > 0 && policy == EvictionPolicy.NOEVICTION) {
+            while (true) {
+                long n = keyCount.get();
+                if (n >= cap) throw new CapacityExceededException();
+                if (keyCount.compareAndSet(n, n + 1)) return;
+            }
+        }
+        keyCount.incrementAndGet();
+    }
+
+    void releaseKey() {
+        keyCount.decrementAndGet();
+    }
+
+    void releaseKeys(int n) {
+        if (n != 0) keyCount.addAndGet(-n);
+    }
+
+    /**
+     * Evicts keys by the policy until under the limits. Must be called holding no stripe lock.
+     * Returns false if the limit still holds (noeviction, or nothing evictable).
+     */
+    public boolean freeUntilUnderLimit() {
+        EvictionPolicy p = policy;
+        if (!overLimit()) return true;
+        if (p == EvictionPolicy.NOEVICTION) return false;
+        int guard = 0;
+        while (overLimit()) {
+            if (!evictOne(p) || ++guard > 10_000) return !overLimit();
+        }
+        return true;
+    }
+
+    private boolean evictOne(EvictionPolicy p) {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Database[] dbs = databases;
+        Database bestDb = null;
+        Entry best = null;
+        int bestStripe = -1;
+        long bestScore = Long.MIN_VALUE;
+        int samples = evictionSamples;
+        int tries = 0;
+        int found = 0;
+        while (found < samples && tries++ < samples * 16) {
+            Database d = dbs[rnd.nextInt(dbs.length)];
+            if (d.size() == 0) continue;
+            int stripe = rnd.nextInt(locks.length);
+            lock(stripe);
+            try {
+                KeyTable t = d.table(stripe);
+                Entry e = p.volatileOnly() ? t.randomVolatile(rnd) : t.randomEntry(rnd);
+                if (e == null) continue;
+                found++;
+                long score = switch (p) {
+                    case ALLKEYS_LRU, VOLATILE_LRU -> lruIdle(e);
+                    case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(e);
+                    case VOLATILE_TTL -> -e.expireAt();
+                    default -> rnd.nextLong();
+                };
+                if (best == null || score > bestScore) {
+                    best = e;
+                    bestScore = score;
+                    bestDb = d;
+                    bestStripe = stripe;
+                }
+            } finally {
+                unlock(stripe);
+            }
+        }
+        if (best == null) return false;
+        lock(bestStripe);
+        try {
+            Entry current = bestDb.table(bestStripe).find(best.hash, best.key);
+            if (current != best) return true; // changed meanwhile; caller re-checks the limit
+            bestDb.removeLocked(bestStripe, best);
+        } finally {
+            unlock(bestStripe);
+        }
+        stats.evictedKeys.increment();
+        listener.evicted(bestDb, best.key);
+        return true;
+    }
+
+    // ---- LRU / LFU --------------------------------------------------------------------------
+
+    /** Seconds since start, the LRU clock (Redis keeps a 24-bit clock of similar resolution). */
+    int lruClock() {
+        return (int) ((clock.millis() - startMillis) / 1000);
+    }
+
+    void touch(Entry e) {
+        if (policy.lfu()) {
+            e.access = lfuIncrement(e.access);
+        } else {
+            e.access = lruClock();
+        }
+    }
+
+    /** Seconds since the key was last touched. */
+    public long idleSeconds(Entry e) {
+        return Math.max(0, lruClock() - e.access);
+    }
+
+    private long lruIdle(Entry e) {
+        return idleSeconds(e);
+    }
+
+    // LFU: high 16 bits = minutes of last decrement, low 8 bits = logarithmic counter (Redis's layout).
+    private int minutesNow() {
+        return (int) ((clock.millis() / 60000) & 0xffff);
+    }
+
+    public int lfuDecayed(Entry e) {
+        int counter = e.access & 0xff;
+        if (e.access == 0) counter = 5; // LFU_INIT_VAL for keys created before the policy switch
+        int last = (e.access >>> 8) & 0xffff;
+        int now = minutesNow();
+        int elapsed = now >= last ? now - last : 65535 - last + now;
+        int periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
+        return periods > counter ? 0 : counter - periods;
+    }
+
+    private int lfuIncrement(int access) {
+        int counter = access == 0 ? 5 : lfuDecayedValue(access);
+        if (counter < 255) {
+            double r = ThreadLocalRandom.current().nextDouble();
+            double baseval = Math.max(0, counter - 5);
+            double pr = 1.0 / (baseval * lfuLogFactor + 1);
+            if (r < pr) counter++;
+        }
+        return (minutesNow() << 8) | counter;
+    }
+
+    private int lfuDecayedValue(int access) {
+        int counter = access & 0xff;
+        int last = (access >>> 8) & 0xffff;
+        int now = minutesNow();
+        int elapsed = now >= last ? now - last : 65535 - last + now;
+        int periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
+        return periods > counter ? 0 : counter - periods;
+    }
+
+    // ---- expiry ------------------------------------------------------------------------------
+
+    public void activeExpireEnabled(boolean on) {
+        this.activeExpireEnabled = on;
+    }
+
+    public boolean activeExpireEnabled() {
+        return activeExpireEnabled;
+    }
+
+    /** While loading an AOF, keys are not expired on access (so replay order does not matter). */
+    public void lazyExpireEnabled(boolean on) {
+        this.lazyExpireEnabled = on;
+    }
+
+    boolean expiryEnabledOnAccess() {
+        return lazyExpireEnabled;
+    }
+
+    /**
+     * One active expiry pass (Redis's activeExpireCycle): per database and stripe, sample up to 20
+     * keys with a TTL and remove the expired ones, repeating while more than a quarter of a sample
+     * had expired, within {@code budgetMillis}. Returns the number of keys removed.
+     */
+    public long activeExpireCycle(long budgetMillis) {
+        if (!activeExpireEnabled) return 0;
+        stats.expireCycles.increment();
+        long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        long removed = 0;
+        Database[] dbs = databases;
+        for (Database d : dbs) {
+            if (d.volatileSize() == 0) continue;
+            for (int s = 0; s < locks.length; s++) {
+                KeyTable t = d.table(s);
+                if (t.volatileCount() == 0) continue;
+                int expiredInSample;
+                do {
+                    expiredInSample = 0;
+                    int sample = Math.min(20, t.volatileCount());
+                    lock(s);
+                    try {
+                        long now = clock.millis();
+                        for (int i = 0; i < sample && t.volatileCount() > 0; i++) {
+                            VolatileEntry v = t.randomVolatile(rnd);
+                            if (v != null && v.expireAt <= now) {
+                                d.removeLocked(s, v);
+                                stats.expiredKeys.increment();
+                                listener.expired(d, v.key);
+                                expiredInSample++;
+                                removed++;
+                            }
+                        }
+                    } finally {
+                        unlock(s);
+                    }
+                    if (System.nanoTime() > deadline) return removed;
+                } while (expiredInSample > 5 && t.volatileCount() > 0);
+            }
+        }
+        return removed;
+    }
+}

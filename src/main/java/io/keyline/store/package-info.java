@@ -1,0 +1,19 @@
+/**
+ * The keyspace: databases, striped hash tables, expiry and eviction, and (in sub-packages) the
+ * data-type values. Knows nothing about RESP, Netty or commands.
+ *
+ * <p>Shape: a {@link io.keyline.store.Keyspace} holds 16 (configurable) {@link io.keyline.store.Database}s
+ * and one lock per <em>stripe</em>. A key's stripe is its Redis Cluster hash slot (CRC16 of the key
+ * or its {@code {hash tag}}) modulo the stripe count, so keys that share a tag share a stripe. Each
+ * database keeps one {@link io.keyline.store.KeyTable} per stripe: a chained hash table with
+ * Redis's incremental rehash and reverse-binary SCAN cursor. Lock {@code i} guards table {@code i}
+ * of every database, so SWAPDB and FLUSHALL take all locks, single-key commands take one.
+ *
+ * <p>Entries are kept small on purpose (one object per key plus its key and value arrays): a key
+ * without a TTL costs a 32-byte {@link io.keyline.store.Entry}; only keys with a TTL use the larger
+ * {@link io.keyline.store.VolatileEntry}, which also sits in its stripe's array of volatile keys
+ * that the active expiry cycle samples, as Redis samples its {@code expires} dict.
+ *
+ * <p>Depends on nothing else in Keyline.
+ */
+package io.keyline.store;
