@@ -1,0 +1,579 @@
+package io.keyline.store.type;
+
+import io.keyline.store.Memory;
+import io.keyline.store.MemorySized;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * A Redis list. Small lists are one packed node (reported as {@code listpack}); past
+ * {@code list-max-listpack-size} the list becomes a chain of such nodes ({@code quicklist}), each
+ * node bounded by the same limit, and a quicklist that shrinks back to a single small node turns
+ * into a listpack again (Redis 7.2). Push and pop are O(1) at both ends; indexed access walks the
+ * nodes (O(n / node size)).
+ *
+ * <p>The {@code fill} argument of the mutating methods is the current {@code list-max-listpack-size}:
+ * positive = entries per node, -1..-5 = 4/8/16/32/64 KB per node (listpack bytes, as Redis counts
+ * them). Elements are treated as immutable: they are shared, never written to.
+ *
+ * <p>Not thread-safe: the caller holds the key's stripe lock.
+ */
+public final class ListValue implements MemorySized {
+    public static final String ENCODING_LISTPACK = "listpack";
+    public static final String ENCODING_QUICKLIST = "quicklist";
+    private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
+    private static final long SIZE_SAFETY_LIMIT = 8192;
+    private static final long LISTPACK_HEADER = 7; // 6-byte header + end marker
+    private static final long NODE_HEAP = 64;      // Node object + its backing array header
+    private static final long LIST_HEAP = 48;
+
+    /** One packed node: its elements and their listpack size. */
+    static final class Node extends Ring<byte[]> {
+        long lpBytes = LISTPACK_HEADER;
+
+        Node() {
+        }
+
+        Node(int capacity) {
+            super(capacity);
+        }
+    }
+
+    private final Ring<Node> nodes = new Ring<>(1);
+    private int size;
+    private boolean quicklist;
+    private long elementHeap;
+
+    public ListValue() {
+        nodes.addLast(new Node());
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public String typeName() {
+        return "list";
+    }
+
+    public String encoding() {
+        return quicklist ? ENCODING_QUICKLIST : ENCODING_LISTPACK;
+    }
+
+    public boolean isQuicklist() {
+        return quicklist;
+    }
+
+    /** Number of packed nodes (1 for a listpack). */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    @Override
+    public long estimatedBytes() {
+        return LIST_HEAP + elementHeap + (long) nodes.size() * NODE_HEAP;
+    }
+
+    // ---- listpack arithmetic (Redis's quicklistNodeLimit / quicklistNodeExceedsLimit) -----------
+
+    private static long sizeLimit(int fill) {
+        if (fill >= 0) return Long.MAX_VALUE;
+        int offset = Math.min(-fill - 1, SIZE_LEVELS.length - 1);
+        return SIZE_LEVELS[offset];
+    }
+
+    private static long countLimit(int fill) {
+        if (fill < 0) return 0xffffffffL; // UINT_MAX: size-bounded
+        return fill == 0 ? 1 : fill;
+    }
+
+    static boolean exceedsLimit(int fill, long newBytes, long newCount) {
+        if (fill < 0) return newBytes > sizeLimit(fill);
+        if (newBytes > SIZE_SAFETY_LIMIT) return true;
+        return newCount > countLimit(fill);
+    }
+
+    /** Bytes the element takes inside a listpack (encoding byte(s) + data + back-length). */
+    static long listpackEntryBytes(byte[] e) {
+        long enc = integerEncodingBytes(e);
+        if (enc < 0) {
+            int len = e.length;
+            enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
+        }
+        long back = enc <= 127 ? 1 : enc < 16383 ? 2 : enc < 2097151 ? 3 : enc < 268435455 ? 4 : 5;
+        return enc + back;
+    }
+
+    private static long integerEncodingBytes(byte[] e) {
+        if (e.length == 0 || e.length > 20) return -1;
+        Long v = io.keyline.store.Bytes.parseLongOrError(e);
+        if (v == null) return -1;
+        long x = v;
+        if (x >= 0 && x <= 127) return 1;
+        if (x >= -4096 && x <= 4095) return 2;
+        if (x >= Short.MIN_VALUE && x <= Short.MAX_VALUE) return 3;
+        if (x >= -8388608 && x <= 8388607) return 4;
+        if (x >= Integer.MIN_VALUE && x <= Integer.MAX_VALUE) return 5;
+        return 9;
+    }
+
+    private static long heapOf(byte[] e) {
+        return Memory.array(e.length) + 4;
+    }
+
+    // ---- encoding conversions ---------------------------------------------------------------------
+
+    /**
+     * Before adding {@code count} elements of {@code rawBytes} total length: a listpack that would
+     * exceed the limit becomes a quicklist (Redis's listTypeTryConvertListpack).
+     */
+    private void growing(int fill, long rawBytes, long count) {
+        if (quicklist) return;
+        Node only = nodes.first();
+        if (exceedsLimit(fill, only.lpBytes + rawBytes, only.size() + count)) {
+            quicklist = true;
+            // Re-pack the single big node into nodes that respect the limit.
+            if (exceedsLimit(fill, only.lpBytes, only.size())) repack(fill);
+        }
+    }
+
+    /** After removals: a quicklist down to one node under half the limit becomes a listpack. */
+    private void shrinking(int fill) {
+        if (!quicklist || nodes.size() != 1) return;
+        Node only = nodes.first();
+        long sz = sizeLimit(fill);
+        long cnt = countLimit(fill);
+        if (sz != Long.MAX_VALUE) sz /= 2;
+        cnt /= 2;
+        if (only.lpBytes > sz || only.size() > cnt) return;
+        quicklist = false;
+    }
+
+    private void repack(int fill) {
+        Ring<byte[]> all = new Ring<>(size);
+        while (nodes.size() > 0) {
+            Node n = nodes.removeFirst();
+            for (int i = 0; i < n.size(); i++) all.addLast(n.get(i));
+        }
+        Node cur = new Node();
+        nodes.addLast(cur);
+        for (int i = 0; i < all.size(); i++) {
+            byte[] e = all.get(i);
+            long eb = listpackEntryBytes(e);
+            if (cur.size() > 0 && exceedsLimit(fill, cur.lpBytes + eb, cur.size() + 1)) {
+                cur = new Node();
+                nodes.addLast(cur);
+            }
+            cur.addLast(e);
+            cur.lpBytes += eb;
+        }
+    }
+
+    // ---- pushes and pops ------------------------------------------------------------------------
+
+    /** LPUSH / RPUSH of {@code args[from..]} one by one (so LPUSH a b c gives c b a). */
+    public void push(boolean left, byte[][] args, int from, int fill) {
+        long raw = 0;
+        for (int i = from; i < args.length; i++) raw += args[i].length;
+        growing(fill, raw, args.length - from);
+        for (int i = from; i < args.length; i++) {
+            if (left) pushFirst(args[i], fill);
+            else pushLast(args[i], fill);
+        }
+    }
+
+    public void pushLeft(byte[] e, int fill) {
+        growing(fill, e.length, 1);
+        pushFirst(e, fill);
+    }
+
+    public void pushRight(byte[] e, int fill) {
+        growing(fill, e.length, 1);
+        pushLast(e, fill);
+    }
+
+    private Node nodeForInsert(Node n, long entryBytes, int fill) {
+        if (!quicklist || n.size() == 0) return n;
+        return exceedsLimit(fill, n.lpBytes + entryBytes, n.size() + 1) ? null : n;
+    }
+
+    private void pushFirst(byte[] e, int fill) {
+        long eb = listpackEntryBytes(e);
+        Node n = nodeForInsert(nodes.first(), eb, fill);
+        if (n == null) {
+            n = new Node();
+            nodes.addFirst(n);
+        }
+        n.addFirst(e);
+        n.lpBytes += eb;
+        size++;
+        elementHeap += heapOf(e);
+    }
+
+    private void pushLast(byte[] e, int fill) {
+        long eb = listpackEntryBytes(e);
+        Node n = nodeForInsert(nodes.last(), eb, fill);
+        if (n == null) {
+            n = new Node();
+            nodes.addLast(n);
+        }
+        n.addLast(e);
+        n.lpBytes += eb;
+        size++;
+        elementHeap += heapOf(e);
+    }
+
+    /** Removes and returns the first element, or null when empty. */
+    public byte[] popLeft(int fill) {
+        if (size == 0) return null;
+        Node n = nodes.first();
+        byte[] e = n.removeFirst();
+        removedFrom(n, 0, e);
+        shrinking(fill);
+        return e;
+    }
+
+    /** Removes and returns the last element, or null when empty. */
+    public byte[] popRight(int fill) {
+        if (size == 0) return null;
+        int ni = nodes.size() - 1;
+        Node n = nodes.get(ni);
+        byte[] e = n.removeLast();
+        removedFrom(n, ni, e);
+        shrinking(fill);
+        return e;
+    }
+
+    public byte[] pop(boolean left, int fill) {
+        return left ? popLeft(fill) : popRight(fill);
+    }
+
+    /** Bookkeeping after {@code e} left node {@code n} (at node index {@code ni}): drops empty nodes. */
+    private void removedFrom(Node n, int ni, byte[] e) {
+        n.lpBytes -= listpackEntryBytes(e);
+        size--;
+        elementHeap -= heapOf(e);
+        if (n.size() == 0 && nodes.size() > 1) nodes.remove(ni);
+        else n.compact();
+    }
+
+    // ---- indexed access -------------------------------------------------------------------------
+
+    /** Node index in the high 32 bits, offset in the low 32 bits, of element {@code index} (0..size-1). */
+    private long locate(int index) {
+        if (index < size / 2) {
+            int ni = 0;
+            while (true) {
+                int s = nodes.get(ni).size();
+                if (index < s) return ((long) ni << 32) | index;
+                index -= s;
+                ni++;
+            }
+        }
+        int fromEnd = size - 1 - index;
+        int ni = nodes.size() - 1;
+        while (true) {
+            int s = nodes.get(ni).size();
+            if (fromEnd < s) return ((long) ni << 32) | (s - 1 - fromEnd);
+            fromEnd -= s;
+            ni--;
+        }
+    }
+
+    /** Turns a Redis index (negative = from the end) into 0..size-1, or -1 when out of range. */
+    public int normalize(long index) {
+        if (index < 0) index += size;
+        return index < 0 || index >= size ? -1 : (int) index;
+    }
+
+    /** Element at 0-based {@code index} (must be in range). */
+    public byte[] get(int index) {
+        long loc = locate(index);
+        return nodes.get((int) (loc >>> 32)).get((int) loc);
+    }
+
+    /** LSET: replaces element {@code index} (in range). */
+    public void set(int index, byte[] e, int fill) {
+        growing(fill, e.length, 0);
+        long loc = locate(index);
+        Node n = nodes.get((int) (loc >>> 32));
+        byte[] old = n.set((int) loc, e);
+        n.lpBytes += listpackEntryBytes(e) - listpackEntryBytes(old);
+        elementHeap += heapOf(e) - heapOf(old);
+        if (quicklist && n.size() > 1 && exceedsLimit(fill, n.lpBytes, n.size())) splitNode((int) (loc >>> 32));
+        shrinking(fill);
+    }
+
+    /** Inserts {@code e} so that it becomes element {@code index} (0..size). */
+    public void insertAt(int index, byte[] e, int fill) {
+        if (index == 0) {
+            pushLeft(e, fill);
+            return;
+        }
+        if (index == size) {
+            pushRight(e, fill);
+            return;
+        }
+        growing(fill, e.length, 1);
+        long loc = locate(index);
+        int ni = (int) (loc >>> 32);
+        Node n = nodes.get(ni);
+        n.add((int) loc, e);
+        n.lpBytes += listpackEntryBytes(e);
+        size++;
+        elementHeap += heapOf(e);
+        if (quicklist && exceedsLimit(fill, n.lpBytes, n.size())) splitNode(ni);
+    }
+
+    /** Splits an over-full node into two halves. */
+    private void splitNode(int ni) {
+        Node n = nodes.get(ni);
+        int keep = n.size() / 2;
+        Node tail = new Node(n.size() - keep);
+        while (n.size() > keep) {
+            byte[] e = n.removeLast();
+            long eb = listpackEntryBytes(e);
+            n.lpBytes -= eb;
+            tail.addFirst(e);
+            tail.lpBytes += eb;
+        }
+        nodes.add(ni + 1, tail);
+    }
+
+    /** LINSERT: inserts before/after the first element equal to {@code pivot}; false when absent. */
+    public boolean insert(byte[] pivot, boolean before, byte[] e, int fill) {
+        int i = indexOf(pivot);
+        if (i < 0) return false;
+        insertAt(before ? i : i + 1, e, fill);
+        return true;
+    }
+
+    private int indexOf(byte[] x) {
+        int base = 0;
+        for (int ni = 0; ni < nodes.size(); ni++) {
+            Node n = nodes.get(ni);
+            for (int i = 0; i < n.size(); i++) if (Arrays.equals(n.get(i), x)) return base + i;
+            base += n.size();
+        }
+        return -1;
+    }
+
+    /** Calls {@code out} for elements {@code from..to} (0-based, inclusive, in range), in order. */
+    public void forEach(int from, int to, Consumer<byte[]> out) {
+        if (from > to) return;
+        long loc = locate(from);
+        int ni = (int) (loc >>> 32);
+        int off = (int) loc;
+        int remaining = to - from + 1;
+        while (remaining > 0) {
+            Node n = nodes.get(ni);
+            for (; off < n.size() && remaining > 0; off++, remaining--) out.accept(n.get(off));
+            ni++;
+            off = 0;
+        }
+    }
+
+    /** A cursor for walking the list from one end (LPOS, LREM). */
+    public Cursor cursor(boolean fromHead) {
+        return new Cursor(fromHead);
+    }
+
+    /** Walks elements head-to-tail or tail-to-head. */
+    public final class Cursor {
+        private final boolean forward;
+        private int ni;
+        private int off;
+        private int index;
+
+        Cursor(boolean forward) {
+            this.forward = forward;
+            if (forward) {
+                ni = 0;
+                off = 0;
+                index = 0;
+            } else {
+                ni = nodes.size() - 1;
+                off = nodes.get(ni).size() - 1;
+                index = size - 1;
+            }
+            skipEmpty();
+        }
+
+        private void skipEmpty() {
+            if (forward) {
+                while (ni < nodes.size() && off >= nodes.get(ni).size()) {
+                    ni++;
+                    off = 0;
+                }
+            } else {
+                while (ni >= 0 && off < 0) {
+                    ni--;
+                    if (ni >= 0) off = nodes.get(ni).size() - 1;
+                }
+            }
+        }
+
+        public boolean hasNext() {
+            return forward ? ni < nodes.size() : ni >= 0;
+        }
+
+        /** 0-based index (from the head) of the element {@link #next()} returns. */
+        public int index() {
+            return index;
+        }
+
+        public byte[] next() {
+            byte[] e = nodes.get(ni).get(off);
+            if (forward) {
+                off++;
+                index++;
+            } else {
+                off--;
+                index--;
+            }
+            skipEmpty();
+            return e;
+        }
+    }
+
+    /** LREM: removes up to {@code count} (0 = all; negative = from the tail) elements equal to {@code x}. */
+    public int remove(long count, byte[] x, int fill) {
+        boolean fromTail = count < 0;
+        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        int removed = 0;
+        if (!fromTail) {
+            for (int ni = 0; ni < nodes.size() && removed < limit; ) {
+                Node n = nodes.get(ni);
+                for (int i = 0; i < n.size() && removed < limit; ) {
+                    byte[] e = n.get(i);
+                    if (Arrays.equals(e, x)) {
+                        n.remove(i);
+                        n.lpBytes -= listpackEntryBytes(e);
+                        size--;
+                        elementHeap -= heapOf(e);
+                        removed++;
+                    } else {
+                        i++;
+                    }
+                }
+                if (n.size() == 0 && nodes.size() > 1) nodes.remove(ni);
+                else ni++;
+            }
+        } else {
+            for (int ni = nodes.size() - 1; ni >= 0 && removed < limit; ni--) {
+                Node n = nodes.get(ni);
+                for (int i = n.size() - 1; i >= 0 && removed < limit; i--) {
+                    byte[] e = n.get(i);
+                    if (Arrays.equals(e, x)) {
+                        n.remove(i);
+                        n.lpBytes -= listpackEntryBytes(e);
+                        size--;
+                        elementHeap -= heapOf(e);
+                        removed++;
+                    }
+                }
+                if (n.size() == 0 && nodes.size() > 1) nodes.remove(ni);
+            }
+        }
+        if (removed > 0) {
+            mergeSmallNodes(fill);
+            shrinking(fill);
+        }
+        return removed;
+    }
+
+    /** Merges neighbouring nodes that fit together, so LREM/LTRIM don't leave many tiny nodes. */
+    private void mergeSmallNodes(int fill) {
+        if (!quicklist) return;
+        for (int ni = 0; ni + 1 < nodes.size(); ) {
+            Node a = nodes.get(ni);
+            Node b = nodes.get(ni + 1);
+            if (!exceedsLimit(fill, a.lpBytes + b.lpBytes - LISTPACK_HEADER, a.size() + b.size())) {
+                for (int i = 0; i < b.size(); i++) a.addLast(b.get(i));
+                a.lpBytes += b.lpBytes - LISTPACK_HEADER;
+                nodes.remove(ni + 1);
+            } else {
+                ni++;
+            }
+        }
+    }
+
+    /** LTRIM with already-normalized bounds: keeps elements {@code from..to} (0-based inclusive). */
+    public void trim(int from, int to, int fill) {
+        if (from > to || from >= size) {
+            while (size > 0) popRight(fill);
+            return;
+        }
+        int dropTail = size - 1 - to;
+        for (int i = 0; i < from; i++) popLeftNoShrink();
+        for (int i = 0; i < dropTail; i++) popRightNoShrink();
+        shrinking(fill);
+    }
+
+    private void popLeftNoShrink() {
+        Node n = nodes.first();
+        removedFrom(n, 0, n.removeFirst());
+    }
+
+    private void popRightNoShrink() {
+        int ni = nodes.size() - 1;
+        Node n = nodes.get(ni);
+        removedFrom(n, ni, n.removeLast());
+    }
+
+    // ---- copy and rewrite -----------------------------------------------------------------------
+
+    /** An independent copy (elements are immutable and shared). */
+    public ListValue deepCopy() {
+        ListValue c = new ListValue();
+        c.nodes.clear();
+        for (int ni = 0; ni < nodes.size(); ni++) {
+            Node n = nodes.get(ni);
+            Node m = new Node(n.size());
+            for (int i = 0; i < n.size(); i++) m.addLast(n.get(i));
+            m.lpBytes = n.lpBytes;
+            c.nodes.addLast(m);
+        }
+        c.size = size;
+        c.quicklist = quicklist;
+        c.elementHeap = elementHeap;
+        return c;
+    }
+
+    private static final byte[] RPUSH = {'R', 'P', 'U', 'S', 'H'};
+
+    /** Emits RPUSH commands (64 elements each) that rebuild this list under {@code key}. */
+    public void rewrite(byte[] key, Consumer<byte[][]> out) {
+        int batch = 64;
+        byte[][] cmd = null;
+        int fill = 0;
+        Cursor cur = cursor(true);
+        int left = size;
+        while (cur.hasNext()) {
+            if (cmd == null) {
+                cmd = new byte[2 + Math.min(batch, left)][];
+                cmd[0] = RPUSH;
+                cmd[1] = key;
+                fill = 2;
+            }
+            cmd[fill++] = cur.next();
+            left--;
+            if (fill == cmd.length) {
+                out.accept(cmd);
+                cmd = null;
+            }
+        }
+    }
+
+    /** All elements, head first (tests, debugging). */
+    public java.util.List<byte[]> toList() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>(size);
+        if (size > 0) forEach(0, size - 1, out::add);
+        return out;
+    }
+}
