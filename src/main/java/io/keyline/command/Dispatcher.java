@@ -62,6 +62,8 @@ public final class Dispatcher {
             }
         }
         run(c, spec, argv, true);
+        BlockingRegistry blocking = server.blocking();
+        if (blocking.hasReady()) blocking.serveReady();
     }
 
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
@@ -250,6 +252,7 @@ public final class Dispatcher {
         c.queuedSpecs = null;
         server.watches().unwatchAll(c);
         c.transactionLog = new ArrayList<>();
+        c.executingTransaction = true;
         c.reply.arrayHeader(cmds.size());
         try {
             for (int i = 0; i < cmds.size(); i++) {
@@ -262,6 +265,7 @@ public final class Dispatcher {
                 run(c, spec, cmds.get(i), false);
             }
         } finally {
+            c.executingTransaction = false;
             List<Object[]> logged = c.transactionLog;
             c.transactionLog = null;
             flushTransactionLog(c, logged);
