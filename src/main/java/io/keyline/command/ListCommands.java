@@ -1,10 +1,733 @@
 package io.keyline.command;
 
-/** Placeholder for the List family; registered in {@link CommandTable#standard()}. */
+import io.keyline.command.CommandSpec.Flag;
+import io.keyline.protocol.ReplyWriter;
+import io.keyline.store.Database;
+import io.keyline.store.type.ListValue;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * List commands (Redis's {@code t_list.c}): pushes, pops, ranges, LPOS, LMOVE, LMPOP and the
+ * blocking variants, which wait through the {@link BlockingRegistry}. Values are {@link ListValue}s;
+ * an emptied list is deleted.
+ */
 final class ListCommands {
+    static final byte[] LPOP = ascii("LPOP");
+    static final byte[] RPOP = ascii("RPOP");
+    static final byte[] LMOVE = ascii("LMOVE");
+    static final byte[] RPOPLPUSH = ascii("RPOPLPUSH");
+    static final byte[] LEFT = ascii("LEFT");
+    static final byte[] RIGHT = ascii("RIGHT");
+    private static final String RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, "
+            + "2 from the second ... or use negative to start from the end of the list";
+
     private ListCommands() {
     }
 
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
     static void register(CommandTable t) {
+        t.command("lpush", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Prepends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
+                        "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
+                .handler(ListCommands::lpush);
+        t.command("rpush", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Appends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
+                        "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
+                .handler(ListCommands::rpush);
+        t.command("lpushx", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Prepends one or more elements to a list only when the list exists.", "2.2.0",
+                        "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
+                .handler(ListCommands::lpushx);
+        t.command("rpushx", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Appends an element to a list only when the list exists.", "2.2.0",
+                        "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
+                .handler(ListCommands::rpushx);
+        t.command("lpop", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Returns the first elements in a list after removing it. Deletes the list if the last element was popped.",
+                        "1.0.0", "O(N) where N is the number of elements returned")
+                .handler(ListCommands::lpop);
+        t.command("rpop", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Returns and removes the last elements of a list. Deletes the list if the last element was popped.",
+                        "1.0.0", "O(N) where N is the number of elements returned")
+                .handler(ListCommands::rpop);
+        t.command("llen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
+                .doc("Returns the length of a list.", "1.0.0", "O(1)").handler(ListCommands::llen);
+        t.command("lrange", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("list").group("list")
+                .doc("Returns a range of elements from a list.", "1.0.0",
+                        "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.")
+                .handler(ListCommands::lrange);
+        t.command("lindex", 3).flags(Flag.READONLY).keys(1, 1, 1).acl("list").group("list")
+                .doc("Returns an element from a list by its index.", "1.0.0",
+                        "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).")
+                .handler(ListCommands::lindex);
+        t.command("lset", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("list").group("list")
+                .doc("Sets the value of an element in a list by its index.", "1.0.0",
+                        "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).")
+                .handler(ListCommands::lset);
+        t.command("linsert", 5).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("list").group("list")
+                .doc("Inserts an element before or after another element in a list.", "2.2.0",
+                        "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).")
+                .handler(ListCommands::linsert);
+        t.command("lrem", 4).flags(Flag.WRITE).keys(1, 1, 1).acl("list").group("list")
+                .doc("Removes elements from a list. Deletes the list if the last element was removed.", "1.0.0",
+                        "O(N+M) where N is the length of the list and M is the number of elements removed.")
+                .handler(ListCommands::lrem);
+        t.command("ltrim", 4).flags(Flag.WRITE).keys(1, 1, 1).acl("list").group("list")
+                .doc("Removes elements from both ends a list. Deletes the list if all elements were trimmed.", "1.0.0",
+                        "O(N) where N is the number of elements to be removed by the operation.")
+                .handler(ListCommands::ltrim);
+        t.command("lpos", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("list").group("list")
+                .doc("Returns the index of matching elements in a list.", "6.0.6",
+                        "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.")
+                .handler(ListCommands::lpos);
+        t.command("lmove", 5).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).acl("list").group("list")
+                .doc("Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.",
+                        "6.2.0", "O(1)")
+                .handler(ListCommands::lmove);
+        t.command("rpoplpush", 3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).acl("list").group("list")
+                .doc("Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.",
+                        "1.2.0", "O(1)")
+                .handler(ListCommands::rpoplpush);
+        t.command("lmpop", -4).flags(Flag.WRITE).keys(ListCommands.numkeysAt(1)).acl("list").group("list")
+                .doc("Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.",
+                        "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.")
+                .handler(ListCommands::lmpop);
+        t.command("blpop", -3).flags(Flag.WRITE, Flag.BLOCKING).keys(1, -2, 1).acl("list").group("list")
+                .doc("Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
+                        "2.0.0", "O(N) where N is the number of provided keys.")
+                .handler(ListCommands::blpop);
+        t.command("brpop", -3).flags(Flag.WRITE, Flag.BLOCKING).keys(1, -2, 1).acl("list").group("list")
+                .doc("Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
+                        "2.0.0", "O(N) where N is the number of provided keys.")
+                .handler(ListCommands::brpop);
+        t.command("brpoplpush", 4).flags(Flag.WRITE, Flag.DENYOOM, Flag.BLOCKING).keys(1, 2, 1).acl("list").group("list")
+                .doc("Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.",
+                        "2.2.0", "O(1)")
+                .handler(ListCommands::brpoplpush);
+        t.command("blmove", 6).flags(Flag.WRITE, Flag.DENYOOM, Flag.BLOCKING).keys(1, 2, 1).acl("list").group("list")
+                .doc("Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.",
+                        "6.2.0", "O(1)")
+                .handler(ListCommands::blmove);
+        t.command("blmpop", -5).flags(Flag.WRITE, Flag.BLOCKING).keys(ListCommands.numkeysAt(2)).acl("list").group("list")
+                .doc("Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
+                        "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.")
+                .handler(ListCommands::blmpop);
+    }
+
+    /** Keys of LMPOP (numkeys at 1) and BLMPOP (numkeys at 2): empty when malformed (the handler reports it). */
+    static KeyFinder numkeysAt(int numkeysIndex) {
+        return argv -> {
+            if (argv.length <= numkeysIndex) return CommandSpec.NO_KEYS;
+            Long n = io.keyline.store.Bytes.parseLongOrError(argv[numkeysIndex]);
+            if (n == null || n < 1 || n > argv.length - numkeysIndex - 2) return CommandSpec.NO_KEYS;
+            int[] out = new int[(int) (long) n];
+            for (int i = 0; i < out.length; i++) out[i] = numkeysIndex + 1 + i;
+            return out;
+        };
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** The list at {@code key}, null if absent; WRONGTYPE for another type. */
+    static ListValue getList(Database db, byte[] key) {
+        Object v = db.get(key);
+        if (v == null) return null;
+        if (v instanceof ListValue l) return l;
+        throw Errors.wrongType();
+    }
+
+    static int fill(ServerContext server) {
+        return TypeLimits.of(server).listMaxListpackSize;
+    }
+
+    private static void reportDelta(Database db, long delta) {
+        if (delta != 0) db.keyspace().reportMemoryDelta(delta);
+    }
+
+    /** After removals: reports the memory change and deletes the key if the list is now empty. */
+    private static void afterRemoval(Database db, byte[] key, ListValue l, long bytesBefore) {
+        reportDelta(db, l.estimatedBytes() - bytesBefore);
+        if (l.isEmpty()) db.delete(key);
+    }
+
+    /** LEFT / RIGHT argument: true for LEFT. */
+    private static boolean parseSide(byte[] arg) {
+        if (Args.is(arg, "left")) return true;
+        if (Args.is(arg, "right")) return false;
+        throw Errors.syntax();
+    }
+
+    /** Pushes onto the list at key, creating it; returns the new length. */
+    private static long pushInto(Database db, byte[] key, ListValue l, boolean left, byte[][] args, int from, int fill) {
+        if (l == null) {
+            l = new ListValue();
+            l.push(left, args, from, fill);
+            db.set(key, l, Database.NO_TTL);
+        } else {
+            long before = l.estimatedBytes();
+            l.push(left, args, from, fill);
+            reportDelta(db, l.estimatedBytes() - before);
+        }
+        return l.size();
+    }
+
+    // ---- pushes -------------------------------------------------------------------------------
+
+    /** LPUSH key element [element ...] */
+    static void lpush(Client c, byte[][] argv) {
+        push(c, argv, true, false);
+    }
+
+    /** RPUSH key element [element ...] */
+    static void rpush(Client c, byte[][] argv) {
+        push(c, argv, false, false);
+    }
+
+    /** LPUSHX key element [element ...] */
+    static void lpushx(Client c, byte[][] argv) {
+        push(c, argv, true, true);
+    }
+
+    /** RPUSHX key element [element ...] */
+    static void rpushx(Client c, byte[][] argv) {
+        push(c, argv, false, true);
+    }
+
+    private static void push(Client c, byte[][] argv, boolean left, boolean onlyIfExists) {
+        Database db = c.db();
+        byte[] key = argv[1];
+        ListValue l = getList(db, key);
+        if (l == null && onlyIfExists) {
+            c.reply.integer(0);
+            return;
+        }
+        long len = pushInto(db, key, l, left, argv, 2, fill(c.server()));
+        c.modified(key);
+        c.reply.integer(len);
+    }
+
+    // ---- pops ---------------------------------------------------------------------------------
+
+    /** LPOP key [count] */
+    static void lpop(Client c, byte[][] argv) {
+        pop(c, argv, true);
+    }
+
+    /** RPOP key [count] */
+    static void rpop(Client c, byte[][] argv) {
+        pop(c, argv, false);
+    }
+
+    private static void pop(Client c, byte[][] argv, boolean left) {
+        if (argv.length > 3) throw Errors.wrongArgs(left ? "lpop" : "rpop");
+        boolean hasCount = argv.length == 3;
+        long count = 1;
+        if (hasCount) {
+            count = Args.toLong(argv[2], Errors.NOT_POSITIVE);
+            if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
+        }
+        Database db = c.db();
+        byte[] key = argv[1];
+        ListValue l = getList(db, key);
+        if (l == null) {
+            if (hasCount) c.reply.nullArray();
+            else c.reply.nullBulk();
+            return;
+        }
+        if (hasCount && count == 0) {
+            c.reply.emptyArray();
+            return;
+        }
+        int fill = fill(c.server());
+        long before = l.estimatedBytes();
+        if (!hasCount) {
+            c.reply.bulk(l.pop(left, fill));
+        } else {
+            int n = (int) Math.min(count, l.size());
+            c.reply.arrayHeader(n);
+            for (int i = 0; i < n; i++) c.reply.bulk(l.pop(left, fill));
+        }
+        afterRemoval(db, key, l, before);
+        c.modified(key);
+    }
+
+    /**
+     * Pops up to {@code count} elements and replies {@code [key, [elements]]} (LMPOP/BLMPOP) or, when
+     * {@code count < 0}, {@code [key, element]} (BLPOP). Deletes the emptied key.
+     */
+    private static int popWithKey(Database db, byte[] key, ListValue l, boolean left, long count, int fill, ReplyWriter r) {
+        long before = l.estimatedBytes();
+        r.arrayHeader(2);
+        r.bulk(key);
+        int n;
+        if (count < 0) {
+            r.bulk(l.pop(left, fill));
+            n = 1;
+        } else {
+            n = (int) Math.min(count, l.size());
+            r.arrayHeader(n);
+            for (int i = 0; i < n; i++) r.bulk(l.pop(left, fill));
+        }
+        afterRemoval(db, key, l, before);
+        return n;
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    /** LLEN key */
+    static void llen(Client c, byte[][] argv) {
+        ListValue l = getList(c.db(), argv[1]);
+        c.reply.integer(l == null ? 0 : l.size());
+    }
+
+    /** LRANGE key start stop */
+    static void lrange(Client c, byte[][] argv) {
+        long start = Args.toLong(argv[2]);
+        long end = Args.toLong(argv[3]);
+        ListValue l = getList(c.db(), argv[1]);
+        if (l == null) {
+            c.reply.emptyArray();
+            return;
+        }
+        long len = l.size();
+        if (start < 0) start += len;
+        if (end < 0) end += len;
+        if (start < 0) start = 0;
+        if (start > end || start >= len) {
+            c.reply.emptyArray();
+            return;
+        }
+        if (end >= len) end = len - 1;
+        c.reply.arrayHeader(end - start + 1);
+        ReplyWriter r = c.reply;
+        l.forEach((int) start, (int) end, r::bulk);
+    }
+
+    /** LINDEX key index */
+    static void lindex(Client c, byte[][] argv) {
+        ListValue l = getList(c.db(), argv[1]);
+        if (l == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        int i = l.normalize(Args.toLong(argv[2]));
+        c.reply.bulk(i < 0 ? null : l.get(i));
+    }
+
+    /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+    static void lpos(Client c, byte[][] argv) {
+        long rank = 1;
+        long count = -1;
+        long maxlen = 0;
+        for (int j = 3; j < argv.length; j++) {
+            boolean more = j + 1 < argv.length;
+            if (Args.is(argv[j], "rank") && more) {
+                rank = Args.toLong(argv[++j]);
+                if (rank == Long.MIN_VALUE) {
+                    throw new RedisException("ERR value is out of range, must be between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
+                }
+                if (rank == 0) throw new RedisException(RANK_ZERO);
+            } else if (Args.is(argv[j], "count") && more) {
+                count = Args.toLong(argv[++j], "ERR COUNT can't be negative");
+                if (count < 0) throw new RedisException("ERR COUNT can't be negative");
+            } else if (Args.is(argv[j], "maxlen") && more) {
+                maxlen = Args.toLong(argv[++j], "ERR MAXLEN can't be negative");
+                if (maxlen < 0) throw new RedisException("ERR MAXLEN can't be negative");
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        boolean forward = rank > 0;
+        if (rank < 0) rank = -rank;
+        ListValue l = getList(c.db(), argv[1]);
+        if (l == null) {
+            if (count != -1) c.reply.emptyArray();
+            else c.reply.nullBulk();
+            return;
+        }
+        byte[] element = argv[2];
+        ListValue.Cursor cur = l.cursor(forward);
+        long scanned = 0;
+        long matches = 0;
+        if (count == -1) {
+            while (cur.hasNext() && (maxlen == 0 || scanned < maxlen)) {
+                int index = cur.index();
+                if (java.util.Arrays.equals(cur.next(), element) && ++matches >= rank) {
+                    c.reply.integer(index);
+                    return;
+                }
+                scanned++;
+            }
+            c.reply.nullBulk();
+            return;
+        }
+        java.util.List<Integer> found = new java.util.ArrayList<>();
+        while (cur.hasNext() && (maxlen == 0 || scanned < maxlen)) {
+            int index = cur.index();
+            if (java.util.Arrays.equals(cur.next(), element) && ++matches >= rank) {
+                found.add(index);
+                if (count != 0 && matches - rank + 1 >= count) break;
+            }
+            scanned++;
+        }
+        c.reply.arrayHeader(found.size());
+        for (int i : found) c.reply.integer(i);
+    }
+
+    // ---- in-place edits -----------------------------------------------------------------------
+
+    /** LSET key index element */
+    static void lset(Client c, byte[][] argv) {
+        Database db = c.db();
+        byte[] key = argv[1];
+        ListValue l = getList(db, key);
+        if (l == null) throw new RedisException(Errors.NO_SUCH_KEY);
+        int i = l.normalize(Args.toLong(argv[2]));
+        if (i < 0) throw new RedisException("ERR index out of range");
+        long before = l.estimatedBytes();
+        l.set(i, argv[3], fill(c.server()));
+        reportDelta(db, l.estimatedBytes() - before);
+        c.modified(key);
+        c.reply.ok();
+    }
+
+    /** LINSERT key BEFORE|AFTER pivot element */
+    static void linsert(Client c, byte[][] argv) {
+        boolean before;
+        if (Args.is(argv[2], "before")) before = true;
+        else if (Args.is(argv[2], "after")) before = false;
+        else throw Errors.syntax();
+        Database db = c.db();
+        byte[] key = argv[1];
+        ListValue l = getList(db, key);
+        if (l == null) {
+            c.reply.integer(0);
+            return;
+        }
+        long bytesBefore = l.estimatedBytes();
+        if (!l.insert(argv[3], before, argv[4], fill(c.server()))) {
+            c.reply.integer(-1);
+            return;
+        }
+        reportDelta(db, l.estimatedBytes() - bytesBefore);
+        c.modified(key);
+        c.reply.integer(l.size());
+    }
+
+    /** LREM key count element */
+    static void lrem(Client c, byte[][] argv) {
+        long count = Args.toLong(argv[2]);
+        Database db = c.db();
+        byte[] key = argv[1];
+        ListValue l = getList(db, key);
+        if (l == null) {
+            c.reply.integer(0);
+            return;
+        }
+        long before = l.estimatedBytes();
+        int removed = l.remove(count, argv[3], fill(c.server()));
+        if (removed > 0) {
+            afterRemoval(db, key, l, before);
+            c.modified(key);
+        }
+        c.reply.integer(removed);
+    }
+
+    /** LTRIM key start stop */
+    static void ltrim(Client c, byte[][] argv) {
+        long start = Args.toLong(argv[2]);
+        long end = Args.toLong(argv[3]);
+        Database db = c.db();
+        byte[] key = argv[1];
+        ListValue l = getList(db, key);
+        if (l == null) {
+            c.reply.ok();
+            return;
+        }
+        long len = l.size();
+        if (start < 0) start += len;
+        if (end < 0) end += len;
+        if (start < 0) start = 0;
+        long before = l.estimatedBytes();
+        int fill = fill(c.server());
+        if (start > end || start >= len) {
+            l.trim(1, 0, fill);
+        } else {
+            if (end >= len) end = len - 1;
+            if (start == 0 && end == len - 1) {
+                c.reply.ok();
+                return;
+            }
+            l.trim((int) start, (int) end, fill);
+        }
+        afterRemoval(db, key, l, before);
+        c.modified(key);
+        c.reply.ok();
+    }
+
+    // ---- moves --------------------------------------------------------------------------------
+
+    /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */
+    static void lmove(Client c, byte[][] argv) {
+        boolean fromLeft = parseSide(argv[3]);
+        boolean toLeft = parseSide(argv[4]);
+        moveOrNull(c, argv[1], argv[2], fromLeft, toLeft);
+    }
+
+    /** RPOPLPUSH source destination */
+    static void rpoplpush(Client c, byte[][] argv) {
+        moveOrNull(c, argv[1], argv[2], false, true);
+    }
+
+    private static void moveOrNull(Client c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft) {
+        Database db = c.db();
+        ListValue sl = getList(db, src);
+        if (sl == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        c.reply.bulk(move(db, src, sl, dst, fromLeft, toLeft, fill(c.server())));
+        c.modified(src);
+        c.modified(dst);
+    }
+
+    /**
+     * Pops from the non-empty list {@code sl} at {@code src} and pushes onto {@code dst} (created if
+     * absent; WRONGTYPE, checked before anything changes, if it is not a list). Returns the element.
+     */
+    private static byte[] move(Database db, byte[] src, ListValue sl, byte[] dst, boolean fromLeft, boolean toLeft, int fill) {
+        ListValue dl = getList(db, dst);
+        long srcBefore = sl.estimatedBytes();
+        long dstBefore = dl == null || dl == sl ? 0 : dl.estimatedBytes();
+        byte[] e = sl.pop(fromLeft, fill);
+        if (dl == null) {
+            dl = new ListValue();
+            if (toLeft) dl.pushLeft(e, fill);
+            else dl.pushRight(e, fill);
+            reportDelta(db, sl.estimatedBytes() - srcBefore);
+            if (sl.isEmpty()) db.delete(src);
+            db.set(dst, dl, Database.NO_TTL);
+            return e;
+        }
+        if (toLeft) dl.pushLeft(e, fill);
+        else dl.pushRight(e, fill);
+        if (dl != sl) reportDelta(db, dl.estimatedBytes() - dstBefore);
+        afterRemoval(db, src, sl, srcBefore);
+        return e;
+    }
+
+    // ---- LMPOP --------------------------------------------------------------------------------
+
+    /** Parsed {@code numkeys key... LEFT|RIGHT [COUNT count]} of LMPOP/BLMPOP. */
+    private record MultiPop(byte[][] keys, boolean left, long count) {
+    }
+
+    private static MultiPop parseMultiPop(byte[][] argv, int numkeysIndex) {
+        long numkeys = Args.toLong(argv[numkeysIndex], "ERR numkeys should be greater than 0");
+        if (numkeys < 1) throw new RedisException("ERR numkeys should be greater than 0");
+        long whereIndex = numkeysIndex + numkeys + 1;
+        if (whereIndex >= argv.length) throw Errors.syntax();
+        boolean left = parseSide(argv[(int) whereIndex]);
+        long count = -1;
+        for (int j = (int) whereIndex + 1; j < argv.length; j++) {
+            if (count == -1 && Args.is(argv[j], "count") && j + 1 < argv.length) {
+                count = Args.toLong(argv[++j], "ERR count should be greater than 0");
+                if (count < 1) throw new RedisException("ERR count should be greater than 0");
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        byte[][] keys = new byte[(int) numkeys][];
+        System.arraycopy(argv, numkeysIndex + 1, keys, 0, keys.length);
+        return new MultiPop(keys, left, count == -1 ? 1 : count);
+    }
+
+    /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+    static void lmpop(Client c, byte[][] argv) {
+        MultiPop mp = parseMultiPop(argv, 1);
+        if (!tryMultiPop(c, mp)) c.reply.nullArray();
+    }
+
+    /** Serves LMPOP/BLMPOP from the first non-empty list; false if every list is absent. */
+    private static boolean tryMultiPop(Client c, MultiPop mp) {
+        Database db = c.db();
+        for (byte[] key : mp.keys) {
+            ListValue l = getList(db, key);
+            if (l == null) continue;
+            popWithKey(db, key, l, mp.left, mp.count, fill(c.server()), c.reply);
+            c.modified(key);
+            c.propagateAs(mp.left ? LPOP : RPOP, key, io.keyline.store.Bytes.fromLong(mp.count));
+            return true;
+        }
+        return false;
+    }
+
+    // ---- blocking -----------------------------------------------------------------------------
+
+    /** True when the handler must answer with the timeout reply instead of blocking. */
+    private static boolean mayNotBlock(Client c) {
+        return c.executingTransaction() || c.server().loading();
+    }
+
+    /** BLPOP key [key ...] timeout */
+    static void blpop(Client c, byte[][] argv) {
+        blockingPop(c, argv, true);
+    }
+
+    /** BRPOP key [key ...] timeout */
+    static void brpop(Client c, byte[][] argv) {
+        blockingPop(c, argv, false);
+    }
+
+    private static void blockingPop(Client c, byte[][] argv, boolean left) {
+        long timeout = BlockingRegistry.parseTimeoutSeconds(argv[argv.length - 1]);
+        Database db = c.db();
+        byte[][] keys = new byte[argv.length - 2][];
+        System.arraycopy(argv, 1, keys, 0, keys.length);
+        for (byte[] key : keys) {
+            ListValue l = getList(db, key);
+            if (l == null) continue;
+            popWithKey(db, key, l, left, -1, fill(c.server()), c.reply);
+            c.modified(key);
+            c.propagateAs(left ? LPOP : RPOP, key);
+            return;
+        }
+        if (mayNotBlock(c)) {
+            c.reply.nullArray();
+            return;
+        }
+        c.server().blocking().block(c, keys, timeout, new BlockedPop(keys, left, -1));
+    }
+
+    /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+    static void blmpop(Client c, byte[][] argv) {
+        MultiPop mp = parseMultiPop(argv, 2);
+        long timeout = BlockingRegistry.parseTimeoutSeconds(argv[1]);
+        if (tryMultiPop(c, mp)) return;
+        if (mayNotBlock(c)) {
+            c.reply.nullArray();
+            return;
+        }
+        c.server().blocking().block(c, mp.keys, timeout, new BlockedPop(mp.keys, mp.left, mp.count));
+    }
+
+    /** BRPOPLPUSH source destination timeout */
+    static void brpoplpush(Client c, byte[][] argv) {
+        blockingMove(c, argv[1], argv[2], false, true, argv[3], true);
+    }
+
+    /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout */
+    static void blmove(Client c, byte[][] argv) {
+        boolean fromLeft = parseSide(argv[3]);
+        boolean toLeft = parseSide(argv[4]);
+        blockingMove(c, argv[1], argv[2], fromLeft, toLeft, argv[5], false);
+    }
+
+    private static void blockingMove(Client c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft,
+                                     byte[] timeoutArg, boolean rpoplpush) {
+        long timeout = BlockingRegistry.parseTimeoutSeconds(timeoutArg);
+        ListValue sl = getList(c.db(), src);
+        if (sl != null) {
+            moveOrNull(c, src, dst, fromLeft, toLeft);
+            c.propagateAs(moveCommand(src, dst, fromLeft, toLeft, rpoplpush));
+            return;
+        }
+        if (mayNotBlock(c)) {
+            c.reply.nullBulk();
+            return;
+        }
+        c.server().blocking().block(c, new byte[][]{src}, timeout, new BlockedMove(src, dst, fromLeft, toLeft, rpoplpush));
+    }
+
+    private static byte[][] moveCommand(byte[] src, byte[] dst, boolean fromLeft, boolean toLeft, boolean rpoplpush) {
+        if (rpoplpush) return new byte[][]{RPOPLPUSH, src, dst};
+        return new byte[][]{LMOVE, src, dst, fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT};
+    }
+
+    /** A client waiting in BLPOP/BRPOP ({@code count < 0}) or BLMPOP. */
+    private static final class BlockedPop implements BlockedRequest {
+        private final byte[][] keys;
+        private final boolean left;
+        private final long count;
+
+        BlockedPop(byte[][] keys, boolean left, long count) {
+            this.keys = keys;
+            this.left = left;
+            this.count = count;
+        }
+
+        @Override
+        public byte[][] lockKeys() {
+            return keys;
+        }
+
+        @Override
+        public boolean tryServe(ServeContext ctx, byte[] readyKey) {
+            Database db = ctx.db();
+            Object v = db.get(readyKey);
+            if (v == null) return false;
+            if (!(v instanceof ListValue l)) {
+                ctx.reply().error(Errors.WRONG_TYPE);
+                return true;
+            }
+            popWithKey(db, readyKey, l, left, count, fill(ctx.client().server()), ctx.reply());
+            ctx.modified(readyKey);
+            if (count < 0) ctx.propagate(left ? LPOP : RPOP, readyKey);
+            else ctx.propagate(left ? LPOP : RPOP, readyKey, io.keyline.store.Bytes.fromLong(count));
+            return true;
+        }
+
+        @Override
+        public void timeoutReply(ReplyWriter r) {
+            r.nullArray();
+        }
+    }
+
+    /** A client waiting in BLMOVE/BRPOPLPUSH on its source list. */
+    private static final class BlockedMove implements BlockedRequest {
+        private final byte[] src;
+        private final byte[] dst;
+        private final boolean fromLeft;
+        private final boolean toLeft;
+        private final boolean rpoplpush;
+
+        BlockedMove(byte[] src, byte[] dst, boolean fromLeft, boolean toLeft, boolean rpoplpush) {
+            this.src = src;
+            this.dst = dst;
+            this.fromLeft = fromLeft;
+            this.toLeft = toLeft;
+            this.rpoplpush = rpoplpush;
+        }
+
+        @Override
+        public byte[][] lockKeys() {
+            return new byte[][]{src, dst};
+        }
+
+        @Override
+        public boolean tryServe(ServeContext ctx, byte[] readyKey) {
+            Database db = ctx.db();
+            Object v = db.get(src);
+            if (v == null) return false;
+            if (!(v instanceof ListValue sl)) {
+                ctx.reply().error(Errors.WRONG_TYPE);
+                return true;
+            }
+            byte[] e = move(db, src, sl, dst, fromLeft, toLeft, fill(ctx.client().server()));
+            ctx.reply().bulk(e);
+            ctx.modified(src);
+            ctx.modified(dst);
+            ctx.propagate(moveCommand(src, dst, fromLeft, toLeft, rpoplpush));
+            return true;
+        }
+
+        @Override
+        public void timeoutReply(ReplyWriter r) {
+            r.nullArray(); // Redis answers a timed-out BLMOVE with a null array, like BLPOP
+        }
     }
 }

@@ -270,11 +270,11 @@ public final class HashValue implements MemorySized {
             return 0;
         }
         int mask = fields.length - 1;
-        long v = cursor & 0xffffffffL;
+        int v = (int) cursor;
         long maxSteps = Math.max(1, countHint) * 10;
         long emitted = 0;
         do {
-            int home = (int) (v & mask);
+            int home = v & mask;
             // Fields whose home is `home` sit in the run of occupied slots starting there.
             for (int i = home; fields[i] != null; i = (i + 1) & mask) {
                 if ((hashes[i] & mask) == home) {
@@ -283,14 +283,11 @@ public final class HashValue implements MemorySized {
                 }
             }
             // Redis's reverse-binary increment of the cursor over the mask's bits.
-            v |= ~(long) mask & 0xffffffffL;
-            v = Long.reverse(v) >>> 32;
-            v++;
-            v = Long.reverse(v << 32);
-            v &= 0xffffffffL;
+            v |= ~mask;
+            v = Integer.reverse(Integer.reverse(v) + 1);
             maxSteps--;
         } while (v != 0 && emitted < countHint && maxSteps > 0);
-        return v;
+        return v & 0xffffffffL;
     }
 
     // ---- copy and rewrite -------------------------------------------------------------------------
