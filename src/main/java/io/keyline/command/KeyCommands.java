@@ -291,7 +291,7 @@ final class KeyCommands {
 
     /** MOVE key db */
     static void move(Client c, byte[][] argv) {
-        Database target = database(c, Args.toInt(argv[2]));
+        Database target = database(c, intArg(argv[2]));
         Database source = c.db();
         if (target == source) throw new RedisException(SAME_OBJECT);
         byte[] key = argv[1];
@@ -322,6 +322,15 @@ final class KeyCommands {
         }
         c.changed();
         c.reply.ok();
+    }
+
+    /** Redis's getIntFromObjectOrReply: its own message for a 64-bit value outside the int range. */
+    static int intArg(byte[] arg) {
+        long v = Args.toLong(arg);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new RedisException("ERR value is out of range, value must between -2147483648 and 2147483647");
+        }
+        return (int) v;
     }
 
     /** The database with that index, or Redis's "DB index is out of range". */
