@@ -85,7 +85,7 @@ class KeyTableTest {
     @Test
     void scanSurvivesGrowthAndShrinkBetweenSteps() {
         Random rnd = new Random(42);
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 8; round++) {
             KeyTable t = new KeyTable();
             Set<String> stable = new HashSet<>();
             List<String> churn = new ArrayList<>();
