@@ -248,7 +248,7 @@ public final class Database {
         long tc = cursor >>> bits;
         long emitted = 0;
         long visits = 0;
-        long maxVisits = Math.max(count * 10, 100);
+        long maxVisits = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(count * 10, 100);
         long now = keyspace.clock().millis();
         long[] counter = new long[1];
         Consumer<Entry> filter = e -> {
