@@ -99,6 +99,7 @@ public final class Main implements Callable<Integer> {
                     return 1;
                 }
                 config.loadFile(p);
+                config.configFile(p);
             }
             applyDirectives(config, rest);
             if (port != null) config.set("port", port.toString(), true);
