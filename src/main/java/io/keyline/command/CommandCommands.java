@@ -90,7 +90,7 @@ final class CommandCommands {
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) {
             CommandSpec spec = byName(table, Args.str(argv[i]));
-            if (spec == null) c.reply.nullArray();
+            if (spec == null) c.reply.nullBulk();
             else commandInfo(c.reply, spec);
         }
     }

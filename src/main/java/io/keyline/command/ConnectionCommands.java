@@ -116,7 +116,11 @@ final class ConnectionCommands {
 
     /** SELECT index */
     static void select(Client c, byte[][] argv) {
-        int idx = Args.toInt(argv[1]);
+        long v = Args.toLong(argv[1]);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new RedisException("ERR value is out of range, value must between -2147483648 and 2147483647");
+        }
+        int idx = (int) v;
         if (idx < 0 || idx >= c.server().keyspace().databaseCount()) throw new RedisException(Errors.DB_INDEX);
         c.select(idx);
         c.reply.ok();

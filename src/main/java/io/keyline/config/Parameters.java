@@ -54,7 +54,7 @@ final class Parameters {
 
         // Persistence
         c.bool("appendonly", true).add();
-        c.enumeration("appendfsync", "everysec", "always", "everysec", "no").add();
+        c.enumeration("appendfsync", "everysec", "everysec", "always", "no").add();
         c.string("appendfilename", "appendonly.aof").immutable().add();
         c.string("appenddirname", "appendonlydir").immutable().add();
         c.bool("aof-load-truncated", true).add();
