@@ -114,8 +114,13 @@ public final class Dispatcher {
 
     private void reject(Client c, String error) {
         if (c.inMulti()) c.multiError = true;
-        server.stats().errorReplies.increment();
+        countError(error);
         c.reply.error(error);
+    }
+
+    private void countError(String error) {
+        server.stats().errorReplies.increment();
+        server.stats().countErrorCode(error);
     }
 
     /**
@@ -148,23 +153,29 @@ public final class Dispatcher {
             keyspace.lockAll();
         }
         long dirtyBefore = c.dirty;
+        long started = 0;
+        boolean failed = true;
         try {
             if (checkCapacity && addsKey(c.db(), argv, keys)) {
                 reject(c, Errors.OOM_CAPACITY);
+                spec.recordRejected();
                 return;
             }
+            started = System.nanoTime();
             spec.handler.handle(c, argv);
+            failed = false;
         } catch (RedisException e) {
-            server.stats().errorReplies.increment();
+            countError(e.getMessage());
             c.reply.error(e.getMessage());
         } catch (CapacityExceededException e) {
-            server.stats().errorReplies.increment();
+            countError(Errors.OOM_CAPACITY);
             c.reply.error(Errors.OOM_CAPACITY);
         } catch (RuntimeException | StackOverflowError e) {
             log.warn("Internal error running '{}' for client id={}", spec.name, c.id(), e);
-            server.stats().errorReplies.increment();
+            countError("ERR");
             c.reply.error("ERR internal error running '" + spec.name + "': " + e);
         } finally {
+            if (started != 0) spec.recordCall(System.nanoTime() - started, failed);
             try {
                 if (c.dirty != dirtyBefore && spec.handler != TransactionCommands.EXEC_HANDLER) {
                     propagate(c, argv, c.dirty - dirtyBefore);
