@@ -56,6 +56,44 @@ class ConcurrencyIT extends ServerTestBase {
         T run(int id) throws Exception;
     }
 
+    interface Step {
+        void run(Jedis j, int id, long iteration) throws Exception;
+    }
+
+    /**
+     * Writers each run {@code writeSteps} steps; readers keep observing until every writer is done
+     * and they made at least {@code minReads} observations each. Counts instead of a wall-clock
+     * deadline keep the test meaningful on a slow, shared machine. Returns the total observations.
+     */
+    private long writersAndReaders(int writers, long writeSteps, Step write, int readers, long minReads, Step read)
+            throws Exception {
+        AtomicLong writersRunning = new AtomicLong(writers);
+        AtomicLong observations = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
+        runTogether(writers + readers, id -> {
+            try (Jedis j = newJedis()) {
+                if (id < writers) {
+                    try {
+                        for (long i = 0; i < writeSteps && !failed.get(); i++) write.run(j, id, i);
+                    } finally {
+                        writersRunning.decrementAndGet();
+                    }
+                } else {
+                    long i = 0;
+                    while (!failed.get() && (writersRunning.get() > 0 || i < minReads)) {
+                        read.run(j, id, i++);
+                        observations.incrementAndGet();
+                    }
+                }
+            } catch (Throwable t) {
+                failed.set(true);
+                throw t;
+            }
+            return null;
+        });
+        return observations.get();
+    }
+
     @Test
     void fiftyClientsIncrementingSharedKeysEndAtTheExactTotal() throws Exception {
         int perClient = 10_000;
@@ -99,38 +137,21 @@ class ConcurrencyIT extends ServerTestBase {
         byte[][] values = new byte[writers][size];
         for (int w = 0; w < writers; w++) java.util.Arrays.fill(values[w], (byte) ('A' + w));
         for (byte[] k : keys) jedis.set(k, values[0]);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong reads = new AtomicLong();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-        List<Set<Byte>> seen = runTogether(writers + readers, id -> {
-            Set<Byte> writersSeen = new HashSet<>();
-            try (Jedis j = newJedis()) {
-                int i = 0;
-                while (System.nanoTime() < deadline && !stop.get()) {
-                    byte[] key = keys[i++ % keys.length];
-                    if (id < writers) {
-                        j.set(key, values[id]);
-                    } else {
-                        byte[] v = j.get(key);
-                        assertThat(v).hasSize(size);
-                        byte first = v[0];
-                        for (int b = 0; b < size; b++) {
-                            if (v[b] != first) {
-                                stop.set(true);
-                                throw new AssertionError("torn value: byte " + b + " is " + (char) v[b] + ", byte 0 is " + (char) first);
-                            }
+        Set<Byte> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        long reads = writersAndReaders(writers, 150, (j, id, i) -> j.set(keys[(int) (i % keys.length)], values[id]),
+                readers, 50, (j, id, i) -> {
+                    byte[] v = j.get(keys[(int) (i % keys.length)]);
+                    assertThat(v).hasSize(size);
+                    byte first = v[0];
+                    for (int b = 0; b < size; b++) {
+                        if (v[b] != first) {
+                            throw new AssertionError("torn value: byte " + b + " is " + (char) v[b] + ", byte 0 is " + (char) first);
                         }
-                        writersSeen.add(first);
-                        reads.incrementAndGet();
                     }
-                }
-            }
-            return writersSeen;
-        });
-        assertThat(reads.get()).isGreaterThan(10);
-        Set<Byte> all = new HashSet<>();
-        seen.forEach(all::addAll);
-        assertThat(all).as("readers saw several writers' values").hasSizeGreaterThan(1);
+                    seen.add(first);
+                });
+        assertThat(reads).isGreaterThanOrEqualTo(readers * 50L);
+        assertThat(seen).as("readers saw several writers' values").hasSizeGreaterThan(1);
     }
 
     /** Keys that fall into different stripes, so MSET has to take several locks. */
@@ -154,32 +175,19 @@ class ConcurrencyIT extends ServerTestBase {
             initial[2 * i + 1] = "0";
         }
         jedis.mset(initial);
-        int writers = 3;
-        int readers = 5;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
-        AtomicLong observations = new AtomicLong();
-        runTogether(writers + readers, id -> {
-            try (Jedis j = newJedis()) {
-                long generation = 0;
-                while (System.nanoTime() < deadline) {
-                    if (id < writers) {
-                        String value = id + ":" + (generation++);
-                        String[] kv = new String[keys.length * 2];
-                        for (int i = 0; i < keys.length; i++) {
-                            kv[2 * i] = keys[i];
-                            kv[2 * i + 1] = value;
-                        }
-                        j.mset(kv);
-                    } else {
-                        List<String> got = j.mget(keys);
-                        assertThat(new HashSet<>(got)).as("MGET after concurrent MSETs: %s", got).hasSize(1);
-                        observations.incrementAndGet();
-                    }
-                }
+        long observations = writersAndReaders(3, 500, (j, id, generation) -> {
+            String value = id + ":" + generation;
+            String[] kv = new String[keys.length * 2];
+            for (int i = 0; i < keys.length; i++) {
+                kv[2 * i] = keys[i];
+                kv[2 * i + 1] = value;
             }
-            return null;
+            j.mset(kv);
+        }, 5, 50, (j, id, i) -> {
+            List<String> got = j.mget(keys);
+            assertThat(new HashSet<>(got)).as("MGET after concurrent MSETs: %s", got).hasSize(1);
         });
-        assertThat(observations.get()).isGreaterThan(10);
+        assertThat(observations).isGreaterThanOrEqualTo(250);
     }
 
     @Test
@@ -189,41 +197,31 @@ class ConcurrencyIT extends ServerTestBase {
         String y = keys[1];
         jedis.set(x, "0");
         jedis.set(y, "0");
-        int writers = 4;
-        int readers = 4;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
         AtomicLong committed = new AtomicLong();
-        AtomicLong observations = new AtomicLong();
-        runTogether(writers + readers, id -> {
-            try (Jedis j = newJedis()) {
-                while (System.nanoTime() < deadline) {
-                    if (id < writers) {
-                        Transaction t = j.multi();
-                        t.incr(x);
-                        t.incr(y);
-                        List<Object> r = t.exec();
-                        assertThat(r).hasSize(2);
-                        assertThat((Long) r.get(0)).isEqualTo((Long) r.get(1));
-                        committed.incrementAndGet();
-                    } else if (id % 2 == 0) {
-                        List<String> got = j.mget(x, y);
-                        assertThat(got.get(0)).as("x and y seen by MGET").isEqualTo(got.get(1));
-                        observations.incrementAndGet();
-                    } else {
-                        Transaction t = j.multi();
-                        t.get(x);
-                        t.get(y);
-                        List<Object> r = t.exec();
-                        assertThat(r.get(0)).as("x and y read in one transaction").isEqualTo(r.get(1));
-                        observations.incrementAndGet();
-                    }
-                }
+        long observations = writersAndReaders(4, 300, (j, id, i) -> {
+            Transaction t = j.multi();
+            t.incr(x);
+            t.incr(y);
+            List<Object> r = t.exec();
+            assertThat(r).hasSize(2);
+            assertThat((Long) r.get(0)).isEqualTo((Long) r.get(1));
+            committed.incrementAndGet();
+        }, 4, 50, (j, id, i) -> {
+            if (id % 2 == 0) {
+                List<String> got = j.mget(x, y);
+                assertThat(got.get(0)).as("x and y seen by MGET").isEqualTo(got.get(1));
+            } else {
+                Transaction t = j.multi();
+                t.get(x);
+                t.get(y);
+                List<Object> r = t.exec();
+                assertThat(r.get(0)).as("x and y read in one transaction").isEqualTo(r.get(1));
             }
-            return null;
         });
-        assertThat(jedis.get(x)).isEqualTo(Long.toString(committed.get()));
-        assertThat(jedis.get(y)).isEqualTo(Long.toString(committed.get()));
-        assertThat(observations.get()).isGreaterThan(10);
+        assertThat(committed.get()).isEqualTo(1200);
+        assertThat(jedis.get(x)).isEqualTo("1200");
+        assertThat(jedis.get(y)).isEqualTo("1200");
+        assertThat(observations).isGreaterThanOrEqualTo(200);
     }
 
     @Test
