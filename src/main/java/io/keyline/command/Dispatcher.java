@@ -32,6 +32,14 @@ public final class Dispatcher {
 
     /** Executes one request from a client; the reply goes to {@code c.reply}. */
     public void execute(Client c, byte[][] argv) {
+        if (isCrossProtocolAttack(argv[0])) {
+            // As Redis: an HTTP request sent to the port is dropped without a reply.
+            log.warn("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Keyline. "
+                    + "This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your "
+                    + "Keyline instance. Connection from {} aborted.", c.connection().remoteAddress());
+            c.kill();
+            return;
+        }
         server.stats().commandsProcessed.increment();
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
@@ -91,6 +99,11 @@ public final class Dispatcher {
             return null;
         }
         return spec;
+    }
+
+    private static boolean isCrossProtocolAttack(byte[] name) {
+        return (name.length == 4 || name.length == 5)
+                && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
     }
 
     private static boolean isTransactionControl(CommandSpec spec) {
