@@ -83,10 +83,10 @@ final class StringCommands {
                 .handler(StringCommands::setrange);
         t.command("incr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .handler((c, a) -> incrBy(c, a[1], 1));
+                .handler(StringCommands::incr);
         t.command("decr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .handler((c, a) -> incrBy(c, a[1], -1));
+                .handler(StringCommands::decr);
         t.command("incrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
                 .handler(StringCommands::incrby);
@@ -259,6 +259,16 @@ final class StringCommands {
         else db.update(e, updated);
         c.modified(argv[1]);
         c.reply.integer(updated.length);
+    }
+
+    /** INCR key */
+    static void incr(Client c, byte[][] argv) {
+        incrBy(c, argv[1], 1);
+    }
+
+    /** DECR key */
+    static void decr(Client c, byte[][] argv) {
+        incrBy(c, argv[1], -1);
     }
 
     /** INCRBY key increment */
