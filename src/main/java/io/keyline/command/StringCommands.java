@@ -191,7 +191,7 @@ final class StringCommands {
         } else {
             byte[] old = (byte[]) e.value();
             checkStringLength(c, (long) old.length + add.length);
-            byte[] joined = java.util.Arrays.copyOf(old, old.length + add.length);
+            byte[] joined = allocate(old, old.length + add.length);
             System.arraycopy(add, 0, joined, old.length, add.length);
             db.update(e, joined);
             length = joined.length;
@@ -205,6 +205,18 @@ final class StringCommands {
         if (total <= MIN_PROTO_MAX_BULK_LEN) return;
         if (total > MAX_ARRAY || total > c.server().config().getLong("proto-max-bulk-len")) {
             throw new RedisException(Errors.MAX_STRING);
+        }
+    }
+
+    /**
+     * A copy of {@code old} grown to {@code length}. A string near the 512 MB limit may not fit in
+     * the heap: the command is refused instead of the error escaping the dispatcher.
+     */
+    private static byte[] allocate(byte[] old, int length) {
+        try {
+            return java.util.Arrays.copyOf(old, length);
+        } catch (OutOfMemoryError e) {
+            throw new RedisException(Errors.OOM);
         }
     }
 
@@ -253,7 +265,7 @@ final class StringCommands {
             return;
         }
         checkStringLength(c, offset > MAX_ARRAY ? Long.MAX_VALUE : offset + value.length);
-        byte[] updated = java.util.Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
+        byte[] updated = allocate(old, (int) Math.max(old.length, offset + value.length));
         System.arraycopy(value, 0, updated, (int) offset, value.length);
         if (e == null) db.set(argv[1], updated, Database.NO_TTL);
         else db.update(e, updated);
