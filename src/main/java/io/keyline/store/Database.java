@@ -41,10 +41,15 @@ public final class Database {
         return tables[keyspace.stripeOf(key)];
     }
 
-    /** The live entry for the key, or null if absent or expired. Counts as an access. */
+    /** The live entry for the key, or null if absent or expired. Counts as an access and as a keyspace hit/miss. */
     public Entry lookup(byte[] key) {
         Entry e = lookupNoTouch(key);
-        if (e != null) keyspace.touch(e);
+        if (e != null) {
+            keyspace.touch(e);
+            keyspace.stats.keyspaceHits.increment();
+        } else {
+            keyspace.stats.keyspaceMisses.increment();
+        }
         return e;
     }
 
