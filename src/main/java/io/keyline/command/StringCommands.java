@@ -109,9 +109,9 @@ final class StringCommands {
         throw Errors.wrongType();
     }
 
-    /** The live entry of a string key, null if absent; WRONGTYPE for another type. */
+    /** The live entry of a string key about to be changed, null if absent; WRONGTYPE for another type. */
     static Entry stringEntry(Database db, byte[] key) {
-        Entry e = db.lookup(key);
+        Entry e = db.lookupWrite(key);
         if (e != null && !(e.value() instanceof byte[])) throw Errors.wrongType();
         return e;
     }
