@@ -30,6 +30,8 @@ public final class ServerContext {
     private volatile KeyReadyListener keyReadyListener;
     private volatile boolean loading;
     private volatile String requirePass = "";
+    private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
+    private volatile long queryBufferLimit = 1024L * 1024 * 1024;
     private volatile Runnable shutdownAction = () -> { };
     private volatile ShutdownHandler shutdownHandler = (nosave) -> { };
     private volatile int tcpPort;
@@ -55,6 +57,8 @@ public final class ServerContext {
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         config.onChange("requirepass", v -> requirePass = v);
+        config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
+        config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
             @Override
             public void expired(io.keyline.store.Database db, byte[] key) {
@@ -145,6 +149,16 @@ public final class ServerContext {
 
     public void loading(boolean loading) {
         this.loading = loading;
+    }
+
+    /** proto-max-bulk-len, read by every connection's parser before each read (CONFIG SET applies at once). */
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen;
+    }
+
+    /** client-query-buffer-limit, as {@link #protoMaxBulkLen()}. */
+    public long queryBufferLimit() {
+        return queryBufferLimit;
     }
 
     public boolean authRequired() {
