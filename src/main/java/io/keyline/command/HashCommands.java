@@ -4,6 +4,7 @@ import io.keyline.command.CommandSpec.Flag;
 import io.keyline.protocol.ReplyWriter;
 import io.keyline.store.Bytes;
 import io.keyline.store.Database;
+import io.keyline.store.LongDouble;
 import io.keyline.store.type.HashValue;
 
 import java.math.BigDecimal;
@@ -177,22 +178,21 @@ final class HashCommands {
         c.reply.integer(result);
     }
 
-    /** HINCRBYFLOAT key field increment (logged as HSET with the result) */
+    /** HINCRBYFLOAT key field increment (logged as HSET with the result; C long double arithmetic) */
     static void hincrbyfloat(Client c, byte[][] argv) {
-        BigDecimal incr = LongDouble.parse(argv[3]);
+        LongDouble.Value incr = LongDouble.parse(argv[3]);
         if (incr == null) throw new RedisException(Errors.NOT_FLOAT);
-        if (incr == LongDouble.INFINITE) throw new RedisException("ERR value is NaN or Infinity");
+        if (incr.isInfinite()) throw new RedisException("ERR value is NaN or Infinity");
         HashValue h = getHash(c.db(), argv[1]);
         byte[] old = h == null ? null : h.get(argv[2]);
-        BigDecimal current = BigDecimal.ZERO;
+        LongDouble.Value current = new LongDouble.Value(BigDecimal.ZERO, 0);
         if (old != null) {
             current = LongDouble.parse(old);
             if (current == null) throw new RedisException("ERR hash value is not a float");
-            if (current == LongDouble.INFINITE) throw new RedisException("ERR increment would produce NaN or Infinity");
         }
-        BigDecimal sum = LongDouble.add(current, incr);
-        if (sum == LongDouble.INFINITE) throw new RedisException("ERR increment would produce NaN or Infinity");
-        byte[] result = LongDouble.format(sum);
+        LongDouble.Value sum = LongDouble.add(current, incr);
+        if (sum == null || sum.isInfinite()) throw new RedisException("ERR increment would produce NaN or Infinity");
+        byte[] result = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
         setPairs(c, argv[1], new byte[][]{argv[2], result}, 0);
         c.modified(argv[1]);
         c.propagateAs(HSET, argv[1], argv[2], result);

@@ -231,6 +231,23 @@ class BlockingListIT extends ServerTestBase {
     }
 
     @Test
+    void clientUnblockCommand() throws Exception {
+        Jedis j = client();
+        long id = j.clientId();
+        CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return j.blmpop(0, ListDirection.LEFT, "q");
+            } catch (RuntimeException e) {
+                return e.getMessage();
+            }
+        });
+        while (blocking().blockedClients() == 0) Thread.sleep(2);
+        assertThat(jedis.clientUnblock(id, redis.clients.jedis.args.UnblockType.ERROR)).isEqualTo(1);
+        assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        assertThat(jedis.clientUnblock(id)).isZero();
+    }
+
+    @Test
     void lettuceBlockingPop() throws Exception {
         Jedis pusher = client();
         CompletableFuture<Void> push = CompletableFuture.runAsync(() -> {

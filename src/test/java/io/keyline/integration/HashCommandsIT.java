@@ -197,7 +197,7 @@ class HashCommandsIT extends ServerTestBase {
             assertThat(jedis.hlen("h")).isEqualTo(503);
             assertThat(jedis.hget("h", "f321")).isEqualTo("v321");
         } finally {
-            keyline.server().config().set("hash-max-listpack-entries", "128", false);
+            keyline.server().config().set("hash-max-listpack-entries", "512", false);
         }
     }
 }

@@ -33,7 +33,7 @@ class HashModelTest extends ServerTestBase {
         long seed = Long.getLong("keyline.seed", new Random().nextLong());
         rnd = new Random(seed);
         try {
-            for (String entries : new String[]{"8", "128"}) {
+            for (String entries : new String[]{"8", "512"}) {
                 keyline.server().config().set("hash-max-listpack-entries", entries, false);
                 jedis.flushAll();
                 model.clear();
@@ -46,7 +46,7 @@ class HashModelTest extends ServerTestBase {
         } catch (AssertionError | RuntimeException e) {
             fail("HashModelTest failed with seed " + seed + " (rerun with -Dkeyline.seed=" + seed + ")", e);
         } finally {
-            keyline.server().config().set("hash-max-listpack-entries", "128", false);
+            keyline.server().config().set("hash-max-listpack-entries", "512", false);
         }
     }
 

@@ -2,7 +2,9 @@ package io.keyline.store.type;
 
 import io.keyline.store.Bytes;
 import io.keyline.store.Memory;
+import io.keyline.store.Copyable;
 import io.keyline.store.MemorySized;
+import io.keyline.store.TypedValue;
 
 import java.util.Arrays;
 import java.util.function.BiConsumer;
@@ -23,7 +25,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
-public final class HashValue implements MemorySized {
+public final class HashValue implements MemorySized, TypedValue, Copyable {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
@@ -44,10 +46,12 @@ public final class HashValue implements MemorySized {
         pairs = new byte[8][];
     }
 
+    @Override
     public String typeName() {
         return "hash";
     }
 
+    @Override
     public String encoding() {
         return pairs != null ? ENCODING_LISTPACK : ENCODING_HASHTABLE;
     }
@@ -291,6 +295,11 @@ public final class HashValue implements MemorySized {
     }
 
     // ---- copy and rewrite -------------------------------------------------------------------------
+
+    @Override
+    public Object copy() {
+        return deepCopy();
+    }
 
     public HashValue deepCopy() {
         HashValue c = new HashValue();

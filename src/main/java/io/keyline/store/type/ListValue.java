@@ -1,7 +1,9 @@
 package io.keyline.store.type;
 
 import io.keyline.store.Memory;
+import io.keyline.store.Copyable;
 import io.keyline.store.MemorySized;
+import io.keyline.store.TypedValue;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class ListValue implements MemorySized {
+public final class ListValue implements MemorySized, TypedValue, Copyable {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_QUICKLIST = "quicklist";
     private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
@@ -57,10 +59,12 @@ public final class ListValue implements MemorySized {
         return size == 0;
     }
 
+    @Override
     public String typeName() {
         return "list";
     }
 
+    @Override
     public String encoding() {
         return quicklist ? ENCODING_QUICKLIST : ENCODING_LISTPACK;
     }
@@ -529,6 +533,11 @@ public final class ListValue implements MemorySized {
     // ---- copy and rewrite -----------------------------------------------------------------------
 
     /** An independent copy (elements are immutable and shared). */
+    @Override
+    public Object copy() {
+        return deepCopy();
+    }
+
     public ListValue deepCopy() {
         ListValue c = new ListValue();
         c.nodes.clear();

@@ -1,0 +1,69 @@
+package io.keyline.integration;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** TYPE, OBJECT ENCODING, CONFIG SET thresholds and COPY for lists and hashes. */
+class CollectionEncodingIT extends ServerTestBase {
+
+    @Test
+    void listEncodingFollowsListMaxListpackSize() {
+        jedis.configSet("list-max-listpack-size", "4");
+        try {
+            jedis.rpush("l", "1", "2", "3", "4");
+            assertThat(jedis.type("l")).isEqualTo("list");
+            assertThat(jedis.objectEncoding("l")).isEqualTo("listpack");
+            jedis.rpush("l", "5");
+            assertThat(jedis.objectEncoding("l")).isEqualTo("quicklist");
+            // Redis 7.2: back to listpack once one node at most half full remains
+            jedis.ltrim("l", 0, 1);
+            assertThat(jedis.objectEncoding("l")).isEqualTo("listpack");
+        } finally {
+            jedis.configSet("list-max-listpack-size", "-2");
+        }
+        jedis.rpush("big", "x".repeat(9000));
+        assertThat(jedis.objectEncoding("big")).isEqualTo("quicklist");
+    }
+
+    @Test
+    void hashEncodingFollowsEntriesAndValueLimits() {
+        jedis.configSet("hash-max-listpack-entries", "3");
+        jedis.configSet("hash-max-listpack-value", "10");
+        try {
+            jedis.hset("h", Map.of("a", "1", "b", "2", "c", "3"));
+            assertThat(jedis.type("h")).isEqualTo("hash");
+            assertThat(jedis.objectEncoding("h")).isEqualTo("listpack");
+            jedis.hset("h", "d", "4");
+            assertThat(jedis.objectEncoding("h")).isEqualTo("hashtable");
+            jedis.hdel("h", "a", "b", "c");
+            assertThat(jedis.objectEncoding("h")).isEqualTo("hashtable"); // never converts back
+            jedis.hset("v", "f", "0123456789");
+            assertThat(jedis.objectEncoding("v")).isEqualTo("listpack");
+            jedis.hset("v", "g", "01234567890");
+            assertThat(jedis.objectEncoding("v")).isEqualTo("hashtable");
+        } finally {
+            jedis.configSet("hash-max-listpack-entries", "512");
+            jedis.configSet("hash-max-listpack-value", "64");
+        }
+    }
+
+    @Test
+    void copyIsDeep() {
+        jedis.rpush("l", "a", "b");
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 0; i < 600; i++) fields.put("f" + i, "v" + i);
+        jedis.hset("h", fields);
+        assertThat(jedis.objectEncoding("h")).isEqualTo("hashtable");
+        assertThat(jedis.copy("l", "l2", false)).isTrue();
+        assertThat(jedis.copy("h", "h2", false)).isTrue();
+        jedis.rpush("l", "c");
+        jedis.hdel("h", "f1");
+        assertThat(jedis.lrange("l2", 0, -1)).containsExactly("a", "b");
+        assertThat(jedis.hlen("h2")).isEqualTo(600);
+        assertThat(jedis.objectEncoding("h2")).isEqualTo("hashtable");
+    }
+}
