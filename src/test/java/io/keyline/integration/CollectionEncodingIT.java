@@ -66,4 +66,31 @@ class CollectionEncodingIT extends ServerTestBase {
         assertThat(jedis.hlen("h2")).isEqualTo(600);
         assertThat(jedis.objectEncoding("h2")).isEqualTo("hashtable");
     }
+
+    @Test
+    void memoryAccountingReturnsToBaselineAfterInPlaceChanges() {
+        jedis.flushAll();
+        long baseline = keyline.server().keyspace().usedMemory();
+        for (int i = 0; i < 2000; i++) jedis.rpush("l", "element-" + i);
+        for (int i = 0; i < 700; i++) jedis.hset("h", "field-" + i, "value-" + i);
+        long grown = keyline.server().keyspace().usedMemory();
+        assertThat(grown - baseline).isGreaterThan(2000L * 32 + 700L * 64);
+        jedis.lset("l", 5, "x".repeat(1000));
+        jedis.linsert("l", redis.clients.jedis.args.ListPosition.BEFORE, "element-9", "y");
+        jedis.lrem("l", 0, "element-10");
+        jedis.ltrim("l", 3, 1500);
+        jedis.lmove("l", "l2", redis.clients.jedis.args.ListDirection.LEFT, redis.clients.jedis.args.ListDirection.LEFT);
+        jedis.lpop("l", 10);
+        jedis.hincrBy("h", "counter", 5);
+        jedis.hdel("h", "field-1", "field-2");
+        jedis.hset("h", "field-3", "z".repeat(500));
+        while (jedis.lpop("l", 100) != null) {
+            // drain
+        }
+        jedis.del("l2");
+        for (int i = 0; i < 700; i++) jedis.hdel("h", "field-" + i);
+        jedis.hdel("h", "counter");
+        assertThat(jedis.exists("l", "l2", "h")).isZero();
+        assertThat(keyline.server().keyspace().usedMemory()).isEqualTo(baseline);
+    }
 }
