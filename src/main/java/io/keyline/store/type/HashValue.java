@@ -6,14 +6,16 @@ import io.keyline.store.Copyable;
 import io.keyline.store.MemorySized;
 import io.keyline.store.TypedValue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * A Redis hash. Small hashes are a flat array of field/value pairs in insertion order (Redis's
- * {@code listpack}: linear lookups, tiny footprint); once a hash has more than
+ * A Redis hash. Small hashes are one packed byte array of length-prefixed field/value pairs in
+ * insertion order (Redis's {@code listpack}: linear lookups, about two bytes of overhead per string); once a hash has more than
  * {@code hash-max-listpack-entries} fields or a field or value longer than
  * {@code hash-max-listpack-value} bytes it becomes an open-addressing hash table ({@code hashtable})
  * and never converts back, as in Redis.
@@ -30,11 +32,12 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
 
-    // listpack: pairs[2i] = field, pairs[2i+1] = value, i < count
-    private byte[][] pairs;
+    // listpack: packed[0..used) = (varint length, bytes) of field 0, value 0, field 1, value 1...
+    private byte[] packed;
+    private int used;
     private int count;
 
-    // hashtable (pairs == null): parallel arrays, power-of-two length
+    // hashtable (packed == null): parallel arrays, power-of-two length
     private int[] hashes;
     private byte[][] fields;
     private byte[][] values;
@@ -43,7 +46,7 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
     private long dataHeap;
 
     public HashValue() {
-        pairs = new byte[8][];
+        packed = new byte[16];
     }
 
     @Override
@@ -53,15 +56,15 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     @Override
     public String encoding() {
-        return pairs != null ? ENCODING_LISTPACK : ENCODING_HASHTABLE;
+        return packed != null ? ENCODING_LISTPACK : ENCODING_HASHTABLE;
     }
 
     public boolean isListpack() {
-        return pairs != null;
+        return packed != null;
     }
 
     public int size() {
-        return pairs != null ? count : tableSize;
+        return packed != null ? count : tableSize;
     }
 
     public boolean isEmpty() {
@@ -70,7 +73,7 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     @Override
     public long estimatedBytes() {
-        if (pairs != null) return OBJECT_HEAP + Memory.array(pairs.length * 4) + dataHeap;
+        if (packed != null) return OBJECT_HEAP + Memory.array(packed.length);
         return OBJECT_HEAP + 3L * Memory.array(fields.length * 4) + dataHeap;
     }
 
@@ -80,9 +83,73 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     // ---- lookups ----------------------------------------------------------------------------------
 
-    private int listpackIndex(byte[] field) {
-        for (int i = 0; i < count; i++) if (Arrays.equals(pairs[2 * i], field)) return i;
+    // ---- the packed form: each string is a LEB128 length followed by its bytes ---------------------
+
+    private static int varintSize(int v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) n++;
+        return n;
+    }
+
+    private static int entrySize(byte[] b) {
+        return varintSize(b.length) + b.length;
+    }
+
+    /** Length of the string starting at {@code pos}. */
+    private int lengthAt(int pos) {
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = packed[pos++];
+            v |= (x & 0x7f) << shift;
+            if (x >= 0) return v;
+        }
+    }
+
+    /** Position just after the string starting at {@code pos}. */
+    private int skip(int pos) {
+        int len = lengthAt(pos);
+        return pos + varintSize(len) + len;
+    }
+
+    private byte[] stringAt(int pos) {
+        int len = lengthAt(pos);
+        int start = pos + varintSize(len);
+        return Arrays.copyOfRange(packed, start, start + len);
+    }
+
+    private int write(int pos, byte[] b) {
+        int v = b.length;
+        while ((v & ~0x7f) != 0) {
+            packed[pos++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        packed[pos++] = (byte) v;
+        System.arraycopy(b, 0, packed, pos, b.length);
+        return pos + b.length;
+    }
+
+    private boolean equalsAt(int pos, byte[] b) {
+        int len = lengthAt(pos);
+        if (len != b.length) return false;
+        int start = pos + varintSize(len);
+        return Arrays.equals(packed, start, start + len, b, 0, b.length);
+    }
+
+    /** Position of the pair whose field is {@code field}, or -1. */
+    private int listpackFind(byte[] field) {
+        for (int pos = 0; pos < used; pos = skip(skip(pos))) if (equalsAt(pos, field)) return pos;
         return -1;
+    }
+
+    /** Makes room: replaces packed[from..to) by {@code newLength} bytes (contents to be written). */
+    private void splice(int from, int to, int newLength) {
+        int delta = newLength - (to - from);
+        if (used + delta > packed.length) {
+            packed = Arrays.copyOf(packed, Math.max(used + delta, packed.length + (packed.length >> 1)));
+        }
+        System.arraycopy(packed, to, packed, to + delta, used - to);
+        used += delta;
+        if (packed.length > 64 && used < packed.length / 4) packed = Arrays.copyOf(packed, Math.max(16, used * 2));
     }
 
     private int slotOf(byte[] field, int hash) {
@@ -96,9 +163,9 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     /** The value of {@code field}, or null. */
     public byte[] get(byte[] field) {
-        if (pairs != null) {
-            int i = listpackIndex(field);
-            return i < 0 ? null : pairs[2 * i + 1];
+        if (packed != null) {
+            int pos = listpackFind(field);
+            return pos < 0 ? null : stringAt(skip(pos));
         }
         int s = slotOf(field, Bytes.hash(field));
         return s < 0 ? null : values[s];
@@ -115,25 +182,24 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
      * {@code maxValue} are the current hash-max-listpack-entries / -value.
      */
     public boolean put(byte[] field, byte[] value, long maxEntries, long maxValue) {
-        if (pairs != null) {
+        if (packed != null) {
             if (field.length > maxValue || value.length > maxValue) {
                 toHashtable();
             } else {
-                int i = listpackIndex(field);
-                if (i >= 0) {
-                    byte[] old = pairs[2 * i + 1];
-                    pairs[2 * i + 1] = value;
-                    dataHeap += heapOf(value) - heapOf(old);
+                int pos = listpackFind(field);
+                if (pos >= 0) {
+                    int valuePos = skip(pos);
+                    splice(valuePos, skip(valuePos), entrySize(value));
+                    write(valuePos, value);
                     return false;
                 }
                 if (count + 1 > maxEntries) {
                     toHashtable();
                 } else {
-                    if (2 * count + 2 > pairs.length) pairs = Arrays.copyOf(pairs, Math.max(8, pairs.length * 2));
-                    pairs[2 * count] = field;
-                    pairs[2 * count + 1] = value;
+                    int at = used;
+                    splice(at, at, entrySize(field) + entrySize(value));
+                    write(write(at, field), value);
                     count++;
-                    dataHeap += heapOf(field) + heapOf(value);
                     return true;
                 }
             }
@@ -161,14 +227,18 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
     }
 
     private void toHashtable() {
-        byte[][] p = pairs;
+        List<byte[]> all = new ArrayList<>(count * 2);
+        forEach((f, v) -> {
+            all.add(f);
+            all.add(v);
+        });
         int n = count;
-        pairs = null;
+        packed = null;
+        used = 0;
         count = 0;
         allocateTable(Math.max(16, Integer.highestOneBit(Math.max(1, n * 2)) * 2));
-        long heap = dataHeap;
-        for (int i = 0; i < n; i++) tablePut(p[2 * i], Bytes.hash(p[2 * i]), p[2 * i + 1]);
-        dataHeap = heap;
+        dataHeap = 0;
+        for (int i = 0; i < all.size(); i += 2) tablePut(all.get(i), Bytes.hash(all.get(i)), all.get(i + 1));
     }
 
     private void allocateTable(int capacity) {
@@ -198,14 +268,11 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     /** Removes {@code field}; true if it was there. */
     public boolean remove(byte[] field) {
-        if (pairs != null) {
-            int i = listpackIndex(field);
-            if (i < 0) return false;
-            dataHeap -= heapOf(pairs[2 * i]) + heapOf(pairs[2 * i + 1]);
-            System.arraycopy(pairs, 2 * i + 2, pairs, 2 * i, 2 * (count - i - 1));
+        if (packed != null) {
+            int pos = listpackFind(field);
+            if (pos < 0) return false;
+            splice(pos, skip(skip(pos)), 0);
             count--;
-            pairs[2 * count] = null;
-            pairs[2 * count + 1] = null;
             return true;
         }
         int s = slotOf(field, Bytes.hash(field));
@@ -243,8 +310,12 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     /** Every field/value pair (listpack: insertion order). */
     public void forEach(BiConsumer<byte[], byte[]> out) {
-        if (pairs != null) {
-            for (int i = 0; i < count; i++) out.accept(pairs[2 * i], pairs[2 * i + 1]);
+        if (packed != null) {
+            for (int pos = 0; pos < used; ) {
+                int valuePos = skip(pos);
+                out.accept(stringAt(pos), stringAt(valuePos));
+                pos = skip(valuePos);
+            }
             return;
         }
         for (int i = 0; i < fields.length; i++) if (fields[i] != null) out.accept(fields[i], values[i]);
@@ -253,9 +324,10 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
     /** A random pair as {field, value}, or null when empty. */
     public byte[][] randomPair(RandomGenerator rnd) {
         if (size() == 0) return null;
-        if (pairs != null) {
-            int i = rnd.nextInt(count);
-            return new byte[][]{pairs[2 * i], pairs[2 * i + 1]};
+        if (packed != null) {
+            int pos = 0;
+            for (int i = rnd.nextInt(count); i > 0; i--) pos = skip(skip(pos));
+            return new byte[][]{stringAt(pos), stringAt(skip(pos))};
         }
         while (true) {
             int i = rnd.nextInt(fields.length);
@@ -269,7 +341,7 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
      * cursor, 0 when done.
      */
     public long scan(long cursor, long countHint, BiConsumer<byte[], byte[]> out) {
-        if (pairs != null) {
+        if (packed != null) {
             forEach(out);
             return 0;
         }
@@ -303,11 +375,12 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
 
     public HashValue deepCopy() {
         HashValue c = new HashValue();
-        if (pairs != null) {
-            c.pairs = pairs.clone();
+        if (packed != null) {
+            c.packed = Arrays.copyOf(packed, used);
+            c.used = used;
             c.count = count;
         } else {
-            c.pairs = null;
+            c.packed = null;
             c.hashes = hashes.clone();
             c.fields = fields.clone();
             c.values = values.clone();
