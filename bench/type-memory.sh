@@ -3,6 +3,7 @@
 # (MEMORY USAGE, used_memory and RSS deltas) for the same data:
 #   small: 100,000 hashes of 10 fields ("f0".."f9" -> "value-NNNNNN"), listpack in both
 #   big:   1 hash of 1,000,000 fields ("field:N" -> "value:N"), hashtable in both
+#   list:  1 list of 1,000,000 elements ("value:N"), quicklist in both
 # Usage: bench/type-memory.sh [keyline-port] [redis-port]   (needs redis-server, redis-cli, jcmd)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +34,9 @@ with open(d + "/big.resp", "wb") as f:
         for i in range(start, start + 1000):
             args += [b"field:%d" % i, b"value:%d" % i]
         f.write(cmd(*args))
+with open(d + "/list.resp", "wb") as f:
+    for start in range(0, 1_000_000, 1000):
+        f.write(cmd(b"RPUSH", b"list", *[b"value:%d" % i for i in range(start, start + 1000)]))
 PY
 
 heap_used_kb() { # live heap after a full GC
@@ -52,6 +56,9 @@ redis-cli -p "$KP" --pipe < "$tmp/small.resp" >/dev/null
 k1=$(heap_used_kb "$kpid"); kr1=$(rss_kb "$kpid")
 redis-cli -p "$KP" --pipe < "$tmp/big.resp" >/dev/null
 k2=$(heap_used_kb "$kpid"); kr2=$(rss_kb "$kpid")
+redis-cli -p "$KP" --pipe < "$tmp/list.resp" >/dev/null
+k3=$(heap_used_kb "$kpid"); kr3=$(rss_kb "$kpid")
+kmu_list=$(redis-cli -p "$KP" memory usage list)
 kenc_small=$(redis-cli -p "$KP" object encoding small:1); kenc_big=$(redis-cli -p "$KP" object encoding big)
 kmu_small=$(redis-cli -p "$KP" memory usage small:1); kmu_big=$(redis-cli -p "$KP" memory usage big)
 kill "$kpid"; kpid=""
@@ -66,14 +73,17 @@ redis-cli -p "$RP" --pipe < "$tmp/small.resp" >/dev/null
 r1=$(um); rr1=$(rss_kb "$rpid")
 redis-cli -p "$RP" --pipe < "$tmp/big.resp" >/dev/null
 r2=$(um); rr2=$(rss_kb "$rpid")
+redis-cli -p "$RP" --pipe < "$tmp/list.resp" >/dev/null
+r3=$(um); rr3=$(rss_kb "$rpid")
+rmu_list=$(redis-cli -p "$RP" memory usage list samples 0)
 renc_small=$(redis-cli -p "$RP" object encoding small:1); renc_big=$(redis-cli -p "$RP" object encoding big)
 rmu_small=$(redis-cli -p "$RP" memory usage small:1 samples 0); rmu_big=$(redis-cli -p "$RP" memory usage big samples 0)
 
 awk -v k0="$k0" -v k1="$k1" -v k2="$k2" -v kr0="$kr0" -v kr1="$kr1" -v kr2="$kr2" \
     -v r0="$r0" -v r1="$r1" -v r2="$r2" -v rr0="$rr0" -v rr1="$rr1" -v rr2="$rr2" \
     -v kes="$kenc_small" -v keb="$kenc_big" -v res="$renc_small" -v reb="$renc_big" \
-    -v kms="$kmu_small" -v kmb="$kmu_big" -v rms="$rmu_small" -v rmb="$rmu_big" 'BEGIN {
-  printf "%-34s %14s %14s\n", "bytes per field", "Keyline", "Redis 7.0"
+    -v k3="$k3" -v kr3="$kr3" -v r3="$r3" -v rr3="$rr3" -v kml="$kmu_list" -v rml="$rmu_list" -v kms="$kmu_small" -v kmb="$kmu_big" -v rms="$rmu_small" -v rmb="$rmu_big" 'BEGIN {
+  printf "%-34s %14s %14s\n", "bytes per field / element", "Keyline", "Redis 7.0"
   printf "%-34s %14s %14s\n", "small hash encoding", kes, res
   printf "%-34s %14.1f %14.1f\n", "small: heap / used_memory delta", (k1-k0)*1024/1e6, (r1-r0)/1e6
   printf "%-34s %14.1f %14.1f\n", "small: RSS delta", (kr1-kr0)*1024/1e6, (rr1-rr0)*1024/1e6
@@ -82,4 +92,7 @@ awk -v k0="$k0" -v k1="$k1" -v k2="$k2" -v kr0="$kr0" -v kr1="$kr1" -v kr2="$kr2
   printf "%-34s %14.1f %14.1f\n", "big: heap / used_memory delta", (k2-k1)*1024/1e6, (r2-r1)/1e6
   printf "%-34s %14.1f %14.1f\n", "big: RSS delta", (kr2-kr1)*1024/1e6, (rr2-rr1)*1024/1e6
   printf "%-34s %14.1f %14.1f\n", "big: MEMORY USAGE / 1e6", kmb/1e6, rmb/1e6
+  printf "%-34s %14.1f %14.1f\n", "list: heap / used_memory delta", (k3-k2)*1024/1e6, (r3-r2)/1e6
+  printf "%-34s %14.1f %14.1f\n", "list: RSS delta", (kr3-kr2)*1024/1e6, (rr3-rr2)*1024/1e6
+  printf "%-34s %14.1f %14.1f\n", "list: MEMORY USAGE / 1e6", kml/1e6, rml/1e6
 }'
