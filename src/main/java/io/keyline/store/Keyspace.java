@@ -236,26 +236,35 @@ public final class Keyspace {
         return true;
     }
 
+    /**
+     * Samples {@code maxmemory-samples} keys and evicts the best candidate by the policy. Samples
+     * are drawn only from databases and stripes that hold candidates (keys with a TTL for the
+     * volatile policies), so a few keys in one of 16 databases are found as surely as many.
+     */
     private boolean evictOne(EvictionPolicy p) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        boolean volatileOnly = p.volatileOnly();
         Database[] dbs = databases;
+        Database[] candidates = new Database[dbs.length];
+        int candidateCount = 0;
+        for (Database d : dbs) {
+            if (volatileOnly ? d.volatileSize() > 0 : d.size() > 0) candidates[candidateCount++] = d;
+        }
+        if (candidateCount == 0) return false;
         Database bestDb = null;
         Entry best = null;
         int bestStripe = -1;
         long bestScore = Long.MIN_VALUE;
         int samples = evictionSamples;
-        int tries = 0;
-        int found = 0;
-        while (found < samples && tries++ < samples * 16) {
-            Database d = dbs[rnd.nextInt(dbs.length)];
-            if (d.size() == 0) continue;
-            int stripe = rnd.nextInt(locks.length);
+        for (int sample = 0; sample < samples; sample++) {
+            Database d = candidates[rnd.nextInt(candidateCount)];
+            int stripe = randomStripeWithCandidates(d, volatileOnly, rnd);
+            if (stripe < 0) continue;
             lock(stripe);
             try {
                 KeyTable t = d.table(stripe);
-                Entry e = p.volatileOnly() ? t.randomVolatile(rnd) : t.randomEntry(rnd);
+                Entry e = volatileOnly ? t.randomVolatile(rnd) : t.randomEntry(rnd);
                 if (e == null) continue;
-                found++;
                 long score = switch (p) {
                     case ALLKEYS_LRU, VOLATILE_LRU -> lruIdle(e);
                     case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(e);
@@ -284,6 +293,20 @@ public final class Keyspace {
         stats.evictedKeys.increment();
         listener.evicted(bestDb, best.key);
         return true;
+    }
+
+    /**
+     * A random stripe of {@code d} holding candidates, probing onward from a random start; -1 if
+     * none. The counts are read without the stripe's lock: a hint, re-checked under the lock.
+     */
+    private int randomStripeWithCandidates(Database d, boolean volatileOnly, ThreadLocalRandom rnd) {
+        int start = rnd.nextInt(locks.length);
+        for (int i = 0; i < locks.length; i++) {
+            int stripe = (start + i) & stripeMask;
+            KeyTable t = d.table(stripe);
+            if (volatileOnly ? t.volatileCount() > 0 : t.size() > 0) return stripe;
+        }
+        return -1;
     }
 
     // ---- LRU / LFU --------------------------------------------------------------------------
