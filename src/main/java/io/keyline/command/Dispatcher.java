@@ -83,6 +83,8 @@ public final class Dispatcher {
             return;
         }
         run(c, spec, argv, true);
+        BlockingRegistry blocking = server.blocking();
+        if (blocking.hasReady()) blocking.serveReady();
     }
 
     private static boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {
@@ -143,8 +145,13 @@ public final class Dispatcher {
 
     private void reject(Client c, String error) {
         if (c.inMulti()) c.multiError = true;
-        server.stats().errorReplies.increment();
+        countError(error);
         c.reply.error(error);
+    }
+
+    private void countError(String error) {
+        server.stats().errorReplies.increment();
+        server.stats().countErrorCode(error);
     }
 
     /**
@@ -193,23 +200,29 @@ public final class Dispatcher {
             keyspace.lockAll();
         }
         long dirtyBefore = c.dirty;
+        long started = 0;
+        boolean failed = true;
         try {
             if (checkCapacity && addsKey(c.db(), argv, keys)) {
                 reject(c, Errors.OOM_CAPACITY);
+                spec.recordRejected();
                 return;
             }
+            started = System.nanoTime();
             spec.handler.handle(c, argv);
+            failed = false;
         } catch (RedisException e) {
-            server.stats().errorReplies.increment();
+            countError(e.getMessage());
             c.reply.error(e.getMessage());
         } catch (CapacityExceededException e) {
-            server.stats().errorReplies.increment();
+            countError(Errors.OOM_CAPACITY);
             c.reply.error(Errors.OOM_CAPACITY);
         } catch (RuntimeException | StackOverflowError e) {
             log.warn("Internal error running '{}' for client id={}", spec.name, c.id(), e);
-            server.stats().errorReplies.increment();
+            countError("ERR");
             c.reply.error("ERR internal error running '" + spec.name + "': " + e);
         } finally {
+            if (started != 0) spec.recordCall(System.nanoTime() - started, failed);
             try {
                 if (c.dirty != dirtyBefore && spec.handler != TransactionCommands.EXEC_HANDLER) {
                     propagate(c, argv, c.dirty - dirtyBefore);
@@ -297,6 +310,7 @@ public final class Dispatcher {
         c.queuedSpecs = null;
         server.watches().unwatchAll(c);
         c.transactionLog = new ArrayList<>();
+        c.executingTransaction = true;
         c.reply.arrayHeader(cmds.size());
         try {
             for (int i = 0; i < cmds.size(); i++) {
@@ -309,6 +323,7 @@ public final class Dispatcher {
                 run(c, spec, cmds.get(i), false);
             }
         } finally {
+            c.executingTransaction = false;
             List<Object[]> logged = c.transactionLog;
             c.transactionLog = null;
             flushTransactionLog(c, logged);
