@@ -165,9 +165,10 @@ public final class Dispatcher {
             return;
         }
         discardMulti(c);
-        server.stats().errorReplies.increment();
         String reason = error.startsWith("ERR ") ? error.substring(4) : error;
-        c.reply.error("EXECABORT Transaction discarded because of: " + reason);
+        String abort = "EXECABORT Transaction discarded because of: " + reason;
+        countError(abort);
+        c.reply.error(abort);
     }
 
     /**

@@ -237,28 +237,36 @@ public final class Keyspace {
     }
 
     /**
-     * Samples {@code maxmemory-samples} keys and evicts the best candidate by the policy. Samples
-     * are drawn only from databases and stripes that hold candidates (keys with a TTL for the
-     * volatile policies), so a few keys in one of 16 databases are found as surely as many.
+     * Samples {@code maxmemory-samples} keys uniformly among the candidates (keys with a TTL for
+     * the volatile policies) of all databases and evicts the best by the policy. A sample picks a
+     * random candidate position and walks the per-stripe counts to it, so a key in a sparse stripe
+     * or a small database is as likely to be sampled as any other; the counts are read without
+     * locks (hints, re-checked under the stripe's lock).
      */
     private boolean evictOne(EvictionPolicy p) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         boolean volatileOnly = p.volatileOnly();
         Database[] dbs = databases;
-        Database[] candidates = new Database[dbs.length];
-        int candidateCount = 0;
-        for (Database d : dbs) {
-            if (volatileOnly ? d.volatileSize() > 0 : d.size() > 0) candidates[candidateCount++] = d;
-        }
-        if (candidateCount == 0) return false;
+        long total = 0;
+        for (Database d : dbs) total += volatileOnly ? d.volatileSize() : d.size();
+        if (total <= 0) return false;
         Database bestDb = null;
         Entry best = null;
         int bestStripe = -1;
         long bestScore = Long.MIN_VALUE;
         int samples = evictionSamples;
         for (int sample = 0; sample < samples; sample++) {
-            Database d = candidates[rnd.nextInt(candidateCount)];
-            int stripe = randomStripeWithCandidates(d, volatileOnly, rnd);
+            long position = rnd.nextLong(total);
+            Database d = null;
+            for (Database candidate : dbs) {
+                long n = volatileOnly ? candidate.volatileSize() : candidate.size();
+                if (n <= 0) continue;
+                d = candidate;
+                if (position < n) break;
+                position -= n;
+            }
+            if (d == null) return false;
+            int stripe = stripeAt(d, volatileOnly, position);
             if (stripe < 0) continue;
             lock(stripe);
             try {
@@ -296,17 +304,20 @@ public final class Keyspace {
     }
 
     /**
-     * A random stripe of {@code d} holding candidates, probing onward from a random start; -1 if
-     * none. The counts are read without the stripe's lock: a hint, re-checked under the lock.
+     * The stripe of {@code d} holding the candidate at {@code position} (counting stripe by stripe);
+     * the last stripe with candidates if the counts changed meanwhile; -1 if none has any.
      */
-    private int randomStripeWithCandidates(Database d, boolean volatileOnly, ThreadLocalRandom rnd) {
-        int start = rnd.nextInt(locks.length);
-        for (int i = 0; i < locks.length; i++) {
-            int stripe = (start + i) & stripeMask;
+    private int stripeAt(Database d, boolean volatileOnly, long position) {
+        int last = -1;
+        for (int stripe = 0; stripe < locks.length; stripe++) {
             KeyTable t = d.table(stripe);
-            if (volatileOnly ? t.volatileCount() > 0 : t.size() > 0) return stripe;
+            int n = volatileOnly ? t.volatileCount() : t.size();
+            if (n <= 0) continue;
+            last = stripe;
+            if (position < n) return stripe;
+            position -= n;
         }
-        return -1;
+        return last;
     }
 
     // ---- LRU / LFU --------------------------------------------------------------------------

@@ -94,10 +94,12 @@ class EvictionIT {
             assertThat(jedis.dbSize()).isEqualTo((long) CAPACITY);
             int touched = surviving(jedis, "old:", 0, CAPACITY / 2);
             int untouched = surviving(jedis, "old:", CAPACITY / 2, CAPACITY);
-            // Perfect LRU: 50 touched and 0 untouched survive; random eviction: ~25 and ~25.
-            assertThat(touched).as("touched survivors (untouched: %d)", untouched).isGreaterThanOrEqualTo(38);
+            // Perfect LRU: 50 touched and 0 untouched survive; random eviction: ~25 and ~25. With
+            // 5 samples per eviction a simulation gives ~43 and ~11 (never under 35 / over 20 in
+            // 50,000 runs), so these bounds do not flake yet fail for random eviction.
+            assertThat(touched).as("touched survivors (untouched: %d)", untouched).isGreaterThanOrEqualTo(35);
             assertThat(untouched).as("untouched survivors (touched: %d)", touched).isLessThanOrEqualTo(25);
-            assertThat(touched - untouched).isGreaterThanOrEqualTo(20);
+            assertThat(touched - untouched).isGreaterThanOrEqualTo(12);
         });
     }
 
@@ -114,8 +116,9 @@ class EvictionIT {
             assertThat(jedis.dbSize()).isEqualTo((long) CAPACITY);
             int hot = surviving(jedis, "k:", 0, CAPACITY / 2);
             int cold = surviving(jedis, "k:", CAPACITY / 2, CAPACITY);
-            assertThat(hot).as("hot survivors (cold: %d)", cold).isGreaterThanOrEqualTo(45);
-            assertThat(hot - cold).isGreaterThanOrEqualTo(20);
+            // Simulated with 5 samples per eviction: ~48.5 hot survive, never fewer than 42.
+            assertThat(hot).as("hot survivors (cold: %d)", cold).isGreaterThanOrEqualTo(40);
+            assertThat(hot - cold).isGreaterThanOrEqualTo(15);
         });
     }
 
@@ -149,10 +152,11 @@ class EvictionIT {
             assertThat(surviving(jedis, "persistent:", 0, CAPACITY / 2)).isEqualTo(CAPACITY / 2);
             int soonSurvivors = surviving(jedis, "volatile:", 0, CAPACITY / 4);
             int lateSurvivors = surviving(jedis, "volatile:", CAPACITY / 4, CAPACITY / 2);
-            // 20 evictions among 50 volatile keys: perfect TTL order evicts the 20 soonest;
-            // random order would leave ~15 of each half.
-            assertThat(lateSurvivors).as("late survivors (soon: %d)", soonSurvivors).isGreaterThanOrEqualTo(22);
+            // 20 evictions among 50 volatile keys: perfect TTL order evicts the 20 soonest; random
+            // order would leave ~15 of each half; 5 samples per eviction leave ~6 and ~24.
+            assertThat(lateSurvivors).as("late survivors (soon: %d)", soonSurvivors).isGreaterThanOrEqualTo(19);
             assertThat(soonSurvivors).as("soon survivors (late: %d)", lateSurvivors).isLessThanOrEqualTo(12);
+            assertThat(lateSurvivors - soonSurvivors).isGreaterThanOrEqualTo(8);
         });
     }
 
