@@ -55,7 +55,10 @@ public final class Dispatcher {
             return;
         }
         boolean exec = spec.handler == TransactionCommands.EXEC_HANDLER && c.inMulti();
-        if ((spec.denyOom || (exec && queuedAny(c, s -> s.denyOom))) && keyspace.overLimit()
+        // As Redis: while queueing, every command counts as growing memory (the queue itself does),
+        // except those that end the transaction.
+        boolean queueing = c.inMulti() && !exec && !endsTransaction(spec);
+        if ((spec.denyOom || queueing || (exec && queuedAny(c, s -> s.denyOom))) && keyspace.overLimit()
                 && !keyspace.freeUntilUnderLimit()) {
             long mm = keyspace.maxMemory();
             if (mm > 0 && keyspace.usedMemory() >= mm) {
@@ -122,6 +125,13 @@ public final class Dispatcher {
     private static boolean isCrossProtocolAttack(byte[] name) {
         return (name.length == 4 || name.length == 5)
                 && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
+    }
+
+    private static boolean endsTransaction(CommandSpec spec) {
+        return switch (spec.name) {
+            case "exec", "discard", "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isTransactionControl(CommandSpec spec) {

@@ -50,6 +50,24 @@ class EvictionIT {
         return n;
     }
 
+    /** Sends raw inline commands on a fresh connection; returns the first {@code lines} reply lines. */
+    private java.util.List<String> rawOnce(String request, int lines) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            java.util.List<String> out = new java.util.ArrayList<>();
+            while (out.size() < lines) {
+                String line = in.readLine();
+                if (line == null) break;
+                if (line.startsWith("$")) continue; // bulk header: the data follows on the next line
+                out.add(line);
+            }
+            return out;
+        }
+    }
+
     @Test
     void everyEvictingPolicyKeepsTheKeyCountAtTheCap() throws Exception {
         for (String policy : new String[]{"allkeys-lru", "allkeys-random", "allkeys-lfu"}) {
@@ -189,6 +207,14 @@ class EvictionIT {
             assertThat(oom).as("OOM after %d writes of 10 KB", written).isNotNull();
             assertThat(oom.getMessage()).isEqualTo("OOM command not allowed when used memory > 'maxmemory'.");
             assertThat(written).isBetween(50, 400);
+            // As Redis: inside MULTI every command is refused while queueing (the queue grows
+            // memory too), and EXEC then aborts.
+            assertThat(rawOnce("MULTI\r\nSET q v\r\nGET big:0\r\nEXEC\r\n", 4)).containsExactly(
+                    "+OK", "-OOM command not allowed when used memory > 'maxmemory'.",
+                    "-OOM command not allowed when used memory > 'maxmemory'.",
+                    "-EXECABORT Transaction discarded because of previous errors.");
+            assertThat(rawOnce("MULTI\r\nSET q v\r\nDISCARD\r\n", 3)).containsExactly(
+                    "+OK", "-OOM command not allowed when used memory > 'maxmemory'.", "+OK");
             // Reads and deletes still work; deleting frees memory for writes again.
             assertThat(jedis.get("big:0")).isEqualTo(value);
             for (int i = 0; i < written; i++) jedis.del("big:" + i);
