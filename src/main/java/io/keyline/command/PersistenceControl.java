@@ -1,0 +1,21 @@
+package io.keyline.command;
+
+/**
+ * What the persistence layer offers to commands (SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE, DEBUG
+ * RELOAD). Published by {@code io.keyline.persistence} with {@link ServerContext#service}.
+ */
+public interface PersistenceControl {
+    /** Starts an AOF rewrite in the background; false if a rewrite is already running. */
+    boolean rewriteInBackground();
+
+    /** Writes a snapshot now (a foreground rewrite); throws {@link RedisException} on failure. */
+    void saveNow();
+
+    boolean rewriteInProgress();
+
+    /** Unix time (seconds) of the last successful save. */
+    long lastSaveSeconds();
+
+    /** DEBUG RELOAD: save, empty the keyspace, load the snapshot back. Caller may hold stripe locks. */
+    void reload();
+}
