@@ -44,6 +44,7 @@ public final class Persistence implements PersistenceControl {
     private volatile AofLoader loader;
     private volatile boolean loading;
     private ScheduledExecutorService cron;
+    private volatile boolean started;
 
     private final Object rewriteLock = new Object();
     private volatile boolean rewriting;
@@ -95,6 +96,10 @@ public final class Persistence implements PersistenceControl {
             manifest = Manifest.read(dir.resolve(Manifest.manifestName(prefix)));
         }
         ctx.stats().dirtySinceSave.set(0);
+        config.onChange("appendonly", v -> {
+            if (started) appendOnlyChanged("yes".equals(v));
+        });
+        started = true;
         cron = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyline-aof-cron");
             t.setDaemon(true);
@@ -192,6 +197,25 @@ public final class Persistence implements PersistenceControl {
         }
     }
 
+    /** CONFIG SET appendonly: on = a rewrite that starts logging at its switch point (as Redis does); off = stop logging. */
+    private void appendOnlyChanged(boolean on) {
+        if (on && writer == null) {
+            synchronized (rewriteLock) {
+                if (rewriting) throw new IllegalStateException("an AOF rewrite is in progress, try again later");
+                rewriting = true;
+                cancelRewrite = false;
+                rewriteStartMillis = System.currentTimeMillis();
+            }
+            startRewriteThread(true);
+        } else if (!on && writer != null) {
+            AofWriter w = writer;
+            ctx.propagator(null);
+            writer = null;
+            w.close();
+            log.info("Append only file turned off");
+        }
+    }
+
     // ---- rewrite -------------------------------------------------------------------------------
 
     @Override
@@ -202,9 +226,14 @@ public final class Persistence implements PersistenceControl {
             cancelRewrite = false;
             rewriteStartMillis = System.currentTimeMillis();
         }
+        startRewriteThread(false);
+        return true;
+    }
+
+    private void startRewriteThread(boolean enabling) {
         Thread t = new Thread(() -> {
             try {
-                rewrite();
+                rewrite(enabling);
             } catch (IOException | RuntimeException e) {
                 // logged by rewrite()
             } finally {
@@ -215,7 +244,6 @@ public final class Persistence implements PersistenceControl {
         rewriteThread = t;
         log.info("Background append only file rewriting started");
         t.start();
-        return true;
     }
 
     @Override
@@ -227,7 +255,7 @@ public final class Persistence implements PersistenceControl {
             rewriteStartMillis = System.currentTimeMillis();
         }
         try {
-            rewrite();
+            rewrite(false);
         } catch (IOException | RuntimeException e) {
             throw new RedisException("ERR " + e.getMessage());
         }
@@ -243,8 +271,11 @@ public final class Persistence implements PersistenceControl {
         return lastSaveSeconds;
     }
 
-    /** The rewrite itself; the caller has set {@code rewriting}. */
-    private void rewrite() throws IOException {
+    /**
+     * The rewrite itself; the caller has set {@code rewriting}. With {@code enabling} (CONFIG SET
+     * appendonly yes) logging starts at the switch point, into the new incr file.
+     */
+    private void rewrite(boolean enabling) throws IOException {
         long t0 = System.nanoTime();
         long dirtyBefore = ctx.stats().dirtySinceSave.get();
         Path tmp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
@@ -257,7 +288,17 @@ public final class Persistence implements PersistenceControl {
             String baseName = Manifest.baseName(prefix, baseSeq);
             AofWriter w = writer;
             Runnable atSwitch = () -> { };
-            if (w != null && cur != null) {
+            if (enabling) {
+                AofFile next = opener.open(dir.resolve(incrName));
+                next.truncate(0);
+                next.force();
+                AofWriter nw = new AofWriter(next, 0, AofWriter.Fsync.parse(config.get("appendfsync")));
+                atSwitch = () -> {
+                    nw.start();
+                    writer = nw;
+                    ctx.propagator(nw);
+                };
+            } else if (w != null && cur != null) {
                 // 1. A new, empty incr file, listed in the manifest before anything is written to it.
                 AofFile next = opener.open(dir.resolve(incrName));
                 next.truncate(0);
@@ -292,7 +333,14 @@ public final class Persistence implements PersistenceControl {
             ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
             log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms",
                     stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000);
+            if (enabling) log.info("Append only file enabled");
         } catch (IOException | RuntimeException e) {
+            if (enabling && writer != null) { // logging started but the base is missing: turn it off again
+                AofWriter w = writer;
+                ctx.propagator(null);
+                writer = null;
+                w.close();
+            }
             lastRewriteStatus = "err";
             lastRewriteSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
             log.warn("Background AOF rewrite failed: {}", e.toString());

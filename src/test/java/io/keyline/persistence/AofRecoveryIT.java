@@ -191,6 +191,26 @@ class AofRecoveryIT {
     }
 
     @Test
+    void turningAppendOnlyOnAtRuntimeSnapshotsThenLogs() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "no");
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            jedis.set("before", "1");
+            server.config().set("appendonly", "yes", false);
+            awaitNoRewrite();
+            jedis.set("after", "2");
+            server.config().set("appendonly", "no", false);
+            jedis.set("not-logged", "3");
+        }
+        server.stop();
+        server = AofTestSupport.start(dir);
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            assertThat(jedis.get("before")).isEqualTo("1");
+            assertThat(jedis.get("after")).isEqualTo("2");
+            assertThat(jedis.get("not-logged")).isNull();
+        }
+    }
+
+    @Test
     void secondBackgroundRewriteWhileOneRunsIsRefused() throws Exception {
         server = AofTestSupport.start(dir);
         var control = server.context().service(io.keyline.command.PersistenceControl.class);
