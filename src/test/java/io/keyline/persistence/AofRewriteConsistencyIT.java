@@ -69,7 +69,7 @@ class AofRewriteConsistencyIT {
         int port = server.port();
         try (Jedis j = new Jedis("127.0.0.1", port)) {
             redis.clients.jedis.Pipeline p = j.pipelined();
-            for (int i = 0; i < 20_000; i++) p.set("filler" + i, "x"); // something for the base to hold
+            for (int i = 0; i < 10_000; i++) p.set("filler" + i, "x"); // something for the base to hold
             p.sync();
         }
         AtomicLongArray counts = new AtomicLongArray(KEYS);
@@ -90,7 +90,7 @@ class AofRewriteConsistencyIT {
         }
         PersistenceControl control = server.context().service(PersistenceControl.class);
         int rewrites = 0;
-        long end = System.currentTimeMillis() + 2500;
+        long end = System.currentTimeMillis() + 1500;
         while (System.currentTimeMillis() < end) {
             if (control.rewriteInBackground()) rewrites++;
             Thread.sleep(5);
