@@ -52,6 +52,7 @@ public final class PersistenceCommands {
         PersistenceControl p = control(c);
         if (!p.rewriteInBackground()) {
             if (schedule) {
+                p.scheduleRewrite();
                 c.reply.simple("Background saving scheduled");
                 return;
             }

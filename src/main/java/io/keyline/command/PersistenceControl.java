@@ -8,6 +8,9 @@ public interface PersistenceControl {
     /** Starts an AOF rewrite in the background; false if a rewrite is already running. */
     boolean rewriteInBackground();
 
+    /** BGSAVE SCHEDULE while a rewrite runs: start another one as soon as it finished. */
+    void scheduleRewrite();
+
     /** Writes a snapshot now (a foreground rewrite); throws {@link RedisException} on failure. */
     void saveNow();
 

@@ -45,6 +45,7 @@ public final class Persistence implements PersistenceControl {
     private volatile boolean loading;
     private ScheduledExecutorService cron;
     private volatile boolean started;
+    private volatile boolean rewriteScheduled;
 
     private final Object rewriteLock = new Object();
     private volatile boolean rewriting;
@@ -247,6 +248,11 @@ public final class Persistence implements PersistenceControl {
     }
 
     @Override
+    public void scheduleRewrite() {
+        rewriteScheduled = true;
+    }
+
+    @Override
     public void saveNow() {
         synchronized (rewriteLock) {
             if (rewriting) throw new RedisException("ERR Background save already in progress");
@@ -357,6 +363,11 @@ public final class Persistence implements PersistenceControl {
 
     private void autoRewriteCheck() {
         try {
+            if (rewriteScheduled && !rewriting && !loading) {
+                rewriteScheduled = false;
+                rewriteInBackground();
+                return;
+            }
             if (writer == null || rewriting || loading) return;
             long perc = config.getLong("auto-aof-rewrite-percentage");
             if (perc <= 0) return;
@@ -438,7 +449,7 @@ public final class Persistence implements PersistenceControl {
         AofWriter w = writer;
         field(sb, "aof_enabled", w != null ? 1 : 0);
         field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
-        field(sb, "aof_rewrite_scheduled", 0);
+        field(sb, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         field(sb, "aof_last_rewrite_time_sec", lastRewriteSeconds);
         field(sb, "aof_current_rewrite_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
         field(sb, "aof_last_bgrewrite_status", lastRewriteStatus);

@@ -147,6 +147,21 @@ class AofCrashIT {
         port = startServer("--appendfsync", "everysec");
         // SIGKILL leaves the page cache intact, so normally nothing is lost at all; the promise is 1 s (+ slack)
         assertThat(missing(port, acked, killedAt[0] - 2000)).isEmpty();
+
+        // SIGTERM (and so SHUTDOWN, which runs the same stop) writes and fsyncs the rest before exiting
+        try (Jedis j = new Jedis("127.0.0.1", port, 15_000)) {
+            Pipeline p = j.pipelined();
+            for (int i = 0; i < 5000; i++) p.set("term" + i, "t" + i);
+            p.sync();
+        }
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor()).isIn(0, 143);
+        process = null;
+        port = startServer("--appendfsync", "everysec");
+        try (Jedis j = new Jedis("127.0.0.1", port, 15_000)) {
+            for (int i = 0; i < 5000; i += 7) assertThat(j.get("term" + i)).isEqualTo("t" + i);
+            assertThat(j.get("term4999")).isEqualTo("t4999");
+        }
     }
 
     @Test

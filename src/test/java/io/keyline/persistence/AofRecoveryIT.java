@@ -220,9 +220,18 @@ class AofRecoveryIT {
             assertThat(jedis.bgrewriteaof()).isEqualTo("Background append only file rewriting started");
             assertThatThrownBy(jedis::bgrewriteaof).hasMessage("ERR Background append only file rewriting already in progress");
             assertThatThrownBy(jedis::bgsave).hasMessage("ERR Background save already in progress");
+            assertThat(AofTestSupport.str((byte[]) jedis.sendCommand(redis.clients.jedis.Protocol.Command.BGSAVE, "SCHEDULE")))
+                    .isEqualTo("Background saving scheduled");
         } finally {
             server.keyspace().unlock(63);
         }
         awaitNoRewrite();
+        StringBuilder info = new StringBuilder();
+        for (int i = 0; i < 100 && !info.toString().contains("aof_rewrites:2\r\n"); i++) {
+            Thread.sleep(50);
+            info.setLength(0);
+            server.context().infoSection("persistence").append(info);
+        }
+        assertThat(info.toString()).contains("aof_rewrites:2\r\n"); // the scheduled one ran after the first
     }
 }
