@@ -167,6 +167,7 @@ public final class Persistence implements PersistenceControl {
             log.info("Creating AOF incr file {} on server start", incr);
         }
         manifest = m;
+        removeLeftovers(m);
         Path last = dir.resolve(m.incrNames().get(m.incrNames().size() - 1));
         AofFile f = opener.open(last);
         AofWriter w = new AofWriter(f, f.size(), AofWriter.Fsync.parse(config.get("appendfsync")));
@@ -174,6 +175,26 @@ public final class Persistence implements PersistenceControl {
         writer = w;
         baseSize = currentSize();
         ctx.propagator(w);
+    }
+
+    /**
+     * Deletes what an interrupted rewrite can leave behind: temp files, and base/incr files the
+     * manifest no longer names (history), as Redis does on start-up.
+     */
+    private void removeLeftovers(Manifest m) {
+        Set<String> keep = new HashSet<>(m.files());
+        try (var ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                boolean ours = n.startsWith(prefix + ".") && (n.endsWith(".base.aof") || n.endsWith(".incr.aof") || n.endsWith(".base.rdb"));
+                if ((n.startsWith("temp-") || ours) && !keep.contains(n)) {
+                    Files.deleteIfExists(p);
+                    log.info("Removed leftover AOF file {}", n);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not clean up the AOF directory {}: {}", dir, e.toString());
+        }
     }
 
     /** Replays the manifest's files with limits, expiry and propagation lifted. */

@@ -76,6 +76,23 @@ class AofRecoveryIT {
     }
 
     @Test
+    void leftoversOfAnInterruptedRewriteAreRemovedOnStartUp() throws Exception {
+        writeKeys(2);
+        Files.write(aofDir.resolve("temp-rewriteaof-bg-1234.aof"), new byte[10]);
+        Files.write(aofDir.resolve("appendonly.aof.2.base.aof"), "*1\r\n$4\r\nJUNK\r\n".getBytes(StandardCharsets.US_ASCII));
+        Files.write(aofDir.resolve("appendonly.aof.2.incr.aof"), new byte[0]);
+        server = AofTestSupport.start(dir);
+        try (var files = Files.list(aofDir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest");
+        }
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            assertThat(jedis.dbSize()).isEqualTo(2);
+            assertThat(jedis.save()).isEqualTo("OK");
+        }
+    }
+
+    @Test
     void unfinishedTransactionAtTheEndIsDropped() throws Exception {
         Path incr = writeKeys(3);
         long size = Files.size(incr);
