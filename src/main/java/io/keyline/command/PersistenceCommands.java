@@ -75,11 +75,18 @@ public final class PersistenceCommands {
     }
 
     /**
-     * DEBUG RELOAD: saves, empties the keyspace and loads the snapshot back. For the DEBUG family
-     * to register as its {@code reload} subcommand (LOCK_ALL is not needed: the reload locks).
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves (unless NOSAVE), empties the keyspace (unless
+     * NOFLUSH or MERGE) and loads the snapshot back. Called by DEBUG's {@code reload} case; needs
+     * no LOCK_ALL (the reload takes every stripe itself).
      */
     public static void debugReload(Client c, byte[][] argv) {
-        control(c).reload();
+        boolean save = true, flush = true;
+        for (int i = 2; i < argv.length; i++) {
+            if (Args.is(argv[i], "nosave")) save = false;
+            else if (Args.is(argv[i], "noflush") || Args.is(argv[i], "merge")) flush = false;
+            else throw new RedisException("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+        control(c).reload(save, flush);
         c.reply.ok();
     }
 }

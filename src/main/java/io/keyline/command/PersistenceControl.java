@@ -19,6 +19,6 @@ public interface PersistenceControl {
     /** Unix time (seconds) of the last successful save. */
     long lastSaveSeconds();
 
-    /** DEBUG RELOAD: save, empty the keyspace, load the snapshot back. Caller may hold stripe locks. */
-    void reload();
+    /** DEBUG RELOAD: save (if {@code save}), empty the keyspace (if {@code flush}), load the snapshot back. */
+    void reload(boolean save, boolean flush);
 }

@@ -423,13 +423,15 @@ public final class Persistence implements PersistenceControl {
     // ---- DEBUG RELOAD ----------------------------------------------------------------------------
 
     @Override
-    public void reload() {
+    public void reload(boolean save, boolean flush) {
         Keyspace ks = ctx.keyspace();
         ks.lockAll();
         try {
-            saveNow();
-            ks.flushAllLocked();
-            ctx.watches().touchAll(-1);
+            if (save || manifest == null) saveNow();
+            if (flush) {
+                ks.flushAllLocked();
+                ctx.watches().touchAll(-1);
+            }
             AofWriter w = writer;
             if (w != null) w.suppress(Thread.currentThread());
             try {

@@ -108,8 +108,13 @@ class AofReplayIT {
     @Test
     void debugReloadKeepsTheData() throws Exception {
         Map<String, String> before = runScript();
-        server.context().service(PersistenceControl.class).reload();
+        server.context().service(PersistenceControl.class).reload(true, true);
         assertThat(AofTestSupport.snapshot(server.keyspace())).isEqualTo(before);
+        server.config().set("enable-debug-command", "yes", true);
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            assertThat(jedis.sendCommand(redis.clients.jedis.Protocol.Command.DEBUG, "RELOAD")).isEqualTo("OK".getBytes());
+            assertThat(AofTestSupport.snapshot(server.keyspace())).isEqualTo(before);
+        }
         assertThat(restart()).isEqualTo(before);
     }
 
