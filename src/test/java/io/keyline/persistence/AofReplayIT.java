@@ -112,7 +112,7 @@ class AofReplayIT {
         assertThat(AofTestSupport.snapshot(server.keyspace())).isEqualTo(before);
         server.config().set("enable-debug-command", "yes", true);
         try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
-            assertThat(jedis.sendCommand(redis.clients.jedis.Protocol.Command.DEBUG, "RELOAD")).isEqualTo("OK".getBytes());
+            assertThat(jedis.sendCommand(() -> "DEBUG".getBytes(), "RELOAD".getBytes())).isEqualTo("OK".getBytes());
             assertThat(AofTestSupport.snapshot(server.keyspace())).isEqualTo(before);
         }
         assertThat(restart()).isEqualTo(before);
