@@ -95,6 +95,21 @@ public final class Dispatcher {
         return false;
     }
 
+    /**
+     * Runs a command read back from the AOF: no auth, LOADING, MISCONF or OOM refusal (the caller
+     * lifts the limits while loading); MULTI queues as usual so logged transactions replay whole.
+     */
+    public void replay(Client c, byte[][] argv) {
+        CommandSpec spec = resolve(c, argv);
+        if (spec == null) return;
+        if (c.inMulti() && !isTransactionControl(spec)) {
+            c.queued.add(argv);
+            c.queuedSpecs.add(spec);
+            return;
+        }
+        run(c, spec, argv, true);
+    }
+
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
     CommandSpec resolve(Client c, byte[][] argv) {
         CommandSpec spec = server.table().lookup(argv[0]);
