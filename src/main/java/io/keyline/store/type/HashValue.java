@@ -2,6 +2,7 @@ package io.keyline.store.type;
 
 import io.keyline.store.Bytes;
 import io.keyline.store.Memory;
+import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
 import io.keyline.store.MemorySized;
 import io.keyline.store.TypedValue;
@@ -27,7 +28,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
-public final class HashValue implements MemorySized, TypedValue, Copyable {
+public final class HashValue implements MemorySized, TypedValue, Copyable, AofRewritable {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
@@ -391,6 +392,11 @@ public final class HashValue implements MemorySized, TypedValue, Copyable {
     }
 
     private static final byte[] HSET = {'H', 'S', 'E', 'T'};
+
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
+        rewrite(key, out);
+    }
 
     /** Emits HSET commands (64 field/value pairs each) that rebuild this hash under {@code key}. */
     public void rewrite(byte[] key, Consumer<byte[][]> out) {

@@ -1,6 +1,7 @@
 package io.keyline.store.type;
 
 import io.keyline.store.Memory;
+import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
 import io.keyline.store.MemorySized;
 import io.keyline.store.TypedValue;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class ListValue implements MemorySized, TypedValue, Copyable {
+public final class ListValue implements MemorySized, TypedValue, Copyable, AofRewritable {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_QUICKLIST = "quicklist";
     private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
@@ -555,6 +556,11 @@ public final class ListValue implements MemorySized, TypedValue, Copyable {
     }
 
     private static final byte[] RPUSH = {'R', 'P', 'U', 'S', 'H'};
+
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
+        rewrite(key, out);
+    }
 
     /** Emits RPUSH commands (64 elements each) that rebuild this list under {@code key}. */
     public void rewrite(byte[] key, Consumer<byte[][]> out) {
