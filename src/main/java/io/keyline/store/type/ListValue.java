@@ -114,11 +114,28 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         return enc + back;
     }
 
+    /** Listpack integer encoding size, or -1 if {@code e} is not a canonical 64-bit integer (string2ll). */
     private static long integerEncodingBytes(byte[] e) {
-        if (e.length == 0 || e.length > 20) return -1;
-        Long v = io.keyline.store.Bytes.parseLongOrError(e);
-        if (v == null) return -1;
-        long x = v;
+        int n = e.length;
+        if (n == 0 || n > 20) return -1;
+        int i = 0;
+        boolean negative = e[0] == '-';
+        if (negative) {
+            if (n == 1) return -1;
+            i = 1;
+        }
+        if (e[i] == '0' && (n > i + 1 || negative)) return -1; // no leading zeros, no "-0"
+        long x = 0; // accumulated as a negative number so Long.MIN_VALUE fits
+        for (; i < n; i++) {
+            int d = e[i] - '0';
+            if (d < 0 || d > 9) return -1;
+            if (x < (Long.MIN_VALUE + d) / 10) return -1;
+            x = x * 10 - d;
+        }
+        if (!negative) {
+            if (x == Long.MIN_VALUE) return -1;
+            x = -x;
+        }
         if (x >= 0 && x <= 127) return 1;
         if (x >= -4096 && x <= 4095) return 2;
         if (x >= Short.MIN_VALUE && x <= Short.MAX_VALUE) return 3;

@@ -142,6 +142,21 @@ class ListValueTest {
     }
 
     @Test
+    void listpackEntrySizesFollowRedisEncodings() {
+        assertThat(ListValue.listpackEntryBytes(b("5"))).isEqualTo(2);          // 7-bit uint + backlen
+        assertThat(ListValue.listpackEntryBytes(b("-5"))).isEqualTo(3);         // 13-bit int
+        assertThat(ListValue.listpackEntryBytes(b("100000"))).isEqualTo(5);     // 24-bit int
+        assertThat(ListValue.listpackEntryBytes(b("9223372036854775807"))).isEqualTo(10);
+        assertThat(ListValue.listpackEntryBytes(b("-9223372036854775808"))).isEqualTo(10);
+        assertThat(ListValue.listpackEntryBytes(b("9223372036854775808"))).isEqualTo(1 + 19 + 1); // string
+        assertThat(ListValue.listpackEntryBytes(b("007"))).isEqualTo(5);        // not canonical: string
+        assertThat(ListValue.listpackEntryBytes(b("-0"))).isEqualTo(4);
+        assertThat(ListValue.listpackEntryBytes(b("abc"))).isEqualTo(5);
+        assertThat(ListValue.listpackEntryBytes(new byte[100])).isEqualTo(2 + 100 + 1);
+        assertThat(ListValue.listpackEntryBytes(new byte[200])).isEqualTo(2 + 200 + 2);
+    }
+
+    @Test
     void memoryEstimateFollowsContent() {
         ListValue l = new ListValue();
         long empty = l.estimatedBytes();
