@@ -74,7 +74,7 @@ class CollectionEncodingIT extends ServerTestBase {
         for (int i = 0; i < 2000; i++) jedis.rpush("l", "element-" + i);
         for (int i = 0; i < 700; i++) jedis.hset("h", "field-" + i, "value-" + i);
         long grown = keyline.server().keyspace().usedMemory();
-        assertThat(grown - baseline).isGreaterThan(2000L * 32 + 700L * 64);
+        assertThat(grown - baseline).isGreaterThan(2000L * 12 + 700L * 20);
         jedis.lset("l", 5, "x".repeat(1000));
         jedis.linsert("l", redis.clients.jedis.args.ListPosition.BEFORE, "element-9", "y");
         jedis.lrem("l", 0, "element-10");

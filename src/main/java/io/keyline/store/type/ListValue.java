@@ -28,28 +28,16 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
     private static final long SIZE_SAFETY_LIMIT = 8192;
     private static final long LISTPACK_HEADER = 7; // 6-byte header + end marker
-    private static final long NODE_HEAP = 64;      // Node object + its backing array header
+    private static final long NODE_HEAP = 64;      // PackedNode object + its backing array header
     private static final long LIST_HEAP = 48;
 
-    /** One packed node: its elements and their listpack size. */
-    static final class Node extends Ring<byte[]> {
-        long lpBytes = LISTPACK_HEADER;
-
-        Node() {
-        }
-
-        Node(int capacity) {
-            super(capacity);
-        }
-    }
-
-    private final Ring<Node> nodes = new Ring<>(1);
+    private final Ring<PackedNode> nodes = new Ring<>(1);
     private int size;
     private boolean quicklist;
     private long elementHeap;
 
     public ListValue() {
-        nodes.addLast(new Node());
+        nodes.addLast(new PackedNode());
     }
 
     public int size() {
@@ -144,8 +132,9 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         return 9;
     }
 
+    /** Heap bytes an element takes inside a packed node (its entry; buffer slack is not counted). */
     private static long heapOf(byte[] e) {
-        return Memory.array(e.length) + 4;
+        return PackedNode.entrySize(e.length);
     }
 
     // ---- encoding conversions ---------------------------------------------------------------------
@@ -156,7 +145,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
      */
     private void growing(int fill, long rawBytes, long count) {
         if (quicklist) return;
-        Node only = nodes.first();
+        PackedNode only = nodes.first();
         if (exceedsLimit(fill, only.lpBytes + rawBytes, only.size() + count)) {
             quicklist = true;
             // Re-pack the single big node into nodes that respect the limit.
@@ -167,7 +156,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     /** After removals: a quicklist down to one node under half the limit becomes a listpack. */
     private void shrinking(int fill) {
         if (!quicklist || nodes.size() != 1) return;
-        Node only = nodes.first();
+        PackedNode only = nodes.first();
         long sz = sizeLimit(fill);
         long cnt = countLimit(fill);
         if (sz != Long.MAX_VALUE) sz /= 2;
@@ -179,16 +168,16 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     private void repack(int fill) {
         Ring<byte[]> all = new Ring<>(size);
         while (nodes.size() > 0) {
-            Node n = nodes.removeFirst();
+            PackedNode n = nodes.removeFirst();
             for (int i = 0; i < n.size(); i++) all.addLast(n.get(i));
         }
-        Node cur = new Node();
+        PackedNode cur = new PackedNode();
         nodes.addLast(cur);
         for (int i = 0; i < all.size(); i++) {
             byte[] e = all.get(i);
             long eb = listpackEntryBytes(e);
             if (cur.size() > 0 && exceedsLimit(fill, cur.lpBytes + eb, cur.size() + 1)) {
-                cur = new Node();
+                cur = new PackedNode();
                 nodes.addLast(cur);
             }
             cur.addLast(e);
@@ -219,16 +208,16 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         pushLast(e, fill);
     }
 
-    private Node nodeForInsert(Node n, long entryBytes, int fill) {
+    private PackedNode nodeForInsert(PackedNode n, long entryBytes, int fill) {
         if (!quicklist || n.size() == 0) return n;
         return exceedsLimit(fill, n.lpBytes + entryBytes, n.size() + 1) ? null : n;
     }
 
     private void pushFirst(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        Node n = nodeForInsert(nodes.first(), eb, fill);
+        PackedNode n = nodeForInsert(nodes.first(), eb, fill);
         if (n == null) {
-            n = new Node();
+            n = new PackedNode();
             nodes.addFirst(n);
         }
         n.addFirst(e);
@@ -239,9 +228,9 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
 
     private void pushLast(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        Node n = nodeForInsert(nodes.last(), eb, fill);
+        PackedNode n = nodeForInsert(nodes.last(), eb, fill);
         if (n == null) {
-            n = new Node();
+            n = new PackedNode();
             nodes.addLast(n);
         }
         n.addLast(e);
@@ -253,7 +242,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     /** Removes and returns the first element, or null when empty. */
     public byte[] popLeft(int fill) {
         if (size == 0) return null;
-        Node n = nodes.first();
+        PackedNode n = nodes.first();
         byte[] e = n.removeFirst();
         removedFrom(n, 0, e);
         shrinking(fill);
@@ -264,7 +253,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     public byte[] popRight(int fill) {
         if (size == 0) return null;
         int ni = nodes.size() - 1;
-        Node n = nodes.get(ni);
+        PackedNode n = nodes.get(ni);
         byte[] e = n.removeLast();
         removedFrom(n, ni, e);
         shrinking(fill);
@@ -276,7 +265,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     }
 
     /** Bookkeeping after {@code e} left node {@code n} (at node index {@code ni}): drops empty nodes. */
-    private void removedFrom(Node n, int ni, byte[] e) {
+    private void removedFrom(PackedNode n, int ni, byte[] e) {
         n.lpBytes -= listpackEntryBytes(e);
         size--;
         elementHeap -= heapOf(e);
@@ -286,7 +275,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
 
     // ---- indexed access -------------------------------------------------------------------------
 
-    /** Node index in the high 32 bits, offset in the low 32 bits, of element {@code index} (0..size-1). */
+    /** PackedNode index in the high 32 bits, offset in the low 32 bits, of element {@code index} (0..size-1). */
     private long locate(int index) {
         if (index < size / 2) {
             int ni = 0;
@@ -323,7 +312,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     public void set(int index, byte[] e, int fill) {
         growing(fill, e.length, 0);
         long loc = locate(index);
-        Node n = nodes.get((int) (loc >>> 32));
+        PackedNode n = nodes.get((int) (loc >>> 32));
         byte[] old = n.set((int) loc, e);
         n.lpBytes += listpackEntryBytes(e) - listpackEntryBytes(old);
         elementHeap += heapOf(e) - heapOf(old);
@@ -344,7 +333,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         growing(fill, e.length, 1);
         long loc = locate(index);
         int ni = (int) (loc >>> 32);
-        Node n = nodes.get(ni);
+        PackedNode n = nodes.get(ni);
         n.add((int) loc, e);
         n.lpBytes += listpackEntryBytes(e);
         size++;
@@ -354,9 +343,9 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
 
     /** Splits an over-full node into two halves. */
     private void splitNode(int ni) {
-        Node n = nodes.get(ni);
+        PackedNode n = nodes.get(ni);
         int keep = n.size() / 2;
-        Node tail = new Node(n.size() - keep);
+        PackedNode tail = new PackedNode(n.size() - keep);
         while (n.size() > keep) {
             byte[] e = n.removeLast();
             long eb = listpackEntryBytes(e);
@@ -378,7 +367,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     private int indexOf(byte[] x) {
         int base = 0;
         for (int ni = 0; ni < nodes.size(); ni++) {
-            Node n = nodes.get(ni);
+            PackedNode n = nodes.get(ni);
             for (int i = 0; i < n.size(); i++) if (Arrays.equals(n.get(i), x)) return base + i;
             base += n.size();
         }
@@ -393,7 +382,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         int off = (int) loc;
         int remaining = to - from + 1;
         while (remaining > 0) {
-            Node n = nodes.get(ni);
+            PackedNode n = nodes.get(ni);
             for (; off < n.size() && remaining > 0; off++, remaining--) out.accept(n.get(off));
             ni++;
             off = 0;
@@ -470,7 +459,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         int removed = 0;
         if (!fromTail) {
             for (int ni = 0; ni < nodes.size() && removed < limit; ) {
-                Node n = nodes.get(ni);
+                PackedNode n = nodes.get(ni);
                 for (int i = 0; i < n.size() && removed < limit; ) {
                     byte[] e = n.get(i);
                     if (Arrays.equals(e, x)) {
@@ -488,7 +477,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
             }
         } else {
             for (int ni = nodes.size() - 1; ni >= 0 && removed < limit; ni--) {
-                Node n = nodes.get(ni);
+                PackedNode n = nodes.get(ni);
                 for (int i = n.size() - 1; i >= 0 && removed < limit; i--) {
                     byte[] e = n.get(i);
                     if (Arrays.equals(e, x)) {
@@ -513,8 +502,8 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     private void mergeSmallNodes(int fill) {
         if (!quicklist) return;
         for (int ni = 0; ni + 1 < nodes.size(); ) {
-            Node a = nodes.get(ni);
-            Node b = nodes.get(ni + 1);
+            PackedNode a = nodes.get(ni);
+            PackedNode b = nodes.get(ni + 1);
             if (!exceedsLimit(fill, a.lpBytes + b.lpBytes - LISTPACK_HEADER, a.size() + b.size())) {
                 for (int i = 0; i < b.size(); i++) a.addLast(b.get(i));
                 a.lpBytes += b.lpBytes - LISTPACK_HEADER;
@@ -538,19 +527,19 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
     }
 
     private void popLeftNoShrink() {
-        Node n = nodes.first();
+        PackedNode n = nodes.first();
         removedFrom(n, 0, n.removeFirst());
     }
 
     private void popRightNoShrink() {
         int ni = nodes.size() - 1;
-        Node n = nodes.get(ni);
+        PackedNode n = nodes.get(ni);
         removedFrom(n, ni, n.removeLast());
     }
 
     // ---- copy and rewrite -----------------------------------------------------------------------
 
-    /** An independent copy (elements are immutable and shared). */
+    /** An independent copy (node buffers are copied). */
     @Override
     public Object copy() {
         return deepCopy();
@@ -560,10 +549,8 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         ListValue c = new ListValue();
         c.nodes.clear();
         for (int ni = 0; ni < nodes.size(); ni++) {
-            Node n = nodes.get(ni);
-            Node m = new Node(n.size());
-            for (int i = 0; i < n.size(); i++) m.addLast(n.get(i));
-            m.lpBytes = n.lpBytes;
+            PackedNode n = nodes.get(ni);
+            PackedNode m = n.copy();
             c.nodes.addLast(m);
         }
         c.size = size;

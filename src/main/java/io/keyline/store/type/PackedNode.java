@@ -1,0 +1,253 @@
+package io.keyline.store.type;
+
+import java.util.Arrays;
+
+/**
+ * One list node as a packed byte deque, like a Redis listpack: each element is stored as
+ * {@code len (LEB128) | bytes | len (LEB128 written backwards)}, so the node can be walked from
+ * either end, and the data sits in {@code buf[start, end)} with free room at both ends for O(1)
+ * pushes and pops at the node's edges. Elements are read out as fresh arrays.
+ *
+ * <p>Indexed access walks the entries; a one-entry cursor cache makes sequential access (in either
+ * direction) O(1) per step, which is what ranges, LPOS, LREM and the node splits do.
+ */
+final class PackedNode {
+    private static final byte[] EMPTY = new byte[0];
+    byte[] buf;
+    int start;
+    int end;
+    int count;
+    /** Listpack size of this node's entries (Redis's node {@code sz}), for the fill limits. */
+    long lpBytes = 7;
+    // cache: offset of entry cacheIndex (-1 = invalid)
+    private int cacheIndex = -1;
+    private int cacheOffset;
+
+    PackedNode() {
+        buf = EMPTY;
+    }
+
+    PackedNode(int capacityHint) {
+        buf = capacityHint <= 0 ? EMPTY : new byte[Math.min(capacityHint * 12, 1 << 16)];
+        start = end = buf.length / 2;
+    }
+
+    int size() {
+        return count;
+    }
+
+    /** Bytes held by the buffer (heap estimate). */
+    int bufferBytes() {
+        return buf.length;
+    }
+
+    static int varintSize(int v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) n++;
+        return n;
+    }
+
+    static int entrySize(int len) {
+        return 2 * varintSize(len) + len;
+    }
+
+    private int lengthForward(int pos) {
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = buf[pos++];
+            v |= (x & 0x7f) << shift;
+            if (x >= 0) return v;
+        }
+    }
+
+    /** Length of the entry that ends just before {@code endPos}. */
+    private int lengthBackward(int endPos) {
+        int pos = endPos - 1;
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = buf[pos--];
+            v |= (x & 0x7f) << shift;
+            if (x >= 0) return v;
+        }
+    }
+
+    private int nextOffset(int pos) {
+        return pos + entrySize(lengthForward(pos));
+    }
+
+    private int prevOffset(int pos) {
+        return pos - entrySize(lengthBackward(pos));
+    }
+
+    private byte[] readAt(int pos) {
+        int len = lengthForward(pos);
+        int from = pos + varintSize(len);
+        return Arrays.copyOfRange(buf, from, from + len);
+    }
+
+    private void writeAt(int pos, byte[] e) {
+        int len = e.length;
+        int v = len;
+        while ((v & ~0x7f) != 0) {
+            buf[pos++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+        System.arraycopy(e, 0, buf, pos, len);
+        pos += len;
+        // backward length: lowest group last, continuation bits on all but the first written byte
+        int groups = varintSize(len);
+        for (int g = groups - 1; g >= 0; g--) {
+            int bits = (len >>> (7 * g)) & 0x7f;
+            buf[pos++] = (byte) (g == groups - 1 ? bits : bits | 0x80);
+        }
+    }
+
+    /** Offset of entry {@code i}, using and updating the sequential-access cache. */
+    private int offsetOf(int i) {
+        int pos;
+        if (cacheIndex >= 0 && Math.abs(i - cacheIndex) <= Math.min(i, count - 1 - i)) {
+            pos = cacheOffset;
+            for (int k = cacheIndex; k < i; k++) pos = nextOffset(pos);
+            for (int k = cacheIndex; k > i; k--) pos = prevOffset(pos);
+        } else if (i <= count / 2) {
+            pos = start;
+            for (int k = 0; k < i; k++) pos = nextOffset(pos);
+        } else {
+            pos = end;
+            for (int k = count; k > i; k--) pos = prevOffset(pos);
+        }
+        cacheIndex = i;
+        cacheOffset = pos;
+        return pos;
+    }
+
+    /** Ensures {@code before} free bytes before start and {@code after} after end (re-centres or grows). */
+    private void ensureRoom(int before, int after) {
+        if (start >= before && buf.length - end >= after) return;
+        int used = end - start;
+        int need = used + before + after;
+        int cap = Math.max(need + Math.max(16, used / 2), 32);
+        byte[] nb = cap == buf.length ? buf : new byte[cap];
+        int newStart = before + (cap - need) / 2;
+        System.arraycopy(buf, start, nb, newStart, used);
+        buf = nb;
+        cacheOffset += newStart - start;
+        end = newStart + used;
+        start = newStart;
+    }
+
+    byte[] get(int i) {
+        return readAt(offsetOf(i));
+    }
+
+    void addFirst(byte[] e) {
+        int sz = entrySize(e.length);
+        ensureRoom(sz, 0);
+        start -= sz;
+        writeAt(start, e);
+        count++;
+        if (cacheIndex >= 0) cacheIndex++;
+    }
+
+    void addLast(byte[] e) {
+        int sz = entrySize(e.length);
+        ensureRoom(0, sz);
+        writeAt(end, e);
+        end += sz;
+        count++;
+    }
+
+    byte[] removeFirst() {
+        byte[] e = readAt(start);
+        start += entrySize(e.length);
+        count--;
+        cacheIndex = -1;
+        return e;
+    }
+
+    byte[] removeLast() {
+        int len = lengthBackward(end);
+        int pos = end - entrySize(len);
+        byte[] e = readAt(pos);
+        end = pos;
+        count--;
+        cacheIndex = -1;
+        return e;
+    }
+
+    /** Replaces entry {@code i}; returns the old element. */
+    byte[] set(int i, byte[] e) {
+        int pos = offsetOf(i);
+        byte[] old = readAt(pos);
+        int oldSize = entrySize(old.length);
+        int newSize = entrySize(e.length);
+        int delta = newSize - oldSize;
+        if (delta > 0) {
+            ensureRoom(0, delta);
+            pos = offsetOf(i);
+        }
+        System.arraycopy(buf, pos + oldSize, buf, pos + newSize, end - pos - oldSize);
+        end += delta;
+        writeAt(pos, e);
+        cacheIndex = -1;
+        return old;
+    }
+
+    /** Inserts at position {@code i} (0..size). */
+    void add(int i, byte[] e) {
+        if (i == 0) {
+            addFirst(e);
+            return;
+        }
+        if (i == count) {
+            addLast(e);
+            return;
+        }
+        int sz = entrySize(e.length);
+        ensureRoom(0, sz);
+        int pos = offsetOf(i);
+        System.arraycopy(buf, pos, buf, pos + sz, end - pos);
+        end += sz;
+        writeAt(pos, e);
+        count++;
+        cacheIndex = -1;
+    }
+
+    /** Removes position {@code i}; returns the element. */
+    byte[] remove(int i) {
+        if (i == 0) return removeFirst();
+        int pos = offsetOf(i);
+        byte[] e = readAt(pos);
+        int sz = entrySize(e.length);
+        System.arraycopy(buf, pos + sz, buf, pos, end - pos - sz);
+        end -= sz;
+        count--;
+        cacheIndex = -1;
+        return e;
+    }
+
+    /** Shrinks the buffer when mostly empty. */
+    void compact() {
+        int used = end - start;
+        if (buf.length > 256 && used < buf.length / 4) {
+            byte[] nb = new byte[Math.max(32, used * 2)];
+            int ns = (nb.length - used) / 2;
+            System.arraycopy(buf, start, nb, ns, used);
+            buf = nb;
+            start = ns;
+            end = ns + used;
+            cacheIndex = -1;
+        }
+    }
+
+    PackedNode copy() {
+        PackedNode c = new PackedNode();
+        c.buf = Arrays.copyOfRange(buf, start, end);
+        c.start = 0;
+        c.end = c.buf.length;
+        c.count = count;
+        c.lpBytes = lpBytes;
+        return c;
+    }
+}
