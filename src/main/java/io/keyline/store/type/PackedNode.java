@@ -129,7 +129,9 @@ final class PackedNode {
         int need = used + before + after;
         int cap = Math.max(need + Math.max(16, used / 2), 32);
         byte[] nb = cap == buf.length ? buf : new byte[cap];
-        int newStart = before + (cap - need) / 2;
+        // Put the slack where the node grows: after for appends, before for prepends, else both sides.
+        int slack = cap - need;
+        int newStart = before + (after == 0 ? slack : before == 0 ? 0 : slack / 2);
         System.arraycopy(buf, start, nb, newStart, used);
         buf = nb;
         cacheOffset += newStart - start;
