@@ -1,6 +1,5 @@
 package io.keyline.store.type;
 
-import io.keyline.store.Memory;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
 import io.keyline.store.MemorySized;
