@@ -116,6 +116,7 @@ final class SortedSetCommands {
                 "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
                 .flags(Flag.READONLY).keys(1, 1, 1).handler(SortedSetCommands::zscan);
         BlockingZSetCommands.register(t);
+        SortCommand.register(t);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
