@@ -90,24 +90,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = Config.defaults();
+        Config config;
         try {
-            if (configFile != null) {
-                Path p = Path.of(configFile);
-                if (!Files.isReadable(p)) {
-                    System.err.println("keyline-server: can't open config file '" + configFile + "'");
-                    return 1;
-                }
-                config.loadFile(p);
-            }
-            applyDirectives(config, rest);
-            if (port != null) config.set("port", port.toString(), true);
-            if (capacity != null) config.set("capacity", capacity.toString(), true);
-            if (bind != null) config.set("bind", bind, true);
-            if (maxmemory != null) config.set("maxmemory", maxmemory, true);
-            if (maxmemoryPolicy != null) config.set("maxmemory-policy", maxmemoryPolicy, true);
-            if (databases != null) config.set("databases", databases.toString(), true);
-            if (loglevel != null) config.set("loglevel", loglevel, true);
+            config = buildConfig();
         } catch (ConfigException e) {
             System.err.println("keyline-server: " + e.getMessage());
             return 1;
@@ -137,6 +122,52 @@ public final class Main implements Callable<Integer> {
         }, "keyline-signal"));
         Thread.currentThread().join();
         return 0;
+    }
+
+    /**
+     * The configuration the command line describes: defaults, then the config file (first
+     * argument), then {@code --name value} directives, then the named options. Throws
+     * {@link ConfigException} with a one-line reason.
+     */
+    Config buildConfig() {
+        Config config = Config.defaults();
+        if (configFile != null) {
+            Path p = Path.of(configFile);
+            if (!Files.isReadable(p)) throw new ConfigException("can't open config file '" + configFile + "'");
+            try {
+                config.loadFile(p);
+            } catch (java.io.IOException e) {
+                throw new ConfigException("can't read config file '" + configFile + "': " + e.getMessage());
+            }
+            config.configFile(p);
+        }
+        applyDirectives(config, rest);
+        if (port != null) setOption(config, "port", port.toString());
+        if (capacity != null) setOption(config, "capacity", capacity.toString());
+        if (bind != null) setOption(config, "bind", bind);
+        if (maxmemory != null) setOption(config, "maxmemory", maxmemory);
+        if (maxmemoryPolicy != null) setOption(config, "maxmemory-policy", maxmemoryPolicy);
+        if (databases != null) setOption(config, "databases", databases.toString());
+        if (loglevel != null) setOption(config, "loglevel", loglevel);
+        return config;
+    }
+
+    private static void setOption(Config config, String name, String value) {
+        try {
+            config.set(name, value, true);
+        } catch (ConfigException e) {
+            throw new ConfigException("invalid value for '--" + name + "' ('" + value + "'): " + e.getMessage());
+        }
+    }
+
+    /** Parses a command line into its configuration without starting anything (used by tests). */
+    static Config configFor(String... args) {
+        Main main = new Main();
+        List<String> list = new ArrayList<>(List.of(args));
+        if (!list.isEmpty() && !list.get(0).startsWith("-")) main.configFile = list.remove(0);
+        new CommandLine(main).setUnmatchedArgumentsAllowed(true).setUnmatchedOptionsArePositionalParams(false)
+                .setOverwrittenOptionsAllowed(true).parseArgs(list.toArray(String[]::new));
+        return main.buildConfig();
     }
 
     /**

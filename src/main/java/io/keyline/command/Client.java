@@ -41,12 +41,22 @@ public final class Client {
     boolean multiError;
     final Set<WatchRegistry.WatchedKey> watched = new HashSet<>();
     volatile boolean watchDirty;
+    /** True while EXEC runs this client's queued commands (blocking commands must not block then). */
+    boolean executingTransaction;
     /** Non-null while EXEC runs: writes collected to log wrapped in MULTI/EXEC. */
     List<Object[]> transactionLog;
 
     // Blocking
     private volatile boolean blocked;
     private volatile Object blockState;
+
+    /** CLIENT REPLY: ON, OFF, or SKIP (this command's and the next command's replies dropped). */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private ReplyMode replyMode = ReplyMode.ON;
+    private int skipReplies;
+    private volatile boolean noEvict;
+    private volatile boolean noTouch;
 
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
@@ -164,6 +174,11 @@ public final class Client {
         return queued == null ? -1 : queued.size();
     }
 
+    /** True while EXEC runs the queued commands: blocking commands reply at once instead of blocking. */
+    public boolean executingTransaction() {
+        return executingTransaction;
+    }
+
     public int watchedCount() {
         return watched.size();
     }
@@ -221,6 +236,51 @@ public final class Client {
         connection.resume();
     }
 
+    public void replyMode(ReplyMode mode) {
+        switch (mode) {
+            case ON -> this.replyMode = ReplyMode.ON;
+            case OFF -> this.replyMode = ReplyMode.OFF;
+            case SKIP -> {
+                if (replyMode != ReplyMode.OFF) skipReplies = 2; // this command and the next
+            }
+        }
+    }
+
+    /**
+     * Called by the connection after each command: true if what the command wrote must be
+     * discarded (CLIENT REPLY OFF, or SKIP for this and the following command).
+     */
+    public boolean dropReplyOfLastCommand() {
+        if (replyMode == ReplyMode.OFF) return true;
+        if (skipReplies > 0) {
+            skipReplies--;
+            return true;
+        }
+        return false;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean v) {
+        this.noEvict = v;
+    }
+
+    /** CLIENT NO-TOUCH: recorded (shown in CLIENT LIST flags); keys are still touched. */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean v) {
+        this.noTouch = v;
+    }
+
+    /** A watched key was modified (the 'd' flag of CLIENT LIST). */
+    public boolean watchDirtyFlag() {
+        return watchDirty;
+    }
+
     public boolean closeAfterReply() {
         return closeAfterReply;
     }
@@ -255,6 +315,10 @@ public final class Client {
         db = server.keyspace().db(0);
         reply.protocol(2);
         name = "";
+        replyMode = ReplyMode.ON;
+        skipReplies = 0;
+        noEvict = false;
+        noTouch = false;
         authenticated = !server.authRequired();
         user = "default";
     }

@@ -175,6 +175,56 @@ public final class CommandSpec {
 
     static final int[] NO_KEYS = new int[0];
 
+    // ---- INFO commandstats -------------------------------------------------------------------
+
+    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failedCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder rejectedCalls = new java.util.concurrent.atomic.LongAdder();
+
+    void recordCall(long elapsedNanos, boolean failed) {
+        calls.increment();
+        nanos.add(elapsedNanos);
+        if (failed) failedCalls.increment();
+    }
+
+    void recordRejected() {
+        rejectedCalls.increment();
+    }
+
+    public long calls() {
+        return calls.sum();
+    }
+
+    public long usec() {
+        return nanos.sum() / 1000;
+    }
+
+    public long failedCalls() {
+        return failedCalls.sum();
+    }
+
+    public long rejectedCalls() {
+        return rejectedCalls.sum();
+    }
+
+    void resetStats() {
+        calls.reset();
+        nanos.reset();
+        failedCalls.reset();
+        rejectedCalls.reset();
+    }
+
+    /** The handler (null for container commands such as CONFIG). */
+    public Handler handler() {
+        return handler;
+    }
+
+    /** Key arguments at fixed positions only when false (COMMAND's "movablekeys"). */
+    public boolean hasKeys() {
+        return firstKey > 0 || keyFinder != null;
+    }
+
     /** Builder, obtained from {@link CommandTable#command}. */
     public static final class Builder {
         private final CommandTable table;

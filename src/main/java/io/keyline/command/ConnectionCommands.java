@@ -49,25 +49,27 @@ final class ConnectionCommands {
             proto = v.intValue();
             i = 2;
         }
+        // Parse every option first, then authenticate, then validate the name (Redis's order).
         String setName = null;
+        String user = null, pass = null;
         for (; i < argv.length; i++) {
-            boolean more = i + 1 < argv.length;
-            if (Args.is(argv[i], "auth") && i + 2 < argv.length) {
-                String user = Args.str(argv[i + 1]);
-                String pass = Args.str(argv[i + 2]);
-                if (!authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
+            int more = argv.length - 1 - i;
+            if (Args.is(argv[i], "auth") && more >= 2) {
+                user = Args.str(argv[i + 1]);
+                pass = Args.str(argv[i + 2]);
                 i += 2;
-            } else if (Args.is(argv[i], "setname") && more) {
+            } else if (Args.is(argv[i], "setname") && more >= 1) {
                 setName = Args.str(argv[i + 1]);
-                ClientCommands.validateName(setName);
                 i++;
             } else {
                 throw new RedisException("ERR Syntax error in HELLO option '" + Args.str(argv[i]) + "'");
             }
         }
+        if (user != null && !authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
         if (!c.authenticated()) {
             throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
+        if (setName != null) ClientCommands.validateName(setName);
         if (setName != null) c.name(setName);
         c.protocol(proto);
         ReplyWriter r = c.reply;
@@ -114,10 +116,13 @@ final class ConnectionCommands {
 
     /** SELECT index */
     static void select(Client c, byte[][] argv) {
-        Long idx = io.keyline.store.Bytes.parseLongOrError(argv[1]);
-        if (idx == null) throw new RedisException("ERR value is not an integer or out of range");
+        long v = Args.toLong(argv[1]);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new RedisException("ERR value is out of range, value must between -2147483648 and 2147483647");
+        }
+        int idx = (int) v;
         if (idx < 0 || idx >= c.server().keyspace().databaseCount()) throw new RedisException(Errors.DB_INDEX);
-        c.select(idx.intValue());
+        c.select(idx);
         c.reply.ok();
     }
 

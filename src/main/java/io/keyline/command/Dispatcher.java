@@ -32,6 +32,14 @@ public final class Dispatcher {
 
     /** Executes one request from a client; the reply goes to {@code c.reply}. */
     public void execute(Client c, byte[][] argv) {
+        if (isCrossProtocolAttack(argv[0])) {
+            // As Redis: an HTTP request sent to the port is dropped without a reply.
+            log.warn("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Keyline. "
+                    + "This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your "
+                    + "Keyline instance. Connection from {} aborted.", c.connection().remoteAddress());
+            c.kill();
+            return;
+        }
         server.stats().commandsProcessed.increment();
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
@@ -62,6 +70,8 @@ public final class Dispatcher {
             }
         }
         run(c, spec, argv, true);
+        BlockingRegistry blocking = server.blocking();
+        if (blocking.hasReady()) blocking.serveReady();
     }
 
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
@@ -91,6 +101,11 @@ public final class Dispatcher {
         return spec;
     }
 
+    private static boolean isCrossProtocolAttack(byte[] name) {
+        return (name.length == 4 || name.length == 5)
+                && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
+    }
+
     private static boolean isTransactionControl(CommandSpec spec) {
         return switch (spec.name) {
             case "exec", "discard", "multi", "watch", "quit", "reset", "unwatch" -> true;
@@ -112,8 +127,13 @@ public final class Dispatcher {
 
     private void reject(Client c, String error) {
         if (c.inMulti()) c.multiError = true;
-        server.stats().errorReplies.increment();
+        countError(error);
         c.reply.error(error);
+    }
+
+    private void countError(String error) {
+        server.stats().errorReplies.increment();
+        server.stats().countErrorCode(error);
     }
 
     /**
@@ -146,23 +166,29 @@ public final class Dispatcher {
             keyspace.lockAll();
         }
         long dirtyBefore = c.dirty;
+        long started = 0;
+        boolean failed = true;
         try {
             if (checkCapacity && addsKey(c.db(), argv, keys)) {
                 reject(c, Errors.OOM_CAPACITY);
+                spec.recordRejected();
                 return;
             }
+            started = System.nanoTime();
             spec.handler.handle(c, argv);
+            failed = false;
         } catch (RedisException e) {
-            server.stats().errorReplies.increment();
+            countError(e.getMessage());
             c.reply.error(e.getMessage());
         } catch (CapacityExceededException e) {
-            server.stats().errorReplies.increment();
+            countError(Errors.OOM_CAPACITY);
             c.reply.error(Errors.OOM_CAPACITY);
         } catch (RuntimeException | StackOverflowError e) {
             log.warn("Internal error running '{}' for client id={}", spec.name, c.id(), e);
-            server.stats().errorReplies.increment();
+            countError("ERR");
             c.reply.error("ERR internal error running '" + spec.name + "': " + e);
         } finally {
+            if (started != 0) spec.recordCall(System.nanoTime() - started, failed);
             try {
                 if (c.dirty != dirtyBefore && spec.handler != TransactionCommands.EXEC_HANDLER) {
                     propagate(c, argv, c.dirty - dirtyBefore);
@@ -250,6 +276,7 @@ public final class Dispatcher {
         c.queuedSpecs = null;
         server.watches().unwatchAll(c);
         c.transactionLog = new ArrayList<>();
+        c.executingTransaction = true;
         c.reply.arrayHeader(cmds.size());
         try {
             for (int i = 0; i < cmds.size(); i++) {
@@ -262,6 +289,7 @@ public final class Dispatcher {
                 run(c, spec, cmds.get(i), false);
             }
         } finally {
+            c.executingTransaction = false;
             List<Object[]> logged = c.transactionLog;
             c.transactionLog = null;
             flushTransactionLog(c, logged);

@@ -2,7 +2,13 @@ package io.keyline.command;
 
 import io.keyline.command.CommandSpec.Flag;
 
-/** DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, and the INFO/CONFIG/COMMAND/DEBUG families. */
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * DBSIZE, FLUSHDB, FLUSHALL, INFO, TIME, SHUTDOWN; registers the CONFIG, COMMAND, DEBUG and MEMORY
+ * families, which live in their own classes.
+ */
 final class ServerCommands {
     private ServerCommands() {
     }
@@ -17,6 +23,18 @@ final class ServerCommands {
         t.command("flushdb", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
                 .handler(ServerCommands::flushdb);
+        t.command("info", -1).flags(Flag.LOADING, Flag.STALE).acl("dangerous").group("server")
+                .doc("Returns information and statistics about the server.", "1.0.0", "O(1)")
+                .handler(ServerCommands::info);
+        t.command("time", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).group("server")
+                .doc("Returns the server time.", "2.6.0", "O(1)").handler(ServerCommands::time);
+        t.command("shutdown", -1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.NO_MULTI, Flag.ALLOW_BUSY)
+                .group("server").doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0",
+                        "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
+                .handler(ServerCommands::shutdown);
+        ConfigCommands.register(t);
+        CommandCommands.register(t);
+        DebugCommands.register(t);
     }
 
     private static void checkFlushMode(byte[][] argv) {
@@ -40,5 +58,37 @@ final class ServerCommands {
         c.server().watches().touchAll(c.dbIndex());
         c.changed();
         c.reply.ok();
+    }
+
+    /** INFO [section [section ...]] */
+    static void info(Client c, byte[][] argv) {
+        Set<String> sections = Info.sections(argv, 1);
+        c.reply.verbatim(Info.generate(c.server(), sections));
+    }
+
+    /** TIME */
+    static void time(Client c, byte[][] argv) {
+        Instant now = Instant.now();
+        c.reply.arrayHeader(2);
+        c.reply.bulkLong(now.getEpochSecond());
+        c.reply.bulkLong(now.getNano() / 1000);
+    }
+
+    /** SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT] */
+    static void shutdown(Client c, byte[][] argv) {
+        boolean nosave = false, save = false, now = false, force = false, abort = false;
+        for (int i = 1; i < argv.length; i++) {
+            if (Args.is(argv[i], "nosave")) nosave = true;
+            else if (Args.is(argv[i], "save")) save = true;
+            else if (Args.is(argv[i], "now")) now = true;
+            else if (Args.is(argv[i], "force")) force = true;
+            else if (Args.is(argv[i], "abort")) abort = true;
+            else throw Errors.syntax();
+        }
+        if ((abort && (nosave || save || now || force)) || (nosave && save)) throw Errors.syntax();
+        // Keyline shuts down at once, so there is never a shutdown in progress to abort.
+        if (abort) throw new RedisException("ERR No shutdown in progress.");
+        c.server().shutdownHandler().shutdown(nosave);
+        c.closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
     }
 }

@@ -23,12 +23,15 @@ public final class ServerContext {
     private final WatchRegistry watches = new WatchRegistry();
     private final ServerStats stats = new ServerStats();
     private final Dispatcher dispatcher;
+    private final BlockingRegistry blocking;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private volatile Propagator propagator = Propagator.NONE;
-    private volatile KeyReadyListener keyReadyListener = KeyReadyListener.NONE;
+    private volatile KeyReadyListener keyReadyListener;
     private volatile boolean loading;
     private volatile String requirePass = "";
+    private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
+    private volatile long queryBufferLimit = 1024L * 1024 * 1024;
     private volatile Runnable shutdownAction = () -> { };
     private volatile ShutdownHandler shutdownHandler = (nosave) -> { };
     private volatile int tcpPort;
@@ -47,12 +50,16 @@ public final class ServerContext {
         this.config = config;
         this.table = table;
         this.dispatcher = new Dispatcher(this);
+        this.blocking = new BlockingRegistry(this);
+        this.keyReadyListener = blocking;
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         config.onChange("requirepass", v -> requirePass = v);
         io.keyline.store.type.EncodingLimits.bind(config);
+        config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
+        config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
             @Override
             public void expired(io.keyline.store.Database db, byte[] key) {
@@ -108,6 +115,11 @@ public final class ServerContext {
         return dispatcher;
     }
 
+    /** Clients blocked on keys (BLPOP and friends). */
+    public BlockingRegistry blocking() {
+        return blocking;
+    }
+
     public String runId() {
         return runId;
     }
@@ -138,6 +150,16 @@ public final class ServerContext {
 
     public void loading(boolean loading) {
         this.loading = loading;
+    }
+
+    /** proto-max-bulk-len, read by every connection's parser before each read (CONFIG SET applies at once). */
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen;
+    }
+
+    /** client-query-buffer-limit, as {@link #protoMaxBulkLen()}. */
+    public long queryBufferLimit() {
+        return queryBufferLimit;
     }
 
     public boolean authRequired() {

@@ -14,7 +14,24 @@ public final class ServerStats {
     public final LongAdder protocolErrors = new LongAdder();
     public final AtomicLong dirtySinceSave = new AtomicLong();
 
+    /** errorstat_* counters by error code (the first word of the error line). */
+    public final java.util.Map<String, LongAdder> errorCodes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public void countErrorCode(String errorLine) {
+        int sp = errorLine.indexOf(' ');
+        String code = sp < 0 ? errorLine : errorLine.substring(0, sp);
+        // Redis only tracks well-formed upper-case codes; others count as ERR.
+        if (code.isEmpty() || code.length() > 32 || !code.chars().allMatch(ch -> ch >= 'A' && ch <= 'Z')) code = "ERR";
+        LongAdder a = errorCodes.get(code);
+        if (a == null) {
+            if (errorCodes.size() >= 128) return; // Redis caps the table too
+            a = errorCodes.computeIfAbsent(code, k -> new LongAdder());
+        }
+        a.increment();
+    }
+
     public void reset() {
+        errorCodes.clear();
         commandsProcessed.reset();
         connectionsReceived.reset();
         rejectedConnections.reset();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +41,9 @@ public final class Config {
         private boolean effective = true;
         private boolean sensitive;
         private String[] aliases = new String[0];
+        private boolean hidden;
+        private boolean protectedConfig;
+        private Parameter.Normalizer normalizer;
 
         Builder(String name, Parameter.Type type) {
             this.name = name;
@@ -83,13 +87,38 @@ public final class Config {
             return this;
         }
 
+        /** Only an exact CONFIG GET name shows it (Redis's HIDDEN_CONFIG: test and debug knobs). */
+        public Builder hidden() {
+            this.hidden = true;
+            return this;
+        }
+
+        /** Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET needs enable-protected-configs. */
+        public Builder protectedConfig() {
+            this.protectedConfig = true;
+            return this;
+        }
+
+        /** Extra validation / canonical form, throwing {@link ConfigException} with Redis's reason. */
+        public Builder normalize(java.util.function.UnaryOperator<String> n) {
+            this.normalizer = (current, candidate) -> n.apply(candidate);
+            return this;
+        }
+
+        /** As {@link #normalize} for values merged into the current one (client-output-buffer-limit). */
+        Builder normalizeWithCurrent(Parameter.Normalizer n) {
+            this.normalizer = n;
+            return this;
+        }
+
         public Builder alias(String... a) {
             this.aliases = a;
             return this;
         }
 
         public void add() {
-            Parameter p = new Parameter(name, aliases, type, def, min, max, enumValues, multi, mutable, effective, sensitive);
+            Parameter p = new Parameter(name, aliases, type, def, min, max, enumValues, multi, mutable, effective, sensitive,
+                    hidden, protectedConfig, normalizer);
             if (byName.put(name, p) != null) throw new IllegalStateException("duplicate parameter " + name);
             for (String a : aliases) byName.put(a, p);
             all.add(p);
@@ -172,6 +201,92 @@ public final class Config {
         }
     }
 
+    /**
+     * CONFIG SET name value [name value ...], all or nothing, with Redis 7's checks in Redis's order:
+     * unknown names, immutable/protected ones and duplicates first, then every value's validity,
+     * then the changes are applied; if applying one fails the earlier ones are rolled back.
+     * Error messages are complete (without the {@code ERR } prefix).
+     */
+    public synchronized void setAll(List<String[]> pairs, boolean protectedAllowed) {
+        List<Parameter> params = new ArrayList<>(pairs.size());
+        for (String[] pair : pairs) {
+            Parameter p = find(pair[0]);
+            if (p == null) {
+                throw new ConfigException("Unknown option or number of arguments for CONFIG SET - '" + pair[0] + "'");
+            }
+            if (!p.mutable) throw new ConfigException(setFailed(pair[0], "can't set immutable config"));
+            if (p.protectedConfig && !protectedAllowed) throw new ConfigException(setFailed(pair[0], "can't set protected config"));
+            if (params.contains(p)) throw new ConfigException(setFailed(pair[0], "duplicate parameter"));
+            params.add(p);
+        }
+        String[] values = new String[pairs.size()];
+        for (int i = 0; i < values.length; i++) {
+            try {
+                values[i] = params.get(i).canonical(pairs.get(i)[1]);
+            } catch (ConfigException e) {
+                throw new ConfigException(setFailed(pairs.get(i)[0], e.getMessage()));
+            }
+        }
+        String[] old = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            Parameter p = params.get(i);
+            old[i] = p.value;
+            p.value = values[i];
+        }
+        for (int i = 0; i < values.length; i++) {
+            try {
+                for (Consumer<String> l : params.get(i).listeners) l.accept(values[i]);
+            } catch (RuntimeException e) {
+                for (int j = 0; j < values.length; j++) params.get(j).value = old[j];
+                for (int j = 0; j < i; j++) {
+                    for (Consumer<String> l : params.get(j).listeners) {
+                        try {
+                            l.accept(old[j]);
+                        } catch (RuntimeException ignored) {
+                            // restoring a value that was in effect before cannot reasonably fail
+                        }
+                    }
+                }
+                String reason = e.getMessage() == null ? "invalid value" : e.getMessage();
+                throw new ConfigException(setFailed(pairs.get(i)[0], reason));
+            }
+        }
+    }
+
+    private static String setFailed(String name, String reason) {
+        return "CONFIG SET failed (possibly related to argument '" + name + "') - " + reason;
+    }
+
+    /**
+     * CONFIG GET pattern [pattern ...]: name/value pairs, each parameter once. A pattern without
+     * glob characters is an exact (case-insensitive) lookup and answers with the name as given;
+     * glob patterns match canonical names and aliases but skip hidden parameters.
+     */
+    public Map<String, String> getMatching(List<String> patterns) {
+        Map<String, String> out = new LinkedHashMap<>();
+        java.util.Set<Parameter> seen = new java.util.HashSet<>();
+        for (String pattern : patterns) {
+            if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
+                Parameter p = find(pattern);
+                if (p != null && !out.containsKey(pattern)) out.put(pattern, p.value);
+                continue;
+            }
+            byte[] pat = pattern.getBytes(StandardCharsets.UTF_8);
+            for (Parameter p : all) {
+                if (p.hidden) continue;
+                if (!out.containsKey(p.name) && io.keyline.store.Bytes.globMatch(pat, p.name.getBytes(StandardCharsets.UTF_8), true)) {
+                    out.put(p.name, p.value);
+                }
+                for (String a : p.aliases) {
+                    if (!out.containsKey(a) && io.keyline.store.Bytes.globMatch(pat, a.getBytes(StandardCharsets.UTF_8), true)) {
+                        out.put(a, p.value);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Runs {@code listener} now with the current value and after every change. */
     public void onChange(String name, Consumer<String> listener) {
         Parameter p = find(name);
@@ -185,24 +300,102 @@ public final class Config {
     /** Parameters (canonical names) matching a glob, in registry order; each once. */
     public List<Parameter> matching(String glob) {
         List<Parameter> out = new ArrayList<>();
-        byte[] pat = glob.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        byte[] pat = glob.getBytes(StandardCharsets.UTF_8);
         for (Parameter p : all) {
             boolean hit = io.keyline.store.Bytes.globMatch(pat, p.name.getBytes(StandardCharsets.UTF_8), true);
-            if (!hit) {
-                for (String a : p.aliases) {
-                    if (io.keyline.store.Bytes.globMatch(pat, a.getBytes(StandardCharsets.UTF_8), true) && isExactAlias(glob, a)) {
-                        hit = true;
-                        break;
-                    }
-                }
+            for (String a : p.aliases) {
+                if (!hit && io.keyline.store.Bytes.globMatch(pat, a.getBytes(StandardCharsets.UTF_8), true)) hit = true;
             }
             if (hit) out.add(p);
         }
         return out;
     }
 
-    private static boolean isExactAlias(String glob, String alias) {
-        return glob.equalsIgnoreCase(alias);
+    // ---- the config file ---------------------------------------------------------------------
+
+    private volatile Path configFile;
+
+    /** The redis.conf the server was started with (absolute), or null; CONFIG REWRITE writes it. */
+    public Path configFile() {
+        return configFile;
+    }
+
+    public void configFile(Path file) {
+        this.configFile = file == null ? null : file.toAbsolutePath();
+    }
+
+    /**
+     * CONFIG REWRITE, as Redis does it: lines of the file that set a known parameter are rewritten
+     * with the current value (later duplicates dropped), comments and unknown lines are kept, and
+     * parameters not in the file whose value differs from the default are appended after a
+     * {@code # Generated by CONFIG REWRITE} line. The file is replaced atomically.
+     */
+    public synchronized void rewrite() throws IOException {
+        Path file = configFile;
+        if (file == null) throw new ConfigException("The server is running without a config file");
+        List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        java.util.Set<Parameter> written = new java.util.HashSet<>();
+        String marker = "# Generated by CONFIG REWRITE";
+        for (String line : lines) {
+            String t = line.trim();
+            if (t.equals(marker)) continue;
+            if (t.isEmpty() || t.startsWith("#")) {
+                out.add(line);
+                continue;
+            }
+            List<byte[]> words = io.keyline.protocol.RespParser.splitArgs(t.getBytes(StandardCharsets.UTF_8));
+            Parameter p = words == null || words.isEmpty() ? null : find(new String(words.get(0), StandardCharsets.UTF_8));
+            if (p == null) {
+                out.add(line);
+                continue;
+            }
+            if (written.add(p)) out.add(directive(p));
+        }
+        boolean markerAdded = false;
+        for (Parameter p : all) {
+            if (written.contains(p) || p.value.equals(p.defaultValue)) continue;
+            if (!markerAdded) {
+                while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) out.remove(out.size() - 1);
+                out.add(marker);
+                markerAdded = true;
+            }
+            out.add(directive(p));
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Files.write(tmp, out, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** One {@code name value} line; strings are quoted as Redis's rewrite does (sdscatrepr). */
+    private static String directive(Parameter p) {
+        String v = p.value;
+        if (p.type == Parameter.Type.STRING) return p.name + " " + quote(v);
+        if (v.isEmpty()) return p.name + " \"\"";
+        return p.name + " " + v;
+    }
+
+    static String quote(String v) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (byte b : v.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) sb.append((char) c);
+                    else sb.append(String.format("\\x%02x", c));
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     // ---- redis.conf --------------------------------------------------------------------------
@@ -210,10 +403,23 @@ public final class Config {
     /** Loads a redis.conf-style file: {@code name value...} per line, {@code #} comments, quotes. */
     public void loadFile(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        boolean sawSave = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) continue;
-            applyDirective(line, "Reading the configuration file, at line " + (i + 1));
+            String where = "Reading the configuration file, at line " + (i + 1);
+            // Several "save <seconds> <changes>" lines add up, as in redis.conf.
+            if (line.regionMatches(true, 0, "save ", 0, 5)) {
+                if (sawSave && !find("save").value.isEmpty()) {
+                    List<byte[]> words = io.keyline.protocol.RespParser.splitArgs(line.getBytes(StandardCharsets.UTF_8));
+                    if (words != null && words.size() == 3) {
+                        line = "save \"" + find("save").value + " " + new String(words.get(1), StandardCharsets.UTF_8)
+                                + " " + new String(words.get(2), StandardCharsets.UTF_8) + "\"";
+                    }
+                }
+                sawSave = true;
+            }
+            applyDirective(line, where);
         }
     }
 

@@ -9,6 +9,12 @@ import java.util.function.Consumer;
 public final class Parameter {
     public enum Type { BOOL, INT, MEMORY, ENUM, STRING, SPECIAL }
 
+    /** Validates a new value against the current one; returns the canonical text or throws {@link ConfigException}. */
+    @FunctionalInterface
+    interface Normalizer {
+        String apply(String current, String candidate);
+    }
+
     final String name;
     final String[] aliases;
     final Type type;
@@ -20,11 +26,19 @@ public final class Parameter {
     final boolean mutable;
     final boolean effective;
     final boolean sensitive;
+    final boolean hidden;
+    final boolean protectedConfig;
+    /** Type-specific validation and canonical form beyond the type's own (save, bind, ...); may be null. */
+    final Normalizer normalizer;
     volatile String value;
     final List<Consumer<String>> listeners = new ArrayList<>();
 
     Parameter(String name, String[] aliases, Type type, String defaultValue, long min, long max,
-              String[] enumValues, boolean multiEnum, boolean mutable, boolean effective, boolean sensitive) {
+              String[] enumValues, boolean multiEnum, boolean mutable, boolean effective, boolean sensitive,
+              boolean hidden, boolean protectedConfig, Normalizer normalizer) {
+        this.hidden = hidden;
+        this.protectedConfig = protectedConfig;
+        this.normalizer = normalizer;
         this.name = name;
         this.aliases = aliases;
         this.type = type;
@@ -68,8 +82,27 @@ public final class Parameter {
         return effective;
     }
 
+    /** Hidden parameters (Redis's HIDDEN_CONFIG) only match CONFIG GET by exact name. */
+    public boolean hidden() {
+        return hidden;
+    }
+
+    /** Redis's PROTECTED_CONFIG: settable at run time only with enable-protected-configs. */
+    public boolean protectedConfig() {
+        return protectedConfig;
+    }
+
+    public boolean sensitive() {
+        return sensitive;
+    }
+
     /** Validates and converts user text to the canonical form CONFIG GET shows. */
     String canonical(String raw) {
+        String v = canonicalByType(raw);
+        return normalizer == null ? v : normalizer.apply(value, v);
+    }
+
+    private String canonicalByType(String raw) {
         switch (type) {
             case BOOL -> {
                 String v = raw.toLowerCase(Locale.ROOT);
@@ -79,7 +112,7 @@ public final class Parameter {
             case INT -> {
                 long v;
                 try {
-                    v = Long.parseLong(raw.trim());
+                    v = strictLong(raw);
                 } catch (NumberFormatException e) {
                     throw new ConfigException("argument couldn't be parsed into an integer");
                 }
@@ -115,6 +148,13 @@ public final class Parameter {
                 return raw;
             }
         }
+    }
+
+    /** Redis's string2ll: optional '-', digits, no spaces or '+', no leading zeros. */
+    static long strictLong(String raw) {
+        Long v = io.keyline.store.Bytes.parseLongOrError(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (v == null) throw new NumberFormatException(raw);
+        return v;
     }
 
     private ConfigException enumError() {

@@ -21,7 +21,7 @@ final class Parameters {
         c.integer("port", 8080, 0, 65535).add();
         c.special("bind", "127.0.0.1").add();
         c.bool("protected-mode", true).add();
-        c.integer("maxclients", 10000, 1, INT_MAX).add();
+        c.integer("maxclients", 10000, 1, 4294967295L).add();
         c.integer("timeout", 0, 0, INT_MAX).add();
         c.integer("tcp-keepalive", 300, 0, INT_MAX).add();
         c.integer("tcp-backlog", 511, 0, INT_MAX).immutable().add();
@@ -32,10 +32,10 @@ final class Parameters {
         c.memory("maxmemory", 0).add();
         c.enumeration("maxmemory-policy", "noeviction", "volatile-lru", "volatile-lfu", "volatile-random",
                 "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction").add();
-        c.integer("maxmemory-samples", 5, 1, 64).add();
+        c.integer("maxmemory-samples", 5, 1, INT_MAX).add();
         c.integer("lfu-log-factor", 10, 0, INT_MAX).add();
         c.integer("lfu-decay-time", 1, 0, INT_MAX).add();
-        c.integer("hz", 10, 0, INT_MAX).add();
+        c.integer("hz", 10, 0, INT_MAX).normalize(Validators::hz).add();
         c.bool("active-expire-enabled", true).add(); // Keyline name; DEBUG SET-ACTIVE-EXPIRE sets it too
 
         // Protocol
@@ -48,13 +48,13 @@ final class Parameters {
         c.enumeration("enable-protected-configs", "no", "no", "yes", "local").immutable().add();
         c.enumeration("loglevel", "notice", "debug", "verbose", "notice", "warning", "nothing").add();
         c.string("logfile", "").immutable().add();
-        c.string("dir", ".").add();
+        c.string("dir", ".").protectedConfig().add();
         c.string("pidfile", "").immutable().add();
-        c.string("daemonize", "no").immutable().noEffect().add();
+        c.bool("daemonize", false).immutable().noEffect().add();
 
         // Persistence
         c.bool("appendonly", true).add();
-        c.enumeration("appendfsync", "everysec", "always", "everysec", "no").add();
+        c.enumeration("appendfsync", "everysec", "everysec", "always", "no").add();
         c.string("appendfilename", "appendonly.aof").immutable().add();
         c.string("appenddirname", "appendonlydir").immutable().add();
         c.bool("aof-load-truncated", true).add();
@@ -64,18 +64,18 @@ final class Parameters {
         c.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024).add();
         c.bool("no-appendfsync-on-rewrite", false).add();
         c.bool("aof-rewrite-incremental-fsync", true).add();
-        c.special("save", "").add();
-        c.string("dbfilename", "dump.rdb").add();
+        c.special("save", "").normalize(Validators::save).add();
+        c.string("dbfilename", "dump.rdb").protectedConfig().add();
 
         // Data-type encodings
-        c.integer("list-max-listpack-size", -2, INT_MAX * -1, INT_MAX).alias("list-max-ziplist-size").add();
+        c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX).alias("list-max-ziplist-size").add();
         c.integer("list-compress-depth", 0, 0, INT_MAX).noEffect().add();
-        c.integer("hash-max-listpack-entries", 128, 0, LONG_MAX).alias("hash-max-ziplist-entries").add();
-        c.integer("hash-max-listpack-value", 64, 0, LONG_MAX).alias("hash-max-ziplist-value").add();
+        c.integer("hash-max-listpack-entries", 512, 0, LONG_MAX).alias("hash-max-ziplist-entries").add();
+        c.memory("hash-max-listpack-value", 64).alias("hash-max-ziplist-value").add();
         c.integer("set-max-intset-entries", 512, 0, LONG_MAX).add();
         c.integer("set-max-listpack-entries", 128, 0, LONG_MAX).add();
-        c.integer("set-max-listpack-value", 64, 0, LONG_MAX).add();
+        c.memory("set-max-listpack-value", 64).add();
         c.integer("zset-max-listpack-entries", 128, 0, LONG_MAX).alias("zset-max-ziplist-entries").add();
-        c.integer("zset-max-listpack-value", 64, 0, LONG_MAX).alias("zset-max-ziplist-value").add();
+        c.memory("zset-max-listpack-value", 64).alias("zset-max-ziplist-value").add();
     }
 }

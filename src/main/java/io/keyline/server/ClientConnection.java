@@ -32,7 +32,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private final ServerContext server;
     private final Dispatcher dispatcher;
     private final RespParser parser;
-    private final long queryBufferLimit;
     private ChannelHandlerContext ctx;
     private Client client;
     private ByteBuf in;
@@ -43,8 +42,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     ClientConnection(ServerContext server) {
         this.server = server;
         this.dispatcher = server.dispatcher();
-        this.parser = new RespParser(server.config().getLong("proto-max-bulk-len"));
-        this.queryBufferLimit = server.config().getLong("client-query-buffer-limit");
+        this.parser = new RespParser(server.protoMaxBulkLen());
     }
 
     @Override
@@ -89,6 +87,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             return;
         }
         server.stats().netInputBytes.add(data.readableBytes());
+        parser.setMaxBulkLength(server.protoMaxBulkLen()); // CONFIG SET applies to open connections too
         in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
         process();
     }
@@ -97,9 +96,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void process() {
         try {
             while (in != null && in.isReadable() && !client.blocked() && !closing) {
+                parser.unauthenticated(!client.authenticated());
                 byte[][] argv = parser.next(in);
                 if (argv == null) {
-                    if (in.readableBytes() > queryBufferLimit) {
+                    if (in.readableBytes() > server.queryBufferLimit()) {
                         log.info("Closing client id={} addr={} that reached max query buffer length", client.id(), remoteAddress());
                         close();
                     }
@@ -109,7 +109,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 if (out == null) out = ctx.alloc().ioBuffer(256);
                 client.reply.buffer(out);
                 client.touchInteraction(System.currentTimeMillis());
+                int replyStart = out.writerIndex();
                 dispatcher.execute(client, argv);
+                if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;
                     flush(true);

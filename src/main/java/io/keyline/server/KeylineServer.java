@@ -92,7 +92,7 @@ public final class KeylineServer implements AutoCloseable {
         config.onChange("capacity", v -> keyspace.capacity(Long.parseLong(v)));
         config.onChange("maxmemory", v -> keyspace.maxMemory(Long.parseLong(v)));
         config.onChange("maxmemory-policy", v -> keyspace.policy(EvictionPolicy.parse(v)));
-        config.onChange("maxmemory-samples", v -> keyspace.evictionSamples(Integer.parseInt(v)));
+        config.onChange("maxmemory-samples", v -> keyspace.evictionSamples(Math.min(64, Integer.parseInt(v))));
         config.onChange("lfu-log-factor", v -> keyspace.lfuParams(Integer.parseInt(v), config.getInt("lfu-decay-time")));
         config.onChange("lfu-decay-time", v -> keyspace.lfuParams(config.getInt("lfu-log-factor"), Integer.parseInt(v)));
         config.onChange("active-expire-enabled", v -> keyspace.activeExpireEnabled("yes".equals(v)));
@@ -226,6 +226,7 @@ public final class KeylineServer implements AutoCloseable {
         if (workerGroup != null) workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (cron != null) cron.shutdownNow();
+        context.blocking().shutdown();
         try {
             persistence.stop(context);
         } catch (RuntimeException e) {

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * </ul>
  * Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class SetValue implements MemorySized {
+public final class SetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable {
     public static final String INTSET = "intset";
     public static final String LISTPACK = "listpack";
     public static final String HASHTABLE = "hashtable";
@@ -67,10 +67,17 @@ public final class SetValue implements MemorySized {
         return s;
     }
 
+    @Override
+    public Object copy() {
+        return deepCopy();
+    }
+
+    @Override
     public String typeName() {
         return "set";
     }
 
+    @Override
     public String encoding() {
         return switch (enc) {
             case INTSET -> INTSET;

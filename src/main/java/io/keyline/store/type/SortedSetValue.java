@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * </ul>
  * Ranks are 0-based. Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class SortedSetValue implements MemorySized {
+public final class SortedSetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable {
     public static final String LISTPACK = "listpack";
     public static final String SKIPLIST = "skiplist";
     private static final byte[] ZADD = "ZADD".getBytes(StandardCharsets.US_ASCII);
@@ -70,10 +70,17 @@ public final class SortedSetValue implements MemorySized {
         this(1, 0);
     }
 
+    @Override
+    public Object copy() {
+        return deepCopy();
+    }
+
+    @Override
     public String typeName() {
         return "zset";
     }
 
+    @Override
     public String encoding() {
         return list == null ? LISTPACK : SKIPLIST;
     }

@@ -1,0 +1,442 @@
+package io.keyline.command;
+
+import io.keyline.command.CommandSpec.Flag;
+import io.keyline.store.Bytes;
+import io.keyline.store.Database;
+import io.keyline.store.Entry;
+import io.keyline.store.Keyspace;
+import io.keyline.store.Memory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * DEBUG (the subset tests and tools use) and MEMORY. DEBUG is allowed according to
+ * {@code enable-debug-command} (no / yes / local), exactly as Redis checks it.
+ */
+final class DebugCommands {
+    private static final Logger log = LoggerFactory.getLogger(DebugCommands.class);
+    private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+            + "you can run it from a local connection, otherwise you need to set this option in the configuration file, "
+            + "and then restart the server.";
+
+    private DebugCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.command("debug", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.PROTECTED).group("server")
+                .doc("A container for debugging commands.", "1.0.0", "Depends on subcommand.")
+                .handler(DebugCommands::debug);
+        CommandSpec memory = t.command("memory", -2).group("server")
+                .doc("A container for memory diagnostics commands.", "4.0.0", "Depends on subcommand.").handler(null);
+        t.subcommand(memory, "usage", -3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace")
+                .doc("Estimates the memory usage of a key.", "4.0.0", "O(N) where N is the number of samples.")
+                .handler(DebugCommands::memoryUsage);
+        t.subcommand(memory, "stats", 2).doc("Returns details about memory usage.", "4.0.0", "O(1)")
+                .handler(DebugCommands::memoryStats);
+        t.subcommand(memory, "doctor", 2).doc("Outputs a memory problems report.", "4.0.0", "O(1)")
+                .handler(DebugCommands::memoryDoctor);
+        t.subcommand(memory, "malloc-stats", 2).doc("Returns the allocator statistics.", "4.0.0", "Depends on how much memory is allocated, could be slow")
+                .handler((c, a) -> c.reply.verbatim("Stats not supported for the current allocator"));
+        t.subcommand(memory, "purge", 2).doc("Asks the allocator to release memory.", "4.0.0", "Depends on how much memory is allocated, could be slow")
+                .handler((c, a) -> c.reply.ok());
+        t.subcommand(memory, "help", 2).flags(Flag.LOADING, Flag.STALE)
+                .doc("Returns helpful text about the different subcommands.", "4.0.0", "O(1)")
+                .handler((c, a) -> Help.reply(c, "MEMORY",
+                        "DOCTOR",
+                        "    Return memory problems reports.",
+                        "MALLOC-STATS",
+                        "    Return internal statistics report from the memory allocator.",
+                        "PURGE",
+                        "    Attempt to purge dirty pages for reclamation by the allocator.",
+                        "STATS",
+                        "    Return information about the memory usage of the server.",
+                        "USAGE <key> [SAMPLES <count>]",
+                        "    Return memory in bytes used by <key> and its value. Nested values are",
+                        "    sampled up to <count> times (default: 5, 0 means sample all)."));
+    }
+
+    // ---- DEBUG -------------------------------------------------------------------------------
+
+    /** DEBUG subcommand [arg ...] */
+    static void debug(Client c, byte[][] argv) {
+        String mode = c.server().config().get("enable-debug-command");
+        if (!(mode.equals("yes") || (mode.equals("local") && Clients.isLocal(c)))) throw new RedisException(NOT_ALLOWED);
+        String sub = Args.lower(argv[1]);
+        switch (sub) {
+            case "help" -> help(c);
+            case "sleep" -> sleep(c, argv);
+            case "set-active-expire" -> {
+                if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+                boolean on = atoi(argv[2]) != 0;
+                c.server().config().set("active-expire-enabled", on ? "yes" : "no", true);
+                c.reply.ok();
+            }
+            case "object" -> object(c, argv);
+            case "digest" -> {
+                if (argv.length != 2) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+                c.reply.simple(hex(datasetDigest(c.server().keyspace())));
+            }
+            case "digest-value" -> digestValue(c, argv);
+            case "protocol" -> protocol(c, argv);
+            case "log" -> {
+                if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+                log.warn("DEBUG LOG: {}", Args.str(argv[2]));
+                c.reply.ok();
+            }
+            case "error" -> {
+                if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+                c.reply.error(Args.str(argv[2]));
+            }
+            default -> throw Clients.subcommandSyntax("DEBUG", argv[1]);
+        }
+    }
+
+    private static void help(Client c) {
+        Help.reply(c, "DEBUG",
+                "DIGEST",
+                "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    Output a hex signature of the values of all the specified keys.",
+                "ERROR <string>",
+                "    Return a Redis protocol error with <string> as message. Useful for clients",
+                "    unit tests to simulate Redis errors.",
+                "LOG <message>",
+                "    Write <message> to the server log.",
+                "OBJECT <key>",
+                "    Show low level info about `key` and associated value.",
+                "PROTOCOL <type>",
+                "    Reply with a test value of the specified type. <type> can be: string,",
+                "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+                "    true, false.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.");
+    }
+
+    /** C's atoi: leading digits with optional sign, 0 when there are none. */
+    private static long atoi(byte[] b) {
+        String s = Args.str(b).trim();
+        int i = 0;
+        boolean neg = false;
+        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) neg = s.charAt(i++) == '-';
+        long v = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i)) && v < Integer.MAX_VALUE) v = v * 10 + (s.charAt(i++) - '0');
+        return neg ? -v : v;
+    }
+
+    /**
+     * DEBUG SLEEP seconds: pauses this connection's event loop thread, holding no stripe lock, so
+     * clients on other event loops carry on (Redis would stop everything).
+     */
+    private static void sleep(Client c, byte[][] argv) {
+        if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+        double seconds;
+        try {
+            seconds = Double.parseDouble(Args.str(argv[2]).trim());
+        } catch (NumberFormatException e) {
+            seconds = 0; // strtod semantics: garbage reads as 0
+        }
+        long nanos = (long) (Math.max(0, seconds) * 1e9);
+        if (nanos > 0) {
+            try {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        c.reply.ok();
+    }
+
+    /** DEBUG OBJECT key: Redis's one-line description. DEBUG declares no keys, so it takes the stripe itself. */
+    private static void object(Client c, byte[][] argv) {
+        if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+        Keyspace ks = c.server().keyspace();
+        int stripe = ks.stripeOf(argv[2]);
+        ks.lock(stripe);
+        String line;
+        try {
+            Entry e = c.db().lookupNoTouch(argv[2]);
+            if (e == null) throw new RedisException(Errors.NO_SUCH_KEY);
+            Object v = e.value();
+            long idle = ks.idleSeconds(e);
+            long lru = ((System.currentTimeMillis() / 1000) - idle) & ((1 << 24) - 1);
+            line = String.format(Locale.ROOT, "Value at:0x%x refcount:%d encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
+                    0x7f0000000000L | (System.identityHashCode(v) * 16L), refcount(c, v), encoding(v), serializedLength(v), lru, idle);
+        } finally {
+            ks.unlock(stripe);
+        }
+        c.reply.simple(line);
+    }
+
+    /** Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy needs per-key objects. */
+    private static long refcount(Client c, Object v) {
+        if (v instanceof byte[] b && b.length <= 4) {
+            Long n = Bytes.parseLongOrError(b);
+            String policy = c.server().config().get("maxmemory-policy");
+            if (n != null && n >= 0 && n < 10000 && !policy.contains("lru") && !policy.contains("lfu")) return Integer.MAX_VALUE;
+        }
+        return 1;
+    }
+
+    /** Redis's encoding name for a value: exact for strings, a best guess for other types. */
+    static String encoding(Object v) {
+        if (v instanceof byte[] b) {
+            if (b.length <= 20 && Bytes.parseLongOrError(b) != null) return "int";
+            return b.length <= 44 ? "embstr" : "raw";
+        }
+        try {
+            Object enc = v.getClass().getMethod("encoding").invoke(v);
+            if (enc != null) return enc.toString();
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // no encoding() on this type: guess from the class name below
+        }
+        String n = v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        if (n.contains("zset") || n.contains("sorted")) return "skiplist";
+        if (n.contains("list")) return "quicklist";
+        return "hashtable";
+    }
+
+    private static long serializedLength(Object v) {
+        if (v instanceof byte[] b) {
+            Long n = b.length <= 20 ? Bytes.parseLongOrError(b) : null;
+            if (n != null) {
+                if (n >= Byte.MIN_VALUE && n <= Byte.MAX_VALUE) return 2;
+                if (n >= Short.MIN_VALUE && n <= Short.MAX_VALUE) return 3;
+                if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) return 5;
+            }
+            int prefix = b.length < 64 ? 1 : b.length < 16384 ? 2 : 5;
+            return prefix + b.length;
+        }
+        return Memory.value(v);
+    }
+
+    /** DEBUG DIGEST-VALUE key [key ...] */
+    private static void digestValue(Client c, byte[][] argv) {
+        Keyspace ks = c.server().keyspace();
+        c.reply.arrayHeader(argv.length - 2);
+        for (int i = 2; i < argv.length; i++) {
+            int stripe = ks.stripeOf(argv[i]);
+            ks.lock(stripe);
+            byte[] digest = new byte[20];
+            try {
+                Entry e = c.db().lookupNoTouch(argv[i]);
+                if (e != null) objectDigest(digest, e);
+            } finally {
+                ks.unlock(stripe);
+            }
+            c.reply.simple(hex(digest));
+        }
+    }
+
+    // ---- digests (Redis's debug.c scheme; exact for strings) ---------------------------------
+
+    static byte[] datasetDigest(Keyspace ks) {
+        byte[] total = new byte[20];
+        for (int d = 0; d < ks.databaseCount(); d++) {
+            Database db = ks.db(d);
+            if (db.size() == 0) continue;
+            mixDigest(total, new byte[]{(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
+            Iterator<Entry> it = db.iterator();
+            while (it.hasNext()) {
+                Entry e = it.next();
+                byte[] digest = new byte[20];
+                mixDigest(digest, e.key());
+                objectDigest(digest, e);
+                xorDigest(total, digest); // final ^= SHA1(key-value digest), as Redis does
+            }
+        }
+        return total;
+    }
+
+    private static void objectDigest(byte[] digest, Entry e) {
+        Object v = e.value();
+        int type = typeCode(v);
+        mixDigest(digest, new byte[]{(byte) (type >>> 24), (byte) (type >>> 16), (byte) (type >>> 8), (byte) type});
+        if (v instanceof byte[] b) {
+            mixDigest(digest, b);
+        } else if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> me : m.entrySet()) {
+                byte[] ele = new byte[20];
+                mixDigest(ele, bytesOf(me.getKey()));
+                mixDigest(ele, bytesOf(me.getValue()));
+                xor(digest, ele);
+            }
+        } else if (v instanceof Iterable<?> items) {
+            boolean ordered = type == 1;
+            for (Object item : items) {
+                if (ordered) mixDigest(digest, bytesOf(item));
+                else xorDigest(digest, bytesOf(item));
+            }
+        } else {
+            mixDigest(digest, bytesOf(v));
+        }
+        if (e.expireAt() >= 0) xorDigest(digest, "!!expire!!".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Redis's OBJ_STRING..OBJ_HASH codes (0..4), guessed from the class for non-strings. */
+    private static int typeCode(Object v) {
+        if (v instanceof byte[]) return 0;
+        String n = v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        if (n.contains("zset") || n.contains("sorted")) return 3;
+        if (n.contains("list")) return 1;
+        if (n.contains("set")) return 2;
+        if (n.contains("hash")) return 4;
+        return 6;
+    }
+
+    private static byte[] bytesOf(Object o) {
+        if (o instanceof byte[] b) return b;
+        return String.valueOf(o).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] sha1(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void xor(byte[] digest, byte[] other) {
+        for (int i = 0; i < 20; i++) digest[i] ^= other[i];
+    }
+
+    /** digest ^= SHA1(data) */
+    private static void xorDigest(byte[] digest, byte[] data) {
+        xor(digest, sha1(data));
+    }
+
+    /** digest = SHA1(digest ^ SHA1(data)): order-sensitive mixing. */
+    private static void mixDigest(byte[] digest, byte[] data) {
+        xorDigest(digest, data);
+        System.arraycopy(sha1(digest), 0, digest, 0, 20);
+    }
+
+    private static String hex(byte[] digest) {
+        StringBuilder sb = new StringBuilder(40);
+        for (byte b : digest) sb.append(Character.forDigit((b >>> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        return sb.toString();
+    }
+
+    // ---- DEBUG PROTOCOL ------------------------------------------------------------------------
+
+    /** DEBUG PROTOCOL type: Redis's sample reply of each RESP type. */
+    private static void protocol(Client c, byte[][] argv) {
+        if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+        var r = c.reply;
+        switch (Args.lower(argv[2])) {
+            case "string" -> r.bulk("Hello World");
+            case "integer" -> r.integer(12345);
+            case "double" -> r.doubleValue(3.141);
+            case "bignum" -> r.bigNumber("1234567999999999999999999999999999999");
+            case "null" -> r.nullBulk();
+            case "array" -> {
+                r.arrayHeader(3);
+                for (int j = 0; j < 3; j++) r.integer(j);
+            }
+            case "set" -> {
+                r.setHeader(3);
+                for (int j = 0; j < 3; j++) r.integer(j);
+            }
+            case "map" -> {
+                r.mapHeader(3);
+                for (int j = 0; j < 3; j++) {
+                    r.integer(j);
+                    r.bool(j == 1);
+                }
+            }
+            case "attrib" -> {
+                if (r.resp3()) {
+                    r.attributeHeader(1);
+                    r.bulk("key-popularity");
+                    r.arrayHeader(2);
+                    r.bulk("key:123");
+                    r.integer(90);
+                }
+                r.bulk("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (!r.resp3()) throw new RedisException("ERR RESP2 is not supported by this command");
+                r.pushHeader(2);
+                r.bulk("server-cpu-usage");
+                r.integer(42);
+                r.bulk("Some real reply following the push reply");
+            }
+            case "true" -> r.bool(true);
+            case "false" -> r.bool(false);
+            case "verbatim" -> r.verbatim("This is a verbatim\nstring");
+            default -> throw new RedisException("ERR Wrong protocol type name. Please use one of the following: "
+                    + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+        }
+    }
+
+    // ---- MEMORY ------------------------------------------------------------------------------
+
+    /** MEMORY USAGE key [SAMPLES count] */
+    static void memoryUsage(Client c, byte[][] argv) {
+        for (int j = 3; j < argv.length; j++) {
+            if (Args.is(argv[j], "samples") && j + 1 < argv.length) {
+                if (Args.toLong(argv[j + 1]) < 0) throw Errors.syntax();
+                j++;
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        Entry e = c.db().lookupNoTouch(argv[2]);
+        if (e == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        long bytes = Memory.entry(e.key(), e.value()) + (e.expireAt() >= 0 ? 16 : 0);
+        c.reply.integer(bytes);
+    }
+
+    /** MEMORY STATS: the subset of Redis's fields Keyline can measure. */
+    static void memoryStats(Client c, byte[][] argv) {
+        Keyspace ks = c.server().keyspace();
+        long used = ks.usedMemory();
+        long keys = ks.keyCount();
+        long peak = Math.max(used, Info.Rates.of(c.server()).peak(used));
+        var r = c.reply;
+        r.mapHeader(9);
+        r.bulk("peak.allocated");
+        r.integer(peak);
+        r.bulk("total.allocated");
+        r.integer(used);
+        r.bulk("startup.allocated");
+        r.integer(0);
+        r.bulk("overhead.total");
+        r.integer(0);
+        r.bulk("keys.count");
+        r.integer(keys);
+        r.bulk("keys.bytes-per-key");
+        r.integer(keys == 0 ? 0 : used / keys);
+        r.bulk("dataset.bytes");
+        r.integer(used);
+        r.bulk("dataset.percentage");
+        r.doubleValue(used == 0 ? 0 : 100.0);
+        r.bulk("peak.percentage");
+        r.doubleValue(peak == 0 ? 0 : used * 100.0 / peak);
+    }
+
+    /** MEMORY DOCTOR */
+    static void memoryDoctor(Client c, byte[][] argv) {
+        long used = c.server().keyspace().usedMemory();
+        if (used < 5L * 1024 * 1024) {
+            c.reply.verbatim("Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. "
+                    + "Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n");
+        } else {
+            c.reply.verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n");
+        }
+    }
+}

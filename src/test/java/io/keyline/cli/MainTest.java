@@ -1,0 +1,119 @@
+package io.keyline.cli;
+
+import io.keyline.config.Config;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Command-line parsing: bad input gives one line on stderr and exit code 1, never a stack trace. */
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureStderr() {
+        savedErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStderr() {
+        System.setErr(savedErr);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private void assertOneLineError(String... args) {
+        int code = Main.run(args);
+        assertThat(code).isEqualTo(1);
+        String out = stderr();
+        assertThat(out).startsWith("keyline-server: ");
+        assertThat(out.strip().lines().count()).as(out).isEqualTo(1);
+        assertThat(out).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void nonNumericPort() {
+        assertOneLineError("--port", "abc");
+        assertThat(stderr()).contains("--port");
+    }
+
+    @Test
+    void portOutOfRange() {
+        assertOneLineError("--port", "70000");
+        assertThat(stderr()).contains("'--port'").contains("between 0 and 65535");
+    }
+
+    @Test
+    void unknownParameter() {
+        assertOneLineError("--nosuchparam", "1");
+        assertThat(stderr()).contains("--nosuchparam");
+    }
+
+    @Test
+    void badEnumValue() {
+        assertOneLineError("--maxmemory-policy", "bogus");
+        assertThat(stderr()).contains("maxmemory-policy").contains("noeviction");
+    }
+
+    @Test
+    void badRedisStyleDirective() {
+        assertOneLineError("--appendonly", "maybe");
+        assertThat(stderr()).contains("'yes' or 'no'");
+    }
+
+    @Test
+    void missingConfigFile() {
+        assertOneLineError(dir.resolve("missing.conf").toString());
+        assertThat(stderr()).contains("can't open config file");
+    }
+
+    @Test
+    void badLineInConfigFile() throws Exception {
+        Path f = dir.resolve("bad.conf");
+        Files.writeString(f, "maxmemory 1mb\nbogus-directive yes\n");
+        assertOneLineError(f.toString());
+        assertThat(stderr()).contains("line 2").contains("Bad directive");
+    }
+
+    @Test
+    void configFileFirstThenFlagsOverride() throws Exception {
+        Path f = dir.resolve("keyline.conf");
+        Files.writeString(f, "port 7001\nmaxmemory 1mb\ntimeout 5\n");
+        Config c = Main.configFor(f.toString(), "--port", "7002", "--timeout", "9", "--save", "");
+        assertThat(c.get("port")).isEqualTo("7002");
+        assertThat(c.get("maxmemory")).isEqualTo("1048576");
+        assertThat(c.get("timeout")).isEqualTo("9");
+        assertThat(c.get("save")).isEmpty();
+        assertThat(c.configFile()).isEqualTo(f.toAbsolutePath());
+    }
+
+    @Test
+    void shortOptionsAndMultiWordValues() {
+        Config c = Main.configFor("-p", "7003", "-c", "50", "--client-output-buffer-limit", "pubsub", "1mb", "2", "3");
+        assertThat(c.get("port")).isEqualTo("7003");
+        assertThat(c.get("capacity")).isEqualTo("50");
+        assertThat(c.get("client-output-buffer-limit")).endsWith("pubsub 1048576 2 3");
+        assertThat(c.configFile()).isNull();
+    }
+
+    @Test
+    void configForRejectsBadValues() {
+        assertThatThrownBy(() -> Main.configFor("--maxmemory", "lots")).hasMessageContaining("argument must be a memory value");
+    }
+}
