@@ -317,10 +317,14 @@ def cleanup():
             pass
 
 
+class Interrupted(BaseException):  # not caught by the per-row "except Exception" handlers
+    pass
+
+
 def _on_signal(signum, _frame):
-    log("caught signal %d, stopping servers" % signum)
-    cleanup()
-    sys.exit(128 + signum)
+    log("caught signal %d: stopping servers, writing a partial report" % signum)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # a second Ctrl-C exits at once (atexit still cleans up)
+    raise Interrupted("interrupted by signal %d" % signum)
 
 
 def cpu_busy(interval=0.3):
@@ -491,7 +495,7 @@ def pick(results, how):
 
 def throughput_section(env, cfg, results, deadline):
     args = env.args
-    rows = []
+    rows = results["throughput"] = []
     placements = args.placements
     for placement in placements:
         scpu, lcpu = (0, 1) if placement == "pinned" else (None, None)
@@ -499,6 +503,12 @@ def throughput_section(env, cfg, results, deadline):
         A, ta = env.start("A", cpu=scpu)
         B, tb = env.start("B", cpu=scpu)
         servers = {"A": A, "B": B}
+        if args.warmup_requests > 0:
+            # unrecorded warm-up of both servers (JIT for a JVM), so round 1 is not a cold-start measurement
+            for s in servers.values():
+                for wl in ("PING_MBULK", "SET", "GET"):
+                    run_benchmark(env, s, wl, 50, 1, 3, args.warmup_requests, args.keyspace, lcpu, 120)
+            log("warm-up done (%d requests each of PING_MBULK, SET, GET per server)" % args.warmup_requests)
         groups = [(50, p, d, cfg["workloads"], args.n if p == 1 else args.n_pipelined) for p, d in cfg["configs"]]
         if "connections" in args.sections:
             groups.append((1000, 1, 3, cfg["conn_workloads"], args.conn_n))
@@ -544,7 +554,6 @@ def throughput_section(env, cfg, results, deadline):
                 rows.append(row)
         for s in servers.values():
             s.stop()
-    results["throughput"] = rows
 
 
 # --------------------------------------------------------------------------- loading keys
@@ -695,7 +704,7 @@ def redis_used_memory(port):
 
 def memory_section(env, cfg, results):
     args = env.args
-    rows = []
+    rows = results["memory"] = []
     for vsize in (16, 1024):
         for which in ("A", "B"):
             name = "Redis" if which == "A" else env.b_name
@@ -743,7 +752,6 @@ def memory_section(env, cfg, results):
                 if srv:
                     srv.stop()
             rows.append(row)
-    results["memory"] = rows
 
 
 # --------------------------------------------------------------------------- start-up
@@ -776,7 +784,7 @@ def dir_size(path):
 
 def startup_section(env, cfg, results):
     args = env.args
-    rows = []
+    rows = results["startup"] = []
     for which in ("A", "B"):
         name = "Redis" if which == "A" else env.b_name
         times, err = [], None
@@ -854,7 +862,6 @@ def startup_section(env, cfg, results):
                     srv.stop()
                 shutil.rmtree(aofdir, ignore_errors=True)
             rows.append(row)
-    results["startup"] = rows
 
 
 # --------------------------------------------------------------------------- churn
@@ -862,7 +869,7 @@ def startup_section(env, cfg, results):
 def churn_section(env, cfg, results):
     args = env.args
     java = shutil.which(os.environ.get("CHURN_JAVA", "java"))
-    rows = []
+    rows = results["churn"] = []
     placement = args.churn_placement
     scpu, lcpu = (0, 1) if placement == "pinned" else (None, None)
     for which in ("A", "B"):
@@ -927,7 +934,6 @@ def churn_section(env, cfg, results):
             if srv:
                 srv.stop()
         rows.append(row)
-    results["churn"] = rows
 
 
 # --------------------------------------------------------------------------- facts
@@ -1148,18 +1154,19 @@ def render(env, results, facts, kfacts, args, mode):
                 gc = "%d GCs, %.2f s" % (r["server_gc_count"], r["server_gc_secs"])
             if r.get("jvm"):
                 gc = "%s (%s)" % (gc, r["jvm"].get("gc"))
-            note = r.get("error") or ""
+            notes = [r["error"]] if r.get("error") else []
             if (r.get("busy_before") or 0) > 25:
-                note += " ⚠ machine %.0f%% busy with other work just before" % r["busy_before"]
+                notes.append("⚠ machine %.0f%% busy with other work just before" % r["busy_before"])
             if res.get("loadgen_gc_count"):
-                note += " load generator GC'd %d times (%d ms)" % (res["loadgen_gc_count"], res["loadgen_gc_ms"])
+                notes.append("load generator GC'd %d times (%d ms)" % (res["loadgen_gc_count"], res["loadgen_gc_ms"]))
             if res.get("get_misses"):
-                note += " %d GET misses" % res["get_misses"]
+                notes.append("%d GET misses" % res["get_misses"])
             if res.get("unsent_ops"):
-                note += " %d scheduled ops never sent (gave up)" % res["unsent_ops"]
+                notes.append("%d scheduled ops never sent (gave up)" % res["unsent_ops"])
             if res.get("completion_s") and res["completion_s"] > res.get("duration_s", 0) * 1.05:
-                note += " server fell behind: the %gs schedule took %.1fs to complete" % (
-                    res["duration_s"], res["completion_s"])
+                notes.append("server fell behind: the %gs schedule took %.1fs to complete" % (
+                    res["duration_s"], res["completion_s"]))
+            note = "; ".join(notes)
             L.append("| %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f / %.3f / %.3f / %.3f | %d | %s | %s | %s |" % (
                 r["server"], res["achieved_rate"], lm["p50"], lm["p99"], lm["p99_9"], lm["max"], sm["p50"],
                 sm["p99"], sm["p99_9"], sm["max"], res["error_replies"] + res["io_errors"], gc,
@@ -1212,7 +1219,9 @@ def chart(results, path, bname, title):
         f.write("set multiplot layout %d,1 title \"%s\"\n" % (n, title.replace('"', "'")))
         f.write("set style data histograms\nset style histogram clustered gap 1\n")
         f.write("set style fill solid 0.85 border -1\nset boxwidth 0.9\n")
-        f.write("set key outside right top vertical\nset grid ytics\nset yrange [0:*]\n")
+        allr = [ratio(r["A"], r["B"]) for r in rows]
+        ymax = max([x for x in allr if x] + [1.0]) * 1.15
+        f.write("set key outside right top vertical\nset grid ytics\nset yrange [0:%.2f]\n" % ymax)
         f.write("set datafile missing 'NaN'\nset xtics rotate by -30 nomirror\n")
         f.write('set ylabel "%s / Redis ops/s"\n' % bname)
         for p, fn in files:
@@ -1249,6 +1258,8 @@ def main():
     ap.add_argument("-n", "--n", type=int, help="requests per unpipelined run")
     ap.add_argument("--n-pipelined", type=int, help="requests per -P 16 run")
     ap.add_argument("--conn-n", type=int, help="requests per 1000-client run")
+    ap.add_argument("--warmup-requests", type=int, help="unrecorded PING/SET/GET requests per server before the "
+                    "throughput runs of each placement (default 50000 full, 2000 quick)")
     ap.add_argument("--keyspace", type=int, default=1000000, help="redis-benchmark -r")
     ap.add_argument("--run-timeout", type=int, default=120, help="seconds before one redis-benchmark run is abandoned")
     ap.add_argument("--mem-keys", type=int)
@@ -1285,6 +1296,8 @@ def main():
               "churn_duration", "churn_warmup", "churn_keys", "budget_min"):
         if getattr(args, k) is None:
             setattr(args, k, cfg[k])
+    if args.warmup_requests is None:
+        args.warmup_requests = 2000 if args.quick else 50000
     if args.max_quiet_wait is None:
         args.max_quiet_wait = 0 if args.quick else 20
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
@@ -1349,6 +1362,7 @@ def main():
 
     results = {}
     deadline = time.time() + args.budget_min * 60
+    interrupted = False
     sections = [("throughput", throughput_section), ("memory", memory_section),
                 ("startup", startup_section), ("churn", churn_section)]
     if "connections" in args.sections and "throughput" not in args.sections:
@@ -1364,6 +1378,9 @@ def main():
                 fn(env, cfg, results, deadline)
             else:
                 fn(env, cfg, results)
+        except Interrupted as e:
+            results.setdefault("errors", []).append("%s: %s; report is partial" % (name, e))
+            interrupted = True
         except Exception as e:
             log("section %s aborted: %s: %s" % (name, type(e).__name__, e))
             results.setdefault("errors", []).append("%s: %s" % (name, e))
@@ -1373,6 +1390,8 @@ def main():
         cleanup_now = [s for s in SERVERS if s.alive()]
         for s in cleanup_now:
             s.stop(10)
+        if interrupted:
+            break
 
     md = render(env, results, facts, kfacts, args, mode)
     if results.get("errors"):
