@@ -27,7 +27,7 @@ final class SortCommand {
 
     static void register(CommandTable t) {
         String cx = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).";
-        t.command("sort", -2).flags(Flag.WRITE, Flag.DENYOOM, Flag.LOCK_ALL).keys(SortCommand::sortKeys)
+        t.command("sort", -2).flags(Flag.WRITE, Flag.DENYOOM, Flag.LOCK_ALL).keys(1, 1, 1).keys(SortCommand::sortKeys)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", "1.0.0", cx)
                 .handler((c, argv) -> sort(c, argv, false));

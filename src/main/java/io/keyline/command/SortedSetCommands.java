@@ -30,7 +30,7 @@ final class SortedSetCommands {
     }
 
     private static CommandSpec.Builder z(CommandTable t, String name, int arity, String summary, String since, String complexity) {
-        return t.command(name, arity).acl("sortedset").group("sorted_set").doc(summary, since, complexity);
+        return t.command(name, arity).acl("sortedset").group("sorted-set").doc(summary, since, complexity);
     }
 
     static void register(CommandTable t) {
@@ -104,11 +104,11 @@ final class SortedSetCommands {
         z(t, "zdiff", -3, "Returns the difference between multiple sorted sets.", "6.2.0", diffCx)
                 .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1)).handler((cl, a) -> zsetop(cl, a, Op.DIFF, false));
         z(t, "zunionstore", -4, "Stores the union of multiple sorted sets in a key.", "2.0.0", unionCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.UNION, true));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.UNION, true));
         z(t, "zinterstore", -4, "Stores the intersect of multiple sorted sets in a key.", "2.0.0", interCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.INTER, true));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.INTER, true));
         z(t, "zdiffstore", -4, "Stores the difference of multiple sorted sets in a key.", "6.2.0", diffCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.DIFF, true));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.DIFF, true));
         z(t, "zintercard", -3, "Returns the number of members of the intersect of multiple sorted sets.", "7.0.0",
                 "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.")
                 .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1)).handler(SortedSetCommands::zintercard);
