@@ -17,11 +17,11 @@ final class BlockingZSetCommands {
     }
 
     static void register(CommandTable t) {
-        t.command("bzpopmin", -3).flags(Flag.WRITE, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
+        t.command("bzpopmin", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
                         "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
                 .handler((c, argv) -> bzpop(c, argv, false));
-        t.command("bzpopmax", -3).flags(Flag.WRITE, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
+        t.command("bzpopmax", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
                         "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
                 .handler((c, argv) -> bzpop(c, argv, true));

@@ -31,11 +31,14 @@ final class SortCommand {
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", "1.0.0", cx)
                 .handler((c, argv) -> sort(c, argv, false));
-        t.command("sort_ro", -2).flags(Flag.READONLY, Flag.LOCK_ALL).keys(1, 1, 1)
+        t.command("sort_ro", -2).flags(Flag.READONLY, Flag.LOCK_ALL).keys(1, 1, 1).keys(argv -> SORTED_KEY_ONLY)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Returns the sorted elements of a list, a set, or a sorted set.", "7.0.0", cx)
                 .handler((c, argv) -> sort(c, argv, true));
     }
+
+    /** SORT_RO reads only its first key (Redis still reports it movablekeys, for its BY/GET patterns). */
+    private static final int[] SORTED_KEY_ONLY = {1};
 
     /** The sorted key and, with STORE, the destination. */
     static int[] sortKeys(byte[][] argv) {
