@@ -161,4 +161,29 @@ class SetCommandsIT extends ServerTestBase {
         assertThatThrownBy(() -> lettuce.sadd("str", "a")).hasMessage(WRONGTYPE);
         assertThat(jedis.get("str")).isEqualTo("v");
     }
+
+    @Test
+    void encodingsFollowConfigSet() {
+        try {
+            jedis.configSet("set-max-intset-entries", "3");
+            jedis.configSet("set-max-listpack-entries", "4");
+            jedis.sadd("i", "1", "2", "3");
+            assertThat(jedis.objectEncoding("i")).isEqualTo("intset");
+            jedis.sadd("i", "4");
+            assertThat(jedis.objectEncoding("i")).isEqualTo("hashtable");
+            jedis.sadd("l", "1", "a");
+            assertThat(jedis.objectEncoding("l")).isEqualTo("listpack");
+            jedis.sadd("l", "b", "c", "d");
+            assertThat(lettuce.objectEncoding("l")).isEqualTo("hashtable");
+            jedis.srem("l", "a", "b", "c");
+            assertThat(jedis.objectEncoding("l")).isEqualTo("hashtable");
+            assertThat(jedis.type("l")).isEqualTo("set");
+            assertThat(jedis.copy("l", "l2", false)).isTrue();
+            jedis.srem("l", "d");
+            assertThat(jedis.smembers("l2")).containsExactlyInAnyOrder("1", "d");
+        } finally {
+            jedis.configSet("set-max-intset-entries", "512");
+            jedis.configSet("set-max-listpack-entries", "128");
+        }
+    }
 }

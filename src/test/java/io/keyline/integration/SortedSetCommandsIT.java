@@ -257,4 +257,28 @@ class SortedSetCommandsIT extends ServerTestBase {
         assertThatThrownBy(() -> lettuce.zadd("str", 1, "a")).hasMessage(WRONGTYPE);
         assertThat(jedis.get("str")).isEqualTo("v");
     }
+
+    @Test
+    void encodingsFollowConfigSet() {
+        try {
+            jedis.configSet("zset-max-listpack-entries", "2");
+            jedis.zadd("z", 1, "a");
+            jedis.zadd("z", 2, "b");
+            assertThat(jedis.objectEncoding("z")).isEqualTo("listpack");
+            jedis.zadd("z", 3, "c");
+            assertThat(lettuce.objectEncoding("z")).isEqualTo("skiplist");
+            jedis.zrem("z", "c", "b");
+            assertThat(jedis.objectEncoding("z")).isEqualTo("skiplist");
+            jedis.configSet("zset-max-listpack-value", "3");
+            jedis.zadd("long", 1, "abcd");
+            assertThat(jedis.objectEncoding("long")).isEqualTo("skiplist");
+            assertThat(jedis.type("long")).isEqualTo("zset");
+            assertThat(jedis.copy("z", "z2", false)).isTrue();
+            jedis.zadd("z", 9, "x");
+            assertThat(jedis.zrange("z2", 0, -1)).containsExactly("a");
+        } finally {
+            jedis.configSet("zset-max-listpack-entries", "128");
+            jedis.configSet("zset-max-listpack-value", "64");
+        }
+    }
 }
