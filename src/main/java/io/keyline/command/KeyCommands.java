@@ -107,13 +107,13 @@ final class KeyCommands {
     /** EXISTS key [key ...] */
     static void exists(Client c, byte[][] argv) {
         long n = 0;
-        for (int i = 1; i < argv.length; i++) if (c.db().exists(argv[i])) n++;
+        for (int i = 1; i < argv.length; i++) if (c.db().peek(argv[i]) != null) n++;
         c.reply.integer(n);
     }
 
     /** TYPE key */
     static void type(Client c, byte[][] argv) {
-        Entry e = c.db().lookupNoTouch(argv[1]);
+        Entry e = c.db().peek(argv[1]);
         c.reply.simple(TypedValue.typeOf(e == null ? null : e.value()));
     }
 
@@ -142,7 +142,7 @@ final class KeyCommands {
         when += basetime;
         byte[] key = argv[1];
         Database db = c.db();
-        Entry e = db.lookup(key);
+        Entry e = db.lookupWrite(key);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -188,7 +188,7 @@ final class KeyCommands {
 
     /** TTL / PTTL / EXPIRETIME / PEXPIRETIME key */
     static void ttl(Client c, byte[] key, boolean millis, boolean absolute) {
-        Entry e = c.db().lookupNoTouch(key);
+        Entry e = c.db().peek(key);
         if (e == null) {
             c.reply.integer(-2);
             return;
@@ -237,7 +237,7 @@ final class KeyCommands {
     static void rename(Client c, byte[][] argv, boolean nx) {
         byte[] src = argv[1], dst = argv[2];
         Database db = c.db();
-        if (db.lookup(src) == null) throw new RedisException(Errors.NO_SUCH_KEY);
+        if (db.lookupWrite(src) == null) throw new RedisException(Errors.NO_SUCH_KEY);
         if (java.util.Arrays.equals(src, dst)) {
             if (nx) c.reply.integer(0);
             else c.reply.ok();
@@ -295,7 +295,7 @@ final class KeyCommands {
         Database source = c.db();
         if (target == source) throw new RedisException(SAME_OBJECT);
         byte[] key = argv[1];
-        if (source.lookup(key) == null || !source.moveTo(key, target)) {
+        if (source.lookupWrite(key) == null || !source.moveTo(key, target)) {
             c.reply.integer(0);
             return;
         }

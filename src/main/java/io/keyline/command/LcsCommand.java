@@ -43,7 +43,12 @@ final class LcsCommand {
             throw new RedisException("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         }
         int w = blen + 1;
-        int[] lcs = new int[(int) cells];
+        int[] lcs;
+        try {
+            lcs = new int[(int) cells];
+        } catch (OutOfMemoryError e) { // Redis's ztrymalloc failure: refuse the command, keep serving
+            throw new RedisException("ERR Insufficient memory, failed allocating transient memory for LCS");
+        }
         for (int i = 1; i <= alen; i++) {
             for (int j = 1; j <= blen; j++) {
                 lcs[i * w + j] = a[i - 1] == b[j - 1] ? lcs[(i - 1) * w + j - 1] + 1

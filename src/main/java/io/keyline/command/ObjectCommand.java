@@ -50,7 +50,7 @@ final class ObjectCommand {
 
     /** OBJECT ENCODING key */
     static void encoding(Client c, byte[][] argv) {
-        Entry e = c.db().lookupNoTouch(argv[2]);
+        Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
             return;
@@ -70,7 +70,7 @@ final class ObjectCommand {
 
     /** OBJECT FREQ key */
     static void freq(Client c, byte[][] argv) {
-        Entry e = c.db().lookupNoTouch(argv[2]);
+        Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
             return;
@@ -84,7 +84,7 @@ final class ObjectCommand {
 
     /** OBJECT IDLETIME key */
     static void idletime(Client c, byte[][] argv) {
-        Entry e = c.db().lookupNoTouch(argv[2]);
+        Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
             return;
@@ -98,7 +98,7 @@ final class ObjectCommand {
 
     /** OBJECT REFCOUNT key: Redis shares the integers 0..9999 unless an LRU/LFU maxmemory policy is on. */
     static void refcount(Client c, byte[][] argv) {
-        Entry e = c.db().lookupNoTouch(argv[2]);
+        Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
             return;

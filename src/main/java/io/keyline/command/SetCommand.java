@@ -89,9 +89,10 @@ final class SetCommand {
     static void setGeneric(Client c, int flags, byte[] key, byte[] value, byte[] expire, String command, boolean integerReply) {
         long deadline = expire == null ? 0 : deadline(c, flags, expire, command);
         Database db = c.db();
-        Entry e = db.lookup(key);
-        Object old = e == null ? null : e.value();
         boolean get = (flags & GET) != 0;
+        // With GET this is first a read (a keyspace hit or miss), as in Redis.
+        Entry e = get ? db.lookup(key) : db.lookupWrite(key);
+        Object old = e == null ? null : e.value();
         if (get && old != null && !(old instanceof byte[])) throw Errors.wrongType();
         boolean found = old != null;
         if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {

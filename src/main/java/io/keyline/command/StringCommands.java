@@ -83,10 +83,10 @@ final class StringCommands {
                 .handler(StringCommands::setrange);
         t.command("incr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .handler((c, a) -> incrBy(c, a[1], 1));
+                .handler(StringCommands::incr);
         t.command("decr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
-                .handler((c, a) -> incrBy(c, a[1], -1));
+                .handler(StringCommands::decr);
         t.command("incrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
                 .handler(StringCommands::incrby);
@@ -109,9 +109,9 @@ final class StringCommands {
         throw Errors.wrongType();
     }
 
-    /** The live entry of a string key, null if absent; WRONGTYPE for another type. */
+    /** The live entry of a string key about to be changed, null if absent; WRONGTYPE for another type. */
     static Entry stringEntry(Database db, byte[] key) {
-        Entry e = db.lookup(key);
+        Entry e = db.lookupWrite(key);
         if (e != null && !(e.value() instanceof byte[])) throw Errors.wrongType();
         return e;
     }
@@ -191,7 +191,7 @@ final class StringCommands {
         } else {
             byte[] old = (byte[]) e.value();
             checkStringLength(c, (long) old.length + add.length);
-            byte[] joined = java.util.Arrays.copyOf(old, old.length + add.length);
+            byte[] joined = allocate(old, old.length + add.length);
             System.arraycopy(add, 0, joined, old.length, add.length);
             db.update(e, joined);
             length = joined.length;
@@ -205,6 +205,18 @@ final class StringCommands {
         if (total <= MIN_PROTO_MAX_BULK_LEN) return;
         if (total > MAX_ARRAY || total > c.server().config().getLong("proto-max-bulk-len")) {
             throw new RedisException(Errors.MAX_STRING);
+        }
+    }
+
+    /**
+     * A copy of {@code old} grown to {@code length}. A string near the 512 MB limit may not fit in
+     * the heap: the command is refused instead of the error escaping the dispatcher.
+     */
+    private static byte[] allocate(byte[] old, int length) {
+        try {
+            return java.util.Arrays.copyOf(old, length);
+        } catch (OutOfMemoryError e) {
+            throw new RedisException(Errors.OOM);
         }
     }
 
@@ -253,12 +265,22 @@ final class StringCommands {
             return;
         }
         checkStringLength(c, offset > MAX_ARRAY ? Long.MAX_VALUE : offset + value.length);
-        byte[] updated = java.util.Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
+        byte[] updated = allocate(old, (int) Math.max(old.length, offset + value.length));
         System.arraycopy(value, 0, updated, (int) offset, value.length);
         if (e == null) db.set(argv[1], updated, Database.NO_TTL);
         else db.update(e, updated);
         c.modified(argv[1]);
         c.reply.integer(updated.length);
+    }
+
+    /** INCR key */
+    static void incr(Client c, byte[][] argv) {
+        incrBy(c, argv[1], 1);
+    }
+
+    /** DECR key */
+    static void decr(Client c, byte[][] argv) {
+        incrBy(c, argv[1], -1);
     }
 
     /** INCRBY key increment */

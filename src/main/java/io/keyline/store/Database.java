@@ -53,6 +53,27 @@ public final class Database {
         return e;
     }
 
+    /**
+     * The live entry for a key a write command is about to change (Redis's lookupKeyWrite):
+     * counts as an access but not as a keyspace hit or miss.
+     */
+    public Entry lookupWrite(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e != null) keyspace.touch(e);
+        return e;
+    }
+
+    /**
+     * A read that leaves the LRU/LFU data alone but counts as a keyspace hit or miss (Redis's
+     * LOOKUP_NOTOUCH reads: EXISTS, TYPE, TTL, OBJECT).
+     */
+    public Entry peek(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e != null) keyspace.stats.keyspaceHits.increment();
+        else keyspace.stats.keyspaceMisses.increment();
+        return e;
+    }
+
     /** As {@link #lookup} without updating the LRU/LFU data (OBJECT, TYPE-like peeks). */
     public Entry lookupNoTouch(byte[] key) {
         int hash = Bytes.hash(key);

@@ -319,6 +319,31 @@ class KeyCommandsIT extends ServerTestBase {
         }
     }
 
+    /** keyspace_hits/misses as Redis counts them: reads count, writes' own lookups do not. */
+    @Test
+    void keyspaceHitsAndMissesFollowRedis() {
+        String[][] cases = {
+                {"EXISTS k", "1 0"}, {"EXISTS nokey", "0 1"}, {"TTL k", "1 0"}, {"TYPE k", "1 0"},
+                {"OBJECT ENCODING k", "1 0"}, {"INCR n", "0 0"}, {"SET k v2", "0 0"}, {"SET k v2 GET", "1 0"},
+                {"EXPIRE k 10", "0 0"}, {"TOUCH k", "1 0"}, {"GETEX k", "1 0"}, {"GETDEL k", "1 0"},
+                {"APPEND k x", "0 0"}, {"SETRANGE k 0 x", "0 0"}, {"MGET k nokey", "1 1"}, {"LCS k nokey", "1 1"},
+                {"RENAME k k2", "0 0"}, {"COPY k k2", "1 0"}, {"MOVE k 1", "0 0"}, {"INCRBYFLOAT f 1", "0 0"},
+                {"SCAN 0", "0 0"}, {"KEYS *", "0 0"}, {"GET k", "1 0"}, {"PEXPIRETIME k", "1 0"},
+        };
+        for (String[] c : cases) {
+            jedis.flushAll();
+            jedis.set("k", "v");
+            jedis.configResetStat();
+            String[] argv = c[0].split(" ");
+            jedis.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode(argv[0]),
+                    java.util.Arrays.copyOfRange(argv, 1, argv.length));
+            String stats = jedis.info("stats");
+            String hits = stats.replaceAll("(?s).*keyspace_hits:(\\d+).*", "$1");
+            String misses = stats.replaceAll("(?s).*keyspace_misses:(\\d+).*", "$1");
+            assertThat(hits + " " + misses).as(c[0]).isEqualTo(c[1]);
+        }
+    }
+
     @Test
     void resp3ReplyShapes() throws Exception {
         String reply = raw("HELLO 3\r\nSET k v\r\nTYPE k\r\nOBJECT ENCODING missing\r\nSCAN 0 MATCH k\r\nQUIT\r\n", 100_000);

@@ -231,6 +231,27 @@ class StringCommandsIT extends ServerTestBase {
     }
 
     @Test
+    void concurrentIncrementsAreNeverLost() throws Exception {
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                try (redis.clients.jedis.Jedis j = newJedis()) {
+                    for (int i = 0; i < 500; i++) {
+                        j.incr("counter");
+                        j.incrByFloat("float", 0.5);
+                        j.append("log", "x");
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        assertThat(jedis.get("counter")).isEqualTo("2000");
+        assertThat(jedis.get("float")).isEqualTo("1000");
+        assertThat(jedis.strlen("log")).isEqualTo(2000);
+    }
+
+    @Test
     void incrbyfloat() {
         jedis.set("f", "10.5");
         assertThat(jedis.incrByFloat("f", 0.1)).isEqualTo(10.6);
