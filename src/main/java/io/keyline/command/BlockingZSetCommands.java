@@ -39,7 +39,7 @@ final class BlockingZSetCommands {
     private static boolean popOne(Database db, byte[][] keys, boolean max, ReplyWriter r,
                                   java.util.function.Consumer<byte[]> modified, java.util.function.Consumer<byte[][]> propagate) {
         for (byte[] key : keys) {
-            SortedSetValue z = SortedSetCommands.getZset(db, key);
+            SortedSetValue z = SortedSetCommands.getZsetForWrite(db, key);
             if (z == null) continue;
             SortedSetCommands.Elements e = SortedSetCommands.pop(db, key, z, 1, max);
             modified.accept(key);
@@ -97,8 +97,9 @@ final class BlockingZSetCommands {
 
         @Override
         public boolean tryServe(ServeContext ctx, byte[] readyKey) {
-            Object v = ctx.db().get(readyKey);
-            if (v == null) return false;
+            io.keyline.store.Entry entry = ctx.db().lookupWrite(readyKey);
+            if (entry == null) return false;
+            Object v = entry.value();
             if (!(v instanceof SortedSetValue z)) {
                 ctx.reply().error(Errors.WRONG_TYPE);
                 return true;

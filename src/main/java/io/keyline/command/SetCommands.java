@@ -111,6 +111,14 @@ final class SetCommands {
         throw Errors.wrongType();
     }
 
+    /** As {@link #getSet} for a key the command is about to change: not counted as a keyspace hit/miss (lookupKeyWrite). */
+    static SetValue getSetForWrite(Database db, byte[] key) {
+        io.keyline.store.Entry e = db.lookupWrite(key);
+        if (e == null) return null;
+        if (e.value() instanceof SetValue s) return s;
+        throw Errors.wrongType();
+    }
+
     /** Reports the memory change of an in-place update and deletes the key once empty. */
     private static void afterWrite(Database db, byte[] key, SetValue s, long before) {
         db.keyspace().reportMemoryDelta(s.estimatedBytes() - before);
@@ -127,7 +135,7 @@ final class SetCommands {
     /** SADD key member [member ...] */
     static void sadd(Client c, byte[][] argv) {
         Database db = c.db();
-        SetValue s = getSet(db, argv[1]);
+        SetValue s = getSetForWrite(db, argv[1]);
         if (s == null) {
             s = SetValue.forFirstMember(argv[2], argv.length - 2);
             db.set(argv[1], s, Database.NO_TTL);
@@ -143,7 +151,7 @@ final class SetCommands {
     /** SREM key member [member ...] */
     static void srem(Client c, byte[][] argv) {
         Database db = c.db();
-        SetValue s = getSet(db, argv[1]);
+        SetValue s = getSetForWrite(db, argv[1]);
         long removed = 0;
         if (s != null) {
             long before = s.estimatedBytes();
@@ -191,7 +199,7 @@ final class SetCommands {
         if (argv.length == 3) {
             long count = Args.toLong(argv[2]);
             if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
-            SetValue s = getSet(db, argv[1]);
+            SetValue s = getSetForWrite(db, argv[1]);
             if (s == null || count == 0) {
                 c.reply.setHeader(0);
                 return;
@@ -212,7 +220,7 @@ final class SetCommands {
             replyMembers(c, popped);
             return;
         }
-        SetValue s = getSet(db, argv[1]);
+        SetValue s = getSetForWrite(db, argv[1]);
         if (s == null) {
             c.reply.nullBulk();
             return;
@@ -256,8 +264,10 @@ final class SetCommands {
     /** SMOVE source destination member */
     static void smove(Client c, byte[][] argv) {
         Database db = c.db();
-        Object srcObj = db.get(argv[1]);
-        Object dstObj = db.get(argv[2]);
+        io.keyline.store.Entry srcEntry = db.lookupWrite(argv[1]);
+        io.keyline.store.Entry dstEntry = db.lookupWrite(argv[2]);
+        Object srcObj = srcEntry == null ? null : srcEntry.value();
+        Object dstObj = dstEntry == null ? null : dstEntry.value();
         if (srcObj == null) {
             c.reply.integer(0);
             return;

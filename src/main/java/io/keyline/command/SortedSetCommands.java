@@ -135,6 +135,14 @@ final class SortedSetCommands {
         throw Errors.wrongType();
     }
 
+    /** As {@link #getZset} for a key the command is about to change: not counted as a keyspace hit/miss (lookupKeyWrite). */
+    static SortedSetValue getZsetForWrite(Database db, byte[] key) {
+        io.keyline.store.Entry e = db.lookupWrite(key);
+        if (e == null) return null;
+        if (e.value() instanceof SortedSetValue z) return z;
+        throw Errors.wrongType();
+    }
+
     /** Reports the memory change of an in-place update and deletes the key once empty. */
     static void afterWrite(Database db, byte[] key, SortedSetValue z, long before) {
         db.keyspace().reportMemoryDelta(z.estimatedBytes() - before);
@@ -291,7 +299,7 @@ final class SortedSetCommands {
             maxLen = Math.max(maxLen, argv[i + 2 * j + 1].length);
         }
         Database db = c.db();
-        SortedSetValue z = getZset(db, argv[1]);
+        SortedSetValue z = getZsetForWrite(db, argv[1]);
         if (z == null) {
             if ((flags & XX) != 0) {
                 if ((flags & INCR) != 0) c.reply.nullBulk();
@@ -351,7 +359,7 @@ final class SortedSetCommands {
     static void zincrby(Client c, byte[][] argv) {
         double incr = Args.toDouble(argv[2]);
         Database db = c.db();
-        SortedSetValue z = getZset(db, argv[1]);
+        SortedSetValue z = getZsetForWrite(db, argv[1]);
         if (z == null) {
             z = new SortedSetValue(1, argv[3].length);
             db.set(argv[1], z, Database.NO_TTL);
@@ -374,7 +382,7 @@ final class SortedSetCommands {
     /** ZREM key member [member ...] */
     static void zrem(Client c, byte[][] argv) {
         Database db = c.db();
-        SortedSetValue z = getZset(db, argv[1]);
+        SortedSetValue z = getZsetForWrite(db, argv[1]);
         long removed = 0;
         if (z != null) {
             long before = z.estimatedBytes();
@@ -563,7 +571,7 @@ final class SortedSetCommands {
             lexRanks(null, argv[2], argv[3]);
         }
         Database db = c.db();
-        SortedSetValue z = getZset(db, argv[1]);
+        SortedSetValue z = getZsetForWrite(db, argv[1]);
         if (z == null) {
             c.reply.integer(0);
             return;
@@ -606,7 +614,7 @@ final class SortedSetCommands {
             if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
         }
         Database db = c.db();
-        SortedSetValue z = getZset(db, argv[1]);
+        SortedSetValue z = getZsetForWrite(db, argv[1]);
         if (z == null || count == 0) {
             c.reply.emptyArray();
             return;
@@ -653,7 +661,7 @@ final class SortedSetCommands {
     static boolean mpopFrom(Database db, MpopArgs a, ReplyWriter r, java.util.function.Consumer<byte[]> modified,
                             java.util.function.Consumer<byte[][]> propagate) {
         for (byte[] key : a.keys()) {
-            SortedSetValue z = getZset(db, key);
+            SortedSetValue z = getZsetForWrite(db, key);
             if (z == null) continue;
             Elements e = pop(db, key, z, a.count(), a.max());
             modified.accept(key);
