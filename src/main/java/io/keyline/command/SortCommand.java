@@ -122,6 +122,15 @@ final class SortCommand {
             }
             end -= start;
             start = 0;
+        } else if (value instanceof ListLike l && dontSort) {
+            // The list's own order, honouring DESC and LIMIT, as Redis does for BY nosort.
+            if (end >= start) {
+                List<byte[]> all = new ArrayList<>(size);
+                l.forEach(all::add);
+                for (long i = start; i <= end; i++) items.add(new Item(all.get((int) (desc ? size - 1 - i : i))));
+            }
+            end -= start;
+            start = 0;
         } else if (value instanceof SortedSetValue z) {
             z.forEach((m, s) -> items.add(new Item(m)));
         } else if (value instanceof SetValue s) {

@@ -129,6 +129,9 @@ class SortIT extends ServerTestBase {
         }
         assertThat(jedis.sort("l")).containsExactly("1", "2", "3");
         assertThat(call("SORT", "l", "BY", "nosort")).isEqualTo(List.of("3", "1", "2"));
+        assertThat(call("SORT", "l", "BY", "nosort", "DESC")).isEqualTo(List.of("2", "1", "3"));
+        assertThat(call("SORT", "l", "BY", "nosort", "DESC", "LIMIT", "1", "1")).isEqualTo(List.of("1"));
+        assertThat(call("SORT", "l", "BY", "nosort", "LIMIT", "1", "5")).isEqualTo(List.of("1", "2"));
         assertThat(call("SORT", "l", "BY", "h_*->weight", "GET", "h_*->name", "GET", "h_*->nope"))
                 .isEqualTo(java.util.Arrays.asList("item3", null, "item2", null, "item1", null));
         assertThat(call("SORT", "l", "GET", "h_*->")).isEqualTo(java.util.Arrays.asList(null, null, null));
