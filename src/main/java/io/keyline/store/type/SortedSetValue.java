@@ -212,6 +212,12 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
         SkipList.Node n = dict.get(member);
         if (n != null) {
             if (n.score == score) return false;
+            // Still between its neighbours: update in place, as Redis's zslUpdateScore does.
+            if ((n.backward == null || SkipList.compare(n.backward.score, n.backward.member, score, n.member) < 0)
+                    && (n.next0 == null || SkipList.compare(n.next0.score, n.next0.member, score, n.member) > 0)) {
+                n.score = score;
+                return false;
+            }
             list.delete(n.score, n.member);
             nodeBytes -= n.bytes();
             SkipList.Node fresh = list.insert(score, n.member);
