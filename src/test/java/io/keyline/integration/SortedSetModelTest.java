@@ -141,7 +141,7 @@ class SortedSetModelTest extends ServerTestBase {
                     } else {
                         assertThat(r).as(step).isEqualTo(fmt(next));
                         Map<String, Double> v = new HashMap<>(z(k));
-                        v.put(m, next);
+                        if (cur == null || next != cur) v.put(m, next); // Redis keeps -0 when the new score is 0
                         put(k, v);
                     }
                 }
