@@ -233,6 +233,8 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     }
 
     private void insertSorted(byte[] member, double score) {
+        // Redis's listpack stores integral scores as integers, so -0 reads back as 0 (the skiplist keeps -0).
+        if (score == 0) score = 0.0;
         int lo = 0, hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
