@@ -698,13 +698,15 @@ final class SortedSetCommands {
             return;
         }
         long count = Args.toLong(argv[2]);
+        if (count == Long.MIN_VALUE) {
+            throw new RedisException("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+        }
         boolean withScores = false;
         if (argv.length == 4) {
             if (!Args.is(argv[3], "withscores")) throw Errors.syntax();
             withScores = true;
+            // The reply has 2 * count entries.
             if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) throw new RedisException("ERR value is out of range");
-        } else if (count == Long.MIN_VALUE) {
-            throw new RedisException("ERR value is out of range");
         }
         z = getZset(c.db(), argv[1]);
         if (z == null || count == 0) {
