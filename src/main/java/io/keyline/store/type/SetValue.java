@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * </ul>
  * Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class SetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable {
+public final class SetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable,
+        io.keyline.store.AofRewritable {
     public static final String INTSET = "intset";
     public static final String LISTPACK = "listpack";
     public static final String HASHTABLE = "hashtable";
@@ -65,6 +66,11 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
             s.toHashtable(sizeHint);
         }
         return s;
+    }
+
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
+        rewrite(key, out);
     }
 
     @Override

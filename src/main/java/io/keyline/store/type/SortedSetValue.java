@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * </ul>
  * Ranks are 0-based. Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class SortedSetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable {
+public final class SortedSetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable,
+        io.keyline.store.AofRewritable {
     public static final String LISTPACK = "listpack";
     public static final String SKIPLIST = "skiplist";
     private static final byte[] ZADD = "ZADD".getBytes(StandardCharsets.US_ASCII);
@@ -68,6 +69,11 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
 
     public SortedSetValue() {
         this(1, 0);
+    }
+
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
+        rewrite(key, out);
     }
 
     @Override
