@@ -30,6 +30,12 @@ final class ListCommands {
     }
 
     static void register(CommandTable t) {
+        // SORT ... STORE builds lists through this hook (default node size: it has no config at hand)
+        io.keyline.store.TypeHooks.listFactory = elements -> {
+            ListValue l = new ListValue();
+            for (byte[] e : elements) l.pushRight(e, -2);
+            return l;
+        };
         t.command("lpush", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Prepends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")

@@ -4,6 +4,7 @@ import io.keyline.store.Bytes;
 import io.keyline.store.Memory;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
+import io.keyline.store.HashLike;
 import io.keyline.store.MemorySized;
 import io.keyline.store.TypedValue;
 
@@ -28,7 +29,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
-public final class HashValue implements MemorySized, TypedValue, Copyable, AofRewritable {
+public final class HashValue implements MemorySized, TypedValue, Copyable, AofRewritable, HashLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
@@ -163,6 +164,7 @@ public final class HashValue implements MemorySized, TypedValue, Copyable, AofRe
     }
 
     /** The value of {@code field}, or null. */
+    @Override
     public byte[] get(byte[] field) {
         if (packed != null) {
             int pos = listpackFind(field);

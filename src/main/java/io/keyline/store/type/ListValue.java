@@ -2,6 +2,7 @@ package io.keyline.store.type;
 
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
+import io.keyline.store.ListLike;
 import io.keyline.store.MemorySized;
 import io.keyline.store.TypedValue;
 
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class ListValue implements MemorySized, TypedValue, Copyable, AofRewritable {
+public final class ListValue implements MemorySized, TypedValue, Copyable, AofRewritable, ListLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_QUICKLIST = "quicklist";
     private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
@@ -39,8 +40,15 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
         nodes.addLast(new PackedNode());
     }
 
+    @Override
     public int size() {
         return size;
+    }
+
+    /** Every element, head to tail (SORT). */
+    @Override
+    public void forEach(Consumer<byte[]> action) {
+        if (size > 0) forEach(0, size - 1, action);
     }
 
     public boolean isEmpty() {
