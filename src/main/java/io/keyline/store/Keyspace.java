@@ -247,9 +247,17 @@ public final class Keyspace {
         int tries = 0;
         int found = 0;
         while (found < samples && tries++ < samples * 16) {
-            Database d = dbs[rnd.nextInt(dbs.length)];
-            if (d.size() == 0) continue;
+            // Start at a random database and stripe but skip empty ones, so that a sparse keyspace
+            // (few keys, or keys in one database only) still yields samples.
+            Database d = null;
+            int first = rnd.nextInt(dbs.length);
+            for (int i = 0; i < dbs.length && d == null; i++) {
+                Database candidate = dbs[(first + i) % dbs.length];
+                if (candidate.size() > 0) d = candidate;
+            }
+            if (d == null) break;
             int stripe = rnd.nextInt(locks.length);
+            for (int i = 0; i < locks.length && d.table(stripe).size() == 0; i++) stripe = (stripe + 1) & stripeMask;
             lock(stripe);
             try {
                 KeyTable t = d.table(stripe);
