@@ -43,6 +43,19 @@ final class RespSocket implements AutoCloseable {
         }
     }
 
+    /** Sends one inline command and reads exactly {@code replyBytes} bytes (when no marker can be used). */
+    String exchange(String line, int replyBytes) throws IOException {
+        socket.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] buf = new byte[replyBytes];
+        int got = 0;
+        while (got < replyBytes) {
+            int n = in.read(buf, got, replyBytes - got);
+            if (n < 0) break;
+            got += n;
+        }
+        return new String(buf, 0, got, StandardCharsets.UTF_8);
+    }
+
     /** Sends raw bytes and returns everything the server answers until it closes the connection. */
     String sendUntilClosed(String raw) throws IOException {
         socket.getOutputStream().write(raw.getBytes(StandardCharsets.UTF_8));
