@@ -53,14 +53,14 @@ QUICK = dict(
     n=3000, n_pipelined=30000, rounds=2,
     conn_workloads=["SET", "GET"], conn_n=10000,
     mem_keys=20000, aof_keys=20000, startup_reps=1,
-    churn_duration=3.0, churn_warmup=1.0, churn_keys=50000, churn_rate=20000,
+    churn_duration=3.0, churn_warmup=2.0, churn_keys=50000, churn_rate=20000,
     budget_min=10,
 )
 FULL = dict(
     workloads=ALL_WORKLOADS,
     configs=[(1, 3), (1, 1024), (16, 3), (16, 1024)],
-    n=60000, n_pipelined=600000, rounds=2,
-    conn_workloads=["PING_MBULK", "SET", "GET"], conn_n=150000,
+    n=60000, n_pipelined=400000, rounds=2,
+    conn_workloads=["PING_MBULK", "SET", "GET"], conn_n=100000,
     mem_keys=1000000, aof_keys=1000000, startup_reps=3,
     churn_duration=60.0, churn_warmup=5.0, churn_keys=2000000, churn_rate=20000,
     budget_min=40,
@@ -317,10 +317,41 @@ def cleanup():
             pass
 
 
+class Interrupted(BaseException):  # not caught by the per-row "except Exception" handlers
+    pass
+
+
 def _on_signal(signum, _frame):
-    log("caught signal %d, stopping servers" % signum)
-    cleanup()
-    sys.exit(128 + signum)
+    log("caught signal %d: stopping servers, writing a partial report" % signum)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # a second Ctrl-C exits at once (atexit still cleans up)
+    raise Interrupted("interrupted by signal %d" % signum)
+
+
+def cpu_busy(interval=0.3):
+    """Machine-wide busy % over interval (steal excluded from 'busy'), from /proc/stat."""
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + v[4]
+        steal = v[7] if len(v) > 7 else 0
+        return sum(v[:8]) - idle - steal, sum(v[:8])
+    b0, t0 = snap()
+    time.sleep(interval)
+    b1, t1 = snap()
+    return 100.0 * (b1 - b0) / max(1, t1 - t0)
+
+
+def wait_quiet(max_wait, threshold=25.0):
+    """Between runs (our servers idle), wait up to max_wait s for other work on the machine to calm down.
+    Returns the last busy % seen."""
+    busy = cpu_busy()
+    t0 = time.time()
+    if busy > threshold and max_wait > 0:
+        log("machine is %.0f%% busy with other work; waiting up to %ds for it to drop below %.0f%%"
+            % (busy, max_wait, threshold))
+        while busy > threshold and time.time() - t0 < max_wait:
+            busy = cpu_busy(1.0)
+    return busy
 
 
 # --------------------------------------------------------------------------- server factories
@@ -341,9 +372,8 @@ class Env:
             self.keyline_cmd = shlex.split(os.environ.get("KEYLINE_CMD", os.path.join(REPO, "keyline-server")))
         self.keyline_extra = shlex.split(os.environ.get("KEYLINE_EXTRA_ARGS", ""))
         self.keyline_bind = os.environ.get("KEYLINE_BIND", "auto")  # auto | yes | no
-        self.keyline_env = dict(os.environ)
-        if os.environ.get("KEYLINE_JAVA_OPTS"):
-            self.keyline_env["JAVA_OPTS"] = os.environ["KEYLINE_JAVA_OPTS"]
+        self.keyline_jvm = None  # facts of the JVM the launcher runs (set in main)
+        self.keyline_env = None  # inherit: the launcher reads KEYLINE_JAVA / KEYLINE_JAVA_OPTS / JAVA_HOME
 
     def redis_argv(self, port, extra=()):
         return [self.redis_bin, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -441,7 +471,9 @@ def run_benchmark(env, srv, wl, clients, pipeline, dsize, n, keyspace, cpu, time
         LOG.write("$ %s\n%s\n" % (" ".join(argv), out.replace("\r", "\n")[-1500:]))
     m = re.search(r"Error from server: (.*)", out)
     if m:
-        return {"status": "n/a", "note": m.group(1).strip()[:80], "secs": secs}
+        msg = m.group(1).strip()
+        um = re.match(r"ERR unknown command '([^']*)'", msg)
+        return {"status": "n/a", "note": ("unknown command %s" % um.group(1)) if um else msg[:80], "secs": secs}
     res = parse_benchmark(out, title)
     if rc != 0 or res is None:
         lines = [l for l in out.replace("\r", "\n").splitlines() if l.strip()]
@@ -463,7 +495,7 @@ def pick(results, how):
 
 def throughput_section(env, cfg, results, deadline):
     args = env.args
-    rows = []
+    rows = results["throughput"] = []
     placements = args.placements
     for placement in placements:
         scpu, lcpu = (0, 1) if placement == "pinned" else (None, None)
@@ -471,6 +503,12 @@ def throughput_section(env, cfg, results, deadline):
         A, ta = env.start("A", cpu=scpu)
         B, tb = env.start("B", cpu=scpu)
         servers = {"A": A, "B": B}
+        if args.warmup_requests > 0:
+            # unrecorded warm-up of both servers (JIT for a JVM), so round 1 is not a cold-start measurement
+            for s in servers.values():
+                for wl in ("PING_MBULK", "SET", "GET"):
+                    run_benchmark(env, s, wl, 50, 1, 3, args.warmup_requests, args.keyspace, lcpu, 120)
+            log("warm-up done (%d requests each of PING_MBULK, SET, GET per server)" % args.warmup_requests)
         groups = [(50, p, d, cfg["workloads"], args.n if p == 1 else args.n_pipelined) for p, d in cfg["configs"]]
         if "connections" in args.sections:
             groups.append((1000, 1, 3, cfg["conn_workloads"], args.conn_n))
@@ -482,6 +520,7 @@ def throughput_section(env, cfg, results, deadline):
                     log("FLUSHALL failed on %s: %s" % (s.label, e))
             for wl in wls:
                 runs = {"A": [], "B": []}
+                busy = wait_quiet(args.max_quiet_wait)
                 for rnd in range(args.rounds):
                     for which in ("A", "B"):  # alternate A B A B
                         srv = servers[which]
@@ -509,13 +548,12 @@ def throughput_section(env, cfg, results, deadline):
                             srv.stop(5)
                             srv, _ = env.start(which, cpu=scpu)
                             servers[which] = srv
-                row = {"placement": placement, "workload": wl, "clients": clients, "pipeline": pipeline,
+                row = {"placement": placement, "workload": wl, "clients": clients, "pipeline": pipeline, "busy_before": busy,
                        "dsize": dsize, "n": n, "A": pick(runs["A"], args.pick), "B": pick(runs["B"], args.pick),
                        "runs": runs}
                 rows.append(row)
         for s in servers.values():
             s.stop()
-    results["throughput"] = rows
 
 
 # --------------------------------------------------------------------------- loading keys
@@ -619,7 +657,7 @@ def parse_heap_used(out):
 
 def jvm_facts(pid):
     """JDK version, GC in use, command line of a running JVM."""
-    facts = {"pid": pid, "exe": exe_of(pid), "cmdline": " ".join(cmdline_of(pid))}
+    facts = {"pid": pid, "exe": exe_of(pid), "cmdline": " ".join(cmdline_of(pid)), "cmdline_argv": cmdline_of(pid)}
     rc, out = run_tool([facts["exe"], "-version"], timeout=30) if facts["exe"] else (-1, "")
     facts["java_version"] = " | ".join(l.strip() for l in out.splitlines() if l.strip())[:300]
     jcmd = jdk_tool(pid, "jcmd")
@@ -666,7 +704,7 @@ def redis_used_memory(port):
 
 def memory_section(env, cfg, results):
     args = env.args
-    rows = []
+    rows = results["memory"] = []
     for vsize in (16, 1024):
         for which in ("A", "B"):
             name = "Redis" if which == "A" else env.b_name
@@ -714,7 +752,6 @@ def memory_section(env, cfg, results):
                 if srv:
                     srv.stop()
             rows.append(row)
-    results["memory"] = rows
 
 
 # --------------------------------------------------------------------------- start-up
@@ -747,7 +784,7 @@ def dir_size(path):
 
 def startup_section(env, cfg, results):
     args = env.args
-    rows = []
+    rows = results["startup"] = []
     for which in ("A", "B"):
         name = "Redis" if which == "A" else env.b_name
         times, err = [], None
@@ -764,6 +801,27 @@ def startup_section(env, cfg, results):
         row = {"server": name, "dataset": "empty", "times": times, "error": err}
         rows.append(row)
         log("startup %-26s empty: %s" % (name, ", ".join("%.3fs" % t for t in times) or err))
+        kf = env.keyline_jvm
+        if which == "B" and kf and kf.get("cmdline_argv") and os.path.basename(kf.get("exe", "")) == "java":
+            # the same java command line the launcher exec'd, without the launcher (its JDK probing etc.)
+            times, err = [], None
+            for _ in range(args.startup_reps):
+                port = free_port()
+                argv = list(kf["cmdline_argv"])
+                argv[0] = kf["exe"]
+                if "--port" in argv:
+                    argv[argv.index("--port") + 1] = str(port)
+                wd = tempfile.mkdtemp(prefix="B-direct-", dir=env.tmp)
+                srv = Server("keyline", name + " (java directly)", argv, port, wd)
+                try:
+                    times.append(srv.start(args.start_timeout))
+                except Exception as e:
+                    err = str(e).splitlines()[0][:150]
+                finally:
+                    srv.stop()
+            rows.append({"server": name + " (java command line, no launcher)", "dataset": "empty", "times": times,
+                         "error": err})
+            log("startup %s java directly, empty: %s" % (name, ", ".join("%.3fs" % t for t in times) or err))
     if args.aof_keys > 0 and not args.no_aof:
         for which in ("A", "B"):
             name = "Redis" if which == "A" else env.b_name
@@ -782,7 +840,8 @@ def startup_section(env, cfg, results):
                 srv = None
                 row["aof_bytes"] = dir_size(aofdir)
                 if row["aof_bytes"] == 0:
-                    raise RuntimeError("no AOF written in %s (CONFIG GET appendonly -> %s)" % (aofdir, cfgaof))
+                    raise RuntimeError("no AOF file written to --dir after loading %d keys and SIGTERM "
+                                       "(CONFIG GET appendonly -> %s)" % (args.aof_keys, cfgaof))
                 for _ in range(max(1, args.startup_reps)):
                     srv, t = env.start(which, aof_dir=aofdir, timeout=max(120, args.start_timeout))
                     tl, last = wait_dbsize(srv.port, args.aof_keys, 120)
@@ -803,7 +862,6 @@ def startup_section(env, cfg, results):
                     srv.stop()
                 shutil.rmtree(aofdir, ignore_errors=True)
             rows.append(row)
-    results["startup"] = rows
 
 
 # --------------------------------------------------------------------------- churn
@@ -811,7 +869,7 @@ def startup_section(env, cfg, results):
 def churn_section(env, cfg, results):
     args = env.args
     java = shutil.which(os.environ.get("CHURN_JAVA", "java"))
-    rows = []
+    rows = results["churn"] = []
     placement = args.churn_placement
     scpu, lcpu = (0, 1) if placement == "pinned" else (None, None)
     for which in ("A", "B"):
@@ -835,6 +893,7 @@ def churn_section(env, cfg, results):
             dbs = resp_cmd(srv.port, "DBSIZE")
             row["dbsize"] = dbs
             row["rss_before_kb"] = rss_kb(pid)
+            row["busy_before"] = wait_quiet(args.max_quiet_wait)
             gc0 = jstat_gc(pid) if is_jvm else None
             jpath = os.path.join(env.tmp, "churn-%s.json" % which)
             argv = [java, "-Xms1g", "-Xmn768m", "-XX:+UseSerialGC", CHURN_SRC, "--port", str(srv.port),
@@ -875,7 +934,6 @@ def churn_section(env, cfg, results):
             if srv:
                 srv.stop()
         rows.append(row)
-    results["churn"] = rows
 
 
 # --------------------------------------------------------------------------- facts
@@ -1003,10 +1061,15 @@ def render(env, results, facts, kfacts, args, mode):
             bcell = fmt_rps(r["B"])
             if r["B"].get("status") not in ("ok", None) and r["B"].get("note"):
                 bcell = "%s (%s)" % (r["B"]["status"], r["B"]["note"].replace("|", "/")[:60])
-            L.append("| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s |" % (
-                r["placement"], r["workload"], r["clients"], r["pipeline"], vs(r["dsize"]), fmt_rps(r["A"]),
+            L.append("| %s | %s%s | %d | %d | %s | %s | %s | %s | %s | %s |" % (
+                r["placement"], r["workload"], " ⚠" if (r.get("busy_before") or 0) > 25 else "", r["clients"], r["pipeline"], vs(r["dsize"]), fmt_rps(r["A"]),
                 bcell, "%.2f" % rt if rt is not None else "n/a", fmt_lat(r["A"]), fmt_lat(r["B"])))
         L.append("")
+        nb = sum(1 for r in results["throughput"] if (r.get("busy_before") or 0) > 25)
+        if nb:
+            L.append("⚠ = %d rows started while other processes kept the machine more than 25%% busy (after waiting "
+                     "up to %ds): treat them with suspicion." % (nb, args.max_quiet_wait))
+            L.append("")
         rts = [ratio(r["A"], r["B"]) for r in results["throughput"]]
         rts = [x for x in rts if x]
         if rts:
@@ -1091,11 +1154,19 @@ def render(env, results, facts, kfacts, args, mode):
                 gc = "%d GCs, %.2f s" % (r["server_gc_count"], r["server_gc_secs"])
             if r.get("jvm"):
                 gc = "%s (%s)" % (gc, r["jvm"].get("gc"))
-            note = r.get("error") or ""
+            notes = [r["error"]] if r.get("error") else []
+            if (r.get("busy_before") or 0) > 25:
+                notes.append("⚠ machine %.0f%% busy with other work just before" % r["busy_before"])
             if res.get("loadgen_gc_count"):
-                note += " load generator GC'd %d times (%d ms)" % (res["loadgen_gc_count"], res["loadgen_gc_ms"])
+                notes.append("load generator GC'd %d times (%d ms)" % (res["loadgen_gc_count"], res["loadgen_gc_ms"]))
             if res.get("get_misses"):
-                note += " %d GET misses" % res["get_misses"]
+                notes.append("%d GET misses" % res["get_misses"])
+            if res.get("unsent_ops"):
+                notes.append("%d scheduled ops never sent (gave up)" % res["unsent_ops"])
+            if res.get("completion_s") and res["completion_s"] > res.get("duration_s", 0) * 1.05:
+                notes.append("server fell behind: the %gs schedule took %.1fs to complete" % (
+                    res["duration_s"], res["completion_s"]))
+            note = "; ".join(notes)
             L.append("| %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f / %.3f / %.3f / %.3f | %d | %s | %s | %s |" % (
                 r["server"], res["achieved_rate"], lm["p50"], lm["p99"], lm["p99_9"], lm["max"], sm["p50"],
                 sm["p99"], sm["p99_9"], sm["max"], res["error_replies"] + res["io_errors"], gc,
@@ -1148,7 +1219,9 @@ def chart(results, path, bname, title):
         f.write("set multiplot layout %d,1 title \"%s\"\n" % (n, title.replace('"', "'")))
         f.write("set style data histograms\nset style histogram clustered gap 1\n")
         f.write("set style fill solid 0.85 border -1\nset boxwidth 0.9\n")
-        f.write("set key outside right top vertical\nset grid ytics\nset yrange [0:*]\n")
+        allr = [ratio(r["A"], r["B"]) for r in rows]
+        ymax = max([x for x in allr if x] + [1.0]) * 1.15
+        f.write("set key outside right top vertical\nset grid ytics\nset yrange [0:%.2f]\n" % ymax)
         f.write("set datafile missing 'NaN'\nset xtics rotate by -30 nomirror\n")
         f.write('set ylabel "%s / Redis ops/s"\n' % bname)
         for p, fn in files:
@@ -1185,6 +1258,8 @@ def main():
     ap.add_argument("-n", "--n", type=int, help="requests per unpipelined run")
     ap.add_argument("--n-pipelined", type=int, help="requests per -P 16 run")
     ap.add_argument("--conn-n", type=int, help="requests per 1000-client run")
+    ap.add_argument("--warmup-requests", type=int, help="unrecorded PING/SET/GET requests per server before the "
+                    "throughput runs of each placement (default 50000 full, 2000 quick)")
     ap.add_argument("--keyspace", type=int, default=1000000, help="redis-benchmark -r")
     ap.add_argument("--run-timeout", type=int, default=120, help="seconds before one redis-benchmark run is abandoned")
     ap.add_argument("--mem-keys", type=int)
@@ -1201,6 +1276,8 @@ def main():
     ap.add_argument("--start-timeout", type=int, default=60, help="seconds for a server to answer PING")
     ap.add_argument("--build-timeout", type=int, default=900, help="seconds for Keyline's first start (jar build)")
     ap.add_argument("--budget-min", type=float, help="throughput runs stop (marked skipped) after this many minutes")
+    ap.add_argument("--max-quiet-wait", type=int, help="seconds to wait, before each workload, for other CPU "
+                    "load on the machine to drop below 25%% (default 20 full, 0 quick)")
     ap.add_argument("--out-dir", default=os.path.join(HERE, "results"))
     ap.add_argument("--label", default="", help="appended to the result file names")
     ap.add_argument("--keep-tmp", action="store_true")
@@ -1219,6 +1296,10 @@ def main():
               "churn_duration", "churn_warmup", "churn_keys", "budget_min"):
         if getattr(args, k) is None:
             setattr(args, k, cfg[k])
+    if args.warmup_requests is None:
+        args.warmup_requests = 2000 if args.quick else 50000
+    if args.max_quiet_wait is None:
+        args.max_quiet_wait = 0 if args.quick else 20
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     args.placements = [p.strip() for p in args.placements.split(",") if p.strip()]
     if args.rounds < 2:
@@ -1273,6 +1354,7 @@ def main():
         log("starting Keyline once (builds the jar if needed, reads JVM facts) ...")
         try:
             kfacts = keyline_facts(env)
+            env.keyline_jvm = kfacts
             log("Keyline up after %.1fs: %s, GC %s" % (kfacts["first_start_secs"], kfacts.get("java_version", "")[:80],
                                                        kfacts.get("gc")))
         except Exception as e:
@@ -1280,6 +1362,7 @@ def main():
 
     results = {}
     deadline = time.time() + args.budget_min * 60
+    interrupted = False
     sections = [("throughput", throughput_section), ("memory", memory_section),
                 ("startup", startup_section), ("churn", churn_section)]
     if "connections" in args.sections and "throughput" not in args.sections:
@@ -1295,13 +1378,20 @@ def main():
                 fn(env, cfg, results, deadline)
             else:
                 fn(env, cfg, results)
+        except Interrupted as e:
+            results.setdefault("errors", []).append("%s: %s; report is partial" % (name, e))
+            interrupted = True
         except Exception as e:
             log("section %s aborted: %s: %s" % (name, type(e).__name__, e))
             results.setdefault("errors", []).append("%s: %s" % (name, e))
         log("section %s took %.0fs" % (name, time.time() - t0))
+        results.setdefault("sections", []).append({"name": name, "secs": time.time() - t0,
+                                                   "loadavg_end": sh("cat /proc/loadavg")})
         cleanup_now = [s for s in SERVERS if s.alive()]
         for s in cleanup_now:
             s.stop(10)
+        if interrupted:
+            break
 
     md = render(env, results, facts, kfacts, args, mode)
     if results.get("errors"):
@@ -1310,7 +1400,10 @@ def main():
                 "%s / Redis throughput ratio (%s run, %s)" % (env.b_name, mode, facts["date"]))
     if png:
         md += "\n![ratio chart](%s)\n" % os.path.basename(png)
-    md += "\nTotal harness time: %.1f minutes.\n" % ((time.time() - T_START) / 60)
+    md += "\nTotal harness time: %.1f minutes. Section times and load average at their end (other work on the " \
+          "machine skews results): %s.\n" % ((time.time() - T_START) / 60, "; ".join(
+              "%s %.0fs [%s]" % (x["name"], x["secs"], " ".join(x["loadavg_end"].split()[:3]))
+              for x in results.get("sections", [])))
     with open(base + ".md", "w") as f:
         f.write(md)
     with open(base + ".json", "w") as f:

@@ -6,30 +6,28 @@
 //
 // How it measures
 //   * The run is a global schedule of operations: op i is *intended* to be sent at
-//     t0 + i/rate. There are C connections, each with its own thread (a connection pool):
-//     a thread whose connection is idle claims the next op of the schedule, sleeps until
-//     its intended send time, sends it, waits for the reply (no pipelining), and repeats.
-//   * "latency" = reply time - intended send time. If the server stalls, the ops that
-//     should have been sent during the stall (all connections busy) are sent late and
-//     their wait is counted,
-//     so the histogram is not flattered by coordinated omission (the wrk2 approach).
+//     t0 + i/rate. One thread runs a non-blocking event loop over C connections (a
+//     connection pool, one command in flight per connection, no pipelining): whenever an
+//     op is due and a connection is idle, the op is sent on it.
+//   * "latency" = reply time - intended send time. If the server stalls, ops that fall due
+//     while every connection is busy are sent late and their wait is counted, so the
+//     histogram is not flattered by coordinated omission (the wrk2 approach).
 //   * "service" = reply time - actual send time (what a naive closed-loop tool reports).
-//   * Every measured sample is kept (a long[] per thread), merged and sorted at the end,
-//     so percentiles are exact, not bucketed.
+//   * Every measured sample is kept, sorted at the end: percentiles are exact, not bucketed.
 //   * The first --warmup seconds run at the same rate but are not recorded.
+//   * The loop busy-polls (selectNow) while ops are due within 2 ms, so sends leave on time
+//     (no sleep/wake-up jitter) at the cost of one busy CPU: pin it to its own core
+//     (bench/compare.py runs it with taskset -c 1 and the server on core 0).
 // Recommended JVM flags for the load generator itself (bench/compare.py uses them):
 //   -Xms1g -Xmn768m -XX:+UseSerialGC  so that the generator does not GC during the run;
 //   "loadgen_gc_count" in the output says whether it did.
-// Limits: the sleep before each send uses LockSupport.parkNanos, whose wake-up is
-// typically 50-100 us late on Linux; that delay is part of "latency" (equally for every
-// server measured with this tool) but not of "service".
 import java.io.*;
 import java.net.*;
+import java.nio.ByteBuffer;
+import java.nio.channels.*;
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 import java.util.concurrent.*;
-import java.util.concurrent.atomic.*;
-import java.util.concurrent.locks.LockSupport;
 
 public class ChurnLoad {
     static String host = "127.0.0.1";
@@ -240,119 +238,231 @@ public class ChurnLoad {
     }
 
     // ---------------------------------------------------------------- fixed-rate run
-    /** Next op index of the global schedule; a worker claims one op at a time (connection-pool model). */
-    static final AtomicLong nextOp = new AtomicLong();
-
-    static final class Worker implements Runnable {
+    // ---------------------------------------------------------------- fixed-rate run (NIO, one thread)
+    /** One pooled connection of the event loop: at most one command in flight (no pipelining). */
+    static final class NConn {
         final int id;
-        final long t0, measureFrom, endAt;
-        final double intervalNs;
-        final byte[] value;
-        long[] lat, svc;
-        int n;
-        long sets, gets, misses, errorReplies, ioErrors, reconnects, sent;
-        long maxLagNs;
-        String lastError;
-        Worker(int id, long t0, long measureFrom, long endAt, double intervalNs, byte[] value, int expected) {
-            this.id = id; this.t0 = t0; this.measureFrom = measureFrom; this.endAt = endAt;
-            this.intervalNs = intervalNs; this.value = value;
-            lat = new long[Math.max(16, expected)];
-            svc = new long[lat.length];
-        }
-        public void run() {
-            final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
-            final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
-            SplittableRandom rnd = new SplittableRandom(seed * 1000003L + id);
-            final byte[] kb = new byte[16];
-            Conn c = null;
-            while (true) {
-                long i = nextOp.getAndIncrement();
-                long intended = t0 + (long) (i * intervalNs);
-                if (intended >= endAt) break;
-                long now;
-                while ((now = System.nanoTime()) < intended) LockSupport.parkNanos(intended - now);
-                if (intended >= measureFrom && now - intended > maxLagNs) maxLagNs = now - intended;
-                boolean isSet = rnd.nextDouble() < setRatio;
-                key(rnd.nextLong(keys), kb);
-                try {
-                    if (c == null) { c = new Conn(); reconnects++; }
-                    long sent0 = System.nanoTime();
-                    if (isSet) c.command3(SET, kb, value); else c.command2(GET, kb);
-                    c.out.flush();
-                    sent++;
-                    int r = c.reply();
-                    long done = System.nanoTime();
-                    if (r == 2) { errorReplies++; lastError = c.lastError; continue; }
-                    if (isSet) sets++; else { gets++; if (r == 1) misses++; }
-                    if (intended >= measureFrom) {
-                        if (n == lat.length) { lat = Arrays.copyOf(lat, n * 2); svc = Arrays.copyOf(svc, n * 2); }
-                        lat[n] = done - intended;
-                        svc[n] = done - sent0;
-                        n++;
-                    }
-                } catch (IOException e) {
-                    ioErrors++;
-                    lastError = e.toString();
-                    if (c != null) c.close();
-                    c = null;
-                    if (System.nanoTime() > endAt) break;
-                    LockSupport.parkNanos(10_000_000L); // 10 ms back-off before reconnecting
-                }
+        SocketChannel ch;
+        SelectionKey key;
+        final ByteBuffer out = ByteBuffer.allocateDirect(valueSize + 256);
+        ByteBuffer in = ByteBuffer.allocate(Math.max(64 * 1024, 2 * valueSize + 256));
+        boolean busy, isSet;
+        long intended, sent;
+        NConn(int id) { this.id = id; }
+    }
+
+    static final byte[] SETB = "SET".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] GETB = "GET".getBytes(StandardCharsets.US_ASCII);
+
+    static void putNum(ByteBuffer b, long v) {
+        if (v >= 10) putNum(b, v / 10);
+        b.put((byte) ('0' + (v % 10)));
+    }
+    static void putBulk(ByteBuffer b, byte[] x) {
+        b.put((byte) '$'); putNum(b, x.length); b.put((byte) '\r'); b.put((byte) '\n');
+        b.put(x); b.put((byte) '\r'); b.put((byte) '\n');
+    }
+
+    /** Length of the complete reply at buf[pos, lim), or -1 if incomplete. kind[0]: 0 ok, 1 nil, 2 error. */
+    static int replyLen(byte[] a, int pos, int lim, int[] kind) {
+        if (pos >= lim) return -1;
+        int eol = -1;
+        for (int i = pos + 1; i + 1 < lim; i++) if (a[i] == '\r' && a[i + 1] == '\n') { eol = i; break; }
+        if (eol < 0) return -1;
+        byte t = a[pos];
+        int head = eol + 2 - pos;
+        switch (t) {
+            case '+': case ':': kind[0] = 0; return head;
+            case '-': kind[0] = 2; return head;
+            case '_': kind[0] = 1; return head;
+            case '$': {
+                long len = parseLong(a, pos + 1, eol);
+                if (len < 0) { kind[0] = 1; return head; }
+                long total = head + len + 2;
+                if (pos + total > lim) return -1;
+                kind[0] = 0; return (int) total;
             }
-            if (c != null) c.close();
+            case '*': {
+                long n = parseLong(a, pos + 1, eol);
+                if (n < 0) { kind[0] = 1; return head; }
+                int p = eol + 2, worst = 0;
+                for (long i = 0; i < n; i++) {
+                    int l = replyLen(a, p, lim, kind);
+                    if (l < 0) return -1;
+                    worst = Math.max(worst, kind[0]);
+                    p += l;
+                }
+                kind[0] = worst == 2 ? 2 : 0;
+                return p - pos;
+            }
+            default: kind[0] = 0; return head;
         }
+    }
+    static long parseLong(byte[] a, int from, int to) {
+        long v = 0; boolean neg = false;
+        for (int i = from; i < to; i++) { if (a[i] == '-') neg = true; else v = v * 10 + (a[i] - '0'); }
+        return neg ? -v : v;
     }
 
     static void run(byte[] value) throws Exception {
-        double intervalNs = 1e9 / rate;
+        final double intervalNs = 1e9 / rate;
+        final long totalOps = (long) Math.ceil((warmupSec + durationSec) * rate);
+        final long warmOps = (long) Math.ceil(warmupSec * rate);
+        int expected = (int) Math.min(Integer.MAX_VALUE - 8, (long) (rate * durationSec * 1.05) + 16);
+        long[] lat = new long[expected], svc = new long[expected];
+        int n = 0;
+        long sets = 0, gets = 0, misses = 0, errRep = 0, ioErr = 0, connects = 0, maxLag = 0;
+        String lastError = null;
+        Selector sel = Selector.open();
+        NConn[] conns = new NConn[connections];
+        ArrayDeque<NConn> free = new ArrayDeque<>();
+        for (int i = 0; i < connections; i++) {
+            conns[i] = new NConn(i);
+            openConn(conns[i], sel);
+            connects++;
+            free.push(conns[i]);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        final byte[] kb = new byte[16];
+        final int[] kind = new int[1];
         System.gc(); // start with an empty young generation: a load-generator GC pause would pollute the tail
         long[] gc0 = gcStats();
-        long start = System.nanoTime() + 50_000_000L; // 50 ms to spin up the threads
-        long measureFrom = start + (long) (warmupSec * 1e9);
-        long endAt = measureFrom + (long) (durationSec * 1e9);
-        int expected = (int) Math.min(Integer.MAX_VALUE - 8, (long) (rate * durationSec / connections * 1.1) + 16);
-        Worker[] ws = new Worker[connections];
-        Thread[] ts = new Thread[connections];
-        for (int i = 0; i < connections; i++) {
-            ws[i] = new Worker(i, start, measureFrom, endAt, intervalNs, value, expected);
-            ts[i] = new Thread(ws[i], "churn-" + i);
-            ts[i].setDaemon(true);
-        }
-        for (Thread t : ts) t.start();
-        // Bounded: wait at most until end + 2 * timeout, then report whatever was measured.
-        long hardDeadline = endAt + 2L * timeoutMs * 1_000_000L + 1_000_000_000L;
+        final long t0 = System.nanoTime() + 20_000_000L;
+        final long measureFrom = t0 + (long) (warmOps * intervalNs);
+        final long endAt = t0 + (long) (totalOps * intervalNs);
+        final long hardDeadline = endAt + 2L * timeoutMs * 1_000_000L;
+        long next = 0;          // next op of the schedule
+        long lastDone = 0;
+        int inflight = 0;
         boolean hung = false;
-        for (Thread t : ts) {
-            long left = (hardDeadline - System.nanoTime()) / 1_000_000L;
-            if (left > 0) t.join(left);
-            if (t.isAlive()) hung = true;
+        while (true) {
+            long now = System.nanoTime();
+            // 1. send every op that is due, as long as a connection is free
+            while (next < totalOps && !free.isEmpty()) {
+                long intended = t0 + (long) (next * intervalNs);
+                if (intended > now) break;
+                NConn c = free.pop();
+                if (c.ch == null) {
+                    try { openConn(c, sel); connects++; }
+                    catch (IOException e) { ioErr++; lastError = e.toString(); free.addLast(c); next++; continue; }
+                }
+                if (intended >= measureFrom && now - intended > maxLag) maxLag = now - intended;
+                c.isSet = rnd.nextDouble() < setRatio;
+                key(rnd.nextLong(keys), kb);
+                c.out.clear();
+                if (c.isSet) {
+                    c.out.put((byte) '*').put((byte) '3').put((byte) '\r').put((byte) '\n');
+                    putBulk(c.out, SETB); putBulk(c.out, kb); putBulk(c.out, value);
+                } else {
+                    c.out.put((byte) '*').put((byte) '2').put((byte) '\r').put((byte) '\n');
+                    putBulk(c.out, GETB); putBulk(c.out, kb);
+                }
+                c.out.flip();
+                c.intended = intended;
+                c.sent = System.nanoTime();
+                c.busy = true;
+                inflight++;
+                next++;
+                try {
+                    c.ch.write(c.out);
+                    if (c.out.hasRemaining()) c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                } catch (IOException e) {
+                    ioErr++; lastError = e.toString(); inflight--; dropConn(c); free.addLast(c);
+                }
+            }
+            if (next >= totalOps && inflight == 0) break;
+            if (now > hardDeadline) { hung = inflight > 0; break; }
+            // 2. poll the sockets: busy-poll while work is close, block briefly when idle for long
+            long waitNs = next < totalOps ? (t0 + (long) (next * intervalNs)) - System.nanoTime() : Long.MAX_VALUE;
+            int ready = (inflight == 0 && waitNs > 2_000_000L) ? sel.select(1) : sel.selectNow();
+            if (ready == 0) { Thread.onSpinWait(); continue; }
+            Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey k = it.next();
+                it.remove();
+                NConn c = (NConn) k.attachment();
+                if (!k.isValid() || c.ch == null) continue;
+                try {
+                    if (k.isWritable()) {
+                        c.ch.write(c.out);
+                        if (!c.out.hasRemaining()) k.interestOps(SelectionKey.OP_READ);
+                    }
+                    if (k.isReadable()) {
+                        if (!c.in.hasRemaining()) c.in = ByteBuffer.allocate(c.in.capacity() * 2).put(c.in.flip());
+                        int r = c.ch.read(c.in);
+                        if (r < 0) throw new EOFException("connection closed by server");
+                        int len = replyLen(c.in.array(), 0, c.in.position(), kind);
+                        if (len >= 0 && c.busy) {
+                            long done = System.nanoTime();
+                            if (kind[0] == 2) {
+                                errRep++;
+                                lastError = new String(c.in.array(), 1, Math.max(0, len - 3), StandardCharsets.UTF_8);
+                            } else {
+                                if (c.isSet) sets++; else { gets++; if (kind[0] == 1) misses++; }
+                                if (c.intended >= measureFrom) {
+                                    if (n == lat.length) { lat = Arrays.copyOf(lat, n * 2); svc = Arrays.copyOf(svc, n * 2); }
+                                    lat[n] = done - c.intended;
+                                    lastDone = done;
+                                    svc[n] = done - c.sent;
+                                    n++;
+                                }
+                            }
+                            // unpipelined: nothing else may follow; drop any stray bytes
+                            c.in.clear();
+                            c.busy = false;
+                            inflight--;
+                            free.push(c);
+                        }
+                    }
+                } catch (IOException e) {
+                    ioErr++; lastError = e.toString();
+                    if (c.busy) { c.busy = false; inflight--; }
+                    dropConn(c);
+                    free.addLast(c);
+                }
+            }
         }
+        for (NConn c : conns) dropConn(c);
         long[] gc1 = gcStats();
-        double measuredSec = (Math.min(System.nanoTime(), endAt) - measureFrom) / 1e9;
-        int total = 0;
-        long sets = 0, gets = 0, misses = 0, errRep = 0, ioErr = 0, reconn = 0, maxLag = 0;
-        String lastError = null;
-        for (Worker w : ws) {
-            total += w.n; sets += w.sets; gets += w.gets; misses += w.misses; errRep += w.errorReplies;
-            ioErr += w.ioErrors; reconn += w.reconnects; maxLag = Math.max(maxLag, w.maxLagNs);
-            if (w.lastError != null) lastError = w.lastError;
-        }
-        long[] lat = new long[total], svc = new long[total];
-        int p = 0;
-        for (Worker w : ws) {
-            System.arraycopy(w.lat, 0, lat, p, w.n);
-            System.arraycopy(w.svc, 0, svc, p, w.n);
-            p += w.n;
-        }
+        // wall time the measured ops took to complete: longer than --duration if the server fell behind
+        double measuredSec = Math.max(durationSec, (lastDone - measureFrom) / 1e9);
+        unsent = totalOps - next;
+        report(Arrays.copyOf(lat, n), Arrays.copyOf(svc, n), measuredSec, sets, gets, misses, errRep, ioErr, connects,
+                hung, maxLag, lastError, gc0, gc1);
+    }
+
+    static long unsent;
+
+    static void openConn(NConn c, Selector sel) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.socket().connect(new InetSocketAddress(host, port), timeoutMs); // blocking connect
+        ch.configureBlocking(false);
+        c.ch = ch;
+        c.key = ch.register(sel, SelectionKey.OP_READ, c);
+        c.in.clear();
+    }
+
+    static void dropConn(NConn c) {
+        if (c.ch != null) { try { c.ch.close(); } catch (IOException ignored) { } }
+        c.ch = null;
+        c.key = null;
+    }
+
+    static void report(long[] lat, long[] svc, double measuredSec, long sets, long gets, long misses, long errRep,
+                       long ioErr, long reconn, boolean hung, long maxLag, String lastError, long[] gc0, long[] gc1)
+            throws IOException {
+        int total = lat.length;
         Arrays.sort(lat);
         Arrays.sort(svc);
         double[] pcts = {50, 90, 99, 99.9, 99.99};
         StringBuilder js = new StringBuilder();
         js.append("{\n");
-        js.append(String.format(Locale.ROOT, "  \"target_rate\": %.1f,\n  \"duration_s\": %.3f,\n  \"warmup_s\": %.3f,\n", rate, measuredSec, warmupSec));
+        js.append(String.format(Locale.ROOT, "  \"target_rate\": %.1f,\n  \"duration_s\": %.3f,\n  \"completion_s\": %.3f,\n  \"warmup_s\": %.3f,\n", rate, durationSec, measuredSec, warmupSec));
+        js.append(String.format(Locale.ROOT, "  \"unsent_ops\": %d,\n", unsent));
         js.append(String.format(Locale.ROOT, "  \"connections\": %d,\n  \"keys\": %d,\n  \"value_size\": %d,\n  \"set_ratio\": %.3f,\n", connections, keys, valueSize, setRatio));
         js.append(String.format(Locale.ROOT, "  \"measured_ops\": %d,\n  \"achieved_rate\": %.1f,\n", total, measuredSec > 0 ? total / measuredSec : 0.0));
-        js.append(String.format(Locale.ROOT, "  \"sets\": %d,\n  \"gets\": %d,\n  \"get_misses\": %d,\n  \"error_replies\": %d,\n  \"io_errors\": %d,\n  \"connects\": %d,\n  \"hung_threads\": %s,\n  \"max_send_lag_ms\": %.3f,\n",
+        js.append(String.format(Locale.ROOT, "  \"sets\": %d,\n  \"gets\": %d,\n  \"get_misses\": %d,\n  \"error_replies\": %d,\n  \"io_errors\": %d,\n  \"connects\": %d,\n  \"hung\": %s,\n  \"max_send_lag_ms\": %.3f,\n",
                 sets, gets, misses, errRep, ioErr, reconn, hung, maxLag / 1e6));
         js.append(String.format(Locale.ROOT, "  \"loadgen_gc_count\": %d,\n  \"loadgen_gc_ms\": %d,\n  \"loadgen_jvm\": %s,\n",
                 gc1[0] - gc0[0], gc1[1] - gc0[1], jsonStr(System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))));
@@ -368,6 +478,7 @@ public class ChurnLoad {
         String out = js.toString().replace("NaN", "null");
         System.out.print(out);
         if (jsonPath != null) try (Writer w = new OutputStreamWriter(new FileOutputStream(jsonPath), StandardCharsets.UTF_8)) { w.write(out); }
+        if (unsent > 0) System.err.printf("churn: %d scheduled ops were never sent (server too slow; gave up %d s after the end)%n", unsent, 2 * timeoutMs / 1000);
         System.err.printf(Locale.ROOT, "churn: %d ops in %.1f s (%.0f ops/s, target %.0f), p50 %.3f ms p99 %.3f ms p99.9 %.3f ms max %.3f ms, errors %d/%d%n",
                 total, measuredSec, measuredSec > 0 ? total / measuredSec : 0.0, rate, pct(lat, 50) / 1e6, pct(lat, 99) / 1e6, pct(lat, 99.9) / 1e6,
                 lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6, errRep, ioErr);

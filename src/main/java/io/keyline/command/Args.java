@@ -10,10 +10,11 @@ public final class Args {
 
     /** A 64-bit integer or {@code ERR value is not an integer or out of range}. */
     public static long toLong(byte[] b) {
-        Long v = Bytes.parseLongOrError(b);
-        if (v == null) throw Errors.notInteger();
-        return v;
+        return Bytes.parseLongOrThrow(b, NOT_INTEGER);
     }
+
+    /** Shared, stackless and immutable, so the integer fast paths never allocate. */
+    private static final RedisException NOT_INTEGER = Errors.notInteger();
 
     public static long toLong(byte[] b, String error) {
         Long v = Bytes.parseLongOrError(b);

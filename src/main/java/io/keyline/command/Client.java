@@ -41,6 +41,8 @@ public final class Client {
     boolean multiError;
     final Set<WatchRegistry.WatchedKey> watched = new HashSet<>();
     volatile boolean watchDirty;
+    /** True while EXEC runs this client's queued commands (blocking commands must not block then). */
+    boolean executingTransaction;
     /** Non-null while EXEC runs: writes collected to log wrapped in MULTI/EXEC. */
     List<Object[]> transactionLog;
 
@@ -170,6 +172,11 @@ public final class Client {
 
     public int multiQueueLength() {
         return queued == null ? -1 : queued.size();
+    }
+
+    /** True while EXEC runs the queued commands: blocking commands reply at once instead of blocking. */
+    public boolean executingTransaction() {
+        return executingTransaction;
     }
 
     public int watchedCount() {

@@ -32,6 +32,14 @@ public final class Dispatcher {
 
     /** Executes one request from a client; the reply goes to {@code c.reply}. */
     public void execute(Client c, byte[][] argv) {
+        if (isCrossProtocolAttack(argv[0])) {
+            // As Redis: an HTTP request sent to the port is dropped without a reply.
+            log.warn("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Keyline. "
+                    + "This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your "
+                    + "Keyline instance. Connection from {} aborted.", c.connection().remoteAddress());
+            c.kill();
+            return;
+        }
         server.stats().commandsProcessed.increment();
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
@@ -62,6 +70,8 @@ public final class Dispatcher {
             }
         }
         run(c, spec, argv, true);
+        BlockingRegistry blocking = server.blocking();
+        if (blocking.hasReady()) blocking.serveReady();
     }
 
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
@@ -89,6 +99,11 @@ public final class Dispatcher {
             return null;
         }
         return spec;
+    }
+
+    private static boolean isCrossProtocolAttack(byte[] name) {
+        return (name.length == 4 || name.length == 5)
+                && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
     }
 
     private static boolean isTransactionControl(CommandSpec spec) {
@@ -261,6 +276,7 @@ public final class Dispatcher {
         c.queuedSpecs = null;
         server.watches().unwatchAll(c);
         c.transactionLog = new ArrayList<>();
+        c.executingTransaction = true;
         c.reply.arrayHeader(cmds.size());
         try {
             for (int i = 0; i < cmds.size(); i++) {
@@ -273,6 +289,7 @@ public final class Dispatcher {
                 run(c, spec, cmds.get(i), false);
             }
         } finally {
+            c.executingTransaction = false;
             List<Object[]> logged = c.transactionLog;
             c.transactionLog = null;
             flushTransactionLog(c, logged);

@@ -23,10 +23,11 @@ public final class ServerContext {
     private final WatchRegistry watches = new WatchRegistry();
     private final ServerStats stats = new ServerStats();
     private final Dispatcher dispatcher;
+    private final BlockingRegistry blocking;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private volatile Propagator propagator = Propagator.NONE;
-    private volatile KeyReadyListener keyReadyListener = KeyReadyListener.NONE;
+    private volatile KeyReadyListener keyReadyListener;
     private volatile boolean loading;
     private volatile String requirePass = "";
     private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
@@ -49,6 +50,8 @@ public final class ServerContext {
         this.config = config;
         this.table = table;
         this.dispatcher = new Dispatcher(this);
+        this.blocking = new BlockingRegistry(this);
+        this.keyReadyListener = blocking;
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
@@ -109,6 +112,11 @@ public final class ServerContext {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** Clients blocked on keys (BLPOP and friends). */
+    public BlockingRegistry blocking() {
+        return blocking;
     }
 
     public String runId() {

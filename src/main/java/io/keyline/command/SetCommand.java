@@ -1,86 +1,181 @@
 package io.keyline.command;
 
+import io.keyline.store.Bytes;
 import io.keyline.store.Database;
+import io.keyline.store.Entry;
 
-/** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
+/**
+ * SET and the commands built on the same core (SETNX, SETEX, PSETEX, GETEX), with Redis's
+ * {@code parseExtendedStringArgumentsOrReply} rules: which options may combine, and that option
+ * syntax is checked before the expire value is parsed.
+ */
 final class SetCommand {
+    static final int NX = 1, XX = 1 << 1, GET = 1 << 2, KEEPTTL = 1 << 3, PERSIST = 1 << 4;
+    static final int EX = 1 << 5, PX = 1 << 6, EXAT = 1 << 7, PXAT = 1 << 8;
+    private static final int ANY_EXPIRE = EX | PX | EXAT | PXAT;
+
     private SetCommand() {
     }
 
+    /** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
     static void set(Client c, byte[][] argv) {
-        boolean nx = false, xx = false, get = false, keepTtl = false;
-        long expireAt = Database.NO_TTL;
-        String unit = null;
-        for (int i = 3; i < argv.length; i++) {
+        if (argv.length == 3) { // the common case, kept allocation-free
+            c.db().set(argv[1], argv[2], Database.NO_TTL);
+            c.modified(argv[1]);
+            c.reply.ok();
+            return;
+        }
+        long parsed = parseOptions(argv, 3, true);
+        int flags = (int) parsed;
+        int expireIndex = (int) (parsed >>> 32);
+        setGeneric(c, flags, argv[1], argv[2], expireIndex == 0 ? null : argv[expireIndex], "set", false);
+    }
+
+    /** SETNX key value */
+    static void setnx(Client c, byte[][] argv) {
+        setGeneric(c, NX, argv[1], argv[2], null, "setnx", true);
+    }
+
+    /** SETEX key seconds value */
+    static void setex(Client c, byte[][] argv) {
+        setGeneric(c, EX, argv[1], argv[3], argv[2], "setex", false);
+    }
+
+    /** PSETEX key milliseconds value */
+    static void psetex(Client c, byte[][] argv) {
+        setGeneric(c, PX, argv[1], argv[3], argv[2], "psetex", false);
+    }
+
+    /**
+     * Parses SET/GETEX options from {@code argv[from]}: returns the flags in the low 32 bits and the
+     * index of the expire value (0 if none) in the high 32 bits. Syntax error as Redis for any
+     * option that conflicts with one already given (repeating the same one is allowed).
+     */
+    static long parseOptions(byte[][] argv, int from, boolean setCommand) {
+        int flags = 0;
+        int expireIndex = 0;
+        for (int i = from; i < argv.length; i++) {
             byte[] a = argv[i];
             boolean hasNext = i + 1 < argv.length;
-            if (Args.is(a, "nx") && !xx) {
-                nx = true;
-            } else if (Args.is(a, "xx") && !nx) {
-                xx = true;
-            } else if (Args.is(a, "get")) {
-                get = true;
-            } else if (Args.is(a, "keepttl") && unit == null) {
-                keepTtl = true;
-            } else if ((Args.is(a, "ex") || Args.is(a, "px") || Args.is(a, "exat") || Args.is(a, "pxat"))
-                    && unit == null && !keepTtl && hasNext) {
-                unit = Args.lower(a);
-                expireAt = deadline(c, unit, argv[++i], "set");
+            if (setCommand && Args.is(a, "nx") && (flags & XX) == 0) {
+                flags |= NX;
+            } else if (setCommand && Args.is(a, "xx") && (flags & NX) == 0) {
+                flags |= XX;
+            } else if (setCommand && Args.is(a, "get")) {
+                flags |= GET;
+            } else if (setCommand && Args.is(a, "keepttl") && (flags & (PERSIST | ANY_EXPIRE)) == 0) {
+                flags |= KEEPTTL;
+            } else if (!setCommand && Args.is(a, "persist") && (flags & (KEEPTTL | ANY_EXPIRE)) == 0) {
+                flags |= PERSIST;
+            } else if (hasNext && unitFlag(a) != 0 && (flags & (KEEPTTL | PERSIST | (ANY_EXPIRE & ~unitFlag(a)))) == 0) {
+                flags |= unitFlag(a);
+                expireIndex = ++i;
             } else {
                 throw Errors.syntax();
             }
         }
+        return ((long) expireIndex << 32) | flags;
+    }
+
+    private static int unitFlag(byte[] a) {
+        if (Args.is(a, "ex")) return EX;
+        if (Args.is(a, "px")) return PX;
+        if (Args.is(a, "exat")) return EXAT;
+        if (Args.is(a, "pxat")) return PXAT;
+        return 0;
+    }
+
+    /** Redis's setGenericCommand. {@code integerReply}: SETNX's 1/0 instead of OK/nil. */
+    static void setGeneric(Client c, int flags, byte[] key, byte[] value, byte[] expire, String command, boolean integerReply) {
+        long deadline = expire == null ? 0 : deadline(c, flags, expire, command);
         Database db = c.db();
-        byte[] key = argv[1];
-        Object old = db.get(key);
+        boolean get = (flags & GET) != 0;
+        // With GET this is first a read (a keyspace hit or miss), as in Redis.
+        Entry e = get ? db.lookup(key) : db.lookupWrite(key);
+        Object old = e == null ? null : e.value();
         if (get && old != null && !(old instanceof byte[])) throw Errors.wrongType();
-        boolean exists = old != null;
-        if ((nx && exists) || (xx && !exists)) {
+        boolean found = old != null;
+        if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
             if (get) c.reply.bulk((byte[]) old);
+            else if (integerReply) c.reply.integer(0);
             else c.reply.nullBulk();
             return;
         }
-        if (unit != null && expireAt <= c.server().keyspace().clock().millis()) {
-            // Already in the past: the key is deleted, as Redis does (and logged as DEL).
-            if (exists) {
+        if (expire != null && deadline <= now(c)) {
+            // An EXAT/PXAT deadline already past: the key ends up absent (logged as DEL).
+            if (found) {
                 db.delete(key);
                 c.modified(key);
                 c.propagateAs(KeyCommands.DEL, key);
             }
-            if (get) c.reply.bulk((byte[]) old);
-            else c.reply.ok();
-            return;
-        }
-        db.set(key, argv[2], keepTtl ? Database.KEEP_TTL : expireAt);
-        c.modified(key);
-        if (unit != null && !unit.equals("pxat")) {
-            c.propagateAs(StringCommands.SET, key, argv[2], StringCommands.PXAT, io.keyline.store.Bytes.fromLong(expireAt));
-        } else if (unit == null) {
-            c.propagateAs(keepTtl ? new byte[][]{StringCommands.SET, key, argv[2], StringCommands.KEEPTTL}
-                    : new byte[][]{StringCommands.SET, key, argv[2]});
+        } else {
+            db.set(key, value, expire != null ? deadline : (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : Database.NO_TTL);
+            c.modified(key);
+            if (expire != null && ((flags & PXAT) == 0 || get)) {
+                c.propagateAs(StringCommands.SET, key, value, StringCommands.PXAT, Bytes.fromLong(deadline));
+            } else if (get) {
+                c.propagateAs((flags & KEEPTTL) != 0 ? new byte[][]{StringCommands.SET, key, value, StringCommands.KEEPTTL}
+                        : new byte[][]{StringCommands.SET, key, value});
+            }
         }
         if (get) c.reply.bulk((byte[]) old);
+        else if (integerReply) c.reply.integer(1);
         else c.reply.ok();
     }
 
+    /** GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST] */
+    static void getex(Client c, byte[][] argv) {
+        long parsed = parseOptions(argv, 2, false);
+        int flags = (int) parsed;
+        int expireIndex = (int) (parsed >>> 32);
+        byte[] key = argv[1];
+        Database db = c.db();
+        Entry e = db.lookup(key);
+        if (e == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        if (!(e.value() instanceof byte[] value)) throw Errors.wrongType();
+        long deadline = expireIndex == 0 ? 0 : deadline(c, flags, argv[expireIndex], "getex");
+        c.reply.bulk(value);
+        if (expireIndex != 0 && deadline <= now(c)) {
+            db.delete(key);
+            c.modified(key);
+            c.propagateAs(KeyCommands.DEL, key);
+        } else if (expireIndex != 0) {
+            db.setExpire(key, deadline);
+            c.modified(key);
+            c.propagateAs(KeyCommands.PEXPIREAT, key, Bytes.fromLong(deadline));
+        } else if ((flags & PERSIST) != 0 && db.persist(key)) {
+            c.modified(key);
+            c.propagateAs(KeyCommands.PERSIST, key);
+        }
+    }
+
     /**
-     * Absolute deadline in ms for EX/PX/EXAT/PXAT {@code value}; Redis's errors for non-integers,
-     * non-positive values and overflow.
+     * Absolute deadline in ms for an EX/PX/EXAT/PXAT value, with Redis's
+     * {@code getExpireMillisecondsOrReply} errors (non-positive values, overflow).
      */
-    static long deadline(Client c, String unit, byte[] value, String command) {
+    static long deadline(Client c, int flags, byte[] value, String command) {
         long v = Args.toLong(value);
-        if (v <= 0) throw new RedisException(String.format(Errors.INVALID_EXPIRE, command));
-        long ms;
-        try {
-            ms = switch (unit) {
-                case "ex" -> Math.addExact(c.server().keyspace().clock().millis(), Math.multiplyExact(v, 1000L));
-                case "px" -> Math.addExact(c.server().keyspace().clock().millis(), v);
-                case "exat" -> Math.multiplyExact(v, 1000L);
-                default -> v;
-            };
-        } catch (ArithmeticException e) {
-            throw new RedisException(String.format(Errors.INVALID_EXPIRE, command));
+        boolean seconds = (flags & (EX | EXAT)) != 0;
+        if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) throw invalidExpire(command);
+        long ms = seconds ? v * 1000 : v;
+        if ((flags & (EX | PX)) != 0) {
+            try {
+                ms = Math.addExact(ms, now(c));
+            } catch (ArithmeticException overflow) {
+                throw invalidExpire(command);
+            }
         }
         return ms;
+    }
+
+    static RedisException invalidExpire(String command) {
+        return new RedisException(String.format(Errors.INVALID_EXPIRE, command));
+    }
+
+    static long now(Client c) {
+        return c.server().keyspace().clock().millis();
     }
 }

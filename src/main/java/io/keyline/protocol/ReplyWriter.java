@@ -21,6 +21,8 @@ public final class ReplyWriter {
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int SHARED_INTEGERS = 10000;
     private static final byte[][] INTEGER_REPLIES = new byte[SHARED_INTEGERS][];
     private static final byte[][] BULK_HEADERS = new byte[1024][];
@@ -212,7 +214,7 @@ public final class ReplyWriter {
     /** A boolean: RESP3 {@code #t/#f}, integer 1/0 in RESP2. */
     public void bool(boolean value) {
         if (protocol == 3) {
-            out.writeBytes(value ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(value ? TRUE3 : FALSE3);
         } else {
             integer(value ? 1 : 0);
         }

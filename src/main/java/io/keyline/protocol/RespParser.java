@@ -1,29 +1,55 @@
 package io.keyline.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Incremental request parser for one connection. {@link #next(ByteBuf)} returns the next complete
- * command's arguments, or {@code null} when more bytes are needed; partial multibulk state is kept
- * between calls so a huge command arriving in many reads is never re-parsed from the start.
+ * Incremental request parser for one connection, following Redis's {@code processMultibulkBuffer}
+ * and {@code processInlineBuffer}. {@link #next(ByteBuf)} returns the next complete command's
+ * arguments, or {@code null} when more bytes are needed; partial multibulk state is kept between
+ * calls so a huge command arriving in many reads is never re-parsed from the start.
  *
- * <p>Limits follow Redis: at most 1,048,576 arguments per command, bulk strings up to
- * {@code proto-max-bulk-len}, inline requests and length lines up to 64 KB.
+ * <p>Limits and errors follow Redis 7 (each error closes the connection after the reply):
+ * <ul>
+ *   <li>multibulk count: {@code string2ll} syntax and at most {@code INT_MAX}, else
+ *       {@code invalid multibulk length}; more than 10 while unauthenticated gives
+ *       {@code unauthenticated multibulk length}; a count line longer than 64 KB gives
+ *       {@code too big mbulk count string};</li>
+ *   <li>each argument must start with {@code $} ({@code expected '$', got 'x'}); its length must be
+ *       0..{@code proto-max-bulk-len} ({@code invalid bulk length}), at most 16384 while
+ *       unauthenticated ({@code unauthenticated bulk length}); a length line longer than 64 KB
+ *       gives {@code too big bulk count string};</li>
+ *   <li>inline commands are split like {@code sdssplitargs} ({@code unbalanced quotes in request})
+ *       and may be at most 64 KB long ({@code too big inline request}).</li>
+ * </ul>
+ * The bulk length is validated from its length line alone, so a huge announced length is rejected
+ * before anything is allocated; argument arrays grow as arguments arrive (never sized from the
+ * announced count alone) and an argument's bytes are copied only once they have all arrived.
  */
 public final class RespParser {
+    /** Longest inline request and longest length line (Redis's {@code PROTO_INLINE_MAX_SIZE}). */
     public static final int MAX_INLINE = 64 * 1024;
-    public static final int MAX_MULTIBULK = 1024 * 1024;
+    /** Redis 7 accepts multibulk counts up to {@code INT_MAX}. */
+    public static final long MAX_MULTIBULK = Integer.MAX_VALUE;
+    /** Limits while the client still has to authenticate (Redis's {@code authRequired}). */
+    public static final int MAX_UNAUTHENTICATED_MULTIBULK = 10;
+    public static final int MAX_UNAUTHENTICATED_BULK = 16384;
+    /** A Java array cannot hold more. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int INITIAL_ARGS = 1024;
     private static final byte[][] EMPTY = new byte[0][];
 
     private long maxBulkLength;
+    private boolean unauthenticated;
 
     // Partial multibulk state.
     private byte[][] args;
-    private int argIndex;
+    private int argCount;
+    private int expectedArgs;
     private int bulkLength = -1;
 
     public RespParser(long maxBulkLength) {
@@ -34,38 +60,51 @@ public final class RespParser {
         this.maxBulkLength = maxBulkLength;
     }
 
+    /** While true, the tighter unauthenticated limits apply (set before each {@link #next}). */
+    public void unauthenticated(boolean value) {
+        this.unauthenticated = value;
+    }
+
     /** True while a multibulk command has been started but not finished. */
     public boolean inProgress() {
         return args != null;
     }
 
     /**
-     * Parses the next command. Returns {@code null} if incomplete, an empty array for an empty
-     * inline line (to be skipped by the caller).
+     * Parses the next command. Returns {@code null} if incomplete, an empty array for a request
+     * without arguments ({@code *0}, {@code *-1}, an empty inline line), which the caller skips.
+     *
+     * @throws ProtocolException for malformed input; the caller replies {@code -ERR <message>} and
+     *                           closes the connection
      */
     public byte[][] next(ByteBuf in) {
         if (args == null) {
             if (!in.isReadable()) return null;
             if (in.getByte(in.readerIndex()) != '*') return parseInline(in);
-            int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
-            if (eol < 0 || eol + 1 >= in.writerIndex()) {
+            int start = in.readerIndex();
+            int eol = findLineEnd(in, start);
+            if (eol < 0) {
                 if (in.readableBytes() > MAX_INLINE) throw new ProtocolException("too big mbulk count string");
                 return null;
             }
-            long count = parseLength(in, in.readerIndex() + 1, eol, "invalid multibulk length");
-            if (count > MAX_MULTIBULK) throw new ProtocolException("invalid multibulk length");
+            long count = string2ll(in, start + 1, eol);
+            if (count == INVALID || count > MAX_MULTIBULK) throw new ProtocolException("invalid multibulk length");
+            if (count > MAX_UNAUTHENTICATED_MULTIBULK && unauthenticated) {
+                throw new ProtocolException("unauthenticated multibulk length");
+            }
             in.readerIndex(eol + 2);
             if (count <= 0) return EMPTY;
-            args = new byte[(int) count][];
-            argIndex = 0;
+            expectedArgs = (int) count;
+            args = new byte[Math.min(expectedArgs, INITIAL_ARGS)][];
+            argCount = 0;
             bulkLength = -1;
         }
-        while (argIndex < args.length) {
+        while (argCount < expectedArgs) {
             if (bulkLength < 0) {
                 if (!in.isReadable()) return null;
                 int start = in.readerIndex();
-                int eol = in.indexOf(start, in.writerIndex(), (byte) '\r');
-                if (eol < 0 || eol + 1 >= in.writerIndex()) {
+                int eol = findLineEnd(in, start);
+                if (eol < 0) {
                     if (in.readableBytes() > MAX_INLINE) throw new ProtocolException("too big bulk count string");
                     return null;
                 }
@@ -73,16 +112,23 @@ public final class RespParser {
                 if (type != '$') {
                     throw new ProtocolException("expected '$', got '" + (char) (type & 0xff) + "'");
                 }
-                long len = parseLength(in, start + 1, eol, "invalid bulk length");
-                if (len < 0 || len > maxBulkLength) throw new ProtocolException("invalid bulk length");
+                long len = string2ll(in, start + 1, eol);
+                if (len == INVALID || len < 0 || len > maxBulkLength || len > MAX_ARRAY) {
+                    throw new ProtocolException("invalid bulk length");
+                }
+                if (len > MAX_UNAUTHENTICATED_BULK && unauthenticated) {
+                    throw new ProtocolException("unauthenticated bulk length");
+                }
                 bulkLength = (int) len;
                 in.readerIndex(eol + 2);
             }
-            if (in.readableBytes() < bulkLength + 2) return null;
+            // As Redis: the two bytes after the data are skipped, not checked.
+            if (in.readableBytes() < (long) bulkLength + 2) return null;
             byte[] arg = new byte[bulkLength];
             in.readBytes(arg);
             in.skipBytes(2);
-            args[argIndex++] = arg;
+            if (argCount == args.length) args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, expectedArgs));
+            args[argCount++] = arg;
             bulkLength = -1;
         }
         byte[][] done = args;
@@ -90,50 +136,89 @@ public final class RespParser {
         return done;
     }
 
-    private static long parseLength(ByteBuf in, int from, int to, String error) {
-        if (to <= from || to - from > 19) throw new ProtocolException(error);
-        boolean negative = false;
+    /**
+     * Index of the {@code \r} ending the line that starts at {@code from}, when the byte after it
+     * has arrived too (as Redis, that byte is assumed to be {@code \n}); -1 if not there yet. Looks
+     * at most {@link #MAX_INLINE} bytes ahead so garbage without CR costs linear time overall.
+     */
+    private static int findLineEnd(ByteBuf in, int from) {
+        int limit = Math.min(in.writerIndex(), from + MAX_INLINE + 1);
+        int cr = in.indexOf(from, limit, (byte) '\r');
+        if (cr < 0 || cr + 1 >= in.writerIndex()) return -1;
+        return cr;
+    }
+
+    private static final long INVALID = Long.MIN_VALUE;
+
+    /**
+     * Redis's {@code string2ll} on {@code [from, to)}: optional '-', no '+', no leading zeros, no
+     * spaces, must fit a signed 64-bit integer; {@link #INVALID} otherwise. Every valid negative
+     * number is returned as -1: both callers only care that it is negative.
+     */
+    static long string2ll(ByteBuf in, int from, int to) {
+        int len = to - from;
+        if (len <= 0 || len > 20) return INVALID;
         int i = from;
+        if (len == 1 && in.getByte(i) == '0') return 0;
+        boolean negative = false;
         if (in.getByte(i) == '-') {
             negative = true;
             i++;
-            if (i == to) throw new ProtocolException(error);
+            if (i == to) return INVALID;
         }
-        long value = 0;
-        for (; i < to; i++) {
+        byte first = in.getByte(i);
+        if (first < '1' || first > '9') return INVALID;
+        // Accumulate negatively: the negative range is one larger than the positive one.
+        long value = -(first - '0');
+        for (i++; i < to; i++) {
             byte b = in.getByte(i);
-            if (b < '0' || b > '9') throw new ProtocolException(error);
-            value = value * 10 + (b - '0');
+            if (b < '0' || b > '9') return INVALID;
+            int digit = b - '0';
+            if (value < (Long.MIN_VALUE + digit) / 10) return INVALID;
+            value = value * 10 - digit;
         }
-        return negative ? -value : value;
+        if (negative) return -1;
+        return value == Long.MIN_VALUE ? INVALID : -value;
     }
 
     private byte[][] parseInline(ByteBuf in) {
-        int nl = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_LF);
+        int start = in.readerIndex();
+        int limit = Math.min(in.writerIndex(), start + MAX_INLINE + 2);
+        int nl = in.indexOf(start, limit, (byte) '\n');
         if (nl < 0) {
             if (in.readableBytes() > MAX_INLINE) throw new ProtocolException("too big inline request");
             return null;
         }
         int end = nl;
-        if (end > in.readerIndex() && in.getByte(end - 1) == '\r') end--;
-        byte[] line = new byte[end - in.readerIndex()];
-        in.getBytes(in.readerIndex(), line);
+        if (end > start && in.getByte(end - 1) == '\r') end--;
+        if (end - start > MAX_INLINE) throw new ProtocolException("too big inline request");
+        byte[] line = new byte[end - start];
+        in.getBytes(start, line);
         in.readerIndex(nl + 1);
         List<byte[]> parts = splitArgs(line);
         if (parts == null) throw new ProtocolException("unbalanced quotes in request");
-        return parts.toArray(EMPTY);
+        return parts.isEmpty() ? EMPTY : parts.toArray(EMPTY);
     }
 
     /**
-     * Splits a line the way Redis's {@code sdssplitargs} does: spaces separate words, double quotes
-     * allow {@code \n \r \t \b \a \\ \"} and {@code \xHH} escapes, single quotes allow {@code \'}.
-     * Returns {@code null} on unbalanced quotes.
+     * Splits a line exactly as Redis's {@code sdssplitargs}: blanks ({@code isspace}) separate
+     * words; an unquoted word ends at space, tab, CR or LF; double quotes allow
+     * {@code \n \r \t \b \a}, {@code \xHH} and a backslash before any other character; single
+     * quotes allow only {@code \'}; a closing quote must be followed by a blank or the end of the
+     * line. The line ends at a NUL byte (it is a C string there). Returns {@code null} on
+     * unbalanced quotes.
      */
     public static List<byte[]> splitArgs(byte[] line) {
-        List<byte[]> out = new ArrayList<>();
-        int i = 0;
         int n = line.length;
-        java.io.ByteArrayOutputStream cur = new java.io.ByteArrayOutputStream();
+        for (int k = 0; k < n; k++) {
+            if (line[k] == 0) {
+                n = k;
+                break;
+            }
+        }
+        List<byte[]> out = new ArrayList<>();
+        ByteArrayOutputStream cur = new ByteArrayOutputStream();
+        int i = 0;
         while (true) {
             while (i < n && isSpace(line[i])) i++;
             if (i >= n) return out;
@@ -148,14 +233,13 @@ public final class RespParser {
                         i += 3;
                     } else if (c == '\\' && i + 1 < n) {
                         i++;
-                        byte e = line[i];
-                        switch (e) {
+                        switch (line[i]) {
                             case 'n' -> cur.write('\n');
                             case 'r' -> cur.write('\r');
                             case 't' -> cur.write('\t');
                             case 'b' -> cur.write('\b');
                             case 'a' -> cur.write(7);
-                            default -> cur.write(e);
+                            default -> cur.write(line[i]);
                         }
                     } else if (c == '"') {
                         if (i + 1 < n && !isSpace(line[i + 1])) return null;
@@ -175,16 +259,16 @@ public final class RespParser {
                     } else {
                         cur.write(c);
                     }
+                } else if (i >= n) {
+                    done = true;
                 } else {
-                    if (i >= n) {
-                        done = true;
-                        continue;
-                    }
                     byte c = line[i];
-                    if (isSpace(c)) done = true;
-                    else if (c == '"') inDq = true;
-                    else if (c == '\'') inSq = true;
-                    else cur.write(c);
+                    switch (c) {
+                        case ' ', '\n', '\r', '\t' -> done = true;
+                        case '"' -> inDq = true;
+                        case '\'' -> inSq = true;
+                        default -> cur.write(c);
+                    }
                 }
                 if (i < n) i++;
             }
@@ -192,6 +276,7 @@ public final class RespParser {
         }
     }
 
+    /** C's {@code isspace} in the C locale. */
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == '\f' || b == 0x0b;
     }

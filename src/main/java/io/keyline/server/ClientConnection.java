@@ -96,6 +96,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void process() {
         try {
             while (in != null && in.isReadable() && !client.blocked() && !closing) {
+                parser.unauthenticated(!client.authenticated());
                 byte[][] argv = parser.next(in);
                 if (argv == null) {
                     if (in.readableBytes() > server.queryBufferLimit()) {

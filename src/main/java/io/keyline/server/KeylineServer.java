@@ -226,6 +226,7 @@ public final class KeylineServer implements AutoCloseable {
         if (workerGroup != null) workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (cron != null) cron.shutdownNow();
+        context.blocking().shutdown();
         try {
             persistence.stop(context);
         } catch (RuntimeException e) {

@@ -99,8 +99,50 @@ public final class Bytes {
         return negative ? v : -v;
     }
 
+    /**
+     * As {@link #parseLongOrError} without boxing: returns the value or throws {@code error} (a
+     * preallocated stackless exception keeps the INCR path allocation-free).
+     */
+    public static long parseLongOrThrow(byte[] b, RuntimeException error) {
+        int n = b.length;
+        if (n == 0 || n > 20) throw error;
+        if (n == 1 && b[0] == '0') return 0L;
+        int i = 0;
+        boolean negative = false;
+        if (b[0] == '-') {
+            negative = true;
+            i = 1;
+            if (n == 1) throw error;
+        }
+        if (b[i] < '1' || b[i] > '9') throw error;
+        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long multmin = limit / 10;
+        long v = 0;
+        for (; i < n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9 || v < multmin) throw error;
+            v *= 10;
+            if (v < limit + d) throw error;
+            v -= d;
+        }
+        return negative ? v : -v;
+    }
+
+    /** The decimal text of {@code v} as bytes, written directly (no intermediate String). */
     public static byte[] fromLong(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        if (v == Long.MIN_VALUE) return "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+        boolean negative = v < 0;
+        long u = negative ? -v : v;
+        int digits = 1;
+        for (long t = u; t >= 10; t /= 10) digits++;
+        byte[] out = new byte[digits + (negative ? 1 : 0)];
+        int pos = out.length;
+        do {
+            out[--pos] = (byte) ('0' + u % 10);
+            u /= 10;
+        } while (u != 0);
+        if (negative) out[0] = '-';
+        return out;
     }
 
     /** Glob matching as Redis's {@code stringmatchlen} ({@code * ? [a-z] [^x] \\x}). */

@@ -53,6 +53,27 @@ public final class Database {
         return e;
     }
 
+    /**
+     * The live entry for a key a write command is about to change (Redis's lookupKeyWrite):
+     * counts as an access but not as a keyspace hit or miss.
+     */
+    public Entry lookupWrite(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e != null) keyspace.touch(e);
+        return e;
+    }
+
+    /**
+     * A read that leaves the LRU/LFU data alone but counts as a keyspace hit or miss (Redis's
+     * LOOKUP_NOTOUCH reads: EXISTS, TYPE, TTL, OBJECT).
+     */
+    public Entry peek(byte[] key) {
+        Entry e = lookupNoTouch(key);
+        if (e != null) keyspace.stats.keyspaceHits.increment();
+        else keyspace.stats.keyspaceMisses.increment();
+        return e;
+    }
+
     /** As {@link #lookup} without updating the LRU/LFU data (OBJECT, TYPE-like peeks). */
     public Entry lookupNoTouch(byte[] key) {
         int hash = Bytes.hash(key);
@@ -98,7 +119,7 @@ public final class Database {
             Entry fresh = expireAt >= 0 ? new VolatileEntry(hash, key, value, expireAt) : new Entry(hash, key, value);
             keyspace.touch(fresh);
             t.insert(fresh);
-            keyspace.adjustMemory(Memory.entry(key, value));
+            keyspace.adjustMemory(Memory.entry(key, value) + (expireAt >= 0 ? Memory.VOLATILE_EXTRA : 0));
             return null;
         }
         Object old = e.value;
@@ -150,6 +171,40 @@ public final class Database {
         t.remove(e.hash, e.key);
         keyspace.releaseKey();
         keyspace.adjustMemory(-Memory.entry(e.key, e.value) - (e instanceof VolatileEntry ? Memory.VOLATILE_EXTRA : 0));
+    }
+
+    /**
+     * Moves the live key {@code key} to {@code target} (another database) with its value, TTL and
+     * access data, without touching the key count (MOVE). False if the key is absent here or
+     * already present there. Caller holds the key's stripe (which guards it in every database).
+     */
+    public boolean moveTo(byte[] key, Database target) {
+        Entry e = lookupNoTouch(key);
+        if (e == null || target == this || target.lookupNoTouch(key) != null) return false;
+        table(key).remove(e.hash, e.key);
+        target.table(key).insert(e);
+        return true;
+    }
+
+    /**
+     * Renames the live key {@code src} to {@code dst} in this database, keeping value, TTL and
+     * access data and overwriting {@code dst}; the key count never rises on the way (RENAME must
+     * work at full capacity). False if {@code src} is absent. Caller holds both stripes.
+     */
+    public boolean rename(byte[] src, byte[] dst) {
+        Entry e = lookupNoTouch(src);
+        if (e == null) return false;
+        if (java.util.Arrays.equals(src, dst)) return true;
+        Entry old = lookupNoTouch(dst);
+        if (old != null) removeEntry(table(dst), old);
+        table(src).remove(e.hash, e.key);
+        int hash = Bytes.hash(dst);
+        long at = e.expireAt();
+        Entry renamed = at >= 0 ? new VolatileEntry(hash, dst, e.value, at) : new Entry(hash, dst, e.value);
+        renamed.access = e.access;
+        table(dst).insert(renamed);
+        keyspace.adjustMemory(Memory.array(dst.length) - Memory.array(src.length));
+        return true;
     }
 
     /** TTL deadline of a live key: epoch ms, -1 if it has none, -2 if the key does not exist. */
@@ -219,7 +274,7 @@ public final class Database {
         long tc = cursor >>> bits;
         long emitted = 0;
         long visits = 0;
-        long maxVisits = Math.max(count * 10, 100);
+        long maxVisits = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(count * 10, 100);
         long now = keyspace.clock().millis();
         long[] counter = new long[1];
         Consumer<Entry> filter = e -> {

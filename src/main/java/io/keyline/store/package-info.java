@@ -14,6 +14,11 @@
  * {@link io.keyline.store.VolatileEntry}, which also sits in its stripe's array of volatile keys
  * that the active expiry cycle samples, as Redis samples its {@code expires} dict.
  *
+ * <p>Values: strings are immutable {@code byte[]} (shared freely, never changed in place); every
+ * other data type implements {@link io.keyline.store.TypedValue} (its TYPE and OBJECT ENCODING
+ * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). {@link io.keyline.store.LongDouble}
+ * is Redis's {@code long double} arithmetic for INCRBYFLOAT/HINCRBYFLOAT.
+ *
  * <p>Depends on nothing else in Keyline.
  */
 package io.keyline.store;

@@ -1,0 +1,162 @@
+package io.keyline.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Database over its striped tables: SCAN across stripes, expiry, MOVE/RENAME accounting. */
+class DatabaseTest {
+    private final Clock.Manual clock = new Clock.Manual(1_000_000);
+    private final Keyspace keyspace = new Keyspace(4, 6, clock);
+    private final Database db = keyspace.db(0);
+
+    private static byte[] k(String s) {
+        return Bytes.of(s);
+    }
+
+    private Set<String> fullScan(Database d, long count, Runnable betweenSteps) {
+        Set<String> seen = new HashSet<>();
+        long cursor = 0;
+        do {
+            cursor = d.scan(cursor, count, e -> seen.add(Bytes.str(e.key())));
+            betweenSteps.run();
+        } while (cursor != 0);
+        return seen;
+    }
+
+    @Test
+    void scanReturnsEveryKeyPresentForTheWholeScanWhileKeysComeAndGo() {
+        Random rnd = new Random(7);
+        for (long count : new long[]{1, 10, 100}) {
+            keyspace.flushAllLocked();
+            Set<String> stable = new HashSet<>();
+            for (int i = 0; i < 1000; i++) {
+                db.set(k("stable:" + i), k("v"), Database.NO_TTL);
+                stable.add("stable:" + i);
+            }
+            List<String> added = new ArrayList<>();
+            int[] step = {0};
+            Set<String> seen = fullScan(db, count, () -> {
+                // Grow hard for a while (tables double, rehash), then delete most of it (tables shrink).
+                if ((step[0]++ / 30) % 2 == 0) {
+                    for (int i = 0; i < 50; i++) {
+                        String key = "churn:" + rnd.nextInt(10_000_000);
+                        db.set(k(key), k("x"), Database.NO_TTL);
+                        added.add(key);
+                    }
+                } else {
+                    for (int i = 0; i < 80 && !added.isEmpty(); i++) db.delete(k(added.remove(added.size() - 1)));
+                }
+            });
+            assertThat(seen).as("count " + count).containsAll(stable);
+        }
+    }
+
+    @Test
+    void scanOfAnEmptyDatabaseEndsAtOnce() {
+        assertThat(db.scan(0, 10, e -> { })).isZero();
+    }
+
+    @Test
+    void scanCursorsAreResumableAndEndAtZero() {
+        for (int i = 0; i < 500; i++) db.set(k("k" + i), k("v"), Database.NO_TTL);
+        Set<String> seen = fullScan(db, 7, () -> { });
+        assertThat(seen).hasSize(500);
+    }
+
+    @Test
+    void expiredKeysAreInvisibleAndReclaimedLazily() {
+        db.set(k("a"), k("1"), clock.millis() + 100);
+        db.set(k("b"), k("2"), Database.NO_TTL);
+        assertThat(db.size()).isEqualTo(2);
+        assertThat(db.volatileSize()).isEqualTo(1);
+        clock.advance(100);
+        assertThat(fullScan(db, 10, () -> { })).containsExactly("b");
+        assertThat(db.size()).isEqualTo(2); // not yet reclaimed: SCAN only skips it
+        assertThat(db.get(k("a"))).isNull();
+        assertThat(db.size()).isEqualTo(1);
+        assertThat(db.volatileSize()).isZero();
+        assertThat(keyspace.keyCount()).isEqualTo(1);
+    }
+
+    @Test
+    void activeExpiryReclaimsWithoutAccess() {
+        for (int i = 0; i < 500; i++) db.set(k("t" + i), k("v"), clock.millis() + 10);
+        for (int i = 0; i < 50; i++) db.set(k("keep" + i), k("v"), Database.NO_TTL);
+        clock.advance(10);
+        long removed = 0;
+        for (int i = 0; i < 50 && db.size() > 50; i++) removed += keyspace.activeExpireCycle(100);
+        assertThat(removed).isEqualTo(500);
+        assertThat(db.size()).isEqualTo(50);
+        assertThat(keyspace.keyCount()).isEqualTo(50);
+    }
+
+    @Test
+    void setExpireAndPersistMoveEntriesInAndOutOfTheVolatileIndex() {
+        db.set(k("a"), k("1"), Database.NO_TTL);
+        assertThat(db.setExpire(k("a"), clock.millis() + 1000)).isTrue();
+        assertThat(db.volatileSize()).isEqualTo(1);
+        assertThat(db.expireAt(k("a"))).isEqualTo(clock.millis() + 1000);
+        db.set(k("a"), k("2"), Database.KEEP_TTL);
+        assertThat(db.expireAt(k("a"))).isEqualTo(clock.millis() + 1000);
+        assertThat(db.persist(k("a"))).isTrue();
+        assertThat(db.persist(k("a"))).isFalse();
+        assertThat(db.volatileSize()).isZero();
+        assertThat(db.expireAt(k("a"))).isEqualTo(-1);
+        assertThat(db.expireAt(k("missing"))).isEqualTo(-2);
+    }
+
+    @Test
+    void moveKeepsValueTtlAndKeyCount() {
+        Database other = keyspace.db(1);
+        db.set(k("m"), k("v"), clock.millis() + 5000);
+        long memory = keyspace.usedMemory();
+        assertThat(db.moveTo(k("m"), other)).isTrue();
+        assertThat(db.exists(k("m"))).isFalse();
+        assertThat(other.get(k("m"))).isEqualTo(k("v"));
+        assertThat(other.expireAt(k("m"))).isEqualTo(clock.millis() + 5000);
+        assertThat(other.volatileSize()).isEqualTo(1);
+        assertThat(db.volatileSize()).isZero();
+        assertThat(keyspace.keyCount()).isEqualTo(1);
+        assertThat(keyspace.usedMemory()).isEqualTo(memory);
+        db.set(k("m"), k("w"), Database.NO_TTL);
+        assertThat(db.moveTo(k("m"), other)).isFalse(); // already there
+        assertThat(db.moveTo(k("missing"), other)).isFalse();
+    }
+
+    @Test
+    void renameWorksAtFullCapacityAndKeepsTheTtl() {
+        keyspace.capacity(2);
+        db.set(k("a"), k("1"), clock.millis() + 5000);
+        db.set(k("b"), k("2"), Database.NO_TTL);
+        assertThat(db.rename(k("a"), k("c"))).isTrue();
+        assertThat(db.get(k("c"))).isEqualTo(k("1"));
+        assertThat(db.expireAt(k("c"))).isEqualTo(clock.millis() + 5000);
+        assertThat(db.rename(k("c"), k("b"))).isTrue(); // overwrites
+        assertThat(db.size()).isEqualTo(1);
+        assertThat(keyspace.keyCount()).isEqualTo(1);
+        assertThat(db.rename(k("nope"), k("x"))).isFalse();
+    }
+
+    @Test
+    void memoryAccountingReturnsToZero() {
+        for (int i = 0; i < 100; i++) db.set(k("k" + i), k("value" + i), i % 2 == 0 ? clock.millis() + 1000 : Database.NO_TTL);
+        for (int i = 0; i < 100; i++) db.delete(k("k" + i));
+        assertThat(keyspace.usedMemory()).isZero();
+    }
+
+    @Test
+    void iteratorSeesEveryLiveKey() {
+        for (int i = 0; i < 300; i++) db.set(k("i" + i), k("v"), Database.NO_TTL);
+        Set<String> seen = new HashSet<>();
+        for (Iterator<Entry> it = db.iterator(); it.hasNext(); ) seen.add(Bytes.str(it.next().key()));
+        assertThat(seen).hasSize(300);
+    }
+}
