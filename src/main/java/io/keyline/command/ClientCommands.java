@@ -357,7 +357,7 @@ final class ClientCommands {
                 throw new RedisException("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             }
         }
-        c.reply.integer(BlockingBridge.unblock(c.server(), id, withError) ? 1 : 0);
+        c.reply.integer(c.server().blocking().unblock(id, withError) ? 1 : 0);
     }
 
     /** CLIENT TRACKINGINFO (tracking is not supported: always off). */
