@@ -9,8 +9,10 @@ import java.util.Set;
 
 /**
  * CLIENT subcommands. There are only normal clients here: no replicas or masters; pub/sub clients
- * are not distinguished. PAUSE/UNPAUSE validate their arguments and answer OK but do not pause
- * anyone (documented limitation); NO-EVICT and NO-TOUCH are recorded on the client only.
+ * are not distinguished (TYPE pubsub matches nobody). PAUSE/UNPAUSE validate their arguments and
+ * answer OK but do not pause anyone (documented limitation); NO-EVICT and NO-TOUCH are recorded on
+ * the client (CLIENT LIST flags e/T) without further effect. UNBLOCK goes through the
+ * {@link BlockingRegistry}. TRACKING is not supported (GETREDIR -1, TRACKINGINFO off).
  */
 final class ClientCommands {
     private ClientCommands() {
