@@ -1,14 +1,15 @@
 package io.keyline.cli;
 
+import io.keyline.persistence.AofCheck;
+
 import java.nio.file.Path;
 
-/** {@code --check-aof}: filled in by the persistence work; reports and optionally repairs an AOF. */
+/** {@code --check-aof DIR_OR_FILE [--fix]}: reports (and optionally repairs) an AOF; see {@link AofCheck}. */
 final class CheckAof {
     private CheckAof() {
     }
 
     static int run(Path target, boolean fix) {
-        System.err.println("keyline-server: --check-aof is not available in this build");
-        return 1;
+        return AofCheck.run(target, fix, System.out);
     }
 }

@@ -94,6 +94,7 @@ final class DebugCommands {
                 if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
                 c.reply.error(Args.str(argv[2]));
             }
+            case "reload" -> PersistenceCommands.debugReload(c, argv);
             default -> throw Clients.subcommandSyntax("DEBUG", argv[1]);
         }
     }

@@ -44,34 +44,70 @@ public final class Dispatcher {
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
         c.lastCommand(spec.name);
+        // The checks below run in Redis's processCommand order, before a command is queued by
+        // MULTI: a command refused here makes the transaction fail with EXECABORT.
         if (!c.authenticated() && !spec.noAuth) {
-            reject(c, Errors.NOAUTH);
+            reject(c, spec, Errors.NOAUTH);
+            return;
+        }
+        if (c.inMulti() && spec.hasFlag(CommandSpec.Flag.NO_MULTI)) {
+            reject(c, spec, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        boolean exec = spec.handler == TransactionCommands.EXEC_HANDLER && c.inMulti();
+        // As Redis: while queueing, every command counts as growing memory (the queue itself does),
+        // except those that end the transaction.
+        boolean queueing = c.inMulti() && !exec && !endsTransaction(spec);
+        if ((spec.denyOom || queueing || (exec && queuedAny(c, s -> s.denyOom))) && keyspace.overLimit()
+                && !keyspace.freeUntilUnderLimit()) {
+            long mm = keyspace.maxMemory();
+            if (mm > 0 && keyspace.usedMemory() >= mm) {
+                reject(c, spec, Errors.OOM);
+                return;
+            }
+            // Only the key-count capacity is reached: commands that add no key may still run;
+            // run() decides per command under the key's lock.
+        }
+        if (spec.write || spec.name.equals("ping") || (exec && queuedAny(c, s -> s.write))) {
+            String err = server.propagator().writeError();
+            if (err != null) {
+                reject(c, spec, err);
+                return;
+            }
+        }
+        if (server.loading() && (!spec.allowedWhileLoading || (exec && queuedAny(c, s -> !s.allowedWhileLoading)))) {
+            reject(c, spec, Errors.LOADING);
             return;
         }
         if (c.inMulti() && !isTransactionControl(spec)) {
-            if (spec.hasFlag(CommandSpec.Flag.NO_MULTI)) {
-                reject(c, "ERR Command not allowed inside a transaction");
-                return;
-            }
             c.queued.add(argv);
             c.queuedSpecs.add(spec);
             c.reply.queued();
             return;
         }
-        if (server.loading() && !spec.allowedWhileLoading) {
-            reject(c, Errors.LOADING);
-            return;
-        }
-        if (spec.write || spec.denyOom) {
-            String err = server.propagator().writeError();
-            if (err != null && spec.write) {
-                reject(c, err);
-                return;
-            }
-        }
         run(c, spec, argv, true);
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
+    }
+
+    private static boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {
+        for (CommandSpec s : c.queuedSpecs) if (test.test(s)) return true;
+        return false;
+    }
+
+    /**
+     * Runs a command read back from the AOF: no auth, LOADING, MISCONF or OOM refusal (the caller
+     * lifts the limits while loading); MULTI queues as usual so logged transactions replay whole.
+     */
+    public void replay(Client c, byte[][] argv) {
+        CommandSpec spec = resolve(c, argv);
+        if (spec == null) return;
+        if (c.inMulti() && !isTransactionControl(spec)) {
+            c.queued.add(argv);
+            c.queuedSpecs.add(spec);
+            return;
+        }
+        run(c, spec, argv, true);
     }
 
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
@@ -96,7 +132,7 @@ public final class Dispatcher {
             spec = sub;
         }
         if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
-            reject(c, "ERR wrong number of arguments for '" + spec.name + "' command");
+            reject(c, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
             return null;
         }
         return spec;
@@ -105,6 +141,13 @@ public final class Dispatcher {
     private static boolean isCrossProtocolAttack(byte[] name) {
         return (name.length == 4 || name.length == 5)
                 && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
+    }
+
+    private static boolean endsTransaction(CommandSpec spec) {
+        return switch (spec.name) {
+            case "exec", "discard", "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isTransactionControl(CommandSpec spec) {
@@ -135,6 +178,23 @@ public final class Dispatcher {
     private void countError(String error) {
         server.stats().errorReplies.increment();
         server.stats().countErrorCode(error);
+    }
+
+    /**
+     * Refuses {@code spec} before it runs. As Redis's {@code rejectCommand}: a refused EXEC
+     * discards the transaction (and the watched keys) and answers {@code EXECABORT Transaction
+     * discarded because of: <reason>}, also outside MULTI.
+     */
+    private void reject(Client c, CommandSpec spec, String error) {
+        if (spec.handler != TransactionCommands.EXEC_HANDLER) {
+            reject(c, error);
+            return;
+        }
+        discardMulti(c);
+        String reason = error.startsWith("ERR ") ? error.substring(4) : error;
+        String abort = "EXECABORT Transaction discarded because of: " + reason;
+        countError(abort);
+        c.reply.error(abort);
     }
 
     /**

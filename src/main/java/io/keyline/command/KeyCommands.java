@@ -155,7 +155,7 @@ final class KeyCommands {
             c.reply.integer(0);
             return;
         }
-        if (when <= SetCommand.now(c)) {
+        if (SetCommand.alreadyExpired(c, when)) {
             db.delete(key);
             c.modified(key);
             c.propagateAs(DEL, key);

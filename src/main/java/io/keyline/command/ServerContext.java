@@ -57,6 +57,7 @@ public final class ServerContext {
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         config.onChange("requirepass", v -> requirePass = v);
+        io.keyline.store.type.EncodingLimits.bind(config);
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
         config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {

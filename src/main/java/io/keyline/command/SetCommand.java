@@ -101,7 +101,7 @@ final class SetCommand {
             else c.reply.nullBulk();
             return;
         }
-        if (expire != null && deadline <= now(c)) {
+        if (expire != null && alreadyExpired(c, deadline)) {
             // An EXAT/PXAT deadline already past: the key ends up absent (logged as DEL).
             if (found) {
                 db.delete(key);
@@ -138,7 +138,7 @@ final class SetCommand {
         if (!(e.value() instanceof byte[] value)) throw Errors.wrongType();
         long deadline = expireIndex == 0 ? 0 : deadline(c, flags, argv[expireIndex], "getex");
         c.reply.bulk(value);
-        if (expireIndex != 0 && deadline <= now(c)) {
+        if (expireIndex != 0 && alreadyExpired(c, deadline)) {
             db.delete(key);
             c.modified(key);
             c.propagateAs(KeyCommands.DEL, key);
@@ -177,5 +177,14 @@ final class SetCommand {
 
     static long now(Client c) {
         return c.server().keyspace().clock().millis();
+    }
+
+    /**
+     * Redis's checkAlreadyExpired: a deadline in the past removes the key at once, except while the
+     * AOF loads, where the key is stored with its deadline and expires afterwards, so replay order
+     * (e.g. a later SET ... KEEPTTL) gives the same result as the original run.
+     */
+    static boolean alreadyExpired(Client c, long deadline) {
+        return deadline <= now(c) && !c.server().loading();
     }
 }

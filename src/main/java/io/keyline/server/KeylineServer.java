@@ -70,7 +70,23 @@ public final class KeylineServer implements AutoCloseable {
         }
     }
 
-    private static volatile java.util.function.Function<Config, PersistenceHook> persistenceFactory = c -> PersistenceHook.NONE;
+    private static volatile java.util.function.Function<Config, PersistenceHook> persistenceFactory = KeylineServer::appendOnlyFile;
+
+    /** The default persistence: the append-only file of {@code io.keyline.persistence}. */
+    private static PersistenceHook appendOnlyFile(Config config) {
+        io.keyline.persistence.Persistence p = new io.keyline.persistence.Persistence(config);
+        return new PersistenceHook() {
+            @Override
+            public void load(ServerContext ctx) throws Exception {
+                p.load(ctx);
+            }
+
+            @Override
+            public void stop(ServerContext ctx) {
+                p.stop();
+            }
+        };
+    }
 
     /** Installed by the persistence package (see {@code io.keyline.persistence}). */
     public static void persistenceFactory(java.util.function.Function<Config, PersistenceHook> f) {

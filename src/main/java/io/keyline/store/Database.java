@@ -364,6 +364,18 @@ public final class Database {
         };
     }
 
+    /**
+     * Visits every entry of one stripe's table, expired ones included (the AOF rewrite dumps a
+     * stripe at a time). The caller holds that stripe's lock and must not modify the table.
+     */
+    public void forEachInStripe(int stripe, Consumer<Entry> action) {
+        KeyTable t = tables[stripe];
+        long cursor = 0;
+        do {
+            cursor = t.scan(cursor, action);
+        } while (cursor != 0);
+    }
+
     // ---- used by Keyspace (active expiry, eviction) -------------------------------------------
 
     KeyTable table(int stripe) {

@@ -236,34 +236,43 @@ public final class Keyspace {
         return true;
     }
 
+    /**
+     * Samples {@code maxmemory-samples} keys uniformly among the candidates (keys with a TTL for
+     * the volatile policies) of all databases and evicts the best by the policy. A sample picks a
+     * random candidate position and walks the per-stripe counts to it, so a key in a sparse stripe
+     * or a small database is as likely to be sampled as any other; the counts are read without
+     * locks (hints, re-checked under the stripe's lock).
+     */
     private boolean evictOne(EvictionPolicy p) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        boolean volatileOnly = p.volatileOnly();
         Database[] dbs = databases;
+        long total = 0;
+        for (Database d : dbs) total += volatileOnly ? d.volatileSize() : d.size();
+        if (total <= 0) return false;
         Database bestDb = null;
         Entry best = null;
         int bestStripe = -1;
         long bestScore = Long.MIN_VALUE;
         int samples = evictionSamples;
-        int tries = 0;
-        int found = 0;
-        while (found < samples && tries++ < samples * 16) {
-            // Start at a random database and stripe but skip empty ones, so that a sparse keyspace
-            // (few keys, or keys in one database only) still yields samples.
+        for (int sample = 0; sample < samples; sample++) {
+            long position = rnd.nextLong(total);
             Database d = null;
-            int first = rnd.nextInt(dbs.length);
-            for (int i = 0; i < dbs.length && d == null; i++) {
-                Database candidate = dbs[(first + i) % dbs.length];
-                if (candidate.size() > 0) d = candidate;
+            for (Database candidate : dbs) {
+                long n = volatileOnly ? candidate.volatileSize() : candidate.size();
+                if (n <= 0) continue;
+                d = candidate;
+                if (position < n) break;
+                position -= n;
             }
-            if (d == null) break;
-            int stripe = rnd.nextInt(locks.length);
-            for (int i = 0; i < locks.length && d.table(stripe).size() == 0; i++) stripe = (stripe + 1) & stripeMask;
+            if (d == null) return false;
+            int stripe = stripeAt(d, volatileOnly, position);
+            if (stripe < 0) continue;
             lock(stripe);
             try {
                 KeyTable t = d.table(stripe);
-                Entry e = p.volatileOnly() ? t.randomVolatile(rnd) : t.randomEntry(rnd);
+                Entry e = volatileOnly ? t.randomVolatile(rnd) : t.randomEntry(rnd);
                 if (e == null) continue;
-                found++;
                 long score = switch (p) {
                     case ALLKEYS_LRU, VOLATILE_LRU -> lruIdle(e);
                     case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(e);
@@ -292,6 +301,23 @@ public final class Keyspace {
         stats.evictedKeys.increment();
         listener.evicted(bestDb, best.key);
         return true;
+    }
+
+    /**
+     * The stripe of {@code d} holding the candidate at {@code position} (counting stripe by stripe);
+     * the last stripe with candidates if the counts changed meanwhile; -1 if none has any.
+     */
+    private int stripeAt(Database d, boolean volatileOnly, long position) {
+        int last = -1;
+        for (int stripe = 0; stripe < locks.length; stripe++) {
+            KeyTable t = d.table(stripe);
+            int n = volatileOnly ? t.volatileCount() : t.size();
+            if (n <= 0) continue;
+            last = stripe;
+            if (position < n) return stripe;
+            position -= n;
+        }
+        return last;
     }
 
     // ---- LRU / LFU --------------------------------------------------------------------------

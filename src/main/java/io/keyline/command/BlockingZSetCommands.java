@@ -1,0 +1,120 @@
+package io.keyline.command;
+
+import io.keyline.command.CommandSpec.Flag;
+import io.keyline.protocol.ReplyWriter;
+import io.keyline.store.Bytes;
+import io.keyline.store.Database;
+import io.keyline.store.type.SortedSetValue;
+
+import java.util.Arrays;
+
+/**
+ * BZPOPMIN, BZPOPMAX and BZMPOP: try the non-blocking pop, else block on the keys through the
+ * {@link BlockingRegistry}. Pops served later are logged as ZPOPMIN/ZPOPMAX, as Redis does.
+ */
+final class BlockingZSetCommands {
+    private BlockingZSetCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.command("bzpopmin", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
+                .doc("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
+                        "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
+                .handler((c, argv) -> bzpop(c, argv, false));
+        t.command("bzpopmax", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
+                .doc("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
+                        "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
+                .handler((c, argv) -> bzpop(c, argv, true));
+        t.command("bzmpop", -5).flags(Flag.WRITE, Flag.BLOCKING).keys(SetCommands.numKeysAt(2)).acl("sortedset").group("sorted-set")
+                .doc("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
+                        "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
+                .handler(BlockingZSetCommands::bzmpop);
+    }
+
+    private static boolean mustNotBlock(Client c) {
+        return c.executingTransaction() || c.server().loading();
+    }
+
+    /** Pops one element from the first non-empty key, replying [key, member, score]; false if all are empty. */
+    private static boolean popOne(Database db, byte[][] keys, boolean max, ReplyWriter r,
+                                  java.util.function.Consumer<byte[]> modified, java.util.function.Consumer<byte[][]> propagate) {
+        for (byte[] key : keys) {
+            SortedSetValue z = SortedSetCommands.getZsetForWrite(db, key);
+            if (z == null) continue;
+            SortedSetCommands.Elements e = SortedSetCommands.pop(db, key, z, 1, max);
+            modified.accept(key);
+            propagate.accept(new byte[][] {max ? SortedSetCommands.ZPOPMAX : SortedSetCommands.ZPOPMIN, key});
+            r.arrayHeader(3);
+            r.bulk(key);
+            r.bulk(e.members.get(0));
+            r.doubleValue(e.scores[0]);
+            return true;
+        }
+        return false;
+    }
+
+    /** BZPOPMIN key [key ...] timeout / BZPOPMAX key [key ...] timeout */
+    static void bzpop(Client c, byte[][] argv, boolean max) {
+        long timeout = BlockingRegistry.parseTimeoutSeconds(argv[argv.length - 1]);
+        byte[][] keys = Arrays.copyOfRange(argv, 1, argv.length - 1);
+        // WRONGTYPE on any key is reported before blocking, as Redis's checkType in the loop does.
+        if (popOne(c.db(), keys, max, c.reply, c::modified, c::propagateAs)) return;
+        if (mustNotBlock(c)) {
+            c.reply.nullArray();
+            return;
+        }
+        c.server().blocking().block(c, keys, timeout, new ZPopRequest(keys, max, -1));
+    }
+
+    /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+    static void bzmpop(Client c, byte[][] argv) {
+        long timeout = BlockingRegistry.parseTimeoutSeconds(argv[1]);
+        SortedSetCommands.MpopArgs a = SortedSetCommands.MpopArgs.parse(argv, 2);
+        if (SortedSetCommands.mpopFrom(c.db(), a, c.reply, c::modified, c::propagateAs)) return;
+        if (mustNotBlock(c)) {
+            c.reply.nullArray();
+            return;
+        }
+        c.server().blocking().block(c, a.keys(), timeout, new ZPopRequest(a.keys(), a.max(), a.count()));
+    }
+
+    /** A client waiting to pop from sorted sets; count -1 for BZPOPMIN/BZPOPMAX's single-element reply. */
+    private static final class ZPopRequest implements BlockedRequest {
+        private final byte[][] keys;
+        private final boolean max;
+        private final long count;
+
+        ZPopRequest(byte[][] keys, boolean max, long count) {
+            this.keys = keys;
+            this.max = max;
+            this.count = count;
+        }
+
+        @Override
+        public byte[][] lockKeys() {
+            return keys;
+        }
+
+        @Override
+        public boolean tryServe(ServeContext ctx, byte[] readyKey) {
+            io.keyline.store.Entry entry = ctx.db().lookupWrite(readyKey);
+            if (entry == null) return false;
+            Object v = entry.value();
+            if (!(v instanceof SortedSetValue z)) {
+                ctx.reply().error(Errors.WRONG_TYPE);
+                return true;
+            }
+            if (z.isEmpty()) return false;
+            if (count < 0) {
+                return popOne(ctx.db(), new byte[][] {readyKey}, max, ctx.reply(), ctx::modified, argv -> ctx.propagate(argv));
+            }
+            SortedSetCommands.MpopArgs a = new SortedSetCommands.MpopArgs(new byte[][] {readyKey}, max, count);
+            return SortedSetCommands.mpopFrom(ctx.db(), a, ctx.reply(), ctx::modified, argv -> ctx.propagate(argv));
+        }
+
+        @Override
+        public void timeoutReply(ReplyWriter r) {
+            r.nullArray();
+        }
+    }
+}

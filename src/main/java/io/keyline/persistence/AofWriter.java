@@ -1,0 +1,350 @@
+package io.keyline.persistence;
+
+import io.keyline.command.Propagator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The AOF's write path. {@link #append} (event loops, under the command's stripe locks) encodes the
+ * command as RESP into a memory buffer under one short lock and returns its end offset as the
+ * sequence number; a single writer thread swaps the buffer out, writes it to the current incr file
+ * and fsyncs by the policy:
+ * <ul>
+ *   <li>{@code always}: fsync after every write; replies wait ({@link #whenDurable}) for the fsync
+ *   that covers them. Whatever accumulates while one fsync runs shares the next: group commit.</li>
+ *   <li>{@code everysec}: fsync about once a second; nobody waits.</li>
+ *   <li>{@code no}: never fsync (the OS decides), except on a file switch and at stop.</li>
+ * </ul>
+ * A failed write is truncated away and retried every second; meanwhile {@link #writeError} makes the
+ * dispatcher refuse writes with MISCONF. Nothing acknowledged is dropped: the bytes stay buffered.
+ */
+final class AofWriter implements Propagator {
+    private static final Logger log = LoggerFactory.getLogger(AofWriter.class);
+
+    enum Fsync {
+        ALWAYS, EVERYSEC, NO;
+
+        static Fsync parse(String v) {
+            return switch (v) {
+                case "always" -> ALWAYS;
+                case "no" -> NO;
+                default -> EVERYSEC;
+            };
+        }
+    }
+
+    private final Object lock = new Object();
+    // guarded by lock
+    private Resp buffer = new Resp(1 << 16);
+    private long appended;
+    private int lastDb = -1;
+    private boolean writerWaiting;
+    private AofFile switchTo;
+    private long switchAt;
+    private Runnable switchDone;
+    private boolean stopping;
+
+    // writer thread only
+    private Resp carry = new Resp(1 << 16);
+    private long carryStart;
+    private AofFile file;
+    private volatile long filePos;
+    private long lastFsyncNanos = System.nanoTime();
+    private long syncedSeq;
+
+    private volatile long writtenSeq;
+    private volatile long durableSeq;
+    private volatile String error;
+    private volatile Fsync policy;
+    private volatile Thread suppressed;
+    private volatile long fsyncCount;
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final Thread thread;
+
+    private record Waiter(long seq, Runnable action) {
+    }
+
+    AofWriter(AofFile file, long size, Fsync policy) {
+        this.file = file;
+        this.filePos = size;
+        this.policy = policy;
+        this.thread = new Thread(this::run, "keyline-aof-writer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void policy(Fsync p) {
+        this.policy = p;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    Fsync policy() {
+        return policy;
+    }
+
+    /** Commands appended by {@code t} are not logged (the thread replaying DEBUG RELOAD). */
+    void suppress(Thread t) {
+        this.suppressed = t;
+    }
+
+    // ---- Propagator ---------------------------------------------------------------------------
+
+    @Override
+    public long append(int db, byte[][] argv) {
+        if (Thread.currentThread() == suppressed) return 0;
+        synchronized (lock) {
+            int before = buffer.len;
+            if (db != lastDb) {
+                buffer.select(db);
+                lastDb = db;
+            }
+            buffer.command(argv);
+            appended += buffer.len - before;
+            if (writerWaiting) {
+                writerWaiting = false;
+                lock.notify();
+            }
+            return appended;
+        }
+    }
+
+    @Override
+    public boolean isDurable(long seq) {
+        return policy != Fsync.ALWAYS || seq <= durableSeq;
+    }
+
+    @Override
+    public void whenDurable(long seq, Runnable action) {
+        synchronized (waiters) {
+            if (!isDurable(seq)) {
+                waiters.add(new Waiter(seq, action));
+                return;
+            }
+        }
+        action.run();
+    }
+
+    @Override
+    public String writeError() {
+        return error;
+    }
+
+    // ---- what Persistence uses ----------------------------------------------------------------
+
+    /**
+     * From now on appends go to {@code next} (an empty file): what was appended before is written
+     * to the current file and fsynced first. Called by the rewrite holding every stripe lock, so no
+     * command is half-way. {@code done} runs on the writer thread once the switch happened.
+     */
+    void switchTo(AofFile next, Runnable done) {
+        synchronized (lock) {
+            if (switchTo != null) throw new IllegalStateException("a previous AOF file switch is still pending (write errors?)");
+            switchTo = next;
+            switchAt = appended;
+            switchDone = done;
+            lastDb = -1; // the new file starts with a SELECT
+            lock.notify();
+        }
+    }
+
+    long bufferLength() {
+        synchronized (lock) {
+            return buffer.len;
+        }
+    }
+
+    long currentFileSize() {
+        return filePos;
+    }
+
+    long appendedSeq() {
+        synchronized (lock) {
+            return appended;
+        }
+    }
+
+    long fsyncCount() {
+        return fsyncCount;
+    }
+
+    /** Writes and fsyncs everything appended so far, then stops the thread and closes the file. */
+    void close() {
+        synchronized (lock) {
+            stopping = true;
+            lock.notifyAll();
+        }
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) log.warn("The AOF writer did not finish in time; the last writes may be lost");
+    }
+
+    // ---- the writer thread ---------------------------------------------------------------------
+
+    private void run() {
+        boolean stop = false;
+        int failuresWhileStopping = 0;
+        while (true) {
+            AofFile next;
+            long nextAt;
+            Runnable done;
+            long end;
+            synchronized (lock) {
+                long waitMs = waitMillis();
+                boolean idle = buffer.len == 0 && switchTo == null && carry.len == 0;
+                if (!stopping && (idle || error != null) && waitMs > 0) {
+                    writerWaiting = true;
+                    try {
+                        lock.wait(waitMs);
+                    } catch (InterruptedException e) {
+                        stopping = true;
+                    }
+                    writerWaiting = false;
+                }
+                if (buffer.len > 0) {
+                    if (carry.len == 0) {
+                        Resp t = carry;
+                        carry = buffer;
+                        buffer = t;
+                        carryStart = appended - carry.len;
+                    } else {
+                        carry.append(buffer);
+                        buffer.clear();
+                    }
+                }
+                end = appended;
+                next = switchTo;
+                nextAt = switchAt;
+                done = switchDone;
+                stop = stopping;
+            }
+            try {
+                if (next != null) {
+                    int k = (int) (nextAt - carryStart);
+                    if (k > 0) writeCarry(k);
+                    file.force();
+                    fsyncCount++;
+                    try {
+                        file.close();
+                    } catch (IOException e) {
+                        log.warn("Closing the previous AOF file failed: {}", e.toString());
+                    }
+                    file = next;
+                    filePos = 0;
+                    synchronized (lock) {
+                        switchTo = null;
+                        switchDone = null;
+                    }
+                    if (done != null) done.run();
+                }
+                if (carry.len > 0) writeCarry(carry.len);
+                writtenSeq = end;
+                Fsync p = policy;
+                long now = System.nanoTime();
+                if (syncedSeq < end && (p == Fsync.ALWAYS || stop
+                        || (p == Fsync.EVERYSEC && now - lastFsyncNanos >= 1_000_000_000L))) {
+                    file.force();
+                    fsyncCount++;
+                    syncedSeq = end;
+                    lastFsyncNanos = now;
+                }
+                durableSeq = syncedSeq;
+                if (error != null) {
+                    error = null;
+                    log.warn("AOF write error looks solved, Keyline can write again.");
+                }
+            } catch (IOException | RuntimeException e) {
+                if (error == null) {
+                    log.warn("Error writing to the AOF file: {}; refusing writes until it succeeds again (retrying every second)", e.toString());
+                }
+                error = "MISCONF Errors writing to the AOF file: " + reason(e);
+                if (stop && ++failuresWhileStopping >= 3) {
+                    log.error("Could not write the last {} bytes of the AOF on shutdown: {}", carry.len, e.toString());
+                    break;
+                }
+            }
+            runWaiters();
+            if (stop && error == null) {
+                synchronized (lock) {
+                    if (buffer.len == 0 && switchTo == null && carry.len == 0) break;
+                }
+            }
+        }
+        try {
+            file.close();
+        } catch (IOException e) {
+            log.warn("Closing the AOF file failed: {}", e.toString());
+        }
+        durableSeq = Long.MAX_VALUE; // release anyone still waiting; nothing more will be written
+        runWaiters();
+    }
+
+    private long waitMillis() {
+        if (error != null) return 1000;
+        if (policy == Fsync.EVERYSEC && syncedSeq < writtenSeq) {
+            long left = 1000 - (System.nanoTime() - lastFsyncNanos) / 1_000_000;
+            return Math.max(1, left);
+        }
+        return 1000;
+    }
+
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isEmpty()) return e.getClass().getSimpleName();
+        return m;
+    }
+
+    /** Writes the first {@code n} carried bytes; on failure truncates the file back (no half commands). */
+    private void writeCarry(int n) throws IOException {
+        long start = filePos;
+        try {
+            file.write(ByteBuffer.wrap(carry.data, 0, n), start);
+        } catch (IOException | RuntimeException e) {
+            try {
+                file.truncate(start);
+            } catch (IOException t) {
+                log.warn("Could not truncate the AOF back to {} after a failed write: {}", start, t.toString());
+            }
+            throw e;
+        }
+        filePos = start + n;
+        carry.drop(n);
+        carryStart += n;
+    }
+
+    private void runWaiters() {
+        List<Runnable> ready = null;
+        synchronized (waiters) {
+            if (waiters.isEmpty()) return;
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (isDurable(w.seq)) {
+                    if (ready == null) ready = new ArrayList<>();
+                    ready.add(w.action);
+                    it.remove();
+                }
+            }
+        }
+        if (ready == null) return;
+        for (Runnable r : ready) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("A durability callback failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,530 @@
+package io.keyline.persistence;
+
+import io.keyline.command.PersistenceControl;
+import io.keyline.command.RedisException;
+import io.keyline.command.ServerContext;
+import io.keyline.config.Config;
+import io.keyline.store.Database;
+import io.keyline.store.Keyspace;
+import io.keyline.store.KeyspaceListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keyline's persistence: the append-only directory's lifecycle. {@link #load} (start-up, clients get
+ * -LOADING meanwhile) reads the manifest, replays the files and starts logging; {@link #stop}
+ * flushes and fsyncs. Rewrites (BGREWRITEAOF, SAVE, BGSAVE, automatic growth) follow Redis 7:
+ * open a new incr file, switch to it, write a new base, then switch the manifest atomically and
+ * delete the old files. Also answers INFO persistence.
+ */
+public final class Persistence implements PersistenceControl {
+    private static final Logger log = LoggerFactory.getLogger(Persistence.class);
+    private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+
+    private final Config config;
+    private final AofFile.Opener opener;
+    private ServerContext ctx;
+    private Path dir;
+    private String prefix;
+    private volatile Manifest manifest;
+    private volatile AofWriter writer;
+    private volatile AofLoader loader;
+    private volatile boolean loading;
+    private ScheduledExecutorService cron;
+    private volatile boolean started;
+    private volatile boolean rewriteScheduled;
+
+    private final Object rewriteLock = new Object();
+    private volatile boolean rewriting;
+    private volatile boolean cancelRewrite;
+    private volatile Thread rewriteThread;
+    private volatile long rewriteStartMillis;
+    private volatile long lastRewriteSeconds = -1;
+    private volatile String lastRewriteStatus = "ok";
+    private volatile long rewrites;
+    private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private volatile long baseSize; // aof_base_size: the size right after the last rewrite or load
+
+    public Persistence(Config config) {
+        this(config, AofFile.DEFAULT);
+    }
+
+    Persistence(Config config, AofFile.Opener opener) {
+        this.config = config;
+        this.opener = opener;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    /** Start-up: publishes the commands' service and INFO section, loads the AOF, starts logging. */
+    public void load(ServerContext ctx) throws IOException {
+        this.ctx = ctx;
+        this.prefix = config.get("appendfilename");
+        this.dir = Path.of(config.get("dir")).resolve(config.get("appenddirname"));
+        ctx.service(PersistenceControl.class, this);
+        ctx.infoSection("persistence", this::info);
+        ctx.addKeyspaceListener(new KeyspaceListener() {
+            @Override
+            public void expired(Database db, byte[] key) {
+                logRemoval(db, key);
+            }
+
+            @Override
+            public void evicted(Database db, byte[] key) {
+                logRemoval(db, key);
+            }
+        });
+        config.onChange("appendfsync", v -> {
+            AofWriter w = writer;
+            if (w != null) w.policy(AofWriter.Fsync.parse(v));
+        });
+        if (config.getBool("appendonly")) {
+            loadAndOpen();
+        } else if (Files.exists(dir.resolve(Manifest.manifestName(prefix)))) {
+            manifest = Manifest.read(dir.resolve(Manifest.manifestName(prefix)));
+        }
+        ctx.stats().dirtySinceSave.set(0);
+        config.onChange("appendonly", v -> {
+            if (started) appendOnlyChanged("yes".equals(v));
+        });
+        started = true;
+        cron = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keyline-aof-cron");
+            t.setDaemon(true);
+            return t;
+        });
+        cron.scheduleWithFixedDelay(this::autoRewriteCheck, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void logRemoval(Database db, byte[] key) {
+        AofWriter w = writer;
+        if (w != null && !loading) w.append(db.id(), new byte[][]{DEL, key});
+    }
+
+    /** Flushes and fsyncs the AOF (SIGTERM, SHUTDOWN, SHUTDOWN NOSAVE, stop()). */
+    public void stop() {
+        if (cron != null) cron.shutdownNow();
+        cancelRewrite = true;
+        Thread rt = rewriteThread;
+        if (rt != null) {
+            try {
+                rt.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        AofWriter w = writer;
+        if (w != null) {
+            if (ctx != null) ctx.propagator(null);
+            w.close();
+            writer = null;
+            log.info("Append only file flushed and fsynced");
+        }
+    }
+
+    private void loadAndOpen() throws IOException {
+        Files.createDirectories(dir);
+        Path manifestPath = dir.resolve(Manifest.manifestName(prefix));
+        Path legacy = Path.of(config.get("dir")).resolve(prefix);
+        Manifest m;
+        if (Files.exists(manifestPath)) {
+            m = Manifest.read(manifestPath);
+        } else if (Files.isRegularFile(legacy)) {
+            // Redis 7's upgrade path: the old single file becomes the base of a new directory.
+            Files.move(legacy, dir.resolve(prefix), StandardCopyOption.ATOMIC_MOVE);
+            m = new Manifest(prefix, 1, List.of(), List.of());
+            m.write(dir, Manifest.manifestName(prefix));
+            log.info("Successfully migrated an old-style AOF {} into the AOF directory {}", legacy, dir);
+        } else {
+            String base = Manifest.baseName(prefix, 1);
+            Files.write(dir.resolve(base), new byte[0]);
+            m = new Manifest(base, 1, List.of(), List.of());
+            log.info("Creating AOF base file {} on server start", base);
+        }
+        replay(m);
+        if (m.incrNames().isEmpty()) {
+            long seq = m.lastIncrSeq() + 1;
+            String incr = Manifest.incrName(prefix, seq);
+            try (AofFile f = opener.open(dir.resolve(incr))) {
+                f.truncate(0);
+                f.force();
+            }
+            m = m.withIncr(incr, seq);
+            m.write(dir, Manifest.manifestName(prefix));
+            log.info("Creating AOF incr file {} on server start", incr);
+        }
+        manifest = m;
+        removeLeftovers(m);
+        Path last = dir.resolve(m.incrNames().get(m.incrNames().size() - 1));
+        AofFile f = opener.open(last);
+        AofWriter w = new AofWriter(f, f.size(), AofWriter.Fsync.parse(config.get("appendfsync")));
+        w.start();
+        writer = w;
+        baseSize = currentSize();
+        ctx.propagator(w);
+    }
+
+    /**
+     * Deletes what an interrupted rewrite can leave behind: temp files, and base/incr files the
+     * manifest no longer names (history), as Redis does on start-up.
+     */
+    private void removeLeftovers(Manifest m) {
+        Set<String> keep = new HashSet<>(m.files());
+        try (var ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                boolean ours = n.startsWith(prefix + ".") && (n.endsWith(".base.aof") || n.endsWith(".incr.aof") || n.endsWith(".base.rdb"));
+                if ((n.startsWith("temp-") || ours) && !keep.contains(n)) {
+                    Files.deleteIfExists(p);
+                    log.info("Removed leftover AOF file {}", n);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not clean up the AOF directory {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Replays the manifest's files with limits, expiry and propagation lifted. */
+    private void replay(Manifest m) throws IOException {
+        Keyspace ks = ctx.keyspace();
+        AofLoader l = new AofLoader(ctx, config.getBool("aof-load-truncated"));
+        loader = l;
+        loading = true;
+        ks.capacity(0);
+        ks.maxMemory(0);
+        ks.activeExpireEnabled(false);
+        ks.lazyExpireEnabled(false);
+        try {
+            l.load(dir, m.files());
+        } finally {
+            ks.lazyExpireEnabled(true);
+            ks.activeExpireEnabled(config.getBool("active-expire-enabled"));
+            ks.capacity(config.getLong("capacity"));
+            ks.maxMemory(config.getLong("maxmemory"));
+            loading = false;
+            loader = null;
+        }
+    }
+
+    /** CONFIG SET appendonly: on = a rewrite that starts logging at its switch point (as Redis does); off = stop logging. */
+    private void appendOnlyChanged(boolean on) {
+        if (on && writer == null) {
+            synchronized (rewriteLock) {
+                if (rewriting) throw new IllegalStateException("an AOF rewrite is in progress, try again later");
+                rewriting = true;
+                cancelRewrite = false;
+                rewriteStartMillis = System.currentTimeMillis();
+            }
+            startRewriteThread(true);
+        } else if (!on && writer != null) {
+            AofWriter w = writer;
+            ctx.propagator(null);
+            writer = null;
+            w.close();
+            log.info("Append only file turned off");
+        }
+    }
+
+    // ---- rewrite -------------------------------------------------------------------------------
+
+    @Override
+    public boolean rewriteInBackground() {
+        synchronized (rewriteLock) {
+            if (rewriting) return false;
+            rewriting = true;
+            cancelRewrite = false;
+            rewriteStartMillis = System.currentTimeMillis();
+        }
+        startRewriteThread(false);
+        return true;
+    }
+
+    private void startRewriteThread(boolean enabling) {
+        Thread t = new Thread(() -> {
+            try {
+                rewrite(enabling);
+            } catch (IOException | RuntimeException e) {
+                // logged by rewrite()
+            } finally {
+                rewriteThread = null;
+            }
+        }, "keyline-aof-rewrite");
+        t.setDaemon(true);
+        rewriteThread = t;
+        log.info("Background append only file rewriting started");
+        t.start();
+    }
+
+    @Override
+    public void scheduleRewrite() {
+        rewriteScheduled = true;
+    }
+
+    @Override
+    public void saveNow() {
+        synchronized (rewriteLock) {
+            if (rewriting) throw new RedisException("ERR Background save already in progress");
+            rewriting = true;
+            cancelRewrite = false;
+            rewriteStartMillis = System.currentTimeMillis();
+        }
+        try {
+            rewrite(false);
+        } catch (IOException | RuntimeException e) {
+            throw new RedisException("ERR " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean rewriteInProgress() {
+        return rewriting;
+    }
+
+    @Override
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    /**
+     * The rewrite itself; the caller has set {@code rewriting}. With {@code enabling} (CONFIG SET
+     * appendonly yes) logging starts at the switch point, into the new incr file.
+     */
+    private void rewrite(boolean enabling) throws IOException {
+        long t0 = System.nanoTime();
+        long dirtyBefore = ctx.stats().dirtySinceSave.get();
+        Path tmp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+        try {
+            Files.createDirectories(dir);
+            Manifest cur = manifest;
+            long baseSeq = cur == null ? 1 : cur.baseSeq() + 1;
+            long incrSeq = cur == null ? 1 : cur.lastIncrSeq() + 1;
+            String incrName = Manifest.incrName(prefix, incrSeq);
+            String baseName = Manifest.baseName(prefix, baseSeq);
+            AofWriter w = writer;
+            Runnable atSwitch = () -> { };
+            if (enabling) {
+                AofFile next = opener.open(dir.resolve(incrName));
+                next.truncate(0);
+                next.force();
+                AofWriter nw = new AofWriter(next, 0, AofWriter.Fsync.parse(config.get("appendfsync")));
+                atSwitch = () -> {
+                    nw.start();
+                    writer = nw;
+                    ctx.propagator(nw);
+                };
+            } else if (w != null && cur != null) {
+                // 1. A new, empty incr file, listed in the manifest before anything is written to it.
+                AofFile next = opener.open(dir.resolve(incrName));
+                next.truncate(0);
+                next.force();
+                Manifest.fsyncDir(dir);
+                Manifest withNew = cur.withIncr(incrName, incrSeq);
+                withNew.write(dir, Manifest.manifestName(prefix));
+                manifest = withNew;
+                // 2. Switched to under all stripe locks, at the start of the dump.
+                atSwitch = () -> w.switchTo(next, null);
+            } else {
+                Files.write(dir.resolve(incrName), new byte[0]);
+            }
+            // 3. The base, from the live data.
+            AofRewriter.Stats stats = AofRewriter.writeBase(ctx.keyspace(), tmp, atSwitch, () -> cancelRewrite);
+            Files.move(tmp, dir.resolve(baseName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Manifest.fsyncDir(dir);
+            // 4. The manifest now names only the new base and the new incr file.
+            Manifest done = new Manifest(baseName, baseSeq, List.of(incrName), List.of(incrSeq));
+            done.write(dir, Manifest.manifestName(prefix));
+            manifest = done;
+            // 5. The old files are history.
+            if (cur != null) {
+                Set<String> keep = new HashSet<>(done.files());
+                for (String f : cur.files()) if (!keep.contains(f)) Files.deleteIfExists(dir.resolve(f));
+            }
+            baseSize = currentSize();
+            lastRewriteSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            lastRewriteStatus = "ok";
+            rewrites++;
+            lastSaveSeconds = System.currentTimeMillis() / 1000;
+            ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
+            log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms",
+                    stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000);
+            if (enabling) log.info("Append only file enabled");
+        } catch (IOException | RuntimeException e) {
+            if (enabling && writer != null) { // logging started but the base is missing: turn it off again
+                AofWriter w = writer;
+                ctx.propagator(null);
+                writer = null;
+                w.close();
+            }
+            lastRewriteStatus = "err";
+            lastRewriteSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            log.warn("Background AOF rewrite failed: {}", e.toString());
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            throw e;
+        } finally {
+            rewriting = false;
+        }
+    }
+
+    private void autoRewriteCheck() {
+        try {
+            if (rewriteScheduled && !rewriting && !loading) {
+                rewriteScheduled = false;
+                rewriteInBackground();
+                return;
+            }
+            if (writer == null || rewriting || loading) return;
+            long perc = config.getLong("auto-aof-rewrite-percentage");
+            if (perc <= 0) return;
+            long size = currentSize();
+            if (size <= config.getLong("auto-aof-rewrite-min-size")) return;
+            long base = baseSize > 0 ? baseSize : 1;
+            long growth = size * 100 / base - 100;
+            if (growth >= perc) {
+                log.info("Starting automatic rewriting of AOF on {}% growth", growth);
+                rewriteInBackground();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Automatic AOF rewrite check failed", e);
+        }
+    }
+
+    /** Sum of the sizes of the files the manifest names (aof_current_size). */
+    long currentSize() {
+        Manifest m = manifest;
+        if (m == null) return 0;
+        long total = 0;
+        for (String f : m.files()) {
+            try {
+                total += Files.size(dir.resolve(f));
+            } catch (IOException e) {
+                // a file just deleted by a rewrite
+            }
+        }
+        return total;
+    }
+
+    // ---- DEBUG RELOAD ----------------------------------------------------------------------------
+
+    @Override
+    public void reload(boolean save, boolean flush) {
+        Keyspace ks = ctx.keyspace();
+        ks.lockAll();
+        try {
+            if (save || manifest == null) saveNow();
+            if (flush) {
+                ks.flushAllLocked();
+                ctx.watches().touchAll(-1);
+            }
+            AofWriter w = writer;
+            if (w != null) w.suppress(Thread.currentThread());
+            try {
+                replay(manifest);
+            } finally {
+                if (w != null) w.suppress(null);
+            }
+        } catch (IOException e) {
+            throw new RedisException("ERR Error trying to load the snapshot: " + e.getMessage());
+        } finally {
+            ks.unlockAll();
+        }
+    }
+
+    // ---- INFO persistence ------------------------------------------------------------------------
+
+    private void info(StringBuilder sb) {
+        AofLoader l = loader;
+        boolean isLoading = l != null;
+        field(sb, "loading", isLoading ? 1 : 0);
+        field(sb, "async_loading", 0);
+        field(sb, "current_cow_peak", 0);
+        field(sb, "current_cow_size", 0);
+        field(sb, "current_cow_size_age", 0);
+        field(sb, "current_fork_perc", "0.00");
+        field(sb, "current_save_keys_processed", 0);
+        field(sb, "current_save_keys_total", 0);
+        field(sb, "rdb_changes_since_last_save", ctx.stats().dirtySinceSave.get());
+        field(sb, "rdb_bgsave_in_progress", rewriting ? 1 : 0);
+        field(sb, "rdb_last_save_time", lastSaveSeconds);
+        field(sb, "rdb_last_bgsave_status", lastRewriteStatus);
+        field(sb, "rdb_last_bgsave_time_sec", lastRewriteSeconds);
+        field(sb, "rdb_current_bgsave_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
+        field(sb, "rdb_saves", rewrites);
+        field(sb, "rdb_last_cow_size", 0);
+        field(sb, "rdb_last_load_keys_expired", 0);
+        field(sb, "rdb_last_load_keys_loaded", 0);
+        AofWriter w = writer;
+        field(sb, "aof_enabled", w != null ? 1 : 0);
+        field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
+        field(sb, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
+        field(sb, "aof_last_rewrite_time_sec", lastRewriteSeconds);
+        field(sb, "aof_current_rewrite_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
+        field(sb, "aof_last_bgrewrite_status", lastRewriteStatus);
+        field(sb, "aof_rewrites", rewrites);
+        field(sb, "aof_rewrites_consecutive_failures", "ok".equals(lastRewriteStatus) ? 0 : 1);
+        field(sb, "aof_last_write_status", w != null && w.writeError() != null ? "err" : "ok");
+        field(sb, "aof_last_cow_size", 0);
+        field(sb, "module_fork_in_progress", 0);
+        field(sb, "module_fork_last_cow_size", 0);
+        if (w != null) {
+            field(sb, "aof_current_size", currentSize());
+            field(sb, "aof_base_size", baseSize);
+            field(sb, "aof_pending_rewrite", 0);
+            field(sb, "aof_buffer_length", w.bufferLength());
+            field(sb, "aof_pending_bio_fsync", 0);
+            field(sb, "aof_delayed_fsync", 0);
+        }
+        if (isLoading) {
+            long total = l.totalBytes;
+            long loaded = l.loadedBytes;
+            long elapsed = Math.max(1, System.currentTimeMillis() - l.startMillis);
+            double perc = total > 0 ? loaded * 100.0 / total : 0;
+            long eta = loaded > 0 ? (long) ((total - loaded) * (elapsed / 1000.0) / loaded) : 1;
+            field(sb, "loading_start_time", l.startMillis / 1000);
+            field(sb, "loading_total_bytes", total);
+            field(sb, "loading_rdb_used_mem", 0);
+            field(sb, "loading_loaded_bytes", loaded);
+            field(sb, "loading_loaded_perc", String.format("%.2f", perc));
+            field(sb, "loading_eta_seconds", eta);
+        }
+    }
+
+    private static void field(StringBuilder sb, String name, Object value) {
+        sb.append(name).append(':').append(value).append("\r\n");
+    }
+
+    // ---- for tests and tools -------------------------------------------------------------------
+
+    Path directory() {
+        return dir;
+    }
+
+    Manifest manifest() {
+        return manifest;
+    }
+
+    AofWriter writer() {
+        return writer;
+    }
+
+    List<String> files() {
+        Manifest m = manifest;
+        return m == null ? List.of() : new ArrayList<>(m.files());
+    }
+}

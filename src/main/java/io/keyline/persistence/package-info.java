@@ -1,0 +1,23 @@
+/**
+ * Persistence: the append-only file in Redis 7's multi-part layout
+ * ({@code <dir>/<appenddirname>/} holding {@code <appendfilename>.<n>.base.aof},
+ * {@code <appendfilename>.<n>.incr.aof} and {@code <appendfilename>.manifest}).
+ *
+ * <ul>
+ *   <li>{@link io.keyline.persistence.Persistence}: the lifecycle (load on start-up, log while
+ *   running, flush on stop), rewrites (BGREWRITEAOF, SAVE, BGSAVE, automatic), INFO persistence.</li>
+ *   <li>{@link io.keyline.persistence.AofWriter}: the {@code Propagator}: commands are encoded to
+ *   RESP into a memory buffer under a short lock, and one writer thread drains it to the current
+ *   incr file and fsyncs by {@code appendfsync} (group commit for {@code always}).</li>
+ *   <li>{@link io.keyline.persistence.AofLoader}: replays a manifest's files through the normal
+ *   command table; {@link io.keyline.persistence.AofReader} parses and validates the RESP stream
+ *   (also used by {@code --check-aof}).</li>
+ *   <li>{@link io.keyline.persistence.AofRewriter}: writes a compact base from the live keyspace
+ *   one stripe at a time; data types implement {@link io.keyline.store.AofRewritable}.</li>
+ *   <li>{@link io.keyline.persistence.Manifest}: the manifest's format and file naming.</li>
+ * </ul>
+ *
+ * <p>Depends on {@code command} (propagation hook, dispatcher, {@code PersistenceControl}),
+ * {@code store} and {@code config}; the server package plugs it in through its persistence hook.
+ */
+package io.keyline.persistence;

@@ -1,0 +1,350 @@
+package io.keyline.store.type;
+
+import io.keyline.protocol.Doubles;
+import io.keyline.store.Memory;
+import io.keyline.store.MemorySized;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A Redis sorted set: members ordered by (score, member bytes unsigned). Two encodings, converted one
+ * way upward as Redis 7.2 does:
+ * <ul>
+ * <li>{@code listpack}: parallel sorted arrays of members and scores (binary search by score, linear
+ *     member lookup) while there are at most {@code zset-max-listpack-entries} members of at most
+ *     {@code zset-max-listpack-value} bytes;</li>
+ * <li>{@code skiplist}: a {@link SkipList} with spans for O(log n) ranks plus a member→node hash
+ *     table for O(1) score lookups.</li>
+ * </ul>
+ * Ranks are 0-based. Not thread-safe: the caller holds the key's stripe lock.
+ */
+public final class SortedSetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable,
+        io.keyline.store.AofRewritable {
+    public static final String LISTPACK = "listpack";
+    public static final String SKIPLIST = "skiplist";
+    private static final byte[] ZADD = "ZADD".getBytes(StandardCharsets.US_ASCII);
+    private static final long HEADER = 40;
+
+    /** Receives the elements of a range, in the order asked for. */
+    @FunctionalInterface
+    public interface ElementConsumer {
+        void accept(byte[] member, double score);
+    }
+
+    private static final class Dict extends MemberTable<SkipList.Node> {
+        Dict(int capacity) {
+            super(capacity);
+        }
+
+        @Override
+        byte[] memberOf(SkipList.Node n) {
+            return n.member;
+        }
+    }
+
+    // listpack
+    private byte[][] members;
+    private double[] scores;
+    private int size;
+    // skiplist
+    private SkipList list;
+    private Dict dict;
+    private long nodeBytes;
+    private long memberBytes;
+
+    /** An empty sorted set in the encoding Redis would pick for {@code sizeHint} members of up to {@code maxMemberLength} bytes. */
+    public SortedSetValue(int sizeHint, int maxMemberLength) {
+        if (sizeHint <= EncodingLimits.zsetMaxListpackEntries && maxMemberLength <= EncodingLimits.zsetMaxListpackValue) {
+            members = new byte[Math.max(2, Math.min(sizeHint, 128))][];
+            scores = new double[members.length];
+        } else {
+            list = new SkipList();
+            dict = new Dict(sizeHint);
+        }
+    }
+
+    public SortedSetValue() {
+        this(1, 0);
+    }
+
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
+        rewrite(key, out);
+    }
+
+    @Override
+    public Object copy() {
+        return deepCopy();
+    }
+
+    @Override
+    public String typeName() {
+        return "zset";
+    }
+
+    @Override
+    public String encoding() {
+        return list == null ? LISTPACK : SKIPLIST;
+    }
+
+    public int size() {
+        return list == null ? size : (int) list.length;
+    }
+
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    @Override
+    public long estimatedBytes() {
+        if (list == null) return HEADER + 2 * 16 + 12L * members.length + memberBytes;
+        return HEADER + 200 + 24 + dict.tableBytes() + nodeBytes + memberBytes;
+    }
+
+    // ---- point queries -----------------------------------------------------------------------
+
+    /** The member's score, or NaN if it is absent (scores are never NaN). */
+    public double score(byte[] member) {
+        if (list == null) {
+            int i = indexOf(member);
+            return i < 0 ? Double.NaN : scores[i];
+        }
+        SkipList.Node n = dict.get(member);
+        return n == null ? Double.NaN : n.score;
+    }
+
+    public boolean contains(byte[] member) {
+        return !Double.isNaN(score(member));
+    }
+
+    private int indexOf(byte[] member) {
+        for (int i = 0; i < size; i++) if (Arrays.equals(members[i], member)) return i;
+        return -1;
+    }
+
+    /** 0-based ascending rank, or -1 if absent. */
+    public long rank(byte[] member) {
+        if (list == null) return indexOf(member);
+        SkipList.Node n = dict.get(member);
+        return n == null ? -1 : list.rank(n.score, n.member) - 1;
+    }
+
+    /** Number of members with score below {@code s} (at most {@code s} when {@code inclusive}). */
+    public long countBelow(double s, boolean inclusive) {
+        if (list != null) return list.countBelow(s, inclusive);
+        int lo = 0, hi = size; // first index whose score is >= s (> s when inclusive)
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (inclusive ? scores[mid] <= s : scores[mid] < s) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** Number of members sorting below {@code m} (at most {@code m} when {@code inclusive}); meaningful when all scores are equal. */
+    public long countLexBelow(byte[] m, boolean inclusive) {
+        if (list != null) return list.countLexBelow(m, inclusive);
+        int lo = 0, hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Arrays.compareUnsigned(members[mid], m);
+            if (inclusive ? c <= 0 : c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    // ---- ranges ------------------------------------------------------------------------------
+
+    /**
+     * Emits up to {@code count} elements starting at ascending rank {@code start}, going up, or down
+     * when {@code reverse}.
+     */
+    public void range(long start, long count, boolean reverse, ElementConsumer out) {
+        int n = size();
+        if (start < 0 || start >= n || count <= 0) return;
+        if (list == null) {
+            int i = (int) start;
+            for (long k = 0; k < count && i >= 0 && i < size; k++) {
+                out.accept(members[i], scores[i]);
+                i += reverse ? -1 : 1;
+            }
+            return;
+        }
+        SkipList.Node x = list.byRank(start + 1);
+        for (long k = 0; k < count && x != null; k++) {
+            out.accept(x.member, x.score);
+            x = reverse ? x.backward : x.next0;
+        }
+    }
+
+    /** Every element in ascending order. */
+    public void forEach(ElementConsumer out) {
+        range(0, size(), false, out);
+    }
+
+    /** One ZSCAN step: small encodings whole with cursor 0, the skiplist's table by slot. */
+    public long scan(long cursor, long count, ElementConsumer emit) {
+        if (list == null) {
+            forEach(emit);
+            return 0;
+        }
+        return dict.scan(cursor, count, n -> emit.accept(n.member, n.score));
+    }
+
+    // ---- updates -----------------------------------------------------------------------------
+
+    /** Sets a member's score; true if the member was added, false if it existed (score updated). */
+    public boolean put(byte[] member, double score) {
+        if (list == null) {
+            int at = indexOf(member);
+            if (at >= 0) {
+                if (scores[at] == score) return false;
+                removeAt(at);
+                insertSorted(member, score);
+                return false;
+            }
+            if (size + 1 > EncodingLimits.zsetMaxListpackEntries || member.length > EncodingLimits.zsetMaxListpackValue) {
+                toSkiplist();
+                return put(member, score);
+            }
+            insertSorted(member, score);
+            return true;
+        }
+        SkipList.Node n = dict.get(member);
+        if (n != null) {
+            if (n.score == score) return false;
+            // Still between its neighbours: update in place, as Redis's zslUpdateScore does.
+            if ((n.backward == null || SkipList.compare(n.backward.score, n.backward.member, score, n.member) < 0)
+                    && (n.next0 == null || SkipList.compare(n.next0.score, n.next0.member, score, n.member) > 0)) {
+                n.score = score;
+                return false;
+            }
+            list.delete(n.score, n.member);
+            nodeBytes -= n.bytes();
+            SkipList.Node fresh = list.insert(score, n.member);
+            nodeBytes += fresh.bytes();
+            dict.replace(fresh);
+            return false;
+        }
+        SkipList.Node fresh = list.insert(score, member);
+        nodeBytes += fresh.bytes();
+        memberBytes += Memory.array(member.length);
+        dict.insertNew(fresh);
+        return true;
+    }
+
+    private void insertSorted(byte[] member, double score) {
+        // Redis's listpack stores integral scores as integers, so -0 reads back as 0 (the skiplist keeps -0).
+        if (score == 0) score = 0.0;
+        int lo = 0, hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (SkipList.compare(scores[mid], members[mid], score, member) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (size == members.length) {
+            int cap = Math.max(4, size + (size >> 1));
+            members = Arrays.copyOf(members, cap);
+            scores = Arrays.copyOf(scores, cap);
+        }
+        System.arraycopy(members, lo, members, lo + 1, size - lo);
+        System.arraycopy(scores, lo, scores, lo + 1, size - lo);
+        members[lo] = member;
+        scores[lo] = score;
+        size++;
+        memberBytes += Memory.array(member.length);
+    }
+
+    private void removeAt(int at) {
+        memberBytes -= Memory.array(members[at].length);
+        System.arraycopy(members, at + 1, members, at, size - at - 1);
+        System.arraycopy(scores, at + 1, scores, at, size - at - 1);
+        members[--size] = null;
+    }
+
+    /** Removes a member; false if absent. */
+    public boolean remove(byte[] member) {
+        if (list == null) {
+            int at = indexOf(member);
+            if (at < 0) return false;
+            removeAt(at);
+            return true;
+        }
+        SkipList.Node n = dict.remove(member);
+        if (n == null) return false;
+        list.delete(n.score, n.member);
+        nodeBytes -= n.bytes();
+        memberBytes -= Memory.array(n.member.length);
+        return true;
+    }
+
+    /** Removes the elements of ascending ranks [start, end] and returns their members. */
+    public List<byte[]> removeRange(long start, long end) {
+        List<byte[]> out = new ArrayList<>();
+        if (end < start) return out;
+        range(start, end - start + 1, false, (m, s) -> out.add(m));
+        for (byte[] m : out) remove(m);
+        return out;
+    }
+
+    private void toSkiplist() {
+        SkipList l = new SkipList();
+        Dict d = new Dict(size + 1);
+        long nb = 0;
+        for (int i = 0; i < size; i++) {
+            SkipList.Node n = l.insert(scores[i], members[i]);
+            nb += n.bytes();
+            d.insertNew(n);
+        }
+        list = l;
+        dict = d;
+        nodeBytes = nb;
+        members = null;
+        scores = null;
+        size = 0;
+    }
+
+    // ---- whole-value operations --------------------------------------------------------------
+
+    /** An independent copy with the same encoding (COPY). */
+    public SortedSetValue deepCopy() {
+        SortedSetValue c;
+        if (list == null) {
+            c = new SortedSetValue(1, 0);
+            c.members = Arrays.copyOf(members, Math.max(2, size));
+            c.scores = Arrays.copyOf(scores, Math.max(2, size));
+            c.size = size;
+            c.memberBytes = memberBytes;
+        } else {
+            c = new SortedSetValue(Integer.MAX_VALUE, 0);
+            c.dict = new Dict(size());
+            forEach(c::put);
+        }
+        return c;
+    }
+
+    /** The commands that rebuild this sorted set (AOF rewrite): ZADD with up to 64 pairs each. */
+    public void rewrite(byte[] key, Consumer<byte[][]> out) {
+        List<byte[]> batch = new ArrayList<>(128);
+        forEach((m, s) -> {
+            batch.add(Doubles.format(s).getBytes(StandardCharsets.US_ASCII));
+            batch.add(m);
+            if (batch.size() == 128) flush(key, batch, out);
+        });
+        if (!batch.isEmpty()) flush(key, batch, out);
+    }
+
+    private static void flush(byte[] key, List<byte[]> batch, Consumer<byte[][]> out) {
+        byte[][] argv = new byte[batch.size() + 2][];
+        argv[0] = ZADD;
+        argv[1] = key;
+        for (int i = 0; i < batch.size(); i++) argv[i + 2] = batch.get(i);
+        out.accept(argv);
+        batch.clear();
+    }
+}
