@@ -9,8 +9,10 @@ import java.util.Set;
 
 /**
  * CLIENT subcommands. There are only normal clients here: no replicas or masters; pub/sub clients
- * are not distinguished. PAUSE/UNPAUSE validate their arguments and answer OK but do not pause
- * anyone (documented limitation); NO-EVICT and NO-TOUCH are recorded on the client only.
+ * are not distinguished (TYPE pubsub matches nobody). PAUSE/UNPAUSE validate their arguments and
+ * answer OK but do not pause anyone (documented limitation); NO-EVICT and NO-TOUCH are recorded on
+ * the client (CLIENT LIST flags e/T) without further effect. UNBLOCK goes through the
+ * {@link BlockingRegistry}. TRACKING is not supported (GETREDIR -1, TRACKINGINFO off).
  */
 final class ClientCommands {
     private ClientCommands() {
@@ -357,7 +359,7 @@ final class ClientCommands {
                 throw new RedisException("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             }
         }
-        c.reply.integer(BlockingBridge.unblock(c.server(), id, withError) ? 1 : 0);
+        c.reply.integer(c.server().blocking().unblock(id, withError) ? 1 : 0);
     }
 
     /** CLIENT TRACKINGINFO (tracking is not supported: always off). */

@@ -220,7 +220,7 @@ public final class CommandSpec {
         return handler;
     }
 
-    /** Key arguments at fixed positions only when false (COMMAND's "movablekeys"). */
+    /** True when the command takes key arguments (fixed positions or a {@link KeyFinder}). */
     public boolean hasKeys() {
         return firstKey > 0 || keyFinder != null;
     }

@@ -189,22 +189,9 @@ final class DebugCommands {
         return 1;
     }
 
-    /** Redis's encoding name for a value: exact for strings, a best guess for other types. */
+    /** Redis's encoding name (OBJECT ENCODING's logic; {@link io.keyline.store.TypedValue} for non-strings). */
     static String encoding(Object v) {
-        if (v instanceof byte[] b) {
-            if (b.length <= 20 && Bytes.parseLongOrError(b) != null) return "int";
-            return b.length <= 44 ? "embstr" : "raw";
-        }
-        try {
-            Object enc = v.getClass().getMethod("encoding").invoke(v);
-            if (enc != null) return enc.toString();
-        } catch (ReflectiveOperationException | RuntimeException ignored) {
-            // no encoding() on this type: guess from the class name below
-        }
-        String n = v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-        if (n.contains("zset") || n.contains("sorted")) return "skiplist";
-        if (n.contains("list")) return "quicklist";
-        return "hashtable";
+        return ObjectCommand.encodingOf(v);
     }
 
     private static long serializedLength(Object v) {
@@ -284,15 +271,17 @@ final class DebugCommands {
         if (e.expireAt() >= 0) xorDigest(digest, "!!expire!!".getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Redis's OBJ_STRING..OBJ_HASH codes (0..4), guessed from the class for non-strings. */
+    /** Redis's OBJ_STRING..OBJ_STREAM codes (0..6), from the TYPE name. */
     private static int typeCode(Object v) {
-        if (v instanceof byte[]) return 0;
-        String n = v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-        if (n.contains("zset") || n.contains("sorted")) return 3;
-        if (n.contains("list")) return 1;
-        if (n.contains("set")) return 2;
-        if (n.contains("hash")) return 4;
-        return 6;
+        return switch (io.keyline.store.TypedValue.typeOf(v)) {
+            case "string" -> 0;
+            case "list" -> 1;
+            case "set" -> 2;
+            case "zset" -> 3;
+            case "hash" -> 4;
+            case "stream" -> 6;
+            default -> 5;
+        };
     }
 
     private static byte[] bytesOf(Object o) {

@@ -117,7 +117,8 @@ public final class Dispatcher {
             reject(c, unknownCommand(argv));
             return null;
         }
-        if (!spec.subcommands.isEmpty()) {
+        if (!spec.subcommands.isEmpty() && !(argv.length == 1 && spec.handler != null)) {
+            // A container runs its own handler only when called bare (COMMAND); CONFIG alone is an arity error.
             if (argv.length < 2) {
                 reject(c, Errors.wrongArgs(spec.name).getMessage());
                 return null;

@@ -95,7 +95,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     /** Parses and runs buffered commands until input runs out, the client blocks or closes. */
     private void process() {
         try {
-            while (in != null && in.isReadable() && !client.blocked() && !closing) {
+            // A client killed by CLIENT KILL from another thread runs nothing more, even before its close.
+            while (in != null && in.isReadable() && !client.blocked() && !closing && !client.killed()) {
                 parser.unauthenticated(!client.authenticated());
                 byte[][] argv = parser.next(in);
                 if (argv == null) {

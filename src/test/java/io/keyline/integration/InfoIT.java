@@ -1,0 +1,153 @@
+package io.keyline.integration;
+
+import io.keyline.embed.EmbeddedKeyline;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InfoIT extends ServerTestBase {
+    @Override
+    protected void configure(EmbeddedKeyline.Builder builder) {
+        builder.config("enable-debug-command", "yes");
+    }
+
+    private static Map<String, String> fields(String info) {
+        return info.lines().filter(l -> l.contains(":") && !l.startsWith("#"))
+                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(':')), l -> l.substring(l.indexOf(':') + 1), (a, b) -> b));
+    }
+
+    private static List<String> headers(String info) {
+        return info.lines().filter(l -> l.startsWith("# ")).toList();
+    }
+
+    @Test
+    void defaultSectionsInRedisOrderAndFormat() {
+        String info = jedis.info();
+        assertThat(headers(info)).containsExactly("# Server", "# Clients", "# Memory", "# Persistence", "# Stats",
+                "# Replication", "# CPU", "# Modules", "# Errorstats", "# Cluster", "# Keyspace");
+        assertThat(info).startsWith("# Server\r\nredis_version:").contains("\r\n\r\n# Clients\r\n").endsWith("\r\n");
+        assertThat(info.replace("\r\n", "")).doesNotContain("\n");
+        assertThat(headers(jedis.info("default"))).isEqualTo(headers(info));
+    }
+
+    @Test
+    void allAndEverythingAddCommandstatsAndSectionsCombine() {
+        jedis.get("x");
+        assertThat(headers(jedis.info("all"))).contains("# Commandstats", "# Latencystats").hasSize(13);
+        assertThat(headers(jedis.info("everything"))).hasSize(13);
+        String two = new String((byte[]) jedis.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "keyspace", "SERVER"));
+        assertThat(headers(two)).containsExactly("# Server", "# Keyspace");
+        assertThat(jedis.info("nosuchsection")).isEmpty();
+        assertThat(jedis.info("commandstats")).contains("cmdstat_get:calls=").contains(",usec=").contains(",usec_per_call=")
+                .contains(",rejected_calls=0,failed_calls=0");
+    }
+
+    @Test
+    void keyspaceLinesAndCounts() {
+        jedis.set("a", "1");
+        jedis.set("b", "2", SetParams.setParams().ex(100));
+        jedis.select(5);
+        jedis.set("c", "3");
+        String ks = jedis.info("keyspace");
+        assertThat(ks).isEqualTo("# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\ndb5:keys=1,expires=0,avg_ttl=0\r\n");
+        Map<String, String> mem = fields(jedis.info("memory"));
+        assertThat(mem.get("key_count")).isEqualTo("3");
+        assertThat(mem.get("capacity")).isEqualTo("0");
+        assertThat(Long.parseLong(mem.get("used_memory"))).isEqualTo(keyline.server().keyspace().usedMemory()).isPositive();
+        assertThat(mem.get("maxmemory_policy")).isEqualTo("noeviction");
+        assertThat(mem.get("used_memory_human")).matches("\\d+(\\.\\d\\d[KMG])?B?");
+    }
+
+    @Test
+    void statsAreReal() throws Exception {
+        jedis.configResetStat();
+        jedis.set("k", "v");
+        jedis.get("k");
+        jedis.get("k");
+        jedis.get("missing");
+        try {
+            jedis.incr("k");
+        } catch (Exception expected) {
+            // an error reply, counted below
+        }
+        jedis.set("short", "v", SetParams.setParams().px(50));
+        Thread.sleep(200);
+        jedis.get("short");
+        String stats = jedis.info("stats");
+        Map<String, String> st = fields(stats);
+        assertThat(st.get("expired_keys")).as(stats).isEqualTo("1");
+        assertThat(st.get("keyspace_hits")).isEqualTo("2");
+        assertThat(st.get("keyspace_misses")).isEqualTo("2");
+        assertThat(st.get("expired_keys")).isEqualTo("1");
+        assertThat(Long.parseLong(st.get("total_commands_processed"))).isGreaterThanOrEqualTo(7);
+        assertThat(st.get("total_error_replies")).isEqualTo("1");
+        assertThat(jedis.info("errorstats")).isEqualTo("# Errorstats\r\nerrorstat_ERR:count=1\r\n");
+        assertThat(Long.parseLong(st.get("total_net_input_bytes"))).isPositive();
+    }
+
+    @Test
+    void evictedKeysCount() {
+        try {
+            jedis.configSet("capacity", "3", "maxmemory-policy", "allkeys-random");
+            for (int i = 0; i < 10; i++) jedis.set("k" + i, "v");
+            assertThat(jedis.dbSize()).isLessThanOrEqualTo(3);
+            assertThat(Long.parseLong(fields(jedis.info("stats")).get("evicted_keys"))).isGreaterThanOrEqualTo(7);
+            assertThat(fields(jedis.info("memory")).get("capacity")).isEqualTo("3");
+        } finally {
+            jedis.configSet("capacity", "0", "maxmemory-policy", "noeviction");
+        }
+    }
+
+    @Test
+    void clientsServerReplicationCpu() {
+        try (Jedis a = newJedis(); Jedis b = newJedis()) {
+            a.ping();
+            b.ping();
+            Map<String, String> cl = fields(jedis.info("clients"));
+            assertThat(Integer.parseInt(cl.get("connected_clients"))).isGreaterThanOrEqualTo(4);
+            assertThat(cl.get("maxclients")).isEqualTo("10000");
+            assertThat(cl.get("blocked_clients")).isEqualTo("0");
+        }
+        Map<String, String> srv = fields(jedis.info("server"));
+        assertThat(srv.get("redis_mode")).isEqualTo("standalone");
+        assertThat(srv.get("tcp_port")).isEqualTo(Integer.toString(port()));
+        assertThat(srv.get("process_id")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(srv.get("run_id")).hasSize(40);
+        assertThat(srv.get("hz")).isEqualTo("10");
+        assertThat(srv).containsKeys("redis_version", "uptime_in_seconds", "keyline_version", "config_file");
+        Map<String, String> repl = fields(jedis.info("replication"));
+        assertThat(repl.get("role")).isEqualTo("master");
+        assertThat(repl.get("connected_slaves")).isEqualTo("0");
+        assertThat(fields(jedis.info("cpu")).get("used_cpu_user")).matches("\\d+\\.\\d{6}");
+    }
+
+    @Test
+    void persistenceFallsBackToRedisFieldsAndUsesARegisteredSection() {
+        Map<String, String> p = fields(jedis.info("persistence"));
+        assertThat(p.get("aof_enabled")).isEqualTo("0");
+        assertThat(p.get("loading")).isEqualTo("0");
+        assertThat(p).containsKeys("rdb_changes_since_last_save", "aof_rewrite_in_progress", "aof_last_bgrewrite_status");
+        try (EmbeddedKeyline other = EmbeddedKeyline.start(); Jedis j = new Jedis("127.0.0.1", other.port())) {
+            other.server().context().infoSection("persistence", out -> out.append("loading:0\naof_enabled:1\r\n"));
+            assertThat(j.info("persistence")).isEqualTo("# Persistence\r\nloading:0\r\naof_enabled:1\r\n");
+        }
+    }
+
+    @Test
+    void resp3InfoIsAVerbatimString() throws Exception {
+        assertThat(lettuce.info("server")).startsWith("# Server\r\nredis_version:");
+        assertThat(lettuce.info()).contains("# Keyspace");
+        try (RespSocket s = new RespSocket(port())) {
+            s.call("HELLO 3");
+            assertThat(s.call("INFO cluster")).isEqualTo("=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n");
+        }
+        assertThat(Arrays.asList(raw("INFO cluster\r\n", 37).split("\r\n"))).containsExactly("$30", "# Cluster", "cluster_enabled:0");
+    }
+}
