@@ -202,6 +202,12 @@ public final class BlockingRegistry implements KeyReadyListener {
         if (waiting.containsKey(wk)) ready.add(wk);
     }
 
+    /** Every key of database {@code db} may have changed (SWAPDB): re-check all its waiters. */
+    public void databaseChanged(int db) {
+        if (blockedCount.get() == 0) return;
+        for (WatchRegistry.WatchedKey wk : waiting.keySet()) if (wk.db() == db) ready.add(wk);
+    }
+
     boolean hasReady() {
         return !ready.isEmpty();
     }

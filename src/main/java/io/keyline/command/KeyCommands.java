@@ -319,6 +319,9 @@ final class KeyCommands {
             ks.swapLocked(a, b);
             c.server().watches().touchAll(a);
             c.server().watches().touchAll(b);
+            // Clients blocked on keys of either database may now find data there (Redis's scanDatabaseForReadyKeys).
+            c.server().blocking().databaseChanged(a);
+            c.server().blocking().databaseChanged(b);
         }
         c.changed();
         c.reply.ok();

@@ -93,6 +93,20 @@ class BlockingListIT extends ServerTestBase {
     }
 
     @Test
+    void swapdbServesClientsBlockedOnKeysThatNowExist() throws Exception {
+        try (redis.clients.jedis.Jedis db1 = newJedis()) {
+            db1.select(1);
+            db1.rpush("q", "from-db1");
+        }
+        CompletableFuture<KeyValue<String, String>> waiter = blockedCall(j -> j.blpop(0.0, "q"));
+        Thread.sleep(100);
+        assertThat(waiter).isNotDone();
+        assertThat(jedis.swapDB(0, 1)).isEqualTo("OK");
+        assertThat(waiter.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("from-db1");
+        assertThat(jedis.exists("q")).isFalse();
+    }
+
+    @Test
     void fractionalTimeouts() {
         long t0 = System.nanoTime();
         assertThat(jedis.blpop(0.1, "nokey")).isNull();
