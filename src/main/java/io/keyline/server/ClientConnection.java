@@ -58,6 +58,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
                     .addListener(ChannelFutureListener.CLOSE);
             closing = true;
+            return;
+        }
+        if (ProtectedMode.refuses(server.config().getBool("protected-mode"), server.authRequired(),
+                server.config().get("bind"), ctx.channel().remoteAddress())) {
+            server.stats().rejectedConnections.increment();
+            log.warn("Refused connection from {}: protected mode (no password, listening on all interfaces)", remoteAddress());
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(ProtectedMode.DENIED))
+                    .addListener(ChannelFutureListener.CLOSE);
+            closing = true;
         }
     }
 
