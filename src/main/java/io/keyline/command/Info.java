@@ -379,8 +379,9 @@ final class Info {
             Database db = ks.db(i);
             long keys = db.size();
             if (keys == 0) continue;
-            out.append("db").append(i).append(":keys=").append(keys).append(",expires=").append(db.volatileSize())
-                    .append(",avg_ttl=0\r\n");
+            long expires = db.volatileSize();
+            out.append("db").append(i).append(":keys=").append(keys).append(",expires=").append(expires)
+                    .append(",avg_ttl=").append(expires == 0 ? 0 : db.averageTtl(4)).append("\r\n");
         }
     }
 

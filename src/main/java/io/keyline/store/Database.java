@@ -248,6 +248,33 @@ public final class Database {
         return n;
     }
 
+    /**
+     * Average remaining TTL in ms of keys with a deadline, estimated from a sample of up to
+     * {@code samples} per stripe (INFO keyspace avg_ttl; Redis also estimates it by sampling).
+     */
+    public long averageTtl(int samples) {
+        long now = keyspace.clock().millis();
+        long sum = 0, n = 0;
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int s = 0; s < tables.length; s++) {
+            KeyTable t = tables[s];
+            if (t.volatileCount() == 0) continue;
+            keyspace.lock(s);
+            try {
+                for (int i = 0; i < samples && t.volatileCount() > 0; i++) {
+                    VolatileEntry v = t.randomVolatile(rnd);
+                    if (v != null && v.expireAt > now) {
+                        sum += v.expireAt - now;
+                        n++;
+                    }
+                }
+            } finally {
+                keyspace.unlock(s);
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
     public long volatileSize() {
         long n = 0;
         for (KeyTable t : tables) n += t.volatileCount();
