@@ -202,6 +202,7 @@ final class AofWriter implements Propagator {
             long nextAt;
             Runnable done;
             long end;
+            boolean woke = false;
             synchronized (lock) {
                 long waitMs = waitMillis();
                 boolean idle = buffer.len == 0 && switchTo == null && carry.len == 0;
@@ -212,8 +213,20 @@ final class AofWriter implements Propagator {
                     } catch (InterruptedException e) {
                         stopping = true;
                     }
+                    woke = !writerWaiting; // notified by an append rather than timed out
                     writerWaiting = false;
                 }
+            }
+            if (woke && policy != Fsync.ALWAYS && !stop) {
+                // everysec/no: nobody waits for this write, so gather ~1 ms of commands into one
+                // write() instead of one syscall (and one thread wake-up) per command.
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            synchronized (lock) {
                 if (buffer.len > 0) {
                     if (carry.len == 0) {
                         Resp t = carry;
