@@ -75,29 +75,21 @@ public final class Bytes {
     }
 
     public static Long parseLongOrError(byte[] b) {
-        int n = b.length;
-        if (n == 0 || n > 20) return null;
-        if (n == 1 && b[0] == '0') return 0L;
-        int i = 0;
-        boolean negative = false;
-        if (b[0] == '-') {
-            negative = true;
-            i = 1;
-            if (n == 1) return null;
+        try {
+            return parseLongOrThrow(b, NOT_A_LONG);
+        } catch (NotALong e) {
+            return null;
         }
-        if (b[i] < '1' || b[i] > '9') return null;
-        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
-        long multmin = limit / 10;
-        long v = 0; // accumulated negatively, so MIN_VALUE fits
-        for (; i < n; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9 || v < multmin) return null;
-            v *= 10;
-            if (v < limit + d) return null;
-            v -= d;
-        }
-        return negative ? v : -v;
     }
+
+    /** Stackless marker for {@link #parseLongOrError}; never escapes this class. */
+    private static final class NotALong extends RuntimeException {
+        NotALong() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final NotALong NOT_A_LONG = new NotALong();
 
     /**
      * As {@link #parseLongOrError} without boxing: returns the value or throws {@code error} (a
