@@ -24,6 +24,7 @@ public final class ServerContext {
     private final ServerStats stats = new ServerStats();
     private final Dispatcher dispatcher;
     private final BlockingRegistry blocking;
+    private final io.keyline.store.type.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private volatile Propagator propagator = Propagator.NONE;
@@ -57,7 +58,7 @@ public final class ServerContext {
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         config.onChange("requirepass", v -> requirePass = v);
-        io.keyline.store.type.EncodingLimits.bind(config);
+        this.encodingLimits = io.keyline.store.type.EncodingLimits.bind(config);
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
         config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
@@ -113,6 +114,11 @@ public final class ServerContext {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** This server's set and sorted-set encoding thresholds (CONFIG SET-able). */
+    public io.keyline.store.type.EncodingLimits encodingLimits() {
+        return encodingLimits;
     }
 
     /** Clients blocked on keys (BLPOP and friends). */

@@ -137,7 +137,7 @@ final class SetCommands {
         Database db = c.db();
         SetValue s = getSetForWrite(db, argv[1]);
         if (s == null) {
-            s = SetValue.forFirstMember(argv[2], argv.length - 2);
+            s = SetValue.forFirstMember(c.server().encodingLimits(), argv[2], argv.length - 2);
             db.set(argv[1], s, Database.NO_TTL);
         }
         long before = s.estimatedBytes();
@@ -286,7 +286,7 @@ final class SetCommands {
         c.modified(argv[1]);
         SetValue dst = (SetValue) dstObj;
         if (dst == null) {
-            dst = SetValue.forFirstMember(argv[3], 1);
+            dst = SetValue.forFirstMember(c.server().encodingLimits(), argv[3], 1);
             db.set(argv[2], dst, Database.NO_TTL);
         }
         before = dst.estimatedBytes();
@@ -393,7 +393,7 @@ final class SetCommands {
             c.reply.integer(0);
             return;
         }
-        SetValue s = new SetValue();
+        SetValue s = new SetValue(c.server().encodingLimits());
         for (byte[] m : members) s.add(m);
         db.set(dest, s, Database.NO_TTL);
         c.modified(dest);

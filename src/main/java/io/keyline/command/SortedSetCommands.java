@@ -306,7 +306,7 @@ final class SortedSetCommands {
                 else c.reply.integer(0);
                 return;
             }
-            z = new SortedSetValue(elements, maxLen);
+            z = new SortedSetValue(c.server().encodingLimits(), elements, maxLen);
             db.set(argv[1], z, Database.NO_TTL);
         }
         long before = z.estimatedBytes();
@@ -361,7 +361,7 @@ final class SortedSetCommands {
         Database db = c.db();
         SortedSetValue z = getZsetForWrite(db, argv[1]);
         if (z == null) {
-            z = new SortedSetValue(1, argv[3].length);
+            z = new SortedSetValue(c.server().encodingLimits(), 1, argv[3].length);
             db.set(argv[1], z, Database.NO_TTL);
         }
         long before = z.estimatedBytes();
@@ -552,7 +552,7 @@ final class SortedSetCommands {
         }
         int maxLen = 0;
         for (byte[] m : e.members) maxLen = Math.max(maxLen, m.length);
-        SortedSetValue z = new SortedSetValue(e.size(), maxLen);
+        SortedSetValue z = new SortedSetValue(c.server().encodingLimits(), e.size(), maxLen);
         for (int i = 0; i < e.size(); i++) z.put(e.members.get(i), e.scores[i]);
         db.set(dest, z, Database.NO_TTL);
         c.modified(dest);

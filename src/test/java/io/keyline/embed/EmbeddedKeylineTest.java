@@ -26,4 +26,28 @@ class EmbeddedKeylineTest {
         }
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void serversInOneJvmKeepTheirOwnEncodingThresholds() {
+        try (EmbeddedKeyline small = EmbeddedKeyline.builder().config("zset-max-listpack-entries", "1")
+                .config("set-max-intset-entries", "1").start();
+             EmbeddedKeyline standard = EmbeddedKeyline.start();
+             Jedis a = new Jedis(small.host(), small.port());
+             Jedis b = new Jedis(standard.host(), standard.port())) {
+            for (Jedis j : new Jedis[]{a, b}) {
+                j.zadd("z", 1, "m1");
+                j.zadd("z", 2, "m2");
+                j.sadd("s", "1", "2");
+            }
+            assertThat(a.objectEncoding("z")).isEqualTo("skiplist");
+            assertThat(b.objectEncoding("z")).isEqualTo("listpack");
+            assertThat(a.objectEncoding("s")).isEqualTo("listpack"); // 7.2: an intset past its limit becomes a listpack
+            assertThat(b.objectEncoding("s")).isEqualTo("intset");
+            b.configSet("zset-max-listpack-entries", "0");
+            b.zadd("z2", 1, "m");
+            assertThat(b.objectEncoding("z2")).isEqualTo("skiplist");
+            a.zadd("z3", 1, "m");
+            assertThat(a.objectEncoding("z3")).isEqualTo("listpack");
+        }
+    }
 }

@@ -3,27 +3,30 @@ package io.keyline.store.type;
 import io.keyline.config.Config;
 
 /**
- * Encoding thresholds of sets and sorted sets, read on every write. Cached in volatile fields (bound
- * to the config with {@link #bind}) so the hot path never parses config strings. Process-wide, as
- * the values are the same for every server of a normal process.
+ * Encoding thresholds of sets and sorted sets, read on every write. One instance per server
+ * ({@link #bind}), kept current through the config's change listeners (CONFIG SET included) so the
+ * hot path reads a field instead of parsing a parameter; each value holds its server's instance, so
+ * several servers in one JVM (embedded tests) keep their own thresholds. {@link #DEFAULTS} carries
+ * Redis's defaults for values built outside a server (unit tests).
  */
 public final class EncodingLimits {
-    public static volatile int setMaxIntsetEntries = 512;
-    public static volatile int setMaxListpackEntries = 128;
-    public static volatile int setMaxListpackValue = 64;
-    public static volatile int zsetMaxListpackEntries = 128;
-    public static volatile int zsetMaxListpackValue = 64;
+    public static final EncodingLimits DEFAULTS = new EncodingLimits();
 
-    private EncodingLimits() {
-    }
+    public volatile int setMaxIntsetEntries = 512;
+    public volatile int setMaxListpackEntries = 128;
+    public volatile int setMaxListpackValue = 64;
+    public volatile int zsetMaxListpackEntries = 128;
+    public volatile int zsetMaxListpackValue = 64;
 
-    /** Follows the config's values from now on (CONFIG SET included). */
-    public static void bind(Config config) {
-        config.onChange("set-max-intset-entries", v -> setMaxIntsetEntries = clamp(v));
-        config.onChange("set-max-listpack-entries", v -> setMaxListpackEntries = clamp(v));
-        config.onChange("set-max-listpack-value", v -> setMaxListpackValue = clamp(v));
-        config.onChange("zset-max-listpack-entries", v -> zsetMaxListpackEntries = clamp(v));
-        config.onChange("zset-max-listpack-value", v -> zsetMaxListpackValue = clamp(v));
+    /** Limits that follow {@code config} from now on. */
+    public static EncodingLimits bind(Config config) {
+        EncodingLimits l = new EncodingLimits();
+        config.onChange("set-max-intset-entries", v -> l.setMaxIntsetEntries = clamp(v));
+        config.onChange("set-max-listpack-entries", v -> l.setMaxListpackEntries = clamp(v));
+        config.onChange("set-max-listpack-value", v -> l.setMaxListpackValue = clamp(v));
+        config.onChange("zset-max-listpack-entries", v -> l.zsetMaxListpackEntries = clamp(v));
+        config.onChange("zset-max-listpack-value", v -> l.zsetMaxListpackValue = clamp(v));
+        return l;
     }
 
     private static int clamp(String v) {

@@ -49,18 +49,29 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
     private int size;           // INTSET / LISTPACK
     private Table table;        // HASHTABLE
     private long memberBytes;   // LISTPACK / HASHTABLE: sum of member array sizes
+    private final EncodingLimits limits;
 
-    /** An empty intset-encoded set (what SUNIONSTORE and friends start from). */
+    /** An empty intset-encoded set with Redis's default thresholds (unit tests). */
     public SetValue() {
+        this(EncodingLimits.DEFAULTS);
+    }
+
+    /** An empty intset-encoded set (what SUNIONSTORE and friends start from) under a server's thresholds. */
+    public SetValue(EncodingLimits limits) {
+        this.limits = limits;
         enc = Enc.INTSET;
         ints = new long[4];
     }
 
-    /** The encoding Redis's setTypeCreate picks for a set about to receive {@code sizeHint} members, the first one {@code first}. */
     public static SetValue forFirstMember(byte[] first, int sizeHint) {
-        SetValue s = new SetValue();
-        if (Bytes.isLong(first) && sizeHint <= EncodingLimits.setMaxIntsetEntries) return s;
-        if (sizeHint <= EncodingLimits.setMaxListpackEntries) {
+        return forFirstMember(EncodingLimits.DEFAULTS, first, sizeHint);
+    }
+
+    /** The encoding Redis's setTypeCreate picks for a set about to receive {@code sizeHint} members, the first one {@code first}. */
+    public static SetValue forFirstMember(EncodingLimits limits, byte[] first, int sizeHint) {
+        SetValue s = new SetValue(limits);
+        if (Bytes.isLong(first) && sizeHint <= limits.setMaxIntsetEntries) return s;
+        if (sizeHint <= limits.setMaxListpackEntries) {
             s.toListpack(Math.max(4, Math.min(sizeHint, 64)));
         } else {
             s.toHashtable(sizeHint);
@@ -208,11 +219,11 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
                     System.arraycopy(ints, at, ints, at + 1, size - at);
                     ints[at] = v;
                     size++;
-                    if (size > EncodingLimits.setMaxIntsetEntries) toHashtable(size);
+                    if (size > limits.setMaxIntsetEntries) toHashtable(size);
                     return true;
                 }
-                if (size < EncodingLimits.setMaxListpackEntries && member.length <= EncodingLimits.setMaxListpackValue
-                        && maxIntDigits() <= EncodingLimits.setMaxListpackValue) {
+                if (size < limits.setMaxListpackEntries && member.length <= limits.setMaxListpackValue
+                        && maxIntDigits() <= limits.setMaxListpackValue) {
                     toListpack(size + 1);
                 } else {
                     toHashtable(size + 1);
@@ -221,7 +232,7 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
             }
             case LISTPACK: {
                 if (indexInList(member) >= 0) return false;
-                if (size >= EncodingLimits.setMaxListpackEntries || member.length > EncodingLimits.setMaxListpackValue) {
+                if (size >= limits.setMaxListpackEntries || member.length > limits.setMaxListpackValue) {
                     toHashtable(size + 1);
                     return add(member);
                 }
@@ -317,7 +328,7 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
 
     /** An independent copy with the same encoding (COPY). Member arrays are immutable, so shared. */
     public SetValue deepCopy() {
-        SetValue c = new SetValue();
+        SetValue c = new SetValue(limits);
         c.enc = enc;
         c.size = size;
         c.memberBytes = memberBytes;

@@ -55,10 +55,17 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     private Dict dict;
     private long nodeBytes;
     private long memberBytes;
+    private final EncodingLimits limits;
+
+    /** As {@link #SortedSetValue(EncodingLimits, int, int)} with Redis's default thresholds (unit tests). */
+    public SortedSetValue(int sizeHint, int maxMemberLength) {
+        this(EncodingLimits.DEFAULTS, sizeHint, maxMemberLength);
+    }
 
     /** An empty sorted set in the encoding Redis would pick for {@code sizeHint} members of up to {@code maxMemberLength} bytes. */
-    public SortedSetValue(int sizeHint, int maxMemberLength) {
-        if (sizeHint <= EncodingLimits.zsetMaxListpackEntries && maxMemberLength <= EncodingLimits.zsetMaxListpackValue) {
+    public SortedSetValue(EncodingLimits limits, int sizeHint, int maxMemberLength) {
+        this.limits = limits;
+        if (sizeHint <= limits.zsetMaxListpackEntries && maxMemberLength <= limits.zsetMaxListpackValue) {
             members = new byte[Math.max(2, Math.min(sizeHint, 128))][];
             scores = new double[members.length];
         } else {
@@ -208,7 +215,7 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
                 insertSorted(member, score);
                 return false;
             }
-            if (size + 1 > EncodingLimits.zsetMaxListpackEntries || member.length > EncodingLimits.zsetMaxListpackValue) {
+            if (size + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue) {
                 toSkiplist();
                 return put(member, score);
             }
@@ -315,13 +322,13 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     public SortedSetValue deepCopy() {
         SortedSetValue c;
         if (list == null) {
-            c = new SortedSetValue(1, 0);
+            c = new SortedSetValue(limits, 1, 0);
             c.members = Arrays.copyOf(members, Math.max(2, size));
             c.scores = Arrays.copyOf(scores, Math.max(2, size));
             c.size = size;
             c.memberBytes = memberBytes;
         } else {
-            c = new SortedSetValue(Integer.MAX_VALUE, 0);
+            c = new SortedSetValue(limits, Integer.MAX_VALUE, 0);
             c.dict = new Dict(size());
             forEach(c::put);
         }

@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SetValueTest {
     @AfterEach
     void restoreDefaults() {
-        EncodingLimits.setMaxIntsetEntries = 512;
-        EncodingLimits.setMaxListpackEntries = 128;
-        EncodingLimits.setMaxListpackValue = 64;
+        EncodingLimits.DEFAULTS.setMaxIntsetEntries = 512;
+        EncodingLimits.DEFAULTS.setMaxListpackEntries = 128;
+        EncodingLimits.DEFAULTS.setMaxListpackValue = 64;
     }
 
     private static byte[] b(String s) {
@@ -87,7 +87,7 @@ class SetValueTest {
 
     @Test
     void intsetWithLargeIntegersGoesToHashtableWhenValueLimitIsSmall() {
-        EncodingLimits.setMaxListpackValue = 5;
+        EncodingLimits.DEFAULTS.setMaxListpackValue = 5;
         SetValue s = new SetValue();
         s.add(b("1234567"));
         s.add(b("a"));
@@ -96,7 +96,7 @@ class SetValueTest {
 
     @Test
     void thresholdsAreReadAtWriteTime() {
-        EncodingLimits.setMaxIntsetEntries = 3;
+        EncodingLimits.DEFAULTS.setMaxIntsetEntries = 3;
         SetValue s = new SetValue();
         for (int i = 0; i < 3; i++) s.add(Bytes.fromLong(i));
         assertThat(s.encoding()).isEqualTo("intset");

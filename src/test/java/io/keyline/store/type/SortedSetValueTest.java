@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SortedSetValueTest {
     @AfterEach
     void restoreDefaults() {
-        EncodingLimits.zsetMaxListpackEntries = 128;
-        EncodingLimits.zsetMaxListpackValue = 64;
+        EncodingLimits.DEFAULTS.zsetMaxListpackEntries = 128;
+        EncodingLimits.DEFAULTS.zsetMaxListpackValue = 64;
     }
 
     private static byte[] b(String s) {
@@ -48,7 +48,7 @@ class SortedSetValueTest {
         assertThat(new SortedSetValue(129, 1).encoding()).isEqualTo("skiplist");
         assertThat(new SortedSetValue(128, 65).encoding()).isEqualTo("skiplist");
         assertThat(new SortedSetValue(128, 64).encoding()).isEqualTo("listpack");
-        EncodingLimits.zsetMaxListpackEntries = 0;
+        EncodingLimits.DEFAULTS.zsetMaxListpackEntries = 0;
         assertThat(new SortedSetValue(1, 1).encoding()).isEqualTo("skiplist");
     }
 
