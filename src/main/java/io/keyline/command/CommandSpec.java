@@ -44,6 +44,8 @@ public final class CommandSpec {
     final boolean write;
     final boolean denyOom;
     final boolean lockAll;
+    /** Refused while persistence reports a write error (MISCONF): writes, and PING as in Redis. */
+    final boolean refusedOnWriteError;
     final boolean noAuth;
     final boolean allowedWhileLoading;
     final int[] fixedKeys; // for first/last/step with a fixed count; null if variable
@@ -69,6 +71,7 @@ public final class CommandSpec {
         this.write = flags.contains(Flag.WRITE);
         this.denyOom = flags.contains(Flag.DENYOOM);
         this.lockAll = flags.contains(Flag.LOCK_ALL);
+        this.refusedOnWriteError = write || name.equals("ping");
         this.noAuth = flags.contains(Flag.NO_AUTH);
         this.allowedWhileLoading = flags.contains(Flag.LOADING);
         this.aclCategories = Collections.unmodifiableList(deriveCategories(flags, categories));

@@ -68,7 +68,7 @@ public final class Dispatcher {
             // Only the key-count capacity is reached: commands that add no key may still run;
             // run() decides per command under the key's lock.
         }
-        if (spec.write || spec.name.equals("ping") || (exec && queuedAny(c, s -> s.write))) {
+        if (spec.refusedOnWriteError || (exec && queuedAny(c, s -> s.write))) {
             String err = server.propagator().writeError();
             if (err != null) {
                 reject(c, spec, err);

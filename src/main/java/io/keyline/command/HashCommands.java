@@ -87,7 +87,7 @@ final class HashCommands {
     /** Sets pairs {@code argv[from..]} into the hash at key (created if absent); returns new fields. */
     private static long setPairs(Client c, byte[] key, byte[][] argv, int from) {
         Database db = c.db();
-        TypeLimits limits = TypeLimits.of(c.server());
+        io.keyline.store.type.EncodingLimits limits = c.server().encodingLimits();
         long maxEntries = limits.hashMaxListpackEntries;
         long maxValue = limits.hashMaxListpackValue;
         HashValue h = getHash(db, key);

@@ -147,7 +147,7 @@ final class ListCommands {
     }
 
     static int fill(ServerContext server) {
-        return TypeLimits.of(server).listMaxListpackSize;
+        return server.encodingLimits().listMaxListpackSize;
     }
 
     private static void reportDelta(Database db, long delta) {

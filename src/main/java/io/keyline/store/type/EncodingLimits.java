@@ -3,7 +3,7 @@ package io.keyline.store.type;
 import io.keyline.config.Config;
 
 /**
- * Encoding thresholds of sets and sorted sets, read on every write. One instance per server
+ * Encoding thresholds of the collection types, read on every write. One instance per server
  * ({@link #bind}), kept current through the config's change listeners (CONFIG SET included) so the
  * hot path reads a field instead of parsing a parameter; each value holds its server's instance, so
  * several servers in one JVM (embedded tests) keep their own thresholds. {@link #DEFAULTS} carries
@@ -17,6 +17,9 @@ public final class EncodingLimits {
     public volatile int setMaxListpackValue = 64;
     public volatile int zsetMaxListpackEntries = 128;
     public volatile int zsetMaxListpackValue = 64;
+    public volatile int listMaxListpackSize = -2;
+    public volatile long hashMaxListpackEntries = 512;
+    public volatile long hashMaxListpackValue = 64;
 
     /** Limits that follow {@code config} from now on. */
     public static EncodingLimits bind(Config config) {
@@ -26,6 +29,9 @@ public final class EncodingLimits {
         config.onChange("set-max-listpack-value", v -> l.setMaxListpackValue = clamp(v));
         config.onChange("zset-max-listpack-entries", v -> l.zsetMaxListpackEntries = clamp(v));
         config.onChange("zset-max-listpack-value", v -> l.zsetMaxListpackValue = clamp(v));
+        config.onChange("list-max-listpack-size", v -> l.listMaxListpackSize = (int) Long.parseLong(v.trim()));
+        config.onChange("hash-max-listpack-entries", v -> l.hashMaxListpackEntries = Long.parseLong(v.trim()));
+        config.onChange("hash-max-listpack-value", v -> l.hashMaxListpackValue = Long.parseLong(v.trim()));
         return l;
     }
 
