@@ -52,6 +52,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--fix", description = "With --check-aof: truncate the file at the first bad command.")
     boolean fix;
 
+    @Option(names = "--aot-training", hidden = true, description = "Run the launcher's AOT-cache training workload and exit.")
+    boolean aotTraining;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -100,7 +103,15 @@ public final class Main implements Callable<Integer> {
         if (checkAof != null) {
             return CheckAof.run(Path.of(checkAof), fix);
         }
+        if (aotTraining) {
+            return AotTraining.run();
+        }
         Logging.applyLevel(config.get("loglevel"));
+        // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
+        // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         Logger log = LoggerFactory.getLogger("keyline");
         KeylineServer server = new KeylineServer(config);
         server.exitOnShutdown(true);
