@@ -86,6 +86,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             out.release();
             out = null;
         }
+        if (held != null) {
+            held.release();
+            held = null;
+        }
     }
 
     @Override
@@ -103,6 +107,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     /** Parses and runs buffered commands until input runs out, the client blocks or closes. */
     private void process() {
+        long now = System.currentTimeMillis(); // one clock read per read batch, not per command
         try {
             // A client killed by CLIENT KILL from another thread runs nothing more, even before its close.
             while (in != null && in.isReadable() && !client.blocked() && !closing && !client.killed()) {
@@ -118,7 +123,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 if (argv.length == 0) continue;
                 if (out == null) out = ctx.alloc().ioBuffer(256);
                 client.reply.buffer(out);
-                client.touchInteraction(System.currentTimeMillis());
+                client.touchInteraction(now);
                 int replyStart = out.writerIndex();
                 dispatcher.execute(client, argv);
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
@@ -156,26 +161,66 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void flush(boolean thenClose) {
         ByteBuf buf = out;
         out = null;
-        if (buf == null || !buf.isReadable()) {
-            if (buf != null) buf.release();
+        if (buf != null && !buf.isReadable()) {
+            buf.release();
+            buf = null;
+        }
+        long seq = client.pendingDurableSeq();
+        client.clearPendingDurableSeq();
+        if (held != null) {
+            // An earlier batch still waits for its fsync: later replies queue behind it, in order.
+            if (buf != null) {
+                server.stats().netOutputBytes.add(buf.readableBytes());
+                held.writeBytes(buf);
+                buf.release();
+            }
+            heldSeq = Math.max(heldSeq, seq);
+            heldClose |= thenClose;
+            if (held.readableBytes() > HELD_LIMIT) ctx.channel().config().setAutoRead(false); // backpressure
+            return;
+        }
+        if (buf == null) {
             if (thenClose) ctx.close();
             return;
         }
         server.stats().netOutputBytes.add(buf.readableBytes());
-        long seq = client.pendingDurableSeq();
         Propagator p = server.propagator();
         if (seq > 0 && !p.isDurable(seq)) {
-            client.clearPendingDurableSeq();
-            // Group commit: the reply leaves only after the fsync that covers its writes.
-            ctx.channel().config().setAutoRead(false);
-            p.whenDurable(seq, () -> ctx.executor().execute(() -> {
-                ctx.channel().config().setAutoRead(true);
-                writeOut(buf, thenClose);
-            }));
+            // Group commit: the reply leaves only after the fsync that covers its writes. Reading
+            // goes on meanwhile (no epoll re-registration per batch); what it produces queues behind.
+            held = buf;
+            heldSeq = seq;
+            heldClose = thenClose;
+            p.whenDurable(seq, releaseHeld);
             return;
         }
-        client.clearPendingDurableSeq();
         writeOut(buf, thenClose);
+    }
+
+    /** Replies held for durability, their highest AOF sequence and whether to close after them. */
+    private ByteBuf held;
+    private long heldSeq;
+    private boolean heldClose;
+    private static final int HELD_LIMIT = 1 << 20;
+
+    /** Runs on the AOF writer thread once the fsync happened; hops to this connection's event loop. */
+    private final Runnable releaseHeld = () -> ctx.executor().execute(this::writeHeld);
+
+    private void writeHeld() {
+        ByteBuf buf = held;
+        if (buf == null) return;
+        Propagator p = server.propagator();
+        if (!p.isDurable(heldSeq)) { // replies queued behind the first batch carried later writes
+            p.whenDurable(heldSeq, releaseHeld);
+            return;
+        }
+        held = null;
+        if (!ctx.channel().config().isAutoRead() && !closing) ctx.channel().config().setAutoRead(true);
+        if (!ctx.channel().isActive()) {
+            buf.release();
+            return;
+        }
+        writeOut(buf, heldClose);
     }
 
     private void writeOut(ByteBuf buf, boolean thenClose) {
@@ -227,7 +272,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     @Override
     public void writeFromAnyThread(ByteBuf data) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> writeFromAnyThread(data));
+            return;
+        }
         server.stats().netOutputBytes.add(data.readableBytes());
+        if (held != null) { // keep order behind replies still waiting for their fsync
+            held.writeBytes(data);
+            data.release();
+            return;
+        }
         ctx.channel().writeAndFlush(data, ctx.channel().voidPromise());
     }
 

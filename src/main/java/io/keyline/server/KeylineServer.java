@@ -227,6 +227,7 @@ public final class KeylineServer implements AutoCloseable {
         // Redis gives the slow cycle 25% of each period.
         expiryTask = cron.scheduleAtFixedRate(() -> {
             try {
+                keyspace.cronTick();
                 keyspace.activeExpireCycle(Math.max(1, period / 4));
             } catch (RuntimeException e) {
                 log.warn("Active expiry cycle failed", e);

@@ -322,9 +322,21 @@ public final class Keyspace {
 
     // ---- LRU / LFU --------------------------------------------------------------------------
 
-    /** Seconds since start, the LRU clock (Redis keeps a 24-bit clock of similar resolution). */
+    /**
+     * Seconds since start, the LRU clock. With the system clock it is the value the server cron
+     * last stored ({@link #cronTick}, hz times a second), as Redis's cached {@code server.lruclock}:
+     * every key access touches it, and a clock read per access is measurable. Test clocks are read
+     * directly.
+     */
     int lruClock() {
-        return (int) ((clock.millis() - startMillis) / 1000);
+        return clock == Clock.SYSTEM ? lruClockCache : (int) ((clock.millis() - startMillis) / 1000);
+    }
+
+    private volatile int lruClockCache;
+
+    /** Called by the server cron: refreshes the cached LRU clock. */
+    public void cronTick() {
+        lruClockCache = (int) ((clock.millis() - startMillis) / 1000);
     }
 
     void touch(Entry e) {
