@@ -52,9 +52,6 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--fix", description = "With --check-aof: truncate the file at the first bad command.")
     boolean fix;
 
-    @Option(names = "--aot-training", hidden = true, description = "Run the launcher's AOT-cache training workload and exit.")
-    boolean aotTraining;
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -102,9 +99,6 @@ public final class Main implements Callable<Integer> {
         }
         if (checkAof != null) {
             return CheckAof.run(Path.of(checkAof), fix);
-        }
-        if (aotTraining) {
-            return AotTraining.run();
         }
         Logging.applyLevel(config.get("loglevel"));
         // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
