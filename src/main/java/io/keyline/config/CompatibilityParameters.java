@@ -69,7 +69,6 @@ final class CompatibilityParameters {
         c.enumeration("shutdown-on-sigint", "default", "default", "save", "nosave", "now", "force").multi().noEffect().add();
         c.enumeration("shutdown-on-sigterm", "default", "default", "save", "nosave", "now", "force").multi().noEffect().add();
 
-        c.integer("io-threads", 1, 1, 128).immutable().noEffect().add();
         c.integer("active-defrag-cycle-min", 1, 1, 99).noEffect().add();
         c.integer("active-defrag-cycle-max", 25, 1, 99).noEffect().add();
         c.integer("active-defrag-threshold-lower", 10, 0, 1000).noEffect().add();

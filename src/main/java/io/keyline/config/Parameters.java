@@ -25,6 +25,8 @@ final class Parameters {
         c.integer("timeout", 0, 0, INT_MAX).add();
         c.integer("tcp-keepalive", 300, 0, INT_MAX).add();
         c.integer("tcp-backlog", 511, 0, INT_MAX).immutable().add();
+        // Event-loop threads; Redis's default of 1 (see KeylineServer for the measurements).
+        c.integer("io-threads", 1, 1, 128).immutable().add();
 
         // Keyspace and limits
         c.integer("capacity", 10000, 0, LONG_MAX).add();
