@@ -372,11 +372,7 @@ public final class HashValue implements MemorySized, TypedValue, Copyable, AofRe
     // ---- copy and rewrite -------------------------------------------------------------------------
 
     @Override
-    public Object copy() {
-        return deepCopy();
-    }
-
-    public HashValue deepCopy() {
+    public HashValue copy() {
         HashValue c = new HashValue();
         if (packed != null) {
             c.packed = Arrays.copyOf(packed, used);
@@ -395,13 +391,9 @@ public final class HashValue implements MemorySized, TypedValue, Copyable, AofRe
 
     private static final byte[] HSET = {'H', 'S', 'E', 'T'};
 
+    /** Emits HSET commands (64 field/value pairs each) that rebuild this hash under {@code key}. */
     @Override
     public void emit(byte[] key, Consumer<byte[][]> out) {
-        rewrite(key, out);
-    }
-
-    /** Emits HSET commands (64 field/value pairs each) that rebuild this hash under {@code key}. */
-    public void rewrite(byte[] key, Consumer<byte[][]> out) {
         int total = size();
         int[] done = {0};
         byte[][][] cmd = {null};

@@ -548,11 +548,7 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
 
     /** An independent copy (node buffers are copied). */
     @Override
-    public Object copy() {
-        return deepCopy();
-    }
-
-    public ListValue deepCopy() {
+    public ListValue copy() {
         ListValue c = new ListValue();
         c.nodes.clear();
         for (int ni = 0; ni < nodes.size(); ni++) {
@@ -568,13 +564,9 @@ public final class ListValue implements MemorySized, TypedValue, Copyable, AofRe
 
     private static final byte[] RPUSH = {'R', 'P', 'U', 'S', 'H'};
 
+    /** Emits RPUSH commands (64 elements each) that rebuild this list under {@code key}. */
     @Override
     public void emit(byte[] key, Consumer<byte[][]> out) {
-        rewrite(key, out);
-    }
-
-    /** Emits RPUSH commands (64 elements each) that rebuild this list under {@code key}. */
-    public void rewrite(byte[] key, Consumer<byte[][]> out) {
         int batch = 64;
         byte[][] cmd = null;
         int fill = 0;

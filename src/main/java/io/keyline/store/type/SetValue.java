@@ -80,16 +80,6 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
     }
 
     @Override
-    public void emit(byte[] key, Consumer<byte[][]> out) {
-        rewrite(key, out);
-    }
-
-    @Override
-    public Object copy() {
-        return deepCopy();
-    }
-
-    @Override
     public String typeName() {
         return "set";
     }
@@ -327,7 +317,8 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
     // ---- whole-value operations --------------------------------------------------------------
 
     /** An independent copy with the same encoding (COPY). Member arrays are immutable, so shared. */
-    public SetValue deepCopy() {
+    @Override
+    public SetValue copy() {
         SetValue c = new SetValue(limits);
         c.enc = enc;
         c.size = size;
@@ -345,7 +336,8 @@ public final class SetValue implements MemorySized, io.keyline.store.TypedValue,
     }
 
     /** The commands that rebuild this set (AOF rewrite): SADD with up to 64 members each. */
-    public void rewrite(byte[] key, Consumer<byte[][]> out) {
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
         List<byte[]> batch = new ArrayList<>(64);
         forEach(m -> {
             batch.add(m);

@@ -79,16 +79,6 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     }
 
     @Override
-    public void emit(byte[] key, Consumer<byte[][]> out) {
-        rewrite(key, out);
-    }
-
-    @Override
-    public Object copy() {
-        return deepCopy();
-    }
-
-    @Override
     public String typeName() {
         return "zset";
     }
@@ -319,7 +309,8 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     // ---- whole-value operations --------------------------------------------------------------
 
     /** An independent copy with the same encoding (COPY). */
-    public SortedSetValue deepCopy() {
+    @Override
+    public SortedSetValue copy() {
         SortedSetValue c;
         if (list == null) {
             c = new SortedSetValue(limits, 1, 0);
@@ -336,7 +327,8 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     }
 
     /** The commands that rebuild this sorted set (AOF rewrite): ZADD with up to 64 pairs each. */
-    public void rewrite(byte[] key, Consumer<byte[][]> out) {
+    @Override
+    public void emit(byte[] key, Consumer<byte[][]> out) {
         List<byte[]> batch = new ArrayList<>(128);
         forEach((m, s) -> {
             batch.add(Doubles.format(s).getBytes(StandardCharsets.US_ASCII));

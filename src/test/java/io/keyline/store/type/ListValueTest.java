@@ -125,15 +125,15 @@ class ListValueTest {
     }
 
     @Test
-    void deepCopyIsIndependentAndRewriteBatches() {
+    void copyIsIndependentAndEmitBatches() {
         ListValue l = new ListValue();
         for (int i = 0; i < 130; i++) l.pushRight(b("v" + i), -2);
-        ListValue copy = l.deepCopy();
+        ListValue copy = l.copy();
         l.popLeft(-2);
         assertThat(copy.size()).isEqualTo(130);
         assertThat(copy.estimatedBytes()).isGreaterThan(l.estimatedBytes());
         List<byte[][]> cmds = new ArrayList<>();
-        copy.rewrite(b("k"), cmds::add);
+        copy.emit(b("k"), cmds::add);
         assertThat(cmds).hasSize(3);
         assertThat(cmds.get(0).length).isEqualTo(66);
         assertThat(cmds.get(2).length).isEqualTo(4);

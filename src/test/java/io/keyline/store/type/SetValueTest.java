@@ -141,16 +141,16 @@ class SetValueTest {
     }
 
     @Test
-    void deepCopyIsIndependentAndRewriteBatches() {
+    void copyIsIndependentAndEmitBatches() {
         SetValue s = new SetValue();
         for (int i = 0; i < 150; i++) s.add(Bytes.fromLong(i));
-        SetValue copy = s.deepCopy();
+        SetValue copy = s.copy();
         s.remove(b("1"));
         assertThat(copy.contains(b("1"))).isTrue();
         assertThat(copy.encoding()).isEqualTo("intset");
         assertThat(copy.typeName()).isEqualTo("set");
         List<byte[][]> cmds = new ArrayList<>();
-        copy.rewrite(b("k"), cmds::add);
+        copy.emit(b("k"), cmds::add);
         assertThat(cmds).hasSize(3);
         assertThat(cmds.get(0).length).isEqualTo(66);
         assertThat(cmds.get(2).length).isEqualTo(2 + 150 - 128);

@@ -75,18 +75,18 @@ class SortedSetValueTest {
     }
 
     @Test
-    void deepCopyRewriteAndMemory() {
+    void copyEmitAndMemory() {
         SortedSetValue z = new SortedSetValue(1000, 10);
         long empty = z.estimatedBytes();
         for (int i = 0; i < 200; i++) z.put(b("m" + i), i / 2.0);
         assertThat(z.estimatedBytes() - empty).isGreaterThan(200L * 40);
-        SortedSetValue c = z.deepCopy();
+        SortedSetValue c = z.copy();
         z.remove(b("m1"));
         assertThat(c.size()).isEqualTo(200);
         assertThat(c.encoding()).isEqualTo("skiplist");
         assertThat(c.typeName()).isEqualTo("zset");
         List<byte[][]> cmds = new ArrayList<>();
-        c.rewrite(b("k"), cmds::add);
+        c.emit(b("k"), cmds::add);
         assertThat(cmds).hasSize(4);
         assertThat(cmds.get(0).length).isEqualTo(2 + 128);
         assertThat(Bytes.str(cmds.get(0)[2])).isEqualTo("0");
