@@ -388,12 +388,10 @@ final class AofWriter implements Propagator {
     }
 
     private void runWaiters() {
+        releasedLast = 0;
         List<Runnable> ready = null;
         synchronized (waiters) {
-            if (waiters.isEmpty()) {
-                releasedLast = 0;
-                return;
-            }
+            if (waiters.isEmpty()) return;
             for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
                 Waiter w = it.next();
                 if (isDurable(w.seq)) {
@@ -403,10 +401,7 @@ final class AofWriter implements Propagator {
                 }
             }
         }
-        if (ready == null) {
-            releasedLast = 0;
-            return;
-        }
+        if (ready == null) return;
         releasedLast = ready.size();
         appendCallsAtRelease = appendCalls();
         for (Runnable r : ready) {
