@@ -20,7 +20,10 @@ public interface Propagator {
         return true;
     }
 
-    /** Runs {@code action} (on any thread) once {@code seq} is durable. */
+    /**
+     * Runs {@code action} (on any thread) once {@code seq} is durable. Called on an event loop, the
+     * propagator may make it durable at the end of that loop's batch ({@link BatchEnd}).
+     */
     default void whenDurable(long seq, Runnable action) {
         action.run();
     }

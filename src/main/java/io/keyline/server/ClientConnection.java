@@ -203,8 +203,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private boolean heldClose;
     private static final int HELD_LIMIT = 1 << 20;
 
-    /** Runs on the AOF writer thread once the fsync happened; hops to this connection's event loop. */
-    private final Runnable releaseHeld = () -> ctx.executor().execute(this::writeHeld);
+    /** Runs where the fsync happened: usually this event loop at the end of its batch, else it hops here. */
+    private final Runnable releaseHeld = () -> {
+        if (ctx.executor().inEventLoop()) writeHeld();
+        else ctx.executor().execute(this::writeHeld);
+    };
 
     private void writeHeld() {
         ByteBuf buf = held;

@@ -1,5 +1,6 @@
 package io.keyline.server;
 
+import io.keyline.command.BatchEnd;
 import io.keyline.command.CommandTable;
 import io.keyline.command.ServerContext;
 import io.keyline.config.Config;
@@ -24,6 +25,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,6 +162,7 @@ public final class KeylineServer implements AutoCloseable {
         // with more cores and pipelined or many-client load.
         int threads = config.getInt("io-threads");
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("keyline-io", true), io);
+        for (EventExecutor loop : workerGroup) loop.execute(() -> BatchEnd.bindCurrentThread(loop));
 
         // Clients may connect while the AOF loads; they get -LOADING until it is done.
         context.loading(true);

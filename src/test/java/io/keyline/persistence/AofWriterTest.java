@@ -1,5 +1,6 @@
 package io.keyline.persistence;
 
+import io.keyline.command.BatchEnd;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -139,6 +140,55 @@ class AofWriterTest {
         w.append(0, cmd("SET", "last", "1"));
         w.close();
         assertThat(f.text()).endsWith("$4\r\nlast\r\n$1\r\n1\r\n");
+    }
+
+    @Test
+    void alwaysOnAnEventLoopSyncsAtTheEndOfTheBatchOnThatThread() throws Exception {
+        FlakyFile f = new FlakyFile();
+        AofWriter w = new AofWriter(f, 0, AofWriter.Fsync.ALWAYS);
+        w.start();
+        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            loop.submit(() -> BatchEnd.bindCurrentThread(loop)).get();
+            CountDownLatch released = new CountDownLatch(3);
+            java.util.List<Thread> releasedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<Integer> forcesBefore = new java.util.concurrent.CopyOnWriteArrayList<>();
+            loop.submit(() -> { // one batch: three clients' writes and their waiting replies
+                forcesBefore.add(f.forces);
+                for (int i = 0; i < 3; i++) {
+                    long s = w.append(0, cmd("SET", "k" + i, "v"));
+                    w.whenDurable(s, () -> {
+                        releasedOn.add(Thread.currentThread());
+                        released.countDown();
+                    });
+                }
+                assertThat(f.size()).isZero(); // nothing written before the batch ends
+            }).get();
+            assertThat(released.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread loopThread = loop.submit(Thread::currentThread).get();
+            assertThat(releasedOn).containsOnly(loopThread); // synced and released on the loop itself
+            assertThat(f.forces - forcesBefore.get(0)).isEqualTo(1); // one fsync for the batch
+            assertThat(f.text()).contains("$2\r\nk0\r\n", "$2\r\nk2\r\n");
+        } finally {
+            loop.shutdownNow();
+            w.close();
+        }
+    }
+
+    @Test
+    void alwaysOffTheEventLoopsTheWriterThreadSyncsPromptly() throws Exception {
+        FlakyFile f = new FlakyFile();
+        AofWriter w = new AofWriter(f, 0, AofWriter.Fsync.ALWAYS);
+        w.start();
+        Thread.sleep(50); // the writer is idle and waiting
+        long t0 = System.nanoTime();
+        long s = w.append(0, cmd("SET", "a", "1"));
+        CountDownLatch l = new CountDownLatch(1);
+        w.whenDurable(s, l::countDown);
+        assertThat(l.await(5, TimeUnit.SECONDS)).isTrue();
+        // Woken by the append, not found by its one-second idle poll.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(500);
+        w.close();
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.keyline.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * Work an event loop runs once, after the batch of reads it is processing and before it waits for
+ * more, like Redis's {@code beforeSleep}. The server binds each of its event loops at start; on any
+ * other thread {@link #runAfterBatch} declines and the caller does the work some other way.
+ *
+ * <p>The AOF uses it for {@code appendfsync always}: one write and fsync per batch covers every
+ * client read in it, on the thread that holds their replies.
+ */
+public final class BatchEnd {
+    private static final ThreadLocal<BatchEnd> CURRENT = new ThreadLocal<>();
+
+    private final Executor loop;
+    private final List<Runnable> pending = new ArrayList<>(2);
+    private final Runnable runPending = this::runPending;
+
+    private BatchEnd(Executor loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Called on an event loop's own thread: {@code loop.execute} from that thread queues a task that
+     * runs after the I/O of the current iteration (Netty's loop runs I/O, then its task queue).
+     */
+    public static void bindCurrentThread(Executor loop) {
+        CURRENT.set(new BatchEnd(loop));
+    }
+
+    /** True on a bound event loop, whose batch end will run what {@link #runAfterBatch} queues. */
+    public static boolean onEventLoop() {
+        return CURRENT.get() != null;
+    }
+
+    /**
+     * Runs {@code task} after the calling event loop's current batch; a task already pending for
+     * this batch is not added twice. False when the calling thread is not a bound event loop.
+     */
+    public static boolean runAfterBatch(Runnable task) {
+        BatchEnd b = CURRENT.get();
+        if (b == null) return false;
+        List<Runnable> p = b.pending;
+        for (int i = 0; i < p.size(); i++) if (p.get(i) == task) return true;
+        p.add(task);
+        if (p.size() == 1) b.loop.execute(b.runPending);
+        return true;
+    }
+
+    private void runPending() {
+        // Tasks added while these run go to the next round (a fresh execute), not into this loop.
+        Runnable[] tasks = pending.toArray(new Runnable[0]);
+        pending.clear();
+        for (Runnable t : tasks) t.run();
+    }
+}
