@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The AOF's write path. {@link #append} (event loops, under the command's stripe locks) encodes the
@@ -51,8 +52,8 @@ final class AofWriter implements Propagator {
     private Runnable switchDone;
     private boolean stopping;
 
-    /** Held while moving bytes to the file: by the writer thread, or by an event loop in syncBatch. */
-    private final Object fileLock = new Object();
+    /** Held while moving bytes to the file: by the writer thread, or by an event loop at its batch end. */
+    private final ReentrantLock fileLock = new ReentrantLock();
     // guarded by fileLock
     private Resp carry = new Resp(1 << 16);
     private long carryStart;
@@ -109,6 +110,7 @@ final class AofWriter implements Propagator {
     @Override
     public long append(int db, byte[][] argv) {
         if (Thread.currentThread() == suppressed) return 0;
+        boolean onLoop = BatchEnd.runAfterBatch(batchEnd); // the loop writes its batch when it ends
         synchronized (lock) {
             int before = buffer.len;
             if (db != lastDb) {
@@ -117,9 +119,8 @@ final class AofWriter implements Propagator {
             }
             buffer.command(argv);
             appended += buffer.len - before;
-            // With always, an event loop syncs its own batch (whenDurable asks it to); other threads'
-            // appends wake the writer.
-            if (writerWaiting && (policy != Fsync.ALWAYS || !BatchEnd.onEventLoop())) {
+            if (writerWaiting && !onLoop) { // other threads' appends are the writer's
+
                 writerWaiting = false;
                 lock.notify();
             }
@@ -137,10 +138,12 @@ final class AofWriter implements Propagator {
         boolean durable;
         synchronized (waiters) {
             durable = isDurable(seq);
-            if (!durable) waiters.add(new Waiter(seq, action));
+            if (!durable) {
+                waiters.add(new Waiter(seq, action));
+            }
         }
         if (durable) action.run();
-        else if (!BatchEnd.runAfterBatch(syncBatch)) wakeWriter(); // not on an event loop: the writer syncs
+        else if (!BatchEnd.runAfterBatch(batchEnd)) wakeWriter(); // not on an event loop: the writer syncs
     }
 
     @Override
@@ -200,27 +203,46 @@ final class AofWriter implements Propagator {
         if (thread.isAlive()) log.warn("The AOF writer did not finish in time; the last writes may be lost");
     }
 
-    // ---- writing: the writer thread, or an event loop at the end of its batch ----------------
+    // ---- writing: an event loop at the end of its batch, or the writer thread ---------------
 
     /**
-     * {@code appendfsync always}: runs on an event loop after the batch in which a reply started
-     * waiting on {@link #whenDurable}. Writes and fsyncs everything appended so far on this thread,
-     * then releases the waiters, as Redis does in {@code beforeSleep} before sending replies.
+     * Runs on an event loop after a batch in which it appended (or started waiting on
+     * {@link #whenDurable}), as Redis's {@code beforeSleep} does: the batch's commands go to the
+     * file with one write; with {@code always} it is fsynced here too before the waiting replies
+     * are released, so every client read in the batch shares the fsync.
      *
-     * <p>Why not the writer thread: the hand-offs cost more than the fsync. On the 2-core benchmark
-     * VM, waking the writer after an append took 230-290 us and waking the event loop after the
-     * fsync another 430-710 us (per-fsync averages, 60,000 SETs from 50 clients), against
-     * ~330 us for the fdatasync itself; the writer sat idle 40% of the time waiting for appends.
-     * With the fsync here, one batch of every ready client shares it and nothing changes threads.
-     * Several event loops serialize on the file; a loop whose appends another loop's fsync already
-     * covered only waits for it.
+     * <p>Why not the writer thread: on the 2-core benchmark VM the hand-offs cost more than the
+     * disk. Waking the writer after an append took 230-290 us and waking the loop after the fsync
+     * 430-710 us (per-fsync averages, 60,000 SETs from 50 clients), against ~330 us for the
+     * fdatasync itself; the writer sat idle 40% of the time. With {@code everysec} the per-append
+     * wake-ups were 79 futex calls and 118 context switches per 1,000 SETs (Redis: 0.15 and 33).
+     * Overlapping the fsync with the next batch through io_uring was tried too: the kernel's worker
+     * for the fsync has the same wake-up latency, and it ran at 15k SET/s against 26k inline.
+     *
+     * <p>{@code everysec} and {@code no} never wait for the disk here: if the writer thread is in
+     * its once-a-second fsync, the loop leaves the bytes in the buffer for the next batch.
      */
-    private void syncBatch() {
-        if (policy != Fsync.ALWAYS || error != null) return; // after an error, the writer retries every second
-        if (writeAndSync(false)) runWaiters();
+    private void batchEnd() {
+        if (error != null) return; // the writer retries every second
+        Fsync p = policy;
+        if (p == Fsync.ALWAYS) {
+            fileLock.lock();
+        } else if (!fileLock.tryLock()) {
+            return;
+        }
+        boolean ok;
+        try {
+            synchronized (lock) {
+                if (switchTo != null) return; // the writer thread switches files (it was notified)
+            }
+            ok = writeLocked(false, p == Fsync.ALWAYS);
+        } finally {
+            fileLock.unlock();
+        }
+        if (ok && p == Fsync.ALWAYS) runWaiters();
     }
 
-    private final Runnable syncBatch = this::syncBatch;
+    private final Runnable batchEnd = this::batchEnd;
 
     private void wakeWriter() {
         synchronized (lock) {
@@ -231,45 +253,45 @@ final class AofWriter implements Propagator {
         }
     }
 
+    /**
+     * The writer thread: file switches for rewrites, the once-a-second fsync of {@code everysec},
+     * retries after a disk error, the last flush on stop, and appends made off the event loops
+     * (it is woken for those; what a loop appended but left behind is picked up within 10 ms).
+     */
     private void run() {
         boolean stop = false;
         int failuresWhileStopping = 0;
         long staleMark = 0;
         while (true) {
-            boolean woke = false;
             boolean skip = false;
             synchronized (lock) {
                 boolean idle = buffer.len == 0 && switchTo == null && !carryLeft;
                 long waitMs = waitMillis(idle);
-                if (!stopping && (idle || error != null || policy == Fsync.ALWAYS) && waitMs > 0) {
+                boolean woke = false;
+                if (!stopping && switchTo == null && waitMs > 0) {
                     writerWaiting = true;
                     try {
                         lock.wait(waitMs);
                     } catch (InterruptedException e) {
                         stopping = true;
                     }
-                    woke = !writerWaiting; // notified by an append rather than timed out
+                    woke = !writerWaiting; // notified rather than timed out
                     writerWaiting = false;
                 }
-                if (policy == Fsync.ALWAYS && !stopping && switchTo == null && error == null) {
-                    // Event loops sync their own batches; write only what was appended by other
-                    // threads (or by a loop that did not sync) and still waits since the last look.
-                    skip = writtenSeq >= staleMark;
+                stop = stopping;
+                if (!woke && !stop && switchTo == null && error == null && !fsyncDue()) {
+                    skip = writtenSeq >= staleMark; // the loops wrote all that was there at the last look
                     staleMark = appended;
                 }
-                stop = stopping;
             }
             if (skip) continue;
-            if (woke && policy != Fsync.ALWAYS && !stop) {
-                // everysec/no: nobody waits for this write, so gather ~1 ms of commands into one
-                // write() instead of one syscall (and one thread wake-up) per command.
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            boolean ok;
+            fileLock.lock();
+            try {
+                ok = writeLocked(stop, true);
+            } finally {
+                fileLock.unlock();
             }
-            boolean ok = writeAndSync(stop);
             if (!ok && stop && ++failuresWhileStopping >= 3) {
                 log.error("Could not write the last bytes of the AOF on shutdown: {}", error);
                 break;
@@ -281,96 +303,98 @@ final class AofWriter implements Propagator {
                 }
             }
         }
-        synchronized (fileLock) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                log.warn("Closing the AOF file failed: {}", e.toString());
-            }
+        fileLock.lock();
+        try {
+            file.close();
+        } catch (IOException e) {
+            log.warn("Closing the AOF file failed: {}", e.toString());
+        } finally {
+            fileLock.unlock();
         }
         durableSeq = Long.MAX_VALUE; // release anyone still waiting; nothing more will be written
         runWaiters();
     }
 
+    private boolean fsyncDue() {
+        return policy == Fsync.EVERYSEC && syncedSeq < writtenSeq && System.nanoTime() - lastFsyncNanos >= 1_000_000_000L;
+    }
+
     /**
-     * Moves what was appended to the file (switching files first if a rewrite asked), and fsyncs
-     * as the policy says ({@code stop}: always). False after an I/O error, which is then reported
-     * as MISCONF until a later call succeeds.
+     * Holding fileLock: moves what was appended to the file (switching files first if a rewrite
+     * asked), then fsyncs if {@code mayFsync} and the policy says so ({@code stop}: always). False
+     * after an I/O error, which is then reported as MISCONF until a later call succeeds.
      */
-    private boolean writeAndSync(boolean stop) {
-        synchronized (fileLock) {
-            AofFile next;
-            long nextAt;
-            Runnable done;
-            long end;
-            synchronized (lock) {
-                if (buffer.len > 0) {
-                    if (carry.len == 0) {
-                        Resp t = carry;
-                        carry = buffer;
-                        buffer = t;
-                        carryStart = appended - carry.len;
-                    } else {
-                        carry.append(buffer);
-                        buffer.clear();
-                    }
+    private boolean writeLocked(boolean stop, boolean mayFsync) {
+        AofFile next;
+        long nextAt;
+        Runnable done;
+        long end;
+        synchronized (lock) {
+            if (buffer.len > 0) {
+                if (carry.len == 0) {
+                    Resp t = carry;
+                    carry = buffer;
+                    buffer = t;
+                    carryStart = appended - carry.len;
+                } else {
+                    carry.append(buffer);
+                    buffer.clear();
                 }
-                end = appended;
-                next = switchTo;
-                nextAt = switchAt;
-                done = switchDone;
             }
-            carryLeft = carry.len > 0;
-            try {
-                if (next != null) {
-                    int k = (int) (nextAt - carryStart);
-                    if (k > 0) writeCarry(k);
-                    file.force();
-                    fsyncCount++;
-                    try {
-                        file.close();
-                    } catch (IOException e) {
-                        log.warn("Closing the previous AOF file failed: {}", e.toString());
-                    }
-                    file = next;
-                    filePos = 0;
-                    synchronized (lock) {
-                        switchTo = null;
-                        switchDone = null;
-                    }
-                    if (done != null) done.run();
+            end = appended;
+            next = switchTo;
+            nextAt = switchAt;
+            done = switchDone;
+        }
+        carryLeft = carry.len > 0;
+        try {
+            if (next != null) {
+                int k = (int) (nextAt - carryStart);
+                if (k > 0) writeCarry(k);
+                file.force();
+                fsyncCount++;
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    log.warn("Closing the previous AOF file failed: {}", e.toString());
                 }
-                if (carry.len > 0) writeCarry(carry.len);
-                carryLeft = false;
-                writtenSeq = end;
-                Fsync p = policy;
+                file = next;
+                filePos = 0;
+                synchronized (lock) {
+                    switchTo = null;
+                    switchDone = null;
+                }
+                if (done != null) done.run();
+            }
+            if (carry.len > 0) writeCarry(carry.len);
+            carryLeft = false;
+            writtenSeq = end;
+            Fsync p = policy;
+            if (mayFsync && syncedSeq < end && (p == Fsync.ALWAYS || stop || fsyncDue())) {
                 long now = System.nanoTime();
-                if (syncedSeq < end && (p == Fsync.ALWAYS || stop
-                        || (p == Fsync.EVERYSEC && now - lastFsyncNanos >= 1_000_000_000L))) {
-                    file.force();
-                    fsyncCount++;
-                    syncedSeq = end;
-                    lastFsyncNanos = now;
-                }
-                durableSeq = syncedSeq;
-                if (error != null) {
-                    error = null;
-                    log.warn("AOF write error looks solved, Keyline can write again.");
-                }
-                return true;
-            } catch (IOException | RuntimeException e) {
-                if (error == null) {
-                    log.warn("Error writing to the AOF file: {}; refusing writes until it succeeds again (retrying every second)", e.toString());
-                }
-                error = "MISCONF Errors writing to the AOF file: " + reason(e);
-                return false;
+                file.force();
+                fsyncCount++;
+                syncedSeq = end;
+                lastFsyncNanos = now;
             }
+            durableSeq = syncedSeq;
+            if (error != null) {
+                error = null;
+                log.warn("AOF write error looks solved, Keyline can write again.");
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (error == null) {
+                log.warn("Error writing to the AOF file: {}; refusing writes until it succeeds again (retrying every second)", e.toString());
+            }
+            error = "MISCONF Errors writing to the AOF file: " + reason(e);
+            return false;
         }
     }
 
     private long waitMillis(boolean idle) {
         if (error != null) return 1000;
-        if (policy == Fsync.ALWAYS) return idle ? 1000 : 10;
+        if (!idle) return 10;
         if (policy == Fsync.EVERYSEC && syncedSeq < writtenSeq) {
             long left = 1000 - (System.nanoTime() - lastFsyncNanos) / 1_000_000;
             return Math.max(1, left);
