@@ -7,8 +7,13 @@
  *   <li>{@link io.keyline.persistence.Persistence}: the lifecycle (load on start-up, log while
  *   running, flush on stop), rewrites (BGREWRITEAOF, SAVE, BGSAVE, automatic), INFO persistence.</li>
  *   <li>{@link io.keyline.persistence.AofWriter}: the {@code Propagator}: commands are encoded to
- *   RESP into a memory buffer under a short lock, and one writer thread drains it to the current
- *   incr file and fsyncs by {@code appendfsync} (group commit for {@code always}).</li>
+ *   RESP into a memory buffer under a short lock; the event loop that appended writes the buffer to
+ *   the current incr file when its batch of reads ends (one write per batch, as Redis's
+ *   {@code beforeSleep}), and with {@code always} fsyncs it there before releasing the replies, so
+ *   the batch shares one fsync (group commit). A writer thread does the once-a-second fsync of
+ *   {@code everysec}, file switches for rewrites, retries after disk errors and appends made off
+ *   the event loops. Hand-offs between threads cost more than the fsync on small machines; the
+ *   measurements are in {@code AofWriter#batchEnd}.</li>
  *   <li>{@link io.keyline.persistence.AofLoader}: replays a manifest's files through the normal
  *   command table; {@link io.keyline.persistence.AofReader} parses and validates the RESP stream
  *   (also used by {@code --check-aof}).</li>

@@ -176,6 +176,31 @@ class AofWriterTest {
     }
 
     @Test
+    void everysecOnAnEventLoopWritesAtTheEndOfTheBatchAndLeavesTheFsyncToTheWriter() throws Exception {
+        FlakyFile f = new FlakyFile();
+        AofWriter w = new AofWriter(f, 0, AofWriter.Fsync.EVERYSEC);
+        w.start();
+        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            loop.submit(() -> BatchEnd.bindCurrentThread(loop)).get();
+            int forcesBefore = f.forces;
+            long seq = loop.submit(() -> {
+                w.append(0, cmd("SET", "a", "1"));
+                long s = w.append(0, cmd("SET", "b", "2"));
+                assertThat(f.size()).isZero(); // written when the batch ends, not per command
+                return s;
+            }).get();
+            loop.submit(() -> { }).get(); // the batch-end task ran before this one
+            assertThat(f.size()).isEqualTo(seq); // in the file (the page cache) without the writer
+            assertThat(f.forces).isEqualTo(forcesBefore); // no fsync on the loop
+            await(() -> f.forces > forcesBefore); // the writer's once-a-second fsync
+        } finally {
+            loop.shutdownNow();
+            w.close();
+        }
+    }
+
+    @Test
     void alwaysOffTheEventLoopsTheWriterThreadSyncsPromptly() throws Exception {
         FlakyFile f = new FlakyFile();
         AofWriter w = new AofWriter(f, 0, AofWriter.Fsync.ALWAYS);
