@@ -50,6 +50,16 @@ public final class BatchEnd {
         return true;
     }
 
+    /** As {@link #runAfterBatch}, for callers that know {@code task} is not already pending. */
+    public static boolean runAfterBatchOnce(Runnable task) {
+        BatchEnd b = CURRENT.get();
+        if (b == null) return false;
+        List<Runnable> p = b.pending;
+        p.add(task);
+        if (p.size() == 1) b.loop.execute(b.runPending);
+        return true;
+    }
+
     private void runPending() {
         // Tasks added while these run go to the next round (a fresh execute), not into this loop.
         Runnable[] tasks = pending.toArray(new Runnable[0]);

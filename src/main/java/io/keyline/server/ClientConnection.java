@@ -1,5 +1,6 @@
 package io.keyline.server;
 
+import io.keyline.command.BatchEnd;
 import io.keyline.command.Client;
 import io.keyline.command.Connection;
 import io.keyline.command.Dispatcher;
@@ -226,13 +227,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         writeOut(buf, heldClose);
     }
 
+    /**
+     * Replies go out when the event loop's batch of reads ends, all ready clients' together, as
+     * Redis sends them in {@code beforeSleep}: the client then finds many replies per wake-up.
+     * Measured over four alternating rounds of 300,000 SETs from 50 clients: redis-benchmark's
+     * context switches per 1,000 SETs fell from 12.4-18.3 to 9.3-13.2, Keyline's CPU per SET from
+     * 17.3-20.9 us to 16.3-19.8 us (throughput moved within the noise).
+     */
     private void writeOut(ByteBuf buf, boolean thenClose) {
         if (thenClose) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+        } else if (flushQueued) {
+            ctx.write(buf, ctx.voidPromise());
+        } else if (BatchEnd.runAfterBatchOnce(flushAtBatchEnd)) {
+            flushQueued = true;
+            ctx.write(buf, ctx.voidPromise());
         } else {
             ctx.writeAndFlush(buf, ctx.voidPromise());
         }
     }
+
+    private boolean flushQueued;
+    private final Runnable flushAtBatchEnd = () -> {
+        flushQueued = false;
+        ctx.flush();
+    };
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
