@@ -24,6 +24,11 @@ command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
 [ -f "$here/target/keyline-server.jar" ] || (cd "$here" && mvn -q -B -o -DskipTests package)
 
 wait_port() { for _ in $(seq 1200); do redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done; echo "port $1 not ready" >&2; return 1; }
+# A server left running on a port would answer wait_port and be measured instead of the new one.
+port_free() { ! redis-cli -p "$1" ping >/dev/null 2>&1; }
+for p in $kport $rport; do
+  port_free "$p" || { echo "port $p is already in use (a server left over from an earlier run?); stop it first" >&2; exit 1; }
+done
 rps() { redis-benchmark -p "$1" -t set -c 50 -n "$2" -r 1000000 -q 2>/dev/null | tr '\r' '\n' | grep -o 'SET: [0-9.]* requests per second' | tail -1 | awk '{print $2}'; }
 
 start_keyline() { # dir, extra args...
