@@ -165,6 +165,7 @@ public final class BlockingRegistry implements KeyReadyListener {
         } finally {
             unlock(w);
         }
+        server.stats().commandsProcessed.increment(); // as Redis's updateStatsOnUnblock
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(32);
         ReplyWriter r = new ReplyWriter(buf, w.client.protocol());
         if (error == null) w.request.timeoutReply(r);
@@ -255,6 +256,7 @@ public final class BlockingRegistry implements KeyReadyListener {
             if (served) {
                 w.done = true;
                 detach(w);
+                server.stats().commandsProcessed.increment(); // as Redis's updateStatsOnUnblock
             }
         } finally {
             unlock(w);

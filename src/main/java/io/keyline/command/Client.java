@@ -34,6 +34,8 @@ public final class Client {
     List<byte[][]> propagateAs;
     /** Highest AOF sequence this client's replies must wait for. */
     long pendingDurableSeq;
+    /** The AOF loader's client: its commands are not counted in INFO stats or commandstats. */
+    boolean replaying;
 
     // MULTI/EXEC
     List<byte[][]> queued;

@@ -40,7 +40,6 @@ public final class Dispatcher {
             c.kill();
             return;
         }
-        server.stats().commandsProcessed.increment();
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
         c.lastCommand(spec.name);
@@ -100,6 +99,7 @@ public final class Dispatcher {
      * lifts the limits while loading); MULTI queues as usual so logged transactions replay whole.
      */
     public void replay(Client c, byte[][] argv) {
+        c.replaying = true; // no command stats: Redis runs loaded commands outside call()
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
         if (c.inMulti() && !isTransactionControl(spec)) {
@@ -186,6 +186,7 @@ public final class Dispatcher {
      * discarded because of: <reason>}, also outside MULTI.
      */
     private void reject(Client c, CommandSpec spec, String error) {
+        if (!c.replaying) spec.recordRejected(); // rejected_calls in INFO commandstats
         if (spec.handler != TransactionCommands.EXEC_HANDLER) {
             reject(c, error);
             return;
@@ -235,7 +236,7 @@ public final class Dispatcher {
                 spec.recordRejected();
                 return;
             }
-            started = System.nanoTime();
+            if (!c.replaying) started = System.nanoTime();
             spec.handler.handle(c, argv);
             failed = false;
         } catch (RedisException e) {
@@ -249,7 +250,11 @@ public final class Dispatcher {
             countError("ERR");
             c.reply.error("ERR internal error running '" + spec.name + "': " + e);
         } finally {
-            if (started != 0) spec.recordCall(System.nanoTime() - started, failed);
+            if (started != 0) {
+                spec.recordCall(System.nanoTime() - started, failed);
+                // As Redis's call(): counted once run; a command that blocked counts when it is answered.
+                if (!c.blocked()) server.stats().commandsProcessed.increment();
+            }
             try {
                 if (c.dirty != dirtyBefore && spec.handler != TransactionCommands.EXEC_HANDLER) {
                     propagate(c, argv, c.dirty - dirtyBefore);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InfoIT extends ServerTestBase {
     @Override
@@ -92,6 +93,26 @@ class InfoIT extends ServerTestBase {
         assertThat(st.get("total_error_replies")).isEqualTo("1");
         assertThat(jedis.info("errorstats")).isEqualTo("# Errorstats\r\nerrorstat_ERR:count=1\r\n");
         assertThat(Long.parseLong(st.get("total_net_input_bytes"))).isPositive();
+    }
+
+    @Test
+    void commandsAreCountedOnceRunAsRedisCountsThem() {
+        // Checked against redis-server 7.0.15 with the same commands on one connection.
+        jedis.configResetStat();                                   // counted once done: 1
+        assertThat(fields(jedis.info("stats")).get("total_commands_processed")).isEqualTo("1"); // INFO not yet
+        assertThatThrownBy(() -> jedis.sendCommand(() -> "nosuchcommand".getBytes())) // unknown: not counted
+                .hasMessageContaining("unknown command");
+        jedis.set("a", "1");                                       // 3
+        assertThatThrownBy(() -> jedis.sendCommand(redis.clients.jedis.Protocol.Command.GET)) // arity: rejected
+                .hasMessageContaining("wrong number of arguments");
+        jedis.sendCommand(redis.clients.jedis.Protocol.Command.MULTI);
+        jedis.sendCommand(redis.clients.jedis.Protocol.Command.SET, "b", "2"); // queued: counted by EXEC
+        jedis.sendCommand(redis.clients.jedis.Protocol.Command.EXEC);           // MULTI, SET, EXEC: 6
+        jedis.blpop(0.05, "q");                                    // counted when it times out: 7
+        assertThat(fields(jedis.info("stats")).get("total_commands_processed")).isEqualTo("7");
+        String cs = jedis.info("commandstats");
+        assertThat(cs).contains("cmdstat_set:calls=2,").contains("cmdstat_blpop:calls=1,")
+                .contains("cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0");
     }
 
     @Test

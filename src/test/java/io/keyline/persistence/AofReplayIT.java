@@ -95,6 +95,17 @@ class AofReplayIT {
     }
 
     @Test
+    void replayedCommandsAreNotCountedInStats() throws Exception {
+        runScript();
+        restart();
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            // As Redis, which runs loaded commands outside call(): nothing of the AOF in the stats.
+            assertThat(jedis.info("commandstats")).isEqualTo("# Commandstats\r\n");
+            assertThat(jedis.info("stats")).contains("total_commands_processed:1\r\n"); // the first INFO
+        }
+    }
+
+    @Test
     void restartAfterRewriteGivesTheSameData() throws Exception {
         Map<String, String> before = runScript();
         try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
