@@ -207,9 +207,11 @@ public final class Persistence implements PersistenceControl {
         ks.maxMemory(0);
         ks.activeExpireEnabled(false);
         ks.lazyExpireEnabled(false);
+        ks.bulkLoading(true);
         try {
             l.load(dir, m.files());
         } finally {
+            ks.bulkLoading(false);
             ks.lazyExpireEnabled(true);
             ks.activeExpireEnabled(config.getBool("active-expire-enabled"));
             ks.capacity(config.getLong("capacity"));

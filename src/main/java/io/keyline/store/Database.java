@@ -119,6 +119,7 @@ public final class Database {
             Entry fresh = expireAt >= 0 ? new VolatileEntry(hash, key, value, expireAt) : new Entry(hash, key, value);
             keyspace.touch(fresh);
             t.insert(fresh);
+            if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
             keyspace.adjustMemory(Memory.entry(key, value) + (expireAt >= 0 ? Memory.VOLATILE_EXTRA : 0));
             return null;
         }

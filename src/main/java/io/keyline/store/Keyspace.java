@@ -401,6 +401,20 @@ public final class Keyspace {
         return activeExpireEnabled;
     }
 
+    /**
+     * While an AOF loads, a hash table that starts to grow finishes its rehash at once instead of a
+     * bucket per operation (Redis rehashes incrementally then too, but it also probes both arrays).
+     */
+    public void bulkLoading(boolean on) {
+        this.bulkLoading = on;
+    }
+
+    boolean bulkLoading() {
+        return bulkLoading;
+    }
+
+    private volatile boolean bulkLoading;
+
     /** While loading an AOF, keys are not expired on access (so replay order does not matter). */
     public void lazyExpireEnabled(boolean on) {
         this.lazyExpireEnabled = on;

@@ -52,6 +52,23 @@ class KeyTableTest {
     }
 
     @Test
+    void finishRehashCompletesAGrowthAtOnce() {
+        KeyTable t = new KeyTable();
+        int finished = 0;
+        for (int i = 0; i < 5000; i++) {
+            t.insert(entry("key:" + i));
+            if (t.rehashing()) {
+                t.finishRehash();
+                finished++;
+            }
+            assertThat(t.rehashing()).isFalse();
+        }
+        assertThat(finished).isGreaterThan(5); // the table doubled several times
+        assertThat(t.size()).isEqualTo(5000);
+        for (int i = 0; i < 5000; i++) assertThat(find(t, "key:" + i)).as("key:" + i).isNotNull();
+    }
+
+    @Test
     void shrinksWhenEmptiedAndKeepsTheRest() {
         KeyTable t = new KeyTable();
         for (int i = 0; i < 4000; i++) t.insert(entry("k" + i));
