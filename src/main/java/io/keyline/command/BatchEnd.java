@@ -1,5 +1,8 @@
 package io.keyline.command;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -13,6 +16,7 @@ import java.util.concurrent.Executor;
  * client read in it, on the thread that holds their replies.
  */
 public final class BatchEnd {
+    private static final Logger log = LoggerFactory.getLogger(BatchEnd.class);
     private static final ThreadLocal<BatchEnd> CURRENT = new ThreadLocal<>();
 
     private final Executor loop;
@@ -31,11 +35,6 @@ public final class BatchEnd {
         CURRENT.set(new BatchEnd(loop));
     }
 
-    /** True on a bound event loop, whose batch end will run what {@link #runAfterBatch} queues. */
-    public static boolean onEventLoop() {
-        return CURRENT.get() != null;
-    }
-
     /**
      * Runs {@code task} after the calling event loop's current batch; a task already pending for
      * this batch is not added twice. False when the calling thread is not a bound event loop.
@@ -45,8 +44,7 @@ public final class BatchEnd {
         if (b == null) return false;
         List<Runnable> p = b.pending;
         for (int i = 0; i < p.size(); i++) if (p.get(i) == task) return true;
-        p.add(task);
-        if (p.size() == 1) b.loop.execute(b.runPending);
+        b.add(task);
         return true;
     }
 
@@ -54,16 +52,26 @@ public final class BatchEnd {
     public static boolean runAfterBatchOnce(Runnable task) {
         BatchEnd b = CURRENT.get();
         if (b == null) return false;
-        List<Runnable> p = b.pending;
-        p.add(task);
-        if (p.size() == 1) b.loop.execute(b.runPending);
+        b.add(task);
         return true;
+    }
+
+    private void add(Runnable task) {
+        pending.add(task);
+        if (pending.size() == 1) loop.execute(runPending);
     }
 
     private void runPending() {
         // Tasks added while these run go to the next round (a fresh execute), not into this loop.
         Runnable[] tasks = pending.toArray(new Runnable[0]);
         pending.clear();
-        for (Runnable t : tasks) t.run();
+        for (Runnable t : tasks) {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                // The others still run: a connection whose flush was skipped would never send again.
+                log.warn("A batch-end task failed", e);
+            }
+        }
     }
 }
