@@ -12,15 +12,21 @@ import java.util.concurrent.Executor;
  * more, like Redis's {@code beforeSleep}. The server binds each of its event loops at start; on any
  * other thread {@link #runAfterBatch} declines and the caller does the work some other way.
  *
- * <p>The AOF uses it for {@code appendfsync always}: one write and fsync per batch covers every
- * client read in it, on the thread that holds their replies.
+ * <p>Two kinds of work, in Redis's order: first the shared tasks ({@link #runAfterBatch}: the AOF's
+ * write, and with {@code appendfsync always} its fsync), then the per-connection ones
+ * ({@link #flushAfterBatch}: sending the replies). So no reply of a batch leaves before the
+ * commands of that batch are in the AOF.
  */
 public final class BatchEnd {
     private static final Logger log = LoggerFactory.getLogger(BatchEnd.class);
     private static final ThreadLocal<BatchEnd> CURRENT = new ThreadLocal<>();
 
     private final Executor loop;
-    private final List<Runnable> pending = new ArrayList<>(2);
+    /** Shared tasks, each at most once per batch; a few at most, so a linear check is cheap. */
+    private final List<Runnable> shared = new ArrayList<>(2);
+    /** One per connection with replies to send; the caller keeps them unique. */
+    private final List<Runnable> flushes = new ArrayList<>();
+    private boolean scheduled;
     private final Runnable runPending = this::runPending;
 
     private BatchEnd(Executor loop) {
@@ -36,36 +42,51 @@ public final class BatchEnd {
     }
 
     /**
-     * Runs {@code task} after the calling event loop's current batch; a task already pending for
-     * this batch is not added twice. False when the calling thread is not a bound event loop.
+     * Runs {@code task} after the calling event loop's current batch, before any flush; a task
+     * already pending is not added twice. False when the calling thread is not a bound event loop.
      */
     public static boolean runAfterBatch(Runnable task) {
         BatchEnd b = CURRENT.get();
         if (b == null) return false;
-        List<Runnable> p = b.pending;
-        for (int i = 0; i < p.size(); i++) if (p.get(i) == task) return true;
-        b.add(task);
+        List<Runnable> s = b.shared;
+        for (int i = 0; i < s.size(); i++) if (s.get(i) == task) return true;
+        s.add(task);
+        b.schedule();
         return true;
     }
 
-    /** As {@link #runAfterBatch}, for callers that know {@code task} is not already pending. */
-    public static boolean runAfterBatchOnce(Runnable task) {
+    /**
+     * Runs {@code flush} after the batch's shared tasks. The caller knows it is not already
+     * pending (a connection's own flag). False when the calling thread is not a bound event loop.
+     */
+    public static boolean flushAfterBatch(Runnable flush) {
         BatchEnd b = CURRENT.get();
         if (b == null) return false;
-        b.add(task);
+        b.flushes.add(flush);
+        b.schedule();
         return true;
     }
 
-    private void add(Runnable task) {
-        pending.add(task);
-        if (pending.size() == 1) loop.execute(runPending);
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            loop.execute(runPending);
+        }
     }
 
     private void runPending() {
-        // Tasks added while these run go to the next round (a fresh execute), not into this loop.
-        Runnable[] tasks = pending.toArray(new Runnable[0]);
-        pending.clear();
-        for (Runnable t : tasks) {
+        // Work added while this runs schedules another round (right after this one), except flushes
+        // added by the shared tasks (replies released by the fsync), which still go out in this one.
+        scheduled = false;
+        runAll(shared);
+        runAll(flushes);
+    }
+
+    private static void runAll(List<Runnable> tasks) {
+        if (tasks.isEmpty()) return;
+        Runnable[] now = tasks.toArray(new Runnable[0]);
+        tasks.clear();
+        for (Runnable t : now) {
             try {
                 t.run();
             } catch (RuntimeException e) {

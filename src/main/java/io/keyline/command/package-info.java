@@ -10,7 +10,7 @@
  * auth or OOM themselves, and never lock: the dispatcher holds the stripes of the command's keys.
  *
  * <p>{@link io.keyline.command.BatchEnd} lets work run once at the end of an event loop's batch of
- * reads (the AOF's write and, with {@code appendfsync always}, its fsync).
+ * reads: first the AOF's write (and, with {@code appendfsync always}, its fsync), then the replies.
  *
  * <p>Depends on {@code store}, {@code protocol}, {@code config} and Netty's buffer API; never on
  * {@code server} (the network side is reached through the {@link io.keyline.command.Connection}

@@ -119,11 +119,7 @@ final class AofWriter implements Propagator {
             }
             buffer.command(argv);
             appended += buffer.len - before;
-            if (writerWaiting && !onLoop) { // other threads' appends are the writer's
-
-                writerWaiting = false;
-                lock.notify();
-            }
+            if (!onLoop) wakeWriter(); // other threads' appends are the writer's
             return appended;
         }
     }
@@ -245,7 +241,7 @@ final class AofWriter implements Propagator {
     private final Runnable batchEnd = this::batchEnd;
 
     private void wakeWriter() {
-        synchronized (lock) {
+        synchronized (lock) { // reentrant from append()
             if (writerWaiting) {
                 writerWaiting = false;
                 lock.notify();

@@ -239,7 +239,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
         } else if (flushQueued) {
             ctx.write(buf, ctx.voidPromise());
-        } else if (BatchEnd.runAfterBatchOnce(flushAtBatchEnd)) {
+        } else if (BatchEnd.flushAfterBatch(flushAtBatchEnd)) {
             flushQueued = true;
             ctx.write(buf, ctx.voidPromise());
         } else {
