@@ -1,6 +1,6 @@
 package io.keyline.persistence;
 
-import io.keyline.command.BatchEnd;
+import io.keyline.command.TestEventLoop;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -147,30 +149,20 @@ class AofWriterTest {
         FlakyFile f = new FlakyFile();
         AofWriter w = new AofWriter(f, 0, AofWriter.Fsync.ALWAYS);
         w.start();
-        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            loop.submit(() -> BatchEnd.bindCurrentThread(loop)).get();
-            CountDownLatch released = new CountDownLatch(3);
-            java.util.List<Thread> releasedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
-            java.util.List<Integer> forcesBefore = new java.util.concurrent.CopyOnWriteArrayList<>();
-            loop.submit(() -> { // one batch: three clients' writes and their waiting replies
-                forcesBefore.add(f.forces);
+        try (TestEventLoop loop = new TestEventLoop()) {
+            List<Thread> releasedOn = new CopyOnWriteArrayList<>();
+            int forcesBefore = f.forces;
+            loop.batch(() -> { // one batch: three clients' writes and their waiting replies
                 for (int i = 0; i < 3; i++) {
                     long s = w.append(0, cmd("SET", "k" + i, "v"));
-                    w.whenDurable(s, () -> {
-                        releasedOn.add(Thread.currentThread());
-                        released.countDown();
-                    });
+                    w.whenDurable(s, () -> releasedOn.add(Thread.currentThread()));
                 }
                 assertThat(f.size()).isZero(); // nothing written before the batch ends
-            }).get();
-            assertThat(released.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread loopThread = loop.submit(Thread::currentThread).get();
-            assertThat(releasedOn).containsOnly(loopThread); // synced and released on the loop itself
-            assertThat(f.forces - forcesBefore.get(0)).isEqualTo(1); // one fsync for the batch
+            });
+            assertThat(releasedOn).hasSize(3).containsOnly(loop.thread()); // synced and released on the loop itself
+            assertThat(f.forces - forcesBefore).isEqualTo(1); // one fsync for the batch
             assertThat(f.text()).contains("$2\r\nk0\r\n", "$2\r\nk2\r\n");
         } finally {
-            loop.shutdownNow();
             w.close();
         }
     }
@@ -180,22 +172,18 @@ class AofWriterTest {
         FlakyFile f = new FlakyFile();
         AofWriter w = new AofWriter(f, 0, AofWriter.Fsync.EVERYSEC);
         w.start();
-        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            loop.submit(() -> BatchEnd.bindCurrentThread(loop)).get();
+        try (TestEventLoop loop = new TestEventLoop()) {
             int forcesBefore = f.forces;
-            long seq = loop.submit(() -> {
+            long seq = loop.batch(() -> {
                 w.append(0, cmd("SET", "a", "1"));
                 long s = w.append(0, cmd("SET", "b", "2"));
                 assertThat(f.size()).isZero(); // written when the batch ends, not per command
                 return s;
-            }).get();
-            loop.submit(() -> { }).get(); // the batch-end task ran before this one
+            });
             assertThat(f.size()).isEqualTo(seq); // in the file (the page cache) without the writer
             assertThat(f.forces).isEqualTo(forcesBefore); // no fsync on the loop
             await(() -> f.forces > forcesBefore); // the writer's once-a-second fsync
         } finally {
-            loop.shutdownNow();
             w.close();
         }
     }
