@@ -4,7 +4,7 @@
 #   2. Start-up replay time of the same 1M-key AOF directory (aof-use-rdb-preamble no layout).
 # Usage: bench/aof-bench.sh [requests-always] [requests-everysec] [keys]
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/aof-common.sh"
 n_always="${1:-20000}"
 n_everysec="${2:-200000}"
 keys="${3:-1000000}"
@@ -20,15 +20,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || { echo "needs redis-server and redis-benchmark" >&2; exit 1; }
-[ -f "$here/target/keyline-server.jar" ] || (cd "$here" && mvn -q -B -o -DskipTests package)
-
-wait_port() { for _ in $(seq 1200); do redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done; echo "port $1 not ready" >&2; return 1; }
-# A server left running on a port would answer wait_port and be measured instead of the new one.
-port_free() { ! redis-cli -p "$1" ping >/dev/null 2>&1; }
-for p in $kport $rport; do
-  port_free "$p" || { echo "port $p is already in use (a server left over from an earlier run?); stop it first" >&2; exit 1; }
-done
+needs redis-server redis-benchmark redis-cli
+build_keyline
+require_free_ports $kport $rport
 rps() { redis-benchmark -p "$1" -t set -c 50 -n "$2" -r 1000000 -q 2>/dev/null | tr '\r' '\n' | grep -o 'SET: [0-9.]* requests per second' | tail -1 | awk '{print $2}'; }
 
 start_keyline() { # dir, extra args...

@@ -6,24 +6,20 @@
 # Usage: bench/aof-cost.sh [policy=everysec] [requests=300000] [rounds=2]
 # Results used in bench/results/2026-11-26-aof-batch-end.md.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/aof-common.sh"
 policy="${1:-everysec}"
 n="${2:-300000}"
 rounds="${3:-2}"
 kport=7421
 rport=7422
-command -v perf >/dev/null && command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null \
-  || { echo "needs perf, redis-server and redis-benchmark" >&2; exit 1; }
-[ -f "$here/target/keyline-server.jar" ] || (cd "$here" && mvn -q -B -o -DskipTests package)
-for p in $kport $rport; do
-  ! redis-cli -p "$p" ping >/dev/null 2>&1 || { echo "port $p is already in use; stop that server first" >&2; exit 1; }
-done
+needs perf redis-server redis-benchmark redis-cli
+build_keyline
+require_free_ports $kport $rport
 work="$(mktemp -d /tmp/keyline-aof-cost.XXXXXX)"
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-wait_port() { for _ in $(seq 1200); do redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done; echo "port $1 not ready" >&2; return 1; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tick_ns=$(( 1000000000 / $(getconf CLK_TCK) ))
 
