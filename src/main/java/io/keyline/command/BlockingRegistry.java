@@ -23,15 +23,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN...), like Redis's {@code blocking.c}.
+ * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN...), like Redis 7's {@code blocking.c}.
  *
- * <p>A handler that finds nothing to pop calls {@link #block} (its keys' stripes are held). Writes
- * report touched keys through {@link #keyModified}; only keys someone waits on are queued as ready,
- * so this costs one volatile read per write while nobody is blocked. After the writing command (or
- * the whole EXEC) has released its locks, the dispatcher calls {@link #serveReady()}, which for each
- * ready key takes the stripes the first waiter's request needs and lets it try; waiters are served
- * in the order they blocked. Serving, timeouts, CLIENT UNBLOCK and disconnects all claim a waiter
- * under the same stripe locks, so a client is answered exactly once.
+ * <p>A blocking command that finds nothing asks its {@link CallContext} to block; the call path then
+ * registers the client here, still holding the keys' stripes. Writes report touched keys through
+ * {@link #keyModified}; only keys someone waits on are queued as ready, so this costs one volatile read
+ * per write while nobody is blocked. After the writing command (or the whole EXEC) has released its
+ * locks, the dispatcher calls {@link #serveReady()}: for each ready key holding a value of the type the
+ * first waiter waits for, that client's command is run again through the one call path (Redis 7's
+ * reprocessing), so each blocking command is written once. If the re-run would block again (another
+ * waiter took the element), the client keeps waiting with its first deadline. Waiters are served in
+ * the order they blocked. Serving, timeouts, CLIENT UNBLOCK and disconnects all claim a waiter under
+ * its keys' stripe locks, so a client is answered exactly once.
  */
 public final class BlockingRegistry implements KeyReadyListener {
     private static final String UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
@@ -46,17 +49,21 @@ public final class BlockingRegistry implements KeyReadyListener {
     static final class Waiter {
         final Client client;
         final Database db;
+        final CommandSpec spec;
+        final byte[][] argv;
         final byte[][] keys;
-        final BlockedRequest request;
+        final Class<?> type;
         final int[] stripes;
         boolean done; // guarded by the waiter's stripes
         ScheduledFuture<?> timeout;
 
-        Waiter(Client client, Database db, byte[][] keys, BlockedRequest request, int[] stripes) {
+        Waiter(Client client, Database db, CommandSpec spec, byte[][] argv, byte[][] keys, Class<?> type, int[] stripes) {
             this.client = client;
             this.db = db;
+            this.spec = spec;
+            this.argv = argv;
             this.keys = keys;
-            this.request = request;
+            this.type = type;
             this.stripes = stripes;
         }
     }
@@ -87,12 +94,12 @@ public final class BlockingRegistry implements KeyReadyListener {
     }
 
     /**
-     * Blocks {@code c} on {@code keys} of its current database. Called from a handler, with the
-     * keys' stripes held; the handler writes no reply.
+     * Blocks {@code c} on {@code keys} of its current database until one holds a {@code type} value,
+     * then re-runs {@code argv}. Called by the call path with the command's stripes held.
      */
-    public void block(Client c, byte[][] keys, long timeoutMillis, BlockedRequest request) {
+    void block(Client c, CommandSpec spec, byte[][] argv, byte[][] keys, Class<?> type, long timeoutMillis) {
         Database db = c.db();
-        Waiter w = new Waiter(c, db, keys, request, stripesOf(request.lockKeys()));
+        Waiter w = new Waiter(c, db, spec, argv, keys, type, stripesOf(argv, spec.keyIndexes(argv)));
         for (byte[] key : keys) {
             ArrayDeque<Waiter> q = waiting.computeIfAbsent(new WatchRegistry.WatchedKey(db.id(), key), k -> new ArrayDeque<>());
             synchronized (q) {
@@ -119,9 +126,9 @@ public final class BlockingRegistry implements KeyReadyListener {
         return t;
     }
 
-    private int[] stripesOf(byte[][] keys) {
-        int[] s = new int[keys.length];
-        for (int i = 0; i < keys.length; i++) s[i] = keyspace.stripeOf(keys[i]);
+    private int[] stripesOf(byte[][] argv, int[] keyIndexes) {
+        int[] s = new int[keyIndexes.length];
+        for (int i = 0; i < keyIndexes.length; i++) s[i] = keyspace.stripeOf(argv[keyIndexes[i]]);
         Arrays.sort(s);
         int n = 0;
         for (int i = 0; i < s.length; i++) if (i == 0 || s[i] != s[i - 1]) s[n++] = s[i];
@@ -165,11 +172,18 @@ public final class BlockingRegistry implements KeyReadyListener {
         } finally {
             unlock(w);
         }
-        server.stats().commandsProcessed.increment(); // as Redis's updateStatsOnUnblock
+        // As Redis's updateStatsOnUnblock: the command counts once, when answered.
+        w.spec.recordCall(0, error != null);
+        server.stats().commandsProcessed.increment();
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(32);
         ReplyWriter r = new ReplyWriter(buf, w.client.protocol());
-        if (error == null) w.request.timeoutReply(r);
-        else r.error(error);
+        if (error == null) {
+            r.nullArray(); // every blocking command times out with a null array, BLMOVE included
+        } else {
+            server.stats().errorReplies.increment();
+            server.stats().countErrorCode(error);
+            r.error(error);
+        }
         w.client.connection().writeFromAnyThread(buf);
         w.client.unblock();
         return true;
@@ -234,11 +248,14 @@ public final class BlockingRegistry implements KeyReadyListener {
         }
     }
 
-    /** Tries one waiter; false if it could not be served (the key has nothing for it). */
+    /**
+     * Re-runs one waiter's command if {@code key} holds the type it waits for; false if it could not
+     * be served (it would block again and keeps waiting).
+     */
     private boolean serve(Waiter w, byte[] key) {
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(64);
         ReplyWriter r = new ReplyWriter(buf, w.client.protocol());
-        ServeContext ctx = new ServeContext(server, w.client, w.db, r);
+        CallContext ctx = w.client.callContext(); // idle: the client runs nothing while blocked
         boolean served;
         lock(w);
         try {
@@ -246,17 +263,22 @@ public final class BlockingRegistry implements KeyReadyListener {
                 buf.release();
                 return true; // already answered elsewhere; look at the next waiter
             }
-            try {
-                served = w.request.tryServe(ctx, key);
-            } catch (RedisException e) {
-                buf.clear();
-                r.error(e.getMessage());
-                served = true;
+            // As Redis 7.2: a key now holding another type does not wake the client.
+            Object v = w.db.get(key);
+            if (v == null || !w.type.isInstance(v)) {
+                served = false;
+            } else {
+                ctx.begin(r);
+                ctx.reprocessing = true;
+                try {
+                    served = !server.dispatcher().call(ctx, w.spec, w.argv);
+                } finally {
+                    ctx.reprocessing = false;
+                }
             }
             if (served) {
                 w.done = true;
                 detach(w);
-                server.stats().commandsProcessed.increment(); // as Redis's updateStatsOnUnblock
             }
         } finally {
             unlock(w);
@@ -265,12 +287,13 @@ public final class BlockingRegistry implements KeyReadyListener {
             buf.release();
             return false;
         }
+        long seq = ctx.durableSeq;
         Runnable send = () -> {
             w.client.connection().writeFromAnyThread(buf);
             w.client.unblock();
         };
-        if (ctx.durableSeq > 0 && !server.propagator().isDurable(ctx.durableSeq)) {
-            server.propagator().whenDurable(ctx.durableSeq, send);
+        if (seq > 0 && !server.propagator().isDurable(seq)) {
+            server.propagator().whenDurable(seq, send);
         } else {
             send.run();
         }

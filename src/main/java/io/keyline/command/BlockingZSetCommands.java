@@ -31,10 +31,6 @@ final class BlockingZSetCommands {
                 .handler(BlockingZSetCommands::bzmpop);
     }
 
-    private static boolean mustNotBlock(Client c) {
-        return c.executingTransaction() || c.server().loading();
-    }
-
     /** Pops one element from the first non-empty key, replying [key, member, score]; false if all are empty. */
     private static boolean popOne(Database db, byte[][] keys, boolean max, ReplyWriter r,
                                   java.util.function.Consumer<byte[]> modified, java.util.function.Consumer<byte[][]> propagate) {
@@ -54,67 +50,27 @@ final class BlockingZSetCommands {
     }
 
     /** BZPOPMIN key [key ...] timeout / BZPOPMAX key [key ...] timeout */
-    static void bzpop(Client c, byte[][] argv, boolean max) {
+    static void bzpop(CallContext c, byte[][] argv, boolean max) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(argv[argv.length - 1]);
         byte[][] keys = Arrays.copyOfRange(argv, 1, argv.length - 1);
         // WRONGTYPE on any key is reported before blocking, as Redis's checkType in the loop does.
         if (popOne(c.db(), keys, max, c.reply, c::modified, c::propagateAs)) return;
-        if (mustNotBlock(c)) {
+        if (!c.mayBlock()) {
             c.reply.nullArray();
             return;
         }
-        c.server().blocking().block(c, keys, timeout, new ZPopRequest(keys, max, -1));
+        c.block(keys, timeout, SortedSetValue.class);
     }
 
     /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
-    static void bzmpop(Client c, byte[][] argv) {
+    static void bzmpop(CallContext c, byte[][] argv) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(argv[1]);
         SortedSetCommands.MpopArgs a = SortedSetCommands.MpopArgs.parse(argv, 2);
         if (SortedSetCommands.mpopFrom(c.db(), a, c.reply, c::modified, c::propagateAs)) return;
-        if (mustNotBlock(c)) {
+        if (!c.mayBlock()) {
             c.reply.nullArray();
             return;
         }
-        c.server().blocking().block(c, a.keys(), timeout, new ZPopRequest(a.keys(), a.max(), a.count()));
-    }
-
-    /** A client waiting to pop from sorted sets; count -1 for BZPOPMIN/BZPOPMAX's single-element reply. */
-    private static final class ZPopRequest implements BlockedRequest {
-        private final byte[][] keys;
-        private final boolean max;
-        private final long count;
-
-        ZPopRequest(byte[][] keys, boolean max, long count) {
-            this.keys = keys;
-            this.max = max;
-            this.count = count;
-        }
-
-        @Override
-        public byte[][] lockKeys() {
-            return keys;
-        }
-
-        @Override
-        public boolean tryServe(ServeContext ctx, byte[] readyKey) {
-            io.keyline.store.Entry entry = ctx.db().lookupWrite(readyKey);
-            if (entry == null) return false;
-            Object v = entry.value();
-            if (!(v instanceof SortedSetValue z)) {
-                ctx.reply().error(Errors.WRONG_TYPE);
-                return true;
-            }
-            if (z.isEmpty()) return false;
-            if (count < 0) {
-                return popOne(ctx.db(), new byte[][] {readyKey}, max, ctx.reply(), ctx::modified, argv -> ctx.propagate(argv));
-            }
-            SortedSetCommands.MpopArgs a = new SortedSetCommands.MpopArgs(new byte[][] {readyKey}, max, count);
-            return SortedSetCommands.mpopFrom(ctx.db(), a, ctx.reply(), ctx::modified, argv -> ctx.propagate(argv));
-        }
-
-        @Override
-        public void timeoutReply(ReplyWriter r) {
-            r.nullArray();
-        }
+        c.block(a.keys(), timeout, SortedSetValue.class);
     }
 }

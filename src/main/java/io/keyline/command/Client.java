@@ -28,14 +28,10 @@ public final class Client {
     private volatile long lastInteraction;
     private volatile String lastCommand = "NULL";
 
-    /** Writes done by the command being executed; the dispatcher compares before and after. */
-    long dirty;
-    /** Commands to log instead of argv (e.g. SET ... EX 10 logged as SET ... PXAT t). */
-    List<byte[][]> propagateAs;
-    /** Highest AOF sequence this client's replies must wait for. */
+    /** Highest AOF sequence this client's replies must wait for (read by the connection when it flushes). */
     long pendingDurableSeq;
-    /** The AOF loader's client: its commands are not counted in INFO stats or commandstats. */
-    boolean replaying;
+    /** The context of this client's calls, reused call after call (a client runs one command at a time). */
+    private CallContext callContext;
 
     // MULTI/EXEC
     List<byte[][]> queued;
@@ -43,10 +39,6 @@ public final class Client {
     boolean multiError;
     final Set<WatchRegistry.WatchedKey> watched = new HashSet<>();
     volatile boolean watchDirty;
-    /** True while EXEC runs this client's queued commands (blocking commands must not block then). */
-    boolean executingTransaction;
-    /** Non-null while EXEC runs: writes collected to log wrapped in MULTI/EXEC. */
-    List<Object[]> transactionLog;
 
     // Blocking
     private volatile boolean blocked;
@@ -176,43 +168,22 @@ public final class Client {
         return queued == null ? -1 : queued.size();
     }
 
-    /** True while EXEC runs the queued commands: blocking commands reply at once instead of blocking. */
-    public boolean executingTransaction() {
-        return executingTransaction;
-    }
-
     public int watchedCount() {
         return watched.size();
     }
 
-    // ---- what handlers call ------------------------------------------------------------------
-
-    /**
-     * The command changed {@code key}: counts as dirty (so it is logged to the AOF), fails the
-     * transactions watching it and wakes clients blocked on it.
-     */
-    public void modified(byte[] key) {
-        dirty++;
-        server.watches().touch(db.id(), key);
-        server.keyReadyListener().keyModified(this, db, key);
+    /** The context this client's commands are called with (a blocked client's re-run uses it too). */
+    CallContext callContext() {
+        CallContext ctx = callContext;
+        if (ctx == null) callContext = ctx = new CallContext(server, this, CallContext.Origin.CLIENT, false);
+        return ctx;
     }
 
-    /** As {@link #modified(byte[])} for a key in another database (MOVE, COPY ... DB). */
-    public void modified(Database target, byte[] key) {
-        dirty++;
-        server.watches().touch(target.id(), key);
-        server.keyReadyListener().keyModified(this, target, key);
-    }
-
-    /** The command changed data not tied to one key (FLUSHALL, SWAPDB...). */
-    public void changed() {
-        dirty++;
-    }
-
-    /** Log these commands instead of the command as received. Call once per command to log. */
-    public void propagateAs(byte[]... argv) {
-        if (propagateAs == null) propagateAs = new ArrayList<>(2);
-        propagateAs.add(argv);
+    /** The context of the AOF loader's client: commands are replayed, not counted. */
+    CallContext replayContext() {
+        CallContext ctx = callContext;
+        if (ctx == null) callContext = ctx = new CallContext(server, this, CallContext.Origin.REPLAY, true);
+        return ctx;
     }
 
     // ---- blocking ----------------------------------------------------------------------------

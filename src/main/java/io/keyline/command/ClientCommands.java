@@ -29,15 +29,15 @@ final class ClientCommands {
         t.subcommand(client, "getname", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the name of the connection.", "2.6.9", "O(1)")
                 .handler((c, a) -> {
-                    if (c.name().isEmpty()) c.reply.nullBulk();
-                    else c.reply.bulk(c.name());
+                    if (c.client().name().isEmpty()) c.reply.nullBulk();
+                    else c.reply.bulk(c.client().name());
                 });
         t.subcommand(client, "list", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Lists open connections.", "2.4.0", "O(N) where N is the number of client connections")
                 .handler(ClientCommands::list);
         t.subcommand(client, "info", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns information about the connection.", "6.2.0", "O(1)")
-                .handler((c, a) -> c.reply.verbatim(describe(c, System.currentTimeMillis()) + "\n"));
+                .handler((c, a) -> c.reply.verbatim(describe(c.client(), System.currentTimeMillis()) + "\n"));
         t.subcommand(client, "kill", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Terminates open connections.", "2.4.0", "O(N) where N is the number of client connections")
                 .handler(ClientCommands::kill);
@@ -47,13 +47,13 @@ final class ClientCommands {
         t.subcommand(client, "no-evict", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets the client eviction mode of the connection.", "7.0.0", "O(1)")
                 .handler((c, a) -> {
-                    c.noEvict(onOff(a[2]));
+                    c.client().noEvict(onOff(a[2]));
                     c.reply.ok();
                 });
         t.subcommand(client, "no-touch", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)")
                 .handler((c, a) -> {
-                    c.noTouch(onOff(a[2]));
+                    c.client().noTouch(onOff(a[2]));
                     c.reply.ok();
                 });
         t.subcommand(client, "reply", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
@@ -152,15 +152,15 @@ final class ClientCommands {
     }
 
     /** CLIENT SETNAME connection-name */
-    static void setname(Client c, byte[][] argv) {
+    static void setname(CallContext c, byte[][] argv) {
         String name = Args.str(argv[2]);
         validateName(name);
-        c.name(name);
+        c.client().name(name);
         c.reply.ok();
     }
 
     /** CLIENT SETINFO LIB-NAME libname | LIB-VER libver */
-    static void setinfo(Client c, byte[][] argv) {
+    static void setinfo(CallContext c, byte[][] argv) {
         String value = Args.str(argv[3]);
         boolean libName = Args.is(argv[2], "lib-name");
         if (!libName && !Args.is(argv[2], "lib-ver")) {
@@ -173,8 +173,8 @@ final class ClientCommands {
                         + " cannot contain spaces, newlines or special characters.");
             }
         }
-        if (libName) c.libName(value);
-        else c.libVersion(value);
+        if (libName) c.client().libName(value);
+        else c.client().libVersion(value);
         c.reply.ok();
     }
 
@@ -218,7 +218,7 @@ final class ClientCommands {
     }
 
     /** CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]] */
-    static void list(Client c, byte[][] argv) {
+    static void list(CallContext c, byte[][] argv) {
         String type = null;
         Set<Long> ids = null;
         int i = 2;
@@ -261,14 +261,14 @@ final class ClientCommands {
      * CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [USER username] [ADDR ip:port]
      * [LADDR ip:port] [SKIPME yes|no]
      */
-    static void kill(Client c, byte[][] argv) {
+    static void kill(CallContext c, byte[][] argv) {
         List<Client> all = c.server().clients().all();
         if (argv.length == 3) {
             String addr = Args.str(argv[2]);
             for (Client cl : all) {
                 if (cl.connection().remoteAddress().equals(addr)) {
                     c.reply.ok();
-                    if (cl == c) c.closeAfterReply(true);
+                    if (cl == c.client()) c.client().closeAfterReply(true);
                     else cl.kill();
                     return;
                 }
@@ -309,25 +309,25 @@ final class ClientCommands {
             if (addr != null && !cl.connection().remoteAddress().equals(addr)) continue;
             if (laddr != null && !cl.connection().localAddress().equals(laddr)) continue;
             if (user != null && !cl.user().equals(user)) continue;
-            if (cl == c && skipMe) continue;
+            if (cl == c.client() && skipMe) continue;
             victims.add(cl);
         }
         c.reply.integer(victims.size());
         for (Client cl : victims) {
-            if (cl == c) c.closeAfterReply(true);
+            if (cl == c.client()) c.client().closeAfterReply(true);
             else cl.kill();
         }
     }
 
     /** CLIENT REPLY ON|OFF|SKIP */
-    static void reply(Client c, byte[][] argv) {
+    static void reply(CallContext c, byte[][] argv) {
         if (Args.is(argv[2], "on")) {
-            c.replyMode(Client.ReplyMode.ON);
+            c.client().replyMode(Client.ReplyMode.ON);
             c.reply.ok();
         } else if (Args.is(argv[2], "off")) {
-            c.replyMode(Client.ReplyMode.OFF);
+            c.client().replyMode(Client.ReplyMode.OFF);
         } else if (Args.is(argv[2], "skip")) {
-            c.replyMode(Client.ReplyMode.SKIP);
+            c.client().replyMode(Client.ReplyMode.SKIP);
         } else {
             throw Errors.syntax();
         }
@@ -337,7 +337,7 @@ final class ClientCommands {
      * CLIENT PAUSE timeout [WRITE|ALL]. Validated like Redis and acknowledged, but Keyline does not
      * suspend clients (accept-only).
      */
-    static void pause(Client c, byte[][] argv) {
+    static void pause(CallContext c, byte[][] argv) {
         if (argv.length > 4) throw Clients.subcommandSyntax("CLIENT", argv[1]);
         Long ms = io.keyline.store.Bytes.parseLongOrError(argv[2]);
         if (ms == null) throw new RedisException("ERR timeout is not an integer or out of range");
@@ -349,7 +349,7 @@ final class ClientCommands {
     }
 
     /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] */
-    static void unblock(Client c, byte[][] argv) {
+    static void unblock(CallContext c, byte[][] argv) {
         if (argv.length > 4) throw Clients.subcommandSyntax("CLIENT", argv[1]);
         long id = Args.toLong(argv[2]);
         boolean withError = false;
@@ -363,7 +363,7 @@ final class ClientCommands {
     }
 
     /** CLIENT TRACKINGINFO (tracking is not supported: always off). */
-    static void trackinginfo(Client c, byte[][] argv) {
+    static void trackinginfo(CallContext c, byte[][] argv) {
         c.reply.mapHeader(3);
         c.reply.bulk("flags");
         c.reply.setHeader(1);

@@ -6,8 +6,8 @@ final class Clients {
     }
 
     /** A loopback connection (Redis's islocalClient), for the "local" setting of protected commands. */
-    static boolean isLocal(Client c) {
-        String addr = c.connection().remoteAddress();
+    static boolean isLocal(CallContext c) {
+        String addr = c.client().connection().remoteAddress();
         if (addr.isEmpty()) return true; // in-process / detached clients
         return addr.startsWith("127.") || addr.startsWith("0:0:0:0:0:0:0:1") || addr.startsWith("::1");
     }

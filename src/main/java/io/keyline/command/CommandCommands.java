@@ -65,7 +65,7 @@ final class CommandCommands {
     }
 
     /** COMMAND */
-    static void all(Client c, byte[][] argv) {
+    static void all(CallContext c, byte[][] argv) {
         CommandTable table = c.server().table();
         c.reply.arrayHeader(table.size());
         for (CommandSpec spec : table.all()) commandInfo(c.reply, spec);
@@ -81,7 +81,7 @@ final class CommandCommands {
     }
 
     /** COMMAND INFO [command-name ...] */
-    static void info(Client c, byte[][] argv) {
+    static void info(CallContext c, byte[][] argv) {
         CommandTable table = c.server().table();
         if (argv.length == 2) {
             all(c, argv);
@@ -102,7 +102,7 @@ final class CommandCommands {
         r.integer(spec.arity());
         List<String> flags = new ArrayList<>();
         for (Flag f : Flag.values()) {
-            if (f == Flag.LOCK_ALL) continue;
+            if (f.internal()) continue;
             if (f == Flag.ALLOW_BUSY && spec.movableKeys()) flags.add("movablekeys");
             if (spec.hasFlag(f)) flags.add(f.redisName());
         }
@@ -185,7 +185,7 @@ final class CommandCommands {
     }
 
     /** COMMAND DOCS [command-name ...] */
-    static void docs(Client c, byte[][] argv) {
+    static void docs(CallContext c, byte[][] argv) {
         CommandTable table = c.server().table();
         List<CommandSpec> specs = new ArrayList<>();
         if (argv.length == 2) {
@@ -225,7 +225,7 @@ final class CommandCommands {
     }
 
     /** COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern] */
-    static void list(Client c, byte[][] argv) {
+    static void list(CallContext c, byte[][] argv) {
         String mode = null;
         byte[] filter = null;
         if (argv.length == 5 && Args.is(argv[2], "filterby")) {
@@ -256,7 +256,7 @@ final class CommandCommands {
     }
 
     /** COMMAND GETKEYS command [arg ...] / COMMAND GETKEYSANDFLAGS command [arg ...] */
-    static void getkeys(Client c, byte[][] argv, boolean withFlags) {
+    static void getkeys(CallContext c, byte[][] argv, boolean withFlags) {
         byte[][] cmd = Arrays.copyOfRange(argv, 2, argv.length);
         CommandSpec spec = c.server().table().lookup(cmd[0]);
         if (spec != null && !spec.subcommands().isEmpty()) {

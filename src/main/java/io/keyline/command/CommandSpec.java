@@ -17,8 +17,35 @@ public final class CommandSpec {
     public enum Flag {
         WRITE, READONLY, DENYOOM, ADMIN, PUBSUB, NOSCRIPT, BLOCKING, LOADING, STALE, SKIP_MONITOR,
         SKIP_SLOWLOG, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_MULTI, ALLOW_BUSY,
-        /** Keyline: the command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
-        LOCK_ALL;
+        // Keyline's own behaviour flags below: not shown by COMMAND (see internal()).
+        /** The command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
+        LOCK_ALL(true),
+        /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, UNWATCH, QUIT, RESET). */
+        NOT_QUEUED(true),
+        /** Ends a transaction, so it is not refused as "growing the queue" under OOM (EXEC, DISCARD, QUIT, RESET). */
+        ENDS_TRANSACTION(true),
+        /**
+         * Runs the queued commands (EXEC): refusal checks look at the queued commands' flags too, and a
+         * refusal discards the transaction with EXECABORT.
+         */
+        EXECUTES_QUEUED(true),
+        /** Refused while persistence reports a write error (MISCONF), like writes (PING, as in Redis). */
+        REFUSED_ON_DISK_ERROR(true);
+
+        private final boolean internal;
+
+        Flag() {
+            this(false);
+        }
+
+        Flag(boolean internal) {
+            this.internal = internal;
+        }
+
+        /** True for Keyline's own flags, which COMMAND INFO does not list. */
+        public boolean internal() {
+            return internal;
+        }
 
         public String redisName() {
             return name().toLowerCase(Locale.ROOT);
@@ -47,6 +74,9 @@ public final class CommandSpec {
     /** Refused while persistence reports a write error (MISCONF): writes, and PING as in Redis. */
     final boolean refusedOnWriteError;
     final boolean noAuth;
+    final boolean notQueued;
+    final boolean endsTransaction;
+    final boolean executesQueued;
     final boolean allowedWhileLoading;
     final int[] fixedKeys; // for first/last/step with a fixed count; null if variable
 
@@ -71,7 +101,10 @@ public final class CommandSpec {
         this.write = flags.contains(Flag.WRITE);
         this.denyOom = flags.contains(Flag.DENYOOM);
         this.lockAll = flags.contains(Flag.LOCK_ALL);
-        this.refusedOnWriteError = write || name.equals("ping");
+        this.refusedOnWriteError = write || flags.contains(Flag.REFUSED_ON_DISK_ERROR);
+        this.notQueued = flags.contains(Flag.NOT_QUEUED);
+        this.endsTransaction = flags.contains(Flag.ENDS_TRANSACTION);
+        this.executesQueued = flags.contains(Flag.EXECUTES_QUEUED);
         this.noAuth = flags.contains(Flag.NO_AUTH);
         this.allowedWhileLoading = flags.contains(Flag.LOADING);
         this.aclCategories = Collections.unmodifiableList(deriveCategories(flags, categories));

@@ -47,7 +47,7 @@ final class ConfigCommands {
     }
 
     /** CONFIG GET parameter [parameter ...] */
-    static void get(Client c, byte[][] argv) {
+    static void get(CallContext c, byte[][] argv) {
         List<String> patterns = new ArrayList<>(argv.length - 2);
         for (int i = 2; i < argv.length; i++) patterns.add(Args.str(argv[i]));
         Map<String, String> found = c.server().config().getMatching(patterns);
@@ -59,7 +59,7 @@ final class ConfigCommands {
     }
 
     /** CONFIG SET parameter value [parameter value ...] */
-    static void set(Client c, byte[][] argv) {
+    static void set(CallContext c, byte[][] argv) {
         if ((argv.length & 1) != 0) throw Errors.syntax();
         List<String[]> pairs = new ArrayList<>();
         for (int i = 2; i < argv.length; i += 2) pairs.add(new String[]{Args.str(argv[i]), Args.str(argv[i + 1])});
@@ -75,7 +75,7 @@ final class ConfigCommands {
     }
 
     /** CONFIG RESETSTAT */
-    static void resetstat(Client c, byte[][] argv) {
+    static void resetstat(CallContext c, byte[][] argv) {
         c.server().stats().reset();
         c.server().keyspace().stats().reset();
         for (CommandSpec spec : c.server().table().all()) {
@@ -86,7 +86,7 @@ final class ConfigCommands {
     }
 
     /** CONFIG REWRITE */
-    static void rewrite(Client c, byte[][] argv) {
+    static void rewrite(CallContext c, byte[][] argv) {
         Config config = c.server().config();
         if (config.configFile() == null) throw new RedisException("ERR The server is running without a config file");
         try {

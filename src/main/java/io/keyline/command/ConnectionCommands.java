@@ -9,7 +9,7 @@ final class ConnectionCommands {
     }
 
     static void register(CommandTable t) {
-        t.command("ping", -1).flags(Flag.FAST).acl("connection").group("connection")
+        t.command("ping", -1).flags(Flag.FAST, Flag.REFUSED_ON_DISK_ERROR).acl("connection").group("connection")
                 .doc("Returns the server's liveliness response.", "1.0.0", "O(1)").handler(ConnectionCommands::ping);
         t.command("echo", 2).flags(Flag.FAST).acl("connection").group("connection")
                 .doc("Returns the given string.", "1.0.0", "O(1)").handler((c, a) -> c.reply.bulk(a[1]));
@@ -22,24 +22,26 @@ final class ConnectionCommands {
                 .handler(ConnectionCommands::auth);
         t.command("select", 2).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("connection").group("connection")
                 .doc("Changes the selected database.", "1.0.0", "O(1)").handler(ConnectionCommands::select);
-        t.command("quit", -1).flags(Flag.ALLOW_BUSY, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH)
+        t.command("quit", -1).flags(Flag.ALLOW_BUSY, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH,
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
                 .acl("connection").group("connection")
                 .doc("Closes the connection.", "1.0.0", "O(1)").handler(ConnectionCommands::quit);
-        t.command("reset", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY)
+        t.command("reset", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY,
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
                 .acl("connection").group("connection")
                 .doc("Resets the connection.", "6.2.0", "O(1)").handler(ConnectionCommands::reset);
         ClientCommands.register(t);
     }
 
     /** PING [message] */
-    static void ping(Client c, byte[][] argv) {
+    static void ping(CallContext c, byte[][] argv) {
         if (argv.length > 2) throw Errors.wrongArgs("ping");
         if (argv.length == 2) c.reply.bulk(argv[1]);
         else c.reply.pong();
     }
 
     /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
-    static void hello(Client c, byte[][] argv) {
+    static void hello(CallContext c, byte[][] argv) {
         int proto = c.protocol();
         int i = 1;
         if (argv.length > 1) {
@@ -66,12 +68,12 @@ final class ConnectionCommands {
             }
         }
         if (user != null && !authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
-        if (!c.authenticated()) {
+        if (!c.client().authenticated()) {
             throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
         if (setName != null) ClientCommands.validateName(setName);
-        if (setName != null) c.name(setName);
-        c.protocol(proto);
+        if (setName != null) c.client().name(setName);
+        c.client().protocol(proto);
         ReplyWriter r = c.reply;
         r.mapHeader(7);
         r.bulk("server");
@@ -90,19 +92,19 @@ final class ConnectionCommands {
         r.emptyArray();
     }
 
-    private static boolean authenticate(Client c, String user, String pass) {
+    private static boolean authenticate(CallContext c, String user, String pass) {
         ServerContext s = c.server();
         if (!"default".equals(user)) return false;
         if (!s.authRequired() || s.checkPassword(pass)) {
-            c.authenticated(true);
-            c.user(user);
+            c.client().authenticated(true);
+            c.client().user(user);
             return true;
         }
         return false;
     }
 
     /** AUTH [username] password */
-    static void auth(Client c, byte[][] argv) {
+    static void auth(CallContext c, byte[][] argv) {
         if (argv.length > 3) throw Errors.syntax();
         ServerContext s = c.server();
         if (argv.length == 2 && !s.authRequired()) {
@@ -115,7 +117,7 @@ final class ConnectionCommands {
     }
 
     /** SELECT index */
-    static void select(Client c, byte[][] argv) {
+    static void select(CallContext c, byte[][] argv) {
         long v = Args.toLong(argv[1]);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new RedisException("ERR value is out of range, value must between -2147483648 and 2147483647");
@@ -127,14 +129,14 @@ final class ConnectionCommands {
     }
 
     /** QUIT */
-    static void quit(Client c, byte[][] argv) {
+    static void quit(CallContext c, byte[][] argv) {
         c.reply.ok();
-        c.closeAfterReply(true);
+        c.client().closeAfterReply(true);
     }
 
     /** RESET */
-    static void reset(Client c, byte[][] argv) {
-        c.reset();
+    static void reset(CallContext c, byte[][] argv) {
+        c.client().reset();
         c.reply.simple("RESET");
     }
 }

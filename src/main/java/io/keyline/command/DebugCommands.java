@@ -65,7 +65,7 @@ final class DebugCommands {
     // ---- DEBUG -------------------------------------------------------------------------------
 
     /** DEBUG subcommand [arg ...] */
-    static void debug(Client c, byte[][] argv) {
+    static void debug(CallContext c, byte[][] argv) {
         String mode = c.server().config().get("enable-debug-command");
         if (!(mode.equals("yes") || (mode.equals("local") && Clients.isLocal(c)))) throw new RedisException(NOT_ALLOWED);
         String sub = Args.lower(argv[1]);
@@ -99,7 +99,7 @@ final class DebugCommands {
         }
     }
 
-    private static void help(Client c) {
+    private static void help(CallContext c) {
         Help.reply(c, "DEBUG",
                 "DIGEST",
                 "    Output a hex signature representing the current DB content.",
@@ -139,7 +139,7 @@ final class DebugCommands {
      * DEBUG SLEEP seconds: pauses this connection's event loop thread, holding no stripe lock, so
      * clients on other event loops carry on (Redis would stop everything).
      */
-    private static void sleep(Client c, byte[][] argv) {
+    private static void sleep(CallContext c, byte[][] argv) {
         if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
         double seconds;
         try {
@@ -159,7 +159,7 @@ final class DebugCommands {
     }
 
     /** DEBUG OBJECT key: Redis's one-line description. DEBUG declares no keys, so it takes the stripe itself. */
-    private static void object(Client c, byte[][] argv) {
+    private static void object(CallContext c, byte[][] argv) {
         if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
         Keyspace ks = c.server().keyspace();
         int stripe = ks.stripeOf(argv[2]);
@@ -180,7 +180,7 @@ final class DebugCommands {
     }
 
     /** Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy needs per-key objects. */
-    private static long refcount(Client c, Object v) {
+    private static long refcount(CallContext c, Object v) {
         if (v instanceof byte[] b && b.length <= 4) {
             Long n = Bytes.parseLongOrError(b);
             String policy = c.server().config().get("maxmemory-policy");
@@ -209,7 +209,7 @@ final class DebugCommands {
     }
 
     /** DEBUG DIGEST-VALUE key [key ...] */
-    private static void digestValue(Client c, byte[][] argv) {
+    private static void digestValue(CallContext c, byte[][] argv) {
         Keyspace ks = c.server().keyspace();
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) {
@@ -321,7 +321,7 @@ final class DebugCommands {
     // ---- DEBUG PROTOCOL ------------------------------------------------------------------------
 
     /** DEBUG PROTOCOL type: Redis's sample reply of each RESP type. */
-    private static void protocol(Client c, byte[][] argv) {
+    private static void protocol(CallContext c, byte[][] argv) {
         if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
         var r = c.reply;
         switch (Args.lower(argv[2])) {
@@ -373,7 +373,7 @@ final class DebugCommands {
     // ---- MEMORY ------------------------------------------------------------------------------
 
     /** MEMORY USAGE key [SAMPLES count] */
-    static void memoryUsage(Client c, byte[][] argv) {
+    static void memoryUsage(CallContext c, byte[][] argv) {
         for (int j = 3; j < argv.length; j++) {
             if (Args.is(argv[j], "samples") && j + 1 < argv.length) {
                 if (Args.toLong(argv[j + 1]) < 0) throw Errors.syntax();
@@ -392,7 +392,7 @@ final class DebugCommands {
     }
 
     /** MEMORY STATS: the subset of Redis's fields Keyline can measure. */
-    static void memoryStats(Client c, byte[][] argv) {
+    static void memoryStats(CallContext c, byte[][] argv) {
         Keyspace ks = c.server().keyspace();
         long used = ks.usedMemory();
         long keys = ks.keyCount();
@@ -420,7 +420,7 @@ final class DebugCommands {
     }
 
     /** MEMORY DOCTOR */
-    static void memoryDoctor(Client c, byte[][] argv) {
+    static void memoryDoctor(CallContext c, byte[][] argv) {
         long used = c.server().keyspace().usedMemory();
         if (used < 5L * 1024 * 1024) {
             c.reply.verbatim("Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. "

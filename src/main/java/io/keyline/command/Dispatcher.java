@@ -30,7 +30,11 @@ public final class Dispatcher {
         this.keyspace = server.keyspace();
     }
 
-    /** Executes one request from a client; the reply goes to {@code c.reply}. */
+    /**
+     * Executes one request from a client connection (Redis's {@code processCommand}): the checks that
+     * may refuse it, MULTI queueing, then {@link #call}; afterwards clients blocked on keys this
+     * command made ready are served. The reply goes to {@code c.reply}.
+     */
     public void execute(Client c, byte[][] argv) {
         if (isCrossProtocolAttack(argv[0])) {
             // As Redis: an HTTP request sent to the port is dropped without a reply.
@@ -43,50 +47,61 @@ public final class Dispatcher {
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
         c.lastCommand(spec.name);
-        // The checks below run in Redis's processCommand order, before a command is queued by
-        // MULTI: a command refused here makes the transaction fail with EXECABORT.
-        if (!c.authenticated() && !spec.noAuth) {
-            reject(c, spec, Errors.NOAUTH);
-            return;
-        }
-        if (c.inMulti() && spec.hasFlag(CommandSpec.Flag.NO_MULTI)) {
-            reject(c, spec, "ERR Command not allowed inside a transaction");
-            return;
-        }
-        boolean exec = spec.handler == TransactionCommands.EXEC_HANDLER && c.inMulti();
-        // As Redis: while queueing, every command counts as growing memory (the queue itself does),
-        // except those that end the transaction.
-        boolean queueing = c.inMulti() && !exec && !endsTransaction(spec);
-        if ((spec.denyOom || queueing || (exec && queuedAny(c, s -> s.denyOom))) && keyspace.overLimit()
-                && !keyspace.freeUntilUnderLimit()) {
-            long mm = keyspace.maxMemory();
-            if (mm > 0 && keyspace.usedMemory() >= mm) {
-                reject(c, spec, Errors.OOM);
-                return;
-            }
-            // Only the key-count capacity is reached: commands that add no key may still run;
-            // run() decides per command under the key's lock.
-        }
-        if (spec.refusedOnWriteError || (exec && queuedAny(c, s -> s.write))) {
-            String err = server.propagator().writeError();
-            if (err != null) {
-                reject(c, spec, err);
-                return;
-            }
-        }
-        if (server.loading() && (!spec.allowedWhileLoading || (exec && queuedAny(c, s -> !s.allowedWhileLoading)))) {
-            reject(c, spec, Errors.LOADING);
-            return;
-        }
-        if (c.inMulti() && !isTransactionControl(spec)) {
+        if (!admit(c, spec)) return;
+        if (c.inMulti() && !spec.notQueued) {
             c.queued.add(argv);
             c.queuedSpecs.add(spec);
             c.reply.queued();
             return;
         }
-        run(c, spec, argv, true);
+        CallContext ctx = c.callContext();
+        ctx.begin(c.reply);
+        call(ctx, spec, argv);
+        if (ctx.durableSeq > c.pendingDurableSeq) c.pendingDurableSeq = ctx.durableSeq;
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
+    }
+
+    /**
+     * The checks of Redis's {@code processCommand} that run before a command is queued by MULTI (a
+     * command refused here makes the transaction fail with EXECABORT): auth, MULTI-only refusals, OOM,
+     * MISCONF, LOADING. Replies the refusal and returns false.
+     */
+    private boolean admit(Client c, CommandSpec spec) {
+        if (!c.authenticated() && !spec.noAuth) {
+            reject(c, spec, Errors.NOAUTH);
+            return false;
+        }
+        if (c.inMulti() && spec.hasFlag(CommandSpec.Flag.NO_MULTI)) {
+            reject(c, spec, "ERR Command not allowed inside a transaction");
+            return false;
+        }
+        boolean exec = spec.executesQueued && c.inMulti();
+        // As Redis: while queueing, every command counts as growing memory (the queue itself does),
+        // except those that end the transaction.
+        boolean queueing = c.inMulti() && !exec && !spec.endsTransaction;
+        if ((spec.denyOom || queueing || (exec && queuedAny(c, s -> s.denyOom))) && keyspace.overLimit()
+                && !keyspace.freeUntilUnderLimit()) {
+            long mm = keyspace.maxMemory();
+            if (mm > 0 && keyspace.usedMemory() >= mm) {
+                reject(c, spec, Errors.OOM);
+                return false;
+            }
+            // Only the key-count capacity is reached: commands that add no key may still run;
+            // call() decides per command under the key's lock.
+        }
+        if (spec.refusedOnWriteError || (exec && queuedAny(c, s -> s.write))) {
+            String err = server.propagator().writeError();
+            if (err != null) {
+                reject(c, spec, err);
+                return false;
+            }
+        }
+        if (server.loading() && (!spec.allowedWhileLoading || (exec && queuedAny(c, s -> !s.allowedWhileLoading)))) {
+            reject(c, spec, Errors.LOADING);
+            return false;
+        }
+        return true;
     }
 
     private static boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {
@@ -99,15 +114,16 @@ public final class Dispatcher {
      * lifts the limits while loading); MULTI queues as usual so logged transactions replay whole.
      */
     public void replay(Client c, byte[][] argv) {
-        c.replaying = true; // no command stats: Redis runs loaded commands outside call()
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
-        if (c.inMulti() && !isTransactionControl(spec)) {
+        if (c.inMulti() && !spec.notQueued) {
             c.queued.add(argv);
             c.queuedSpecs.add(spec);
             return;
         }
-        run(c, spec, argv, true);
+        CallContext ctx = c.replayContext();
+        ctx.begin(c.reply);
+        call(ctx, spec, argv);
     }
 
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
@@ -143,20 +159,6 @@ public final class Dispatcher {
                 && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
     }
 
-    private static boolean endsTransaction(CommandSpec spec) {
-        return switch (spec.name) {
-            case "exec", "discard", "quit", "reset" -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean isTransactionControl(CommandSpec spec) {
-        return switch (spec.name) {
-            case "exec", "discard", "multi", "watch", "quit", "reset", "unwatch" -> true;
-            default -> false;
-        };
-    }
-
     static String unknownCommand(byte[][] argv) {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
@@ -186,8 +188,8 @@ public final class Dispatcher {
      * discarded because of: <reason>}, also outside MULTI.
      */
     private void reject(Client c, CommandSpec spec, String error) {
-        if (!c.replaying) spec.recordRejected(); // rejected_calls in INFO commandstats
-        if (spec.handler != TransactionCommands.EXEC_HANDLER) {
+        spec.recordRejected(); // rejected_calls in INFO commandstats
+        if (!spec.executesQueued) {
             reject(c, error);
             return;
         }
@@ -199,67 +201,80 @@ public final class Dispatcher {
     }
 
     /**
-     * Runs a resolved command: OOM check, locks, handler, propagation. {@code topLevel} is false for
-     * commands run by EXEC, which already holds every lock.
+     * The one call path, as Redis's {@code call()}: every caller (a client, EXEC, AOF replay, a
+     * blocked client's re-run) comes through here. Takes the command's stripe locks (EXEC's queued
+     * commands run under EXEC's), runs the handler, then, still under the locks, registers a block
+     * the handler asked for, and logs what the command changed; records command stats once the
+     * command is answered (not when it blocks, nor while replaying). Returns true if the command
+     * blocked (on a re-run: would block again, and stays waiting).
      */
-    void run(Client c, CommandSpec spec, byte[][] argv, boolean topLevel) {
+    boolean call(CallContext ctx, CommandSpec spec, byte[][] argv) {
         boolean checkCapacity = false;
-        if (spec.denyOom && keyspace.overLimit()) {
+        if (spec.denyOom && !ctx.replaying && keyspace.overLimit()) {
             if (!keyspace.freeUntilUnderLimit()) {
                 long mm = keyspace.maxMemory();
                 if (mm > 0 && keyspace.usedMemory() >= mm) {
-                    reject(c, Errors.OOM);
-                    return;
+                    countError(Errors.OOM);
+                    ctx.reply.error(Errors.OOM);
+                    return false;
                 }
                 checkCapacity = true;
             }
         }
+        boolean locks = ctx.origin != CallContext.Origin.EXEC;
         int[] keys = spec.keyIndexes(argv);
         int single = -1;
         int[] stripes = null;
-        boolean all = spec.lockAll;
-        if (!all && keys.length == 1) {
+        boolean all = locks && spec.lockAll;
+        if (locks && !all && keys.length == 1) {
             single = keyspace.stripeOf(argv[keys[0]]);
             keyspace.lock(single);
-        } else if (!all && keys.length > 1) {
+        } else if (locks && !all && keys.length > 1) {
             stripes = stripesOf(argv, keys);
             for (int s : stripes) keyspace.lock(s);
         } else if (all) {
             keyspace.lockAll();
         }
-        long dirtyBefore = c.dirty;
+        boolean counted = !ctx.replaying; // Redis loads the AOF outside call()
         long started = 0;
         boolean failed = true;
+        boolean blocked = false;
         try {
-            if (checkCapacity && addsKey(c.db(), argv, keys)) {
-                reject(c, Errors.OOM_CAPACITY);
+            if (checkCapacity && addsKey(ctx.db(), argv, keys)) {
+                countError(Errors.OOM_CAPACITY);
+                ctx.reply.error(Errors.OOM_CAPACITY);
                 spec.recordRejected();
-                return;
+                counted = false;
+                return false;
             }
-            if (!c.replaying) started = System.nanoTime();
-            spec.handler.handle(c, argv);
+            if (counted) started = System.nanoTime();
+            spec.handler.handle(ctx, argv);
             failed = false;
         } catch (RedisException e) {
             countError(e.getMessage());
-            c.reply.error(e.getMessage());
+            ctx.reply.error(e.getMessage());
         } catch (CapacityExceededException e) {
             countError(Errors.OOM_CAPACITY);
-            c.reply.error(Errors.OOM_CAPACITY);
+            ctx.reply.error(Errors.OOM_CAPACITY);
         } catch (RuntimeException | StackOverflowError e) {
-            log.warn("Internal error running '{}' for client id={}", spec.name, c.id(), e);
+            log.warn("Internal error running '{}' for client id={}", spec.name, ctx.id(), e);
             countError("ERR");
-            c.reply.error("ERR internal error running '" + spec.name + "': " + e);
+            ctx.reply.error("ERR internal error running '" + spec.name + "': " + e);
         } finally {
-            if (started != 0) {
-                spec.recordCall(System.nanoTime() - started, failed);
-                // As Redis's call(): counted once run; a command that blocked counts when it is answered.
-                if (!c.blocked()) server.stats().commandsProcessed.increment();
-            }
             try {
-                if (c.dirty != dirtyBefore && spec.handler != TransactionCommands.EXEC_HANDLER) {
-                    propagate(c, argv, c.dirty - dirtyBefore);
+                if (!failed && ctx.blockKeys != null) {
+                    blocked = true;
+                    // Registered under the keys' locks, so a push cannot slip between the miss and the wait.
+                    if (!ctx.reprocessing) {
+                        server.blocking().block(ctx.client(), spec, argv, ctx.blockKeys, ctx.blockType,
+                                ctx.blockTimeoutMillis);
+                    }
+                } else if (counted) {
+                    // As Redis's call(): a command that blocked counts when it is answered.
+                    spec.recordCall(System.nanoTime() - started, failed);
+                    server.stats().commandsProcessed.increment();
                 }
-                c.propagateAs = null;
+                if (ctx.dirty != 0) propagate(ctx, argv);
             } finally {
                 if (single >= 0) {
                     keyspace.unlock(single);
@@ -270,6 +285,7 @@ public final class Dispatcher {
                 }
             }
         }
+        return blocked;
     }
 
     private int[] stripesOf(byte[][] argv, int[] keys) {
@@ -287,24 +303,26 @@ public final class Dispatcher {
         return false;
     }
 
-    private void propagate(Client c, byte[][] argv, long changes) {
-        server.stats().dirtySinceSave.addAndGet(changes);
-        List<byte[][]> cmds = c.propagateAs;
-        if (c.transactionLog != null) {
-            if (cmds == null) c.transactionLog.add(new Object[]{c.dbIndex(), argv});
-            else for (byte[][] cmd : cmds) c.transactionLog.add(new Object[]{c.dbIndex(), cmd});
+    /** Logs what the call changed: its own argv, or what it asked to propagate instead. */
+    private void propagate(CallContext ctx, byte[][] argv) {
+        server.stats().dirtySinceSave.addAndGet(ctx.dirty);
+        List<byte[][]> cmds = ctx.propagateAs;
+        int db = ctx.dbIndex();
+        if (ctx.transactionLog != null) {
+            if (cmds == null) ctx.transactionLog.add(new Object[]{db, argv});
+            else for (byte[][] cmd : cmds) ctx.transactionLog.add(new Object[]{db, cmd});
             return;
         }
         Propagator p = server.propagator();
         if (p == Propagator.NONE) return;
         long seq;
         if (cmds == null) {
-            seq = p.append(c.dbIndex(), argv);
+            seq = p.append(db, argv);
         } else {
             seq = 0;
-            for (byte[][] cmd : cmds) seq = Math.max(seq, p.append(c.dbIndex(), cmd));
+            for (byte[][] cmd : cmds) seq = Math.max(seq, p.append(db, cmd));
         }
-        if (seq > c.pendingDurableSeq) c.pendingDurableSeq = seq;
+        if (seq > ctx.durableSeq) ctx.durableSeq = seq;
     }
 
     // ---- MULTI / EXEC ------------------------------------------------------------------------
@@ -322,8 +340,13 @@ public final class Dispatcher {
         server.watches().unwatchAll(c);
     }
 
-    /** EXEC; runs with every stripe locked (the EXEC spec has LOCK_ALL). */
-    void exec(Client c) {
+    /**
+     * EXEC; runs with every stripe locked (the EXEC spec has LOCK_ALL). Each queued command goes
+     * through {@link #call} with one EXEC context, whose writes collect in a log that is written
+     * wrapped in MULTI/EXEC when the transaction ends.
+     */
+    void exec(CallContext ctx) {
+        Client c = ctx.client();
         if (!c.inMulti()) throw new RedisException("ERR EXEC without MULTI");
         if (c.multiError) {
             discardMulti(c);
@@ -333,7 +356,7 @@ public final class Dispatcher {
         for (WatchRegistry.WatchedKey wk : c.watched) keyspace.db(wk.db()).exists(wk.key());
         if (c.watchDirty) {
             discardMulti(c);
-            c.reply.nullArray();
+            ctx.reply.nullArray();
             return;
         }
         List<byte[][]> cmds = c.queued;
@@ -341,28 +364,27 @@ public final class Dispatcher {
         c.queued = null;
         c.queuedSpecs = null;
         server.watches().unwatchAll(c);
-        c.transactionLog = new ArrayList<>();
-        c.executingTransaction = true;
-        c.reply.arrayHeader(cmds.size());
+        CallContext queued = new CallContext(server, c, CallContext.Origin.EXEC, ctx.replaying);
+        queued.transactionLog = new ArrayList<>();
+        ctx.reply.arrayHeader(cmds.size());
         try {
             for (int i = 0; i < cmds.size(); i++) {
                 CommandSpec spec = specs.get(i);
                 String err = spec.write ? server.propagator().writeError() : null;
                 if (err != null) {
-                    c.reply.error(err);
+                    ctx.reply.error(err);
                     continue;
                 }
-                run(c, spec, cmds.get(i), false);
+                queued.begin(ctx.reply);
+                call(queued, spec, cmds.get(i));
             }
         } finally {
-            c.executingTransaction = false;
-            List<Object[]> logged = c.transactionLog;
-            c.transactionLog = null;
-            flushTransactionLog(c, logged);
+            ctx.select(c.dbIndex()); // a SELECT inside the transaction stays in effect
+            flushTransactionLog(ctx, queued.transactionLog);
         }
     }
 
-    private void flushTransactionLog(Client c, List<Object[]> logged) {
+    private void flushTransactionLog(CallContext ctx, List<Object[]> logged) {
         Propagator p = server.propagator();
         if (logged.isEmpty() || p == Propagator.NONE) return;
         long seq = 0;
@@ -371,6 +393,6 @@ public final class Dispatcher {
         if (wrap) seq = p.append(db, new byte[][]{MULTI});
         for (Object[] entry : logged) seq = Math.max(seq, p.append((int) entry[0], (byte[][]) entry[1]));
         if (wrap) seq = Math.max(seq, p.append((int) logged.get(logged.size() - 1)[0], new byte[][]{EXEC}));
-        if (seq > c.pendingDurableSeq) c.pendingDurableSeq = seq;
+        if (seq > ctx.durableSeq) ctx.durableSeq = seq;
     }
 }

@@ -3,5 +3,5 @@ package io.keyline.command;
 /** Runs one command for a client; {@code argv[0]} is the command name. */
 @FunctionalInterface
 public interface Handler {
-    void handle(Client c, byte[][] argv);
+    void handle(CallContext c, byte[][] argv);
 }

@@ -85,7 +85,7 @@ final class HashCommands {
     }
 
     /** Sets pairs {@code argv[from..]} into the hash at key (created if absent); returns new fields. */
-    private static long setPairs(Client c, byte[] key, byte[][] argv, int from) {
+    private static long setPairs(CallContext c, byte[] key, byte[][] argv, int from) {
         Database db = c.db();
         io.keyline.store.type.EncodingLimits limits = c.server().encodingLimits();
         long maxEntries = limits.hashMaxListpackEntries;
@@ -110,7 +110,7 @@ final class HashCommands {
     // ---- writes -------------------------------------------------------------------------------
 
     /** HSET key field value [field value ...] */
-    static void hset(Client c, byte[][] argv) {
+    static void hset(CallContext c, byte[][] argv) {
         if (argv.length % 2 == 1) throw Errors.wrongArgs("hset");
         long added = setPairs(c, argv[1], argv, 2);
         c.modified(argv[1]);
@@ -118,7 +118,7 @@ final class HashCommands {
     }
 
     /** HMSET key field value [field value ...] */
-    static void hmset(Client c, byte[][] argv) {
+    static void hmset(CallContext c, byte[][] argv) {
         if (argv.length % 2 == 1) throw Errors.wrongArgs("hmset");
         setPairs(c, argv[1], argv, 2);
         c.modified(argv[1]);
@@ -126,7 +126,7 @@ final class HashCommands {
     }
 
     /** HSETNX key field value */
-    static void hsetnx(Client c, byte[][] argv) {
+    static void hsetnx(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         if (h != null && h.contains(argv[2])) {
             c.reply.integer(0);
@@ -138,7 +138,7 @@ final class HashCommands {
     }
 
     /** HDEL key field [field ...] */
-    static void hdel(Client c, byte[][] argv) {
+    static void hdel(CallContext c, byte[][] argv) {
         Database db = c.db();
         byte[] key = argv[1];
         HashValue h = getHash(db, key);
@@ -158,7 +158,7 @@ final class HashCommands {
     }
 
     /** HINCRBY key field increment */
-    static void hincrby(Client c, byte[][] argv) {
+    static void hincrby(CallContext c, byte[][] argv) {
         long incr = Args.toLong(argv[3]);
         HashValue h = getHash(c.db(), argv[1]);
         long current = 0;
@@ -179,7 +179,7 @@ final class HashCommands {
     }
 
     /** HINCRBYFLOAT key field increment (logged as HSET with the result; C long double arithmetic) */
-    static void hincrbyfloat(Client c, byte[][] argv) {
+    static void hincrbyfloat(CallContext c, byte[][] argv) {
         LongDouble.Value incr = LongDouble.parse(argv[3]);
         if (incr == null) throw new RedisException(Errors.NOT_FLOAT);
         if (incr.isInfinite()) throw new RedisException("ERR value is NaN or Infinity");
@@ -202,39 +202,39 @@ final class HashCommands {
     // ---- reads --------------------------------------------------------------------------------
 
     /** HGET key field */
-    static void hget(Client c, byte[][] argv) {
+    static void hget(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         c.reply.bulk(h == null ? null : h.get(argv[2]));
     }
 
     /** HMGET key field [field ...] */
-    static void hmget(Client c, byte[][] argv) {
+    static void hmget(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) c.reply.bulk(h == null ? null : h.get(argv[i]));
     }
 
     /** HLEN key */
-    static void hlen(Client c, byte[][] argv) {
+    static void hlen(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         c.reply.integer(h == null ? 0 : h.size());
     }
 
     /** HSTRLEN key field */
-    static void hstrlen(Client c, byte[][] argv) {
+    static void hstrlen(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         byte[] v = h == null ? null : h.get(argv[2]);
         c.reply.integer(v == null ? 0 : v.length);
     }
 
     /** HEXISTS key field */
-    static void hexists(Client c, byte[][] argv) {
+    static void hexists(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         c.reply.integer(h != null && h.contains(argv[2]) ? 1 : 0);
     }
 
     /** HKEYS key */
-    static void hkeys(Client c, byte[][] argv) {
+    static void hkeys(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         if (h == null) {
             c.reply.emptyArray();
@@ -246,7 +246,7 @@ final class HashCommands {
     }
 
     /** HVALS key */
-    static void hvals(Client c, byte[][] argv) {
+    static void hvals(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         if (h == null) {
             c.reply.emptyArray();
@@ -258,7 +258,7 @@ final class HashCommands {
     }
 
     /** HGETALL key (a map in RESP3) */
-    static void hgetall(Client c, byte[][] argv) {
+    static void hgetall(CallContext c, byte[][] argv) {
         HashValue h = getHash(c.db(), argv[1]);
         ReplyWriter r = c.reply;
         r.mapHeader(h == null ? 0 : h.size());
@@ -270,7 +270,7 @@ final class HashCommands {
     }
 
     /** HRANDFIELD key [count [WITHVALUES]] */
-    static void hrandfield(Client c, byte[][] argv) {
+    static void hrandfield(CallContext c, byte[][] argv) {
         if (argv.length == 2) {
             HashValue h = getHash(c.db(), argv[1]);
             byte[][] pair = h == null ? null : h.randomPair(ThreadLocalRandom.current());
@@ -320,7 +320,7 @@ final class HashCommands {
     }
 
     /** HSCAN key cursor [MATCH pattern] [COUNT count] */
-    static void hscan(Client c, byte[][] argv) {
+    static void hscan(CallContext c, byte[][] argv) {
         long cursor = parseCursor(argv[2]);
         HashValue h = getHash(c.db(), argv[1]);
         ReplyWriter r = c.reply;

@@ -5,7 +5,7 @@ final class Help {
     private Help() {
     }
 
-    static void reply(Client c, String command, String... lines) {
+    static void reply(CallContext c, String command, String... lines) {
         c.reply.arrayHeader(lines.length + 3);
         c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) c.reply.simple(l);

@@ -93,7 +93,7 @@ final class KeyCommands {
     }
 
     /** DEL key [key ...] (and UNLINK, which frees nothing later here: the GC does) */
-    static void del(Client c, byte[][] argv) {
+    static void del(CallContext c, byte[][] argv) {
         long n = 0;
         for (int i = 1; i < argv.length; i++) {
             if (c.db().delete(argv[i])) {
@@ -105,20 +105,20 @@ final class KeyCommands {
     }
 
     /** EXISTS key [key ...] */
-    static void exists(Client c, byte[][] argv) {
+    static void exists(CallContext c, byte[][] argv) {
         long n = 0;
         for (int i = 1; i < argv.length; i++) if (c.db().peek(argv[i]) != null) n++;
         c.reply.integer(n);
     }
 
     /** TYPE key */
-    static void type(Client c, byte[][] argv) {
+    static void type(CallContext c, byte[][] argv) {
         Entry e = c.db().peek(argv[1]);
         c.reply.simple(TypedValue.typeOf(e == null ? null : e.value()));
     }
 
     /** TOUCH key [key ...] */
-    static void touch(Client c, byte[][] argv) {
+    static void touch(CallContext c, byte[][] argv) {
         long n = 0;
         for (int i = 1; i < argv.length; i++) if (c.db().lookup(argv[i]) != null) n++;
         c.reply.integer(n);
@@ -131,7 +131,7 @@ final class KeyCommands {
      * expireGenericCommand. A deadline already past deletes the key (logged as DEL); any other is
      * logged as PEXPIREAT with the absolute time.
      */
-    static void expire(Client c, byte[][] argv, long basetime, boolean seconds, String command) {
+    static void expire(CallContext c, byte[][] argv, long basetime, boolean seconds, String command) {
         int flags = expireFlags(argv);
         long when = Args.toLong(argv[2]);
         if (seconds) {
@@ -187,7 +187,7 @@ final class KeyCommands {
     }
 
     /** TTL / PTTL / EXPIRETIME / PEXPIRETIME key */
-    static void ttl(Client c, byte[] key, boolean millis, boolean absolute) {
+    static void ttl(CallContext c, byte[] key, boolean millis, boolean absolute) {
         Entry e = c.db().peek(key);
         if (e == null) {
             c.reply.integer(-2);
@@ -204,7 +204,7 @@ final class KeyCommands {
     }
 
     /** PERSIST key */
-    static void persist(Client c, byte[][] argv) {
+    static void persist(CallContext c, byte[][] argv) {
         if (c.db().persist(argv[1])) {
             c.modified(argv[1]);
             c.reply.integer(1);
@@ -214,7 +214,7 @@ final class KeyCommands {
     }
 
     /** KEYS pattern */
-    static void keys(Client c, byte[][] argv) {
+    static void keys(CallContext c, byte[][] argv) {
         byte[] pattern = argv[1];
         boolean all = pattern.length == 1 && pattern[0] == '*';
         List<byte[]> out = new ArrayList<>();
@@ -227,14 +227,14 @@ final class KeyCommands {
     }
 
     /** RANDOMKEY */
-    static void randomkey(Client c, byte[][] argv) {
+    static void randomkey(CallContext c, byte[][] argv) {
         Entry e = c.db().randomEntry();
         if (e == null) c.reply.nullBulk();
         else c.reply.bulk(e.key());
     }
 
     /** RENAME key newkey / RENAMENX key newkey */
-    static void rename(Client c, byte[][] argv, boolean nx) {
+    static void rename(CallContext c, byte[][] argv, boolean nx) {
         byte[] src = argv[1], dst = argv[2];
         Database db = c.db();
         if (db.lookupWrite(src) == null) throw new RedisException(Errors.NO_SUCH_KEY);
@@ -255,7 +255,7 @@ final class KeyCommands {
     }
 
     /** COPY source destination [DB destination-db] [REPLACE] */
-    static void copy(Client c, byte[][] argv) {
+    static void copy(CallContext c, byte[][] argv) {
         boolean replace = false;
         Database target = c.db();
         for (int j = 3; j < argv.length; j++) {
@@ -290,7 +290,7 @@ final class KeyCommands {
     }
 
     /** MOVE key db */
-    static void move(Client c, byte[][] argv) {
+    static void move(CallContext c, byte[][] argv) {
         Database target = database(c, intArg(argv[2]));
         Database source = c.db();
         if (target == source) throw new RedisException(SAME_OBJECT);
@@ -305,7 +305,7 @@ final class KeyCommands {
     }
 
     /** SWAPDB index1 index2 (runs with every stripe locked) */
-    static void swapdb(Client c, byte[][] argv) {
+    static void swapdb(CallContext c, byte[][] argv) {
         long rawA = Args.toLong(argv[1], "ERR invalid first DB index");
         long rawB = Args.toLong(argv[2], "ERR invalid second DB index");
         if (rawA != (int) rawA) throw new RedisException("ERR invalid first DB index");
@@ -337,7 +337,7 @@ final class KeyCommands {
     }
 
     /** The database with that index, or Redis's "DB index is out of range". */
-    static Database database(Client c, long index) {
+    static Database database(CallContext c, long index) {
         Keyspace ks = c.server().keyspace();
         if (index < 0 || index >= ks.databaseCount()) throw new RedisException(Errors.DB_INDEX);
         return ks.db((int) index);

@@ -11,7 +11,7 @@ final class LcsCommand {
     private LcsCommand() {
     }
 
-    static void lcs(Client c, byte[][] argv) {
+    static void lcs(CallContext c, byte[][] argv) {
         Database db = c.db();
         Object oa = db.get(argv[1]);
         Object ob = db.get(argv[2]);

@@ -184,26 +184,26 @@ final class ListCommands {
     // ---- pushes -------------------------------------------------------------------------------
 
     /** LPUSH key element [element ...] */
-    static void lpush(Client c, byte[][] argv) {
+    static void lpush(CallContext c, byte[][] argv) {
         push(c, argv, true, false);
     }
 
     /** RPUSH key element [element ...] */
-    static void rpush(Client c, byte[][] argv) {
+    static void rpush(CallContext c, byte[][] argv) {
         push(c, argv, false, false);
     }
 
     /** LPUSHX key element [element ...] */
-    static void lpushx(Client c, byte[][] argv) {
+    static void lpushx(CallContext c, byte[][] argv) {
         push(c, argv, true, true);
     }
 
     /** RPUSHX key element [element ...] */
-    static void rpushx(Client c, byte[][] argv) {
+    static void rpushx(CallContext c, byte[][] argv) {
         push(c, argv, false, true);
     }
 
-    private static void push(Client c, byte[][] argv, boolean left, boolean onlyIfExists) {
+    private static void push(CallContext c, byte[][] argv, boolean left, boolean onlyIfExists) {
         Database db = c.db();
         byte[] key = argv[1];
         ListValue l = getList(db, key);
@@ -219,16 +219,16 @@ final class ListCommands {
     // ---- pops ---------------------------------------------------------------------------------
 
     /** LPOP key [count] */
-    static void lpop(Client c, byte[][] argv) {
+    static void lpop(CallContext c, byte[][] argv) {
         pop(c, argv, true);
     }
 
     /** RPOP key [count] */
-    static void rpop(Client c, byte[][] argv) {
+    static void rpop(CallContext c, byte[][] argv) {
         pop(c, argv, false);
     }
 
-    private static void pop(Client c, byte[][] argv, boolean left) {
+    private static void pop(CallContext c, byte[][] argv, boolean left) {
         if (argv.length > 3) throw Errors.wrongArgs(left ? "lpop" : "rpop");
         boolean hasCount = argv.length == 3;
         long count = 1;
@@ -285,13 +285,13 @@ final class ListCommands {
     // ---- reads --------------------------------------------------------------------------------
 
     /** LLEN key */
-    static void llen(Client c, byte[][] argv) {
+    static void llen(CallContext c, byte[][] argv) {
         ListValue l = getList(c.db(), argv[1]);
         c.reply.integer(l == null ? 0 : l.size());
     }
 
     /** LRANGE key start stop */
-    static void lrange(Client c, byte[][] argv) {
+    static void lrange(CallContext c, byte[][] argv) {
         long start = Args.toLong(argv[2]);
         long end = Args.toLong(argv[3]);
         ListValue l = getList(c.db(), argv[1]);
@@ -314,7 +314,7 @@ final class ListCommands {
     }
 
     /** LINDEX key index */
-    static void lindex(Client c, byte[][] argv) {
+    static void lindex(CallContext c, byte[][] argv) {
         ListValue l = getList(c.db(), argv[1]);
         if (l == null) {
             c.reply.nullBulk();
@@ -325,7 +325,7 @@ final class ListCommands {
     }
 
     /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
-    static void lpos(Client c, byte[][] argv) {
+    static void lpos(CallContext c, byte[][] argv) {
         long rank = 1;
         long count = -1;
         long maxlen = 0;
@@ -387,7 +387,7 @@ final class ListCommands {
     // ---- in-place edits -----------------------------------------------------------------------
 
     /** LSET key index element */
-    static void lset(Client c, byte[][] argv) {
+    static void lset(CallContext c, byte[][] argv) {
         Database db = c.db();
         byte[] key = argv[1];
         ListValue l = getList(db, key);
@@ -402,7 +402,7 @@ final class ListCommands {
     }
 
     /** LINSERT key BEFORE|AFTER pivot element */
-    static void linsert(Client c, byte[][] argv) {
+    static void linsert(CallContext c, byte[][] argv) {
         boolean before;
         if (Args.is(argv[2], "before")) before = true;
         else if (Args.is(argv[2], "after")) before = false;
@@ -425,7 +425,7 @@ final class ListCommands {
     }
 
     /** LREM key count element */
-    static void lrem(Client c, byte[][] argv) {
+    static void lrem(CallContext c, byte[][] argv) {
         long count = Args.toLong(argv[2]);
         Database db = c.db();
         byte[] key = argv[1];
@@ -444,7 +444,7 @@ final class ListCommands {
     }
 
     /** LTRIM key start stop */
-    static void ltrim(Client c, byte[][] argv) {
+    static void ltrim(CallContext c, byte[][] argv) {
         long start = Args.toLong(argv[2]);
         long end = Args.toLong(argv[3]);
         Database db = c.db();
@@ -478,18 +478,18 @@ final class ListCommands {
     // ---- moves --------------------------------------------------------------------------------
 
     /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */
-    static void lmove(Client c, byte[][] argv) {
+    static void lmove(CallContext c, byte[][] argv) {
         boolean fromLeft = parseSide(argv[3]);
         boolean toLeft = parseSide(argv[4]);
         moveOrNull(c, argv[1], argv[2], fromLeft, toLeft);
     }
 
     /** RPOPLPUSH source destination */
-    static void rpoplpush(Client c, byte[][] argv) {
+    static void rpoplpush(CallContext c, byte[][] argv) {
         moveOrNull(c, argv[1], argv[2], false, true);
     }
 
-    private static void moveOrNull(Client c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft) {
+    private static void moveOrNull(CallContext c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft) {
         Database db = c.db();
         ListValue sl = getList(db, src);
         if (sl == null) {
@@ -553,13 +553,13 @@ final class ListCommands {
     }
 
     /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
-    static void lmpop(Client c, byte[][] argv) {
+    static void lmpop(CallContext c, byte[][] argv) {
         MultiPop mp = parseMultiPop(argv, 1);
         if (!tryMultiPop(c, mp)) c.reply.nullArray();
     }
 
     /** Serves LMPOP/BLMPOP from the first non-empty list; false if every list is absent. */
-    private static boolean tryMultiPop(Client c, MultiPop mp) {
+    private static boolean tryMultiPop(CallContext c, MultiPop mp) {
         Database db = c.db();
         for (byte[] key : mp.keys) {
             ListValue l = getList(db, key);
@@ -574,22 +574,17 @@ final class ListCommands {
 
     // ---- blocking -----------------------------------------------------------------------------
 
-    /** True when the handler must answer with the timeout reply instead of blocking. */
-    private static boolean mayNotBlock(Client c) {
-        return c.executingTransaction() || c.server().loading();
-    }
-
     /** BLPOP key [key ...] timeout */
-    static void blpop(Client c, byte[][] argv) {
+    static void blpop(CallContext c, byte[][] argv) {
         blockingPop(c, argv, true);
     }
 
     /** BRPOP key [key ...] timeout */
-    static void brpop(Client c, byte[][] argv) {
+    static void brpop(CallContext c, byte[][] argv) {
         blockingPop(c, argv, false);
     }
 
-    private static void blockingPop(Client c, byte[][] argv, boolean left) {
+    private static void blockingPop(CallContext c, byte[][] argv, boolean left) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(argv[argv.length - 1]);
         Database db = c.db();
         byte[][] keys = new byte[argv.length - 2][];
@@ -602,38 +597,38 @@ final class ListCommands {
             c.propagateAs(left ? LPOP : RPOP, key);
             return;
         }
-        if (mayNotBlock(c)) {
+        if (!c.mayBlock()) {
             c.reply.nullArray();
             return;
         }
-        c.server().blocking().block(c, keys, timeout, new BlockedPop(keys, left, -1));
+        c.block(keys, timeout, ListValue.class);
     }
 
     /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
-    static void blmpop(Client c, byte[][] argv) {
+    static void blmpop(CallContext c, byte[][] argv) {
         MultiPop mp = parseMultiPop(argv, 2);
         long timeout = BlockingRegistry.parseTimeoutSeconds(argv[1]);
         if (tryMultiPop(c, mp)) return;
-        if (mayNotBlock(c)) {
+        if (!c.mayBlock()) {
             c.reply.nullArray();
             return;
         }
-        c.server().blocking().block(c, mp.keys, timeout, new BlockedPop(mp.keys, mp.left, mp.count));
+        c.block(mp.keys, timeout, ListValue.class);
     }
 
     /** BRPOPLPUSH source destination timeout */
-    static void brpoplpush(Client c, byte[][] argv) {
+    static void brpoplpush(CallContext c, byte[][] argv) {
         blockingMove(c, argv[1], argv[2], false, true, argv[3], true);
     }
 
     /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout */
-    static void blmove(Client c, byte[][] argv) {
+    static void blmove(CallContext c, byte[][] argv) {
         boolean fromLeft = parseSide(argv[3]);
         boolean toLeft = parseSide(argv[4]);
         blockingMove(c, argv[1], argv[2], fromLeft, toLeft, argv[5], false);
     }
 
-    private static void blockingMove(Client c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft,
+    private static void blockingMove(CallContext c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft,
                                      byte[] timeoutArg, boolean rpoplpush) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(timeoutArg);
         ListValue sl = getList(c.db(), src);
@@ -642,98 +637,15 @@ final class ListCommands {
             c.propagateAs(moveCommand(src, dst, fromLeft, toLeft, rpoplpush));
             return;
         }
-        if (mayNotBlock(c)) {
+        if (!c.mayBlock()) {
             c.reply.nullBulk();
             return;
         }
-        c.server().blocking().block(c, new byte[][]{src}, timeout, new BlockedMove(src, dst, fromLeft, toLeft, rpoplpush));
+        c.block(new byte[][]{src}, timeout, ListValue.class);
     }
 
     private static byte[][] moveCommand(byte[] src, byte[] dst, boolean fromLeft, boolean toLeft, boolean rpoplpush) {
         if (rpoplpush) return new byte[][]{RPOPLPUSH, src, dst};
         return new byte[][]{LMOVE, src, dst, fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT};
-    }
-
-    /** A client waiting in BLPOP/BRPOP ({@code count < 0}) or BLMPOP. */
-    private static final class BlockedPop implements BlockedRequest {
-        private final byte[][] keys;
-        private final boolean left;
-        private final long count;
-
-        BlockedPop(byte[][] keys, boolean left, long count) {
-            this.keys = keys;
-            this.left = left;
-            this.count = count;
-        }
-
-        @Override
-        public byte[][] lockKeys() {
-            return keys;
-        }
-
-        @Override
-        public boolean tryServe(ServeContext ctx, byte[] readyKey) {
-            Database db = ctx.db();
-            Object v = db.get(readyKey);
-            if (v == null) return false;
-            if (!(v instanceof ListValue l)) {
-                ctx.reply().error(Errors.WRONG_TYPE);
-                return true;
-            }
-            popWithKey(db, readyKey, l, left, count, fill(ctx.client().server()), ctx.reply());
-            ctx.modified(readyKey);
-            if (count < 0) ctx.propagate(left ? LPOP : RPOP, readyKey);
-            else ctx.propagate(left ? LPOP : RPOP, readyKey, io.keyline.store.Bytes.fromLong(count));
-            return true;
-        }
-
-        @Override
-        public void timeoutReply(ReplyWriter r) {
-            r.nullArray();
-        }
-    }
-
-    /** A client waiting in BLMOVE/BRPOPLPUSH on its source list. */
-    private static final class BlockedMove implements BlockedRequest {
-        private final byte[] src;
-        private final byte[] dst;
-        private final boolean fromLeft;
-        private final boolean toLeft;
-        private final boolean rpoplpush;
-
-        BlockedMove(byte[] src, byte[] dst, boolean fromLeft, boolean toLeft, boolean rpoplpush) {
-            this.src = src;
-            this.dst = dst;
-            this.fromLeft = fromLeft;
-            this.toLeft = toLeft;
-            this.rpoplpush = rpoplpush;
-        }
-
-        @Override
-        public byte[][] lockKeys() {
-            return new byte[][]{src, dst};
-        }
-
-        @Override
-        public boolean tryServe(ServeContext ctx, byte[] readyKey) {
-            Database db = ctx.db();
-            Object v = db.get(src);
-            if (v == null) return false;
-            if (!(v instanceof ListValue sl)) {
-                ctx.reply().error(Errors.WRONG_TYPE);
-                return true;
-            }
-            byte[] e = move(db, src, sl, dst, fromLeft, toLeft, fill(ctx.client().server()));
-            ctx.reply().bulk(e);
-            ctx.modified(src);
-            ctx.modified(dst);
-            ctx.propagate(moveCommand(src, dst, fromLeft, toLeft, rpoplpush));
-            return true;
-        }
-
-        @Override
-        public void timeoutReply(ReplyWriter r) {
-            r.nullArray(); // Redis answers a timed-out BLMOVE with a null array, like BLPOP
-        }
     }
 }

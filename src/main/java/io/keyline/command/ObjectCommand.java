@@ -49,7 +49,7 @@ final class ObjectCommand {
     }
 
     /** OBJECT ENCODING key */
-    static void encoding(Client c, byte[][] argv) {
+    static void encoding(CallContext c, byte[][] argv) {
         Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
@@ -69,7 +69,7 @@ final class ObjectCommand {
     }
 
     /** OBJECT FREQ key */
-    static void freq(Client c, byte[][] argv) {
+    static void freq(CallContext c, byte[][] argv) {
         Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
@@ -83,7 +83,7 @@ final class ObjectCommand {
     }
 
     /** OBJECT IDLETIME key */
-    static void idletime(Client c, byte[][] argv) {
+    static void idletime(CallContext c, byte[][] argv) {
         Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
@@ -97,7 +97,7 @@ final class ObjectCommand {
     }
 
     /** OBJECT REFCOUNT key: Redis shares the integers 0..9999 unless an LRU/LFU maxmemory policy is on. */
-    static void refcount(Client c, byte[][] argv) {
+    static void refcount(CallContext c, byte[][] argv) {
         Entry e = c.db().peek(argv[2]);
         if (e == null) {
             c.reply.nullBulk();
@@ -116,7 +116,7 @@ final class ObjectCommand {
     }
 
     /** OBJECT HELP */
-    static void help(Client c, byte[][] argv) {
+    static void help(CallContext c, byte[][] argv) {
         c.reply.arrayHeader(HELP.length);
         for (String line : HELP) c.reply.simple(line);
     }

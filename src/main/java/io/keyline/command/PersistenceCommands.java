@@ -28,14 +28,14 @@ public final class PersistenceCommands {
                 .handler(PersistenceCommands::lastsave);
     }
 
-    private static PersistenceControl control(Client c) {
+    private static PersistenceControl control(CallContext c) {
         PersistenceControl p = c.server().service(PersistenceControl.class);
         if (p == null) throw new RedisException("ERR persistence is not available in this server");
         return p;
     }
 
     /** SAVE */
-    static void save(Client c, byte[][] argv) {
+    static void save(CallContext c, byte[][] argv) {
         PersistenceControl p = control(c);
         if (p.rewriteInProgress()) throw new RedisException("ERR Background save already in progress");
         p.saveNow();
@@ -43,7 +43,7 @@ public final class PersistenceCommands {
     }
 
     /** BGSAVE [SCHEDULE] */
-    static void bgsave(Client c, byte[][] argv) {
+    static void bgsave(CallContext c, byte[][] argv) {
         boolean schedule = false;
         if (argv.length > 1) {
             if (argv.length == 2 && Args.is(argv[1], "schedule")) schedule = true;
@@ -62,7 +62,7 @@ public final class PersistenceCommands {
     }
 
     /** BGREWRITEAOF */
-    static void bgrewriteaof(Client c, byte[][] argv) {
+    static void bgrewriteaof(CallContext c, byte[][] argv) {
         if (!control(c).rewriteInBackground()) {
             throw new RedisException("ERR Background append only file rewriting already in progress");
         }
@@ -70,7 +70,7 @@ public final class PersistenceCommands {
     }
 
     /** LASTSAVE */
-    static void lastsave(Client c, byte[][] argv) {
+    static void lastsave(CallContext c, byte[][] argv) {
         c.reply.integer(control(c).lastSaveSeconds());
     }
 
@@ -79,7 +79,7 @@ public final class PersistenceCommands {
      * NOFLUSH or MERGE) and loads the snapshot back. Called by DEBUG's {@code reload} case; needs
      * no LOCK_ALL (the reload takes every stripe itself).
      */
-    public static void debugReload(Client c, byte[][] argv) {
+    public static void debugReload(CallContext c, byte[][] argv) {
         boolean save = true, flush = true;
         for (int i = 2; i < argv.length; i++) {
             if (Args.is(argv[i], "nosave")) save = false;

@@ -15,7 +15,7 @@ final class ScanCommand {
     private ScanCommand() {
     }
 
-    static void scan(Client c, byte[][] argv) {
+    static void scan(CallContext c, byte[][] argv) {
         long cursor = parseCursor(argv[1]);
         long count = 10;
         byte[] pattern = null;

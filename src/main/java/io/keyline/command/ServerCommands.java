@@ -43,7 +43,7 @@ final class ServerCommands {
     }
 
     /** FLUSHALL [ASYNC | SYNC] */
-    static void flushall(Client c, byte[][] argv) {
+    static void flushall(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
         c.server().keyspace().flushAllLocked();
         c.server().watches().touchAll(-1);
@@ -52,7 +52,7 @@ final class ServerCommands {
     }
 
     /** FLUSHDB [ASYNC | SYNC] */
-    static void flushdb(Client c, byte[][] argv) {
+    static void flushdb(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
         c.server().keyspace().flushLocked(c.dbIndex());
         c.server().watches().touchAll(c.dbIndex());
@@ -61,13 +61,13 @@ final class ServerCommands {
     }
 
     /** INFO [section [section ...]] */
-    static void info(Client c, byte[][] argv) {
+    static void info(CallContext c, byte[][] argv) {
         Set<String> sections = Info.sections(argv, 1);
         c.reply.verbatim(Info.generate(c.server(), sections));
     }
 
     /** TIME */
-    static void time(Client c, byte[][] argv) {
+    static void time(CallContext c, byte[][] argv) {
         Instant now = Instant.now();
         c.reply.arrayHeader(2);
         c.reply.bulkLong(now.getEpochSecond());
@@ -75,7 +75,7 @@ final class ServerCommands {
     }
 
     /** SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT] */
-    static void shutdown(Client c, byte[][] argv) {
+    static void shutdown(CallContext c, byte[][] argv) {
         boolean nosave = false, save = false, now = false, force = false, abort = false;
         for (int i = 1; i < argv.length; i++) {
             if (Args.is(argv[i], "nosave")) nosave = true;
@@ -89,6 +89,6 @@ final class ServerCommands {
         // Keyline shuts down at once, so there is never a shutdown in progress to abort.
         if (abort) throw new RedisException("ERR No shutdown in progress.");
         c.server().shutdownHandler().shutdown(nosave);
-        c.closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
+        c.client().closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
     }
 }

@@ -18,7 +18,7 @@ final class SetCommand {
     }
 
     /** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
-    static void set(Client c, byte[][] argv) {
+    static void set(CallContext c, byte[][] argv) {
         if (argv.length == 3) { // the common case, kept allocation-free
             c.db().set(argv[1], argv[2], Database.NO_TTL);
             c.modified(argv[1]);
@@ -32,17 +32,17 @@ final class SetCommand {
     }
 
     /** SETNX key value */
-    static void setnx(Client c, byte[][] argv) {
+    static void setnx(CallContext c, byte[][] argv) {
         setGeneric(c, NX, argv[1], argv[2], null, "setnx", true);
     }
 
     /** SETEX key seconds value */
-    static void setex(Client c, byte[][] argv) {
+    static void setex(CallContext c, byte[][] argv) {
         setGeneric(c, EX, argv[1], argv[3], argv[2], "setex", false);
     }
 
     /** PSETEX key milliseconds value */
-    static void psetex(Client c, byte[][] argv) {
+    static void psetex(CallContext c, byte[][] argv) {
         setGeneric(c, PX, argv[1], argv[3], argv[2], "psetex", false);
     }
 
@@ -86,7 +86,7 @@ final class SetCommand {
     }
 
     /** Redis's setGenericCommand. {@code integerReply}: SETNX's 1/0 instead of OK/nil. */
-    static void setGeneric(Client c, int flags, byte[] key, byte[] value, byte[] expire, String command, boolean integerReply) {
+    static void setGeneric(CallContext c, int flags, byte[] key, byte[] value, byte[] expire, String command, boolean integerReply) {
         long deadline = expire == null ? 0 : deadline(c, flags, expire, command);
         Database db = c.db();
         boolean get = (flags & GET) != 0;
@@ -124,7 +124,7 @@ final class SetCommand {
     }
 
     /** GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST] */
-    static void getex(Client c, byte[][] argv) {
+    static void getex(CallContext c, byte[][] argv) {
         long parsed = parseOptions(argv, 2, false);
         int flags = (int) parsed;
         int expireIndex = (int) (parsed >>> 32);
@@ -156,7 +156,7 @@ final class SetCommand {
      * Absolute deadline in ms for an EX/PX/EXAT/PXAT value, with Redis's
      * {@code getExpireMillisecondsOrReply} errors (non-positive values, overflow).
      */
-    static long deadline(Client c, int flags, byte[] value, String command) {
+    static long deadline(CallContext c, int flags, byte[] value, String command) {
         long v = Args.toLong(value);
         boolean seconds = (flags & (EX | EXAT)) != 0;
         if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) throw invalidExpire(command);
@@ -175,7 +175,7 @@ final class SetCommand {
         return new RedisException(String.format(Errors.INVALID_EXPIRE, command));
     }
 
-    static long now(Client c) {
+    static long now(CallContext c) {
         return c.server().keyspace().clock().millis();
     }
 
@@ -184,7 +184,7 @@ final class SetCommand {
      * AOF loads, where the key is stored with its deadline and expires afterwards, so replay order
      * (e.g. a later SET ... KEEPTTL) gives the same result as the original run.
      */
-    static boolean alreadyExpired(Client c, long deadline) {
+    static boolean alreadyExpired(CallContext c, long deadline) {
         return deadline <= now(c) && !c.server().loading();
     }
 }

@@ -125,7 +125,7 @@ final class SetCommands {
         if (s.isEmpty()) db.delete(key);
     }
 
-    private static void replyMembers(Client c, List<byte[]> members) {
+    private static void replyMembers(CallContext c, List<byte[]> members) {
         c.reply.setHeader(members.size());
         for (byte[] m : members) c.reply.bulk(m);
     }
@@ -133,7 +133,7 @@ final class SetCommands {
     // ---- commands ----------------------------------------------------------------------------
 
     /** SADD key member [member ...] */
-    static void sadd(Client c, byte[][] argv) {
+    static void sadd(CallContext c, byte[][] argv) {
         Database db = c.db();
         SetValue s = getSetForWrite(db, argv[1]);
         if (s == null) {
@@ -149,7 +149,7 @@ final class SetCommands {
     }
 
     /** SREM key member [member ...] */
-    static void srem(Client c, byte[][] argv) {
+    static void srem(CallContext c, byte[][] argv) {
         Database db = c.db();
         SetValue s = getSetForWrite(db, argv[1]);
         long removed = 0;
@@ -163,26 +163,26 @@ final class SetCommands {
     }
 
     /** SCARD key */
-    static void scard(Client c, byte[][] argv) {
+    static void scard(CallContext c, byte[][] argv) {
         SetValue s = getSet(c.db(), argv[1]);
         c.reply.integer(s == null ? 0 : s.size());
     }
 
     /** SISMEMBER key member */
-    static void sismember(Client c, byte[][] argv) {
+    static void sismember(CallContext c, byte[][] argv) {
         SetValue s = getSet(c.db(), argv[1]);
         c.reply.integer(s != null && s.contains(argv[2]) ? 1 : 0);
     }
 
     /** SMISMEMBER key member [member ...] */
-    static void smismember(Client c, byte[][] argv) {
+    static void smismember(CallContext c, byte[][] argv) {
         SetValue s = getSet(c.db(), argv[1]);
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) c.reply.integer(s != null && s.contains(argv[i]) ? 1 : 0);
     }
 
     /** SMEMBERS key */
-    static void smembers(Client c, byte[][] argv) {
+    static void smembers(CallContext c, byte[][] argv) {
         SetValue s = getSet(c.db(), argv[1]);
         if (s == null) {
             c.reply.setHeader(0);
@@ -193,7 +193,7 @@ final class SetCommands {
     }
 
     /** SPOP key [count] */
-    static void spop(Client c, byte[][] argv) {
+    static void spop(CallContext c, byte[][] argv) {
         if (argv.length > 3) throw Errors.syntax();
         Database db = c.db();
         if (argv.length == 3) {
@@ -235,7 +235,7 @@ final class SetCommands {
     }
 
     /** SRANDMEMBER key [count] */
-    static void srandmember(Client c, byte[][] argv) {
+    static void srandmember(CallContext c, byte[][] argv) {
         if (argv.length > 3) throw Errors.syntax();
         if (argv.length == 2) {
             SetValue s = getSet(c.db(), argv[1]);
@@ -262,7 +262,7 @@ final class SetCommands {
     }
 
     /** SMOVE source destination member */
-    static void smove(Client c, byte[][] argv) {
+    static void smove(CallContext c, byte[][] argv) {
         Database db = c.db();
         io.keyline.store.Entry srcEntry = db.lookupWrite(argv[1]);
         io.keyline.store.Entry dstEntry = db.lookupWrite(argv[2]);
@@ -339,12 +339,12 @@ final class SetCommands {
     }
 
     /** SINTER key [key ...] */
-    static void sinter(Client c, byte[][] argv) {
+    static void sinter(CallContext c, byte[][] argv) {
         replyMembers(c, inter(sets(c.db(), argv, 1, argv.length), 0));
     }
 
     /** SINTERCARD numkeys key [key ...] [LIMIT limit] */
-    static void sintercard(Client c, byte[][] argv) {
+    static void sintercard(CallContext c, byte[][] argv) {
         long numkeys = Args.toLong(argv[1], "ERR numkeys should be greater than 0");
         if (numkeys <= 0) throw new RedisException("ERR numkeys should be greater than 0");
         if (numkeys > argv.length - 2) throw new RedisException("ERR Number of keys can't be greater than number of args");
@@ -361,32 +361,32 @@ final class SetCommands {
     }
 
     /** SUNION key [key ...] */
-    static void sunion(Client c, byte[][] argv) {
+    static void sunion(CallContext c, byte[][] argv) {
         replyMembers(c, union(sets(c.db(), argv, 1, argv.length)));
     }
 
     /** SDIFF key [key ...] */
-    static void sdiff(Client c, byte[][] argv) {
+    static void sdiff(CallContext c, byte[][] argv) {
         replyMembers(c, diff(sets(c.db(), argv, 1, argv.length)));
     }
 
     /** SINTERSTORE destination key [key ...] */
-    static void sinterstore(Client c, byte[][] argv) {
+    static void sinterstore(CallContext c, byte[][] argv) {
         store(c, argv[1], inter(sets(c.db(), argv, 2, argv.length), 0));
     }
 
     /** SUNIONSTORE destination key [key ...] */
-    static void sunionstore(Client c, byte[][] argv) {
+    static void sunionstore(CallContext c, byte[][] argv) {
         store(c, argv[1], union(sets(c.db(), argv, 2, argv.length)));
     }
 
     /** SDIFFSTORE destination key [key ...] */
-    static void sdiffstore(Client c, byte[][] argv) {
+    static void sdiffstore(CallContext c, byte[][] argv) {
         store(c, argv[1], diff(sets(c.db(), argv, 2, argv.length)));
     }
 
     /** Replaces destination with a set of these members (deletes it if there are none). */
-    private static void store(Client c, byte[] dest, List<byte[]> members) {
+    private static void store(CallContext c, byte[] dest, List<byte[]> members) {
         Database db = c.db();
         if (members.isEmpty()) {
             if (db.delete(dest)) c.modified(dest);
@@ -401,7 +401,7 @@ final class SetCommands {
     }
 
     /** SSCAN key cursor [MATCH pattern] [COUNT count] */
-    static void sscan(Client c, byte[][] argv) {
+    static void sscan(CallContext c, byte[][] argv) {
         CollectionScan scan = CollectionScan.parse(argv, 2);
         SetValue s = getSet(c.db(), argv[1]);
         List<byte[]> found = new ArrayList<>();

@@ -61,7 +61,7 @@ final class SortCommand {
     }
 
     /** SORT key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination] */
-    static void sort(Client c, byte[][] argv, boolean readOnly) {
+    static void sort(CallContext c, byte[][] argv, boolean readOnly) {
         boolean desc = false, alpha = false, dontSort = false;
         long limitStart = 0, limitCount = -1;
         byte[] sortBy = null, store = null;

@@ -271,7 +271,7 @@ final class SortedSetCommands {
     private static final int NX = 1, XX = 2, GT = 4, LT = 8, CH = 16, INCR = 32;
 
     /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
-    static void zadd(Client c, byte[][] argv) {
+    static void zadd(CallContext c, byte[][] argv) {
         int flags = 0;
         int i = 2;
         for (; i < argv.length; i++) {
@@ -356,7 +356,7 @@ final class SortedSetCommands {
     }
 
     /** ZINCRBY key increment member */
-    static void zincrby(Client c, byte[][] argv) {
+    static void zincrby(CallContext c, byte[][] argv) {
         double incr = Args.toDouble(argv[2]);
         Database db = c.db();
         SortedSetValue z = getZsetForWrite(db, argv[1]);
@@ -380,7 +380,7 @@ final class SortedSetCommands {
     // ---- simple reads and removals ----------------------------------------------------------
 
     /** ZREM key member [member ...] */
-    static void zrem(Client c, byte[][] argv) {
+    static void zrem(CallContext c, byte[][] argv) {
         Database db = c.db();
         SortedSetValue z = getZsetForWrite(db, argv[1]);
         long removed = 0;
@@ -394,13 +394,13 @@ final class SortedSetCommands {
     }
 
     /** ZCARD key */
-    static void zcard(Client c, byte[][] argv) {
+    static void zcard(CallContext c, byte[][] argv) {
         SortedSetValue z = getZset(c.db(), argv[1]);
         c.reply.integer(z == null ? 0 : z.size());
     }
 
     /** ZSCORE key member */
-    static void zscore(Client c, byte[][] argv) {
+    static void zscore(CallContext c, byte[][] argv) {
         SortedSetValue z = getZset(c.db(), argv[1]);
         double s = z == null ? Double.NaN : z.score(argv[2]);
         if (Double.isNaN(s)) c.reply.nullBulk();
@@ -408,7 +408,7 @@ final class SortedSetCommands {
     }
 
     /** ZMSCORE key member [member ...] */
-    static void zmscore(Client c, byte[][] argv) {
+    static void zmscore(CallContext c, byte[][] argv) {
         SortedSetValue z = getZset(c.db(), argv[1]);
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) {
@@ -419,7 +419,7 @@ final class SortedSetCommands {
     }
 
     /** ZRANK key member [WITHSCORE] / ZREVRANK key member [WITHSCORE] */
-    static void zrank(Client c, byte[][] argv, boolean reverse) {
+    static void zrank(CallContext c, byte[][] argv, boolean reverse) {
         if (argv.length > 4) throw Errors.wrongArgs(reverse ? "zrevrank" : "zrank");
         boolean withScore = false;
         if (argv.length == 4) {
@@ -444,14 +444,14 @@ final class SortedSetCommands {
     }
 
     /** ZCOUNT key min max */
-    static void zcount(Client c, byte[][] argv) {
+    static void zcount(CallContext c, byte[][] argv) {
         SortedSetValue z = getZset(c.db(), argv[1]);
         long[] r = scoreRanks(z, argv[2], argv[3]);
         c.reply.integer(r[1] - r[0]);
     }
 
     /** ZLEXCOUNT key min max */
-    static void zlexcount(Client c, byte[][] argv) {
+    static void zlexcount(CallContext c, byte[][] argv) {
         SortedSetValue z = getZset(c.db(), argv[1]);
         long[] r = lexRanks(z, argv[2], argv[3]);
         c.reply.integer(r[1] - r[0]);
@@ -463,7 +463,7 @@ final class SortedSetCommands {
      * ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], and the
      * fixed-type variants; {@code keyIndex} is where the source key is (2 for ZRANGESTORE).
      */
-    static void zrangeGeneric(Client c, byte[][] argv, int keyIndex, boolean store, Type type, Dir dir) {
+    static void zrangeGeneric(CallContext c, byte[][] argv, int keyIndex, boolean store, Type type, Dir dir) {
         boolean withScores = false;
         long offset = 0, limit = -1;
         boolean limitGiven = false;
@@ -543,7 +543,7 @@ final class SortedSetCommands {
     }
 
     /** Replaces dest with a sorted set of these elements (deletes it when empty); replies the count. */
-    private static void storeResult(Client c, byte[] dest, Elements e) {
+    private static void storeResult(CallContext c, byte[] dest, Elements e) {
         Database db = c.db();
         if (e.size() == 0) {
             if (db.delete(dest)) c.modified(dest);
@@ -560,7 +560,7 @@ final class SortedSetCommands {
     }
 
     /** ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX key min max */
-    static void zremrange(Client c, byte[][] argv, Type type) {
+    static void zremrange(CallContext c, byte[][] argv, Type type) {
         long start = 0, end = 0;
         if (type == Type.RANK) {
             start = Args.toLong(argv[2]);
@@ -606,7 +606,7 @@ final class SortedSetCommands {
     }
 
     /** ZPOPMIN key [count] / ZPOPMAX key [count] */
-    static void zpop(Client c, byte[][] argv, boolean max) {
+    static void zpop(CallContext c, byte[][] argv, boolean max) {
         if (argv.length > 3) throw Errors.syntax();
         long count = 1;
         if (argv.length == 3) {
@@ -675,7 +675,7 @@ final class SortedSetCommands {
     }
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
-    static void zmpop(Client c, byte[][] argv) {
+    static void zmpop(CallContext c, byte[][] argv) {
         MpopArgs a = MpopArgs.parse(argv, 1);
         if (!mpopFrom(c.db(), a, c.reply, c::modified, c::propagateAs)) c.reply.nullArray();
     }
@@ -683,7 +683,7 @@ final class SortedSetCommands {
     // ---- ZRANDMEMBER ------------------------------------------------------------------------
 
     /** ZRANDMEMBER key [count [WITHSCORES]] */
-    static void zrandmember(Client c, byte[][] argv) {
+    static void zrandmember(CallContext c, byte[][] argv) {
         if (argv.length > 4) throw Errors.syntax();
         SortedSetValue z;
         if (argv.length == 2) {
@@ -782,7 +782,7 @@ final class SortedSetCommands {
     }
 
     /** ZUNION/ZINTER/ZDIFF numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES] and their STORE forms. */
-    static void zsetop(Client c, byte[][] argv, Op op, boolean store) {
+    static void zsetop(CallContext c, byte[][] argv, Op op, boolean store) {
         int at = store ? 2 : 1;
         long numkeys = Args.toLong(argv[at]);
         if (numkeys < 1) {
@@ -883,7 +883,7 @@ final class SortedSetCommands {
     }
 
     /** ZINTERCARD numkeys key [key ...] [LIMIT limit] */
-    static void zintercard(Client c, byte[][] argv) {
+    static void zintercard(CallContext c, byte[][] argv) {
         long numkeys = Args.toLong(argv[1]);
         if (numkeys < 1) throw new RedisException("ERR at least 1 input key is needed for 'zintercard' command");
         if (numkeys > argv.length - 2) throw Errors.syntax();
@@ -908,7 +908,7 @@ final class SortedSetCommands {
     }
 
     /** ZSCAN key cursor [MATCH pattern] [COUNT count] */
-    static void zscan(Client c, byte[][] argv) {
+    static void zscan(CallContext c, byte[][] argv) {
         CollectionScan scan = CollectionScan.parse(argv, 2);
         SortedSetValue z = getZset(c.db(), argv[1]);
         Elements found = new Elements();

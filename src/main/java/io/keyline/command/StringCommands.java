@@ -117,12 +117,12 @@ final class StringCommands {
     }
 
     /** GET key */
-    static void get(Client c, byte[][] argv) {
+    static void get(CallContext c, byte[][] argv) {
         c.reply.bulk(getString(c.db(), argv[1]));
     }
 
     /** GETSET key value */
-    static void getset(Client c, byte[][] argv) {
+    static void getset(CallContext c, byte[][] argv) {
         byte[] old = getString(c.db(), argv[1]);
         c.db().set(argv[1], argv[2], Database.NO_TTL);
         c.modified(argv[1]);
@@ -131,7 +131,7 @@ final class StringCommands {
     }
 
     /** GETDEL key */
-    static void getdel(Client c, byte[][] argv) {
+    static void getdel(CallContext c, byte[][] argv) {
         byte[] old = getString(c.db(), argv[1]);
         if (old != null) {
             c.db().delete(argv[1]);
@@ -142,7 +142,7 @@ final class StringCommands {
     }
 
     /** MGET key [key ...] */
-    static void mget(Client c, byte[][] argv) {
+    static void mget(CallContext c, byte[][] argv) {
         c.reply.arrayHeader(argv.length - 1);
         Database db = c.db();
         for (int i = 1; i < argv.length; i++) {
@@ -153,14 +153,14 @@ final class StringCommands {
     }
 
     /** MSET key value [key value ...] */
-    static void mset(Client c, byte[][] argv) {
+    static void mset(CallContext c, byte[][] argv) {
         if (argv.length % 2 == 0) throw Errors.wrongArgs("mset");
         setAll(c, argv);
         c.reply.ok();
     }
 
     /** MSETNX key value [key value ...] */
-    static void msetnx(Client c, byte[][] argv) {
+    static void msetnx(CallContext c, byte[][] argv) {
         if (argv.length % 2 == 0) throw Errors.wrongArgs("msetnx");
         for (int i = 1; i < argv.length; i += 2) {
             if (c.db().exists(argv[i])) {
@@ -172,7 +172,7 @@ final class StringCommands {
         c.reply.integer(1);
     }
 
-    private static void setAll(Client c, byte[][] argv) {
+    private static void setAll(CallContext c, byte[][] argv) {
         for (int i = 1; i < argv.length; i += 2) {
             c.db().set(argv[i], argv[i + 1], Database.NO_TTL);
             c.modified(argv[i]);
@@ -180,7 +180,7 @@ final class StringCommands {
     }
 
     /** APPEND key value */
-    static void append(Client c, byte[][] argv) {
+    static void append(CallContext c, byte[][] argv) {
         Database db = c.db();
         Entry e = stringEntry(db, argv[1]);
         byte[] add = argv[2];
@@ -201,7 +201,7 @@ final class StringCommands {
     }
 
     /** Redis's checkStringLength: a string may not grow past proto-max-bulk-len. */
-    private static void checkStringLength(Client c, long total) {
+    private static void checkStringLength(CallContext c, long total) {
         if (total <= MIN_PROTO_MAX_BULK_LEN) return;
         if (total > MAX_ARRAY || total > c.server().config().getLong("proto-max-bulk-len")) {
             throw new RedisException(Errors.MAX_STRING);
@@ -221,13 +221,13 @@ final class StringCommands {
     }
 
     /** STRLEN key */
-    static void strlen(Client c, byte[][] argv) {
+    static void strlen(CallContext c, byte[][] argv) {
         byte[] v = getString(c.db(), argv[1]);
         c.reply.integer(v == null ? 0 : v.length);
     }
 
     /** GETRANGE key start end (and SUBSTR key start end) */
-    static void getrange(Client c, byte[][] argv) {
+    static void getrange(CallContext c, byte[][] argv) {
         long start = Args.toLong(argv[2]);
         long end = Args.toLong(argv[3]);
         byte[] s = getString(c.db(), argv[1]);
@@ -253,7 +253,7 @@ final class StringCommands {
     }
 
     /** SETRANGE key offset value */
-    static void setrange(Client c, byte[][] argv) {
+    static void setrange(CallContext c, byte[][] argv) {
         long offset = Args.toLong(argv[2]);
         if (offset < 0) throw new RedisException("ERR offset is out of range");
         byte[] value = argv[3];
@@ -274,29 +274,29 @@ final class StringCommands {
     }
 
     /** INCR key */
-    static void incr(Client c, byte[][] argv) {
+    static void incr(CallContext c, byte[][] argv) {
         incrBy(c, argv[1], 1);
     }
 
     /** DECR key */
-    static void decr(Client c, byte[][] argv) {
+    static void decr(CallContext c, byte[][] argv) {
         incrBy(c, argv[1], -1);
     }
 
     /** INCRBY key increment */
-    static void incrby(Client c, byte[][] argv) {
+    static void incrby(CallContext c, byte[][] argv) {
         incrBy(c, argv[1], Args.toLong(argv[2]));
     }
 
     /** DECRBY key decrement */
-    static void decrby(Client c, byte[][] argv) {
+    static void decrby(CallContext c, byte[][] argv) {
         long decrement = Args.toLong(argv[2]);
         if (decrement == Long.MIN_VALUE) throw new RedisException("ERR decrement would overflow");
         incrBy(c, argv[1], -decrement);
     }
 
     /** INCR, DECR, INCRBY, DECRBY: parses and formats the number straight from and to bytes. */
-    static void incrBy(Client c, byte[] key, long increment) {
+    static void incrBy(CallContext c, byte[] key, long increment) {
         Database db = c.db();
         Entry e = stringEntry(db, key);
         long value = e == null ? 0 : Bytes.parseLongOrThrow((byte[]) e.value(), NOT_INTEGER);
@@ -313,7 +313,7 @@ final class StringCommands {
     }
 
     /** INCRBYFLOAT key increment */
-    static void incrbyfloat(Client c, byte[][] argv) {
+    static void incrbyfloat(CallContext c, byte[][] argv) {
         Database db = c.db();
         Entry e = stringEntry(db, argv[1]);
         LongDouble.Value value = e == null ? LongDouble.parse(ZERO) : LongDouble.parse((byte[]) e.value());

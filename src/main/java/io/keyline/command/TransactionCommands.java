@@ -4,58 +4,59 @@ import io.keyline.command.CommandSpec.Flag;
 
 /** MULTI, EXEC, DISCARD, WATCH, UNWATCH. */
 final class TransactionCommands {
-    static final Handler EXEC_HANDLER = (c, argv) -> c.server().dispatcher().exec(c);
-
+    
     private TransactionCommands() {
     }
 
     static void register(CommandTable t) {
-        t.command("multi", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY)
+        t.command("multi", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED)
                 .acl("transaction").group("transactions").doc("Starts a transaction.", "1.2.0", "O(1)")
                 .handler(TransactionCommands::multi);
-        t.command("exec", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.SKIP_SLOWLOG, Flag.LOCK_ALL)
+        t.command("exec", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.SKIP_SLOWLOG, Flag.LOCK_ALL,
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION, Flag.EXECUTES_QUEUED)
                 .acl("transaction").group("transactions")
                 .doc("Executes all commands in a transaction.", "1.2.0", "Depends on commands in the transaction")
-                .handler(EXEC_HANDLER);
-        t.command("discard", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY)
+                .handler((c, argv) -> c.server().dispatcher().exec(c));
+        t.command("discard", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY,
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
                 .acl("transaction").group("transactions").doc("Discards a transaction.", "2.0.0", "O(N) where N is the number of queued commands")
                 .handler(TransactionCommands::discard);
-        t.command("watch", -2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY).keys(1, -1, 1)
+        t.command("watch", -2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED).keys(1, -1, 1)
                 .acl("transaction").group("transactions")
                 .doc("Monitors changes to keys to determine the execution of a transaction.", "2.2.0", "O(1) for every key.")
                 .handler(TransactionCommands::watch);
-        t.command("unwatch", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY)
+        t.command("unwatch", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED)
                 .acl("transaction").group("transactions").doc("Forgets about watched keys of a transaction.", "2.2.0", "O(1)")
                 .handler(TransactionCommands::unwatch);
     }
 
     /** MULTI */
-    static void multi(Client c, byte[][] argv) {
+    static void multi(CallContext c, byte[][] argv) {
         if (c.inMulti()) throw new RedisException("ERR MULTI calls can not be nested");
-        c.server().dispatcher().beginMulti(c);
+        c.server().dispatcher().beginMulti(c.client());
         c.reply.ok();
     }
 
     /** DISCARD */
-    static void discard(Client c, byte[][] argv) {
+    static void discard(CallContext c, byte[][] argv) {
         if (!c.inMulti()) throw new RedisException("ERR DISCARD without MULTI");
-        c.server().dispatcher().discardMulti(c);
+        c.server().dispatcher().discardMulti(c.client());
         c.reply.ok();
     }
 
     /** WATCH key [key ...] */
-    static void watch(Client c, byte[][] argv) {
+    static void watch(CallContext c, byte[][] argv) {
         if (c.inMulti()) throw new RedisException("ERR WATCH inside MULTI is not allowed");
         for (int i = 1; i < argv.length; i++) {
             c.db().exists(argv[i]); // expire first, so a key already past its deadline does not count
-            c.server().watches().watch(c, c.dbIndex(), argv[i]);
+            c.server().watches().watch(c.client(), c.dbIndex(), argv[i]);
         }
         c.reply.ok();
     }
 
     /** UNWATCH */
-    static void unwatch(Client c, byte[][] argv) {
-        c.server().watches().unwatchAll(c);
+    static void unwatch(CallContext c, byte[][] argv) {
+        c.server().watches().unwatchAll(c.client());
         c.reply.ok();
     }
 }

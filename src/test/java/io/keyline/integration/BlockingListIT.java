@@ -158,16 +158,38 @@ class BlockingListIT extends ServerTestBase {
     }
 
     @Test
-    void typeChangeUnblocksWithWrongType() throws Exception {
-        CompletableFuture<Object> waiter = blockedCall(j -> {
-            try {
-                return j.blpop(0.0, "q");
-            } catch (RuntimeException e) {
-                return e.getMessage();
-            }
-        });
+    void blockedCommandIsRunAgainAndCountedOnceWhenAnswered() throws Exception {
+        jedis.configResetStat();
+        CompletableFuture<KeyValue<String, String>> waiter = blockedCall(j -> j.blpop(0.0, "empty", "q"));
+        // Blocking is not a call yet (Redis counts a blocked command when it is answered).
+        assertThat(jedis.info("commandstats")).doesNotContain("cmdstat_blpop");
+        // A transaction that creates and empties the key makes it ready without a list to serve.
+        Transaction tx = jedis.multi();
+        tx.rpush("q", "gone");
+        tx.lpop("q");
+        tx.exec();
+        Thread.sleep(100);
+        assertThat(waiter).isNotDone();
+        jedis.rpush("q", "x");
+        KeyValue<String, String> served = waiter.get(5, TimeUnit.SECONDS);
+        assertThat(served.getKey()).isEqualTo("q");
+        assertThat(jedis.info("commandstats")).contains("cmdstat_blpop:calls=1,");
+        assertThat(jedis.info("stats")).contains("total_commands_processed:");
+    }
+
+    @Test
+    void keyOfAnotherTypeDoesNotWakeTheWaiter() throws Exception {
+        // As Redis 7.2's handleClientsBlockedOnKey: only a value of the blocked type re-runs the command.
+        CompletableFuture<KeyValue<String, String>> waiter = blockedCall(j -> j.blpop(0.0, "q"));
         jedis.set("q", "now a string");
-        assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("WRONGTYPE Operation against a key holding the wrong kind of value");
+        Thread.sleep(200);
+        assertThat(waiter).isNotDone();
+        assertThat(blocking().blockedClients()).isEqualTo(1);
+        jedis.del("q");
+        jedis.rpush("q", "x");
+        KeyValue<String, String> served = waiter.get(5, TimeUnit.SECONDS);
+        assertThat(served.getKey()).isEqualTo("q");
+        assertThat(served.getValue()).isEqualTo("x");
         assertThat(blocking().blockedClients()).isZero();
     }
 
