@@ -255,7 +255,7 @@ public final class BlockingRegistry implements KeyReadyListener {
     private boolean serve(Waiter w, byte[] key) {
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(64);
         ReplyWriter r = new ReplyWriter(buf, w.client.protocol());
-        CallContext ctx = w.client.callContext(); // idle: the client runs nothing while blocked
+        CallContext ctx = server.dispatcher().newContext(w.client);
         boolean served;
         lock(w);
         try {

@@ -2,11 +2,13 @@ package io.keyline.command;
 
 import io.keyline.protocol.ReplyWriter;
 import io.keyline.store.Database;
+import io.keyline.store.Keyspace;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One connection's state, like Redis's {@code client} struct: selected database, protocol,
@@ -14,7 +16,8 @@ import java.util.Set;
  * through. Owned by the connection's event-loop thread; fields other threads read are volatile.
  */
 public final class Client {
-    private final ServerContext server;
+    private final Keyspace keyspace;
+    private final BooleanSupplier authRequired;
     private final long id;
     public final ReplyWriter reply = new ReplyWriter();
     private Connection connection = Connection.DETACHED;
@@ -30,9 +33,6 @@ public final class Client {
 
     /** Highest AOF sequence this client's replies must wait for (read by the connection when it flushes). */
     long pendingDurableSeq;
-    /** The context of this client's calls, reused call after call (a client runs one command at a time). */
-    private CallContext callContext;
-
     // MULTI/EXEC
     List<byte[][]> queued;
     List<CommandSpec> queuedSpecs;
@@ -55,17 +55,18 @@ public final class Client {
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
 
-    public Client(ServerContext server, long id) {
-        this.server = server;
+    /**
+     * A new session on database 0, authenticated unless {@code authRequired} says a password is set
+     * (asked again by RESET).
+     */
+    public Client(Keyspace keyspace, BooleanSupplier authRequired, long id) {
+        this.keyspace = keyspace;
+        this.authRequired = authRequired;
         this.id = id;
-        this.db = server.keyspace().db(0);
+        this.db = keyspace.db(0);
         this.createdAt = System.currentTimeMillis();
         this.lastInteraction = createdAt;
-        this.authenticated = !server.authRequired();
-    }
-
-    public ServerContext server() {
-        return server;
+        this.authenticated = !authRequired.getAsBoolean();
     }
 
     public long id() {
@@ -89,7 +90,7 @@ public final class Client {
     }
 
     public void select(int index) {
-        this.db = server.keyspace().db(index);
+        this.db = keyspace.db(index);
     }
 
     public String name() {
@@ -170,20 +171,6 @@ public final class Client {
 
     public int watchedCount() {
         return watched.size();
-    }
-
-    /** The context this client's commands are called with (a blocked client's re-run uses it too). */
-    CallContext callContext() {
-        CallContext ctx = callContext;
-        if (ctx == null) callContext = ctx = new CallContext(server, this, CallContext.Origin.CLIENT, false);
-        return ctx;
-    }
-
-    /** The context of the AOF loader's client: commands are replayed, not counted. */
-    CallContext replayContext() {
-        CallContext ctx = callContext;
-        if (ctx == null) callContext = ctx = new CallContext(server, this, CallContext.Origin.REPLAY, true);
-        return ctx;
     }
 
     // ---- blocking ----------------------------------------------------------------------------
@@ -279,20 +266,22 @@ public final class Client {
         pendingDurableSeq = 0;
     }
 
-    /** RESET: back to a fresh connection's state (keeps the id and the connection). */
+    /**
+     * RESET: back to a fresh connection's state (keeps the id and the connection). The caller
+     * unwatches the keys first (the registry owns them).
+     */
     public void reset() {
-        server.watches().unwatchAll(this);
         queued = null;
         queuedSpecs = null;
         multiError = false;
-        db = server.keyspace().db(0);
+        db = keyspace.db(0);
         reply.protocol(2);
         name = "";
         replyMode = ReplyMode.ON;
         skipReplies = 0;
         noEvict = false;
         noTouch = false;
-        authenticated = !server.authRequired();
+        authenticated = !authRequired.getAsBoolean();
         user = "default";
     }
 }

@@ -12,7 +12,7 @@ public final class ClientRegistry {
     private final AtomicLong nextId = new AtomicLong(1);
 
     public Client open(ServerContext server) {
-        Client c = new Client(server, nextId.getAndIncrement());
+        Client c = new Client(server.keyspace(), server::authRequired, nextId.getAndIncrement());
         clients.put(c.id(), c);
         return c;
     }

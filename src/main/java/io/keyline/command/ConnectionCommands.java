@@ -136,6 +136,7 @@ final class ConnectionCommands {
 
     /** RESET */
     static void reset(CallContext c, byte[][] argv) {
+        c.server().watches().unwatchAll(c.client());
         c.client().reset();
         c.reply.simple("RESET");
     }

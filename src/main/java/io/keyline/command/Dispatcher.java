@@ -35,7 +35,8 @@ public final class Dispatcher {
      * may refuse it, MULTI queueing, then {@link #call}; afterwards clients blocked on keys this
      * command made ready are served. The reply goes to {@code c.reply}.
      */
-    public void execute(Client c, byte[][] argv) {
+    public void execute(CallContext ctx, byte[][] argv) {
+        Client c = ctx.client();
         if (isCrossProtocolAttack(argv[0])) {
             // As Redis: an HTTP request sent to the port is dropped without a reply.
             log.warn("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Keyline. "
@@ -54,7 +55,6 @@ public final class Dispatcher {
             c.reply.queued();
             return;
         }
-        CallContext ctx = c.callContext();
         ctx.begin(c.reply);
         call(ctx, spec, argv);
         if (ctx.durableSeq > c.pendingDurableSeq) c.pendingDurableSeq = ctx.durableSeq;
@@ -113,7 +113,8 @@ public final class Dispatcher {
      * Runs a command read back from the AOF: no auth, LOADING, MISCONF or OOM refusal (the caller
      * lifts the limits while loading); MULTI queues as usual so logged transactions replay whole.
      */
-    public void replay(Client c, byte[][] argv) {
+    public void replay(CallContext ctx, byte[][] argv) {
+        Client c = ctx.client();
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
         if (c.inMulti() && !spec.notQueued) {
@@ -121,9 +122,18 @@ public final class Dispatcher {
             c.queuedSpecs.add(spec);
             return;
         }
-        CallContext ctx = c.replayContext();
         ctx.begin(c.reply);
         call(ctx, spec, argv);
+    }
+
+    /** A context for a client connection's calls, to reuse call after call (a client runs one at a time). */
+    public CallContext newContext(Client c) {
+        return new CallContext(server, c, CallContext.Origin.CLIENT, false);
+    }
+
+    /** A context for commands replayed from the AOF by {@code c}: not counted, never blocking. */
+    public CallContext replayContext(Client c) {
+        return new CallContext(server, c, CallContext.Origin.REPLAY, true);
     }
 
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */

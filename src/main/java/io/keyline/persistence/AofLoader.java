@@ -1,5 +1,6 @@
 package io.keyline.persistence;
 
+import io.keyline.command.CallContext;
 import io.keyline.command.Client;
 import io.keyline.command.ServerContext;
 import io.netty.buffer.ByteBuf;
@@ -70,7 +71,8 @@ final class AofLoader {
             log.info("AOF file {} is empty", path.getFileName());
             return;
         }
-        Client client = new Client(ctx, 0);
+        Client client = new Client(ctx.keyspace(), () -> false, 0);
+        CallContext replay = ctx.dispatcher().replayContext(client);
         client.authenticated(true);
         ByteBuf replies = Unpooled.buffer(256);
         client.reply.buffer(replies);
@@ -116,7 +118,7 @@ final class AofLoader {
                 }
                 if (isCommand(argv, "multi")) validBeforeMulti = reader.commandStart();
                 replies.clear();
-                ctx.dispatcher().replay(client, argv);
+                ctx.dispatcher().replay(replay, argv);
                 if (replies.isReadable() && replies.getByte(replies.readerIndex()) == '-' && warnings++ < 10) {
                     log.warn("Command '{}' at offset {} of {} failed while loading: {}", new String(argv[0], StandardCharsets.UTF_8),
                             reader.commandStart(), path.getFileName(), replies.toString(StandardCharsets.UTF_8).trim());

@@ -1,6 +1,7 @@
 package io.keyline.server;
 
 import io.keyline.command.BatchEnd;
+import io.keyline.command.CallContext;
 import io.keyline.command.Client;
 import io.keyline.command.Connection;
 import io.keyline.command.Dispatcher;
@@ -35,6 +36,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private final RespParser parser;
     private ChannelHandlerContext ctx;
     private Client client;
+    /** The context this connection's commands are called with, reused call after call. */
+    private CallContext call;
     private ByteBuf in;
     private ByteBuf out;
     private boolean closing;
@@ -52,6 +55,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         server.stats().connectionsReceived.increment();
         client = server.clients().open(server);
         client.connection(this);
+        call = dispatcher.newContext(client);
         fd = (int) (client.id() + 7);
         int max = server.config().getInt("maxclients");
         if (server.clients().size() > max) {
@@ -126,7 +130,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 client.reply.buffer(out);
                 client.touchInteraction(now);
                 int replyStart = out.writerIndex();
-                dispatcher.execute(client, argv);
+                dispatcher.execute(call, argv);
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;

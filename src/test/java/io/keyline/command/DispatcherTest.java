@@ -46,7 +46,7 @@ class DispatcherTest {
         byte[][] argv = new byte[words.length][];
         for (int i = 0; i < words.length; i++) argv[i] = words[i].getBytes(StandardCharsets.UTF_8);
         out.clear();
-        server.dispatcher().execute(client, argv);
+        server.dispatcher().execute(server.dispatcher().newContext(client), argv);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -107,7 +107,7 @@ class DispatcherTest {
             run("WATCH", "w");
             run("MULTI");
             run("SET", "w", "mine");
-            server.dispatcher().execute(other, new byte[][]{"SET".getBytes(), "w".getBytes(), "theirs".getBytes()});
+            server.dispatcher().execute(server.dispatcher().newContext(other), new byte[][]{"SET".getBytes(), "w".getBytes(), "theirs".getBytes()});
             assertThat(run("EXEC")).isEqualTo("*-1\r\n");
             assertThat(run("GET", "w")).isEqualTo("$6\r\ntheirs\r\n");
         } finally {
@@ -122,10 +122,10 @@ class DispatcherTest {
         ByteBuf buf = Unpooled.buffer();
         fresh.reply.buffer(buf);
         try {
-            server.dispatcher().execute(fresh, new byte[][]{"GET".getBytes(), "k".getBytes()});
+            server.dispatcher().execute(server.dispatcher().newContext(fresh), new byte[][]{"GET".getBytes(), "k".getBytes()});
             assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("-NOAUTH Authentication required.\r\n");
             buf.clear();
-            server.dispatcher().execute(fresh, new byte[][]{"AUTH".getBytes(), "secret".getBytes()});
+            server.dispatcher().execute(server.dispatcher().newContext(fresh), new byte[][]{"AUTH".getBytes(), "secret".getBytes()});
             assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("+OK\r\n");
         } finally {
             buf.release();

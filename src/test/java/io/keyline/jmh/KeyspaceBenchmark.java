@@ -38,6 +38,7 @@ public class KeyspaceBenchmark {
     private byte[][] keys;
     private ServerContext server;
     private Client client;
+    private io.keyline.command.CallContext call;
     private ByteBuf out;
     private final byte[] value = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
@@ -62,6 +63,7 @@ public class KeyspaceBenchmark {
             }
         }
         client = server.clients().open(server);
+        call = server.dispatcher().newContext(client);
         out = Unpooled.directBuffer(1 << 20);
         client.reply.buffer(out);
     }
@@ -97,14 +99,14 @@ public class KeyspaceBenchmark {
     @Benchmark
     public void dispatchGet(Blackhole bh) {
         out.clear();
-        server.dispatcher().execute(client, new byte[][]{GET, randomKey()});
+        server.dispatcher().execute(call, new byte[][]{GET, randomKey()});
         bh.consume(out.writerIndex());
     }
 
     @Benchmark
     public void dispatchSet(Blackhole bh) {
         out.clear();
-        server.dispatcher().execute(client, new byte[][]{SET, randomKey(), value});
+        server.dispatcher().execute(call, new byte[][]{SET, randomKey(), value});
         bh.consume(out.writerIndex());
     }
 }
