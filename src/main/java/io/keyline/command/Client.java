@@ -32,11 +32,10 @@ public final class Client {
     private volatile String lastCommand = "NULL";
 
     /** Highest AOF sequence this client's replies must wait for (read by the connection when it flushes). */
-    long pendingDurableSeq;
-    // MULTI/EXEC
-    List<byte[][]> queued;
-    List<CommandSpec> queuedSpecs;
-    boolean multiError;
+    private long pendingDurableSeq;
+    // MULTI/EXEC: the queued commands as received (EXEC resolves them again), and whether one was refused
+    private List<byte[][]> queued;
+    private boolean multiError;
     final Set<WatchRegistry.WatchedKey> watched = new HashSet<>();
     volatile boolean watchDirty;
 
@@ -157,7 +156,7 @@ public final class Client {
         return lastCommand;
     }
 
-    void lastCommand(String name) {
+    public void lastCommand(String name) {
         this.lastCommand = name;
     }
 
@@ -167,6 +166,42 @@ public final class Client {
 
     public int multiQueueLength() {
         return queued == null ? -1 : queued.size();
+    }
+
+    /** MULTI: starts queueing. */
+    public void beginMulti() {
+        queued = new ArrayList<>();
+        multiError = false;
+    }
+
+    /** Queues a command inside MULTI. */
+    public void queue(byte[][] argv) {
+        queued.add(argv);
+    }
+
+    /** The queued commands (null outside MULTI). */
+    public List<byte[][]> queued() {
+        return queued;
+    }
+
+    /** A command was refused while queueing: EXEC will answer EXECABORT. */
+    public void markMultiError() {
+        multiError = true;
+    }
+
+    public boolean multiError() {
+        return multiError;
+    }
+
+    /** Leaves MULTI (EXEC, DISCARD, RESET); the caller unwatches the keys. */
+    public void endMulti() {
+        queued = null;
+        multiError = false;
+    }
+
+    /** Raises the AOF sequence number this client's next flushed replies must wait for. */
+    public void awaitDurable(long seq) {
+        if (seq > pendingDurableSeq) pendingDurableSeq = seq;
     }
 
     public int watchedCount() {
@@ -272,7 +307,6 @@ public final class Client {
      */
     public void reset() {
         queued = null;
-        queuedSpecs = null;
         multiError = false;
         db = keyspace.db(0);
         reply.protocol(2);

@@ -11,8 +11,9 @@ public final class ClientRegistry {
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
 
-    public Client open(ServerContext server) {
-        Client c = new Client(server.keyspace(), server::authRequired, nextId.getAndIncrement());
+    /** A new client on {@code keyspace}, authenticated unless {@code authRequired} says a password is set. */
+    public Client open(io.keyline.store.Keyspace keyspace, java.util.function.BooleanSupplier authRequired) {
+        Client c = new Client(keyspace, authRequired, nextId.getAndIncrement());
         clients.put(c.id(), c);
         return c;
     }

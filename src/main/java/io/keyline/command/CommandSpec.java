@@ -209,7 +209,7 @@ public final class CommandSpec {
         return out;
     }
 
-    static final int[] NO_KEYS = new int[0];
+    public static final int[] NO_KEYS = new int[0];
 
     // ---- INFO commandstats -------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ public final class CommandSpec {
         return rejectedCalls.sum();
     }
 
-    void resetStats() {
+    public void resetStats() {
         calls.reset();
         nanos.reset();
         failedCalls.reset();

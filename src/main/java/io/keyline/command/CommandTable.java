@@ -15,23 +15,6 @@ public final class CommandTable {
     private CommandSpec[] slots = new CommandSpec[1024];
     private byte[][] slotNames = new byte[1024][];
 
-    /** The full table. */
-    public static CommandTable standard() {
-        CommandTable t = new CommandTable();
-        ConnectionCommands.register(t);
-        ServerCommands.register(t);
-        StringCommands.register(t);
-        KeyCommands.register(t);
-        TransactionCommands.register(t);
-        ListCommands.register(t);
-        HashCommands.register(t);
-        SetCommands.register(t);
-        SortedSetCommands.register(t);
-        PersistenceCommands.register(t);
-        Extensions.register(t);
-        return t;
-    }
-
     public CommandSpec.Builder command(String name, int arity) {
         return new CommandSpec.Builder(this, null, name, arity);
     }

@@ -50,14 +50,13 @@ public final class Dispatcher {
         c.lastCommand(spec.name);
         if (!admit(c, spec)) return;
         if (c.inMulti() && !spec.notQueued) {
-            c.queued.add(argv);
-            c.queuedSpecs.add(spec);
+            c.queue(argv);
             c.reply.queued();
             return;
         }
         ctx.begin(c.reply);
         call(ctx, spec, argv);
-        if (ctx.durableSeq > c.pendingDurableSeq) c.pendingDurableSeq = ctx.durableSeq;
+        c.awaitDurable(ctx.durableSeq);
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
     }
@@ -104,9 +103,19 @@ public final class Dispatcher {
         return true;
     }
 
-    private static boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {
-        for (CommandSpec s : c.queuedSpecs) if (test.test(s)) return true;
+    private boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {
+        for (byte[][] argv : c.queued()) if (test.test(specOf(argv))) return true;
         return false;
+    }
+
+    /** The spec of a command that already passed {@link #resolve} (a queued one): no checks, no replies. */
+    private CommandSpec specOf(byte[][] argv) {
+        CommandSpec spec = server.table().lookup(argv[0]);
+        if (!spec.subcommands.isEmpty() && argv.length > 1) {
+            CommandSpec sub = spec.subcommands.get(Bytes.lower(argv[1]));
+            if (sub != null) spec = sub;
+        }
+        return spec;
     }
 
     /**
@@ -118,8 +127,7 @@ public final class Dispatcher {
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return;
         if (c.inMulti() && !spec.notQueued) {
-            c.queued.add(argv);
-            c.queuedSpecs.add(spec);
+            c.queue(argv);
             return;
         }
         ctx.begin(c.reply);
@@ -182,7 +190,7 @@ public final class Dispatcher {
     }
 
     private void reject(Client c, String error) {
-        if (c.inMulti()) c.multiError = true;
+        if (c.inMulti()) c.markMultiError();
         countError(error);
         c.reply.error(error);
     }
@@ -337,16 +345,12 @@ public final class Dispatcher {
 
     // ---- MULTI / EXEC ------------------------------------------------------------------------
 
-    void beginMulti(Client c) {
-        c.queued = new ArrayList<>();
-        c.queuedSpecs = new ArrayList<>();
-        c.multiError = false;
+    public void beginMulti(Client c) {
+        c.beginMulti();
     }
 
-    void discardMulti(Client c) {
-        c.queued = null;
-        c.queuedSpecs = null;
-        c.multiError = false;
+    public void discardMulti(Client c) {
+        c.endMulti();
         server.watches().unwatchAll(c);
     }
 
@@ -355,31 +359,27 @@ public final class Dispatcher {
      * through {@link #call} with one EXEC context, whose writes collect in a log that is written
      * wrapped in MULTI/EXEC when the transaction ends.
      */
-    void exec(CallContext ctx) {
+    public void exec(CallContext ctx) {
         Client c = ctx.client();
         if (!c.inMulti()) throw new RedisException("ERR EXEC without MULTI");
-        if (c.multiError) {
+        if (c.multiError()) {
             discardMulti(c);
             throw new RedisException(Errors.EXECABORT);
         }
-        // Lazily expire watched keys first: an expired watched key counts as modified.
-        for (WatchRegistry.WatchedKey wk : c.watched) keyspace.db(wk.db()).exists(wk.key());
-        if (c.watchDirty) {
+        if (server.watches().transactionMustAbort(c, keyspace)) {
             discardMulti(c);
             ctx.reply.nullArray();
             return;
         }
-        List<byte[][]> cmds = c.queued;
-        List<CommandSpec> specs = c.queuedSpecs;
-        c.queued = null;
-        c.queuedSpecs = null;
+        List<byte[][]> cmds = c.queued();
+        c.endMulti();
         server.watches().unwatchAll(c);
         CallContext queued = new CallContext(server, c, CallContext.Origin.EXEC, ctx.replaying);
         queued.transactionLog = new ArrayList<>();
         ctx.reply.arrayHeader(cmds.size());
         try {
             for (int i = 0; i < cmds.size(); i++) {
-                CommandSpec spec = specs.get(i);
+                CommandSpec spec = specOf(cmds.get(i));
                 String err = spec.write ? server.propagator().writeError() : null;
                 if (err != null) {
                     ctx.reply.error(err);

@@ -43,7 +43,7 @@ public final class Errors {
         return new RedisException("ERR unknown subcommand '" + abbreviate(sub) + "'. Try " + command.toUpperCase() + " HELP.");
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

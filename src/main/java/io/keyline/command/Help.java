@@ -1,11 +1,11 @@
 package io.keyline.command;
 
 /** Redis's addReplyHelp: the usage line, the subcommand lines, then HELP, as status replies. */
-final class Help {
+public final class Help {
     private Help() {
     }
 
-    static void reply(CallContext c, String command, String... lines) {
+    public static void reply(CallContext c, String command, String... lines) {
         c.reply.arrayHeader(lines.length + 3);
         c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) c.reply.simple(l);

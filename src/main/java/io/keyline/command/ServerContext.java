@@ -100,6 +100,11 @@ public final class ServerContext {
         return table;
     }
 
+    /** Registers a new client session (authenticated unless requirepass is set). */
+    public Client openClient() {
+        return clients.open(keyspace, this::authRequired);
+    }
+
     public ClientRegistry clients() {
         return clients;
     }

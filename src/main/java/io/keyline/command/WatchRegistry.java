@@ -16,8 +16,8 @@ public final class WatchRegistry {
     private final Map<WatchedKey, Set<Client>> watchers = new ConcurrentHashMap<>();
     private final AtomicInteger watchedCount = new AtomicInteger();
 
-    record WatchedKey(int db, byte[] key, int hash) {
-        WatchedKey(int db, byte[] key) {
+    public record WatchedKey(int db, byte[] key, int hash) {
+        public WatchedKey(int db, byte[] key) {
             this(db, key, Bytes.hash(key) * 31 + db);
         }
 
@@ -32,7 +32,7 @@ public final class WatchRegistry {
         }
     }
 
-    void watch(Client c, int db, byte[] key) {
+    public void watch(Client c, int db, byte[] key) {
         WatchedKey wk = new WatchedKey(db, key);
         if (c.watched.add(wk)) {
             watchers.computeIfAbsent(wk, k -> ConcurrentHashMap.newKeySet()).add(c);
@@ -50,6 +50,15 @@ public final class WatchRegistry {
         }
         c.watched.clear();
         c.watchDirty = false;
+    }
+
+    /**
+     * EXEC's check: true if a watched key was touched since WATCH. Watched keys are expired lazily
+     * first: an expired watched key counts as modified.
+     */
+    public boolean transactionMustAbort(Client c, io.keyline.store.Keyspace keyspace) {
+        for (WatchedKey wk : c.watched) keyspace.db(wk.db()).exists(wk.key());
+        return c.watchDirty;
     }
 
     /** A key changed: its watchers' transactions must fail. */

@@ -53,7 +53,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         server.stats().connectionsReceived.increment();
-        client = server.clients().open(server);
+        client = server.openClient();
         client.connection(this);
         call = dispatcher.newContext(client);
         fd = (int) (client.id() + 7);

@@ -2,6 +2,7 @@ package io.keyline.server;
 
 import io.keyline.command.BatchEnd;
 import io.keyline.command.CommandTable;
+import io.keyline.command.StandardCommands;
 import io.keyline.command.ServerContext;
 import io.keyline.config.Config;
 import io.keyline.config.ConfigException;
@@ -102,7 +103,7 @@ public final class KeylineServer implements AutoCloseable {
     public KeylineServer(Config config, Clock clock) {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"), 6, clock);
-        this.context = new ServerContext(keyspace, config, CommandTable.standard());
+        this.context = new ServerContext(keyspace, config, StandardCommands.table());
         wireConfig();
     }
 

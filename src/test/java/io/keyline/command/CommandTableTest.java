@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandTableTest {
-    private final CommandTable table = CommandTable.standard();
+    private final CommandTable table = StandardCommands.table();
 
     @Test
     void lookupIsCaseInsensitiveOnRawBytes() {

@@ -25,14 +25,14 @@ class DispatcherTest {
         config.set("capacity", "3", true);
         Keyspace keyspace = new Keyspace(16);
         keyspace.capacity(3);
-        server = new ServerContext(keyspace, config, CommandTable.standard());
+        server = new ServerContext(keyspace, config, StandardCommands.table());
         server.propagator((db, argv) -> {
             StringBuilder sb = new StringBuilder().append(db);
             for (byte[] a : argv) sb.append(' ').append(new String(a, StandardCharsets.UTF_8));
             logged.add(sb.toString());
             return 0;
         });
-        client = server.clients().open(server);
+        client = server.openClient();
         out = Unpooled.buffer();
         client.reply.buffer(out);
     }
@@ -100,7 +100,7 @@ class DispatcherTest {
 
     @Test
     void watchedKeyChangedByAnotherClientAbortsExec() {
-        Client other = server.clients().open(server);
+        Client other = server.openClient();
         ByteBuf otherOut = Unpooled.buffer();
         other.reply.buffer(otherOut);
         try {
@@ -118,7 +118,7 @@ class DispatcherTest {
     @Test
     void noAuthUntilAuthenticated() {
         server.config().set("requirepass", "secret", false);
-        Client fresh = server.clients().open(server);
+        Client fresh = server.openClient();
         ByteBuf buf = Unpooled.buffer();
         fresh.reply.buffer(buf);
         try {

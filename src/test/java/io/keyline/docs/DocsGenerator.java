@@ -2,6 +2,7 @@ package io.keyline.docs;
 
 import io.keyline.command.CommandSpec;
 import io.keyline.command.CommandTable;
+import io.keyline.command.StandardCommands;
 import io.keyline.config.Config;
 import io.keyline.config.Parameter;
 
@@ -55,7 +56,7 @@ public final class DocsGenerator {
 
     private static Map<String, List<CommandSpec>> byGroup() {
         Map<String, List<CommandSpec>> groups = new TreeMap<>();
-        for (CommandSpec s : CommandTable.standard().all()) groups.computeIfAbsent(s.group(), g -> new ArrayList<>()).add(s);
+        for (CommandSpec s : StandardCommands.table().all()) groups.computeIfAbsent(s.group(), g -> new ArrayList<>()).add(s);
         for (List<CommandSpec> l : groups.values()) l.sort((x, y) -> x.name().compareTo(y.name()));
         return groups;
     }

@@ -2,6 +2,7 @@ package io.keyline.integration;
 
 import io.keyline.command.CommandSpec;
 import io.keyline.command.CommandTable;
+import io.keyline.command.StandardCommands;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** COMMAND and its subcommands, generated from the command table. */
 class CommandTableIT extends ServerTestBase {
-    private final CommandTable table = CommandTable.standard();
+    private final CommandTable table = StandardCommands.table();
 
     @Test
     void countAndAllMatchTheTable() {

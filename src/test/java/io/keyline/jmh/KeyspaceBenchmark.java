@@ -2,6 +2,7 @@ package io.keyline.jmh;
 
 import io.keyline.command.Client;
 import io.keyline.command.CommandTable;
+import io.keyline.command.StandardCommands;
 import io.keyline.command.ServerContext;
 import io.keyline.config.Config;
 import io.keyline.store.Database;
@@ -49,7 +50,7 @@ public class KeyspaceBenchmark {
         Config config = Config.defaults();
         config.set("capacity", "0", true);
         keyspace = new Keyspace(16);
-        server = new ServerContext(keyspace, config, CommandTable.standard());
+        server = new ServerContext(keyspace, config, StandardCommands.table());
         db = keyspace.db(0);
         keys = new byte[KEYS][];
         for (int i = 0; i < KEYS; i++) {
@@ -62,7 +63,7 @@ public class KeyspaceBenchmark {
                 keyspace.unlock(s);
             }
         }
-        client = server.clients().open(server);
+        client = server.openClient();
         call = server.dispatcher().newContext(client);
         out = Unpooled.directBuffer(1 << 20);
         client.reply.buffer(out);
