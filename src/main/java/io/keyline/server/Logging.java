@@ -2,7 +2,10 @@ package io.keyline.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.keyline.config.Config;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Maps Redis's {@code loglevel} names onto the level of Keyline's own loggers ({@code io.keyline.*}).
@@ -22,6 +25,19 @@ public final class Logging {
     /** Sets the level of {@code io.keyline} from a Redis loglevel name; a no-op without Logback. */
     public static void applyLevel(String redisLevel) {
         if (LOGBACK_PRESENT) LogbackLevels.apply(redisLevel);
+    }
+
+    /**
+     * Applies later changes of {@code loglevel} (CONFIG SET), not the value it has now: a server
+     * embedded with the default configuration must not override the level the application gave
+     * {@code io.keyline}. The launcher and {@code EmbeddedKeyline} apply an explicit start-up level.
+     */
+    public static void followChanges(Config config) {
+        AtomicBoolean registered = new AtomicBoolean();
+        config.onChange("loglevel", level -> {
+            if (registered.get()) applyLevel(level);
+        });
+        registered.set(true);
     }
 
     private static boolean classPresent(String name) {
