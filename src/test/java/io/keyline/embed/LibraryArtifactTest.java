@@ -50,6 +50,19 @@ class LibraryArtifactTest {
                 assertThat(ALLOWED_GROUPS.contains(ga.substring(0, ga.indexOf(':'))) || ALLOWED_ARTIFACTS.contains(ga))
                         .as("%s would reach every consumer's class path", ga).isTrue());
         assertThat(transitive).contains("org.slf4j:slf4j-api", "info.picocli:picocli");
+
+        // The fat launcher jar must neither replace the library jar nor swap in a reduced pom (which
+        // would list none of the shaded dependencies).
+        Element shade = null;
+        NodeList plugins = pom.getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            Element p = (Element) plugins.item(i);
+            if (text(p, "artifactId", "").equals("maven-shade-plugin") && p.getElementsByTagName("executions").getLength() > 0) shade = p;
+        }
+        assertThat(shade).as("shade plugin").isNotNull();
+        Element configuration = (Element) shade.getElementsByTagName("configuration").item(0);
+        assertThat(text(configuration, "outputFile", "")).endsWith("/keyline-server.jar");
+        assertThat(text(configuration, "createDependencyReducedPom", "true")).isEqualTo("false");
     }
 
     @Test
