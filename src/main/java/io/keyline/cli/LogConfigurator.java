@@ -10,7 +10,9 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * Configures Logback in code (found through {@code META-INF/services}): one console appender with
+ * The launcher's Logback set-up, registered through {@code META-INF/services} in keyline-server.jar only
+ * (src/launcher/resources, added by the shade plugin), so the library jar never configures an
+ * embedding application's Logback. One console appender with
  * {@link RedisLogLayout}, root at INFO (changed by {@code loglevel}). Avoids XML parsing at start-up;
  * a {@code logback.xml} on the class path or {@code -Dlogback.configurationFile} still wins.
  */

@@ -106,7 +106,7 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }
-        Logger log = LoggerFactory.getLogger("keyline");
+        Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server = new KeylineServer(config);
         server.exitOnShutdown(true);
         try {

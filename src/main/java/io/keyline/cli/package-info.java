@@ -2,7 +2,10 @@
  * The command line: {@link io.keyline.cli.Main} parses redis-server style arguments (an optional
  * config file first, then {@code --name value...} for any registered parameter, plus the short
  * {@code -p}/{@code -c} flags) with picocli, starts a {@code KeylineServer} and installs the
- * SIGTERM/SIGINT shutdown hook. Also the Logback converters that make the log look like Redis's.
+ * SIGTERM/SIGINT shutdown hook. Also the launcher's Logback set-up ({@link io.keyline.cli.LogConfigurator},
+ * {@link io.keyline.cli.RedisLogLayout}) that makes the log look like Redis's: it is registered with
+ * Logback only in the shaded {@code keyline-server.jar} (src/launcher/resources), never by the library
+ * jar, and Logback is an optional dependency.
  *
  * <p>Depends on {@code server}, {@code config} (and {@code persistence} for {@code --check-aof}).
  */

@@ -170,7 +170,7 @@ final class DebugCommands {
             if (e == null) throw new RedisException(Errors.NO_SUCH_KEY);
             Object v = e.value();
             long idle = ks.idleSeconds(e);
-            long lru = ((System.currentTimeMillis() / 1000) - idle) & ((1 << 24) - 1);
+            long lru = ((ks.clock().millis() / 1000) - idle) & ((1 << 24) - 1);
             line = String.format(Locale.ROOT, "Value at:0x%x refcount:%d encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
                     0x7f0000000000L | (System.identityHashCode(v) * 16L), refcount(c, v), encoding(v), serializedLength(v), lru, idle);
         } finally {

@@ -2,6 +2,8 @@ package io.keyline.embed;
 
 import io.keyline.config.Config;
 import io.keyline.server.KeylineServer;
+import io.keyline.server.Logging;
+import io.keyline.store.Clock;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,13 +19,21 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * Any Redis parameter can be set with {@link Builder#config(String, String)}.
+ * Any Redis parameter can be set with {@link Builder#config(String, String)}, and expiry can be tested
+ * without sleeping by passing a {@link ManualClock} to {@link Builder#clock(Clock)}.
+ *
+ * <p>Logging goes through SLF4J under the {@code io.keyline} loggers. The application's logging
+ * configuration is left as it is: Keyline sets the level of {@code io.keyline} (and nothing else) only
+ * when {@code loglevel} is configured explicitly or changed with {@code CONFIG SET}, and only when
+ * Logback is the SLF4J backend.
  */
 public final class EmbeddedKeyline implements AutoCloseable {
     private final KeylineServer server;
+    private final Clock clock;
 
-    private EmbeddedKeyline(KeylineServer server) {
+    private EmbeddedKeyline(KeylineServer server, Clock clock) {
         this.server = server;
+        this.clock = clock;
     }
 
     public static Builder builder() {
@@ -43,6 +53,11 @@ public final class EmbeddedKeyline implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** The clock the server reads for expiry: {@link Clock#SYSTEM} unless the builder was given one. */
+    public Clock clock() {
+        return clock;
+    }
+
     /** The underlying server, for advanced use (its keyspace and config). */
     public KeylineServer server() {
         return server;
@@ -59,6 +74,7 @@ public final class EmbeddedKeyline implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Clock clock = Clock.SYSTEM;
 
         private Builder() {
             settings.put("port", "0");
@@ -82,10 +98,30 @@ public final class EmbeddedKeyline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A {@code "name value"} directive as in redis.conf, e.g. {@code config("maxmemory-policy allkeys-lru")};
+         * the value is everything after the first space.
+         */
+        public Builder config(String directive) {
+            String d = directive.strip();
+            int space = d.indexOf(' ');
+            if (space < 0) throw new IllegalArgumentException("expected \"name value\", got \"" + directive + "\"");
+            return config(d.substring(0, space), d.substring(space + 1).strip());
+        }
+
+        /** The time source for expiry, e.g. a {@link ManualClock}; the system clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         public EmbeddedKeyline start() {
             Config config = Config.defaults();
             for (Map.Entry<String, String> e : settings.entrySet()) config.set(e.getKey(), e.getValue(), true);
-            KeylineServer server = new KeylineServer(config);
+            // Only an explicit loglevel touches logging (the io.keyline loggers): the default leaves the
+            // embedding application's configuration as it is.
+            if (settings.containsKey("loglevel")) Logging.applyLevel(config.get("loglevel"));
+            KeylineServer server = new KeylineServer(config, clock);
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -93,7 +129,7 @@ public final class EmbeddedKeyline implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("Keyline failed to start: " + e.getMessage(), e);
             }
-            return new EmbeddedKeyline(server);
+            return new EmbeddedKeyline(server, clock);
         }
     }
 }

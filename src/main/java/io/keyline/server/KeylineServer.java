@@ -118,7 +118,7 @@ public final class KeylineServer implements AutoCloseable {
         config.onChange("hz", v -> {
             if (cron != null) scheduleExpiry();
         });
-        config.onChange("loglevel", Logging::applyLevel);
+        Logging.followChanges(config); // CONFIG SET loglevel; the start-up level is the launcher's or embedder's choice
     }
 
     public ServerContext context() {

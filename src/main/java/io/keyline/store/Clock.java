@@ -1,13 +1,17 @@
 package io.keyline.store;
 
-/** Time source in epoch milliseconds; injected so tests can move time instead of sleeping. */
+/**
+ * The server's time source in epoch milliseconds. Every expiry decision (lazy and active expiry,
+ * TTL/PTTL/EXPIRETIME, the deadlines of EXPIRE and SET EX, the LRU idle time) reads it, so a test
+ * can move time instead of sleeping: see {@code io.keyline.embed.ManualClock}.
+ */
 @FunctionalInterface
 public interface Clock {
     Clock SYSTEM = System::currentTimeMillis;
 
     long millis();
 
-    /** A clock tests can set and advance. */
+    /** A clock tests can set and advance (embedders: {@code io.keyline.embed.ManualClock}). */
     final class Manual implements Clock {
         private volatile long now;
 

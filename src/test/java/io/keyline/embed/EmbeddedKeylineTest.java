@@ -50,4 +50,17 @@ class EmbeddedKeylineTest {
             assertThat(a.objectEncoding("z3")).isEqualTo("listpack");
         }
     }
+
+    @Test
+    void takesRedisConfDirectivesAndAClock() {
+        ManualClock clock = new ManualClock(java.time.Instant.parse("2031-06-01T12:00:00Z"));
+        try (EmbeddedKeyline keyline = EmbeddedKeyline.builder().config("maxmemory-policy  volatile-ttl").clock(clock).start();
+             Jedis jedis = new Jedis(keyline.host(), keyline.port())) {
+            assertThat(keyline.clock()).isSameAs(clock);
+            assertThat(jedis.configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "volatile-ttl");
+            jedis.setex("k", 5, "v");
+            assertThat(jedis.expireTime("k")).isEqualTo(clock.instant().getEpochSecond() + 5);
+        }
+        assertThatThrownBy(() -> EmbeddedKeyline.builder().config("appendonly")).isInstanceOf(IllegalArgumentException.class);
+    }
 }
