@@ -252,6 +252,10 @@ public final class BlockingRegistry implements KeyReadyListener {
                 buf.clear();
                 r.error(e.getMessage());
                 served = true;
+            } catch (io.keyline.store.WrongTypeException e) {
+                buf.clear();
+                r.error(Errors.WRONG_TYPE);
+                served = true;
             }
             if (served) {
                 w.done = true;

@@ -39,7 +39,7 @@ final class BlockingZSetCommands {
     private static boolean popOne(Database db, byte[][] keys, boolean max, ReplyWriter r,
                                   java.util.function.Consumer<byte[]> modified, java.util.function.Consumer<byte[][]> propagate) {
         for (byte[] key : keys) {
-            SortedSetValue z = SortedSetCommands.getZsetForWrite(db, key);
+            SortedSetValue z = db.getForWrite(key, SortedSetValue.class);
             if (z == null) continue;
             SortedSetCommands.Elements e = SortedSetCommands.pop(db, key, z, 1, max);
             modified.accept(key);
@@ -97,14 +97,8 @@ final class BlockingZSetCommands {
 
         @Override
         public boolean tryServe(ServeContext ctx, byte[] readyKey) {
-            io.keyline.store.Entry entry = ctx.db().lookupWrite(readyKey);
-            if (entry == null) return false;
-            Object v = entry.value();
-            if (!(v instanceof SortedSetValue z)) {
-                ctx.reply().error(Errors.WRONG_TYPE);
-                return true;
-            }
-            if (z.isEmpty()) return false;
+            SortedSetValue z = ctx.db().getForWrite(readyKey, SortedSetValue.class);
+            if (z == null || z.isEmpty()) return false;
             if (count < 0) {
                 return popOne(ctx.db(), new byte[][] {readyKey}, max, ctx.reply(), ctx::modified, argv -> ctx.propagate(argv));
             }

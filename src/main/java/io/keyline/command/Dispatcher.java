@@ -2,6 +2,7 @@ package io.keyline.command;
 
 import io.keyline.store.Bytes;
 import io.keyline.store.CapacityExceededException;
+import io.keyline.store.WrongTypeException;
 import io.keyline.store.Database;
 import io.keyline.store.Keyspace;
 import org.slf4j.Logger;
@@ -242,6 +243,9 @@ public final class Dispatcher {
         } catch (RedisException e) {
             countError(e.getMessage());
             c.reply.error(e.getMessage());
+        } catch (WrongTypeException e) {
+            countError(Errors.WRONG_TYPE);
+            c.reply.error(Errors.WRONG_TYPE);
         } catch (CapacityExceededException e) {
             countError(Errors.OOM_CAPACITY);
             c.reply.error(Errors.OOM_CAPACITY);

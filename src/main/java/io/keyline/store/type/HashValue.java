@@ -5,7 +5,7 @@ import io.keyline.store.Memory;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
 import io.keyline.store.HashLike;
-import io.keyline.store.MemorySized;
+import io.keyline.store.CollectionValue;
 import io.keyline.store.TypedValue;
 
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
-public final class HashValue implements MemorySized, TypedValue, Copyable, AofRewritable, HashLike {
+public final class HashValue implements CollectionValue, TypedValue, Copyable, AofRewritable, HashLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
