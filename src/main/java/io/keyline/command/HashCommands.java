@@ -79,15 +79,12 @@ final class HashCommands {
     /** Sets pairs {@code argv[from..]} into the hash at key (created if absent); returns new fields. */
     private static long setPairs(Client c, byte[] key, byte[][] argv, int from) {
         Database db = c.db();
-        io.keyline.store.type.EncodingLimits limits = c.server().encodingLimits();
-        long maxEntries = limits.hashMaxListpackEntries;
-        long maxValue = limits.hashMaxListpackValue;
         HashValue h = db.get(key, HashValue.class);
-        if (h == null) h = db.add(key, new HashValue());
+        if (h == null) h = db.add(key, new HashValue(c.server().encodingLimits()));
         long before = db.beginUpdate(h);
         long added = 0;
         for (int i = from; i + 1 < argv.length; i += 2) {
-            if (h.put(argv[i], argv[i + 1], maxEntries, maxValue)) added++;
+            if (h.put(argv[i], argv[i + 1])) added++;
         }
         db.endUpdate(key, h, before);
         return added;

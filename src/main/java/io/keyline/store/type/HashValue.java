@@ -47,7 +47,17 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
 
     private long dataHeap;
 
+    /** The thresholds {@link #put(byte[], byte[])} converts at (hash-max-listpack-entries / -value). */
+    private final EncodingLimits limits;
+
+    /** A hash with Redis's default thresholds (values built outside a server, unit tests). */
     public HashValue() {
+        this(EncodingLimits.DEFAULTS);
+    }
+
+    /** An empty hash that converts to a hashtable at {@code limits}' thresholds (read at each write). */
+    public HashValue(EncodingLimits limits) {
+        this.limits = limits;
         packed = new byte[16];
     }
 
@@ -180,9 +190,14 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
 
     // ---- writes -----------------------------------------------------------------------------------
 
+    /** Sets {@code field} to {@code value}, converting at this hash's limits; true when the field is new. */
+    public boolean put(byte[] field, byte[] value) {
+        return put(field, value, limits.hashMaxListpackEntries, limits.hashMaxListpackValue);
+    }
+
     /**
      * Sets {@code field} to {@code value}; true when the field is new. {@code maxEntries} and
-     * {@code maxValue} are the current hash-max-listpack-entries / -value.
+     * {@code maxValue} are explicit hash-max-listpack-entries / -value (tests of the conversion).
      */
     public boolean put(byte[] field, byte[] value, long maxEntries, long maxValue) {
         if (packed != null) {
@@ -373,7 +388,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
 
     @Override
     public HashValue copy() {
-        HashValue c = new HashValue();
+        HashValue c = new HashValue(limits);
         if (packed != null) {
             c.packed = Arrays.copyOf(packed, used);
             c.used = used;

@@ -1,6 +1,6 @@
 package io.keyline.store.type;
 
-import io.keyline.protocol.Doubles;
+import io.keyline.util.DoubleFormat;
 import io.keyline.store.Memory;
 import io.keyline.store.CollectionValue;
 
@@ -331,7 +331,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     public void emit(byte[] key, Consumer<byte[][]> out) {
         List<byte[]> batch = new ArrayList<>(128);
         forEach((m, s) -> {
-            batch.add(Doubles.format(s).getBytes(StandardCharsets.US_ASCII));
+            batch.add(DoubleFormat.format(s).getBytes(StandardCharsets.US_ASCII));
             batch.add(m);
             if (batch.size() == 128) flush(key, batch, out);
         });
