@@ -35,7 +35,7 @@ final class BlockingZSetCommands {
     private static boolean popOne(Database db, byte[][] keys, boolean max, ReplyWriter r,
                                   java.util.function.Consumer<byte[]> modified, java.util.function.Consumer<byte[][]> propagate) {
         for (byte[] key : keys) {
-            SortedSetValue z = SortedSetCommands.getZsetForWrite(db, key);
+            SortedSetValue z = db.getForWrite(key, SortedSetValue.class);
             if (z == null) continue;
             SortedSetCommands.Elements e = SortedSetCommands.pop(db, key, z, 1, max);
             modified.accept(key);

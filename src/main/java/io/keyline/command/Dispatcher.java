@@ -2,6 +2,7 @@ package io.keyline.command;
 
 import io.keyline.store.Bytes;
 import io.keyline.store.CapacityExceededException;
+import io.keyline.store.WrongTypeException;
 import io.keyline.store.Database;
 import io.keyline.store.Keyspace;
 import org.slf4j.Logger;
@@ -271,6 +272,9 @@ public final class Dispatcher {
         } catch (RedisException e) {
             countError(e.getMessage());
             ctx.reply.error(e.getMessage());
+        } catch (WrongTypeException e) {
+            countError(Errors.WRONG_TYPE);
+            ctx.reply.error(Errors.WRONG_TYPE);
         } catch (CapacityExceededException e) {
             countError(Errors.OOM_CAPACITY);
             ctx.reply.error(Errors.OOM_CAPACITY);

@@ -76,35 +76,18 @@ final class HashCommands {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    /** The hash at {@code key}, null if absent; WRONGTYPE for another type. */
-    static HashValue getHash(Database db, byte[] key) {
-        Object v = db.get(key);
-        if (v == null) return null;
-        if (v instanceof HashValue h) return h;
-        throw Errors.wrongType();
-    }
-
     /** Sets pairs {@code argv[from..]} into the hash at key (created if absent); returns new fields. */
     private static long setPairs(CallContext c, byte[] key, byte[][] argv, int from) {
         Database db = c.db();
-        io.keyline.store.type.EncodingLimits limits = c.server().encodingLimits();
-        long maxEntries = limits.hashMaxListpackEntries;
-        long maxValue = limits.hashMaxListpackValue;
-        HashValue h = getHash(db, key);
-        boolean created = h == null;
-        if (created) h = new HashValue();
-        long before = h.estimatedBytes();
+        HashValue h = db.get(key, HashValue.class);
+        if (h == null) h = db.add(key, new HashValue(c.server().encodingLimits()));
+        long before = db.beginUpdate(h);
         long added = 0;
         for (int i = from; i + 1 < argv.length; i += 2) {
-            if (h.put(argv[i], argv[i + 1], maxEntries, maxValue)) added++;
+            if (h.put(argv[i], argv[i + 1])) added++;
         }
-        if (created) db.set(key, h, Database.NO_TTL);
-        else reportDelta(db, h.estimatedBytes() - before);
+        db.endUpdate(key, h, before);
         return added;
-    }
-
-    private static void reportDelta(Database db, long delta) {
-        if (delta != 0) db.keyspace().reportMemoryDelta(delta);
     }
 
     // ---- writes -------------------------------------------------------------------------------
@@ -127,7 +110,7 @@ final class HashCommands {
 
     /** HSETNX key field value */
     static void hsetnx(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         if (h != null && h.contains(argv[2])) {
             c.reply.integer(0);
             return;
@@ -141,17 +124,16 @@ final class HashCommands {
     static void hdel(CallContext c, byte[][] argv) {
         Database db = c.db();
         byte[] key = argv[1];
-        HashValue h = getHash(db, key);
+        HashValue h = db.get(key, HashValue.class);
         if (h == null) {
             c.reply.integer(0);
             return;
         }
-        long before = h.estimatedBytes();
+        long before = db.beginUpdate(h);
         long deleted = 0;
         for (int i = 2; i < argv.length && !h.isEmpty(); i++) if (h.remove(argv[i])) deleted++;
         if (deleted > 0) {
-            reportDelta(db, h.estimatedBytes() - before);
-            if (h.isEmpty()) db.delete(key);
+            db.endUpdate(key, h, before);
             c.modified(key);
         }
         c.reply.integer(deleted);
@@ -160,7 +142,7 @@ final class HashCommands {
     /** HINCRBY key field increment */
     static void hincrby(CallContext c, byte[][] argv) {
         long incr = Args.toLong(argv[3]);
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         long current = 0;
         byte[] old = h == null ? null : h.get(argv[2]);
         if (old != null) {
@@ -183,7 +165,7 @@ final class HashCommands {
         LongDouble.Value incr = LongDouble.parse(argv[3]);
         if (incr == null) throw new RedisException(Errors.NOT_FLOAT);
         if (incr.isInfinite()) throw new RedisException("ERR value is NaN or Infinity");
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         byte[] old = h == null ? null : h.get(argv[2]);
         LongDouble.Value current = new LongDouble.Value(BigDecimal.ZERO, 0);
         if (old != null) {
@@ -203,39 +185,39 @@ final class HashCommands {
 
     /** HGET key field */
     static void hget(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         c.reply.bulk(h == null ? null : h.get(argv[2]));
     }
 
     /** HMGET key field [field ...] */
     static void hmget(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) c.reply.bulk(h == null ? null : h.get(argv[i]));
     }
 
     /** HLEN key */
     static void hlen(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         c.reply.integer(h == null ? 0 : h.size());
     }
 
     /** HSTRLEN key field */
     static void hstrlen(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         byte[] v = h == null ? null : h.get(argv[2]);
         c.reply.integer(v == null ? 0 : v.length);
     }
 
     /** HEXISTS key field */
     static void hexists(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         c.reply.integer(h != null && h.contains(argv[2]) ? 1 : 0);
     }
 
     /** HKEYS key */
     static void hkeys(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         if (h == null) {
             c.reply.emptyArray();
             return;
@@ -247,7 +229,7 @@ final class HashCommands {
 
     /** HVALS key */
     static void hvals(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         if (h == null) {
             c.reply.emptyArray();
             return;
@@ -259,7 +241,7 @@ final class HashCommands {
 
     /** HGETALL key (a map in RESP3) */
     static void hgetall(CallContext c, byte[][] argv) {
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         ReplyWriter r = c.reply;
         r.mapHeader(h == null ? 0 : h.size());
         if (h == null) return;
@@ -272,7 +254,7 @@ final class HashCommands {
     /** HRANDFIELD key [count [WITHVALUES]] */
     static void hrandfield(CallContext c, byte[][] argv) {
         if (argv.length == 2) {
-            HashValue h = getHash(c.db(), argv[1]);
+            HashValue h = c.db().get(argv[1], HashValue.class);
             byte[][] pair = h == null ? null : h.randomPair(ThreadLocalRandom.current());
             c.reply.bulk(pair == null ? null : pair[0]);
             return;
@@ -287,7 +269,7 @@ final class HashCommands {
             withValues = true;
             if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) throw new RedisException("ERR value is out of range");
         }
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         ReplyWriter r = c.reply;
         if (h == null || count == 0) {
             r.emptyArray();
@@ -322,7 +304,7 @@ final class HashCommands {
     /** HSCAN key cursor [MATCH pattern] [COUNT count] */
     static void hscan(CallContext c, byte[][] argv) {
         long cursor = parseCursor(argv[2]);
-        HashValue h = getHash(c.db(), argv[1]);
+        HashValue h = c.db().get(argv[1], HashValue.class);
         ReplyWriter r = c.reply;
         if (h == null) {
             r.arrayHeader(2);

@@ -138,26 +138,8 @@ final class ListCommands {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    /** The list at {@code key}, null if absent; WRONGTYPE for another type. */
-    static ListValue getList(Database db, byte[] key) {
-        Object v = db.get(key);
-        if (v == null) return null;
-        if (v instanceof ListValue l) return l;
-        throw Errors.wrongType();
-    }
-
     static int fill(ServerContext server) {
         return server.encodingLimits().listMaxListpackSize;
-    }
-
-    private static void reportDelta(Database db, long delta) {
-        if (delta != 0) db.keyspace().reportMemoryDelta(delta);
-    }
-
-    /** After removals: reports the memory change and deletes the key if the list is now empty. */
-    private static void afterRemoval(Database db, byte[] key, ListValue l, long bytesBefore) {
-        reportDelta(db, l.estimatedBytes() - bytesBefore);
-        if (l.isEmpty()) db.delete(key);
     }
 
     /** LEFT / RIGHT argument: true for LEFT. */
@@ -169,15 +151,10 @@ final class ListCommands {
 
     /** Pushes onto the list at key, creating it; returns the new length. */
     private static long pushInto(Database db, byte[] key, ListValue l, boolean left, byte[][] args, int from, int fill) {
-        if (l == null) {
-            l = new ListValue();
-            l.push(left, args, from, fill);
-            db.set(key, l, Database.NO_TTL);
-        } else {
-            long before = l.estimatedBytes();
-            l.push(left, args, from, fill);
-            reportDelta(db, l.estimatedBytes() - before);
-        }
+        if (l == null) l = db.add(key, new ListValue());
+        long before = db.beginUpdate(l);
+        l.push(left, args, from, fill);
+        db.endUpdate(key, l, before);
         return l.size();
     }
 
@@ -206,7 +183,7 @@ final class ListCommands {
     private static void push(CallContext c, byte[][] argv, boolean left, boolean onlyIfExists) {
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = getList(db, key);
+        ListValue l = db.get(key, ListValue.class);
         if (l == null && onlyIfExists) {
             c.reply.integer(0);
             return;
@@ -238,7 +215,7 @@ final class ListCommands {
         }
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = getList(db, key);
+        ListValue l = db.get(key, ListValue.class);
         if (l == null) {
             if (hasCount) c.reply.nullArray();
             else c.reply.nullBulk();
@@ -249,7 +226,7 @@ final class ListCommands {
             return;
         }
         int fill = fill(c.server());
-        long before = l.estimatedBytes();
+        long before = db.beginUpdate(l);
         if (!hasCount) {
             c.reply.bulk(l.pop(left, fill));
         } else {
@@ -257,7 +234,7 @@ final class ListCommands {
             c.reply.arrayHeader(n);
             for (int i = 0; i < n; i++) c.reply.bulk(l.pop(left, fill));
         }
-        afterRemoval(db, key, l, before);
+        db.endUpdate(key, l, before);
         c.modified(key);
     }
 
@@ -266,7 +243,7 @@ final class ListCommands {
      * {@code count < 0}, {@code [key, element]} (BLPOP). Deletes the emptied key.
      */
     private static int popWithKey(Database db, byte[] key, ListValue l, boolean left, long count, int fill, ReplyWriter r) {
-        long before = l.estimatedBytes();
+        long before = db.beginUpdate(l);
         r.arrayHeader(2);
         r.bulk(key);
         int n;
@@ -278,7 +255,7 @@ final class ListCommands {
             r.arrayHeader(n);
             for (int i = 0; i < n; i++) r.bulk(l.pop(left, fill));
         }
-        afterRemoval(db, key, l, before);
+        db.endUpdate(key, l, before);
         return n;
     }
 
@@ -286,7 +263,7 @@ final class ListCommands {
 
     /** LLEN key */
     static void llen(CallContext c, byte[][] argv) {
-        ListValue l = getList(c.db(), argv[1]);
+        ListValue l = c.db().get(argv[1], ListValue.class);
         c.reply.integer(l == null ? 0 : l.size());
     }
 
@@ -294,7 +271,7 @@ final class ListCommands {
     static void lrange(CallContext c, byte[][] argv) {
         long start = Args.toLong(argv[2]);
         long end = Args.toLong(argv[3]);
-        ListValue l = getList(c.db(), argv[1]);
+        ListValue l = c.db().get(argv[1], ListValue.class);
         if (l == null) {
             c.reply.emptyArray();
             return;
@@ -315,7 +292,7 @@ final class ListCommands {
 
     /** LINDEX key index */
     static void lindex(CallContext c, byte[][] argv) {
-        ListValue l = getList(c.db(), argv[1]);
+        ListValue l = c.db().get(argv[1], ListValue.class);
         if (l == null) {
             c.reply.nullBulk();
             return;
@@ -349,7 +326,7 @@ final class ListCommands {
         }
         boolean forward = rank > 0;
         if (rank < 0) rank = -rank;
-        ListValue l = getList(c.db(), argv[1]);
+        ListValue l = c.db().get(argv[1], ListValue.class);
         if (l == null) {
             if (count != -1) c.reply.emptyArray();
             else c.reply.nullBulk();
@@ -390,13 +367,13 @@ final class ListCommands {
     static void lset(CallContext c, byte[][] argv) {
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = getList(db, key);
+        ListValue l = db.get(key, ListValue.class);
         if (l == null) throw new RedisException(Errors.NO_SUCH_KEY);
         int i = l.normalize(Args.toLong(argv[2]));
         if (i < 0) throw new RedisException("ERR index out of range");
-        long before = l.estimatedBytes();
+        long before = db.beginUpdate(l);
         l.set(i, argv[3], fill(c.server()));
-        reportDelta(db, l.estimatedBytes() - before);
+        db.endUpdate(key, l, before);
         c.modified(key);
         c.reply.ok();
     }
@@ -409,17 +386,17 @@ final class ListCommands {
         else throw Errors.syntax();
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = getList(db, key);
+        ListValue l = db.get(key, ListValue.class);
         if (l == null) {
             c.reply.integer(0);
             return;
         }
-        long bytesBefore = l.estimatedBytes();
+        long bytesBefore = db.beginUpdate(l);
         if (!l.insert(argv[3], before, argv[4], fill(c.server()))) {
             c.reply.integer(-1);
             return;
         }
-        reportDelta(db, l.estimatedBytes() - bytesBefore);
+        db.endUpdate(key, l, bytesBefore);
         c.modified(key);
         c.reply.integer(l.size());
     }
@@ -429,15 +406,15 @@ final class ListCommands {
         long count = Args.toLong(argv[2]);
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = getList(db, key);
+        ListValue l = db.get(key, ListValue.class);
         if (l == null) {
             c.reply.integer(0);
             return;
         }
-        long before = l.estimatedBytes();
+        long before = db.beginUpdate(l);
         int removed = l.remove(count, argv[3], fill(c.server()));
         if (removed > 0) {
-            afterRemoval(db, key, l, before);
+            db.endUpdate(key, l, before);
             c.modified(key);
         }
         c.reply.integer(removed);
@@ -449,7 +426,7 @@ final class ListCommands {
         long end = Args.toLong(argv[3]);
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = getList(db, key);
+        ListValue l = db.get(key, ListValue.class);
         if (l == null) {
             c.reply.ok();
             return;
@@ -458,7 +435,7 @@ final class ListCommands {
         if (start < 0) start += len;
         if (end < 0) end += len;
         if (start < 0) start = 0;
-        long before = l.estimatedBytes();
+        long before = db.beginUpdate(l);
         int fill = fill(c.server());
         if (start > end || start >= len) {
             l.trim(1, 0, fill);
@@ -470,7 +447,7 @@ final class ListCommands {
             }
             l.trim((int) start, (int) end, fill);
         }
-        afterRemoval(db, key, l, before);
+        db.endUpdate(key, l, before);
         c.modified(key);
         c.reply.ok();
     }
@@ -491,7 +468,7 @@ final class ListCommands {
 
     private static void moveOrNull(CallContext c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft) {
         Database db = c.db();
-        ListValue sl = getList(db, src);
+        ListValue sl = db.get(src, ListValue.class);
         if (sl == null) {
             c.reply.nullBulk();
             return;
@@ -506,23 +483,23 @@ final class ListCommands {
      * absent; WRONGTYPE, checked before anything changes, if it is not a list). Returns the element.
      */
     private static byte[] move(Database db, byte[] src, ListValue sl, byte[] dst, boolean fromLeft, boolean toLeft, int fill) {
-        ListValue dl = getList(db, dst);
-        long srcBefore = sl.estimatedBytes();
-        long dstBefore = dl == null || dl == sl ? 0 : dl.estimatedBytes();
+        ListValue dl = db.get(dst, ListValue.class);
+        long srcBefore = db.beginUpdate(sl);
         byte[] e = sl.pop(fromLeft, fill);
-        if (dl == null) {
-            dl = new ListValue();
-            if (toLeft) dl.pushLeft(e, fill);
-            else dl.pushRight(e, fill);
-            reportDelta(db, sl.estimatedBytes() - srcBefore);
-            if (sl.isEmpty()) db.delete(src);
-            db.set(dst, dl, Database.NO_TTL);
+        if (dl == sl) {
+            // LMOVE key key: one list, one update (it cannot end empty: the element goes back in)
+            if (toLeft) sl.pushLeft(e, fill);
+            else sl.pushRight(e, fill);
+            db.endUpdate(src, sl, srcBefore);
             return e;
         }
+        // The source first: emptied, it gives its key back before a new destination takes one.
+        db.endUpdate(src, sl, srcBefore);
+        if (dl == null) dl = db.add(dst, new ListValue());
+        long dstBefore = db.beginUpdate(dl);
         if (toLeft) dl.pushLeft(e, fill);
         else dl.pushRight(e, fill);
-        if (dl != sl) reportDelta(db, dl.estimatedBytes() - dstBefore);
-        afterRemoval(db, src, sl, srcBefore);
+        db.endUpdate(dst, dl, dstBefore);
         return e;
     }
 
@@ -562,7 +539,7 @@ final class ListCommands {
     private static boolean tryMultiPop(CallContext c, MultiPop mp) {
         Database db = c.db();
         for (byte[] key : mp.keys) {
-            ListValue l = getList(db, key);
+            ListValue l = db.get(key, ListValue.class);
             if (l == null) continue;
             popWithKey(db, key, l, mp.left, mp.count, fill(c.server()), c.reply);
             c.modified(key);
@@ -590,7 +567,7 @@ final class ListCommands {
         byte[][] keys = new byte[argv.length - 2][];
         System.arraycopy(argv, 1, keys, 0, keys.length);
         for (byte[] key : keys) {
-            ListValue l = getList(db, key);
+            ListValue l = db.get(key, ListValue.class);
             if (l == null) continue;
             popWithKey(db, key, l, left, -1, fill(c.server()), c.reply);
             c.modified(key);
@@ -631,7 +608,7 @@ final class ListCommands {
     private static void blockingMove(CallContext c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft,
                                      byte[] timeoutArg, boolean rpoplpush) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(timeoutArg);
-        ListValue sl = getList(c.db(), src);
+        ListValue sl = c.db().get(src, ListValue.class);
         if (sl != null) {
             moveOrNull(c, src, dst, fromLeft, toLeft);
             c.propagateAs(moveCommand(src, dst, fromLeft, toLeft, rpoplpush));

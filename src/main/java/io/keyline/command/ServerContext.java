@@ -58,7 +58,7 @@ public final class ServerContext {
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         config.onChange("requirepass", v -> requirePass = v);
-        this.encodingLimits = io.keyline.store.type.EncodingLimits.bind(config);
+        this.encodingLimits = bindEncodingLimits(config);
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
         config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
@@ -121,7 +121,27 @@ public final class ServerContext {
         return dispatcher;
     }
 
-    /** This server's set and sorted-set encoding thresholds (CONFIG SET-able). */
+    /** Encoding thresholds that follow {@code config} from now on (CONFIG SET included). */
+    private static io.keyline.store.type.EncodingLimits bindEncodingLimits(io.keyline.config.Config config) {
+        io.keyline.store.type.EncodingLimits l = new io.keyline.store.type.EncodingLimits();
+        config.onChange("set-max-intset-entries", v -> l.setMaxIntsetEntries = clampToInt(v));
+        config.onChange("set-max-listpack-entries", v -> l.setMaxListpackEntries = clampToInt(v));
+        config.onChange("set-max-listpack-value", v -> l.setMaxListpackValue = clampToInt(v));
+        config.onChange("zset-max-listpack-entries", v -> l.zsetMaxListpackEntries = clampToInt(v));
+        config.onChange("zset-max-listpack-value", v -> l.zsetMaxListpackValue = clampToInt(v));
+        config.onChange("list-max-listpack-size", v -> l.listMaxListpackSize = (int) Long.parseLong(v.trim()));
+        config.onChange("hash-max-listpack-entries", v -> l.hashMaxListpackEntries = Long.parseLong(v.trim()));
+        config.onChange("hash-max-listpack-value", v -> l.hashMaxListpackValue = Long.parseLong(v.trim()));
+        return l;
+    }
+
+    /** A non-negative config number clamped into an int (sizes beyond 2^31 act as unlimited). */
+    private static int clampToInt(String v) {
+        long l = Long.parseLong(v.trim());
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, l));
+    }
+
+    /** This server's collection encoding thresholds (CONFIG SET-able). */
     public io.keyline.store.type.EncodingLimits encodingLimits() {
         return encodingLimits;
     }

@@ -93,7 +93,7 @@ final class SetCommand {
         // With GET this is first a read (a keyspace hit or miss), as in Redis.
         Entry e = get ? db.lookup(key) : db.lookupWrite(key);
         Object old = e == null ? null : e.value();
-        if (get && old != null && !(old instanceof byte[])) throw Errors.wrongType();
+        if (get) Database.typed(old, byte[].class);
         boolean found = old != null;
         if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
             if (get) c.reply.bulk((byte[]) old);
@@ -135,7 +135,7 @@ final class SetCommand {
             c.reply.nullBulk();
             return;
         }
-        if (!(e.value() instanceof byte[] value)) throw Errors.wrongType();
+        byte[] value = Database.typed(e.value(), byte[].class);
         long deadline = expireIndex == 0 ? 0 : deadline(c, flags, argv[expireIndex], "getex");
         c.reply.bulk(value);
         if (expireIndex != 0 && alreadyExpired(c, deadline)) {

@@ -103,28 +103,6 @@ final class SetCommands {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    /** The set at key, null if absent; WRONGTYPE for another type. */
-    static SetValue getSet(Database db, byte[] key) {
-        Object v = db.get(key);
-        if (v == null) return null;
-        if (v instanceof SetValue s) return s;
-        throw Errors.wrongType();
-    }
-
-    /** As {@link #getSet} for a key the command is about to change: not counted as a keyspace hit/miss (lookupKeyWrite). */
-    static SetValue getSetForWrite(Database db, byte[] key) {
-        io.keyline.store.Entry e = db.lookupWrite(key);
-        if (e == null) return null;
-        if (e.value() instanceof SetValue s) return s;
-        throw Errors.wrongType();
-    }
-
-    /** Reports the memory change of an in-place update and deletes the key once empty. */
-    private static void afterWrite(Database db, byte[] key, SetValue s, long before) {
-        db.keyspace().reportMemoryDelta(s.estimatedBytes() - before);
-        if (s.isEmpty()) db.delete(key);
-    }
-
     private static void replyMembers(CallContext c, List<byte[]> members) {
         c.reply.setHeader(members.size());
         for (byte[] m : members) c.reply.bulk(m);
@@ -135,15 +113,12 @@ final class SetCommands {
     /** SADD key member [member ...] */
     static void sadd(CallContext c, byte[][] argv) {
         Database db = c.db();
-        SetValue s = getSetForWrite(db, argv[1]);
-        if (s == null) {
-            s = SetValue.forFirstMember(c.server().encodingLimits(), argv[2], argv.length - 2);
-            db.set(argv[1], s, Database.NO_TTL);
-        }
-        long before = s.estimatedBytes();
+        SetValue s = db.getOrCreate(argv[1], SetValue.class,
+                () -> SetValue.forFirstMember(c.server().encodingLimits(), argv[2], argv.length - 2));
+        long before = db.beginUpdate(s);
         long added = 0;
         for (int i = 2; i < argv.length; i++) if (s.add(argv[i])) added++;
-        afterWrite(db, argv[1], s, before);
+        db.endUpdate(argv[1], s, before);
         if (added > 0) c.modified(argv[1]);
         c.reply.integer(added);
     }
@@ -151,12 +126,12 @@ final class SetCommands {
     /** SREM key member [member ...] */
     static void srem(CallContext c, byte[][] argv) {
         Database db = c.db();
-        SetValue s = getSetForWrite(db, argv[1]);
+        SetValue s = db.getForWrite(argv[1], SetValue.class);
         long removed = 0;
         if (s != null) {
-            long before = s.estimatedBytes();
+            long before = db.beginUpdate(s);
             for (int i = 2; i < argv.length && !s.isEmpty(); i++) if (s.remove(argv[i])) removed++;
-            afterWrite(db, argv[1], s, before);
+            db.endUpdate(argv[1], s, before);
             if (removed > 0) c.modified(argv[1]);
         }
         c.reply.integer(removed);
@@ -164,26 +139,26 @@ final class SetCommands {
 
     /** SCARD key */
     static void scard(CallContext c, byte[][] argv) {
-        SetValue s = getSet(c.db(), argv[1]);
+        SetValue s = c.db().get(argv[1], SetValue.class);
         c.reply.integer(s == null ? 0 : s.size());
     }
 
     /** SISMEMBER key member */
     static void sismember(CallContext c, byte[][] argv) {
-        SetValue s = getSet(c.db(), argv[1]);
+        SetValue s = c.db().get(argv[1], SetValue.class);
         c.reply.integer(s != null && s.contains(argv[2]) ? 1 : 0);
     }
 
     /** SMISMEMBER key member [member ...] */
     static void smismember(CallContext c, byte[][] argv) {
-        SetValue s = getSet(c.db(), argv[1]);
+        SetValue s = c.db().get(argv[1], SetValue.class);
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) c.reply.integer(s != null && s.contains(argv[i]) ? 1 : 0);
     }
 
     /** SMEMBERS key */
     static void smembers(CallContext c, byte[][] argv) {
-        SetValue s = getSet(c.db(), argv[1]);
+        SetValue s = c.db().get(argv[1], SetValue.class);
         if (s == null) {
             c.reply.setHeader(0);
             return;
@@ -199,15 +174,15 @@ final class SetCommands {
         if (argv.length == 3) {
             long count = Args.toLong(argv[2]);
             if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
-            SetValue s = getSetForWrite(db, argv[1]);
+            SetValue s = db.getForWrite(argv[1], SetValue.class);
             if (s == null || count == 0) {
                 c.reply.setHeader(0);
                 return;
             }
             List<byte[]> popped = count >= s.size() ? s.members() : s.randomDistinct((int) count);
-            long before = s.estimatedBytes();
+            long before = db.beginUpdate(s);
             for (byte[] m : popped) s.remove(m);
-            afterWrite(db, argv[1], s, before);
+            db.endUpdate(argv[1], s, before);
             c.modified(argv[1]);
             for (int from = 0; from < popped.size(); from += SPOP_PROPAGATE_BATCH) {
                 int to = Math.min(popped.size(), from + SPOP_PROPAGATE_BATCH);
@@ -220,15 +195,15 @@ final class SetCommands {
             replyMembers(c, popped);
             return;
         }
-        SetValue s = getSetForWrite(db, argv[1]);
+        SetValue s = db.getForWrite(argv[1], SetValue.class);
         if (s == null) {
             c.reply.nullBulk();
             return;
         }
         byte[] m = s.random();
-        long before = s.estimatedBytes();
+        long before = db.beginUpdate(s);
         s.remove(m);
-        afterWrite(db, argv[1], s, before);
+        db.endUpdate(argv[1], s, before);
         c.modified(argv[1]);
         c.propagateAs(SREM, argv[1], m);
         c.reply.bulk(m);
@@ -238,7 +213,7 @@ final class SetCommands {
     static void srandmember(CallContext c, byte[][] argv) {
         if (argv.length > 3) throw Errors.syntax();
         if (argv.length == 2) {
-            SetValue s = getSet(c.db(), argv[1]);
+            SetValue s = c.db().get(argv[1], SetValue.class);
             c.reply.bulk(s == null ? null : s.random());
             return;
         }
@@ -246,7 +221,7 @@ final class SetCommands {
         if (count == Long.MIN_VALUE) {
             throw new RedisException("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
         }
-        SetValue s = getSet(c.db(), argv[1]);
+        SetValue s = c.db().get(argv[1], SetValue.class);
         if (s == null || count == 0) {
             c.reply.emptyArray();
             return;
@@ -264,34 +239,30 @@ final class SetCommands {
     /** SMOVE source destination member */
     static void smove(CallContext c, byte[][] argv) {
         Database db = c.db();
+        // Both looked up before either is type-checked: a missing source answers 0 whatever the destination holds.
         io.keyline.store.Entry srcEntry = db.lookupWrite(argv[1]);
         io.keyline.store.Entry dstEntry = db.lookupWrite(argv[2]);
-        Object srcObj = srcEntry == null ? null : srcEntry.value();
-        Object dstObj = dstEntry == null ? null : dstEntry.value();
-        if (srcObj == null) {
+        if (srcEntry == null) {
             c.reply.integer(0);
             return;
         }
-        if (!(srcObj instanceof SetValue src) || (dstObj != null && !(dstObj instanceof SetValue))) throw Errors.wrongType();
-        if (srcObj == dstObj) {
+        SetValue src = Database.typed(srcEntry.value(), SetValue.class);
+        SetValue dst = Database.typed(dstEntry == null ? null : dstEntry.value(), SetValue.class);
+        if (src == dst) {
             c.reply.integer(src.contains(argv[3]) ? 1 : 0);
             return;
         }
-        long before = src.estimatedBytes();
+        long before = db.beginUpdate(src);
         if (!src.remove(argv[3])) {
             c.reply.integer(0);
             return;
         }
-        afterWrite(db, argv[1], src, before);
+        db.endUpdate(argv[1], src, before);
         c.modified(argv[1]);
-        SetValue dst = (SetValue) dstObj;
-        if (dst == null) {
-            dst = SetValue.forFirstMember(c.server().encodingLimits(), argv[3], 1);
-            db.set(argv[2], dst, Database.NO_TTL);
-        }
-        before = dst.estimatedBytes();
+        if (dst == null) dst = db.add(argv[2], SetValue.forFirstMember(c.server().encodingLimits(), argv[3], 1));
+        before = db.beginUpdate(dst);
         dst.add(argv[3]);
-        afterWrite(db, argv[2], dst, before);
+        db.endUpdate(argv[2], dst, before);
         c.modified(argv[2]);
         c.reply.integer(1);
     }
@@ -299,7 +270,7 @@ final class SetCommands {
     /** The sets at argv[from..to), null for missing keys; WRONGTYPE if any key holds another type. */
     private static SetValue[] sets(Database db, byte[][] argv, int from, int to) {
         SetValue[] out = new SetValue[to - from];
-        for (int i = from; i < to; i++) out[i - from] = getSet(db, argv[i]);
+        for (int i = from; i < to; i++) out[i - from] = db.get(argv[i], SetValue.class);
         return out;
     }
 
@@ -395,7 +366,7 @@ final class SetCommands {
         }
         SetValue s = new SetValue(c.server().encodingLimits());
         for (byte[] m : members) s.add(m);
-        db.set(dest, s, Database.NO_TTL);
+        db.set(dest, s, Database.NO_TTL); // replaces whatever dest held, TTL included
         c.modified(dest);
         c.reply.integer(s.size());
     }
@@ -403,7 +374,7 @@ final class SetCommands {
     /** SSCAN key cursor [MATCH pattern] [COUNT count] */
     static void sscan(CallContext c, byte[][] argv) {
         CollectionScan scan = CollectionScan.parse(argv, 2);
-        SetValue s = getSet(c.db(), argv[1]);
+        SetValue s = c.db().get(argv[1], SetValue.class);
         List<byte[]> found = new ArrayList<>();
         long next = 0;
         if (s != null) next = s.scan(scan.cursor, scan.count, m -> {

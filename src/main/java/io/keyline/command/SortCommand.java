@@ -91,10 +91,7 @@ final class SortCommand {
             }
         }
         Database db = c.db();
-        Object value = db.get(argv[1]);
-        if (value != null && !(value instanceof SetValue) && !(value instanceof SortedSetValue) && !(value instanceof ListLike)) {
-            throw Errors.wrongType();
-        }
+        Object value = db.getAnyOf(argv[1], SetValue.class, SortedSetValue.class, ListLike.class);
         // A set's iteration order is arbitrary: force sorting when storing, so the result is deterministic.
         if (dontSort && value instanceof SetValue && store != null) {
             dontSort = false;

@@ -127,28 +127,6 @@ final class SortedSetCommands {
 
     enum Op { UNION, INTER, DIFF }
 
-    /** The sorted set at key, null if absent; WRONGTYPE for another type. */
-    static SortedSetValue getZset(Database db, byte[] key) {
-        Object v = db.get(key);
-        if (v == null) return null;
-        if (v instanceof SortedSetValue z) return z;
-        throw Errors.wrongType();
-    }
-
-    /** As {@link #getZset} for a key the command is about to change: not counted as a keyspace hit/miss (lookupKeyWrite). */
-    static SortedSetValue getZsetForWrite(Database db, byte[] key) {
-        io.keyline.store.Entry e = db.lookupWrite(key);
-        if (e == null) return null;
-        if (e.value() instanceof SortedSetValue z) return z;
-        throw Errors.wrongType();
-    }
-
-    /** Reports the memory change of an in-place update and deletes the key once empty. */
-    static void afterWrite(Database db, byte[] key, SortedSetValue z, long before) {
-        db.keyspace().reportMemoryDelta(z.estimatedBytes() - before);
-        if (z.isEmpty()) db.delete(key);
-    }
-
     /** Members and scores collected for a reply. */
     static final class Elements implements SortedSetValue.ElementConsumer {
         final List<byte[]> members = new ArrayList<>();
@@ -299,17 +277,16 @@ final class SortedSetCommands {
             maxLen = Math.max(maxLen, argv[i + 2 * j + 1].length);
         }
         Database db = c.db();
-        SortedSetValue z = getZsetForWrite(db, argv[1]);
+        SortedSetValue z = db.getForWrite(argv[1], SortedSetValue.class);
         if (z == null) {
             if ((flags & XX) != 0) {
                 if ((flags & INCR) != 0) c.reply.nullBulk();
                 else c.reply.integer(0);
                 return;
             }
-            z = new SortedSetValue(c.server().encodingLimits(), elements, maxLen);
-            db.set(argv[1], z, Database.NO_TTL);
+            z = db.add(argv[1], new SortedSetValue(c.server().encodingLimits(), elements, maxLen));
         }
-        long before = z.estimatedBytes();
+        long before = db.beginUpdate(z);
         long added = 0, updated = 0, processed = 0;
         double[] last = new double[1];
         try {
@@ -320,7 +297,7 @@ final class SortedSetCommands {
                 if (r != NOP) processed++;
             }
         } finally {
-            afterWrite(db, argv[1], z, before);
+            db.endUpdate(argv[1], z, before);
             if (added + updated > 0) c.modified(argv[1]);
         }
         if ((flags & INCR) != 0) {
@@ -359,20 +336,17 @@ final class SortedSetCommands {
     static void zincrby(CallContext c, byte[][] argv) {
         double incr = Args.toDouble(argv[2]);
         Database db = c.db();
-        SortedSetValue z = getZsetForWrite(db, argv[1]);
-        if (z == null) {
-            z = new SortedSetValue(c.server().encodingLimits(), 1, argv[3].length);
-            db.set(argv[1], z, Database.NO_TTL);
-        }
-        long before = z.estimatedBytes();
+        SortedSetValue z = db.getOrCreate(argv[1], SortedSetValue.class,
+                () -> new SortedSetValue(c.server().encodingLimits(), 1, argv[3].length));
+        long before = db.beginUpdate(z);
         double cur = z.score(argv[3]);
         double next = Double.isNaN(cur) ? incr : cur + incr;
         if (Double.isNaN(next)) {
-            afterWrite(db, argv[1], z, before);
+            db.endUpdate(argv[1], z, before);
             throw new RedisException(NAN_RESULT);
         }
         z.put(argv[3], next);
-        afterWrite(db, argv[1], z, before);
+        db.endUpdate(argv[1], z, before);
         c.modified(argv[1]);
         c.reply.doubleValue(next);
     }
@@ -382,12 +356,12 @@ final class SortedSetCommands {
     /** ZREM key member [member ...] */
     static void zrem(CallContext c, byte[][] argv) {
         Database db = c.db();
-        SortedSetValue z = getZsetForWrite(db, argv[1]);
+        SortedSetValue z = db.getForWrite(argv[1], SortedSetValue.class);
         long removed = 0;
         if (z != null) {
-            long before = z.estimatedBytes();
+            long before = db.beginUpdate(z);
             for (int i = 2; i < argv.length && !z.isEmpty(); i++) if (z.remove(argv[i])) removed++;
-            afterWrite(db, argv[1], z, before);
+            db.endUpdate(argv[1], z, before);
             if (removed > 0) c.modified(argv[1]);
         }
         c.reply.integer(removed);
@@ -395,13 +369,13 @@ final class SortedSetCommands {
 
     /** ZCARD key */
     static void zcard(CallContext c, byte[][] argv) {
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         c.reply.integer(z == null ? 0 : z.size());
     }
 
     /** ZSCORE key member */
     static void zscore(CallContext c, byte[][] argv) {
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         double s = z == null ? Double.NaN : z.score(argv[2]);
         if (Double.isNaN(s)) c.reply.nullBulk();
         else c.reply.doubleValue(s);
@@ -409,7 +383,7 @@ final class SortedSetCommands {
 
     /** ZMSCORE key member [member ...] */
     static void zmscore(CallContext c, byte[][] argv) {
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         c.reply.arrayHeader(argv.length - 2);
         for (int i = 2; i < argv.length; i++) {
             double s = z == null ? Double.NaN : z.score(argv[i]);
@@ -426,7 +400,7 @@ final class SortedSetCommands {
             if (!Args.is(argv[3], "withscore")) throw Errors.syntax();
             withScore = true;
         }
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         long rank = z == null ? -1 : z.rank(argv[2]);
         if (rank < 0) {
             if (withScore) c.reply.nullArray();
@@ -445,14 +419,14 @@ final class SortedSetCommands {
 
     /** ZCOUNT key min max */
     static void zcount(CallContext c, byte[][] argv) {
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         long[] r = scoreRanks(z, argv[2], argv[3]);
         c.reply.integer(r[1] - r[0]);
     }
 
     /** ZLEXCOUNT key min max */
     static void zlexcount(CallContext c, byte[][] argv) {
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         long[] r = lexRanks(z, argv[2], argv[3]);
         c.reply.integer(r[1] - r[0]);
     }
@@ -512,7 +486,7 @@ final class SortedSetCommands {
         }
         Database db = c.db();
         byte[] key = argv[keyIndex];
-        SortedSetValue z = getZset(db, key);
+        SortedSetValue z = db.get(key, SortedSetValue.class);
         Elements out = new Elements();
         if (z != null) {
             long[] ranks = switch (type) {
@@ -554,7 +528,7 @@ final class SortedSetCommands {
         for (byte[] m : e.members) maxLen = Math.max(maxLen, m.length);
         SortedSetValue z = new SortedSetValue(c.server().encodingLimits(), e.size(), maxLen);
         for (int i = 0; i < e.size(); i++) z.put(e.members.get(i), e.scores[i]);
-        db.set(dest, z, Database.NO_TTL);
+        db.set(dest, z, Database.NO_TTL); // replaces whatever dest held, TTL included
         c.modified(dest);
         c.reply.integer(z.size());
     }
@@ -571,7 +545,7 @@ final class SortedSetCommands {
             lexRanks(null, argv[2], argv[3]);
         }
         Database db = c.db();
-        SortedSetValue z = getZsetForWrite(db, argv[1]);
+        SortedSetValue z = db.getForWrite(argv[1], SortedSetValue.class);
         if (z == null) {
             c.reply.integer(0);
             return;
@@ -585,9 +559,9 @@ final class SortedSetCommands {
             c.reply.integer(0);
             return;
         }
-        long before = z.estimatedBytes();
+        long before = db.beginUpdate(z);
         int removed = z.removeRange(r[0], r[1] - 1).size();
-        afterWrite(db, argv[1], z, before);
+        db.endUpdate(argv[1], z, before);
         c.modified(argv[1]);
         c.reply.integer(removed);
     }
@@ -599,9 +573,9 @@ final class SortedSetCommands {
         Elements e = new Elements();
         long n = Math.min(count, z.size());
         z.range(max ? z.size() - 1 : 0, n, max, e);
-        long before = z.estimatedBytes();
+        long before = db.beginUpdate(z);
         for (byte[] m : e.members) z.remove(m);
-        afterWrite(db, key, z, before);
+        db.endUpdate(key, z, before);
         return e;
     }
 
@@ -614,7 +588,7 @@ final class SortedSetCommands {
             if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
         }
         Database db = c.db();
-        SortedSetValue z = getZsetForWrite(db, argv[1]);
+        SortedSetValue z = db.getForWrite(argv[1], SortedSetValue.class);
         if (z == null || count == 0) {
             c.reply.emptyArray();
             return;
@@ -661,7 +635,7 @@ final class SortedSetCommands {
     static boolean mpopFrom(Database db, MpopArgs a, ReplyWriter r, java.util.function.Consumer<byte[]> modified,
                             java.util.function.Consumer<byte[][]> propagate) {
         for (byte[] key : a.keys()) {
-            SortedSetValue z = getZsetForWrite(db, key);
+            SortedSetValue z = db.getForWrite(key, SortedSetValue.class);
             if (z == null) continue;
             Elements e = pop(db, key, z, a.count(), a.max());
             modified.accept(key);
@@ -687,7 +661,7 @@ final class SortedSetCommands {
         if (argv.length > 4) throw Errors.syntax();
         SortedSetValue z;
         if (argv.length == 2) {
-            z = getZset(c.db(), argv[1]);
+            z = c.db().get(argv[1], SortedSetValue.class);
             if (z == null) {
                 c.reply.nullBulk();
                 return;
@@ -708,7 +682,7 @@ final class SortedSetCommands {
             // The reply has 2 * count entries.
             if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) throw new RedisException("ERR value is out of range");
         }
-        z = getZset(c.db(), argv[1]);
+        z = c.db().get(argv[1], SortedSetValue.class);
         if (z == null || count == 0) {
             c.reply.emptyArray();
             return;
@@ -818,8 +792,7 @@ final class SortedSetCommands {
         Database db = c.db();
         Source[] src = new Source[n];
         for (int k = 0; k < n; k++) {
-            Object v = db.get(argv[at + 1 + k]);
-            if (v != null && !(v instanceof SortedSetValue) && !(v instanceof SetValue)) throw Errors.wrongType();
+            Object v = db.getAnyOf(argv[at + 1 + k], SortedSetValue.class, SetValue.class);
             src[k] = new Source(v, weights[k]);
         }
         Elements result = compute(src, op, agg);
@@ -899,8 +872,7 @@ final class SortedSetCommands {
         Database db = c.db();
         Source[] src = new Source[(int) numkeys];
         for (int k = 0; k < numkeys; k++) {
-            Object v = db.get(argv[2 + k]);
-            if (v != null && !(v instanceof SortedSetValue) && !(v instanceof SetValue)) throw Errors.wrongType();
+            Object v = db.getAnyOf(argv[2 + k], SortedSetValue.class, SetValue.class);
             src[k] = new Source(v, 1);
         }
         Elements e = compute(src, Op.INTER, 0);
@@ -910,7 +882,7 @@ final class SortedSetCommands {
     /** ZSCAN key cursor [MATCH pattern] [COUNT count] */
     static void zscan(CallContext c, byte[][] argv) {
         CollectionScan scan = CollectionScan.parse(argv, 2);
-        SortedSetValue z = getZset(c.db(), argv[1]);
+        SortedSetValue z = c.db().get(argv[1], SortedSetValue.class);
         Elements found = new Elements();
         long next = 0;
         if (z != null) next = z.scan(scan.cursor, scan.count, (m, s) -> {

@@ -101,29 +101,14 @@ final class StringCommands {
                 .handler(LcsCommand::lcs);
     }
 
-    /** The string at {@code key}, null if absent; WRONGTYPE for another type. */
-    static byte[] getString(Database db, byte[] key) {
-        Object v = db.get(key);
-        if (v == null) return null;
-        if (v instanceof byte[] b) return b;
-        throw Errors.wrongType();
-    }
-
-    /** The live entry of a string key about to be changed, null if absent; WRONGTYPE for another type. */
-    static Entry stringEntry(Database db, byte[] key) {
-        Entry e = db.lookupWrite(key);
-        if (e != null && !(e.value() instanceof byte[])) throw Errors.wrongType();
-        return e;
-    }
-
     /** GET key */
     static void get(CallContext c, byte[][] argv) {
-        c.reply.bulk(getString(c.db(), argv[1]));
+        c.reply.bulk(c.db().get(argv[1], byte[].class));
     }
 
     /** GETSET key value */
     static void getset(CallContext c, byte[][] argv) {
-        byte[] old = getString(c.db(), argv[1]);
+        byte[] old = c.db().get(argv[1], byte[].class);
         c.db().set(argv[1], argv[2], Database.NO_TTL);
         c.modified(argv[1]);
         c.propagateAs(SET, argv[1], argv[2]);
@@ -132,7 +117,7 @@ final class StringCommands {
 
     /** GETDEL key */
     static void getdel(CallContext c, byte[][] argv) {
-        byte[] old = getString(c.db(), argv[1]);
+        byte[] old = c.db().get(argv[1], byte[].class);
         if (old != null) {
             c.db().delete(argv[1]);
             c.modified(argv[1]);
@@ -182,7 +167,7 @@ final class StringCommands {
     /** APPEND key value */
     static void append(CallContext c, byte[][] argv) {
         Database db = c.db();
-        Entry e = stringEntry(db, argv[1]);
+        Entry e = db.entryForWrite(argv[1], byte[].class);
         byte[] add = argv[2];
         long length;
         if (e == null) {
@@ -222,7 +207,7 @@ final class StringCommands {
 
     /** STRLEN key */
     static void strlen(CallContext c, byte[][] argv) {
-        byte[] v = getString(c.db(), argv[1]);
+        byte[] v = c.db().get(argv[1], byte[].class);
         c.reply.integer(v == null ? 0 : v.length);
     }
 
@@ -230,7 +215,7 @@ final class StringCommands {
     static void getrange(CallContext c, byte[][] argv) {
         long start = Args.toLong(argv[2]);
         long end = Args.toLong(argv[3]);
-        byte[] s = getString(c.db(), argv[1]);
+        byte[] s = c.db().get(argv[1], byte[].class);
         if (s == null) {
             c.reply.bulk(Bytes.EMPTY);
             return;
@@ -258,7 +243,7 @@ final class StringCommands {
         if (offset < 0) throw new RedisException("ERR offset is out of range");
         byte[] value = argv[3];
         Database db = c.db();
-        Entry e = stringEntry(db, argv[1]);
+        Entry e = db.entryForWrite(argv[1], byte[].class);
         byte[] old = e == null ? Bytes.EMPTY : (byte[]) e.value();
         if (value.length == 0) {
             c.reply.integer(old.length);
@@ -298,7 +283,7 @@ final class StringCommands {
     /** INCR, DECR, INCRBY, DECRBY: parses and formats the number straight from and to bytes. */
     static void incrBy(CallContext c, byte[] key, long increment) {
         Database db = c.db();
-        Entry e = stringEntry(db, key);
+        Entry e = db.entryForWrite(key, byte[].class);
         long value = e == null ? 0 : Bytes.parseLongOrThrow((byte[]) e.value(), NOT_INTEGER);
         if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
                 || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
@@ -315,7 +300,7 @@ final class StringCommands {
     /** INCRBYFLOAT key increment */
     static void incrbyfloat(CallContext c, byte[][] argv) {
         Database db = c.db();
-        Entry e = stringEntry(db, argv[1]);
+        Entry e = db.entryForWrite(argv[1], byte[].class);
         LongDouble.Value value = e == null ? LongDouble.parse(ZERO) : LongDouble.parse((byte[]) e.value());
         LongDouble.Value increment = value == null ? null : LongDouble.parse(argv[2]);
         if (value == null || increment == null) throw new RedisException(Errors.NOT_FLOAT);

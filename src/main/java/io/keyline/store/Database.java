@@ -95,6 +95,104 @@ public final class Database {
         return e == null ? null : e.value;
     }
 
+    // ---- typed access: the one place that checks a value's type, creates and accounts collections ----
+
+    /**
+     * The value at {@code key} if it is a {@code type}, null if the key is absent; a read (as
+     * {@link #lookup}: an access and a keyspace hit or miss).
+     *
+     * @throws WrongTypeException if the key holds another type
+     */
+    public <T> T get(byte[] key, Class<T> type) {
+        Entry e = lookup(key);
+        return e == null ? null : typed(e.value, type);
+    }
+
+    /**
+     * As {@link #get(byte[], Class)} for a key the command is about to change (Redis's
+     * lookupKeyWrite: an access, not a keyspace hit or miss).
+     */
+    public <T> T getForWrite(byte[] key, Class<T> type) {
+        Entry e = lookupWrite(key);
+        return e == null ? null : typed(e.value, type);
+    }
+
+    /**
+     * The live entry of a key about to change whose value must be a {@code type} (commands that
+     * replace a string in place or need its TTL), null if absent.
+     *
+     * @throws WrongTypeException if the key holds another type
+     */
+    public Entry entryForWrite(byte[] key, Class<?> type) {
+        Entry e = lookupWrite(key);
+        if (e != null) typed(e.value, type);
+        return e;
+    }
+
+    /**
+     * The value at {@code key} if it is one of {@code types} (commands that read several types:
+     * ZUNION's sets and sorted sets, SORT), null if absent; a read, as {@link #get(byte[], Class)}.
+     *
+     * @throws WrongTypeException if the key holds any other type
+     */
+    public Object getAnyOf(byte[] key, Class<?>... types) {
+        Entry e = lookup(key);
+        if (e == null) return null;
+        for (Class<?> t : types) if (t.isInstance(e.value)) return e.value;
+        throw WrongTypeException.INSTANCE;
+    }
+
+    /**
+     * The collection at {@code key}, created empty by {@code factory} and stored (without TTL,
+     * counting against the key capacity as {@link #set} does) if the key is absent. Looks up as
+     * {@link #getForWrite}. Pair changes to it with {@link #beginUpdate}/{@link #endUpdate}, which
+     * account the growth and delete the key again if it is still empty.
+     *
+     * @throws WrongTypeException if the key holds another type
+     */
+    public <T extends CollectionValue> T getOrCreate(byte[] key, Class<T> type, java.util.function.Supplier<? extends T> factory) {
+        T v = getForWrite(key, type);
+        return v != null ? v : add(key, factory.get());
+    }
+
+    /** Stores {@code value} under a key known to be absent (without TTL) and returns it. */
+    public <T> T add(byte[] key, T value) {
+        set(key, value, NO_TTL);
+        return value;
+    }
+
+    /**
+     * Starts an in-place change of a stored collection: returns its size now, to hand to
+     * {@link #endUpdate} once the change is done (a plain long, so the hot path allocates nothing).
+     */
+    public long beginUpdate(CollectionValue value) {
+        return value.estimatedBytes();
+    }
+
+    /**
+     * Ends an in-place change of the collection stored at {@code key}: accounts its growth or
+     * shrinkage since {@link #beginUpdate} and deletes the key if the collection is now empty.
+     * Returns true if it deleted the key.
+     */
+    public boolean endUpdate(byte[] key, CollectionValue value, long bytesBefore) {
+        keyspace.adjustMemory(value.estimatedBytes() - bytesBefore);
+        if (!value.isEmpty()) return false;
+        delete(key);
+        return true;
+    }
+
+    /**
+     * {@code value} (a stored value, or null) as a {@code type}: for commands that look up several
+     * keys before checking any type, as Redis's SMOVE does.
+     *
+     * @throws WrongTypeException if it is another type
+     */
+    public static <T> T typed(Object value, Class<T> type) {
+        if (value == null) return null;
+        if (type.isInstance(value)) return type.cast(value);
+        throw WrongTypeException.INSTANCE;
+    }
+
     public boolean exists(byte[] key) {
         return lookupNoTouch(key) != null;
     }

@@ -183,7 +183,12 @@ public final class Keyspace {
         if (delta != 0) usedMemory.add(delta);
     }
 
-    /** Lets data types report in-place growth or shrinkage of a value (bytes). */
+    /**
+     * Lets data types report in-place growth or shrinkage of a value (bytes). Commands use
+     * {@link Database#beginUpdate}/{@link Database#endUpdate} instead, which also delete an emptied
+     * collection; kept for code not yet converted.
+     */
+    @Deprecated
     public void reportMemoryDelta(long delta) {
         adjustMemory(delta);
     }

@@ -19,6 +19,14 @@
  * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). {@link io.keyline.store.LongDouble}
  * is Redis's {@code long double} arithmetic for INCRBYFLOAT/HINCRBYFLOAT.
  *
- * <p>Depends on nothing else in Keyline.
+ * <p>Typed access: {@link io.keyline.store.Database#get(byte[], java.lang.Class)} and its write,
+ * entry and several-types variants are the one place a value's type is checked (throwing
+ * {@link io.keyline.store.WrongTypeException}, which the command engine turns into Redis's WRONGTYPE
+ * error); {@link io.keyline.store.Database#getOrCreate} / {@link io.keyline.store.Database#add} the
+ * one place a collection is created; {@link io.keyline.store.Database#beginUpdate} /
+ * {@link io.keyline.store.Database#endUpdate} the one place an in-place change is accounted and an
+ * emptied {@link io.keyline.store.CollectionValue} deleted.
+ *
+ * <p>Depends on nothing else in Keyline but the leaf {@code io.keyline.util}.
  */
 package io.keyline.store;

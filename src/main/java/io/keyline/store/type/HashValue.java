@@ -5,7 +5,7 @@ import io.keyline.store.Memory;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
 import io.keyline.store.HashLike;
-import io.keyline.store.MemorySized;
+import io.keyline.store.CollectionValue;
 import io.keyline.store.TypedValue;
 
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
-public final class HashValue implements MemorySized, TypedValue, Copyable, AofRewritable, HashLike {
+public final class HashValue implements CollectionValue, TypedValue, Copyable, AofRewritable, HashLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
@@ -47,7 +47,17 @@ public final class HashValue implements MemorySized, TypedValue, Copyable, AofRe
 
     private long dataHeap;
 
+    /** The thresholds {@link #put(byte[], byte[])} converts at (hash-max-listpack-entries / -value). */
+    private final EncodingLimits limits;
+
+    /** A hash with Redis's default thresholds (values built outside a server, unit tests). */
     public HashValue() {
+        this(EncodingLimits.DEFAULTS);
+    }
+
+    /** An empty hash that converts to a hashtable at {@code limits}' thresholds (read at each write). */
+    public HashValue(EncodingLimits limits) {
+        this.limits = limits;
         packed = new byte[16];
     }
 
@@ -180,9 +190,14 @@ public final class HashValue implements MemorySized, TypedValue, Copyable, AofRe
 
     // ---- writes -----------------------------------------------------------------------------------
 
+    /** Sets {@code field} to {@code value}, converting at this hash's limits; true when the field is new. */
+    public boolean put(byte[] field, byte[] value) {
+        return put(field, value, limits.hashMaxListpackEntries, limits.hashMaxListpackValue);
+    }
+
     /**
      * Sets {@code field} to {@code value}; true when the field is new. {@code maxEntries} and
-     * {@code maxValue} are the current hash-max-listpack-entries / -value.
+     * {@code maxValue} are explicit hash-max-listpack-entries / -value (tests of the conversion).
      */
     public boolean put(byte[] field, byte[] value, long maxEntries, long maxValue) {
         if (packed != null) {
@@ -373,7 +388,7 @@ public final class HashValue implements MemorySized, TypedValue, Copyable, AofRe
 
     @Override
     public HashValue copy() {
-        HashValue c = new HashValue();
+        HashValue c = new HashValue(limits);
         if (packed != null) {
             c.packed = Arrays.copyOf(packed, used);
             c.used = used;

@@ -3,7 +3,7 @@ package io.keyline.store.type;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Copyable;
 import io.keyline.store.ListLike;
-import io.keyline.store.MemorySized;
+import io.keyline.store.CollectionValue;
 import io.keyline.store.TypedValue;
 
 import java.util.Arrays;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class ListValue implements MemorySized, TypedValue, Copyable, AofRewritable, ListLike {
+public final class ListValue implements CollectionValue, TypedValue, Copyable, AofRewritable, ListLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_QUICKLIST = "quicklist";
     private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};

@@ -2,7 +2,7 @@ package io.keyline.store.type;
 
 import io.keyline.store.Bytes;
 import io.keyline.store.Memory;
-import io.keyline.store.MemorySized;
+import io.keyline.store.CollectionValue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * </ul>
  * Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class SetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable,
+public final class SetValue implements CollectionValue, io.keyline.store.TypedValue, io.keyline.store.Copyable,
         io.keyline.store.AofRewritable {
     public static final String INTSET = "intset";
     public static final String LISTPACK = "listpack";

@@ -1,8 +1,8 @@
 package io.keyline.store.type;
 
-import io.keyline.protocol.Doubles;
+import io.keyline.util.DoubleFormat;
 import io.keyline.store.Memory;
-import io.keyline.store.MemorySized;
+import io.keyline.store.CollectionValue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * </ul>
  * Ranks are 0-based. Not thread-safe: the caller holds the key's stripe lock.
  */
-public final class SortedSetValue implements MemorySized, io.keyline.store.TypedValue, io.keyline.store.Copyable,
+public final class SortedSetValue implements CollectionValue, io.keyline.store.TypedValue, io.keyline.store.Copyable,
         io.keyline.store.AofRewritable {
     public static final String LISTPACK = "listpack";
     public static final String SKIPLIST = "skiplist";
@@ -331,7 +331,7 @@ public final class SortedSetValue implements MemorySized, io.keyline.store.Typed
     public void emit(byte[] key, Consumer<byte[][]> out) {
         List<byte[]> batch = new ArrayList<>(128);
         forEach((m, s) -> {
-            batch.add(Doubles.format(s).getBytes(StandardCharsets.US_ASCII));
+            batch.add(DoubleFormat.format(s).getBytes(StandardCharsets.US_ASCII));
             batch.add(m);
             if (batch.size() == 128) flush(key, batch, out);
         });
