@@ -235,6 +235,7 @@ public final class Client {
     public void unblock() {
         this.blockState = null;
         this.blocked = false;
+        server().callObserver().afterUnblock(this); // a blocked command reaches the slow log when answered
         connection.resume();
     }
 

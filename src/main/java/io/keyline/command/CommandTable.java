@@ -29,6 +29,7 @@ public final class CommandTable {
         SortedSetCommands.register(t);
         PersistenceCommands.register(t);
         Extensions.register(t);
+        MonitoringCommands.register(t);
         return t;
     }
 

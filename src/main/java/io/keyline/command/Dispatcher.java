@@ -251,7 +251,9 @@ public final class Dispatcher {
             c.reply.error("ERR internal error running '" + spec.name + "': " + e);
         } finally {
             if (started != 0) {
-                spec.recordCall(System.nanoTime() - started, failed);
+                long elapsed = System.nanoTime() - started;
+                spec.recordCall(elapsed, failed);
+                server.callObserver().afterCall(c, spec, argv, elapsed); // slow log, latency monitor, histogram
                 // As Redis's call(): counted once run; a command that blocked counts when it is answered.
                 if (!c.blocked()) server.stats().commandsProcessed.increment();
             }
