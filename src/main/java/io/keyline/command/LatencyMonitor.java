@@ -59,8 +59,11 @@ public final class LatencyMonitor {
     }
 
     /** Redis's latencyAddSample: one sample per second per event, the worst one of that second. */
-    public synchronized void addSample(String event, long latencyMillis) {
-        long now = System.currentTimeMillis() / 1000;
+    public void addSample(String event, long latencyMillis) {
+        addSample(event, latencyMillis, System.currentTimeMillis() / 1000);
+    }
+
+    synchronized void addSample(String event, long latencyMillis, long now) {
         Series ts = events.computeIfAbsent(event, e -> new Series());
         if (latencyMillis > ts.max) ts.max = latencyMillis;
         int prev = (ts.next + HISTORY_LENGTH - 1) % HISTORY_LENGTH;
