@@ -50,11 +50,12 @@ public final class SlowLog {
         if (threshold < 0) return;
         boolean log = durationMicros >= threshold && !spec.hasFlag(CommandSpec.Flag.SKIP_SLOWLOG);
         if (!log && size <= maxLen) return;
-        Entry e = log ? new Entry(0, System.currentTimeMillis() / 1000, durationMicros, loggedArgs(spec, argv),
-                c.connection().remoteAddress(), c.name()) : null;
+        byte[][] logged = log ? loggedArgs(spec, argv) : null;
         synchronized (this) {
-            if (e != null) entries.addFirst(new Entry(nextId++, e.unixSeconds, e.durationMicros, e.argv,
-                    e.clientAddress, e.clientName));
+            if (logged != null) {
+                entries.addFirst(new Entry(nextId++, System.currentTimeMillis() / 1000, durationMicros, logged,
+                        c.connection().remoteAddress(), c.name()));
+            }
             while (entries.size() > maxLen) entries.removeLast();
             size = entries.size();
         }

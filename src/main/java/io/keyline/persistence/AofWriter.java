@@ -369,7 +369,12 @@ final class AofWriter implements Propagator {
                 }
                 if (done != null) done.run();
             }
-            if (carry.len > 0) writeCarry(carry.len);
+            if (carry.len > 0) {
+                long writeStarted = System.nanoTime();
+                writeCarry(carry.len);
+                LatencyMonitor lm = latencyMonitor;
+                if (lm != null) lm.addSampleIfNeeded("aof-write", (System.nanoTime() - writeStarted) / 1_000_000);
+            }
             carryLeft = false;
             writtenSeq = end;
             Fsync p = policy;

@@ -139,9 +139,13 @@ class MonitoringIT extends ServerTestBase {
         assertThat(call(jedis, "LATENCY", "LATEST")).isEqualTo(List.of());
         assertThat((String) call(jedis, "LATENCY", "DOCTOR")).startsWith("I'm sorry, Dave, I can't do that.");
         call(jedis, "CONFIG", "SET", "latency-monitor-threshold", "20");
-        assertThat(call(jedis, "LATENCY", "DOCTOR")).isEqualTo("Dave, no latency spike was observed during the lifetime "
-                + "of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take "
-                + "a stress pill, and think things over.\n");
+        String doctor = (String) call(jedis, "LATENCY", "DOCTOR");
+        // Redis's exact words; on a host where this JVM uses transparent huge pages it gives that advice instead, as Redis.
+        if (!doctor.contains("anonymous huge pages")) {
+            assertThat(doctor).isEqualTo("Dave, no latency spike was observed during the lifetime of this Redis "
+                    + "instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress "
+                    + "pill, and think things over.\n");
+        }
         jedis.sendCommand(RawCalls.cmd("DEBUG"), "SLEEP", "0.05");
         @SuppressWarnings("unchecked")
         List<List<Object>> latest = (List<List<Object>>) call(jedis, "LATENCY", "LATEST");
