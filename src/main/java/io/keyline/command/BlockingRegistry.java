@@ -174,6 +174,7 @@ public final class BlockingRegistry implements KeyReadyListener {
         }
         // As Redis's updateStatsOnUnblock: the command counts once, when answered.
         w.spec.recordCall(0, error != null);
+        server.callObserver().afterCall(w.client, w.spec, w.argv, 0);
         server.stats().commandsProcessed.increment();
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(32);
         ReplyWriter r = new ReplyWriter(buf, w.client.protocol());

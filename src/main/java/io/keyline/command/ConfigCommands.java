@@ -78,6 +78,7 @@ final class ConfigCommands {
     static void resetstat(CallContext c, byte[][] argv) {
         c.server().stats().reset();
         c.server().keyspace().stats().reset();
+        c.server().callObserver().resetStats();
         for (CommandSpec spec : c.server().table().all()) {
             spec.resetStats();
             for (CommandSpec sub : spec.subcommands().values()) sub.resetStats();

@@ -291,9 +291,12 @@ public final class Dispatcher {
                         server.blocking().block(ctx.client(), spec, argv, ctx.blockKeys, ctx.blockType,
                                 ctx.blockTimeoutMillis);
                     }
+                    if (counted) server.callObserver().afterBlock(spec, System.nanoTime() - started);
                 } else if (counted) {
                     // As Redis's call(): a command that blocked counts when it is answered.
-                    spec.recordCall(System.nanoTime() - started, failed);
+                    long elapsed = System.nanoTime() - started;
+                    spec.recordCall(elapsed, failed);
+                    server.callObserver().afterCall(ctx.client(), spec, argv, elapsed); // slow log, latency, histogram
                     server.stats().commandsProcessed.increment();
                 }
                 if (ctx.dirty != 0) propagate(ctx, argv);

@@ -71,7 +71,7 @@ final class Info {
             case "modules" -> out.append("# Modules\r\n");
             case "commandstats" -> commandstats(s, out);
             case "errorstats" -> errorstats(s, out);
-            case "latencystats" -> out.append("# Latencystats\r\n");
+            case "latencystats" -> latencystats(s, out);
             case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
             case "keyspace" -> keyspace(s, out);
             default -> {
@@ -370,6 +370,11 @@ final class Info {
         Map<String, Long> sorted = new TreeMap<>();
         s.stats().errorCodes.forEach((k, v) -> sorted.put(k, v.sum()));
         sorted.forEach((k, v) -> out.append("errorstat_").append(k).append(":count=").append(v).append("\r\n"));
+    }
+
+    private static void latencystats(ServerContext s, StringBuilder out) {
+        out.append("# Latencystats\r\n");
+        s.callObserver().appendLatencyStats(s.table(), out);
     }
 
     private static void keyspace(ServerContext s, StringBuilder out) {

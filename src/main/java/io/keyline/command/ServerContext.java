@@ -23,6 +23,7 @@ public final class ServerContext {
     private final WatchRegistry watches = new WatchRegistry();
     private final ServerStats stats = new ServerStats();
     private final Dispatcher dispatcher;
+    private final CallObserver callObserver;
     private final BlockingRegistry blocking;
     private final io.keyline.store.type.EncodingLimits encodingLimits;
     private final String runId;
@@ -51,6 +52,7 @@ public final class ServerContext {
         this.config = config;
         this.table = table;
         this.dispatcher = new Dispatcher(this);
+        this.callObserver = new CallObserver(config);
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
         StringBuilder sb = new StringBuilder();
@@ -119,6 +121,16 @@ public final class ServerContext {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** What is measured after each command: slow log, latency monitor, latency histograms. */
+    public CallObserver callObserver() {
+        return callObserver;
+    }
+
+    /** The latency monitor, for code outside the command path that records events (expire cycle, AOF fsync). */
+    public LatencyMonitor latencyMonitor() {
+        return callObserver.latencyMonitor();
     }
 
     /** Encoding thresholds that follow {@code config} from now on (CONFIG SET included). */

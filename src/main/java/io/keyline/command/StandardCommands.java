@@ -22,6 +22,7 @@ public final class StandardCommands {
         SortedSetCommands.register(t);
         PersistenceCommands.register(t);
         Extensions.register(t);
+        MonitoringCommands.register(t);
         return t;
     }
 }

@@ -43,7 +43,6 @@ final class CompatibilityParameters {
         c.bool("crash-log-enabled", true).noEffect().add();
         c.bool("crash-memcheck-enabled", true).noEffect().add();
         c.bool("disable-thp", true).immutable().noEffect().add();
-        c.bool("latency-tracking", true).noEffect().add();
         c.bool("aof-disable-auto-gc", false).noEffect().add();
 
         c.string("aclfile", "").immutable().noEffect().add();
@@ -81,11 +80,8 @@ final class CompatibilityParameters {
         c.integer("unixsocketperm", 0, 0, 0777).immutable().noEffect().add();
         c.integer("socket-mark-id", 0, 0, UINT_MAX).noEffect().add();
         c.integer("active-defrag-max-scan-fields", 1000, 1, LONG_MAX).noEffect().add();
-        c.integer("slowlog-max-len", 128, 0, LONG_MAX).noEffect().add();
         c.integer("acllog-max-len", 128, 0, LONG_MAX).noEffect().add();
         c.integer("busy-reply-threshold", 5000, 0, LONG_MAX).alias("lua-time-limit").noEffect().add();
-        c.integer("slowlog-log-slower-than", 10000, -1, LONG_MAX).noEffect().add();
-        c.integer("latency-monitor-threshold", 0, 0, LONG_MAX).noEffect().add();
         c.integer("stream-node-max-entries", 100, 0, LONG_MAX).noEffect().add();
         c.integer("tracking-table-max-keys", 1000000, 0, LONG_MAX).noEffect().add();
         c.memory("active-defrag-ignore-bytes", 100L << 20).range(1, LONG_MAX).noEffect().add();
@@ -96,7 +92,6 @@ final class CompatibilityParameters {
                 .normalizeWithCurrent(Validators::clientOutputBufferLimit).noEffect().add();
         c.special("oom-score-adj-values", "0 200 800").normalize(Validators::oomScoreAdjValues).noEffect().add();
         c.special("notify-keyspace-events", "").normalize(Validators::notifyKeyspaceEvents).noEffect().add();
-        c.special("latency-tracking-info-percentiles", "50 99 99.9").normalize(Validators::percentiles).noEffect().add();
         c.special("maxmemory-clients", "0").normalize(Validators::memoryOrPercent).noEffect().add();
     }
 

@@ -54,6 +54,13 @@ final class Parameters {
         c.string("pidfile", "").immutable().add();
         c.bool("daemonize", false).immutable().noEffect().add();
 
+        // Monitoring: the slow log, the latency monitor and per-command latency histograms
+        c.integer("slowlog-log-slower-than", 10000, -1, LONG_MAX).add(); // microseconds; negative disables
+        c.integer("slowlog-max-len", 128, 0, LONG_MAX).add();
+        c.integer("latency-monitor-threshold", 0, 0, LONG_MAX).add(); // milliseconds; 0 disables
+        c.bool("latency-tracking", true).add();
+        c.special("latency-tracking-info-percentiles", "50 99 99.9").normalize(Validators::percentiles).add();
+
         // Persistence
         c.bool("appendonly", true).add();
         c.enumeration("appendfsync", "everysec", "everysec", "always", "no").add();

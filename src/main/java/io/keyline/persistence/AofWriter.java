@@ -1,5 +1,6 @@
 package io.keyline.persistence;
 
+import io.keyline.command.LatencyMonitor;
 import io.keyline.command.BatchEnd;
 import io.keyline.command.Propagator;
 import org.slf4j.Logger;
@@ -71,6 +72,7 @@ final class AofWriter implements Propagator {
     private volatile Fsync policy;
     private volatile Thread suppressed;
     private volatile long fsyncCount;
+    private volatile LatencyMonitor latencyMonitor;
     private final List<Waiter> waiters = new ArrayList<>();
     private final Thread thread;
 
@@ -179,6 +181,11 @@ final class AofWriter implements Propagator {
         synchronized (lock) {
             return appended;
         }
+    }
+
+    /** Where the fsync of appendfsync always reports its latency ("aof-fsync-always"), as Redis. */
+    void latencyMonitor(LatencyMonitor monitor) {
+        this.latencyMonitor = monitor;
     }
 
     long fsyncCount() {
@@ -362,7 +369,12 @@ final class AofWriter implements Propagator {
                 }
                 if (done != null) done.run();
             }
-            if (carry.len > 0) writeCarry(carry.len);
+            if (carry.len > 0) {
+                long writeStarted = System.nanoTime();
+                writeCarry(carry.len);
+                LatencyMonitor lm = latencyMonitor;
+                if (lm != null) lm.addSampleIfNeeded("aof-write", (System.nanoTime() - writeStarted) / 1_000_000);
+            }
             carryLeft = false;
             writtenSeq = end;
             Fsync p = policy;
@@ -370,6 +382,8 @@ final class AofWriter implements Propagator {
                 long now = System.nanoTime();
                 file.force();
                 fsyncCount++;
+                LatencyMonitor lm = latencyMonitor;
+                if (lm != null && p == Fsync.ALWAYS) lm.addSampleIfNeeded("aof-fsync-always", (System.nanoTime() - now) / 1_000_000);
                 syncedSeq = end;
                 lastFsyncNanos = now;
             }

@@ -171,6 +171,7 @@ public final class Persistence implements PersistenceControl {
         Path last = dir.resolve(m.incrNames().get(m.incrNames().size() - 1));
         AofFile f = opener.open(last);
         AofWriter w = new AofWriter(f, f.size(), AofWriter.Fsync.parse(config.get("appendfsync")));
+        if (ctx != null) w.latencyMonitor(ctx.latencyMonitor());
         w.start();
         writer = w;
         baseSize = currentSize();
@@ -322,6 +323,7 @@ public final class Persistence implements PersistenceControl {
                 next.truncate(0);
                 next.force();
                 AofWriter nw = new AofWriter(next, 0, AofWriter.Fsync.parse(config.get("appendfsync")));
+                if (ctx != null) nw.latencyMonitor(ctx.latencyMonitor());
                 atSwitch = () -> {
                     nw.start();
                     writer = nw;

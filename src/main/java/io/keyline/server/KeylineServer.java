@@ -237,7 +237,10 @@ public final class KeylineServer implements AutoCloseable {
         expiryTask = cron.scheduleAtFixedRate(() -> {
             try {
                 keyspace.cronTick();
+                long started = System.nanoTime();
                 keyspace.activeExpireCycle(Math.max(1, period / 4));
+                // As Redis's activeExpireCycle: the cycle's duration is a latency event.
+                context.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - started) / 1_000_000);
             } catch (RuntimeException e) {
                 log.warn("Active expiry cycle failed", e);
             }
