@@ -1,5 +1,7 @@
 package io.keyline.integration;
 
+import redis.clients.jedis.Protocol;
+import io.keyline.testkit.RespClient;
 import io.keyline.command.BlockingRegistry;
 import io.keyline.command.Propagator;
 import org.junit.jupiter.api.AfterEach;
@@ -125,7 +127,7 @@ class BlockingListIT extends ServerTestBase {
 
     @Test
     void timeoutReplyShapes() throws Exception {
-        try (RawResp r2 = new RawResp(port()); RawResp r3 = new RawResp(port()).resp3()) {
+        try (RespClient r2 = new RespClient(port()); RespClient r3 = new RespClient(port()).resp3()) {
             assertThat(r2.call("BLPOP", "nokey", "0.01")).isEqualTo("*-1\r\n");
             assertThat(r2.call("BLMOVE", "nokey", "d", "LEFT", "LEFT", "0.01")).isEqualTo("*-1\r\n");
             assertThat(r2.call("BLMPOP", "0.01", "1", "nokey", "LEFT")).isEqualTo("*-1\r\n");
