@@ -152,7 +152,7 @@ public final class Dispatcher {
 
     private static boolean isTransactionControl(CommandSpec spec) {
         return switch (spec.name) {
-            case "exec", "discard", "multi", "watch", "quit", "reset", "unwatch" -> true;
+            case "exec", "discard", "multi", "watch", "quit", "reset" -> true; // UNWATCH is queued, as in Redis
             default -> false;
         };
     }
