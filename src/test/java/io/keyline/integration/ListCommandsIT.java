@@ -132,6 +132,9 @@ class ListCommandsIT extends ServerTestBase {
             assertThat(r.call("LPOS", "l", "c", "MAXLEN", "-1")).isEqualTo("-ERR MAXLEN can't be negative\r\n");
             assertThat(r.call("LPOS", "l", "c", "FOO", "1")).isEqualTo("-ERR syntax error\r\n");
             assertThat(r.call("LPOS", "l", "c", "COUNT", "2", "MAXLEN", "3")).isEqualTo("*1\r\n:2\r\n");
+            // Redis 7.2 range-checks RANK (7.0 accepted LONG_MIN), with getRangeLongFromObjectOrReply's text
+            assertThat(r.call("LPOS", "l", "c", "RANK", "-9223372036854775808"))
+                    .isEqualTo("-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
         }
     }
 
