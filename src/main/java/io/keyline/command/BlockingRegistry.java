@@ -85,7 +85,7 @@ public final class BlockingRegistry implements KeyReadyListener {
      */
     public static long parseTimeoutSeconds(byte[] arg) {
         Double d = Doubles.parse(arg);
-        if (d == null || Double.isInfinite(d)) throw new RedisException("ERR timeout is not a float or out of range");
+        if (d == null) throw new RedisException("ERR timeout is not a float or out of range"); // inf: "out of range" below
         if (d < 0) throw new RedisException("ERR timeout is negative");
         double ms = d * 1000.0;
         if (ms > Long.MAX_VALUE / 2) throw new RedisException("ERR timeout is out of range");

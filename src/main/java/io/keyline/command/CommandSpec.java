@@ -20,7 +20,7 @@ public final class CommandSpec {
         // Keyline's own behaviour flags below: not shown by COMMAND (see internal()).
         /** The command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
         LOCK_ALL(true),
-        /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, UNWATCH, QUIT, RESET). */
+        /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET; UNWATCH is queued). */
         NOT_QUEUED(true),
         /** Ends a transaction, so it is not refused as "growing the queue" under OOM (EXEC, DISCARD, QUIT, RESET). */
         ENDS_TRANSACTION(true),

@@ -261,7 +261,7 @@ final class HashCommands {
         }
         long count = Args.toLong(argv[2]);
         if (count == Long.MIN_VALUE) {
-            throw new RedisException("ERR value is out of range, must be between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
+            throw new RedisException("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
         }
         boolean withValues = false;
         if (argv.length > 4 || (argv.length == 4 && !Args.is(argv[3], "withvalues"))) throw Errors.syntax();

@@ -311,7 +311,7 @@ final class ListCommands {
             if (Args.is(argv[j], "rank") && more) {
                 rank = Args.toLong(argv[++j]);
                 if (rank == Long.MIN_VALUE) {
-                    throw new RedisException("ERR value is out of range, must be between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
+                    throw new RedisException("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
                 }
                 if (rank == 0) throw new RedisException(RANK_ZERO);
             } else if (Args.is(argv[j], "count") && more) {

@@ -172,7 +172,7 @@ final class SetCommands {
         if (argv.length > 3) throw Errors.syntax();
         Database db = c.db();
         if (argv.length == 3) {
-            long count = Args.toLong(argv[2]);
+            long count = Args.toLong(argv[2], Errors.NOT_POSITIVE); // Redis: the same error for "abc" and -1
             if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
             SetValue s = db.getForWrite(argv[1], SetValue.class);
             if (s == null || count == 0) {

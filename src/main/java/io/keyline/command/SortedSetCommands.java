@@ -584,7 +584,7 @@ final class SortedSetCommands {
         if (argv.length > 3) throw Errors.syntax();
         long count = 1;
         if (argv.length == 3) {
-            count = Args.toLong(argv[2]);
+            count = Args.toLong(argv[2], Errors.NOT_POSITIVE); // Redis: the same error for "abc" and -1
             if (count < 0) throw new RedisException(Errors.NOT_POSITIVE);
         }
         Database db = c.db();

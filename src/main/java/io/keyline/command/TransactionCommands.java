@@ -25,7 +25,7 @@ final class TransactionCommands {
                 .acl("transaction").group("transactions")
                 .doc("Monitors changes to keys to determine the execution of a transaction.", "2.2.0", "O(1) for every key.")
                 .handler(TransactionCommands::watch);
-        t.command("unwatch", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED)
+        t.command("unwatch", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY)
                 .acl("transaction").group("transactions").doc("Forgets about watched keys of a transaction.", "2.2.0", "O(1)")
                 .handler(TransactionCommands::unwatch);
     }

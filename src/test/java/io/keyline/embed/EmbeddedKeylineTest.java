@@ -1,10 +1,10 @@
 package io.keyline.embed;
 
+import io.keyline.testkit.RespClient;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.net.Socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ class EmbeddedKeylineTest {
                 assertThat(jedis.configGet("appendonly")).containsEntry("appendonly", "no");
             }
         }
-        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new RespClient(port).close()).isInstanceOf(IOException.class);
     }
 
     @Test

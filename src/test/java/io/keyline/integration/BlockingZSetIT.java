@@ -1,12 +1,16 @@
 package io.keyline.integration;
 
 import io.keyline.command.Propagator;
+import io.keyline.testkit.RespClient;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ZPopArgs;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,14 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** BZPOPMIN, BZPOPMAX and BZMPOP: immediate pops, blocking, wake-up by writers, FIFO, timeouts, errors, logging. */
 class BlockingZSetIT extends ServerTestBase {
     private Object call(String... argv) {
-        return RawCalls.call(jedis, argv);
+        return respValue(argv);
     }
 
     /** Runs a command on a new connection in the background. */
     private CompletableFuture<Object> background(String... argv) {
         return CompletableFuture.supplyAsync(() -> {
-            try (Jedis j = newJedis()) {
-                return RawCalls.call(j, argv);
+            try (RespClient c = new RespClient(port())) {
+                return c.value(argv);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
     }
@@ -103,8 +109,8 @@ class BlockingZSetIT extends ServerTestBase {
         assertThat(call("BZPOPMIN", "z")).isEqualTo("!ERR wrong number of arguments for 'bzpopmin' command");
         // inside MULTI a blocking pop never blocks
         var tx = jedis.multi();
-        tx.sendCommand(RawCalls.cmd("BZPOPMIN"), "empty", "0");
-        tx.sendCommand(RawCalls.cmd("BZMPOP"), "0", "1", "empty", "MIN");
+        tx.sendCommand(Protocol.Command.BZPOPMIN, "empty", "0");
+        tx.sendCommand(Protocol.Command.BZMPOP, "0", "1", "empty", "MIN");
         List<Object> results = tx.exec();
         assertThat(results).containsExactly(null, null);
     }

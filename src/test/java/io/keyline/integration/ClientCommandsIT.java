@@ -1,5 +1,6 @@
 package io.keyline.integration;
 
+import io.keyline.testkit.RespClient;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
@@ -100,8 +101,8 @@ class ClientCommandsIT extends ServerTestBase {
                 .hasMessage("ERR No such user 'bob'");
         assertThatThrownBy(() -> jedis.sendCommand(Protocol.Command.CLIENT, "KILL", "SKIPME", "maybe"))
                 .hasMessage("ERR syntax error");
-        try (RespSocket s = new RespSocket(port())) {
-            String id = s.call("CLIENT ID").replaceAll("[^0-9]", "");
+        try (RespClient s = new RespClient(port())) {
+            String id = s.inline("CLIENT ID").replaceAll("[^0-9]", "");
             assertThat(s.sendUntilClosed("CLIENT KILL ID " + id + " SKIPME no\r\n")).isEqualTo(":1\r\n");
         }
         try (Jedis a = newJedis(); Jedis b = newJedis()) {
@@ -140,12 +141,12 @@ class ClientCommandsIT extends ServerTestBase {
 
     @Test
     void replyOffSkipOn() throws Exception {
-        try (RespSocket s = new RespSocket(port())) {
-            assertThat(s.call("CLIENT REPLY SKIP", "PING", "ECHO seen")).isEqualTo("$4\r\nseen\r\n");
-            assertThat(s.call("CLIENT REPLY OFF", "PING", "SET k v", "CLIENT REPLY ON", "GET k"))
+        try (RespClient s = new RespClient(port())) {
+            assertThat(s.inline("CLIENT REPLY SKIP", "PING", "ECHO seen")).isEqualTo("$4\r\nseen\r\n");
+            assertThat(s.inline("CLIENT REPLY OFF", "PING", "SET k v", "CLIENT REPLY ON", "GET k"))
                     .isEqualTo("+OK\r\n$1\r\nv\r\n");
-            assertThat(s.call("CLIENT REPLY foo")).isEqualTo("-ERR syntax error\r\n");
-            assertThat(s.call("CLIENT REPLY OFF", "CLIENT REPLY SKIP", "CLIENT REPLY ON", "PING")).isEqualTo("+OK\r\n+PONG\r\n");
+            assertThat(s.inline("CLIENT REPLY foo")).isEqualTo("-ERR syntax error\r\n");
+            assertThat(s.inline("CLIENT REPLY OFF", "CLIENT REPLY SKIP", "CLIENT REPLY ON", "PING")).isEqualTo("+OK\r\n+PONG\r\n");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.keyline.integration;
 
 import io.keyline.embed.EmbeddedKeyline;
+import io.keyline.testkit.RespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -8,55 +9,41 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs every {@code src/test/resources/compat/*.txt} script through {@code resp-diff.py} against a
- * real {@code redis-server} and Keyline, and fails on any difference (printing the tool's report).
- * Skipped, with the reason, when redis-server, python3 or the tool is missing. The tool is found
- * as {@code shared/tools/resp-diff.py} in the working directory or any parent (CI clones the
- * repository next to a copy of {@code shared/}), or at {@code $KEYLINE_RESP_DIFF}.
+ * Runs every {@code src/test/resources/compat/*.txt} script through the repository's
+ * {@code tools/resp-diff.py} against a real {@code redis-server} and Keyline, and fails on any
+ * difference (printing the tool's report). A missing redis-server, python3 or tool FAILS the test:
+ * the compatibility claim must not silently turn into a skip ({@code .ci/run} installs redis-server).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CompatibilityIT {
     private static final Path SCRIPTS = Path.of("src", "test", "resources", "compat");
+    static final Path TOOL = Path.of("tools", "resp-diff.py");
 
     private Path redisDir;
 
-    private Path tool;
     private Process redis;
     private int redisPort;
     private EmbeddedKeyline keyline;
 
-    static Path findTool() {
-        String env = System.getenv("KEYLINE_RESP_DIFF");
-        if (env != null && Files.isRegularFile(Path.of(env))) return Path.of(env);
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("tools").resolve("resp-diff.py");
-            if (Files.isRegularFile(candidate)) return candidate;
-        }
-        return null;
-    }
-
     @BeforeAll
     void startServers() throws Exception {
-        assumeTrue(RedisCliIT.onPath("redis-server"), "redis-server is not installed: compatibility scripts skipped");
-        assumeTrue(RedisCliIT.onPath("python3"), "python3 is not installed: compatibility scripts skipped");
-        tool = findTool();
-        assumeTrue(tool != null, "shared/tools/resp-diff.py not found from " + Path.of("").toAbsolutePath()
-                + " upward (or $KEYLINE_RESP_DIFF): compatibility scripts skipped");
+        assertThat(RedisCliIT.onPath("redis-server"))
+                .as("redis-server (the reference) must be installed for the compatibility scripts, e.g. apt-get install redis-server")
+                .isTrue();
+        assertThat(RedisCliIT.onPath("python3")).as("python3 must be installed to run %s", TOOL).isTrue();
+        assertThat(TOOL).as("the diff tool in the repository, from %s", Path.of("").toAbsolutePath()).isRegularFile();
 
         redisDir = Files.createTempDirectory("keyline-compat-redis");
         redisPort = freePort();
@@ -98,14 +85,8 @@ class CompatibilityIT {
     }
 
     private static boolean pings(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(1000);
-            OutputStream out = s.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[7];
-            int n = in.readNBytes(buf, 0, 7);
-            return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        try (RespClient c = new RespClient(port)) {
+            return c.timeout(Duration.ofSeconds(1)).call("PING").equals("+PONG\r\n");
         } catch (IOException e) {
             return false;
         }
@@ -119,7 +100,7 @@ class CompatibilityIT {
         }
         assertThat(scripts).as("compatibility scripts in %s", SCRIPTS.toAbsolutePath()).isNotEmpty();
         return scripts.stream().map(script -> DynamicTest.dynamicTest(script.getFileName().toString(), () -> {
-            Process p = new ProcessBuilder("python3", tool.toString(), "--a", Integer.toString(redisPort),
+            Process p = new ProcessBuilder("python3", TOOL.toString(), "--a", Integer.toString(redisPort),
                     "--b", Integer.toString(keyline.port()), script.toString())
                     .redirectErrorStream(true).start();
             p.getOutputStream().close();

@@ -1,5 +1,7 @@
 package io.keyline.integration;
 
+import redis.clients.jedis.Protocol;
+import io.keyline.testkit.RespClient;
 import io.keyline.config.Config;
 import io.keyline.server.KeylineServer;
 import org.junit.jupiter.api.Test;
@@ -30,9 +32,9 @@ class ConfigIT extends ServerTestBase {
 
     @Test
     void getReplyIsAMapInResp3() throws Exception {
-        try (RespSocket s = new RespSocket(port())) {
-            s.call("HELLO 3");
-            assertThat(s.call("CONFIG GET timeout")).isEqualTo("%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+        try (RespClient s = new RespClient(port())) {
+            s.inline("HELLO 3");
+            assertThat(s.inline("CONFIG GET timeout")).isEqualTo("%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
         }
         assertThat(raw("CONFIG GET timeout\r\n", 28)).isEqualTo("*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
     }
@@ -133,8 +135,8 @@ class ConfigIT extends ServerTestBase {
 
     @Test
     void protoMaxBulkLenAppliesToOpenConnections() throws Exception {
-        try (RespSocket s = new RespSocket(port())) {
-            assertThat(s.call("PING")).isEqualTo("+PONG\r\n");
+        try (RespClient s = new RespClient(port())) {
+            assertThat(s.inline("PING")).isEqualTo("+PONG\r\n");
             jedis.configSet("proto-max-bulk-len", "1mb");
             String reply = s.sendUntilClosed("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + (1024 * 1024 + 1) + "\r\n");
             assertThat(reply).isEqualTo("-ERR Protocol error: invalid bulk length\r\n");

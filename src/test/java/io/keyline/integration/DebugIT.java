@@ -1,5 +1,6 @@
 package io.keyline.integration;
 
+import io.keyline.testkit.RespClient;
 import io.keyline.embed.EmbeddedKeyline;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -126,19 +127,19 @@ class DebugIT extends ServerTestBase {
     void protocolRepliesInResp2AndResp3() throws Exception {
         assertThat(raw("DEBUG PROTOCOL double\r\nDEBUG PROTOCOL map\r\nDEBUG PROTOCOL null\r\nDEBUG PROTOCOL true\r\n", 60))
                 .isEqualTo("$5\r\n3.141\r\n*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n$-1\r\n:1\r\n");
-        try (RespSocket s = new RespSocket(port())) {
-            assertThat(s.call("DEBUG PROTOCOL push")).isEqualTo("-ERR RESP2 is not supported by this command\r\n");
-            assertThat(s.call("DEBUG PROTOCOL attrib")).isEqualTo("$39\r\nSome real reply following the attribute\r\n");
-            s.call("HELLO 3");
-            assertThat(s.call("DEBUG PROTOCOL double", "DEBUG PROTOCOL bignum", "DEBUG PROTOCOL null", "DEBUG PROTOCOL false"))
+        try (RespClient s = new RespClient(port())) {
+            assertThat(s.inline("DEBUG PROTOCOL push")).isEqualTo("-ERR RESP2 is not supported by this command\r\n");
+            assertThat(s.inline("DEBUG PROTOCOL attrib")).isEqualTo("$39\r\nSome real reply following the attribute\r\n");
+            s.inline("HELLO 3");
+            assertThat(s.inline("DEBUG PROTOCOL double", "DEBUG PROTOCOL bignum", "DEBUG PROTOCOL null", "DEBUG PROTOCOL false"))
                     .isEqualTo(",3.141\r\n(1234567999999999999999999999999999999\r\n_\r\n#f\r\n");
-            assertThat(s.call("DEBUG PROTOCOL set", "DEBUG PROTOCOL verbatim"))
+            assertThat(s.inline("DEBUG PROTOCOL set", "DEBUG PROTOCOL verbatim"))
                     .isEqualTo("~3\r\n:0\r\n:1\r\n:2\r\n=29\r\ntxt:This is a verbatim\nstring\r\n");
-            assertThat(s.call("DEBUG PROTOCOL push"))
+            assertThat(s.inline("DEBUG PROTOCOL push"))
                     .isEqualTo(">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n");
-            assertThat(s.call("DEBUG PROTOCOL attrib"))
+            assertThat(s.inline("DEBUG PROTOCOL attrib"))
                     .isEqualTo("|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n");
-            assertThat(s.call("DEBUG PROTOCOL foo")).startsWith("-ERR Wrong protocol type name.");
+            assertThat(s.inline("DEBUG PROTOCOL foo")).startsWith("-ERR Wrong protocol type name.");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.keyline.integration;
 
+import io.keyline.testkit.RespClient;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -79,7 +80,7 @@ class HashCommandsIT extends ServerTestBase {
         assertThat(lettuce.hincrbyfloat("n", "x", 0.1)).isEqualTo(10.6);
         assertThat(jedis.hget("n", "x")).isEqualTo("10.6");
         assertThatThrownBy(() -> jedis.hincrByFloat("n", "s", 1)).hasMessage("ERR hash value is not a float");
-        try (RawResp r = new RawResp(port())) {
+        try (RespClient r = new RespClient(port())) {
             assertThat(r.call("HINCRBY", "n", "a", "x")).isEqualTo("-ERR value is not an integer or out of range\r\n");
             assertThat(r.call("HINCRBYFLOAT", "n", "x", "abc")).isEqualTo("-ERR value is not a valid float\r\n");
             assertThat(r.call("HINCRBYFLOAT", "n", "x", "inf")).isEqualTo("-ERR value is NaN or Infinity\r\n");
@@ -107,7 +108,7 @@ class HashCommandsIT extends ServerTestBase {
         for (KeyValue<String, String> kv : lk) assertThat(jedis.hget("r", kv.getKey())).isEqualTo(kv.getValue());
         assertThat(lettuce.hrandfield("r", -2)).hasSize(2);
         jedis.hset("one", "f", "v");
-        try (RawResp r2 = new RawResp(port()); RawResp r3 = new RawResp(port()).resp3()) {
+        try (RespClient r2 = new RespClient(port()); RespClient r3 = new RespClient(port()).resp3()) {
             assertThat(r2.call("HRANDFIELD", "one", "-2", "WITHVALUES")).isEqualTo("*4\r\n$1\r\nf\r\n$1\r\nv\r\n$1\r\nf\r\n$1\r\nv\r\n");
             assertThat(r3.call("HRANDFIELD", "one", "-2", "WITHVALUES"))
                     .isEqualTo("*2\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n");
@@ -122,7 +123,7 @@ class HashCommandsIT extends ServerTestBase {
     @Test
     void hgetallIsAMapInResp3() throws Exception {
         jedis.hset("h", "f", "v");
-        try (RawResp r2 = new RawResp(port()); RawResp r3 = new RawResp(port()).resp3()) {
+        try (RespClient r2 = new RespClient(port()); RespClient r3 = new RespClient(port()).resp3()) {
             assertThat(r2.call("HGETALL", "h")).isEqualTo("*2\r\n$1\r\nf\r\n$1\r\nv\r\n");
             assertThat(r3.call("HGETALL", "h")).isEqualTo("%1\r\n$1\r\nf\r\n$1\r\nv\r\n");
             assertThat(r3.call("HGETALL", "nokey")).isEqualTo("%0\r\n");
@@ -159,7 +160,7 @@ class HashCommandsIT extends ServerTestBase {
         MapScanCursor<String, String> lc = lettuce.hscan("big", ScanCursor.INITIAL, ScanArgs.Builder.matches("field:99*").limit(2000));
         assertThat(lc.getMap()).containsOnlyKeys("field:99", "field:990", "field:991", "field:992", "field:993",
                 "field:994", "field:995", "field:996", "field:997", "field:998", "field:999");
-        try (RawResp r = new RawResp(port())) {
+        try (RespClient r = new RespClient(port())) {
             assertThat(r.call("HSCAN", "small", "x")).isEqualTo("-ERR invalid cursor\r\n");
             assertThat(r.call("HSCAN", "small", "0", "COUNT", "0")).isEqualTo("-ERR syntax error\r\n");
             assertThat(r.call("HSCAN", "nokey", "0")).isEqualTo("*2\r\n$1\r\n0\r\n*0\r\n");
@@ -178,7 +179,7 @@ class HashCommandsIT extends ServerTestBase {
                 () -> jedis.hrandfield("str"), () -> jedis.hrandfield("str", 2), () -> jedis.hscan("str", "0"),
                 () -> lettuce.hget("str", "f"), () -> lettuce.hgetall("str"));
         for (Runnable call : calls) assertThatThrownBy(call::run).hasMessageContaining(WRONGTYPE);
-        try (RawResp r = new RawResp(port())) {
+        try (RespClient r = new RespClient(port())) {
             assertThat(r.call("HSET", "h", "f")).isEqualTo("-ERR wrong number of arguments for 'hset' command\r\n");
             assertThat(r.call("HSET", "h", "f", "v", "g")).isEqualTo("-ERR wrong number of arguments for 'hset' command\r\n");
             assertThat(r.call("HMSET", "h", "f", "v", "g")).isEqualTo("-ERR wrong number of arguments for 'hmset' command\r\n");

@@ -1,5 +1,7 @@
 package io.keyline.integration;
 
+import redis.clients.jedis.Protocol;
+import io.keyline.testkit.RespClient;
 import io.keyline.embed.EmbeddedKeyline;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -167,9 +169,9 @@ class InfoIT extends ServerTestBase {
     void resp3InfoIsAVerbatimString() throws Exception {
         assertThat(lettuce.info("server")).startsWith("# Server\r\nredis_version:");
         assertThat(lettuce.info()).contains("# Keyspace");
-        try (RespSocket s = new RespSocket(port())) {
-            s.call("HELLO 3");
-            assertThat(s.call("INFO cluster")).isEqualTo("=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n");
+        try (RespClient s = new RespClient(port())) {
+            s.inline("HELLO 3");
+            assertThat(s.inline("INFO cluster")).isEqualTo("=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n");
         }
         assertThat(Arrays.asList(raw("INFO cluster\r\n", 37).split("\r\n"))).containsExactly("$30", "# Cluster", "cluster_enabled:0");
     }

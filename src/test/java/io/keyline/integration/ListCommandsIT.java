@@ -1,5 +1,7 @@
 package io.keyline.integration;
 
+import redis.clients.jedis.Protocol;
+import io.keyline.testkit.RespClient;
 import io.keyline.embed.EmbeddedKeyline;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LMPopArgs;
@@ -54,7 +56,7 @@ class ListCommandsIT extends ServerTestBase {
         jedis.rpush("l", "a");
         assertThat(jedis.lpop("l", 0)).isEmpty();
         assertThatThrownBy(() -> jedis.lpop("l", -1)).hasMessage("ERR value is out of range, must be positive");
-        try (RawResp r2 = new RawResp(port()); RawResp r3 = new RawResp(port()).resp3()) {
+        try (RespClient r2 = new RespClient(port()); RespClient r3 = new RespClient(port()).resp3()) {
             assertThat(r2.call("LPOP", "nokey", "1")).isEqualTo("*-1\r\n");
             assertThat(r3.call("LPOP", "nokey", "1")).isEqualTo("_\r\n");
             assertThat(r2.call("LPOP", "nokey")).isEqualTo("$-1\r\n");
@@ -125,11 +127,14 @@ class ListCommandsIT extends ServerTestBase {
         assertThat(lettuce.lpos("nokey", "zz", 1)).isEmpty();
         assertThatThrownBy(() -> jedis.lpos("l", "c", LPosParams.lPosParams().rank(0)))
                 .hasMessage("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
-        try (RawResp r = new RawResp(port())) {
+        try (RespClient r = new RespClient(port())) {
             assertThat(r.call("LPOS", "l", "c", "COUNT", "-1")).isEqualTo("-ERR COUNT can't be negative\r\n");
             assertThat(r.call("LPOS", "l", "c", "MAXLEN", "-1")).isEqualTo("-ERR MAXLEN can't be negative\r\n");
             assertThat(r.call("LPOS", "l", "c", "FOO", "1")).isEqualTo("-ERR syntax error\r\n");
             assertThat(r.call("LPOS", "l", "c", "COUNT", "2", "MAXLEN", "3")).isEqualTo("*1\r\n:2\r\n");
+            // Redis 7.2 range-checks RANK (7.0 accepted LONG_MIN), with getRangeLongFromObjectOrReply's text
+            assertThat(r.call("LPOS", "l", "c", "RANK", "-9223372036854775808"))
+                    .isEqualTo("-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
         }
     }
 
@@ -166,7 +171,7 @@ class ListCommandsIT extends ServerTestBase {
         assertThat(jedis.exists("a")).isFalse();
         assertThat(jedis.lmpop(ListDirection.LEFT, 5, "a", "b").getValue()).containsExactly("4", "5");
         assertThat(jedis.lmpop(ListDirection.LEFT, "a", "b")).isNull();
-        try (RawResp r2 = new RawResp(port()); RawResp r3 = new RawResp(port()).resp3()) {
+        try (RespClient r2 = new RespClient(port()); RespClient r3 = new RespClient(port()).resp3()) {
             assertThat(r2.call("LMPOP", "1", "x", "LEFT")).isEqualTo("*-1\r\n");
             assertThat(r3.call("LMPOP", "1", "x", "LEFT")).isEqualTo("_\r\n");
             assertThat(r2.call("LMPOP", "0", "x", "LEFT")).isEqualTo("-ERR numkeys should be greater than 0\r\n");
@@ -198,7 +203,7 @@ class ListCommandsIT extends ServerTestBase {
 
     @Test
     void arityErrors() throws Exception {
-        try (RawResp r = new RawResp(port())) {
+        try (RespClient r = new RespClient(port())) {
             assertThat(r.call("LPUSH", "l")).isEqualTo("-ERR wrong number of arguments for 'lpush' command\r\n");
             assertThat(r.call("LLEN")).isEqualTo("-ERR wrong number of arguments for 'llen' command\r\n");
             assertThat(r.call("BLPOP", "l")).isEqualTo("-ERR wrong number of arguments for 'blpop' command\r\n");

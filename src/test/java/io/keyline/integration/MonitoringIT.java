@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.keyline.integration.RawCalls.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SLOWLOG, LATENCY and INFO latencystats/errorstats over the wire, with Redis 7.2's reply shapes. */
@@ -21,11 +20,11 @@ class MonitoringIT extends ServerTestBase {
 
     @AfterEach
     void restoreDefaults() {
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "10000", "slowlog-max-len", "128",
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "10000", "slowlog-max-len", "128",
                 "latency-monitor-threshold", "0", "latency-tracking", "yes",
                 "latency-tracking-info-percentiles", "50 99 99.9");
-        call(jedis, "SLOWLOG", "RESET");
-        call(jedis, "LATENCY", "RESET");
+        respValue("SLOWLOG", "RESET");
+        respValue("LATENCY", "RESET");
     }
 
     @SuppressWarnings("unchecked")
@@ -34,7 +33,7 @@ class MonitoringIT extends ServerTestBase {
         argv[0] = "SLOWLOG";
         argv[1] = "GET";
         System.arraycopy(countArg, 0, argv, 2, countArg.length);
-        return (List<List<Object>>) call(jedis, argv);
+        return (List<List<Object>>) respValue(argv);
     }
 
     @SuppressWarnings("unchecked")
@@ -44,9 +43,9 @@ class MonitoringIT extends ServerTestBase {
 
     @Test
     void slowerThanZeroLogsEveryCommandWithClientAddressAndName() {
-        assertThat(call(jedis, "CONFIG", "GET", "slowlog-log-slower-than")).isEqualTo(List.of("slowlog-log-slower-than", "10000"));
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "0");
-        call(jedis, "SLOWLOG", "RESET");
+        assertThat(respValue("CONFIG", "GET", "slowlog-log-slower-than")).isEqualTo(List.of("slowlog-log-slower-than", "10000"));
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        respValue("SLOWLOG", "RESET");
         jedis.clientSetname("monitor-test");
         jedis.set("k", "v");
         List<List<Object>> entries = slowlog();
@@ -61,37 +60,37 @@ class MonitoringIT extends ServerTestBase {
         assertThat(set.get(5)).isEqualTo("monitor-test");
         assertThat(args(entries.get(1))).containsExactly("CLIENT", "SETNAME", "monitor-test");
         assertThat(args(entries.get(2))).containsExactly("SLOWLOG", "RESET");
-        assertThat(call(jedis, "SLOWLOG", "LEN")).isEqualTo(4L); // the GET above is logged too
+        assertThat(respValue("SLOWLOG", "LEN")).isEqualTo(4L); // the GET above is logged too
     }
 
     @Test
     void negativeThresholdDisablesAndMaxLenTrims() {
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "-1");
-        call(jedis, "SLOWLOG", "RESET");
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "-1");
+        respValue("SLOWLOG", "RESET");
         jedis.set("a", "1");
-        assertThat(call(jedis, "SLOWLOG", "LEN")).isEqualTo(0L);
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "0", "slowlog-max-len", "3");
+        assertThat(respValue("SLOWLOG", "LEN")).isEqualTo(0L);
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "0", "slowlog-max-len", "3");
         for (int i = 0; i < 10; i++) jedis.set("k" + i, "v");
-        assertThat(call(jedis, "SLOWLOG", "LEN")).isEqualTo(3L);
+        assertThat(respValue("SLOWLOG", "LEN")).isEqualTo(3L);
         assertThat(slowlog("-1")).hasSize(3);
         assertThat(slowlog("1")).hasSize(1);
-        assertThat(call(jedis, "SLOWLOG", "GET", "-2")).isEqualTo("!ERR count should be greater than or equal to -1");
-        assertThat(call(jedis, "SLOWLOG", "GET", "x")).isEqualTo("!ERR count should be greater than or equal to -1");
-        assertThat(call(jedis, "SLOWLOG", "GET", "1", "2"))
+        assertThat(respValue("SLOWLOG", "GET", "-2")).isEqualTo("!ERR count should be greater than or equal to -1");
+        assertThat(respValue("SLOWLOG", "GET", "x")).isEqualTo("!ERR count should be greater than or equal to -1");
+        assertThat(respValue("SLOWLOG", "GET", "1", "2"))
                 .isEqualTo("!ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.");
-        assertThat(call(jedis, "SLOWLOG", "RESET")).isEqualTo("OK");
-        assertThat(call(jedis, "SLOWLOG", "LEN")).isEqualTo(1L); // the RESET itself
+        assertThat(respValue("SLOWLOG", "RESET")).isEqualTo("OK");
+        assertThat(respValue("SLOWLOG", "LEN")).isEqualTo(1L); // the RESET itself
     }
 
     @Test
     void longArgumentsAndArgumentListsAreTrimmedAndSecretsRedacted() {
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "0");
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "0");
         String[] members = new String[39];
         for (int i = 0; i < members.length; i++) members[i] = "m" + i;
         jedis.sadd("s", members);
         jedis.set("big", "x".repeat(200));
-        call(jedis, "AUTH", "nosuchpassword");
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "-1");
+        respValue("AUTH", "nosuchpassword");
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "-1");
         // The CONFIG SET that disabled the log is not logged: the threshold is read after the command, as Redis.
         List<List<Object>> entries = slowlog("3");
         assertThat(args(entries.get(0))).containsExactly("AUTH", "(redacted)");
@@ -103,8 +102,8 @@ class MonitoringIT extends ServerTestBase {
 
     @Test
     void execIsNotLoggedButTheCommandsItRuns() {
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "0");
-        call(jedis, "SLOWLOG", "RESET");
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        respValue("SLOWLOG", "RESET");
         redis.clients.jedis.Transaction t = jedis.multi();
         t.set("a", "1");
         t.incr("a");
@@ -115,8 +114,8 @@ class MonitoringIT extends ServerTestBase {
 
     @Test
     void blockedCommandIsLoggedOnlyOnceAnswered() throws Exception {
-        call(jedis, "CONFIG", "SET", "slowlog-log-slower-than", "0");
-        call(jedis, "SLOWLOG", "RESET");
+        respValue("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        respValue("SLOWLOG", "RESET");
         try (Jedis blocked = newJedis()) {
             CompletableFuture<List<String>> pop = CompletableFuture.supplyAsync(() -> blocked.blpop(0, "queue"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -135,45 +134,45 @@ class MonitoringIT extends ServerTestBase {
 
     @Test
     void latencyMonitorOffByDefaultThenRecordsSlowCommands() {
-        jedis.sendCommand(RawCalls.cmd("DEBUG"), "SLEEP", "0.05");
-        assertThat(call(jedis, "LATENCY", "LATEST")).isEqualTo(List.of());
-        assertThat((String) call(jedis, "LATENCY", "DOCTOR")).startsWith("I'm sorry, Dave, I can't do that.");
-        call(jedis, "CONFIG", "SET", "latency-monitor-threshold", "20");
-        String doctor = (String) call(jedis, "LATENCY", "DOCTOR");
+        respValue("DEBUG", "SLEEP", "0.05");
+        assertThat(respValue("LATENCY", "LATEST")).isEqualTo(List.of());
+        assertThat((String) respValue("LATENCY", "DOCTOR")).startsWith("I'm sorry, Dave, I can't do that.");
+        respValue("CONFIG", "SET", "latency-monitor-threshold", "20");
+        String doctor = (String) respValue("LATENCY", "DOCTOR");
         // Redis's exact words; on a host where this JVM uses transparent huge pages it gives that advice instead, as Redis.
         if (!doctor.contains("anonymous huge pages")) {
             assertThat(doctor).isEqualTo("Dave, no latency spike was observed during the lifetime of this Redis "
                     + "instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress "
                     + "pill, and think things over.\n");
         }
-        jedis.sendCommand(RawCalls.cmd("DEBUG"), "SLEEP", "0.05");
+        respValue("DEBUG", "SLEEP", "0.05");
         @SuppressWarnings("unchecked")
-        List<List<Object>> latest = (List<List<Object>>) call(jedis, "LATENCY", "LATEST");
+        List<List<Object>> latest = (List<List<Object>>) respValue("LATENCY", "LATEST");
         assertThat(latest).singleElement().satisfies(row -> {
             assertThat(row.get(0)).isEqualTo("command");
             assertThat((Long) row.get(2)).isBetween(45L, 5000L);
             assertThat(row.get(3)).isEqualTo(row.get(2));
         });
         @SuppressWarnings("unchecked")
-        List<List<Long>> history = (List<List<Long>>) call(jedis, "LATENCY", "HISTORY", "command");
+        List<List<Long>> history = (List<List<Long>>) respValue("LATENCY", "HISTORY", "command");
         assertThat(history).singleElement().satisfies(s -> assertThat(s.get(1)).isEqualTo(latest.get(0).get(2)));
-        assertThat((String) call(jedis, "LATENCY", "GRAPH", "command")).startsWith("command - high ")
+        assertThat((String) respValue("LATENCY", "GRAPH", "command")).startsWith("command - high ")
                 .contains("\n" + "-".repeat(80) + "\n");
-        assertThat((String) call(jedis, "LATENCY", "DOCTOR")).startsWith("Dave, I have observed latency spikes")
+        assertThat((String) respValue("LATENCY", "DOCTOR")).startsWith("Dave, I have observed latency spikes")
                 .contains("1. command: 1 latency spikes");
-        assertThat(call(jedis, "LATENCY", "GRAPH", "nosuch")).isEqualTo("!ERR No samples available for event 'nosuch'");
-        assertThat(call(jedis, "LATENCY", "HISTORY", "nosuch")).isEqualTo(List.of());
-        assertThat(call(jedis, "LATENCY", "RESET", "nosuch")).isEqualTo(0L);
-        assertThat(call(jedis, "LATENCY", "RESET")).isEqualTo(1L);
-        assertThat(call(jedis, "LATENCY", "LATEST")).isEqualTo(List.of());
+        assertThat(respValue("LATENCY", "GRAPH", "nosuch")).isEqualTo("!ERR No samples available for event 'nosuch'");
+        assertThat(respValue("LATENCY", "HISTORY", "nosuch")).isEqualTo(List.of());
+        assertThat(respValue("LATENCY", "RESET", "nosuch")).isEqualTo(0L);
+        assertThat(respValue("LATENCY", "RESET")).isEqualTo(1L);
+        assertThat(respValue("LATENCY", "LATEST")).isEqualTo(List.of());
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void histogramShapeAfterAFewSets() throws Exception {
-        call(jedis, "CONFIG", "RESETSTAT");
+        respValue("CONFIG", "RESETSTAT");
         for (int i = 0; i < 5; i++) jedis.set("k", "v");
-        List<Object> reply = (List<Object>) call(jedis, "LATENCY", "HISTOGRAM", "set", "nosuch");
+        List<Object> reply = (List<Object>) respValue("LATENCY", "HISTOGRAM", "set", "nosuch");
         assertThat(reply).hasSize(2);
         assertThat(reply.get(0)).isEqualTo("set");
         List<Object> body = (List<Object>) reply.get(1);
@@ -187,9 +186,9 @@ class MonitoringIT extends ServerTestBase {
                 33816L, 67633L, 135266L, 270532L, 541065L, 1082130L);
         for (int i = 0; i < buckets.size(); i += 2) assertThat(bounds).contains(buckets.get(i));
         // A container name lists its subcommands; no calls, no entry.
-        List<Object> config = (List<Object>) call(jedis, "LATENCY", "HISTOGRAM", "config");
+        List<Object> config = (List<Object>) respValue("LATENCY", "HISTOGRAM", "config");
         assertThat(config).containsSubsequence("config|resetstat");
-        assertThat(call(jedis, "LATENCY", "HISTOGRAM", "lpush")).isEqualTo(List.of());
+        assertThat(respValue("LATENCY", "HISTOGRAM", "lpush")).isEqualTo(List.of());
         // RESP3: a map of maps, bucket bounds and counts as integers.
         String resp3 = raw("HELLO 3\r\nLATENCY HISTOGRAM set\r\n", 100_000);
         assertThat(resp3.substring(resp3.indexOf("%1\r\n$3\r\nset\r\n")))
@@ -198,21 +197,21 @@ class MonitoringIT extends ServerTestBase {
 
     @Test
     void infoLatencystatsAndErrorstats() {
-        call(jedis, "CONFIG", "RESETSTAT");
+        respValue("CONFIG", "RESETSTAT");
         jedis.set("a", "1");
         assertThat(jedis.info("latencystats"))
                 .matches("(?s)# Latencystats\r\n.*latency_percentiles_usec_set:p50=\\d+\\.\\d{3},p99=\\d+\\.\\d{3},p99\\.9=\\d+\\.\\d{3}\r\n.*")
                 .contains("latency_percentiles_usec_config|resetstat:p50=");
-        call(jedis, "CONFIG", "SET", "latency-tracking-info-percentiles", "0 50 99.99 100");
+        respValue("CONFIG", "SET", "latency-tracking-info-percentiles", "0 50 99.99 100");
         assertThat(jedis.info("latencystats")).containsPattern("latency_percentiles_usec_set:p0=[\\d.]+,p50=[\\d.]+,p99\\.99=[\\d.]+,p100=[\\d.]+\r\n");
-        call(jedis, "CONFIG", "SET", "latency-tracking", "no");
+        respValue("CONFIG", "SET", "latency-tracking", "no");
         assertThat(jedis.info("latencystats")).isEqualTo("# Latencystats\r\n");
-        call(jedis, "CONFIG", "SET", "latency-tracking", "yes");
+        respValue("CONFIG", "SET", "latency-tracking", "yes");
 
-        call(jedis, "CONFIG", "RESETSTAT");
-        call(jedis, "LPUSH", "a", "x");
-        call(jedis, "NOSUCHCOMMAND");
-        call(jedis, "GET", "a", "b");
+        respValue("CONFIG", "RESETSTAT");
+        respValue("LPUSH", "a", "x");
+        respValue("NOSUCHCOMMAND");
+        respValue("GET", "a", "b");
         assertThat(jedis.info("errorstats")).isEqualTo("# Errorstats\r\nerrorstat_ERR:count=2\r\nerrorstat_WRONGTYPE:count=1\r\n");
         assertThat(jedis.info("stats")).contains("total_error_replies:3\r\n");
         assertThat(jedis.info("commandstats")).containsPattern("cmdstat_lpush:calls=1,.*,rejected_calls=0,failed_calls=1")
@@ -222,12 +221,12 @@ class MonitoringIT extends ServerTestBase {
     @Test
     void helpTexts() {
         @SuppressWarnings("unchecked")
-        List<Object> help = (List<Object>) call(jedis, "SLOWLOG", "HELP");
+        List<Object> help = (List<Object>) respValue("SLOWLOG", "HELP");
         assertThat(help.get(0)).isEqualTo("SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         assertThat(help).hasSize(12);
         @SuppressWarnings("unchecked")
-        List<Object> latencyHelp = (List<Object>) call(jedis, "LATENCY", "HELP");
+        List<Object> latencyHelp = (List<Object>) respValue("LATENCY", "HELP");
         assertThat(latencyHelp).contains("HISTOGRAM [COMMAND ...]").hasSize(17);
-        assertThat(call(jedis, "LATENCY", "NOPE")).isEqualTo("!ERR unknown subcommand 'NOPE'. Try LATENCY HELP.");
+        assertThat(respValue("LATENCY", "NOPE")).isEqualTo("!ERR unknown subcommand 'NOPE'. Try LATENCY HELP.");
     }
 }

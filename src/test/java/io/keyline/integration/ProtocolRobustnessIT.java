@@ -1,17 +1,15 @@
 package io.keyline.integration;
 
+import io.keyline.testkit.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,34 +73,16 @@ class ProtocolRobustnessIT extends ServerTestBase {
     }
 
     private Exchange send(byte[] request, boolean closeOutputAfterwards) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port())) {
-            s.setSoTimeout(700);
+        try (RespClient c = new RespClient(port())) {
+            c.timeout(Duration.ofMillis(700));
             try {
-                s.getOutputStream().write(request);
-                s.getOutputStream().flush();
-                if (closeOutputAfterwards) s.shutdownOutput();
+                c.sendRaw(request);
+                if (closeOutputAfterwards) c.shutdownOutput();
             } catch (SocketException e) {
                 // The server may close while a large request is still being written.
             }
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            boolean closed = false;
-            try {
-                while (true) {
-                    int n = in.read(buf);
-                    if (n < 0) {
-                        closed = true;
-                        break;
-                    }
-                    got.write(buf, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                // still open
-            } catch (SocketException e) {
-                closed = true; // reset after close
-            }
-            return new Exchange(got.toString(StandardCharsets.ISO_8859_1), closed);
+            RespClient.Drained got = c.drain();
+            return new Exchange(got.text(StandardCharsets.ISO_8859_1), got.closed());
         }
     }
 

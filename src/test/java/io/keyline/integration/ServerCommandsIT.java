@@ -1,5 +1,6 @@
 package io.keyline.integration;
 
+import io.keyline.testkit.RespClient;
 import io.keyline.embed.EmbeddedKeyline;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -77,7 +78,7 @@ class ServerCommandsIT extends ServerTestBase {
                 called[1] = nosave;
                 new Thread(other::stop).start(); // never stop the server from its own event loop
             });
-            try (RespSocket s = new RespSocket(other.port())) {
+            try (RespClient s = new RespClient(other.port())) {
                 assertThat(s.sendUntilClosed("SHUTDOWN NOSAVE NOW FORCE\r\n")).isEmpty();
             }
             assertThat(called[0]).isTrue();
@@ -124,19 +125,19 @@ class ServerCommandsIT extends ServerTestBase {
 
     @Test
     void helloNegotiatesTheProtocol() throws Exception {
-        try (RespSocket s = new RespSocket(port())) {
-            String hello = s.call("HELLO 3");
+        try (RespClient s = new RespClient(port())) {
+            String hello = s.inline("HELLO 3");
             assertThat(hello).startsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n")
                     .contains("$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:").endsWith("$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n");
-            assertThat(s.call("HELLO")).startsWith("%7\r\n");
-            assertThat(s.call("HELLO 2 SETNAME viahello")).startsWith("*14\r\n");
-            assertThat(s.call("CLIENT GETNAME")).isEqualTo("$8\r\nviahello\r\n");
-            assertThat(s.call("HELLO 4")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
-            assertThat(s.call("HELLO abc")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
-            assertThat(s.call("HELLO 3 FOO")).isEqualTo("-ERR Syntax error in HELLO option 'FOO'\r\n");
-            assertThat(s.call("HELLO 3 AUTH default")).isEqualTo("-ERR Syntax error in HELLO option 'AUTH'\r\n");
-            assertThat(s.call("HELLO 3 SETNAME \"a b\"")).isEqualTo("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
-            assertThat(s.call("HELLO 3 AUTH bob pw")).isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+            assertThat(s.inline("HELLO")).startsWith("%7\r\n");
+            assertThat(s.inline("HELLO 2 SETNAME viahello")).startsWith("*14\r\n");
+            assertThat(s.inline("CLIENT GETNAME")).isEqualTo("$8\r\nviahello\r\n");
+            assertThat(s.inline("HELLO 4")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(s.inline("HELLO abc")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
+            assertThat(s.inline("HELLO 3 FOO")).isEqualTo("-ERR Syntax error in HELLO option 'FOO'\r\n");
+            assertThat(s.inline("HELLO 3 AUTH default")).isEqualTo("-ERR Syntax error in HELLO option 'AUTH'\r\n");
+            assertThat(s.inline("HELLO 3 SETNAME \"a b\"")).isEqualTo("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+            assertThat(s.inline("HELLO 3 AUTH bob pw")).isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
         }
     }
 
@@ -148,18 +149,18 @@ class ServerCommandsIT extends ServerTestBase {
         assertThatThrownBy(() -> jedis.sendCommand(Protocol.Command.AUTH, "a", "b", "c")).hasMessage("ERR syntax error");
         try {
             jedis.configSet("requirepass", "pw");
-            try (RespSocket s = new RespSocket(port())) {
+            try (RespClient s = new RespClient(port())) {
                 String noauth = "-NOAUTH Authentication required.\r\n";
                 assertThat(s.exchange("GET k", noauth.length())).isEqualTo(noauth);
                 String helloNoauth = "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n";
                 assertThat(s.exchange("HELLO 3", helloNoauth.length())).isEqualTo(helloNoauth);
                 String wrongpass = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
                 assertThat(s.exchange("AUTH nope", wrongpass.length())).isEqualTo(wrongpass);
-                assertThat(s.call("HELLO 2 AUTH default pw")).startsWith("*14\r\n");
-                assertThat(s.call("PING")).isEqualTo("+PONG\r\n");
+                assertThat(s.inline("HELLO 2 AUTH default pw")).startsWith("*14\r\n");
+                assertThat(s.inline("PING")).isEqualTo("+PONG\r\n");
                 assertThat(s.exchange("RESET", 8)).isEqualTo("+RESET\r\n");
                 assertThat(s.exchange("PING", noauth.length())).isEqualTo(noauth);
-                assertThat(s.call("AUTH default pw", "PING")).isEqualTo("+OK\r\n+PONG\r\n");
+                assertThat(s.inline("AUTH default pw", "PING")).isEqualTo("+OK\r\n+PONG\r\n");
             }
         } finally {
             jedis.auth("pw");
@@ -169,19 +170,19 @@ class ServerCommandsIT extends ServerTestBase {
 
     @Test
     void resetRestoresAFreshConnection() throws Exception {
-        try (RespSocket s = new RespSocket(port())) {
-            s.call("HELLO 3", "SELECT 4", "CLIENT SETNAME named", "CLIENT NO-EVICT on");
+        try (RespClient s = new RespClient(port())) {
+            s.inline("HELLO 3", "SELECT 4", "CLIENT SETNAME named", "CLIENT NO-EVICT on");
             assertThat(s.exchange("MULTI", 5)).isEqualTo("+OK\r\n");
             assertThat(s.exchange("SET a 1", 9)).isEqualTo("+QUEUED\r\n");
             assertThat(s.exchange("RESET", 8)).isEqualTo("+RESET\r\n");
-            String info = s.call("CLIENT INFO");
+            String info = s.inline("CLIENT INFO");
             assertThat(info).startsWith("$").contains(" name= ").contains(" db=0 ").contains(" resp=2 ").contains(" multi=-1 ").contains(" flags=N ");
         }
     }
 
     @Test
     void quitClosesAfterOk() throws Exception {
-        try (RespSocket s = new RespSocket(port())) {
+        try (RespClient s = new RespClient(port())) {
             assertThat(s.sendUntilClosed("QUIT\r\nPING\r\n")).isEqualTo("+OK\r\n");
         }
     }

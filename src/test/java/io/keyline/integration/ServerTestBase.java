@@ -1,6 +1,7 @@
 package io.keyline.integration;
 
 import io.keyline.embed.EmbeddedKeyline;
+import io.keyline.testkit.RespClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,10 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
@@ -31,6 +29,7 @@ public abstract class ServerTestBase {
     protected RedisClient lettuceClient;
     protected StatefulRedisConnection<String, String> lettuceConnection;
     protected RedisCommands<String, String> lettuce;
+    private RespClient resp;
 
     protected void configure(EmbeddedKeyline.Builder builder) {
     }
@@ -56,6 +55,14 @@ public abstract class ServerTestBase {
     void closeClients() {
         if (jedis != null) jedis.close();
         if (lettuceConnection != null) lettuceConnection.close();
+        if (resp != null) {
+            try {
+                resp.close();
+            } catch (IOException ignored) {
+                // closing a test connection cannot fail the test
+            }
+            resp = null;
+        }
     }
 
     @AfterAll
@@ -78,24 +85,22 @@ public abstract class ServerTestBase {
      * (reading stops early once {@code expectedReplyBytes} arrived or the server closed).
      */
     protected String raw(String request, int expectedReplyBytes) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", keyline.port())) {
-            s.setSoTimeout(2000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = s.getInputStream();
-            StringBuilder sb = new StringBuilder();
-            byte[] buf = new byte[8192];
-            try {
-                while (sb.length() < expectedReplyBytes) {
-                    int n = in.read(buf);
-                    if (n < 0) break;
-                    sb.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                // return what we have
-            }
-            return sb.toString();
+        try (RespClient c = new RespClient(keyline.port())) {
+            c.timeout(Duration.ofSeconds(2)).sendRaw(request);
+            return c.readAvailable(expectedReplyBytes);
+        }
+    }
+
+    /**
+     * Sends one command on the test's raw RESP2 connection (opened on first use, closed after the
+     * test) and returns the reply as plain values: see {@link RespClient#value}.
+     */
+    protected Object respValue(String... argv) {
+        try {
+            if (resp == null) resp = new RespClient(keyline.port());
+            return resp.value(argv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -18,7 +18,7 @@ class SetCommandsIT extends ServerTestBase {
     private static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
     private Object call(String... argv) {
-        return RawCalls.call(jedis, argv);
+        return respValue(argv);
     }
 
     @Test

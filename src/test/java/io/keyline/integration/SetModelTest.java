@@ -42,7 +42,7 @@ class SetModelTest extends ServerTestBase {
     }
 
     private Object call(String... argv) {
-        return RawCalls.call(jedis, argv);
+        return respValue(argv);
     }
 
     private Set<String> set(String k) {

@@ -82,7 +82,7 @@ class SortIT extends ServerTestBase {
     }
 
     private Object call(String... argv) {
-        return RawCalls.call(jedis, argv);
+        return respValue(argv);
     }
 
     @Test

@@ -22,7 +22,7 @@ class SortedSetCommandsIT extends ServerTestBase {
     private static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
     private Object call(String... argv) {
-        return RawCalls.call(jedis, argv);
+        return respValue(argv);
     }
 
     private void abc() {

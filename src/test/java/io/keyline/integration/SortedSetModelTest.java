@@ -33,7 +33,7 @@ class SortedSetModelTest extends ServerTestBase {
 
     /** Replies with "-0" read as "0": Redis's listpack stores -0 as the integer 0, the skiplist keeps -0. */
     private Object call(String... argv) {
-        return normalizeZero(RawCalls.call(jedis, argv));
+        return normalizeZero(respValue(argv));
     }
 
     private static Object normalizeZero(Object o) {

@@ -1,18 +1,15 @@
 package io.keyline.integration;
 
 import io.keyline.embed.EmbeddedKeyline;
+import io.keyline.testkit.RespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,23 +33,10 @@ class UnauthenticatedProtocolIT {
     }
 
     private String[] send(String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", keyline.port())) {
-            s.setSoTimeout(500);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            String state = "open";
-            byte[] buf = new byte[4096];
-            try {
-                int n;
-                while ((n = in.read(buf)) >= 0) got.write(buf, 0, n);
-                state = "closed";
-            } catch (SocketTimeoutException e) {
-                // still open
-            } catch (SocketException e) {
-                state = "closed";
-            }
-            return new String[]{got.toString(StandardCharsets.ISO_8859_1), state};
+        try (RespClient c = new RespClient(keyline.port())) {
+            c.timeout(Duration.ofMillis(500)).sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+            RespClient.Drained got = c.drain();
+            return new String[]{got.text(StandardCharsets.ISO_8859_1), got.closed() ? "closed" : "open"};
         }
     }
 

@@ -6,10 +6,10 @@ import io.keyline.store.AofRewritable;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.Keyspace;
+import io.keyline.testkit.RespClient;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ final class AofTestSupport {
     static void awaitPort(int port, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try (RespClient ignored = new RespClient(port)) {
                 return;
             } catch (IOException e) {
                 Thread.sleep(50);
