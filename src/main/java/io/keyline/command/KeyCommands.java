@@ -7,6 +7,7 @@ import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.Keyspace;
 import io.keyline.store.TypedValue;
+import io.keyline.util.Glob;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -220,7 +221,7 @@ final class KeyCommands {
         List<byte[]> out = new ArrayList<>();
         for (Iterator<Entry> it = c.db().iterator(); it.hasNext(); ) {
             byte[] key = it.next().key();
-            if (all || Bytes.globMatch(pattern, key, false)) out.add(key);
+            if (all || Glob.match(pattern, key, false)) out.add(key);
         }
         c.reply.arrayHeader(out.size());
         for (byte[] k : out) c.reply.bulk(k);
