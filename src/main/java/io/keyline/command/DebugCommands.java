@@ -7,6 +7,7 @@ import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.Keyspace;
 import io.keyline.store.Memory;
+import io.keyline.store.StringEncoding;
 import io.keyline.store.type.HashValue;
 import io.keyline.store.type.ListValue;
 import io.keyline.store.type.SetValue;
@@ -185,7 +186,7 @@ final class DebugCommands {
 
     /** Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy needs per-key objects. */
     private static long refcount(Client c, Object v) {
-        if (v instanceof byte[] b && b.length <= 4) {
+        if (v instanceof byte[] b && b.length <= 4 && StringEncoding.of(b).equals(StringEncoding.INT)) {
             Long n = Bytes.parseLongOrError(b);
             String policy = c.server().config().get("maxmemory-policy");
             if (n != null && n >= 0 && n < 10000 && !policy.contains("lru") && !policy.contains("lfu")) return Integer.MAX_VALUE;
