@@ -95,9 +95,12 @@ final class KeyCommands {
 
     /** DEL key [key ...] (and UNLINK, which frees nothing later here: the GC does) */
     static void del(Client c, byte[][] argv) {
+        boolean lazy = Args.is(argv[0], "unlink") || c.server().config().getBool("lazyfree-lazy-user-del");
         long n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (c.db().delete(argv[i])) {
+            Object removed = c.db().remove(argv[i]);
+            if (removed != null) {
+                if (lazy) LazyFree.deleted(c.server().stats(), removed);
                 c.modified(argv[i]);
                 n++;
             }

@@ -13,6 +13,8 @@ public final class ServerStats {
     public final LongAdder errorReplies = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
     public final AtomicLong dirtySinceSave = new AtomicLong();
+    /** What Redis would have freed in its lazyfree thread (see {@link LazyFree}). */
+    public final LongAdder lazyfreedObjects = new LongAdder();
 
     /** errorstat_* counters by error code (the first word of the error line). */
     public final java.util.Map<String, LongAdder> errorCodes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -39,5 +41,6 @@ public final class ServerStats {
         netOutputBytes.reset();
         errorReplies.reset();
         protocolErrors.reset();
+        lazyfreedObjects.reset();
     }
 }
