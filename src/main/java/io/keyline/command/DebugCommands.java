@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Iterator;
 import java.util.Locale;
 
 /**
@@ -222,7 +221,8 @@ final class DebugCommands {
             ks.lock(stripe);
             byte[] digest = new byte[20];
             try {
-                Entry e = c.db().lookupNoTouch(argv[i]);
+                // Like Redis (a dictFind, not a lookup): logically expired keys are digested, not deleted.
+                Entry e = c.db().findIncludingExpired(argv[i]);
                 if (e != null) objectDigest(digest, e);
             } finally {
                 ks.unlock(stripe);
@@ -239,13 +239,19 @@ final class DebugCommands {
             Database db = ks.db(d);
             if (db.size() == 0) continue;
             mixDigest(total, new byte[]{(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
-            Iterator<Entry> it = db.iterator();
-            while (it.hasNext()) {
-                Entry e = it.next();
-                byte[] digest = new byte[20];
-                mixDigest(digest, e.key());
-                objectDigest(digest, e);
-                xorDigest(total, digest); // final ^= SHA1(key-value digest), as Redis does
+            // Every entry, logically expired ones included, as Redis walks its dict.
+            for (int stripe = 0; stripe < ks.stripes(); stripe++) {
+                ks.lock(stripe);
+                try {
+                    db.forEachInStripe(stripe, e -> {
+                        byte[] digest = new byte[20];
+                        mixDigest(digest, e.key());
+                        objectDigest(digest, e);
+                        xorDigest(total, digest); // final ^= SHA1(key-value digest), as Redis does
+                    });
+                } finally {
+                    ks.unlock(stripe);
+                }
             }
         }
         return total;

@@ -145,6 +145,22 @@ class RedisSuiteRegressionIT extends ServerTestBase {
         assertThat(r("DEBUG", "DIGEST")).isNotEqualTo(before);
     }
 
+    @Test
+    void logicallyExpiredKeysAreStillDigestedAndNotDeleted() throws InterruptedException {
+        r("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        try {
+            r("SET", "gone", "v", "PX", "1");
+            Object withTtl = digestValues("gone").get(0);
+            Thread.sleep(20);
+            assertThat(digestValues("gone").get(0)).isEqualTo(withTtl).isNotEqualTo("0".repeat(40));
+            assertThat(r("DEBUG", "DIGEST")).isNotEqualTo("0".repeat(40));
+            assertThat(r("EXISTS", "gone")).isEqualTo(0L); // a real lookup still expires it
+            assertThat(r("DEBUG", "DIGEST")).isEqualTo("0".repeat(40));
+        } finally {
+            r("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
     // ---- SORT ... STORE ---------------------------------------------------------------------------
 
     @Test
