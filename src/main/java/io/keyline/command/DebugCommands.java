@@ -231,7 +231,7 @@ final class DebugCommands {
         }
     }
 
-    // ---- digests (Redis 7.2's debug.c scheme) ---------------------------------
+    // ---- digests (Redis 7.2's debug.c scheme) ---------------------------------------------------
 
     static byte[] datasetDigest(Keyspace ks) {
         byte[] total = new byte[20];
@@ -290,7 +290,8 @@ final class DebugCommands {
                 xorDigest(digest, pair);
             });
         } else {
-            throw new IllegalStateException("DEBUG DIGEST: unknown value type " + v.getClass().getName());
+            // A type added later must teach the digest its layout (Redis's stream digest, for one).
+            throw new RedisException("ERR DEBUG DIGEST does not support values of type " + io.keyline.store.TypedValue.typeOf(v));
         }
         if (e.expireAt() >= 0) xorDigest(digest, "!!expire!!".getBytes(StandardCharsets.US_ASCII));
     }
