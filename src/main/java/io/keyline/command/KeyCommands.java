@@ -93,7 +93,7 @@ final class KeyCommands {
         ObjectCommand.register(t);
     }
 
-    /** DEL key [key ...] (and UNLINK, which frees nothing later here: the GC does) */
+    /** DEL key [key ...] and UNLINK key [key ...] (freed at once here; UNLINK still counts in lazyfreed_objects, see LazyFree) */
     static void del(Client c, byte[][] argv) {
         boolean lazy = Args.is(argv[0], "unlink") || c.server().config().getBool("lazyfree-lazy-user-del");
         long n = 0;
