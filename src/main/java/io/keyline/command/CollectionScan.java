@@ -1,6 +1,7 @@
 package io.keyline.command;
 
 import io.keyline.store.Bytes;
+import io.keyline.util.Glob;
 
 /** SSCAN/ZSCAN argument parsing ({@code cursor [MATCH pattern] [COUNT count]}) with Redis's errors. */
 final class CollectionScan {
@@ -36,6 +37,6 @@ final class CollectionScan {
     }
 
     boolean matches(byte[] member) {
-        return pattern == null || Bytes.globMatch(pattern, member, false);
+        return pattern == null || Glob.match(pattern, member, false);
     }
 }

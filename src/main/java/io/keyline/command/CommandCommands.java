@@ -3,6 +3,7 @@ package io.keyline.command;
 import io.keyline.command.CommandSpec.Flag;
 import io.keyline.protocol.ReplyWriter;
 import io.keyline.store.Bytes;
+import io.keyline.util.Glob;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -250,7 +251,7 @@ final class CommandCommands {
         } else if (mode.equals("aclcat")) {
             if (spec.aclCategories().contains(Bytes.lower(filter))) out.add(spec.name());
         } else if (mode.equals("pattern")) {
-            if (Bytes.globMatch(filter, spec.name().getBytes(StandardCharsets.US_ASCII), true)) out.add(spec.name());
+            if (Glob.match(filter, spec.name().getBytes(StandardCharsets.US_ASCII), true)) out.add(spec.name());
         }
         // MODULE: Keyline has no modules, so nothing matches.
     }

@@ -1,20 +1,24 @@
 package io.keyline.command;
 
 import io.keyline.command.CommandSpec.Flag;
+import io.keyline.protocol.Doubles;
 import io.keyline.store.Bytes;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.Keyspace;
 import io.keyline.store.Memory;
+import io.keyline.store.StringEncoding;
+import io.keyline.store.type.HashValue;
+import io.keyline.store.type.ListValue;
+import io.keyline.store.type.SetValue;
+import io.keyline.store.type.SortedSetValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * DEBUG (the subset tests and tools use) and MEMORY. DEBUG is allowed according to
@@ -181,7 +185,7 @@ final class DebugCommands {
 
     /** Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy needs per-key objects. */
     private static long refcount(CallContext c, Object v) {
-        if (v instanceof byte[] b && b.length <= 4) {
+        if (v instanceof byte[] b && b.length <= 4 && StringEncoding.of(b).equals(StringEncoding.INT)) {
             Long n = Bytes.parseLongOrError(b);
             String policy = c.server().config().get("maxmemory-policy");
             if (n != null && n >= 0 && n < 10000 && !policy.contains("lru") && !policy.contains("lfu")) return Integer.MAX_VALUE;
@@ -217,7 +221,8 @@ final class DebugCommands {
             ks.lock(stripe);
             byte[] digest = new byte[20];
             try {
-                Entry e = c.db().lookupNoTouch(argv[i]);
+                // Like Redis (a dictFind, not a lookup): logically expired keys are digested, not deleted.
+                Entry e = c.db().findIncludingExpired(argv[i]);
                 if (e != null) objectDigest(digest, e);
             } finally {
                 ks.unlock(stripe);
@@ -226,7 +231,7 @@ final class DebugCommands {
         }
     }
 
-    // ---- digests (Redis's debug.c scheme; exact for strings) ---------------------------------
+    // ---- digests (Redis 7.2's debug.c scheme) ---------------------------------------------------
 
     static byte[] datasetDigest(Keyspace ks) {
         byte[] total = new byte[20];
@@ -234,39 +239,59 @@ final class DebugCommands {
             Database db = ks.db(d);
             if (db.size() == 0) continue;
             mixDigest(total, new byte[]{(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
-            Iterator<Entry> it = db.iterator();
-            while (it.hasNext()) {
-                Entry e = it.next();
-                byte[] digest = new byte[20];
-                mixDigest(digest, e.key());
-                objectDigest(digest, e);
-                xorDigest(total, digest); // final ^= SHA1(key-value digest), as Redis does
+            // Every entry, logically expired ones included, as Redis walks its dict.
+            for (int stripe = 0; stripe < ks.stripes(); stripe++) {
+                ks.lock(stripe);
+                try {
+                    db.forEachInStripe(stripe, e -> {
+                        byte[] digest = new byte[20];
+                        mixDigest(digest, e.key());
+                        objectDigest(digest, e);
+                        xorDigest(total, digest); // final ^= SHA1(key-value digest), as Redis does
+                    });
+                } finally {
+                    ks.unlock(stripe);
+                }
             }
         }
         return total;
     }
 
+    /**
+     * Redis's {@code xorObjectDigest}: the type code, then the value (strings and list elements
+     * mixed in order; set members xored; each hash field/value pair and each sorted-set member/score
+     * pair mixed into its own digest whose SHA1 is xored in, so order never matters), then {@code !!expire!!}
+     * xored in when the key has a TTL. Sorted-set scores are written as Redis 7.2 writes them here
+     * ({@code fpconv_dtoa}, e.g. {@code 0.1}); Redis 7.0 used {@code %.17g} ({@code 0.10000000000000001}),
+     * so digests of non-integer scores differ from a 7.0 server.
+     */
     private static void objectDigest(byte[] digest, Entry e) {
         Object v = e.value();
         int type = typeCode(v);
         mixDigest(digest, new byte[]{(byte) (type >>> 24), (byte) (type >>> 16), (byte) (type >>> 8), (byte) type});
         if (v instanceof byte[] b) {
             mixDigest(digest, b);
-        } else if (v instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> me : m.entrySet()) {
-                byte[] ele = new byte[20];
-                mixDigest(ele, bytesOf(me.getKey()));
-                mixDigest(ele, bytesOf(me.getValue()));
-                xor(digest, ele);
-            }
-        } else if (v instanceof Iterable<?> items) {
-            boolean ordered = type == 1;
-            for (Object item : items) {
-                if (ordered) mixDigest(digest, bytesOf(item));
-                else xorDigest(digest, bytesOf(item));
-            }
+        } else if (v instanceof ListValue list) {
+            list.forEach(element -> mixDigest(digest, element));
+        } else if (v instanceof SetValue set) {
+            set.forEach(member -> xorDigest(digest, member));
+        } else if (v instanceof HashValue hash) {
+            hash.forEach((field, value) -> {
+                byte[] pair = new byte[20];
+                mixDigest(pair, field);
+                mixDigest(pair, value);
+                xorDigest(digest, pair);
+            });
+        } else if (v instanceof SortedSetValue zset) {
+            zset.forEach((member, score) -> {
+                byte[] pair = new byte[20];
+                mixDigest(pair, member);
+                mixDigest(pair, io.keyline.util.DoubleFormat.dtoa(score).getBytes(StandardCharsets.US_ASCII));
+                xorDigest(digest, pair);
+            });
         } else {
-            mixDigest(digest, bytesOf(v));
+            // A type added later must teach the digest its layout (Redis's stream digest, for one).
+            throw new RedisException("ERR DEBUG DIGEST does not support values of type " + io.keyline.store.TypedValue.typeOf(v));
         }
         if (e.expireAt() >= 0) xorDigest(digest, "!!expire!!".getBytes(StandardCharsets.US_ASCII));
     }
@@ -282,11 +307,6 @@ final class DebugCommands {
             case "stream" -> 6;
             default -> 5;
         };
-    }
-
-    private static byte[] bytesOf(Object o) {
-        if (o instanceof byte[] b) return b;
-        return String.valueOf(o).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] sha1(byte[] data) {

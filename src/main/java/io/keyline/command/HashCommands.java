@@ -6,6 +6,7 @@ import io.keyline.store.Bytes;
 import io.keyline.store.Database;
 import io.keyline.store.LongDouble;
 import io.keyline.store.type.HashValue;
+import io.keyline.util.Glob;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -329,7 +330,7 @@ final class HashCommands {
         List<byte[]> out = new ArrayList<>();
         byte[] p = pattern;
         long next = h.scan(cursor, count, (f, v) -> {
-            if (p != null && !Bytes.globMatch(p, f, false)) return;
+            if (p != null && !Glob.match(p, f, false)) return;
             out.add(f);
             out.add(v);
         });

@@ -189,8 +189,8 @@ final class Info {
         line(out, "jvm_heap_max", rt.maxMemory());
         line(out, "jvm_heap_max_human", human(rt.maxMemory()));
         line(out, "mem_allocator", "jvm");
-        line(out, "lazyfree_pending_objects", 0);
-        line(out, "lazyfreed_objects", 0);
+        line(out, "lazyfree_pending_objects", 0); // freed synchronously: never pending (see LazyFree)
+        line(out, "lazyfreed_objects", s.stats().lazyfreedObjects.sum());
     }
 
     private static long totalSystemMemory() {

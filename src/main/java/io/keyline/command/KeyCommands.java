@@ -7,6 +7,7 @@ import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.Keyspace;
 import io.keyline.store.TypedValue;
+import io.keyline.util.Glob;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -92,11 +93,14 @@ final class KeyCommands {
         ObjectCommand.register(t);
     }
 
-    /** DEL key [key ...] (and UNLINK, which frees nothing later here: the GC does) */
+    /** DEL key [key ...] and UNLINK key [key ...] (freed at once here; UNLINK still counts in lazyfreed_objects, see LazyFree) */
     static void del(CallContext c, byte[][] argv) {
+        boolean lazy = Args.is(argv[0], "unlink") || c.server().config().getBool("lazyfree-lazy-user-del");
         long n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (c.db().delete(argv[i])) {
+            Object removed = c.db().remove(argv[i]);
+            if (removed != null) {
+                if (lazy) LazyFree.deleted(c.server().stats(), removed);
                 c.modified(argv[i]);
                 n++;
             }
@@ -220,7 +224,7 @@ final class KeyCommands {
         List<byte[]> out = new ArrayList<>();
         for (Iterator<Entry> it = c.db().iterator(); it.hasNext(); ) {
             byte[] key = it.next().key();
-            if (all || Bytes.globMatch(pattern, key, false)) out.add(key);
+            if (all || Glob.match(pattern, key, false)) out.add(key);
         }
         c.reply.arrayHeader(out.size());
         for (byte[] k : out) c.reply.bulk(k);

@@ -5,6 +5,7 @@ import io.keyline.store.Bytes;
 import io.keyline.store.Entry;
 import io.keyline.store.EvictionPolicy;
 import io.keyline.store.Keyspace;
+import io.keyline.store.StringEncoding;
 import io.keyline.store.TypedValue;
 
 /** OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT | HELP */
@@ -58,12 +59,9 @@ final class ObjectCommand {
         c.reply.bulk(encodingOf(e.value()));
     }
 
-    /** Redis's encoding name: strings are {@code int}, {@code embstr} (up to 44 bytes) or {@code raw}. */
+    /** Redis's encoding name: strings are {@code int}, {@code embstr} or {@code raw} ({@link StringEncoding}). */
     static String encodingOf(Object value) {
-        if (value instanceof byte[] s) {
-            if (s.length <= 20 && Bytes.isLong(s)) return "int";
-            return s.length <= 44 ? "embstr" : "raw";
-        }
+        if (value instanceof byte[] s) return StringEncoding.of(s);
         if (value instanceof TypedValue t) return t.encoding();
         return "unknown";
     }
@@ -108,6 +106,7 @@ final class ObjectCommand {
 
     private static boolean isSharedInteger(Keyspace ks, Object value) {
         if (!(value instanceof byte[] s) || s.length > 4) return false;
+        if (!StringEncoding.of(s).equals(StringEncoding.INT)) return false; // e.g. "12" after APPEND: a raw object
         Long v = Bytes.parseLongOrError(s);
         if (v == null || v < 0 || v >= SHARED_INTEGERS) return false;
         EvictionPolicy p = ks.policy();

@@ -2,6 +2,7 @@ package io.keyline.command;
 
 import io.keyline.store.Bytes;
 import io.keyline.store.TypedValue;
+import io.keyline.util.Glob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ final class ScanCommand {
         byte[] match = pattern;
         String wanted = type;
         long next = c.db().scan(cursor, count, e -> {
-            if (match != null && !Bytes.globMatch(match, e.key(), false)) return;
+            if (match != null && !Glob.match(match, e.key(), false)) return;
             if (wanted != null && !wanted.equalsIgnoreCase(TypedValue.typeOf(e.value()))) return;
             keys.add(e.key());
         });

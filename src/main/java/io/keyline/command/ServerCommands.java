@@ -45,6 +45,11 @@ final class ServerCommands {
     /** FLUSHALL [ASYNC | SYNC] */
     static void flushall(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
+        if (LazyFree.lazyFlush(c.server(), argv)) {
+            for (int db = 0; db < c.server().keyspace().databaseCount(); db++) {
+                LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), db));
+            }
+        }
         c.server().keyspace().flushAllLocked();
         c.server().watches().touchAll(-1);
         c.changed();
@@ -54,6 +59,9 @@ final class ServerCommands {
     /** FLUSHDB [ASYNC | SYNC] */
     static void flushdb(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
+        if (LazyFree.lazyFlush(c.server(), argv)) {
+            LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), c.dbIndex()));
+        }
         c.server().keyspace().flushLocked(c.dbIndex());
         c.server().watches().touchAll(c.dbIndex());
         c.changed();

@@ -13,6 +13,8 @@ public final class ServerStats {
     public final LongAdder errorReplies = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
     public final AtomicLong dirtySinceSave = new AtomicLong();
+    /** What Redis would have freed in its lazyfree thread (see {@link LazyFree}). */
+    public final LongAdder lazyfreedObjects = new LongAdder();
 
     /** Redis's ERROR_STATS_NUMBER: distinct error codes tracked before errorstats turn themselves off. */
     static final int MAX_ERROR_CODES = 128;
@@ -70,5 +72,6 @@ public final class ServerStats {
         netOutputBytes.reset();
         errorReplies.reset();
         protocolErrors.reset();
+        lazyfreedObjects.reset();
     }
 }

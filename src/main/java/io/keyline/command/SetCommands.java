@@ -322,7 +322,8 @@ final class SetCommands {
         long limit = 0;
         for (int i = 2 + (int) numkeys; i < argv.length; i++) {
             if (Args.is(argv[i], "limit") && i + 1 < argv.length) {
-                limit = Args.toLong(argv[++i]);
+                // getPositiveLongFromObjectOrReply: one message for "not a number" and "negative"
+                limit = Args.toLong(argv[++i], "ERR LIMIT can't be negative");
                 if (limit < 0) throw new RedisException("ERR LIMIT can't be negative");
             } else {
                 throw Errors.syntax();

@@ -40,14 +40,19 @@ final class SortCommand {
     /** SORT_RO reads only its first key (Redis still reports it movablekeys, for its BY/GET patterns). */
     private static final int[] SORTED_KEY_ONLY = {1};
 
-    /** The sorted key and, with STORE, the destination. */
+    /**
+     * The sorted key and, with STORE, the destination: Redis's {@code sortGetKeys}. The
+     * <em>last</em> STORE wins, as in SORT itself, so keep scanning after a match (and, like Redis,
+     * do not skip over the STORE argument: it is looked at as a possible option name too).
+     */
     static int[] sortKeys(byte[][] argv) {
-        for (int i = 2; i < argv.length - 1; i++) {
-            if (Args.is(argv[i], "store")) return new int[] {1, i + 1};
+        int store = -1;
+        for (int i = 2; i < argv.length; i++) {
             if (Args.is(argv[i], "limit")) i += 2;
             else if (Args.is(argv[i], "by") || Args.is(argv[i], "get")) i++;
+            else if (Args.is(argv[i], "store") && i + 1 < argv.length) store = i + 1;
         }
-        return new int[] {1};
+        return store < 0 ? new int[] {1} : new int[] {1, store};
     }
 
     private static final class Item {

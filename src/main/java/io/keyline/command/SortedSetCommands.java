@@ -619,7 +619,8 @@ final class SortedSetCommands {
             boolean countGiven = false;
             for (int j = whereIndex + 1; j < argv.length; j++) {
                 if (!countGiven && Args.is(argv[j], "count") && j + 1 < argv.length) {
-                    count = Args.toLong(argv[++j]);
+                    // getRangeLongFromObjectOrReply: one message for "not a number" and "out of range"
+                    count = Args.toLong(argv[++j], "ERR count should be greater than 0");
                     if (count <= 0) throw new RedisException("ERR count should be greater than 0");
                     countGiven = true;
                 } else {
@@ -863,7 +864,8 @@ final class SortedSetCommands {
         long limit = 0;
         for (int j = 2 + (int) numkeys; j < argv.length; j++) {
             if (Args.is(argv[j], "limit") && j + 1 < argv.length) {
-                limit = Args.toLong(argv[++j]);
+                // getPositiveLongFromObjectOrReply: one message for "not a number" and "negative"
+                limit = Args.toLong(argv[++j], "ERR LIMIT can't be negative");
                 if (limit < 0) throw new RedisException("ERR LIMIT can't be negative");
             } else {
                 throw Errors.syntax();

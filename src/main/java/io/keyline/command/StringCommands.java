@@ -5,6 +5,7 @@ import io.keyline.store.Bytes;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.LongDouble;
+import io.keyline.store.StringEncoding;
 
 import java.nio.charset.StandardCharsets;
 
@@ -178,7 +179,7 @@ final class StringCommands {
             checkStringLength(c, (long) old.length + add.length);
             byte[] joined = allocate(old, old.length + add.length);
             System.arraycopy(add, 0, joined, old.length, add.length);
-            db.update(e, joined);
+            db.update(e, StringEncoding.raw(joined)); // Redis unshares the value into a raw object, even for ""
             length = joined.length;
         }
         c.modified(argv[1]);
@@ -252,6 +253,7 @@ final class StringCommands {
         checkStringLength(c, offset > MAX_ARRAY ? Long.MAX_VALUE : offset + value.length);
         byte[] updated = allocate(old, (int) Math.max(old.length, offset + value.length));
         System.arraycopy(value, 0, updated, (int) offset, value.length);
+        StringEncoding.raw(updated); // modified in place (or created zero-padded): raw, as in Redis
         if (e == null) db.set(argv[1], updated, Database.NO_TTL);
         else db.update(e, updated);
         c.modified(argv[1]);
@@ -306,7 +308,8 @@ final class StringCommands {
         if (value == null || increment == null) throw new RedisException(Errors.NOT_FLOAT);
         LongDouble.Value sum = LongDouble.add(value, increment);
         if (sum == null || sum.isInfinite()) throw new RedisException("ERR increment would produce NaN or Infinity");
-        byte[] text = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
+        // createStringObject: embstr even when the sum prints as an integer ("2")
+        byte[] text = StringEncoding.created(LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII));
         if (e == null) db.set(argv[1], text, Database.NO_TTL);
         else db.update(e, text);
         c.modified(argv[1]);

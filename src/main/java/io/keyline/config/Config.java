@@ -1,5 +1,7 @@
 package io.keyline.config;
 
+import io.keyline.util.Glob;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -274,11 +276,11 @@ public final class Config {
             byte[] pat = pattern.getBytes(StandardCharsets.UTF_8);
             for (Parameter p : all) {
                 if (p.hidden) continue;
-                if (!out.containsKey(p.name) && io.keyline.store.Bytes.globMatch(pat, p.name.getBytes(StandardCharsets.UTF_8), true)) {
+                if (!out.containsKey(p.name) && Glob.match(pat, p.name.getBytes(StandardCharsets.UTF_8), true)) {
                     out.put(p.name, p.value);
                 }
                 for (String a : p.aliases) {
-                    if (!out.containsKey(a) && io.keyline.store.Bytes.globMatch(pat, a.getBytes(StandardCharsets.UTF_8), true)) {
+                    if (!out.containsKey(a) && Glob.match(pat, a.getBytes(StandardCharsets.UTF_8), true)) {
                         out.put(a, p.value);
                     }
                 }
@@ -302,9 +304,9 @@ public final class Config {
         List<Parameter> out = new ArrayList<>();
         byte[] pat = glob.getBytes(StandardCharsets.UTF_8);
         for (Parameter p : all) {
-            boolean hit = io.keyline.store.Bytes.globMatch(pat, p.name.getBytes(StandardCharsets.UTF_8), true);
+            boolean hit = Glob.match(pat, p.name.getBytes(StandardCharsets.UTF_8), true);
             for (String a : p.aliases) {
-                if (!hit && io.keyline.store.Bytes.globMatch(pat, a.getBytes(StandardCharsets.UTF_8), true)) hit = true;
+                if (!hit && Glob.match(pat, a.getBytes(StandardCharsets.UTF_8), true)) hit = true;
             }
             if (hit) out.add(p);
         }

@@ -4,7 +4,7 @@
  * Feeds the command line, {@code CONFIG GET/SET/RESETSTAT} and {@code INFO}.
  *
  * <p>Parameters that mean nothing in Keyline are still registered (marked not effective) so users'
- * scripts that set them keep working. Uses only the leaf helpers {@code store.Bytes} (glob) and
+ * scripts that set them keep working. Uses only the leaf helpers {@code util.Glob} (CONFIG GET patterns) and
  * {@code protocol.RespParser} (argument splitting).
  */
 package io.keyline.config;

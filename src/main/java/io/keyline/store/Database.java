@@ -89,6 +89,14 @@ public final class Database {
         return e;
     }
 
+    /**
+     * The entry even if it is logically expired, without expiring it or counting a hit/miss (DEBUG
+     * DIGEST-VALUE, which Redis runs on the raw dict). Caller holds the key's stripe.
+     */
+    public Entry findIncludingExpired(byte[] key) {
+        return table(key).find(Bytes.hash(key), key);
+    }
+
     /** The value, or null. */
     public Object get(byte[] key) {
         Entry e = lookup(key);

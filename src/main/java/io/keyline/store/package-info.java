@@ -16,7 +16,9 @@
  *
  * <p>Values: strings are immutable {@code byte[]} (shared freely, never changed in place); every
  * other data type implements {@link io.keyline.store.TypedValue} (its TYPE and OBJECT ENCODING
- * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). {@link io.keyline.store.LongDouble}
+ * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). A string's OBJECT ENCODING
+ * ({@code int}/{@code embstr}/{@code raw}) comes from its content, except where
+ * {@link io.keyline.store.StringEncoding} records that APPEND/SETRANGE/INCRBYFLOAT built it. {@link io.keyline.store.LongDouble}
  * is Redis's {@code long double} arithmetic for INCRBYFLOAT/HINCRBYFLOAT.
  *
  * <p>Typed access: {@link io.keyline.store.Database#get(byte[], java.lang.Class)} and its write,

@@ -81,8 +81,11 @@ public final class DoubleFormat {
         return dtoa(d);
     }
 
-    /** Redis's {@code fpconv_dtoa}: Grisu2 digits laid out as described in the class comment. */
-    static String dtoa(double d) {
+    /**
+     * Redis's {@code fpconv_dtoa}: Grisu2 digits laid out as described in the class comment. Public
+     * for DEBUG DIGEST, which writes sorted-set scores with it directly (not through d2string).
+     */
+    public static String dtoa(double d) {
         long bits = Double.doubleToRawLongBits(d);
         StringBuilder sb = new StringBuilder(24);
         boolean negative = (bits & SIGN_MASK) != 0;
