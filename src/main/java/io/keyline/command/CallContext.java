@@ -37,6 +37,8 @@ public final class CallContext {
     /** The reply sink: the connection's writer, or a detached buffer for a blocked client served elsewhere. */
     public ReplyWriter reply;
     private Database db;
+    /** The call's time, read once (Redis's command time snapshot): a deadline and its check agree. */
+    private long now = Long.MIN_VALUE;
 
     // ---- what the command reports back ------------------------------------------------------
     /** Number of changes made (Redis's {@code server.dirty} delta): non-zero means "log it". */
@@ -72,6 +74,7 @@ public final class CallContext {
         this.blockKeys = null;
         this.blockType = null;
         this.durableSeq = 0;
+        this.now = Long.MIN_VALUE;
     }
 
     public ServerContext server() {
@@ -101,9 +104,13 @@ public final class CallContext {
         return server.keyspace().clock();
     }
 
-    /** The current time in milliseconds, from the server's (injectable) clock. */
+    /**
+     * The call's time in milliseconds, from the server's (injectable) clock, read once per call (as
+     * Redis's command time snapshot), so EXPIRE k 1's deadline and its already-expired check agree.
+     */
     public long now() {
-        return server.keyspace().clock().millis();
+        if (now == Long.MIN_VALUE) now = server.keyspace().clock().millis();
+        return now;
     }
 
     public long id() {

@@ -176,7 +176,7 @@ final class SetCommand {
     }
 
     static long now(CallContext c) {
-        return c.server().keyspace().clock().millis();
+        return c.now();
     }
 
     /**

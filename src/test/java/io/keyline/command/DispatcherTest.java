@@ -131,4 +131,27 @@ class DispatcherTest {
             buf.release();
         }
     }
+
+    @Test
+    void aCallReadsTheClockOnceSoAOneMillisecondDeadlineIsNotAlreadyPast() {
+        // A clock that moves 1 ms at every read: reading it twice in one call (deadline, then the
+        // already-expired check) would delete the key at once, as Redis never does.
+        java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        Keyspace keyspace = new Keyspace(16, 6, ticks::incrementAndGet);
+        ServerContext ticking = new ServerContext(keyspace, Config.defaults(), StandardCommands.table());
+        Client c = ticking.openClient();
+        ByteBuf buf = Unpooled.buffer();
+        c.reply.buffer(buf);
+        try {
+            CallContext call = ticking.dispatcher().newContext(c);
+            ticking.dispatcher().execute(call, new byte[][]{"SET".getBytes(), "k".getBytes(), "v".getBytes(), "PX".getBytes(), "1".getBytes()});
+            ticking.dispatcher().execute(call, new byte[][]{"SET".getBytes(), "e".getBytes(), "v".getBytes()});
+            ticking.dispatcher().execute(call, new byte[][]{"PEXPIRE".getBytes(), "e".getBytes(), "1".getBytes()});
+            assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("+OK\r\n+OK\r\n:1\r\n");
+            assertThat(keyspace.db(0).findIncludingExpired("k".getBytes())).as("SET PX 1 kept the key").isNotNull();
+            assertThat(keyspace.db(0).findIncludingExpired("e".getBytes())).as("PEXPIRE 1 kept the key").isNotNull();
+        } finally {
+            buf.release();
+        }
+    }
 }
