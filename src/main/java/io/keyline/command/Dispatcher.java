@@ -329,9 +329,7 @@ public final class Dispatcher {
             discardMulti(c);
             throw new RedisException(Errors.EXECABORT);
         }
-        // Lazily expire watched keys first: an expired watched key counts as modified.
-        for (WatchRegistry.WatchedKey wk : c.watched) keyspace.db(wk.db()).exists(wk.key());
-        if (c.watchDirty) {
+        if (server.watches().isDirty(c)) {
             discardMulti(c);
             c.reply.nullArray();
             return;

@@ -45,8 +45,8 @@ final class ServerCommands {
     /** FLUSHALL [ASYNC | SYNC] */
     static void flushall(Client c, byte[][] argv) {
         checkFlushMode(argv);
+        c.server().watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
         c.server().keyspace().flushAllLocked();
-        c.server().watches().touchAll(-1);
         c.changed();
         c.reply.ok();
     }
@@ -54,8 +54,8 @@ final class ServerCommands {
     /** FLUSHDB [ASYNC | SYNC] */
     static void flushdb(Client c, byte[][] argv) {
         checkFlushMode(argv);
+        c.server().watches().touchAll(c.dbIndex()); // before the flush: it tells stored keys from absent ones
         c.server().keyspace().flushLocked(c.dbIndex());
-        c.server().watches().touchAll(c.dbIndex());
         c.changed();
         c.reply.ok();
     }

@@ -431,8 +431,8 @@ public final class Persistence implements PersistenceControl {
         try {
             if (save || manifest == null) saveNow();
             if (flush) {
+                ctx.watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
                 ks.flushAllLocked();
-                ctx.watches().touchAll(-1);
             }
             AofWriter w = writer;
             if (w != null) w.suppress(Thread.currentThread());

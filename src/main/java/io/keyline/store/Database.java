@@ -89,6 +89,24 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Whether the key is stored at all, even past its deadline and not yet reclaimed (Redis's
+     * {@code dictFind} on the keyspace: WATCH decides with it whether a flush or swap changed a key).
+     * Does not expire anything.
+     */
+    public boolean holds(byte[] key) {
+        return table(key).find(Bytes.hash(key), key) != null;
+    }
+
+    /**
+     * Whether the key is stored but past its deadline (Redis's {@code keyIsExpired}): a stale key
+     * not reclaimed yet. Does not expire it. False while loading, when keys never expire.
+     */
+    public boolean holdsExpired(byte[] key) {
+        Entry e = table(key).find(Bytes.hash(key), key);
+        return e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis() && keyspace.expiryEnabledOnAccess();
+    }
+
     /** The value, or null. */
     public Object get(byte[] key) {
         Entry e = lookup(key);
