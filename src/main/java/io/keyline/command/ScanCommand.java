@@ -37,7 +37,8 @@ final class ScanCommand {
         List<byte[]> keys = new ArrayList<>();
         byte[] match = pattern;
         String wanted = type;
-        long next = c.db().scan(cursor, count, e -> {
+        // Expired keys that pass MATCH are reclaimed on the way, as Redis's scanGenericCommand does.
+        long next = c.db().scan(cursor, count, k -> match == null || Bytes.globMatch(match, k, false), e -> {
             if (match != null && !Bytes.globMatch(match, e.key(), false)) return;
             if (wanted != null && !wanted.equalsIgnoreCase(TypedValue.typeOf(e.value()))) return;
             keys.add(e.key());
