@@ -49,8 +49,12 @@ final class ScanCommand {
         for (byte[] k : keys) c.reply.bulk(k);
     }
 
-    /** An unsigned 64-bit cursor as strtoul reads it (optional sign, digits only), else "invalid cursor". */
+    /**
+     * An unsigned 64-bit cursor as strtoul reads it (optional sign, digits only), else "invalid
+     * cursor". The empty string is cursor 0, as strtoul converts nothing and stops at its end.
+     */
     static long parseCursor(byte[] b) {
+        if (b.length == 0) return 0;
         int i = 0;
         boolean negative = false;
         if (b.length > 0 && (b[0] == '+' || b[0] == '-')) {
