@@ -81,6 +81,20 @@ class ScanExpiryAndGuaranteeIT extends ServerTestBase {
         }
     }
 
+    @Test
+    void collectionCursorsAreUnsignedAsInRedis() {
+        jedis.sadd("ints", "1", "2", "3");
+        ScanResult<String> r = jedis.sscan("ints", "-1"); // 2^64-1; a small set is returned whole anyway
+        assertThat(r.getCursor()).isEqualTo("0");
+        assertThat(r.getResult()).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(jedis.sscan("ints", "18446744073709551615").getResult()).hasSize(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jedis.sscan("ints", "18446744073709551616"))
+                .hasMessage("ERR invalid cursor");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jedis.sscan("ints", " 1"))
+                .hasMessage("ERR invalid cursor");
+        assertThat(jedis.sscan("ints", "").getResult()).hasSize(3);
+    }
+
     /** Another client adds and removes churn members until stopped. */
     private Thread churn(AtomicBoolean stop, String key, String type) {
         Thread t = new Thread(() -> {

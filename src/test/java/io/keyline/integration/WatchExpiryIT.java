@@ -66,6 +66,15 @@ class WatchExpiryIT extends ServerTestBase {
     }
 
     @Test
+    void lazyExpiryOfWatchedStaleKeyByAReadDoesNotFailExec() throws Exception {
+        staleKey(jedis, "x");
+        jedis.watch("x");
+        assertThat(jedis.exists("x")).isFalse(); // reclaims it
+        assertThat(jedis.dbSize()).isZero();
+        assertThat(pingTransaction(jedis)).containsExactly(false);
+    }
+
+    @Test
     void flushdbAndFlushallWhileWatchingStaleKeyDoNotFailExec() throws Exception {
         staleKey(jedis, "x");
         jedis.watch("x");
