@@ -17,8 +17,8 @@ final class CollectionScan {
 
     /** Parses argv[cursorIndex...]. */
     static CollectionScan parse(byte[][] argv, int cursorIndex) {
-        Long cursor = Bytes.parseLongOrError(argv[cursorIndex]);
-        if (cursor == null || cursor < 0) throw new RedisException(Errors.INVALID_CURSOR);
+        // Redis's parseScanCursorOrReply: an unsigned 64-bit cursor, so "-1" is 2^64-1, not an error.
+        long cursor = ScanCommand.parseCursor(argv[cursorIndex]);
         byte[] pattern = null;
         long count = 10;
         for (int i = cursorIndex + 1; i < argv.length; i++) {

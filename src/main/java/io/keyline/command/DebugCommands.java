@@ -99,6 +99,8 @@ final class DebugCommands {
                 c.reply.error(Args.str(argv[2]));
             }
             case "reload" -> PersistenceCommands.debugReload(c, argv);
+            case "loadaof" -> PersistenceCommands.debugLoadAof(c, argv);
+            case "quicklist-packed-threshold" -> quicklistPackedThreshold(c, argv);
             default -> throw Clients.subcommandSyntax("DEBUG", argv[1]);
         }
     }
@@ -112,6 +114,8 @@ final class DebugCommands {
                 "ERROR <string>",
                 "    Return a Redis protocol error with <string> as message. Useful for clients",
                 "    unit tests to simulate Redis errors.",
+                "LOADAOF",
+                "    Flush the AOF buffers on disk and reload the AOF in memory.",
                 "LOG <message>",
                 "    Write <message> to the server log.",
                 "OBJECT <key>",
@@ -120,12 +124,63 @@ final class DebugCommands {
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
                 "    true, false.",
+                "QUICKLIST-PACKED-THRESHOLD <size>",
+                "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+                "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+                "RELOAD [option ...]",
+                "    Save the snapshot on disk and reload it back to memory. Valid <option> values:",
+                "    * MERGE: conflicting keys will be loaded from the snapshot.",
+                "    * NOFLUSH: the existing database will not be removed before load, but",
+                "      conflicting keys will fail the load.",
+                "    * NOSAVE: the database will be loaded from an existing snapshot.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
                 "    default.",
                 "SLEEP <seconds>",
                 "    Stop the server for <seconds>. Decimals allowed.");
+    }
+
+    /**
+     * DEBUG QUICKLIST-PACKED-THRESHOLD size: the element length from which a quicklist stores an
+     * element in a plain node of its own. {@code size} in Redis's memory syntax (memtoull).
+     */
+    private static void quicklistPackedThreshold(CallContext c, byte[][] argv) {
+        if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
+        long bytes = memtoull(argv[2]);
+        if (bytes < 0 || !io.keyline.store.type.ListValue.setPackedThreshold(bytes)) {
+            throw new RedisException("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+        }
+        c.reply.ok();
+    }
+
+    /**
+     * Redis's memtoull: digits then an optional unit (b, k = 1000, kb = 1024, m, mb, g, gb, any
+     * case); no sign, no spaces. No digits reads as 0 (strtoull). -1 when malformed or beyond
+     * 2^63 (every such size is out of range for the callers anyway).
+     */
+    static long memtoull(byte[] arg) {
+        String s = Args.str(arg);
+        if (s.startsWith("-")) return -1;
+        int u = 0;
+        while (u < s.length() && s.charAt(u) >= '0' && s.charAt(u) <= '9') u++;
+        long mul = switch (s.substring(u).toLowerCase(java.util.Locale.ROOT)) {
+            case "", "b" -> 1;
+            case "k" -> 1000;
+            case "kb" -> 1024;
+            case "m" -> 1000 * 1000;
+            case "mb" -> 1024 * 1024;
+            case "g" -> 1000L * 1000 * 1000;
+            case "gb" -> 1024L * 1024 * 1024;
+            default -> -1;
+        };
+        if (mul < 0 || u >= 128) return -1;
+        if (u == 0) return 0;
+        try {
+            return Math.multiplyExact(Long.parseLong(s.substring(0, u)), mul);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return -1;
+        }
     }
 
     /** C's atoi: leading digits with optional sign, 0 when there are none. */

@@ -373,7 +373,7 @@ public final class Dispatcher {
             discardMulti(c);
             throw new RedisException(Errors.EXECABORT);
         }
-        if (server.watches().transactionMustAbort(c, keyspace)) {
+        if (server.watches().isDirty(c)) {
             discardMulti(c);
             ctx.reply.nullArray();
             return;

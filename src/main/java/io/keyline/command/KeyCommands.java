@@ -320,9 +320,8 @@ final class KeyCommands {
             throw new RedisException(Errors.DB_INDEX);
         }
         if (a != b) {
+            c.server().watches().touchSwap(a, b); // before the swap: it compares both sides' keys
             ks.swapLocked(a, b);
-            c.server().watches().touchAll(a);
-            c.server().watches().touchAll(b);
             // Clients blocked on keys of either database may now find data there (Redis's scanDatabaseForReadyKeys).
             c.server().blocking().databaseChanged(a);
             c.server().blocking().databaseChanged(b);

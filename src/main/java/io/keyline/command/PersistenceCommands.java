@@ -75,18 +75,34 @@ public final class PersistenceCommands {
     }
 
     /**
-     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves (unless NOSAVE), empties the keyspace (unless
-     * NOFLUSH or MERGE) and loads the snapshot back. Called by DEBUG's {@code reload} case; needs
-     * no LOCK_ALL (the reload takes every stripe itself).
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], as Redis 7.2's debug.c: saves (unless NOSAVE),
+     * empties the keyspace (unless NOFLUSH) and loads the snapshot back; MERGE lets a loaded key
+     * replace one still in memory (only meaningful with NOFLUSH), without it such a key fails the
+     * load. Called by DEBUG's {@code reload} case; needs no LOCK_ALL (the reload takes every stripe
+     * itself).
      */
     public static void debugReload(CallContext c, byte[][] argv) {
-        boolean save = true, flush = true;
+        boolean save = true, flush = true, merge = false;
         for (int i = 2; i < argv.length; i++) {
-            if (Args.is(argv[i], "nosave")) save = false;
-            else if (Args.is(argv[i], "noflush") || Args.is(argv[i], "merge")) flush = false;
+            if (Args.is(argv[i], "merge")) merge = true;
+            else if (Args.is(argv[i], "noflush")) flush = false;
+            else if (Args.is(argv[i], "nosave")) save = false;
             else throw new RedisException("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
         }
-        control(c).reload(save, flush);
+        control(c).reload(save, flush, merge);
+        c.reply.ok();
+    }
+
+    /**
+     * DEBUG LOADAOF, as Redis 7.2's debug.c: writes the AOF out, empties the keyspace and loads
+     * it back from the AOF; a bare {@code -ERR} if there is none or it fails to load (the data is
+     * gone then, as in Redis).
+     */
+    public static void debugLoadAof(CallContext c, byte[][] argv) {
+        if (!control(c).loadAof()) {
+            c.reply.error("ERR");
+            return;
+        }
         c.reply.ok();
     }
 }

@@ -20,5 +20,20 @@ public interface PersistenceControl {
     long lastSaveSeconds();
 
     /** DEBUG RELOAD: save (if {@code save}), empty the keyspace (if {@code flush}), load the snapshot back. */
-    void reload(boolean save, boolean flush);
+    default void reload(boolean save, boolean flush) {
+        reload(save, flush, false);
+    }
+
+    /**
+     * DEBUG RELOAD with Redis's options: {@code merge} lets a key loaded from the snapshot replace
+     * one already in memory (RDBFLAGS_ALLOW_DUP); without it, a key both in memory (NOFLUSH) and in
+     * the snapshot is an error.
+     */
+    void reload(boolean save, boolean flush, boolean merge);
+
+    /**
+     * DEBUG LOADAOF: write out what the AOF writer holds, empty the keyspace and load the AOF named
+     * by the manifest on disk. False if there is no AOF to load or loading failed.
+     */
+    boolean loadAof();
 }

@@ -38,7 +38,8 @@ final class ScanCommand {
         List<byte[]> keys = new ArrayList<>();
         byte[] match = pattern;
         String wanted = type;
-        long next = c.db().scan(cursor, count, e -> {
+        // Expired keys that pass MATCH are reclaimed on the way, as Redis's scanGenericCommand does.
+        long next = c.db().scan(cursor, count, k -> match == null || Glob.match(match, k, false), e -> {
             if (match != null && !Glob.match(match, e.key(), false)) return;
             if (wanted != null && !wanted.equalsIgnoreCase(TypedValue.typeOf(e.value()))) return;
             keys.add(e.key());
@@ -49,8 +50,12 @@ final class ScanCommand {
         for (byte[] k : keys) c.reply.bulk(k);
     }
 
-    /** An unsigned 64-bit cursor as strtoul reads it (optional sign, digits only), else "invalid cursor". */
+    /**
+     * An unsigned 64-bit cursor as strtoul reads it (optional sign, digits only), else "invalid
+     * cursor". The empty string is cursor 0, as strtoul converts nothing and stops at its end.
+     */
     static long parseCursor(byte[] b) {
+        if (b.length == 0) return 0;
         int i = 0;
         boolean negative = false;
         if (b.length > 0 && (b[0] == '+' || b[0] == '-')) {

@@ -45,13 +45,13 @@ final class ServerCommands {
     /** FLUSHALL [ASYNC | SYNC] */
     static void flushall(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
+        c.server().watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
         if (LazyFree.lazyFlush(c.server(), argv)) {
             for (int db = 0; db < c.server().keyspace().databaseCount(); db++) {
                 LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), db));
             }
         }
         c.server().keyspace().flushAllLocked();
-        c.server().watches().touchAll(-1);
         c.changed();
         c.reply.ok();
     }
@@ -59,11 +59,11 @@ final class ServerCommands {
     /** FLUSHDB [ASYNC | SYNC] */
     static void flushdb(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
+        c.server().watches().touchAll(c.dbIndex()); // before the flush: it tells stored keys from absent ones
         if (LazyFree.lazyFlush(c.server(), argv)) {
             LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), c.dbIndex()));
         }
         c.server().keyspace().flushLocked(c.dbIndex());
-        c.server().watches().touchAll(c.dbIndex());
         c.changed();
         c.reply.ok();
     }

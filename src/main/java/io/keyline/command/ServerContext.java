@@ -20,7 +20,7 @@ public final class ServerContext {
     private final Config config;
     private final CommandTable table;
     private final ClientRegistry clients = new ClientRegistry();
-    private final WatchRegistry watches = new WatchRegistry();
+    private final WatchRegistry watches;
     private final ServerStats stats = new ServerStats();
     private final Dispatcher dispatcher;
     private final CallObserver callObserver;
@@ -49,6 +49,7 @@ public final class ServerContext {
 
     public ServerContext(Keyspace keyspace, Config config, CommandTable table) {
         this.keyspace = keyspace;
+        this.watches = new WatchRegistry(keyspace);
         this.config = config;
         this.table = table;
         this.dispatcher = new Dispatcher(this);

@@ -47,9 +47,10 @@ final class TransactionCommands {
     /** WATCH key [key ...] */
     static void watch(CallContext c, byte[][] argv) {
         if (c.inMulti()) throw new RedisException("ERR WATCH inside MULTI is not allowed");
-        for (int i = 1; i < argv.length; i++) {
-            c.db().exists(argv[i]); // expire first, so a key already past its deadline does not count
-            c.server().watches().watch(c.client(), c.dbIndex(), argv[i]);
+        // Redis 7: no point in watching more once a watched key changed (EXEC will fail anyway).
+        if (!c.client().watchDirtyFlag()) {
+            // No lazy expiry here: a key already past its deadline is watched as stale (absent).
+            for (int i = 1; i < argv.length; i++) c.server().watches().watch(c.client(), c.dbIndex(), argv[i]);
         }
         c.reply.ok();
     }

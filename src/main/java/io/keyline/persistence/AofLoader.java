@@ -37,6 +37,8 @@ final class AofLoader {
     private long lastProgressNanos;
     private long startNanos;
     private int warnings;
+    /** Runs before each replayed command with the replaying client (DEBUG RELOAD MERGE / NOFLUSH). */
+    java.util.function.BiConsumer<Client, byte[][]> beforeCommand;
 
     AofLoader(ServerContext ctx, boolean loadTruncated) {
         this.ctx = ctx;
@@ -118,6 +120,7 @@ final class AofLoader {
                 }
                 if (isCommand(argv, "multi")) validBeforeMulti = reader.commandStart();
                 replies.clear();
+                if (beforeCommand != null) beforeCommand.accept(client, argv);
                 ctx.dispatcher().replay(replay, argv);
                 if (replies.isReadable() && replies.getByte(replies.readerIndex()) == '-' && warnings++ < 10) {
                     log.warn("Command '{}' at offset {} of {} failed while loading: {}", new String(argv[0], StandardCharsets.UTF_8),

@@ -167,6 +167,19 @@ final class AofWriter implements Propagator {
         }
     }
 
+    /**
+     * Writes and fsyncs everything appended so far on the calling thread (DEBUG LOADAOF reads the
+     * file back right after). False after a write error.
+     */
+    boolean flushNow() {
+        fileLock.lock();
+        try {
+            return writeLocked(true, true);
+        } finally {
+            fileLock.unlock();
+        }
+    }
+
     long bufferLength() {
         synchronized (lock) {
             return buffer.len;

@@ -200,8 +200,13 @@ public final class Persistence implements PersistenceControl {
 
     /** Replays the manifest's files with limits, expiry and propagation lifted. */
     private void replay(Manifest m) throws IOException {
+        replay(m, null);
+    }
+
+    private void replay(Manifest m, java.util.function.BiConsumer<io.keyline.command.Client, byte[][]> beforeCommand) throws IOException {
         Keyspace ks = ctx.keyspace();
         AofLoader l = new AofLoader(ctx, config.getBool("aof-load-truncated"));
+        l.beforeCommand = beforeCommand;
         loader = l;
         loading = true;
         ks.capacity(0);
@@ -426,27 +431,109 @@ public final class Persistence implements PersistenceControl {
 
     // ---- DEBUG RELOAD ----------------------------------------------------------------------------
 
+    /** Redis's text when a key loaded back is already in memory without MERGE (Redis itself panics). */
+    private static final String LOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
+
     @Override
-    public void reload(boolean save, boolean flush) {
+    public void reload(boolean save, boolean flush, boolean merge) {
         Keyspace ks = ctx.keyspace();
         ks.lockAll();
         try {
             if (save || manifest == null) saveNow();
             if (flush) {
+                ctx.watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
                 ks.flushAllLocked();
-                ctx.watches().touchAll(-1);
             }
-            AofWriter w = writer;
-            if (w != null) w.suppress(Thread.currentThread());
-            try {
-                replay(manifest);
-            } finally {
-                if (w != null) w.suppress(null);
-            }
+            replaySuppressed(manifest, flush ? null : new LoadOver(merge));
+        } catch (DuplicateKeyException e) {
+            log.warn("DEBUG RELOAD: the snapshot has key '{}' in DB {} that is already in memory (use MERGE to replace it)",
+                    e.key, e.db);
+            throw new RedisException(LOAD_FAILED);
         } catch (IOException e) {
             throw new RedisException("ERR Error trying to load the snapshot: " + e.getMessage());
         } finally {
             ks.unlockAll();
+        }
+    }
+
+    @Override
+    public boolean loadAof() {
+        Keyspace ks = ctx.keyspace();
+        ks.lockAll();
+        try {
+            AofWriter w = writer;
+            if (w != null && !w.flushNow()) {
+                log.warn("DEBUG LOADAOF: could not write the AOF out: {}", w.writeError());
+                return false;
+            }
+            ctx.watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
+            ks.flushAllLocked();
+            // Redis reloads the manifest from disk (aofLoadManifestFromDisk) before loading.
+            Path manifestPath = dir.resolve(Manifest.manifestName(prefix));
+            if (!Files.exists(manifestPath)) {
+                log.warn("DEBUG LOADAOF: no AOF manifest {}", manifestPath);
+                return false;
+            }
+            replaySuppressed(Manifest.read(manifestPath), null);
+            log.info("Append Only File loaded by DEBUG LOADAOF");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warn("DEBUG LOADAOF failed", e);
+            return false;
+        } finally {
+            ks.unlockAll();
+        }
+    }
+
+    /** Replays {@code m} without logging the replayed commands to the AOF again. */
+    private void replaySuppressed(Manifest m, java.util.function.BiConsumer<io.keyline.command.Client, byte[][]> beforeCommand)
+            throws IOException {
+        AofWriter w = writer;
+        if (w != null) w.suppress(Thread.currentThread());
+        try {
+            replay(m, beforeCommand);
+        } finally {
+            if (w != null) w.suppress(null);
+        }
+    }
+
+    /**
+     * Loading over a keyspace that was not emptied (DEBUG RELOAD NOFLUSH): the first time the
+     * snapshot names a key, a version of it already in memory is dropped so the snapshot's replaces
+     * it (MERGE, Redis's RDBFLAGS_ALLOW_DUP), or the load fails (no MERGE). Later commands for the
+     * same key build on the loaded version. Keys only in memory stay.
+     */
+    private final class LoadOver implements java.util.function.BiConsumer<io.keyline.command.Client, byte[][]> {
+        private final boolean merge;
+        private final java.util.Set<String> claimed = new java.util.HashSet<>();
+
+        LoadOver(boolean merge) {
+            this.merge = merge;
+        }
+
+        @Override
+        public void accept(io.keyline.command.Client client, byte[][] argv) {
+            io.keyline.command.CommandSpec spec = ctx.table().lookup(argv[0]);
+            if (spec == null) return;
+            Database db = client.db();
+            for (int k : spec.keyIndexes(argv)) {
+                byte[] key = argv[k];
+                if (!claimed.add(db.id() + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1))) continue;
+                if (!db.holds(key)) continue;
+                if (!merge) throw new DuplicateKeyException(db.id(), new String(key, java.nio.charset.StandardCharsets.UTF_8));
+                db.remove(key);
+            }
+        }
+    }
+
+    private static final class DuplicateKeyException extends RuntimeException {
+        final int db;
+        final String key;
+
+        DuplicateKeyException(int db, String key) {
+            super(null, null, false, false);
+            this.db = db;
+            this.key = key;
         }
     }
 

@@ -1,9 +1,12 @@
 package io.keyline.store;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One logical database (SELECT n). Every method that takes a key expects the caller to hold that
@@ -95,6 +98,24 @@ public final class Database {
      */
     public Entry findIncludingExpired(byte[] key) {
         return table(key).find(Bytes.hash(key), key);
+    }
+
+    /**
+     * Whether the key is stored at all, even past its deadline and not yet reclaimed (Redis's
+     * {@code dictFind} on the keyspace: WATCH decides with it whether a flush or swap changed a key).
+     * Does not expire anything.
+     */
+    public boolean holds(byte[] key) {
+        return table(key).find(Bytes.hash(key), key) != null;
+    }
+
+    /**
+     * Whether the key is stored but past its deadline (Redis's {@code keyIsExpired}): a stale key
+     * not reclaimed yet. Does not expire it. False while loading, when keys never expire.
+     */
+    public boolean holdsExpired(byte[] key) {
+        Entry e = table(key).find(Bytes.hash(key), key);
+        return e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis() && keyspace.expiryEnabledOnAccess();
     }
 
     /** The value, or null. */
@@ -403,6 +424,15 @@ public final class Database {
      * The cursor's low bits are the stripe, the rest the table's reverse-binary cursor.
      */
     public long scan(long cursor, long count, Consumer<Entry> emit) {
+        return scan(cursor, count, null, emit);
+    }
+
+    /**
+     * As {@link #scan(long, long, Consumer)}, and reclaims the expired keys it meets whose key
+     * passes {@code reclaimIf} (the SCAN command: Redis expires the keys that survive its MATCH
+     * filter, so INFO keyspace counts fall as a scan walks past them). Null reclaims nothing.
+     */
+    public long scan(long cursor, long count, Predicate<byte[]> reclaimIf, Consumer<Entry> emit) {
         int bits = keyspace.stripeBits();
         int stripe = (int) (cursor & (tables.length - 1));
         long tc = cursor >>> bits;
@@ -410,9 +440,14 @@ public final class Database {
         long visits = 0;
         long maxVisits = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(count * 10, 100);
         long now = keyspace.clock().millis();
+        boolean reclaim = reclaimIf != null && keyspace.expiryEnabledOnAccess();
         long[] counter = new long[1];
+        List<Entry> expired = new ArrayList<>();
         Consumer<Entry> filter = e -> {
-            if (e.expireAt() >= 0 && e.expireAt() <= now) return;
+            if (e.expireAt() >= 0 && e.expireAt() <= now) {
+                if (reclaim && reclaimIf.test(e.key)) expired.add(e);
+                return;
+            }
             counter[0]++;
             emit.accept(e);
         };
@@ -427,6 +462,8 @@ public final class Database {
                     }
                     tc = t.scan(tc, filter);
                     visits++;
+                    // Removed after the bucket walk: removing may step a rehash under the walk.
+                    if (!expired.isEmpty()) reclaimExpired(t, expired);
                 } while (tc != 0 && counter[0] < count && visits < maxVisits);
             } finally {
                 keyspace.unlock(stripe);
@@ -439,6 +476,17 @@ public final class Database {
         }
         if (stripe >= tables.length) return 0;
         return (tc << bits) | stripe;
+    }
+
+    /** Lazy expiry of entries a scan met past their deadline; caller holds their stripe. */
+    private void reclaimExpired(KeyTable t, List<Entry> expired) {
+        for (Entry e : expired) {
+            if (t.find(e.hash, e.key) != e) continue; // already gone (listed twice by a rehash)
+            removeEntry(t, e);
+            keyspace.stats.expiredKeys.increment();
+            keyspace.listener().expired(this, e.key);
+        }
+        expired.clear();
     }
 
     /** A random live entry, or null if empty. Locks stripes itself. */

@@ -30,6 +30,16 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     private static final long LISTPACK_HEADER = 7; // 6-byte header + end marker
     private static final long NODE_HEAP = 64;      // PackedNode object + its backing array header
     private static final long LIST_HEAP = 48;
+    private static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
+    /** Largest DEBUG QUICKLIST-PACKED-THRESHOLD Redis accepts: not even slightly below 4 GB. */
+    private static final long MAX_PACKED_THRESHOLD = (1L << 32) - (1L << 20);
+
+    /**
+     * Redis's quicklist {@code packed_threshold}: in a quicklist an element at least this long
+     * gets a node of its own (a "plain" node) that nothing else joins. Process-wide, as in Redis;
+     * only DEBUG QUICKLIST-PACKED-THRESHOLD changes it.
+     */
+    private static volatile long packedThreshold = DEFAULT_PACKED_THRESHOLD;
 
     private final Ring<PackedNode> nodes = new Ring<>(1);
     private int size;
@@ -80,6 +90,30 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     // ---- listpack arithmetic (Redis's quicklistNodeLimit / quicklistNodeExceedsLimit) -----------
+
+    /**
+     * DEBUG QUICKLIST-PACKED-THRESHOLD (Redis's quicklistSetPackedThreshold): 0 restores the
+     * default (1 GB); false, leaving it unchanged, above 4 GB - 1 MB.
+     */
+    public static boolean setPackedThreshold(long bytes) {
+        if (bytes < 0 || bytes > MAX_PACKED_THRESHOLD) return false;
+        packedThreshold = bytes == 0 ? DEFAULT_PACKED_THRESHOLD : bytes;
+        return true;
+    }
+
+    public static long packedThreshold() {
+        return packedThreshold;
+    }
+
+    /** Redis's isLargeElement: stored alone in a plain node once the list is a quicklist. */
+    private static boolean isLarge(byte[] e) {
+        return e.length >= packedThreshold;
+    }
+
+    /** A node holding one large element, which no other element may join. */
+    private static boolean isPlain(PackedNode n) {
+        return n.size() == 1 && isLarge(n.get(0));
+    }
 
     private static long sizeLimit(int fill) {
         if (fill >= 0) return Long.MAX_VALUE;
@@ -183,7 +217,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         for (int i = 0; i < all.size(); i++) {
             byte[] e = all.get(i);
             long eb = listpackEntryBytes(e);
-            if (cur.size() > 0 && exceedsLimit(fill, cur.lpBytes + eb, cur.size() + 1)) {
+            if (cur.size() > 0 && (isLarge(e) || isPlain(cur) || exceedsLimit(fill, cur.lpBytes + eb, cur.size() + 1))) {
                 cur = new PackedNode();
                 nodes.addLast(cur);
             }
@@ -215,14 +249,15 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         pushLast(e, fill);
     }
 
-    private PackedNode nodeForInsert(PackedNode n, long entryBytes, int fill) {
+    private PackedNode nodeForInsert(PackedNode n, byte[] e, long entryBytes, int fill) {
         if (!quicklist || n.size() == 0) return n;
+        if (isLarge(e) || isPlain(n)) return null; // a large element goes alone into a plain node
         return exceedsLimit(fill, n.lpBytes + entryBytes, n.size() + 1) ? null : n;
     }
 
     private void pushFirst(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        PackedNode n = nodeForInsert(nodes.first(), eb, fill);
+        PackedNode n = nodeForInsert(nodes.first(), e, eb, fill);
         if (n == null) {
             n = new PackedNode();
             nodes.addFirst(n);
@@ -235,7 +270,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     private void pushLast(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        PackedNode n = nodeForInsert(nodes.last(), eb, fill);
+        PackedNode n = nodeForInsert(nodes.last(), e, eb, fill);
         if (n == null) {
             n = new PackedNode();
             nodes.addLast(n);
@@ -323,7 +358,8 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         byte[] old = n.set((int) loc, e);
         n.lpBytes += listpackEntryBytes(e) - listpackEntryBytes(old);
         elementHeap += heapOf(e) - heapOf(old);
-        if (quicklist && n.size() > 1 && exceedsLimit(fill, n.lpBytes, n.size())) splitNode((int) (loc >>> 32));
+        if (quicklist && n.size() > 1 && isLarge(e)) isolate((int) (loc >>> 32), (int) loc);
+        else if (quicklist && n.size() > 1 && exceedsLimit(fill, n.lpBytes, n.size())) splitNode((int) (loc >>> 32));
         shrinking(fill);
     }
 
@@ -341,11 +377,49 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         long loc = locate(index);
         int ni = (int) (loc >>> 32);
         PackedNode n = nodes.get(ni);
+        if (quicklist && isPlain(n)) {
+            // Nothing joins a plain node: the element goes into a node of its own before it.
+            PackedNode before = new PackedNode();
+            nodes.add(ni, before);
+            n = before;
+            loc = (long) ni << 32;
+        }
         n.add((int) loc, e);
         n.lpBytes += listpackEntryBytes(e);
         size++;
         elementHeap += heapOf(e);
-        if (quicklist && exceedsLimit(fill, n.lpBytes, n.size())) splitNode(ni);
+        if (quicklist && n.size() > 1 && isLarge(e)) isolate(ni, (int) loc);
+        else if (quicklist && exceedsLimit(fill, n.lpBytes, n.size())) splitNode(ni);
+    }
+
+    /**
+     * Splits node {@code ni} around its element {@code at} so that element sits alone in a plain
+     * node, with the elements before and after it in nodes of their own (Redis inserts a large
+     * element mid-node the same way).
+     */
+    private void isolate(int ni, int at) {
+        PackedNode n = nodes.get(ni);
+        PackedNode after = new PackedNode();
+        while (n.size() > at + 1) {
+            byte[] x = n.removeLast();
+            long xb = listpackEntryBytes(x);
+            n.lpBytes -= xb;
+            after.addFirst(x);
+            after.lpBytes += xb;
+        }
+        byte[] large = n.removeLast();
+        long lb = listpackEntryBytes(large);
+        n.lpBytes -= lb;
+        PackedNode plain = new PackedNode();
+        plain.addLast(large);
+        plain.lpBytes += lb;
+        int next = ni + 1;
+        if (n.size() == 0) {
+            nodes.remove(ni);
+            next = ni;
+        }
+        nodes.add(next, plain);
+        if (after.size() > 0) nodes.add(next + 1, after);
     }
 
     /** Splits an over-full node into two halves. */

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * An open-addressing (linear probing) hash table of elements identified by a byte[] member: one
  * reference per slot and no per-element node, where {@code java.util.HashSet} spends ~48 bytes per
- * element on a node and a wrapper. Deleted slots become tombstones so elements never move while a
- * SCAN cursor (a slot index) walks the table; tombstones are dropped at the next resize.
+ * element on a node and a wrapper. Deleted slots become tombstones (dropped at the next resize), so
+ * every element stays in the run of non-empty slots that starts at its home slot, which
+ * {@link #scan} relies on.
  */
 abstract class MemberTable<T> {
     private static final Object TOMBSTONE = new Object();
@@ -127,22 +128,36 @@ abstract class MemberTable<T> {
     }
 
     /**
-     * Emits elements from slot {@code cursor} on until about {@code count} were emitted; returns the
-     * next cursor, 0 at the end.
+     * One SCAN step with Redis's guarantee: an element present from the first call to the last is
+     * returned at least once, even if the table grows or shrinks between calls (it may then be
+     * returned twice). The cursor walks home slots ({@code hash & mask}) in Redis's reverse-binary
+     * order, as {@code dictScan} walks buckets: the home slots a cursor has passed in a table of
+     * one size map onto home slots it has passed in any other power-of-two size. With linear
+     * probing and tombstones every element sits in the run of non-empty slots starting at its home
+     * slot, so a home slot's elements are that run's elements hashing home there. Visits home slots
+     * until about {@code count} elements were emitted (at most {@code 10 * count} slots, as Redis's
+     * maxiterations); returns the next cursor, 0 at the end.
      */
     @SuppressWarnings("unchecked")
     long scan(long cursor, long count, Consumer<T> emit) {
-        int i = (int) Math.max(0, Math.min(cursor, slots.length));
+        if (size == 0) return 0;
+        long mask = slots.length - 1;
+        long v = cursor;
         long emitted = 0;
-        int visited = 0;
-        while (i < slots.length && emitted < count && visited < count * 10 + 100) {
-            Object o = slots[i++];
-            visited++;
-            if (o != null && o != TOMBSTONE) {
-                emit.accept((T) o);
-                emitted++;
+        long visitsLeft = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(1, count) * 10;
+        do {
+            int home = (int) (v & mask);
+            for (int i = home; slots[i] != null; i = (int) ((i + 1) & mask)) {
+                Object o = slots[i];
+                if (o != TOMBSTONE && (Bytes.hash(memberOf((T) o)) & mask) == home) {
+                    emit.accept((T) o);
+                    emitted++;
+                }
             }
-        }
-        return i >= slots.length ? 0 : i;
+            // Increment the reversed cursor: set the bits above the mask so the carry clears them.
+            v |= ~mask;
+            v = Long.reverse(Long.reverse(v) + 1);
+        } while (v != 0 && emitted < count && --visitsLeft > 0);
+        return v;
     }
 }

@@ -184,7 +184,7 @@ public final class SetValue implements CollectionValue, io.keyline.store.TypedVa
 
     /**
      * One SSCAN step. Small encodings are returned whole with cursor 0, as Redis does; the hashtable
-     * is walked by slot.
+     * is walked with Redis's reverse-binary cursor ({@link MemberTable#scan}), which survives resizes.
      */
     public long scan(long cursor, long count, Consumer<byte[]> emit) {
         if (enc != Enc.HASHTABLE) {

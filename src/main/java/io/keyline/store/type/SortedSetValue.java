@@ -184,7 +184,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         range(0, size(), false, out);
     }
 
-    /** One ZSCAN step: small encodings whole with cursor 0, the skiplist's table by slot. */
+    /** One ZSCAN step: small encodings whole with cursor 0, the skiplist's table with a resize-proof cursor. */
     public long scan(long cursor, long count, ElementConsumer emit) {
         if (list == null) {
             forEach(emit);
