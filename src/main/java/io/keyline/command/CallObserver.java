@@ -77,12 +77,12 @@ public final class CallObserver {
         return latencyTracking;
     }
 
-    double[] infoPercentiles() {
+    public double[] infoPercentiles() {
         return infoPercentiles;
     }
 
     /** INFO latencystats: one line per command with a histogram, in the command table's order. */
-    void appendLatencyStats(CommandTable table, StringBuilder out) {
+    public void appendLatencyStats(CommandTable table, StringBuilder out) {
         if (!latencyTracking) return;
         double[] percentiles = infoPercentiles;
         for (CommandSpec spec : table.all()) {
