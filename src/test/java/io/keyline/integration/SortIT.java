@@ -140,7 +140,7 @@ class SortIT extends ServerTestBase {
     @Test
     void storeBuildsAListThroughTheHook() {
         jedis.sadd("s", "2", "1");
-        TypeHooks.listFactory = elements -> {
+        TypeHooks.listFactory = (limits, elements) -> {
             TestList l = new TestList();
             l.items.addAll(elements);
             return l;
