@@ -60,6 +60,51 @@ class ListValueTest {
     }
 
     @Test
+    void nodeSizeComesFromTheListsOwnLimits() {
+        ListValue four = list(4);
+        ListValue defaults = new ListValue();
+        for (int i = 0; i < 5; i++) {
+            four.pushRight(b("e" + i));
+            defaults.pushRight(b("e" + i));
+        }
+        assertThat(four.encoding()).isEqualTo("quicklist");
+        assertThat(four.nodeCount()).isEqualTo(2);
+        assertThat(defaults.encoding()).isEqualTo("listpack"); // 8 KB nodes by default (-2)
+        assertThat(EncodingLimits.DEFAULTS.listMaxListpackSize).isEqualTo(-2);
+    }
+
+    @Test
+    void aChangedLimitAppliesOnTheNextWrite() {
+        EncodingLimits limits = new EncodingLimits();
+        ListValue l = new ListValue(limits);
+        for (int i = 0; i < 10; i++) l.pushRight(b("e" + i));
+        assertThat(l.encoding()).isEqualTo("listpack");
+        limits.listMaxListpackSize = 4; // as CONFIG SET list-max-listpack-size 4 does on the server's instance
+        assertThat(l.encoding()).isEqualTo("listpack"); // nothing is re-packed until a write
+        l.pushRight(b("e10"));
+        assertThat(l.encoding()).isEqualTo("quicklist");
+        assertThat(l.nodeCount()).isEqualTo(3); // re-packed into nodes of at most 4
+        assertThat(strings(l)).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9", "e10");
+        limits.listMaxListpackSize = -2;
+        while (l.size() > 2) l.popLeft();
+        assertThat(l.encoding()).isEqualTo("listpack");
+    }
+
+    @Test
+    void aCopyKeepsTheOriginalsLimits() {
+        EncodingLimits limits = new EncodingLimits();
+        limits.listMaxListpackSize = 2;
+        ListValue l = new ListValue(limits);
+        l.pushRight(b("a"));
+        ListValue copy = l.copy();
+        copy.pushRight(b("b"));
+        assertThat(copy.encoding()).isEqualTo("listpack");
+        copy.pushRight(b("c"));
+        assertThat(copy.encoding()).isEqualTo("quicklist");
+        assertThat(copy.nodeCount()).isEqualTo(2);
+    }
+
+    @Test
     void multiElementPushConvertsUpfrontAsRedisDoes() {
         ListValue l = list(4);
         l.push(false, new byte[][]{b("1"), b("2"), b("3"), b("4"), b("5")}, 0);
