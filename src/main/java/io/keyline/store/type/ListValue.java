@@ -20,9 +20,10 @@ import java.util.function.Consumer;
  * <p>The node size ({@code fill}) is {@code list-max-listpack-size} from the {@link EncodingLimits}
  * the list was created with: positive = entries per node, -1..-5 = 4/8/16/32/64 KB per node
  * (listpack bytes, as Redis counts them). Each mutating operation reads it once, at its start, so a
- * CONFIG SET applies to existing lists on their next write (as in Redis, nodes already packed are
- * not re-packed until a write touches them). Elements are treated as immutable: they are shared,
- * never written to.
+ * CONFIG SET applies to existing lists on their next write; nodes already packed are not re-packed
+ * until a write touches them. (Redis 7.2 differs slightly: a quicklist keeps the node size it was
+ * created with, and only the listpack / quicklist conversions read the new setting.) Elements are
+ * treated as immutable: they are shared, never written to.
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
