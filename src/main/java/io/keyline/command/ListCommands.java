@@ -30,10 +30,10 @@ final class ListCommands {
     }
 
     static void register(CommandTable t) {
-        // SORT ... STORE builds lists through this hook (default node size: it has no config at hand)
-        io.keyline.store.TypeHooks.listFactory = elements -> {
-            ListValue l = new ListValue();
-            for (byte[] e : elements) l.pushRight(e, -2);
+        // SORT ... STORE builds lists through this hook, with the limits of the server it runs in
+        io.keyline.store.TypeHooks.listFactory = (limits, elements) -> {
+            ListValue l = new ListValue(limits);
+            for (byte[] e : elements) l.pushRight(e);
             return l;
         };
         t.command("lpush", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
@@ -138,8 +138,9 @@ final class ListCommands {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    static int fill(ServerContext server) {
-        return server.encodingLimits().listMaxListpackSize;
+    /** An empty list whose node size follows this server's list-max-listpack-size. */
+    private static ListValue newList(CallContext c) {
+        return new ListValue(c.server().encodingLimits());
     }
 
     /** LEFT / RIGHT argument: true for LEFT. */
@@ -150,10 +151,11 @@ final class ListCommands {
     }
 
     /** Pushes onto the list at key, creating it; returns the new length. */
-    private static long pushInto(Database db, byte[] key, ListValue l, boolean left, byte[][] args, int from, int fill) {
-        if (l == null) l = db.add(key, new ListValue());
+    private static long pushInto(CallContext c, byte[] key, ListValue l, boolean left, byte[][] args, int from) {
+        Database db = c.db();
+        if (l == null) l = db.add(key, newList(c));
         long before = db.beginUpdate(l);
-        l.push(left, args, from, fill);
+        l.push(left, args, from);
         db.endUpdate(key, l, before);
         return l.size();
     }
@@ -188,7 +190,7 @@ final class ListCommands {
             c.reply.integer(0);
             return;
         }
-        long len = pushInto(db, key, l, left, argv, 2, fill(c.server()));
+        long len = pushInto(c, key, l, left, argv, 2);
         c.modified(key);
         c.reply.integer(len);
     }
@@ -225,14 +227,13 @@ final class ListCommands {
             c.reply.emptyArray();
             return;
         }
-        int fill = fill(c.server());
         long before = db.beginUpdate(l);
         if (!hasCount) {
-            c.reply.bulk(l.pop(left, fill));
+            c.reply.bulk(l.pop(left));
         } else {
             int n = (int) Math.min(count, l.size());
             c.reply.arrayHeader(n);
-            for (int i = 0; i < n; i++) c.reply.bulk(l.pop(left, fill));
+            for (int i = 0; i < n; i++) c.reply.bulk(l.pop(left));
         }
         db.endUpdate(key, l, before);
         c.modified(key);
@@ -242,18 +243,18 @@ final class ListCommands {
      * Pops up to {@code count} elements and replies {@code [key, [elements]]} (LMPOP/BLMPOP) or, when
      * {@code count < 0}, {@code [key, element]} (BLPOP). Deletes the emptied key.
      */
-    private static int popWithKey(Database db, byte[] key, ListValue l, boolean left, long count, int fill, ReplyWriter r) {
+    private static int popWithKey(Database db, byte[] key, ListValue l, boolean left, long count, ReplyWriter r) {
         long before = db.beginUpdate(l);
         r.arrayHeader(2);
         r.bulk(key);
         int n;
         if (count < 0) {
-            r.bulk(l.pop(left, fill));
+            r.bulk(l.pop(left));
             n = 1;
         } else {
             n = (int) Math.min(count, l.size());
             r.arrayHeader(n);
-            for (int i = 0; i < n; i++) r.bulk(l.pop(left, fill));
+            for (int i = 0; i < n; i++) r.bulk(l.pop(left));
         }
         db.endUpdate(key, l, before);
         return n;
@@ -372,7 +373,7 @@ final class ListCommands {
         int i = l.normalize(Args.toLong(argv[2]));
         if (i < 0) throw new RedisException("ERR index out of range");
         long before = db.beginUpdate(l);
-        l.set(i, argv[3], fill(c.server()));
+        l.set(i, argv[3]);
         db.endUpdate(key, l, before);
         c.modified(key);
         c.reply.ok();
@@ -392,7 +393,7 @@ final class ListCommands {
             return;
         }
         long bytesBefore = db.beginUpdate(l);
-        if (!l.insert(argv[3], before, argv[4], fill(c.server()))) {
+        if (!l.insert(argv[3], before, argv[4])) {
             c.reply.integer(-1);
             return;
         }
@@ -412,7 +413,7 @@ final class ListCommands {
             return;
         }
         long before = db.beginUpdate(l);
-        int removed = l.remove(count, argv[3], fill(c.server()));
+        int removed = l.remove(count, argv[3]);
         if (removed > 0) {
             db.endUpdate(key, l, before);
             c.modified(key);
@@ -436,16 +437,15 @@ final class ListCommands {
         if (end < 0) end += len;
         if (start < 0) start = 0;
         long before = db.beginUpdate(l);
-        int fill = fill(c.server());
         if (start > end || start >= len) {
-            l.trim(1, 0, fill);
+            l.trim(1, 0);
         } else {
             if (end >= len) end = len - 1;
             if (start == 0 && end == len - 1) {
                 c.reply.ok();
                 return;
             }
-            l.trim((int) start, (int) end, fill);
+            l.trim((int) start, (int) end);
         }
         db.endUpdate(key, l, before);
         c.modified(key);
@@ -473,7 +473,7 @@ final class ListCommands {
             c.reply.nullBulk();
             return;
         }
-        c.reply.bulk(move(db, src, sl, dst, fromLeft, toLeft, fill(c.server())));
+        c.reply.bulk(move(c, src, sl, dst, fromLeft, toLeft));
         c.modified(src);
         c.modified(dst);
     }
@@ -482,23 +482,24 @@ final class ListCommands {
      * Pops from the non-empty list {@code sl} at {@code src} and pushes onto {@code dst} (created if
      * absent; WRONGTYPE, checked before anything changes, if it is not a list). Returns the element.
      */
-    private static byte[] move(Database db, byte[] src, ListValue sl, byte[] dst, boolean fromLeft, boolean toLeft, int fill) {
+    private static byte[] move(CallContext c, byte[] src, ListValue sl, byte[] dst, boolean fromLeft, boolean toLeft) {
+        Database db = c.db();
         ListValue dl = db.get(dst, ListValue.class);
         long srcBefore = db.beginUpdate(sl);
-        byte[] e = sl.pop(fromLeft, fill);
+        byte[] e = sl.pop(fromLeft);
         if (dl == sl) {
             // LMOVE key key: one list, one update (it cannot end empty: the element goes back in)
-            if (toLeft) sl.pushLeft(e, fill);
-            else sl.pushRight(e, fill);
+            if (toLeft) sl.pushLeft(e);
+            else sl.pushRight(e);
             db.endUpdate(src, sl, srcBefore);
             return e;
         }
         // The source first: emptied, it gives its key back before a new destination takes one.
         db.endUpdate(src, sl, srcBefore);
-        if (dl == null) dl = db.add(dst, new ListValue());
+        if (dl == null) dl = db.add(dst, newList(c));
         long dstBefore = db.beginUpdate(dl);
-        if (toLeft) dl.pushLeft(e, fill);
-        else dl.pushRight(e, fill);
+        if (toLeft) dl.pushLeft(e);
+        else dl.pushRight(e);
         db.endUpdate(dst, dl, dstBefore);
         return e;
     }
@@ -541,7 +542,7 @@ final class ListCommands {
         for (byte[] key : mp.keys) {
             ListValue l = db.get(key, ListValue.class);
             if (l == null) continue;
-            popWithKey(db, key, l, mp.left, mp.count, fill(c.server()), c.reply);
+            popWithKey(db, key, l, mp.left, mp.count, c.reply);
             c.modified(key);
             c.propagateAs(mp.left ? LPOP : RPOP, key, io.keyline.store.Bytes.fromLong(mp.count));
             return true;
@@ -569,7 +570,7 @@ final class ListCommands {
         for (byte[] key : keys) {
             ListValue l = db.get(key, ListValue.class);
             if (l == null) continue;
-            popWithKey(db, key, l, left, -1, fill(c.server()), c.reply);
+            popWithKey(db, key, l, left, -1, c.reply);
             c.modified(key);
             c.propagateAs(left ? LPOP : RPOP, key);
             return;

@@ -2,7 +2,6 @@ package io.keyline.command;
 
 import io.keyline.command.CommandSpec.Flag;
 
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -74,12 +73,12 @@ final class ServerCommands {
         c.reply.verbatim(Info.generate(c.server(), sections));
     }
 
-    /** TIME */
+    /** TIME: from the server's clock, so an embedded server on a manual clock agrees with EXPIREAT. */
     static void time(CallContext c, byte[][] argv) {
-        Instant now = Instant.now();
+        long micros = c.clock().micros();
         c.reply.arrayHeader(2);
-        c.reply.bulkLong(now.getEpochSecond());
-        c.reply.bulkLong(now.getNano() / 1000);
+        c.reply.bulkLong(Math.floorDiv(micros, 1_000_000L));
+        c.reply.bulkLong(Math.floorMod(micros, 1_000_000L));
     }
 
     /** SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT] */

@@ -25,7 +25,7 @@ public final class ServerContext {
     private final Dispatcher dispatcher;
     private final CallObserver callObserver;
     private final BlockingRegistry blocking;
-    private final io.keyline.store.type.EncodingLimits encodingLimits;
+    private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private volatile Propagator propagator = Propagator.NONE;
@@ -135,8 +135,8 @@ public final class ServerContext {
     }
 
     /** Encoding thresholds that follow {@code config} from now on (CONFIG SET included). */
-    private static io.keyline.store.type.EncodingLimits bindEncodingLimits(io.keyline.config.Config config) {
-        io.keyline.store.type.EncodingLimits l = new io.keyline.store.type.EncodingLimits();
+    private static io.keyline.store.EncodingLimits bindEncodingLimits(io.keyline.config.Config config) {
+        io.keyline.store.EncodingLimits l = new io.keyline.store.EncodingLimits();
         config.onChange("set-max-intset-entries", v -> l.setMaxIntsetEntries = clampToInt(v));
         config.onChange("set-max-listpack-entries", v -> l.setMaxListpackEntries = clampToInt(v));
         config.onChange("set-max-listpack-value", v -> l.setMaxListpackValue = clampToInt(v));
@@ -155,7 +155,7 @@ public final class ServerContext {
     }
 
     /** This server's collection encoding thresholds (CONFIG SET-able). */
-    public io.keyline.store.type.EncodingLimits encodingLimits() {
+    public io.keyline.store.EncodingLimits encodingLimits() {
         return encodingLimits;
     }
 

@@ -196,7 +196,7 @@ final class SortCommand {
         if (factory == null) throw new RedisException("ERR SORT STORE is not available: the list type is not loaded");
         List<byte[]> elements = new ArrayList<>(output.size());
         for (byte[] v : output) elements.add(v == null ? Bytes.EMPTY : v);
-        db.set(store, factory.apply(elements), Database.NO_TTL);
+        db.set(store, factory.apply(c.server().encodingLimits(), elements), Database.NO_TTL);
         c.modified(store);
         c.reply.integer(output.size());
     }

@@ -1,6 +1,9 @@
 package io.keyline.integration;
 
+import io.keyline.embed.EmbeddedKeyline;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SortingParams;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +30,57 @@ class CollectionEncodingIT extends ServerTestBase {
         }
         jedis.rpush("big", "x".repeat(9000));
         assertThat(jedis.objectEncoding("big")).isEqualTo("quicklist");
+    }
+
+    /**
+     * Redis 7.2: a list is a listpack while it fits one node of list-max-listpack-size, a quicklist
+     * beyond; SORT ... STORE builds a quicklist and converts it at the end by the same rule
+     * (listTypeTryConversion, LIST_CONV_AUTO), so the stored list follows the server's setting too.
+     */
+    @Test
+    void configSetListMaxListpackSizeShapesNewListsAndSortStoreResults() {
+        jedis.sadd("s", "5", "3", "1", "4", "2");
+        jedis.sort("s", "sorted-default");
+        assertThat(jedis.objectEncoding("sorted-default")).isEqualTo("listpack"); // 8 KB nodes fit five
+        jedis.configSet("list-max-listpack-size", "3");
+        try {
+            jedis.rpush("fits", "1", "2", "3");
+            assertThat(jedis.objectEncoding("fits")).isEqualTo("listpack");
+            jedis.rpush("over", "1", "2", "3", "4");
+            assertThat(jedis.objectEncoding("over")).isEqualTo("quicklist");
+
+            assertThat(jedis.sort("s", new SortingParams().limit(0, 3), "sorted3")).isEqualTo(3);
+            assertThat(jedis.objectEncoding("sorted3")).isEqualTo("listpack");
+            assertThat(jedis.sort("s", "sorted5")).isEqualTo(5);
+            assertThat(jedis.objectEncoding("sorted5")).isEqualTo("quicklist");
+            assertThat(jedis.lrange("sorted5", 0, -1)).containsExactly("1", "2", "3", "4", "5");
+            // Popping to one node of two: still over half of 3, so it stays a quicklist ...
+            jedis.lpop("sorted5", 3);
+            assertThat(jedis.objectEncoding("sorted5")).isEqualTo("quicklist");
+
+            // ... while a later CONFIG SET reaches existing lists, SORT-stored ones too, on their next write.
+            jedis.configSet("list-max-listpack-size", "8");
+            jedis.lpush("sorted5", "3");
+            jedis.lpop("sorted5");
+            assertThat(jedis.objectEncoding("sorted5")).isEqualTo("listpack"); // 2 <= 8 / 2
+            assertThat(jedis.lrange("sorted5", 0, -1)).containsExactly("4", "5");
+        } finally {
+            jedis.configSet("list-max-listpack-size", "-2");
+        }
+    }
+
+    /** Two servers in one JVM share the SORT ... STORE factory but each stored list follows its own server. */
+    @Test
+    void sortStoreUsesTheLimitsOfTheServerItRunsIn() {
+        try (EmbeddedKeyline tight = EmbeddedKeyline.builder().config("list-max-listpack-size", "2").start();
+             Jedis other = new Jedis(tight.host(), tight.port())) {
+            other.sadd("s", "1", "2", "3");
+            jedis.sadd("s", "1", "2", "3");
+            assertThat(other.sort("s", "dst")).isEqualTo(3);
+            assertThat(jedis.sort("s", "dst")).isEqualTo(3);
+            assertThat(other.objectEncoding("dst")).isEqualTo("quicklist");
+            assertThat(jedis.objectEncoding("dst")).isEqualTo("listpack");
+        }
     }
 
     @Test

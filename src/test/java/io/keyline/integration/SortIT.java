@@ -140,7 +140,9 @@ class SortIT extends ServerTestBase {
     @Test
     void storeBuildsAListThroughTheHook() {
         jedis.sadd("s", "2", "1");
-        TypeHooks.listFactory = elements -> {
+        List<Object> limitsSeen = new ArrayList<>();
+        TypeHooks.listFactory = (limits, elements) -> {
+            limitsSeen.add(limits);
             TestList l = new TestList();
             l.items.addAll(elements);
             return l;
@@ -149,6 +151,7 @@ class SortIT extends ServerTestBase {
         Object stored = get("dst");
         assertThat(stored).isInstanceOf(TestList.class);
         assertThat(((TestList) stored).items).extracting(x -> new String(x, StandardCharsets.UTF_8)).containsExactly("1", "2");
+        assertThat(limitsSeen).containsExactly(keyline.server().context().encodingLimits()); // the server's, live
         assertThat(lettuce.sortStore("s", SortArgs.Builder.get("nokey_*"), "dst")).isEqualTo(2);
         assertThat(((TestList) get("dst")).items).extracting(x -> x.length).containsExactly(0, 0);
         assertThat(jedis.sort("nokey", "dst")).isZero();

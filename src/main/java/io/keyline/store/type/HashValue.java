@@ -1,5 +1,6 @@
 package io.keyline.store.type;
 
+import io.keyline.store.EncodingLimits;
 import io.keyline.store.Bytes;
 import io.keyline.store.Memory;
 import io.keyline.store.AofRewritable;

@@ -1,6 +1,7 @@
 package io.keyline.store.type;
 
 import io.keyline.store.AofRewritable;
+import io.keyline.store.EncodingLimits;
 import io.keyline.store.Copyable;
 import io.keyline.store.ListLike;
 import io.keyline.store.CollectionValue;
@@ -16,9 +17,13 @@ import java.util.function.Consumer;
  * into a listpack again (Redis 7.2). Push and pop are O(1) at both ends; indexed access walks the
  * nodes (O(n / node size)).
  *
- * <p>The {@code fill} argument of the mutating methods is the current {@code list-max-listpack-size}:
- * positive = entries per node, -1..-5 = 4/8/16/32/64 KB per node (listpack bytes, as Redis counts
- * them). Elements are treated as immutable: they are shared, never written to.
+ * <p>The node size ({@code fill}) is {@code list-max-listpack-size} from the {@link EncodingLimits}
+ * the list was created with: positive = entries per node, -1..-5 = 4/8/16/32/64 KB per node
+ * (listpack bytes, as Redis counts them). Each mutating operation reads it once, at its start, so a
+ * CONFIG SET applies to existing lists on their next write; nodes already packed are not re-packed
+ * until a write touches them. (Redis 7.2 differs slightly: a quicklist keeps the node size it was
+ * created with, and only the listpack / quicklist conversions read the new setting.) Elements are
+ * treated as immutable: they are shared, never written to.
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
@@ -45,9 +50,22 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     private int size;
     private boolean quicklist;
     private long elementHeap;
+    private final EncodingLimits limits;
 
+    /** An empty list with Redis's default node size (unit tests). */
     public ListValue() {
+        this(EncodingLimits.DEFAULTS);
+    }
+
+    /** An empty list whose node size follows {@code limits} (the server's, kept current from its config). */
+    public ListValue(EncodingLimits limits) {
+        this.limits = limits;
         nodes.addLast(new PackedNode());
+    }
+
+    /** The current list-max-listpack-size: read per operation, never cached, so CONFIG SET applies. */
+    private int fill() {
+        return limits.listMaxListpackSize;
     }
 
     @Override
@@ -229,7 +247,8 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     // ---- pushes and pops ------------------------------------------------------------------------
 
     /** LPUSH / RPUSH of {@code args[from..]} one by one (so LPUSH a b c gives c b a). */
-    public void push(boolean left, byte[][] args, int from, int fill) {
+    public void push(boolean left, byte[][] args, int from) {
+        int fill = fill();
         long raw = 0;
         for (int i = from; i < args.length; i++) raw += args[i].length;
         growing(fill, raw, args.length - from);
@@ -239,12 +258,14 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         }
     }
 
-    public void pushLeft(byte[] e, int fill) {
+    public void pushLeft(byte[] e) {
+        int fill = fill();
         growing(fill, e.length, 1);
         pushFirst(e, fill);
     }
 
-    public void pushRight(byte[] e, int fill) {
+    public void pushRight(byte[] e) {
+        int fill = fill();
         growing(fill, e.length, 1);
         pushLast(e, fill);
     }
@@ -282,28 +303,28 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** Removes and returns the first element, or null when empty. */
-    public byte[] popLeft(int fill) {
+    public byte[] popLeft() {
         if (size == 0) return null;
         PackedNode n = nodes.first();
         byte[] e = n.removeFirst();
         removedFrom(n, 0, e);
-        shrinking(fill);
+        shrinking(fill());
         return e;
     }
 
     /** Removes and returns the last element, or null when empty. */
-    public byte[] popRight(int fill) {
+    public byte[] popRight() {
         if (size == 0) return null;
         int ni = nodes.size() - 1;
         PackedNode n = nodes.get(ni);
         byte[] e = n.removeLast();
         removedFrom(n, ni, e);
-        shrinking(fill);
+        shrinking(fill());
         return e;
     }
 
-    public byte[] pop(boolean left, int fill) {
-        return left ? popLeft(fill) : popRight(fill);
+    public byte[] pop(boolean left) {
+        return left ? popLeft() : popRight();
     }
 
     /** Bookkeeping after {@code e} left node {@code n} (at node index {@code ni}): drops empty nodes. */
@@ -351,7 +372,8 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** LSET: replaces element {@code index} (in range). */
-    public void set(int index, byte[] e, int fill) {
+    public void set(int index, byte[] e) {
+        int fill = fill();
         growing(fill, e.length, 0);
         long loc = locate(index);
         PackedNode n = nodes.get((int) (loc >>> 32));
@@ -364,15 +386,16 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** Inserts {@code e} so that it becomes element {@code index} (0..size). */
-    public void insertAt(int index, byte[] e, int fill) {
+    public void insertAt(int index, byte[] e) {
         if (index == 0) {
-            pushLeft(e, fill);
+            pushLeft(e);
             return;
         }
         if (index == size) {
-            pushRight(e, fill);
+            pushRight(e);
             return;
         }
+        int fill = fill();
         growing(fill, e.length, 1);
         long loc = locate(index);
         int ni = (int) (loc >>> 32);
@@ -438,10 +461,10 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** LINSERT: inserts before/after the first element equal to {@code pivot}; false when absent. */
-    public boolean insert(byte[] pivot, boolean before, byte[] e, int fill) {
+    public boolean insert(byte[] pivot, boolean before, byte[] e) {
         int i = indexOf(pivot);
         if (i < 0) return false;
-        insertAt(before ? i : i + 1, e, fill);
+        insertAt(before ? i : i + 1, e);
         return true;
     }
 
@@ -534,7 +557,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** LREM: removes up to {@code count} (0 = all; negative = from the tail) elements equal to {@code x}. */
-    public int remove(long count, byte[] x, int fill) {
+    public int remove(long count, byte[] x) {
         boolean fromTail = count < 0;
         long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
         int removed = 0;
@@ -573,6 +596,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
             }
         }
         if (removed > 0) {
+            int fill = fill();
             mergeSmallNodes(fill);
             shrinking(fill);
         }
@@ -596,15 +620,15 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** LTRIM with already-normalized bounds: keeps elements {@code from..to} (0-based inclusive). */
-    public void trim(int from, int to, int fill) {
+    public void trim(int from, int to) {
         if (from > to || from >= size) {
-            while (size > 0) popRight(fill);
+            while (size > 0) popRight();
             return;
         }
         int dropTail = size - 1 - to;
         for (int i = 0; i < from; i++) popLeftNoShrink();
         for (int i = 0; i < dropTail; i++) popRightNoShrink();
-        shrinking(fill);
+        shrinking(fill());
     }
 
     private void popLeftNoShrink() {
@@ -623,7 +647,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     /** An independent copy (node buffers are copied). */
     @Override
     public ListValue copy() {
-        ListValue c = new ListValue();
+        ListValue c = new ListValue(limits);
         c.nodes.clear();
         for (int ni = 0; ni < nodes.size(); ni++) {
             PackedNode n = nodes.get(ni);

@@ -7,17 +7,17 @@
  * ({@link io.keyline.store.TypedValue}), a deep copy for COPY ({@link io.keyline.store.Copyable}), an
  * O(1) heap estimate and emptiness ({@link io.keyline.store.CollectionValue}: the database accounts
  * in-place changes and deletes emptied keys around a command's update) and the RPUSH / HSET commands
- * that rebuild it for an AOF rewrite ({@link io.keyline.store.AofRewritable}). A hash converts at the
- * {@link io.keyline.store.type.EncodingLimits} it was created with; a list takes its node size
- * (list-max-listpack-size) with each operation.
+ * that rebuild it for an AOF rewrite ({@link io.keyline.store.AofRewritable}). Each converts at the
+ * {@link io.keyline.store.EncodingLimits} it was created with; a list reads its node size
+ * (list-max-listpack-size) from them at each operation, so CONFIG SET reaches existing lists.
  *
  * <p>{@link io.keyline.store.type.SetValue} (intset / listpack / hashtable) and
  * {@link io.keyline.store.type.SortedSetValue} (listpack / skiplist with spans plus a member table),
- * converted one way upward at the thresholds in {@link io.keyline.store.type.EncodingLimits}, as
+ * converted one way upward at the thresholds in {@link io.keyline.store.EncodingLimits}, as
  * Redis 7.2 does. Each value reports its heap footprint and emptiness
  * ({@link io.keyline.store.CollectionValue}).
  *
- * <p>{@link io.keyline.store.type.EncodingLimits} is a plain holder: the server keeps it current
+ * <p>{@link io.keyline.store.EncodingLimits} is a plain holder: the server keeps it current
  * from its config; nothing here reads the config or speaks RESP.
  */
 package io.keyline.store.type;

@@ -95,6 +95,25 @@ class KeylineExtensionPerTestTest {
     }
 
     @Test
+    void timeFollowsTheClockSoExpireAtFromTimeAgrees() {
+        clock.setMillis((clock.millis() / 1000 + 1) * 1000 + 250); // forward to 250 ms into a second
+        long seconds = clock.millis() / 1000;
+        assertThat(jedis().time()).containsExactly(Long.toString(seconds), "250000");
+        clock.advanceMillis(1_001);
+        assertThat(jedis().time()).containsExactly(Long.toString(seconds + 1), "251000");
+
+        // A deadline computed from TIME, as a client would, is reached exactly when the clock says so.
+        long serverSeconds = Long.parseLong(jedis().time().get(0));
+        jedis().set("k", "v");
+        jedis().expireAt("k", serverSeconds + 10);
+        assertThat(jedis().pttl("k")).isEqualTo(10_000 - 251);
+        clock.advanceMillis(10_000 - 251 - 1);
+        assertThat(jedis().get("k")).isEqualTo("v");
+        clock.advanceMillis(2); // past the deadline (Redis keeps a key alive at exactly its deadline)
+        assertThat(jedis().get("k")).isNull();
+    }
+
+    @Test
     void idleTimeFollowsTheClock() {
         jedis().set("k", "v");
         clock.advance(Duration.ofMinutes(2));

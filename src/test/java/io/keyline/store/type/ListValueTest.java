@@ -1,5 +1,6 @@
 package io.keyline.store.type;
 
+import io.keyline.store.EncodingLimits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,13 @@ class ListValueTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A list whose node size is {@code fill} (list-max-listpack-size), through limits of its own. */
+    private static ListValue list(int fill) {
+        EncodingLimits limits = new EncodingLimits();
+        limits.listMaxListpackSize = fill;
+        return new ListValue(limits);
+    }
+
     private static List<String> strings(ListValue l) {
         List<String> out = new ArrayList<>();
         for (byte[] e : l.toList()) out.add(new String(e, StandardCharsets.UTF_8));
@@ -23,11 +31,11 @@ class ListValueTest {
     @Test
     void pushPopBothEnds() {
         ListValue l = new ListValue();
-        l.push(true, new byte[][]{b("a"), b("b"), b("c")}, 0, -2);
-        l.push(false, new byte[][]{b("d"), b("e")}, 0, -2);
+        l.push(true, new byte[][]{b("a"), b("b"), b("c")}, 0);
+        l.push(false, new byte[][]{b("d"), b("e")}, 0);
         assertThat(strings(l)).containsExactly("c", "b", "a", "d", "e");
-        assertThat(new String(l.popLeft(-2))).isEqualTo("c");
-        assertThat(new String(l.popRight(-2))).isEqualTo("e");
+        assertThat(new String(l.popLeft())).isEqualTo("c");
+        assertThat(new String(l.popRight())).isEqualTo("e");
         assertThat(l.size()).isEqualTo(3);
         assertThat(l.typeName()).isEqualTo("list");
         assertThat(l.encoding()).isEqualTo("listpack");
@@ -35,27 +43,71 @@ class ListValueTest {
 
     @Test
     void countLimitConvertsToQuicklistAndBackWhenSmall() {
-        int fill = 4;
-        ListValue l = new ListValue();
-        for (int i = 0; i < 4; i++) l.pushRight(b("e" + i), fill);
+        ListValue l = list(4);
+        for (int i = 0; i < 4; i++) l.pushRight(b("e" + i));
         assertThat(l.encoding()).isEqualTo("listpack");
-        l.pushRight(b("e4"), fill);
+        l.pushRight(b("e4"));
         assertThat(l.encoding()).isEqualTo("quicklist");
-        for (int i = 5; i < 20; i++) l.pushRight(b("e" + i), fill);
+        for (int i = 5; i < 20; i++) l.pushRight(b("e" + i));
         assertThat(l.nodeCount()).isEqualTo(5);
         // Shrinks back (Redis 7.2) only once a single node at most half full remains.
-        while (l.size() > 3) l.popLeft(fill);
+        while (l.size() > 3) l.popLeft();
         assertThat(l.encoding()).isEqualTo("quicklist");
-        l.popLeft(fill);
+        l.popLeft();
         assertThat(l.size()).isEqualTo(2);
         assertThat(l.encoding()).isEqualTo("listpack");
         assertThat(strings(l)).containsExactly("e18", "e19");
     }
 
     @Test
+    void nodeSizeComesFromTheListsOwnLimits() {
+        ListValue four = list(4);
+        ListValue defaults = new ListValue();
+        for (int i = 0; i < 5; i++) {
+            four.pushRight(b("e" + i));
+            defaults.pushRight(b("e" + i));
+        }
+        assertThat(four.encoding()).isEqualTo("quicklist");
+        assertThat(four.nodeCount()).isEqualTo(2);
+        assertThat(defaults.encoding()).isEqualTo("listpack"); // 8 KB nodes by default (-2)
+        assertThat(EncodingLimits.DEFAULTS.listMaxListpackSize).isEqualTo(-2);
+    }
+
+    @Test
+    void aChangedLimitAppliesOnTheNextWrite() {
+        EncodingLimits limits = new EncodingLimits();
+        ListValue l = new ListValue(limits);
+        for (int i = 0; i < 10; i++) l.pushRight(b("e" + i));
+        assertThat(l.encoding()).isEqualTo("listpack");
+        limits.listMaxListpackSize = 4; // as CONFIG SET list-max-listpack-size 4 does on the server's instance
+        assertThat(l.encoding()).isEqualTo("listpack"); // nothing is re-packed until a write
+        l.pushRight(b("e10"));
+        assertThat(l.encoding()).isEqualTo("quicklist");
+        assertThat(l.nodeCount()).isEqualTo(3); // re-packed into nodes of at most 4
+        assertThat(strings(l)).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9", "e10");
+        limits.listMaxListpackSize = -2;
+        while (l.size() > 2) l.popLeft();
+        assertThat(l.encoding()).isEqualTo("listpack");
+    }
+
+    @Test
+    void aCopyKeepsTheOriginalsLimits() {
+        EncodingLimits limits = new EncodingLimits();
+        limits.listMaxListpackSize = 2;
+        ListValue l = new ListValue(limits);
+        l.pushRight(b("a"));
+        ListValue copy = l.copy();
+        copy.pushRight(b("b"));
+        assertThat(copy.encoding()).isEqualTo("listpack");
+        copy.pushRight(b("c"));
+        assertThat(copy.encoding()).isEqualTo("quicklist");
+        assertThat(copy.nodeCount()).isEqualTo(2);
+    }
+
+    @Test
     void multiElementPushConvertsUpfrontAsRedisDoes() {
-        ListValue l = new ListValue();
-        l.push(false, new byte[][]{b("1"), b("2"), b("3"), b("4"), b("5")}, 0, 4);
+        ListValue l = list(4);
+        l.push(false, new byte[][]{b("1"), b("2"), b("3"), b("4"), b("5")}, 0);
         assertThat(l.encoding()).isEqualTo("quicklist");
         assertThat(strings(l)).containsExactly("1", "2", "3", "4", "5");
     }
@@ -64,33 +116,32 @@ class ListValueTest {
     void sizeLimitConvertsPast8KbForMinus2() {
         ListValue l = new ListValue();
         byte[] big = new byte[1000];
-        for (int i = 0; i < 8; i++) l.pushRight(big, -2);
+        for (int i = 0; i < 8; i++) l.pushRight(big);
         assertThat(l.encoding()).isEqualTo("listpack");
-        l.pushRight(big, -2);
+        l.pushRight(big);
         assertThat(l.encoding()).isEqualTo("quicklist");
         // -1 (4 KB) converts earlier
-        ListValue small = new ListValue();
-        for (int i = 0; i < 4; i++) small.pushRight(big, -1);
+        ListValue small = list(-1);
+        for (int i = 0; i < 4; i++) small.pushRight(big);
         assertThat(small.encoding()).isEqualTo("listpack");
-        small.pushRight(big, -1);
+        small.pushRight(big);
         assertThat(small.encoding()).isEqualTo("quicklist");
         // A single element larger than the limit also makes a quicklist.
         ListValue huge = new ListValue();
-        huge.pushRight(new byte[9000], -2);
+        huge.pushRight(new byte[9000]);
         assertThat(huge.encoding()).isEqualTo("quicklist");
     }
 
     @Test
     void indexAccessAcrossNodes() {
-        int fill = 3;
-        ListValue l = new ListValue();
-        for (int i = 0; i < 50; i++) l.pushRight(b(Integer.toString(i)), fill);
+        ListValue l = list(3);
+        for (int i = 0; i < 50; i++) l.pushRight(b(Integer.toString(i)));
         for (int i = 0; i < 50; i++) assertThat(new String(l.get(i))).isEqualTo(Integer.toString(i));
         assertThat(l.normalize(-1)).isEqualTo(49);
         assertThat(l.normalize(50)).isEqualTo(-1);
-        l.set(25, b("x"), fill);
+        l.set(25, b("x"));
         assertThat(new String(l.get(25))).isEqualTo("x");
-        l.insertAt(10, b("ins"), fill);
+        l.insertAt(10, b("ins"));
         assertThat(new String(l.get(10))).isEqualTo("ins");
         assertThat(l.size()).isEqualTo(51);
         List<String> range = new ArrayList<>();
@@ -100,36 +151,36 @@ class ListValueTest {
 
     @Test
     void lremFromHeadTailAndAll() {
-        ListValue l = new ListValue();
-        for (String s : "a b a c a d a".split(" ")) l.pushRight(b(s), 2);
-        assertThat(l.remove(2, b("a"), 2)).isEqualTo(2);
+        ListValue l = list(2);
+        for (String s : "a b a c a d a".split(" ")) l.pushRight(b(s));
+        assertThat(l.remove(2, b("a"))).isEqualTo(2);
         assertThat(strings(l)).containsExactly("b", "c", "a", "d", "a");
-        assertThat(l.remove(-1, b("a"), 2)).isEqualTo(1);
+        assertThat(l.remove(-1, b("a"))).isEqualTo(1);
         assertThat(strings(l)).containsExactly("b", "c", "a", "d");
-        assertThat(l.remove(0, b("a"), 2)).isEqualTo(1);
+        assertThat(l.remove(0, b("a"))).isEqualTo(1);
         assertThat(strings(l)).containsExactly("b", "c", "d");
     }
 
     @Test
     void trimAndCursor() {
-        ListValue l = new ListValue();
-        for (int i = 0; i < 100; i++) l.pushRight(b(Integer.toString(i)), 5);
-        l.trim(10, 19, 5);
+        ListValue l = list(5);
+        for (int i = 0; i < 100; i++) l.pushRight(b(Integer.toString(i)));
+        l.trim(10, 19);
         assertThat(l.size()).isEqualTo(10);
         assertThat(new String(l.get(0))).isEqualTo("10");
         ListValue.Cursor back = l.cursor(false);
         assertThat(back.index()).isEqualTo(9);
         assertThat(new String(back.next())).isEqualTo("19");
-        l.trim(1, 0, 5);
+        l.trim(1, 0);
         assertThat(l.isEmpty()).isTrue();
     }
 
     @Test
     void copyIsIndependentAndEmitBatches() {
         ListValue l = new ListValue();
-        for (int i = 0; i < 130; i++) l.pushRight(b("v" + i), -2);
+        for (int i = 0; i < 130; i++) l.pushRight(b("v" + i));
         ListValue copy = l.copy();
-        l.popLeft(-2);
+        l.popLeft();
         assertThat(copy.size()).isEqualTo(130);
         assertThat(copy.estimatedBytes()).isGreaterThan(l.estimatedBytes());
         List<byte[][]> cmds = new ArrayList<>();
@@ -160,9 +211,9 @@ class ListValueTest {
     void memoryEstimateFollowsContent() {
         ListValue l = new ListValue();
         long empty = l.estimatedBytes();
-        l.pushRight(new byte[100], -2);
+        l.pushRight(new byte[100]);
         assertThat(l.estimatedBytes()).isGreaterThanOrEqualTo(empty + 100);
-        l.popRight(-2);
+        l.popRight();
         assertThat(l.estimatedBytes()).isEqualTo(empty);
     }
 
@@ -171,38 +222,38 @@ class ListValueTest {
         long seed = new Random().nextLong();
         Random rnd = new Random(seed);
         for (int fill : new int[]{-2, 1, 3, 16}) {
-            ListValue l = new ListValue();
+            ListValue l = list(fill);
             List<String> model = new ArrayList<>();
             for (int step = 0; step < 5000; step++) {
                 int op = rnd.nextInt(8);
                 String v = Integer.toString(rnd.nextInt(20));
                 switch (op) {
                     case 0, 1 -> {
-                        l.pushLeft(b(v), fill);
+                        l.pushLeft(b(v));
                         model.add(0, v);
                     }
                     case 2, 3 -> {
-                        l.pushRight(b(v), fill);
+                        l.pushRight(b(v));
                         model.add(v);
                     }
                     case 4 -> {
-                        byte[] p = l.popLeft(fill);
+                        byte[] p = l.popLeft();
                         assertThat(p == null ? null : new String(p)).as("seed %d", seed).isEqualTo(model.isEmpty() ? null : model.remove(0));
                     }
                     case 5 -> {
-                        byte[] p = l.popRight(fill);
+                        byte[] p = l.popRight();
                         assertThat(p == null ? null : new String(p)).as("seed %d", seed).isEqualTo(model.isEmpty() ? null : model.remove(model.size() - 1));
                     }
                     case 6 -> {
                         if (!model.isEmpty()) {
                             int i = rnd.nextInt(model.size() + 1);
-                            l.insertAt(i, b(v), fill);
+                            l.insertAt(i, b(v));
                             model.add(i, v);
                         }
                     }
                     default -> {
                         int count = rnd.nextInt(5) - 2;
-                        int n = l.remove(count, b(v), fill);
+                        int n = l.remove(count, b(v));
                         int expected = 0;
                         int limit = count == 0 ? Integer.MAX_VALUE : Math.abs(count);
                         if (count >= 0) {

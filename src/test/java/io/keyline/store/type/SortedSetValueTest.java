@@ -1,5 +1,6 @@
 package io.keyline.store.type;
 
+import io.keyline.store.EncodingLimits;
 import io.keyline.store.Bytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

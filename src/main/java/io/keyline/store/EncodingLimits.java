@@ -1,4 +1,4 @@
-package io.keyline.store.type;
+package io.keyline.store;
 
 /**
  * Encoding thresholds of the collection types, read on every write: a plain holder the values
@@ -7,6 +7,9 @@ package io.keyline.store.type;
  * knows nothing of config), so the hot path reads a field instead of parsing a parameter; each value
  * holds its server's instance, so several servers in one JVM (embedded tests) keep their own
  * thresholds. {@link #DEFAULTS} carries Redis's defaults for values built outside a server (unit tests).
+ *
+ * <p>It lives in {@code io.keyline.store}, not beside the values in {@code store.type}, so that
+ * {@link TypeHooks} can hand it to a value factory (SORT ... STORE) without a package cycle.
  */
 public final class EncodingLimits {
     public static final EncodingLimits DEFAULTS = new EncodingLimits();
