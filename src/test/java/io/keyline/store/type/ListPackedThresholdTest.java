@@ -42,19 +42,20 @@ class ListPackedThresholdTest {
     @Test
     void largeElementsGetNodesOfTheirOwnInAQuicklist() {
         ListValue.setPackedThreshold(5);
-        int fill = 4;
-        ListValue l = new ListValue();
-        for (int i = 0; i < 8; i++) l.pushRight(b("e" + i), fill); // 2 nodes of 4
+        io.keyline.store.EncodingLimits limits = new io.keyline.store.EncodingLimits();
+        limits.listMaxListpackSize = 4;
+        ListValue l = new ListValue(limits);
+        for (int i = 0; i < 8; i++) l.pushRight(b("e" + i)); // 2 nodes of 4
         assertThat(l.nodeCount()).isEqualTo(2);
-        l.pushRight(b("large1"), fill);
-        l.pushLeft(b("large0"), fill);
+        l.pushRight(b("large1"));
+        l.pushLeft(b("large0"));
         assertThat(l.nodeCount()).isEqualTo(4);
-        l.pushRight(b("x"), fill); // nothing joins a plain node
+        l.pushRight(b("x")); // nothing joins a plain node
         assertThat(l.nodeCount()).isEqualTo(5);
-        l.insertAt(2, b("large2"), fill); // mid-node: the node splits around it
+        l.insertAt(2, b("large2")); // mid-node: the node splits around it
         assertThat(l.nodeCount()).isEqualTo(7);
         assertThat(strings(l)).containsExactly("large0", "e0", "large2", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "large1", "x");
-        l.set(6, b("large3"), fill);
+        l.set(6, b("large3"));
         assertThat(strings(l)).containsExactly("large0", "e0", "large2", "e1", "e2", "e3", "large3", "e5", "e6", "e7", "large1", "x");
         assertThat(l.nodeCount()).isEqualTo(8); // [e4 e5 e6 e7] became [large3] [e5 e6 e7]
     }
@@ -63,38 +64,39 @@ class ListPackedThresholdTest {
     void listOperationsStayCorrectWithPlainNodes() {
         ListValue.setPackedThreshold(3);
         Random rnd = new Random(7);
-        int fill = 4;
-        ListValue l = new ListValue();
+        io.keyline.store.EncodingLimits limits = new io.keyline.store.EncodingLimits();
+        limits.listMaxListpackSize = 4;
+        ListValue l = new ListValue(limits);
         List<String> model = new ArrayList<>();
         for (int step = 0; step < 5000; step++) {
             String e = "v".repeat(1 + rnd.nextInt(4)) + step % 10;
             switch (rnd.nextInt(6)) {
                 case 0 -> {
-                    l.pushLeft(b(e), fill);
+                    l.pushLeft(b(e));
                     model.add(0, e);
                 }
                 case 1 -> {
-                    l.pushRight(b(e), fill);
+                    l.pushRight(b(e));
                     model.add(e);
                 }
                 case 2 -> {
                     int i = rnd.nextInt(model.size() + 1);
-                    l.insertAt(i, b(e), fill);
+                    l.insertAt(i, b(e));
                     model.add(i, e);
                 }
                 case 3 -> {
                     if (!model.isEmpty()) {
                         int i = rnd.nextInt(model.size());
-                        l.set(i, b(e), fill);
+                        l.set(i, b(e));
                         model.set(i, e);
                     }
                 }
                 case 4 -> {
-                    if (!model.isEmpty()) assertThat(new String(l.popLeft(fill), StandardCharsets.UTF_8)).isEqualTo(model.remove(0));
+                    if (!model.isEmpty()) assertThat(new String(l.popLeft(), StandardCharsets.UTF_8)).isEqualTo(model.remove(0));
                 }
                 default -> {
                     if (!model.isEmpty()) {
-                        assertThat(new String(l.popRight(fill), StandardCharsets.UTF_8)).isEqualTo(model.remove(model.size() - 1));
+                        assertThat(new String(l.popRight(), StandardCharsets.UTF_8)).isEqualTo(model.remove(model.size() - 1));
                     }
                 }
             }
