@@ -1,6 +1,6 @@
 package io.keyline.cli;
 
-import io.keyline.command.ServerContext;
+import io.keyline.engine.ServerContext;
 import io.keyline.config.Config;
 import io.keyline.config.ConfigException;
 import io.keyline.server.KeylineServer;

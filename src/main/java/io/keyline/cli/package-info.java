@@ -7,6 +7,7 @@
  * Logback only in the shaded {@code keyline-server.jar} (src/launcher/resources), never by the library
  * jar, and Logback is an optional dependency.
  *
- * <p>Depends on {@code server}, {@code config} (and {@code persistence} for {@code --check-aof}).
+ * <p>May use {@code server}, {@code engine}, {@code store}, {@code config}, {@code util} and
+ * {@code persistence} (for {@code --check-aof}). Enforced by {@code ArchitectureTest}.
  */
 package io.keyline.cli;

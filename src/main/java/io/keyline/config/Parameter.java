@@ -152,7 +152,7 @@ public final class Parameter {
 
     /** Redis's string2ll: optional '-', digits, no spaces or '+', no leading zeros. */
     static long strictLong(String raw) {
-        Long v = io.keyline.store.Bytes.parseLongOrError(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Long v = io.keyline.util.Bytes.parseLongOrError(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (v == null) throw new NumberFormatException(raw);
         return v;
     }

@@ -1,8 +1,8 @@
 package io.keyline.persistence;
 
-import io.keyline.command.CallContext;
-import io.keyline.command.Client;
-import io.keyline.command.ServerContext;
+import io.keyline.engine.CallContext;
+import io.keyline.session.Client;
+import io.keyline.engine.ServerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;

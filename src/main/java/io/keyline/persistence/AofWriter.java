@@ -1,8 +1,8 @@
 package io.keyline.persistence;
 
-import io.keyline.command.LatencyMonitor;
-import io.keyline.command.BatchEnd;
-import io.keyline.command.Propagator;
+import io.keyline.engine.LatencyMonitor;
+import io.keyline.engine.BatchEnd;
+import io.keyline.engine.Propagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.keyline.persistence;
 
-import io.keyline.command.PersistenceControl;
-import io.keyline.command.RedisException;
-import io.keyline.command.ServerContext;
+import io.keyline.engine.PersistenceControl;
+import io.keyline.engine.RedisException;
+import io.keyline.engine.ServerContext;
 import io.keyline.config.Config;
 import io.keyline.store.Database;
 import io.keyline.store.Keyspace;
@@ -203,7 +203,7 @@ public final class Persistence implements PersistenceControl {
         replay(m, null);
     }
 
-    private void replay(Manifest m, java.util.function.BiConsumer<io.keyline.command.Client, byte[][]> beforeCommand) throws IOException {
+    private void replay(Manifest m, java.util.function.BiConsumer<io.keyline.session.Client, byte[][]> beforeCommand) throws IOException {
         Keyspace ks = ctx.keyspace();
         AofLoader l = new AofLoader(ctx, config.getBool("aof-load-truncated"));
         l.beforeCommand = beforeCommand;
@@ -486,7 +486,7 @@ public final class Persistence implements PersistenceControl {
     }
 
     /** Replays {@code m} without logging the replayed commands to the AOF again. */
-    private void replaySuppressed(Manifest m, java.util.function.BiConsumer<io.keyline.command.Client, byte[][]> beforeCommand)
+    private void replaySuppressed(Manifest m, java.util.function.BiConsumer<io.keyline.session.Client, byte[][]> beforeCommand)
             throws IOException {
         AofWriter w = writer;
         if (w != null) w.suppress(Thread.currentThread());
@@ -503,7 +503,7 @@ public final class Persistence implements PersistenceControl {
      * it (MERGE, Redis's RDBFLAGS_ALLOW_DUP), or the load fails (no MERGE). Later commands for the
      * same key build on the loaded version. Keys only in memory stay.
      */
-    private final class LoadOver implements java.util.function.BiConsumer<io.keyline.command.Client, byte[][]> {
+    private final class LoadOver implements java.util.function.BiConsumer<io.keyline.session.Client, byte[][]> {
         private final boolean merge;
         private final java.util.Set<String> claimed = new java.util.HashSet<>();
 
@@ -512,8 +512,8 @@ public final class Persistence implements PersistenceControl {
         }
 
         @Override
-        public void accept(io.keyline.command.Client client, byte[][] argv) {
-            io.keyline.command.CommandSpec spec = ctx.table().lookup(argv[0]);
+        public void accept(io.keyline.session.Client client, byte[][] argv) {
+            io.keyline.engine.CommandSpec spec = ctx.table().lookup(argv[0]);
             if (spec == null) return;
             Database db = client.db();
             for (int k : spec.keyIndexes(argv)) {

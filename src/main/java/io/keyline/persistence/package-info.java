@@ -22,7 +22,9 @@
  *   <li>{@link io.keyline.persistence.Manifest}: the manifest's format and file naming.</li>
  * </ul>
  *
- * <p>Depends on {@code command} (propagation hook, dispatcher, {@code PersistenceControl}),
- * {@code store} and {@code config}; the server package plugs it in through its persistence hook.
+ * <p>May use {@code engine} (the {@code Propagator} and {@code PersistenceControl} it implements, the
+ * dispatcher's replay), {@code session} (the loader's client), {@code store}, {@code protocol},
+ * {@code config} and {@code util}; never {@code commands} or {@code server}, which plugs it in through
+ * its persistence hook. Enforced by {@code ArchitectureTest}.
  */
 package io.keyline.persistence;

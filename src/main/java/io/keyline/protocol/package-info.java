@@ -3,7 +3,8 @@
  * inline commands) into {@code byte[][]} argument vectors, and {@link io.keyline.protocol.ReplyWriter}
  * writes RESP2 or RESP3 replies straight into an outbound Netty {@code ByteBuf}.
  *
- * <p>A leaf package: it depends on Netty's buffer API only, never on commands or the store. No
+ * <p>Nearly a leaf: it uses {@code util} (double formatting) and Netty's buffer API, never the
+ * commands, the engine or the store. No
  * {@code String} is created on the request path; limits ({@code proto-max-bulk-len}, argument
  * counts, inline length) are enforced before anything is allocated.
  */

@@ -1,12 +1,12 @@
 package io.keyline.server;
 
-import io.keyline.command.BatchEnd;
-import io.keyline.command.CallContext;
-import io.keyline.command.Client;
-import io.keyline.command.Connection;
-import io.keyline.command.Dispatcher;
-import io.keyline.command.Propagator;
-import io.keyline.command.ServerContext;
+import io.keyline.engine.BatchEnd;
+import io.keyline.engine.CallContext;
+import io.keyline.session.Client;
+import io.keyline.session.Connection;
+import io.keyline.engine.Dispatcher;
+import io.keyline.engine.Propagator;
+import io.keyline.engine.ServerContext;
 import io.keyline.protocol.ProtocolException;
 import io.keyline.protocol.RespParser;
 import io.netty.buffer.ByteBuf;

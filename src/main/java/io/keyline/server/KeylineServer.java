@@ -1,9 +1,9 @@
 package io.keyline.server;
 
-import io.keyline.command.BatchEnd;
-import io.keyline.command.CommandTable;
-import io.keyline.command.StandardCommands;
-import io.keyline.command.ServerContext;
+import io.keyline.engine.BatchEnd;
+import io.keyline.engine.CommandTable;
+import io.keyline.commands.StandardCommands;
+import io.keyline.engine.ServerContext;
 import io.keyline.config.Config;
 import io.keyline.config.ConfigException;
 import io.keyline.store.Clock;

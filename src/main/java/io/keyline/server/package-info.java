@@ -5,7 +5,8 @@
  * {@link io.keyline.server.KeylineServer}, which assembles config, keyspace, commands and
  * background tasks (active expiry) and owns start-up and shutdown.
  *
- * <p>Depends on {@code command}, {@code store}, {@code protocol}, {@code config} and (for the AOF)
- * {@code persistence}.
+ * <p>May use {@code commands} (the standard table), {@code persistence}, {@code engine},
+ * {@code session}, {@code store}, {@code protocol}, {@code config} and {@code util}; nothing uses it
+ * but {@code embed} and {@code cli}. Enforced by {@code ArchitectureTest}.
  */
 package io.keyline.server;

@@ -1,5 +1,7 @@
 package io.keyline.store;
 
+import io.keyline.util.Bytes;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.keyline.store;
 
+import io.keyline.util.Slots;
+
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,5 +1,7 @@
 package io.keyline.store;
 
+import io.keyline.util.Bytes;
+
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;

@@ -1,6 +1,7 @@
 /**
  * The keyspace: databases, striped hash tables, expiry and eviction, and (in sub-packages) the
- * data-type values. Knows nothing about RESP, Netty or commands.
+ * data-type values. Knows nothing about RESP, Netty, the configuration or commands: it may use
+ * {@code util} only (enforced by {@code ArchitectureTest}).
  *
  * <p>Shape: a {@link io.keyline.store.Keyspace} holds 16 (configurable) {@link io.keyline.store.Database}s
  * and one lock per <em>stripe</em>. A key's stripe is its Redis Cluster hash slot (CRC16 of the key

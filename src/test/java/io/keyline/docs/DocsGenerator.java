@@ -1,8 +1,8 @@
 package io.keyline.docs;
 
-import io.keyline.command.CommandSpec;
-import io.keyline.command.CommandTable;
-import io.keyline.command.StandardCommands;
+import io.keyline.engine.CommandSpec;
+import io.keyline.engine.CommandTable;
+import io.keyline.commands.StandardCommands;
 import io.keyline.config.Config;
 import io.keyline.config.Parameter;
 

@@ -2,8 +2,8 @@ package io.keyline.integration;
 
 import redis.clients.jedis.Protocol;
 import io.keyline.testkit.RespClient;
-import io.keyline.command.BlockingRegistry;
-import io.keyline.command.Propagator;
+import io.keyline.engine.BlockingRegistry;
+import io.keyline.engine.Propagator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;

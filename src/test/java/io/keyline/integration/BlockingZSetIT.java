@@ -1,6 +1,6 @@
 package io.keyline.integration;
 
-import io.keyline.command.Propagator;
+import io.keyline.engine.Propagator;
 import io.keyline.testkit.RespClient;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScoredValue;

@@ -1,8 +1,8 @@
 package io.keyline.integration;
 
-import io.keyline.command.CommandSpec;
-import io.keyline.command.CommandTable;
-import io.keyline.command.StandardCommands;
+import io.keyline.engine.CommandSpec;
+import io.keyline.engine.CommandTable;
+import io.keyline.commands.StandardCommands;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 

@@ -1,6 +1,6 @@
 package io.keyline.integration;
 
-import io.keyline.command.Propagator;
+import io.keyline.engine.Propagator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;

@@ -1,9 +1,9 @@
 package io.keyline.jmh;
 
-import io.keyline.command.Client;
-import io.keyline.command.CommandTable;
-import io.keyline.command.StandardCommands;
-import io.keyline.command.ServerContext;
+import io.keyline.session.Client;
+import io.keyline.engine.CommandTable;
+import io.keyline.commands.StandardCommands;
+import io.keyline.engine.ServerContext;
 import io.keyline.config.Config;
 import io.keyline.store.Database;
 import io.keyline.store.Keyspace;
@@ -39,7 +39,7 @@ public class KeyspaceBenchmark {
     private byte[][] keys;
     private ServerContext server;
     private Client client;
-    private io.keyline.command.CallContext call;
+    private io.keyline.engine.CallContext call;
     private ByteBuf out;
     private final byte[] value = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);

@@ -202,7 +202,7 @@ class AofRecoveryIT {
     }
 
     private void awaitNoRewrite() throws InterruptedException {
-        var control = server.context().service(io.keyline.command.PersistenceControl.class);
+        var control = server.context().service(io.keyline.engine.PersistenceControl.class);
         for (int i = 0; i < 200 && control.rewriteInProgress(); i++) Thread.sleep(20);
         assertThat(control.rewriteInProgress()).isFalse();
     }
@@ -230,7 +230,7 @@ class AofRecoveryIT {
     @Test
     void secondBackgroundRewriteWhileOneRunsIsRefused() throws Exception {
         server = AofTestSupport.start(dir);
-        var control = server.context().service(io.keyline.command.PersistenceControl.class);
+        var control = server.context().service(io.keyline.engine.PersistenceControl.class);
         // hold a stripe so the rewrite cannot finish while we ask again
         server.keyspace().lock(63);
         try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {

@@ -1,6 +1,6 @@
 package io.keyline.persistence;
 
-import io.keyline.command.PersistenceControl;
+import io.keyline.engine.PersistenceControl;
 import io.keyline.protocol.RespParser;
 import io.keyline.server.KeylineServer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package io.keyline.persistence;
 
-import io.keyline.command.CommandSpec;
-import io.keyline.command.PersistenceControl;
+import io.keyline.engine.CommandSpec;
+import io.keyline.engine.PersistenceControl;
 import io.keyline.config.Config;
 import io.keyline.server.KeylineServer;
 import io.keyline.store.Database;

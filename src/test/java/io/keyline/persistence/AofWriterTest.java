@@ -1,6 +1,6 @@
 package io.keyline.persistence;
 
-import io.keyline.command.TestEventLoop;
+import io.keyline.engine.TestEventLoop;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
 package io.keyline.store;
 
+import io.keyline.util.Bytes;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

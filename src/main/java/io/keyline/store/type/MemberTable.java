@@ -1,6 +1,6 @@
 package io.keyline.store.type;
 
-import io.keyline.store.Bytes;
+import io.keyline.util.Bytes;
 
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,7 +1,7 @@
 package io.keyline.store.type;
 
 import io.keyline.store.EncodingLimits;
-import io.keyline.store.Bytes;
+import io.keyline.util.Bytes;
 import io.keyline.store.Memory;
 import io.keyline.store.CollectionValue;
 

@@ -1,7 +1,7 @@
 package io.keyline.store.type;
 
 import io.keyline.store.EncodingLimits;
-import io.keyline.store.Bytes;
+import io.keyline.util.Bytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,0 @@
-package io.keyline.command;
-
-/** Runs one command for a client; {@code argv[0]} is the command name. */
-@FunctionalInterface
-public interface Handler {
-    void handle(CallContext c, byte[][] argv);
-}

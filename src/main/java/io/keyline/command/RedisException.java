@@ -1,8 +1,0 @@
-package io.keyline.command;
-
-/** A command error carrying Redis's full error line, e.g. {@code "WRONGTYPE Operation ..."}. */
-public final class RedisException extends RuntimeException {
-    public RedisException(String line) {
-        super(line, null, false, false);
-    }
-}

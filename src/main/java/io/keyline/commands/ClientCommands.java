@@ -1,0 +1,386 @@
+package io.keyline.commands;
+
+import io.keyline.engine.Args;
+import io.keyline.engine.CallContext;
+import io.keyline.engine.CommandSpec;
+import io.keyline.engine.CommandTable;
+import io.keyline.engine.Errors;
+import io.keyline.engine.Help;
+import io.keyline.engine.RedisException;
+import io.keyline.session.Client;
+import io.keyline.session.Connection;
+
+import io.keyline.engine.CommandSpec.Flag;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * CLIENT subcommands. There are only normal clients here: no replicas or masters; pub/sub clients
+ * are not distinguished (TYPE pubsub matches nobody). PAUSE/UNPAUSE validate their arguments and
+ * answer OK but do not pause anyone (documented limitation); NO-EVICT and NO-TOUCH are recorded on
+ * the client (CLIENT LIST flags e/T) without further effect. UNBLOCK goes through the
+ * {@link BlockingRegistry}. TRACKING is not supported (GETREDIR -1, TRACKINGINFO off).
+ */
+final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    static void register(CommandTable t) {
+        CommandSpec client = t.command("client", -2).acl("connection").group("connection")
+                .doc("A container for client connection commands.", "2.4.0", "Depends on subcommand.").handler(null);
+        t.subcommand(client, "id", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Returns the unique client ID of the connection.", "5.0.0", "O(1)")
+                .handler((c, a) -> c.reply.integer(c.id()));
+        t.subcommand(client, "setname", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Sets the connection name.", "2.6.9", "O(1)").handler(ClientCommands::setname);
+        t.subcommand(client, "getname", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Returns the name of the connection.", "2.6.9", "O(1)")
+                .handler((c, a) -> {
+                    if (c.client().name().isEmpty()) c.reply.nullBulk();
+                    else c.reply.bulk(c.client().name());
+                });
+        t.subcommand(client, "list", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Lists open connections.", "2.4.0", "O(N) where N is the number of client connections")
+                .handler(ClientCommands::list);
+        t.subcommand(client, "info", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Returns information about the connection.", "6.2.0", "O(1)")
+                .handler((c, a) -> c.reply.verbatim(describe(c.client(), System.currentTimeMillis()) + "\n"));
+        t.subcommand(client, "kill", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Terminates open connections.", "2.4.0", "O(N) where N is the number of client connections")
+                .handler(ClientCommands::kill);
+        t.subcommand(client, "setinfo", 4).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Sets information specific to the client or connection.", "7.2.0", "O(1)")
+                .handler(ClientCommands::setinfo);
+        t.subcommand(client, "no-evict", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Sets the client eviction mode of the connection.", "7.0.0", "O(1)")
+                .handler((c, a) -> {
+                    c.client().noEvict(onOff(a[2]));
+                    c.reply.ok();
+                });
+        t.subcommand(client, "no-touch", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)")
+                .handler((c, a) -> {
+                    c.client().noTouch(onOff(a[2]));
+                    c.reply.ok();
+                });
+        t.subcommand(client, "reply", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Instructs the server whether to reply to commands.", "3.2.0", "O(1)")
+                .handler(ClientCommands::reply);
+        t.subcommand(client, "pause", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Suspends commands processing.", "3.0.0", "O(1)").handler(ClientCommands::pause);
+        t.subcommand(client, "unpause", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients")
+                .handler((c, a) -> c.reply.ok());
+        t.subcommand(client, "unblock", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
+                        "O(log N) where N is the number of client connections")
+                .handler(ClientCommands::unblock);
+        t.subcommand(client, "getredir", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)")
+                .handler((c, a) -> c.reply.integer(-1));
+        t.subcommand(client, "trackinginfo", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)")
+                .handler(ClientCommands::trackinginfo);
+        t.subcommand(client, "caching", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Instructs the server whether to track the keys in the next request.", "6.0.0", "O(1)")
+                .handler((c, a) -> {
+                    throw new RedisException("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+                });
+        t.subcommand(client, "help", 2).flags(Flag.LOADING, Flag.STALE)
+                .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
+                .handler((c, a) -> Help.reply(c, "CLIENT",
+                        "CACHING (YES|NO)",
+                        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                        "GETREDIR",
+                        "    Return the client ID we are redirecting to when tracking is enabled.",
+                        "GETNAME",
+                        "    Return the name of the current connection.",
+                        "ID",
+                        "    Return the ID of the current connection.",
+                        "INFO",
+                        "    Return information about the current client connection.",
+                        "KILL <ip:port>",
+                        "    Kill connection made from <ip:port>.",
+                        "KILL <option> <value> [<option> <value> [...]]",
+                        "    Kill connections. Options are:",
+                        "    * ADDR (<ip:port>|<unixsocket>:0)",
+                        "      Kill connections made from the specified address",
+                        "    * LADDR (<ip:port>|<unixsocket>:0)",
+                        "      Kill connections made to specified local address",
+                        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                        "      Kill connections by type.",
+                        "    * USER <username>",
+                        "      Kill connections authenticated by <username>.",
+                        "    * SKIPME (YES|NO)",
+                        "      Skip killing current connection (default: yes).",
+                        "    * ID <client-id>",
+                        "      Kill connections by client id.",
+                        "LIST [options ...]",
+                        "    Return information about client connections. Options:",
+                        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                        "      Return clients of specified type.",
+                        "    * ID <client-id> [<client-id> ...]",
+                        "      Return clients with the specified IDs.",
+                        "UNPAUSE",
+                        "    Stop the current client pause, resuming traffic.",
+                        "PAUSE <timeout> [WRITE|ALL]",
+                        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                        "REPLY (ON|OFF|SKIP)",
+                        "    Control the replies sent to the current connection.",
+                        "SETNAME <name>",
+                        "    Assign the name <name> to the current connection.",
+                        "SETINFO <option> <value>",
+                        "    Set client meta attr. Options are:",
+                        "    * LIB-NAME: the client lib name.",
+                        "    * LIB-VER: the client lib version.",
+                        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                        "    Unblock the specified blocked client.",
+                        "TRACKINGINFO",
+                        "    Report tracking status for the current connection.",
+                        "NO-EVICT (ON|OFF)",
+                        "    Protect current client connection from eviction.",
+                        "NO-TOUCH (ON|OFF)",
+                        "    Will not touch LRU/LFU stats when this mode is on."));
+    }
+
+    static void validateName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw new RedisException("ERR Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    private static boolean onOff(byte[] arg) {
+        if (Args.is(arg, "on")) return true;
+        if (Args.is(arg, "off")) return false;
+        throw Errors.syntax();
+    }
+
+    /** CLIENT SETNAME connection-name */
+    static void setname(CallContext c, byte[][] argv) {
+        String name = Args.str(argv[2]);
+        validateName(name);
+        c.client().name(name);
+        c.reply.ok();
+    }
+
+    /** CLIENT SETINFO LIB-NAME libname | LIB-VER libver */
+    static void setinfo(CallContext c, byte[][] argv) {
+        String value = Args.str(argv[3]);
+        boolean libName = Args.is(argv[2], "lib-name");
+        if (!libName && !Args.is(argv[2], "lib-ver")) {
+            throw new RedisException("ERR Unrecognized option '" + Args.str(argv[2]) + "'");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw new RedisException("ERR " + (libName ? "lib-name" : "lib-ver")
+                        + " cannot contain spaces, newlines or special characters.");
+            }
+        }
+        if (libName) c.client().libName(value);
+        else c.client().libVersion(value);
+        c.reply.ok();
+    }
+
+    /** One CLIENT LIST / CLIENT INFO line (Redis 7.2 field order), without the newline. */
+    static String describe(Client cl, long now) {
+        Connection conn = cl.connection();
+        int qbuf = conn.queryBufferLength();
+        StringBuilder sb = new StringBuilder(320);
+        sb.append("id=").append(cl.id())
+                .append(" addr=").append(conn.remoteAddress())
+                .append(" laddr=").append(conn.localAddress())
+                .append(" fd=").append(conn.fd())
+                .append(" name=").append(cl.name())
+                .append(" age=").append(Math.max(0, (now - cl.createdAt()) / 1000))
+                .append(" idle=").append(Math.max(0, (now - cl.lastInteraction()) / 1000))
+                .append(" flags=").append(flags(cl))
+                .append(" db=").append(cl.dbIndex())
+                .append(" sub=0 psub=0 ssub=0")
+                .append(" multi=").append(cl.multiQueueLength())
+                .append(" qbuf=").append(qbuf)
+                .append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0")
+                .append(" tot-mem=").append(1024 + qbuf)
+                .append(" events=r cmd=").append(cl.lastCommand())
+                .append(" user=").append(cl.user())
+                .append(" redir=-1 resp=").append(cl.protocol())
+                .append(" lib-name=").append(cl.libName())
+                .append(" lib-ver=").append(cl.libVersion());
+        return sb.toString();
+    }
+
+    private static String flags(Client cl) {
+        StringBuilder f = new StringBuilder();
+        if (cl.blocked()) f.append('b');
+        if (cl.inMulti()) f.append('x');
+        if (cl.watchDirtyFlag()) f.append('d');
+        if (cl.closeAfterReply()) f.append('c');
+        if (cl.killed()) f.append('A');
+        if (cl.noEvict()) f.append('e');
+        if (cl.noTouch()) f.append('T');
+        return f.length() == 0 ? "N" : f.toString();
+    }
+
+    /** CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]] */
+    static void list(CallContext c, byte[][] argv) {
+        String type = null;
+        Set<Long> ids = null;
+        int i = 2;
+        while (i < argv.length) {
+            if (Args.is(argv[i], "type") && i + 1 < argv.length) {
+                type = clientType(argv[i + 1]);
+                i += 2;
+            } else if (Args.is(argv[i], "id") && i + 1 < argv.length) {
+                ids = new HashSet<>();
+                for (i = i + 1; i < argv.length; i++) {
+                    Long id = io.keyline.util.Bytes.parseLongOrError(argv[i]);
+                    if (id == null) throw new RedisException("ERR Invalid client ID");
+                    ids.add(id);
+                }
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        long now = System.currentTimeMillis();
+        StringBuilder sb = new StringBuilder();
+        for (Client cl : c.server().clients().all()) {
+            if (type != null && !type.equals("normal")) continue;
+            if (ids != null && !ids.contains(cl.id())) continue;
+            sb.append(describe(cl, now)).append('\n');
+        }
+        c.reply.verbatim(sb.toString());
+    }
+
+    /** Validates a client type name; returns it canonical (slave = replica). */
+    private static String clientType(byte[] arg) {
+        String t = Args.lower(arg);
+        return switch (t) {
+            case "normal", "master", "pubsub" -> t;
+            case "replica", "slave" -> "replica";
+            default -> throw new RedisException("ERR Unknown client type '" + Args.str(arg) + "'");
+        };
+    }
+
+    /**
+     * CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [USER username] [ADDR ip:port]
+     * [LADDR ip:port] [SKIPME yes|no]
+     */
+    static void kill(CallContext c, byte[][] argv) {
+        List<Client> all = c.server().clients().all();
+        if (argv.length == 3) {
+            String addr = Args.str(argv[2]);
+            for (Client cl : all) {
+                if (cl.connection().remoteAddress().equals(addr)) {
+                    c.reply.ok();
+                    if (cl == c.client()) c.client().closeAfterReply(true);
+                    else cl.kill();
+                    return;
+                }
+            }
+            throw new RedisException("ERR No such client");
+        }
+        Long id = null;
+        String type = null, user = null, addr = null, laddr = null;
+        boolean skipMe = true;
+        for (int i = 2; i < argv.length; i += 2) {
+            if (i + 1 >= argv.length) throw Errors.syntax();
+            byte[] opt = argv[i], val = argv[i + 1];
+            if (Args.is(opt, "id")) {
+                Long v = io.keyline.util.Bytes.parseLongOrError(val);
+                if (v == null || v <= 0) throw new RedisException("ERR client-id should be greater than 0");
+                id = v;
+            } else if (Args.is(opt, "type")) {
+                type = clientType(val);
+            } else if (Args.is(opt, "addr")) {
+                addr = Args.str(val);
+            } else if (Args.is(opt, "laddr")) {
+                laddr = Args.str(val);
+            } else if (Args.is(opt, "user")) {
+                user = Args.str(val);
+                if (!user.equals("default")) throw new RedisException("ERR No such user '" + user + "'");
+            } else if (Args.is(opt, "skipme")) {
+                if (Args.is(val, "yes")) skipMe = true;
+                else if (Args.is(val, "no")) skipMe = false;
+                else throw Errors.syntax();
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        List<Client> victims = new ArrayList<>();
+        for (Client cl : all) {
+            if (id != null && cl.id() != id) continue;
+            if (type != null && !type.equals("normal")) continue;
+            if (addr != null && !cl.connection().remoteAddress().equals(addr)) continue;
+            if (laddr != null && !cl.connection().localAddress().equals(laddr)) continue;
+            if (user != null && !cl.user().equals(user)) continue;
+            if (cl == c.client() && skipMe) continue;
+            victims.add(cl);
+        }
+        c.reply.integer(victims.size());
+        for (Client cl : victims) {
+            if (cl == c.client()) c.client().closeAfterReply(true);
+            else cl.kill();
+        }
+    }
+
+    /** CLIENT REPLY ON|OFF|SKIP */
+    static void reply(CallContext c, byte[][] argv) {
+        if (Args.is(argv[2], "on")) {
+            c.client().replyMode(Client.ReplyMode.ON);
+            c.reply.ok();
+        } else if (Args.is(argv[2], "off")) {
+            c.client().replyMode(Client.ReplyMode.OFF);
+        } else if (Args.is(argv[2], "skip")) {
+            c.client().replyMode(Client.ReplyMode.SKIP);
+        } else {
+            throw Errors.syntax();
+        }
+    }
+
+    /**
+     * CLIENT PAUSE timeout [WRITE|ALL]. Validated like Redis and acknowledged, but Keyline does not
+     * suspend clients (accept-only).
+     */
+    static void pause(CallContext c, byte[][] argv) {
+        if (argv.length > 4) throw Clients.subcommandSyntax("CLIENT", argv[1]);
+        Long ms = io.keyline.util.Bytes.parseLongOrError(argv[2]);
+        if (ms == null) throw new RedisException("ERR timeout is not an integer or out of range");
+        if (ms < 0) throw new RedisException("ERR timeout is negative");
+        if (argv.length == 4 && !Args.is(argv[3], "write") && !Args.is(argv[3], "all")) {
+            throw new RedisException("ERR CLIENT PAUSE mode must be WRITE or ALL");
+        }
+        c.reply.ok();
+    }
+
+    /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] */
+    static void unblock(CallContext c, byte[][] argv) {
+        if (argv.length > 4) throw Clients.subcommandSyntax("CLIENT", argv[1]);
+        long id = Args.toLong(argv[2]);
+        boolean withError = false;
+        if (argv.length == 4) {
+            if (Args.is(argv[3], "error")) withError = true;
+            else if (!Args.is(argv[3], "timeout")) {
+                throw new RedisException("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        c.reply.integer(c.server().blocking().unblock(id, withError) ? 1 : 0);
+    }
+
+    /** CLIENT TRACKINGINFO (tracking is not supported: always off). */
+    static void trackinginfo(CallContext c, byte[][] argv) {
+        c.reply.mapHeader(3);
+        c.reply.bulk("flags");
+        c.reply.setHeader(1);
+        c.reply.bulk("off");
+        c.reply.bulk("redirect");
+        c.reply.integer(-1);
+        c.reply.bulk("prefixes");
+        c.reply.emptyArray();
+    }
+}

@@ -1,0 +1,150 @@
+package io.keyline.commands;
+
+import io.keyline.engine.Args;
+import io.keyline.engine.CallContext;
+import io.keyline.engine.CommandTable;
+import io.keyline.engine.Errors;
+import io.keyline.engine.RedisException;
+import io.keyline.engine.ServerContext;
+
+import io.keyline.engine.CommandSpec.Flag;
+import io.keyline.protocol.ReplyWriter;
+
+/** PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET. CLIENT lives in {@link ClientCommands}. */
+final class ConnectionCommands {
+    private ConnectionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.command("ping", -1).flags(Flag.FAST, Flag.REFUSED_ON_DISK_ERROR).acl("connection").group("connection")
+                .doc("Returns the server's liveliness response.", "1.0.0", "O(1)").handler(ConnectionCommands::ping);
+        t.command("echo", 2).flags(Flag.FAST).acl("connection").group("connection")
+                .doc("Returns the given string.", "1.0.0", "O(1)").handler((c, a) -> c.reply.bulk(a[1]));
+        t.command("hello", -1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY)
+                .acl("connection").group("connection")
+                .doc("Handshakes with the Redis server.", "6.0.0", "O(1)").handler(ConnectionCommands::hello);
+        t.command("auth", -2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY)
+                .acl("connection").group("connection")
+                .doc("Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user")
+                .handler(ConnectionCommands::auth);
+        t.command("select", 2).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("connection").group("connection")
+                .doc("Changes the selected database.", "1.0.0", "O(1)").handler(ConnectionCommands::select);
+        t.command("quit", -1).flags(Flag.ALLOW_BUSY, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH,
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
+                .acl("connection").group("connection")
+                .doc("Closes the connection.", "1.0.0", "O(1)").handler(ConnectionCommands::quit);
+        t.command("reset", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY,
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
+                .acl("connection").group("connection")
+                .doc("Resets the connection.", "6.2.0", "O(1)").handler(ConnectionCommands::reset);
+        ClientCommands.register(t);
+    }
+
+    /** PING [message] */
+    static void ping(CallContext c, byte[][] argv) {
+        if (argv.length > 2) throw Errors.wrongArgs("ping");
+        if (argv.length == 2) c.reply.bulk(argv[1]);
+        else c.reply.pong();
+    }
+
+    /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+    static void hello(CallContext c, byte[][] argv) {
+        int proto = c.protocol();
+        int i = 1;
+        if (argv.length > 1) {
+            Long v = io.keyline.util.Bytes.parseLongOrError(argv[1]);
+            if (v == null) throw new RedisException("ERR Protocol version is not an integer or out of range");
+            if (v < 2 || v > 3) throw new RedisException("NOPROTO unsupported protocol version");
+            proto = v.intValue();
+            i = 2;
+        }
+        // Parse every option first, then authenticate, then validate the name (Redis's order).
+        String setName = null;
+        String user = null, pass = null;
+        for (; i < argv.length; i++) {
+            int more = argv.length - 1 - i;
+            if (Args.is(argv[i], "auth") && more >= 2) {
+                user = Args.str(argv[i + 1]);
+                pass = Args.str(argv[i + 2]);
+                i += 2;
+            } else if (Args.is(argv[i], "setname") && more >= 1) {
+                setName = Args.str(argv[i + 1]);
+                i++;
+            } else {
+                throw new RedisException("ERR Syntax error in HELLO option '" + Args.str(argv[i]) + "'");
+            }
+        }
+        if (user != null && !authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
+        if (!c.client().authenticated()) {
+            throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+        }
+        if (setName != null) ClientCommands.validateName(setName);
+        if (setName != null) c.client().name(setName);
+        c.client().protocol(proto);
+        ReplyWriter r = c.reply;
+        r.mapHeader(7);
+        r.bulk("server");
+        r.bulk("redis");
+        r.bulk("version");
+        r.bulk(ServerContext.VERSION);
+        r.bulk("proto");
+        r.integer(proto);
+        r.bulk("id");
+        r.integer(c.id());
+        r.bulk("mode");
+        r.bulk("standalone");
+        r.bulk("role");
+        r.bulk("master");
+        r.bulk("modules");
+        r.emptyArray();
+    }
+
+    private static boolean authenticate(CallContext c, String user, String pass) {
+        ServerContext s = c.server();
+        if (!"default".equals(user)) return false;
+        if (!s.authRequired() || s.checkPassword(pass)) {
+            c.client().authenticated(true);
+            c.client().user(user);
+            return true;
+        }
+        return false;
+    }
+
+    /** AUTH [username] password */
+    static void auth(CallContext c, byte[][] argv) {
+        if (argv.length > 3) throw Errors.syntax();
+        ServerContext s = c.server();
+        if (argv.length == 2 && !s.authRequired()) {
+            throw new RedisException("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+        }
+        String user = argv.length == 3 ? Args.str(argv[1]) : "default";
+        String pass = Args.str(argv[argv.length - 1]);
+        if (!authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
+        c.reply.ok();
+    }
+
+    /** SELECT index */
+    static void select(CallContext c, byte[][] argv) {
+        long v = Args.toLong(argv[1]);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new RedisException("ERR value is out of range, value must between -2147483648 and 2147483647");
+        }
+        int idx = (int) v;
+        if (idx < 0 || idx >= c.server().keyspace().databaseCount()) throw new RedisException(Errors.DB_INDEX);
+        c.select(idx);
+        c.reply.ok();
+    }
+
+    /** QUIT */
+    static void quit(CallContext c, byte[][] argv) {
+        c.reply.ok();
+        c.client().closeAfterReply(true);
+    }
+
+    /** RESET */
+    static void reset(CallContext c, byte[][] argv) {
+        c.server().watches().unwatchAll(c.client());
+        c.client().reset();
+        c.reply.simple("RESET");
+    }
+}

@@ -1,0 +1,115 @@
+package io.keyline.commands;
+
+import io.keyline.engine.Args;
+import io.keyline.engine.CallContext;
+import io.keyline.engine.CommandTable;
+import io.keyline.engine.Errors;
+import io.keyline.engine.PersistenceControl;
+import io.keyline.engine.RedisException;
+
+import io.keyline.engine.CommandSpec.Flag;
+
+/**
+ * SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE and DEBUG RELOAD's work. Keyline's snapshot is an AOF base
+ * file (a rewrite), so SAVE and BGSAVE rewrite the append-only directory; the work itself is done by
+ * {@code io.keyline.persistence} through {@link PersistenceControl}.
+ */
+public final class PersistenceCommands {
+    private PersistenceCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.command("save", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_MULTI).acl("admin", "slow", "dangerous")
+                .group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0",
+                        "O(N) where N is the total number of keys in all databases")
+                .handler(PersistenceCommands::save);
+        t.command("bgsave", -1).flags(Flag.ADMIN, Flag.NOSCRIPT).acl("admin", "slow", "dangerous")
+                .group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0",
+                        "O(1)")
+                .handler(PersistenceCommands::bgsave);
+        t.command("bgrewriteaof", 1).flags(Flag.ADMIN, Flag.NOSCRIPT).acl("admin", "slow", "dangerous")
+                .group("server").doc("Asynchronously rewrites the append-only file to disk.", "1.0.0", "O(1)")
+                .handler(PersistenceCommands::bgrewriteaof);
+        t.command("lastsave", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("admin", "fast", "dangerous")
+                .group("server").doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)")
+                .handler(PersistenceCommands::lastsave);
+    }
+
+    private static PersistenceControl control(CallContext c) {
+        PersistenceControl p = c.server().service(PersistenceControl.class);
+        if (p == null) throw new RedisException("ERR persistence is not available in this server");
+        return p;
+    }
+
+    /** SAVE */
+    static void save(CallContext c, byte[][] argv) {
+        PersistenceControl p = control(c);
+        if (p.rewriteInProgress()) throw new RedisException("ERR Background save already in progress");
+        p.saveNow();
+        c.reply.ok();
+    }
+
+    /** BGSAVE [SCHEDULE] */
+    static void bgsave(CallContext c, byte[][] argv) {
+        boolean schedule = false;
+        if (argv.length > 1) {
+            if (argv.length == 2 && Args.is(argv[1], "schedule")) schedule = true;
+            else throw Errors.syntax();
+        }
+        PersistenceControl p = control(c);
+        if (!p.rewriteInBackground()) {
+            if (schedule) {
+                p.scheduleRewrite();
+                c.reply.simple("Background saving scheduled");
+                return;
+            }
+            throw new RedisException("ERR Background save already in progress");
+        }
+        c.reply.simple("Background saving started");
+    }
+
+    /** BGREWRITEAOF */
+    static void bgrewriteaof(CallContext c, byte[][] argv) {
+        if (!control(c).rewriteInBackground()) {
+            throw new RedisException("ERR Background append only file rewriting already in progress");
+        }
+        c.reply.simple("Background append only file rewriting started");
+    }
+
+    /** LASTSAVE */
+    static void lastsave(CallContext c, byte[][] argv) {
+        c.reply.integer(control(c).lastSaveSeconds());
+    }
+
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], as Redis 7.2's debug.c: saves (unless NOSAVE),
+     * empties the keyspace (unless NOFLUSH) and loads the snapshot back; MERGE lets a loaded key
+     * replace one still in memory (only meaningful with NOFLUSH), without it such a key fails the
+     * load. Called by DEBUG's {@code reload} case; needs no LOCK_ALL (the reload takes every stripe
+     * itself).
+     */
+    public static void debugReload(CallContext c, byte[][] argv) {
+        boolean save = true, flush = true, merge = false;
+        for (int i = 2; i < argv.length; i++) {
+            if (Args.is(argv[i], "merge")) merge = true;
+            else if (Args.is(argv[i], "noflush")) flush = false;
+            else if (Args.is(argv[i], "nosave")) save = false;
+            else throw new RedisException("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+        control(c).reload(save, flush, merge);
+        c.reply.ok();
+    }
+
+    /**
+     * DEBUG LOADAOF, as Redis 7.2's debug.c: writes the AOF out, empties the keyspace and loads
+     * it back from the AOF; a bare {@code -ERR} if there is none or it fails to load (the data is
+     * gone then, as in Redis).
+     */
+    public static void debugLoadAof(CallContext c, byte[][] argv) {
+        if (!control(c).loadAof()) {
+            c.reply.error("ERR");
+            return;
+        }
+        c.reply.ok();
+    }
+}

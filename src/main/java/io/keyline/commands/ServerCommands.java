@@ -1,0 +1,107 @@
+package io.keyline.commands;
+
+import io.keyline.engine.Args;
+import io.keyline.engine.CallContext;
+import io.keyline.engine.CommandTable;
+import io.keyline.engine.Errors;
+import io.keyline.engine.RedisException;
+
+import io.keyline.engine.CommandSpec.Flag;
+
+import java.util.Set;
+
+/**
+ * DBSIZE, FLUSHDB, FLUSHALL, INFO, TIME, SHUTDOWN; registers the CONFIG, COMMAND, DEBUG and MEMORY
+ * families, which live in their own classes.
+ */
+final class ServerCommands {
+    private ServerCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.command("dbsize", 1).flags(Flag.READONLY, Flag.FAST).acl("keyspace").group("server")
+                .doc("Returns the number of keys in the database.", "1.0.0", "O(1)")
+                .handler((c, a) -> c.reply.integer(c.db().size()));
+        t.command("flushall", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
+                .doc("Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases")
+                .handler(ServerCommands::flushall);
+        t.command("flushdb", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
+                .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
+                .handler(ServerCommands::flushdb);
+        t.command("info", -1).flags(Flag.LOADING, Flag.STALE).acl("dangerous").group("server")
+                .doc("Returns information and statistics about the server.", "1.0.0", "O(1)")
+                .handler(ServerCommands::info);
+        t.command("time", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).group("server")
+                .doc("Returns the server time.", "2.6.0", "O(1)").handler(ServerCommands::time);
+        t.command("shutdown", -1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.NO_MULTI, Flag.ALLOW_BUSY)
+                .group("server").doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0",
+                        "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
+                .handler(ServerCommands::shutdown);
+        ConfigCommands.register(t);
+        CommandCommands.register(t);
+        DebugCommands.register(t);
+    }
+
+    private static void checkFlushMode(byte[][] argv) {
+        if (argv.length > 2) throw Errors.syntax();
+        if (argv.length == 2 && !Args.is(argv[1], "sync") && !Args.is(argv[1], "async")) throw Errors.syntax();
+    }
+
+    /** FLUSHALL [ASYNC | SYNC] */
+    static void flushall(CallContext c, byte[][] argv) {
+        checkFlushMode(argv);
+        c.server().watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
+        if (LazyFree.lazyFlush(c.server(), argv)) {
+            for (int db = 0; db < c.server().keyspace().databaseCount(); db++) {
+                LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), db));
+            }
+        }
+        c.server().keyspace().flushAllLocked();
+        c.changed();
+        c.reply.ok();
+    }
+
+    /** FLUSHDB [ASYNC | SYNC] */
+    static void flushdb(CallContext c, byte[][] argv) {
+        checkFlushMode(argv);
+        c.server().watches().touchAll(c.dbIndex()); // before the flush: it tells stored keys from absent ones
+        if (LazyFree.lazyFlush(c.server(), argv)) {
+            LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), c.dbIndex()));
+        }
+        c.server().keyspace().flushLocked(c.dbIndex());
+        c.changed();
+        c.reply.ok();
+    }
+
+    /** INFO [section [section ...]] */
+    static void info(CallContext c, byte[][] argv) {
+        Set<String> sections = Info.sections(argv, 1);
+        c.reply.verbatim(Info.generate(c.server(), sections));
+    }
+
+    /** TIME: from the server's clock, so an embedded server on a manual clock agrees with EXPIREAT. */
+    static void time(CallContext c, byte[][] argv) {
+        long micros = c.clock().micros();
+        c.reply.arrayHeader(2);
+        c.reply.bulkLong(Math.floorDiv(micros, 1_000_000L));
+        c.reply.bulkLong(Math.floorMod(micros, 1_000_000L));
+    }
+
+    /** SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT] */
+    static void shutdown(CallContext c, byte[][] argv) {
+        boolean nosave = false, save = false, now = false, force = false, abort = false;
+        for (int i = 1; i < argv.length; i++) {
+            if (Args.is(argv[i], "nosave")) nosave = true;
+            else if (Args.is(argv[i], "save")) save = true;
+            else if (Args.is(argv[i], "now")) now = true;
+            else if (Args.is(argv[i], "force")) force = true;
+            else if (Args.is(argv[i], "abort")) abort = true;
+            else throw Errors.syntax();
+        }
+        if ((abort && (nosave || save || now || force)) || (nosave && save)) throw Errors.syntax();
+        // Keyline shuts down at once, so there is never a shutdown in progress to abort.
+        if (abort) throw new RedisException("ERR No shutdown in progress.");
+        c.server().shutdownHandler().shutdown(nosave);
+        c.client().closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
+    }
+}

@@ -1,0 +1,328 @@
+package io.keyline.commands;
+
+import io.keyline.engine.Args;
+import io.keyline.engine.CallContext;
+import io.keyline.engine.CommandTable;
+import io.keyline.engine.Errors;
+import io.keyline.engine.RedisException;
+
+import io.keyline.engine.CommandSpec.Flag;
+import io.keyline.util.Bytes;
+import io.keyline.store.Database;
+import io.keyline.store.Entry;
+import io.keyline.store.LongDouble;
+import io.keyline.store.StringEncoding;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * String commands. Values are immutable {@code byte[]}: commands that change a string (APPEND,
+ * SETRANGE, INCR...) store a new array, so a value may be shared between keys (COPY) and with
+ * the request that set it.
+ */
+final class StringCommands {
+    static final byte[] SET = ascii("SET");
+    static final byte[] PXAT = ascii("PXAT");
+    static final byte[] KEEPTTL = ascii("KEEPTTL");
+    private static final RedisException NOT_INTEGER = Errors.notInteger();
+    private static final String OVERFLOW = Errors.OVERFLOW;
+    private static final long MIN_PROTO_MAX_BULK_LEN = 1024 * 1024;
+    /** The largest byte[] a JVM reliably allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private StringCommands() {
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static void register(CommandTable t) {
+        t.command("get", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns the string value of a key.", "1.0.0", "O(1)").handler(StringCommands::get);
+        t.command("set", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
+                .doc("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "O(1)")
+                .handler(SetCommand::set);
+        t.command("setnx", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)")
+                .handler(SetCommand::setnx);
+        t.command("setex", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
+                .doc("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)")
+                .handler(SetCommand::setex);
+        t.command("psetex", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
+                .doc("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "O(1)")
+                .handler(SetCommand::psetex);
+        t.command("getset", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)")
+                .handler(StringCommands::getset);
+        t.command("getdel", 2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)")
+                .handler(StringCommands::getdel);
+        t.command("getex", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)")
+                .handler(SetCommand::getex);
+        t.command("mget", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("string").group("string")
+                .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N) where N is the number of keys to retrieve.")
+                .handler(StringCommands::mget);
+        t.command("mset", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 2).acl("string").group("string")
+                .doc("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "O(N) where N is the number of keys to set.")
+                .handler(StringCommands::mset);
+        t.command("msetnx", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 2).acl("string").group("string")
+                .doc("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1",
+                        "O(N) where N is the number of keys to set.")
+                .handler(StringCommands::msetnx);
+        t.command("append", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0",
+                        "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.")
+                .handler(StringCommands::append);
+        t.command("strlen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns the length of a string value.", "2.2.0", "O(1)").handler(StringCommands::strlen);
+        String rangeComplexity = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
+        t.command("getrange", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns a substring of the string stored at a key.", "2.4.0", rangeComplexity)
+                .handler(StringCommands::getrange);
+        t.command("substr", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("string").group("string")
+                .doc("Returns a substring from a string value.", "1.0.0", rangeComplexity)
+                .handler(StringCommands::getrange);
+        t.command("setrange", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
+                .doc("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0",
+                        "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.")
+                .handler(StringCommands::setrange);
+        t.command("incr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .handler(StringCommands::incr);
+        t.command("decr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .handler(StringCommands::decr);
+        t.command("incrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .handler(StringCommands::incrby);
+        t.command("decrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .handler(StringCommands::decrby);
+        t.command("incrbyfloat", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
+                .doc("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "O(1)")
+                .handler(StringCommands::incrbyfloat);
+        t.command("lcs", -3).flags(Flag.READONLY).keys(1, 2, 1).acl("string").group("string")
+                .doc("Finds the longest common substring.", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively")
+                .handler(LcsCommand::lcs);
+    }
+
+    /** GET key */
+    static void get(CallContext c, byte[][] argv) {
+        c.reply.bulk(c.db().get(argv[1], byte[].class));
+    }
+
+    /** GETSET key value */
+    static void getset(CallContext c, byte[][] argv) {
+        byte[] old = c.db().get(argv[1], byte[].class);
+        c.db().set(argv[1], argv[2], Database.NO_TTL);
+        c.modified(argv[1]);
+        c.propagateAs(SET, argv[1], argv[2]);
+        c.reply.bulk(old);
+    }
+
+    /** GETDEL key */
+    static void getdel(CallContext c, byte[][] argv) {
+        byte[] old = c.db().get(argv[1], byte[].class);
+        if (old != null) {
+            c.db().delete(argv[1]);
+            c.modified(argv[1]);
+            c.propagateAs(KeyCommands.DEL, argv[1]);
+        }
+        c.reply.bulk(old);
+    }
+
+    /** MGET key [key ...] */
+    static void mget(CallContext c, byte[][] argv) {
+        c.reply.arrayHeader(argv.length - 1);
+        Database db = c.db();
+        for (int i = 1; i < argv.length; i++) {
+            Object v = db.get(argv[i]);
+            if (v instanceof byte[] b) c.reply.bulk(b);
+            else c.reply.nullBulk();
+        }
+    }
+
+    /** MSET key value [key value ...] */
+    static void mset(CallContext c, byte[][] argv) {
+        if (argv.length % 2 == 0) throw Errors.wrongArgs("mset");
+        setAll(c, argv);
+        c.reply.ok();
+    }
+
+    /** MSETNX key value [key value ...] */
+    static void msetnx(CallContext c, byte[][] argv) {
+        if (argv.length % 2 == 0) throw Errors.wrongArgs("msetnx");
+        for (int i = 1; i < argv.length; i += 2) {
+            if (c.db().exists(argv[i])) {
+                c.reply.integer(0);
+                return;
+            }
+        }
+        setAll(c, argv);
+        c.reply.integer(1);
+    }
+
+    private static void setAll(CallContext c, byte[][] argv) {
+        for (int i = 1; i < argv.length; i += 2) {
+            c.db().set(argv[i], argv[i + 1], Database.NO_TTL);
+            c.modified(argv[i]);
+        }
+    }
+
+    /** APPEND key value */
+    static void append(CallContext c, byte[][] argv) {
+        Database db = c.db();
+        Entry e = db.entryForWrite(argv[1], byte[].class);
+        byte[] add = argv[2];
+        long length;
+        if (e == null) {
+            db.set(argv[1], add, Database.NO_TTL);
+            length = add.length;
+        } else {
+            byte[] old = (byte[]) e.value();
+            checkStringLength(c, (long) old.length + add.length);
+            byte[] joined = allocate(old, old.length + add.length);
+            System.arraycopy(add, 0, joined, old.length, add.length);
+            db.update(e, StringEncoding.raw(joined)); // Redis unshares the value into a raw object, even for ""
+            length = joined.length;
+        }
+        c.modified(argv[1]);
+        c.reply.integer(length);
+    }
+
+    /** Redis's checkStringLength: a string may not grow past proto-max-bulk-len. */
+    private static void checkStringLength(CallContext c, long total) {
+        if (total <= MIN_PROTO_MAX_BULK_LEN) return;
+        if (total > MAX_ARRAY || total > c.server().config().getLong("proto-max-bulk-len")) {
+            throw new RedisException(Errors.MAX_STRING);
+        }
+    }
+
+    /**
+     * A copy of {@code old} grown to {@code length}. A string near the 512 MB limit may not fit in
+     * the heap: the command is refused instead of the error escaping the dispatcher.
+     */
+    private static byte[] allocate(byte[] old, int length) {
+        try {
+            return java.util.Arrays.copyOf(old, length);
+        } catch (OutOfMemoryError e) {
+            throw new RedisException(Errors.OOM);
+        }
+    }
+
+    /** STRLEN key */
+    static void strlen(CallContext c, byte[][] argv) {
+        byte[] v = c.db().get(argv[1], byte[].class);
+        c.reply.integer(v == null ? 0 : v.length);
+    }
+
+    /** GETRANGE key start end (and SUBSTR key start end) */
+    static void getrange(CallContext c, byte[][] argv) {
+        long start = Args.toLong(argv[2]);
+        long end = Args.toLong(argv[3]);
+        byte[] s = c.db().get(argv[1], byte[].class);
+        if (s == null) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        long len = s.length;
+        if (start < 0 && end < 0 && start > end) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        if (start < 0) start = len + start;
+        if (end < 0) end = len + end;
+        if (start < 0) start = 0;
+        if (end < 0) end = 0;
+        if (end >= len) end = len - 1;
+        if (start > end || len == 0) {
+            c.reply.bulk(Bytes.EMPTY);
+        } else {
+            c.reply.bulk(s, (int) start, (int) (end - start + 1));
+        }
+    }
+
+    /** SETRANGE key offset value */
+    static void setrange(CallContext c, byte[][] argv) {
+        long offset = Args.toLong(argv[2]);
+        if (offset < 0) throw new RedisException("ERR offset is out of range");
+        byte[] value = argv[3];
+        Database db = c.db();
+        Entry e = db.entryForWrite(argv[1], byte[].class);
+        byte[] old = e == null ? Bytes.EMPTY : (byte[]) e.value();
+        if (value.length == 0) {
+            c.reply.integer(old.length);
+            return;
+        }
+        checkStringLength(c, offset > MAX_ARRAY ? Long.MAX_VALUE : offset + value.length);
+        byte[] updated = allocate(old, (int) Math.max(old.length, offset + value.length));
+        System.arraycopy(value, 0, updated, (int) offset, value.length);
+        StringEncoding.raw(updated); // modified in place (or created zero-padded): raw, as in Redis
+        if (e == null) db.set(argv[1], updated, Database.NO_TTL);
+        else db.update(e, updated);
+        c.modified(argv[1]);
+        c.reply.integer(updated.length);
+    }
+
+    /** INCR key */
+    static void incr(CallContext c, byte[][] argv) {
+        incrBy(c, argv[1], 1);
+    }
+
+    /** DECR key */
+    static void decr(CallContext c, byte[][] argv) {
+        incrBy(c, argv[1], -1);
+    }
+
+    /** INCRBY key increment */
+    static void incrby(CallContext c, byte[][] argv) {
+        incrBy(c, argv[1], Args.toLong(argv[2]));
+    }
+
+    /** DECRBY key decrement */
+    static void decrby(CallContext c, byte[][] argv) {
+        long decrement = Args.toLong(argv[2]);
+        if (decrement == Long.MIN_VALUE) throw new RedisException("ERR decrement would overflow");
+        incrBy(c, argv[1], -decrement);
+    }
+
+    /** INCR, DECR, INCRBY, DECRBY: parses and formats the number straight from and to bytes. */
+    static void incrBy(CallContext c, byte[] key, long increment) {
+        Database db = c.db();
+        Entry e = db.entryForWrite(key, byte[].class);
+        long value = e == null ? 0 : Bytes.parseLongOrThrow((byte[]) e.value(), NOT_INTEGER);
+        if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
+                || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
+            throw new RedisException(OVERFLOW);
+        }
+        value += increment;
+        byte[] text = Bytes.fromLong(value);
+        if (e == null) db.set(key, text, Database.NO_TTL);
+        else db.update(e, text);
+        c.modified(key);
+        c.reply.integer(value);
+    }
+
+    /** INCRBYFLOAT key increment */
+    static void incrbyfloat(CallContext c, byte[][] argv) {
+        Database db = c.db();
+        Entry e = db.entryForWrite(argv[1], byte[].class);
+        LongDouble.Value value = e == null ? LongDouble.parse(ZERO) : LongDouble.parse((byte[]) e.value());
+        LongDouble.Value increment = value == null ? null : LongDouble.parse(argv[2]);
+        if (value == null || increment == null) throw new RedisException(Errors.NOT_FLOAT);
+        LongDouble.Value sum = LongDouble.add(value, increment);
+        if (sum == null || sum.isInfinite()) throw new RedisException("ERR increment would produce NaN or Infinity");
+        // createStringObject: embstr even when the sum prints as an integer ("2")
+        byte[] text = StringEncoding.created(LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII));
+        if (e == null) db.set(argv[1], text, Database.NO_TTL);
+        else db.update(e, text);
+        c.modified(argv[1]);
+        // Logged as the resulting value, so replaying never depends on float formatting.
+        c.propagateAs(SET, argv[1], text, KEEPTTL);
+        c.reply.bulk(text);
+    }
+
+    private static final byte[] ZERO = {'0'};
+}

@@ -1,0 +1,98 @@
+package io.keyline.engine;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * Work an event loop runs once, after the batch of reads it is processing and before it waits for
+ * more, like Redis's {@code beforeSleep}. The server binds each of its event loops at start; on any
+ * other thread {@link #runAfterBatch} declines and the caller does the work some other way.
+ *
+ * <p>Two kinds of work, in Redis's order: first the shared tasks ({@link #runAfterBatch}: the AOF's
+ * write, and with {@code appendfsync always} its fsync), then the per-connection ones
+ * ({@link #flushAfterBatch}: sending the replies). So no reply of a batch leaves before the
+ * commands of that batch are in the AOF.
+ */
+public final class BatchEnd {
+    private static final Logger log = LoggerFactory.getLogger(BatchEnd.class);
+    private static final ThreadLocal<BatchEnd> CURRENT = new ThreadLocal<>();
+
+    private final Executor loop;
+    /** Shared tasks, each at most once per batch; a few at most, so a linear check is cheap. */
+    private final List<Runnable> shared = new ArrayList<>(2);
+    /** One per connection with replies to send; the caller keeps them unique. */
+    private final List<Runnable> flushes = new ArrayList<>();
+    private boolean scheduled;
+    private final Runnable runPending = this::runPending;
+
+    private BatchEnd(Executor loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Called on an event loop's own thread: {@code loop.execute} from that thread queues a task that
+     * runs after the I/O of the current iteration (Netty's loop runs I/O, then its task queue).
+     */
+    public static void bindCurrentThread(Executor loop) {
+        CURRENT.set(new BatchEnd(loop));
+    }
+
+    /**
+     * Runs {@code task} after the calling event loop's current batch, before any flush; a task
+     * already pending is not added twice. False when the calling thread is not a bound event loop.
+     */
+    public static boolean runAfterBatch(Runnable task) {
+        BatchEnd b = CURRENT.get();
+        if (b == null) return false;
+        List<Runnable> s = b.shared;
+        for (int i = 0; i < s.size(); i++) if (s.get(i) == task) return true;
+        s.add(task);
+        b.schedule();
+        return true;
+    }
+
+    /**
+     * Runs {@code flush} after the batch's shared tasks. The caller knows it is not already
+     * pending (a connection's own flag). False when the calling thread is not a bound event loop.
+     */
+    public static boolean flushAfterBatch(Runnable flush) {
+        BatchEnd b = CURRENT.get();
+        if (b == null) return false;
+        b.flushes.add(flush);
+        b.schedule();
+        return true;
+    }
+
+    private void schedule() {
+        if (!scheduled) {
+            scheduled = true;
+            loop.execute(runPending);
+        }
+    }
+
+    private void runPending() {
+        // Work added while this runs schedules another round (right after this one), except flushes
+        // added by the shared tasks (replies released by the fsync), which still go out in this one.
+        scheduled = false;
+        runAll(shared);
+        runAll(flushes);
+    }
+
+    private static void runAll(List<Runnable> tasks) {
+        if (tasks.isEmpty()) return;
+        Runnable[] now = tasks.toArray(new Runnable[0]);
+        tasks.clear();
+        for (Runnable t : now) {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                // The others still run: a connection whose flush was skipped would never send again.
+                log.warn("A batch-end task failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.keyline.engine;
+
+import io.keyline.session.Client;
+
+import io.keyline.protocol.ReplyWriter;
+import io.keyline.store.Clock;
+import io.keyline.store.Database;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One command call, as Redis's {@code call()} sees it: who called (the client), the database, where
+ * the reply goes, the clock, and what the command reports back: "key modified", "propagate as" and
+ * "block on these keys". Handlers get it as their first argument and nothing they report is left on
+ * {@link Client} for someone else to pick up: the call path ({@link Dispatcher#call}) reads the
+ * results right after the handler returns, then the context is reset for the next call.
+ *
+ * <p>Every caller builds one: a client connection (reused per client, so a call allocates nothing),
+ * EXEC (one for its queued commands, whose writes collect in the transaction's log), AOF replay and a
+ * blocked client re-running its command when a key becomes ready.
+ */
+public final class CallContext {
+    /** Who is calling: these change what the call path checks and records. */
+    enum Origin {
+        /** A client's command, or a blocked client's command re-run when its key became ready. */
+        CLIENT,
+        /** A command queued by MULTI, run by EXEC: no locks of its own, logged inside MULTI/EXEC, never blocks. */
+        EXEC,
+        /** A command read back from the AOF: no stats, no OOM refusal, never blocks. */
+        REPLAY
+    }
+
+    private final ServerContext server;
+    private final Client client;
+    final Origin origin;
+    /** Replaying the AOF (also EXEC's context inside a replayed transaction): no stats. */
+    final boolean replaying;
+    /** The reply sink: the connection's writer, or a detached buffer for a blocked client served elsewhere. */
+    public ReplyWriter reply;
+    private Database db;
+    /** The call's time, read once (Redis's command time snapshot): a deadline and its check agree. */
+    private long now = Long.MIN_VALUE;
+
+    // ---- what the command reports back ------------------------------------------------------
+    /** Number of changes made (Redis's {@code server.dirty} delta): non-zero means "log it". */
+    long dirty;
+    /** Commands to log instead of argv (e.g. SET ... EX 10 logged as SET ... PXAT t). */
+    List<byte[][]> propagateAs;
+    /** Set by a blocking command that found nothing: the keys to wait on (null: did not block). */
+    byte[][] blockKeys;
+    long blockTimeoutMillis;
+    Class<?> blockType;
+
+    /** EXEC's log of the writes of its queued commands (db, argv), wrapped in MULTI/EXEC when it ends. */
+    List<Object[]> transactionLog;
+    /** The AOF sequence number the reply must wait for (fsync under appendfsync always). */
+    long durableSeq;
+    /** True while re-running a blocked client's command: a second block keeps the first deadline. */
+    boolean reprocessing;
+
+    CallContext(ServerContext server, Client client, Origin origin, boolean replaying) {
+        this.server = server;
+        this.client = client;
+        this.origin = origin;
+        this.replaying = replaying;
+        this.reply = client.reply;
+    }
+
+    /** Prepares the context for the next call. */
+    void begin(ReplyWriter reply) {
+        this.reply = reply;
+        this.db = client.db();
+        this.dirty = 0;
+        this.propagateAs = null;
+        this.blockKeys = null;
+        this.blockType = null;
+        this.durableSeq = 0;
+        this.now = Long.MIN_VALUE;
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    /** The calling client: its connection state (name, protocol, auth, MULTI...). */
+    public Client client() {
+        return client;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public int dbIndex() {
+        return db.id();
+    }
+
+    /** SELECT: switches the client's database, for this call and the next ones. */
+    public void select(int index) {
+        client.select(index);
+        this.db = client.db();
+    }
+
+    public Clock clock() {
+        return server.keyspace().clock();
+    }
+
+    /**
+     * The call's time in milliseconds, from the server's (injectable) clock, read once per call (as
+     * Redis's command time snapshot), so EXPIRE k 1's deadline and its already-expired check agree.
+     */
+    public long now() {
+        if (now == Long.MIN_VALUE) now = server.keyspace().clock().millis();
+        return now;
+    }
+
+    public long id() {
+        return client.id();
+    }
+
+    public int protocol() {
+        return reply.protocol();
+    }
+
+    /** True while EXEC runs queued commands: blocking commands answer at once instead of blocking. */
+    public boolean executingTransaction() {
+        return origin == Origin.EXEC;
+    }
+
+    /** False where a blocking command must answer its timeout reply at once (EXEC, AOF replay, loading). */
+    public boolean mayBlock() {
+        return origin == Origin.CLIENT && !replaying && !server.loading();
+    }
+
+    public boolean inMulti() {
+        return client.inMulti();
+    }
+
+    // ---- what handlers report ----------------------------------------------------------------
+
+    /**
+     * The command changed {@code key}: counts as dirty (so it is logged to the AOF), fails the
+     * transactions watching it and wakes clients blocked on it.
+     */
+    public void modified(byte[] key) {
+        modified(db, key);
+    }
+
+    /** As {@link #modified(byte[])} for a key in another database (MOVE, COPY ... DB). */
+    public void modified(Database target, byte[] key) {
+        dirty++;
+        server.watches().touch(target.id(), key);
+        server.keyReadyListener().keyModified(client, target, key);
+    }
+
+    /** The command changed data not tied to one key (FLUSHALL, SWAPDB...). */
+    public void changed() {
+        dirty++;
+    }
+
+    /** Log these commands instead of the command as received. Call once per command to log. */
+    public void propagateAs(byte[]... argv) {
+        if (propagateAs == null) propagateAs = new ArrayList<>(2);
+        propagateAs.add(argv);
+    }
+
+    /**
+     * Nothing to serve: wait until one of {@code keys} holds a value of {@code type}, then the call path
+     * runs this command again (Redis 7's reprocessing), or answer a null array after
+     * {@code timeoutMillis} (0 = forever). The handler writes no reply. Callers check
+     * {@link #mayBlock()} first.
+     */
+    public void block(byte[][] keys, long timeoutMillis, Class<?> type) {
+        this.blockKeys = keys;
+        this.blockTimeoutMillis = timeoutMillis;
+        this.blockType = type;
+    }
+}

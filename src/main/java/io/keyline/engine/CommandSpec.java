@@ -1,0 +1,340 @@
+package io.keyline.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One command's description, as in Redis's {@code commands/*.json}: everything the dispatcher,
+ * {@code COMMAND} and ACL categories need. Built with {@link CommandTable#command}.
+ */
+public final class CommandSpec {
+    public enum Flag {
+        WRITE, READONLY, DENYOOM, ADMIN, PUBSUB, NOSCRIPT, BLOCKING, LOADING, STALE, SKIP_MONITOR,
+        SKIP_SLOWLOG, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_MULTI, ALLOW_BUSY,
+        // Keyline's own behaviour flags below: not shown by COMMAND (see internal()).
+        /** The command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
+        LOCK_ALL(true),
+        /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET; UNWATCH is queued). */
+        NOT_QUEUED(true),
+        /** Ends a transaction, so it is not refused as "growing the queue" under OOM (EXEC, DISCARD, QUIT, RESET). */
+        ENDS_TRANSACTION(true),
+        /**
+         * Runs the queued commands (EXEC): refusal checks look at the queued commands' flags too, and a
+         * refusal discards the transaction with EXECABORT.
+         */
+        EXECUTES_QUEUED(true),
+        /** Refused while persistence reports a write error (MISCONF), like writes (PING, as in Redis). */
+        REFUSED_ON_DISK_ERROR(true);
+
+        private final boolean internal;
+
+        Flag() {
+            this(false);
+        }
+
+        Flag(boolean internal) {
+            this.internal = internal;
+        }
+
+        /** True for Keyline's own flags, which COMMAND INFO does not list. */
+        public boolean internal() {
+            return internal;
+        }
+
+        public String redisName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    final String name;          // lower case; "config|get" for subcommands
+    final String displayName;   // "get" / "config|get" as used in error messages
+    final int arity;
+    final Set<Flag> flags;
+    final int firstKey;
+    final int lastKey;
+    final int keyStep;
+    final KeyFinder keyFinder;
+    final List<String> aclCategories;
+    final String group;
+    final String summary;
+    final String since;
+    final String complexity;
+    final Handler handler;
+    final Map<String, CommandSpec> subcommands;
+    final CommandSpec parent;
+    final boolean write;
+    final boolean denyOom;
+    final boolean lockAll;
+    /** Refused while persistence reports a write error (MISCONF): writes, and PING as in Redis. */
+    final boolean refusedOnWriteError;
+    final boolean noAuth;
+    final boolean notQueued;
+    final boolean endsTransaction;
+    final boolean executesQueued;
+    final boolean allowedWhileLoading;
+    final int[] fixedKeys; // for first/last/step with a fixed count; null if variable
+
+    CommandSpec(String name, int arity, Set<Flag> flags, int firstKey, int lastKey, int keyStep,
+                KeyFinder keyFinder, List<String> categories, String group, String summary, String since,
+                String complexity, Handler handler, CommandSpec parent) {
+        this.name = name;
+        this.displayName = name;
+        this.arity = arity;
+        this.flags = flags;
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.keyStep = keyStep;
+        this.keyFinder = keyFinder;
+        this.group = group;
+        this.summary = summary;
+        this.since = since;
+        this.complexity = complexity;
+        this.handler = handler;
+        this.parent = parent;
+        this.subcommands = new LinkedHashMap<>();
+        this.write = flags.contains(Flag.WRITE);
+        this.denyOom = flags.contains(Flag.DENYOOM);
+        this.lockAll = flags.contains(Flag.LOCK_ALL);
+        this.refusedOnWriteError = write || flags.contains(Flag.REFUSED_ON_DISK_ERROR);
+        this.notQueued = flags.contains(Flag.NOT_QUEUED);
+        this.endsTransaction = flags.contains(Flag.ENDS_TRANSACTION);
+        this.executesQueued = flags.contains(Flag.EXECUTES_QUEUED);
+        this.noAuth = flags.contains(Flag.NO_AUTH);
+        this.allowedWhileLoading = flags.contains(Flag.LOADING);
+        this.aclCategories = Collections.unmodifiableList(deriveCategories(flags, categories));
+        if (keyFinder == null && firstKey > 0 && lastKey > 0) {
+            List<Integer> idx = new ArrayList<>();
+            for (int i = firstKey; i <= lastKey; i += Math.max(1, keyStep)) idx.add(i);
+            fixedKeys = idx.stream().mapToInt(Integer::intValue).toArray();
+        } else {
+            fixedKeys = null;
+        }
+    }
+
+    private static List<String> deriveCategories(Set<Flag> flags, List<String> explicit) {
+        List<String> out = new ArrayList<>();
+        if (flags.contains(Flag.WRITE)) out.add("write");
+        if (flags.contains(Flag.READONLY) && !explicit.contains("scripting")) out.add("read");
+        if (flags.contains(Flag.ADMIN)) {
+            out.add("admin");
+            out.add("dangerous");
+        }
+        if (flags.contains(Flag.PUBSUB)) out.add("pubsub");
+        out.add(flags.contains(Flag.FAST) ? "fast" : "slow");
+        if (flags.contains(Flag.BLOCKING)) out.add("blocking");
+        for (String c : explicit) if (!out.contains(c)) out.add(c);
+        return out;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public Set<Flag> flags() {
+        return flags;
+    }
+
+    public boolean isWrite() {
+        return write;
+    }
+
+    public boolean hasFlag(Flag f) {
+        return flags.contains(f);
+    }
+
+    public List<String> aclCategories() {
+        return aclCategories;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public String since() {
+        return since;
+    }
+
+    public String complexity() {
+        return complexity;
+    }
+
+    public Map<String, CommandSpec> subcommands() {
+        return subcommands;
+    }
+
+    public CommandSpec parent() {
+        return parent;
+    }
+
+    public int firstKey() {
+        return firstKey;
+    }
+
+    public int lastKey() {
+        return lastKey;
+    }
+
+    public int keyStep() {
+        return keyStep;
+    }
+
+    public boolean movableKeys() {
+        return keyFinder != null;
+    }
+
+    /** Indexes of key arguments in argv (argv valid for this command's arity). */
+    public int[] keyIndexes(byte[][] argv) {
+        if (keyFinder != null) return keyFinder.keys(argv);
+        if (fixedKeys != null && (lastKey > 0)) return fixedKeys;
+        if (firstKey <= 0) return NO_KEYS;
+        int last = lastKey < 0 ? argv.length + lastKey : lastKey;
+        int step = Math.max(1, keyStep);
+        int n = last < firstKey ? 0 : (last - firstKey) / step + 1;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = firstKey + i * step;
+        return out;
+    }
+
+    public static final int[] NO_KEYS = new int[0];
+
+    // ---- INFO commandstats -------------------------------------------------------------------
+
+    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failedCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder rejectedCalls = new java.util.concurrent.atomic.LongAdder();
+
+    void recordCall(long elapsedNanos, boolean failed) {
+        calls.increment();
+        nanos.add(elapsedNanos);
+        if (failed) failedCalls.increment();
+    }
+
+    void recordRejected() {
+        rejectedCalls.increment();
+    }
+
+    public long calls() {
+        return calls.sum();
+    }
+
+    public long usec() {
+        return nanos.sum() / 1000;
+    }
+
+    public long failedCalls() {
+        return failedCalls.sum();
+    }
+
+    public long rejectedCalls() {
+        return rejectedCalls.sum();
+    }
+
+    public void resetStats() {
+        calls.reset();
+        nanos.reset();
+        failedCalls.reset();
+        rejectedCalls.reset();
+    }
+
+    /** The handler (null for container commands such as CONFIG). */
+    public Handler handler() {
+        return handler;
+    }
+
+    /** True when the command takes key arguments (fixed positions or a {@link KeyFinder}). */
+    public boolean hasKeys() {
+        return firstKey > 0 || keyFinder != null;
+    }
+
+    /** Builder, obtained from {@link CommandTable#command}. */
+    public static final class Builder {
+        private final CommandTable table;
+        private final CommandSpec parent;
+        private final String name;
+        private final int arity;
+        private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+        private int first, last, step;
+        private KeyFinder finder;
+        private final List<String> categories = new ArrayList<>();
+        private String group = "generic";
+        private String summary = "";
+        private String since = "1.0.0";
+        private String complexity = "O(1)";
+
+        Builder(CommandTable table, CommandSpec parent, String name, int arity) {
+            this.table = table;
+            this.parent = parent;
+            this.name = name.toLowerCase(Locale.ROOT);
+            this.arity = arity;
+        }
+
+        public Builder flags(Flag... f) {
+            Collections.addAll(flags, f);
+            return this;
+        }
+
+        /** Keys at argv[first..last] every step; last may be negative (from the end). */
+        public Builder keys(int first, int last, int step) {
+            this.first = first;
+            this.last = last;
+            this.step = step;
+            return this;
+        }
+
+        public Builder keys(KeyFinder finder) {
+            this.finder = finder;
+            return this;
+        }
+
+        public Builder acl(String... c) {
+            Collections.addAll(categories, c);
+            return this;
+        }
+
+        public Builder group(String g) {
+            this.group = g;
+            return this;
+        }
+
+        public Builder doc(String summary, String since, String complexity) {
+            this.summary = summary;
+            this.since = since;
+            this.complexity = complexity;
+            return this;
+        }
+
+        /** Registers the command with its handler. */
+        public CommandSpec handler(Handler h) {
+            String full = parent == null ? name : parent.name + "|" + name;
+            List<String> cats = new ArrayList<>(categories);
+            if (parent != null) for (String c : parent.aclCategories) if (!isDerived(c) && !cats.contains(c)) cats.add(c);
+            CommandSpec spec = new CommandSpec(full, arity, flags, first, last, step, finder, cats, group,
+                    summary, since, complexity, h, parent);
+            if (parent == null) table.add(spec);
+            else parent.subcommands.put(name, spec);
+            return spec;
+        }
+
+        private static boolean isDerived(String c) {
+            return switch (c) {
+                case "write", "read", "admin", "dangerous", "fast", "slow", "blocking", "pubsub" -> true;
+                default -> false;
+            };
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package io.keyline.engine;
+
+import io.keyline.session.Client;
+
+import io.keyline.util.Bytes;
+import io.keyline.store.CapacityExceededException;
+import io.keyline.store.WrongTypeException;
+import io.keyline.store.Database;
+import io.keyline.store.Keyspace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one place a command goes through, like Redis's {@code processCommand} + {@code call}: lookup,
+ * arity, auth, MULTI queueing, loading, OOM/capacity, stripe locks, the handler, AOF propagation
+ * and stats. Handlers never repeat these checks.
+ */
+public final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerContext server;
+    private final Keyspace keyspace;
+
+    Dispatcher(ServerContext server) {
+        this.server = server;
+        this.keyspace = server.keyspace();
+    }
+
+    /**
+     * Executes one request from a client connection (Redis's {@code processCommand}): the checks that
+     * may refuse it, MULTI queueing, then {@link #call}; afterwards clients blocked on keys this
+     * command made ready are served. The reply goes to {@code c.reply}.
+     */
+    public void execute(CallContext ctx, byte[][] argv) {
+        Client c = ctx.client();
+        if (isCrossProtocolAttack(argv[0])) {
+            // As Redis: an HTTP request sent to the port is dropped without a reply.
+            log.warn("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Keyline. "
+                    + "This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your "
+                    + "Keyline instance. Connection from {} aborted.", c.connection().remoteAddress());
+            c.kill();
+            return;
+        }
+        CommandSpec spec = resolve(c, argv);
+        if (spec == null) return;
+        c.lastCommand(spec.name);
+        if (!admit(c, spec)) return;
+        if (c.inMulti() && !spec.notQueued) {
+            c.queue(argv);
+            c.reply.queued();
+            return;
+        }
+        ctx.begin(c.reply);
+        call(ctx, spec, argv);
+        c.awaitDurable(ctx.durableSeq);
+        BlockingRegistry blocking = server.blocking();
+        if (blocking.hasReady()) blocking.serveReady();
+    }
+
+    /**
+     * The checks of Redis's {@code processCommand} that run before a command is queued by MULTI (a
+     * command refused here makes the transaction fail with EXECABORT): auth, MULTI-only refusals, OOM,
+     * MISCONF, LOADING. Replies the refusal and returns false.
+     */
+    private boolean admit(Client c, CommandSpec spec) {
+        if (!c.authenticated() && !spec.noAuth) {
+            reject(c, spec, Errors.NOAUTH);
+            return false;
+        }
+        if (c.inMulti() && spec.hasFlag(CommandSpec.Flag.NO_MULTI)) {
+            reject(c, spec, "ERR Command not allowed inside a transaction");
+            return false;
+        }
+        boolean exec = spec.executesQueued && c.inMulti();
+        // As Redis: while queueing, every command counts as growing memory (the queue itself does),
+        // except those that end the transaction.
+        boolean queueing = c.inMulti() && !exec && !spec.endsTransaction;
+        if ((spec.denyOom || queueing || (exec && queuedAny(c, s -> s.denyOom))) && keyspace.overLimit()
+                && !keyspace.freeUntilUnderLimit()) {
+            long mm = keyspace.maxMemory();
+            if (mm > 0 && keyspace.usedMemory() >= mm) {
+                reject(c, spec, Errors.OOM);
+                return false;
+            }
+            // Only the key-count capacity is reached: commands that add no key may still run;
+            // call() decides per command under the key's lock.
+        }
+        if (spec.refusedOnWriteError || (exec && queuedAny(c, s -> s.write))) {
+            String err = server.propagator().writeError();
+            if (err != null) {
+                reject(c, spec, err);
+                return false;
+            }
+        }
+        if (server.loading() && (!spec.allowedWhileLoading || (exec && queuedAny(c, s -> !s.allowedWhileLoading)))) {
+            reject(c, spec, Errors.LOADING);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {
+        for (byte[][] argv : c.queued()) if (test.test(specOf(argv))) return true;
+        return false;
+    }
+
+    /** The spec of a command that already passed {@link #resolve} (a queued one): no checks, no replies. */
+    private CommandSpec specOf(byte[][] argv) {
+        CommandSpec spec = server.table().lookup(argv[0]);
+        if (!spec.subcommands.isEmpty() && argv.length > 1) {
+            CommandSpec sub = spec.subcommands.get(Bytes.lower(argv[1]));
+            if (sub != null) spec = sub;
+        }
+        return spec;
+    }
+
+    /**
+     * Runs a command read back from the AOF: no auth, LOADING, MISCONF or OOM refusal (the caller
+     * lifts the limits while loading); MULTI queues as usual so logged transactions replay whole.
+     */
+    public void replay(CallContext ctx, byte[][] argv) {
+        Client c = ctx.client();
+        CommandSpec spec = resolve(c, argv);
+        if (spec == null) return;
+        if (c.inMulti() && !spec.notQueued) {
+            c.queue(argv);
+            return;
+        }
+        ctx.begin(c.reply);
+        call(ctx, spec, argv);
+    }
+
+    /** A context for a client connection's calls, to reuse call after call (a client runs one at a time). */
+    public CallContext newContext(Client c) {
+        return new CallContext(server, c, CallContext.Origin.CLIENT, false);
+    }
+
+    /** A context for commands replayed from the AOF by {@code c}: not counted, never blocking. */
+    public CallContext replayContext(Client c) {
+        return new CallContext(server, c, CallContext.Origin.REPLAY, true);
+    }
+
+    /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
+    CommandSpec resolve(Client c, byte[][] argv) {
+        CommandSpec spec = server.table().lookup(argv[0]);
+        if (spec == null) {
+            reject(c, unknownCommand(argv));
+            return null;
+        }
+        if (!spec.subcommands.isEmpty() && !(argv.length == 1 && spec.handler != null)) {
+            // A container runs its own handler only when called bare (COMMAND); CONFIG alone is an arity error.
+            if (argv.length < 2) {
+                reject(c, Errors.wrongArgs(spec.name).getMessage());
+                return null;
+            }
+            CommandSpec sub = spec.subcommands.get(Bytes.lower(argv[1]));
+            if (sub == null) {
+                reject(c, "ERR unknown subcommand '" + Errors.abbreviate(Bytes.str(argv[1])) + "'. Try "
+                        + spec.name.toUpperCase() + " HELP.");
+                return null;
+            }
+            spec = sub;
+        }
+        if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
+            reject(c, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
+            return null;
+        }
+        return spec;
+    }
+
+    private static boolean isCrossProtocolAttack(byte[] name) {
+        return (name.length == 4 || name.length == 5)
+                && (Bytes.equalsIgnoreCase(name, "post") || Bytes.equalsIgnoreCase(name, "host:"));
+    }
+
+    static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String a = Bytes.str(argv[i]);
+            int room = 128 - args.length();
+            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
+        }
+        String name = Bytes.str(argv[0]);
+        if (name.length() > 128) name = name.substring(0, 128);
+        return "ERR unknown command '" + name + "', with args beginning with: " + args;
+    }
+
+    private void reject(Client c, String error) {
+        if (c.inMulti()) c.markMultiError();
+        countError(error);
+        c.reply.error(error);
+    }
+
+    private void countError(String error) {
+        server.stats().errorReplies.increment();
+        server.stats().countErrorCode(error);
+    }
+
+    /**
+     * Refuses {@code spec} before it runs. As Redis's {@code rejectCommand}: a refused EXEC
+     * discards the transaction (and the watched keys) and answers {@code EXECABORT Transaction
+     * discarded because of: <reason>}, also outside MULTI.
+     */
+    private void reject(Client c, CommandSpec spec, String error) {
+        spec.recordRejected(); // rejected_calls in INFO commandstats
+        if (!spec.executesQueued) {
+            reject(c, error);
+            return;
+        }
+        discardMulti(c);
+        String reason = error.startsWith("ERR ") ? error.substring(4) : error;
+        String abort = "EXECABORT Transaction discarded because of: " + reason;
+        countError(abort);
+        c.reply.error(abort);
+    }
+
+    /**
+     * The one call path, as Redis's {@code call()}: every caller (a client, EXEC, AOF replay, a
+     * blocked client's re-run) comes through here. Takes the command's stripe locks (EXEC's queued
+     * commands run under EXEC's), runs the handler, then, still under the locks, registers a block
+     * the handler asked for, and logs what the command changed; records command stats once the
+     * command is answered (not when it blocks, nor while replaying). Returns true if the command
+     * blocked (on a re-run: would block again, and stays waiting).
+     */
+    boolean call(CallContext ctx, CommandSpec spec, byte[][] argv) {
+        boolean checkCapacity = false;
+        if (spec.denyOom && !ctx.replaying && keyspace.overLimit()) {
+            if (!keyspace.freeUntilUnderLimit()) {
+                long mm = keyspace.maxMemory();
+                if (mm > 0 && keyspace.usedMemory() >= mm) {
+                    countError(Errors.OOM);
+                    ctx.reply.error(Errors.OOM);
+                    return false;
+                }
+                checkCapacity = true;
+            }
+        }
+        boolean locks = ctx.origin != CallContext.Origin.EXEC;
+        int[] keys = spec.keyIndexes(argv);
+        int single = -1;
+        int[] stripes = null;
+        boolean all = locks && spec.lockAll;
+        if (locks && !all && keys.length == 1) {
+            single = keyspace.stripeOf(argv[keys[0]]);
+            keyspace.lock(single);
+        } else if (locks && !all && keys.length > 1) {
+            stripes = stripesOf(argv, keys);
+            for (int s : stripes) keyspace.lock(s);
+        } else if (all) {
+            keyspace.lockAll();
+        }
+        boolean counted = !ctx.replaying; // Redis loads the AOF outside call()
+        long started = 0;
+        boolean failed = true;
+        boolean blocked = false;
+        try {
+            if (checkCapacity && addsKey(ctx.db(), argv, keys)) {
+                countError(Errors.OOM_CAPACITY);
+                ctx.reply.error(Errors.OOM_CAPACITY);
+                spec.recordRejected();
+                counted = false;
+                return false;
+            }
+            if (counted) started = System.nanoTime();
+            spec.handler.handle(ctx, argv);
+            failed = false;
+        } catch (RedisException e) {
+            countError(e.getMessage());
+            ctx.reply.error(e.getMessage());
+        } catch (WrongTypeException e) {
+            countError(Errors.WRONG_TYPE);
+            ctx.reply.error(Errors.WRONG_TYPE);
+        } catch (CapacityExceededException e) {
+            countError(Errors.OOM_CAPACITY);
+            ctx.reply.error(Errors.OOM_CAPACITY);
+        } catch (RuntimeException | StackOverflowError e) {
+            log.warn("Internal error running '{}' for client id={}", spec.name, ctx.id(), e);
+            countError("ERR");
+            ctx.reply.error("ERR internal error running '" + spec.name + "': " + e);
+        } finally {
+            try {
+                if (!failed && ctx.blockKeys != null) {
+                    blocked = true;
+                    // Registered under the keys' locks, so a push cannot slip between the miss and the wait.
+                    if (!ctx.reprocessing) {
+                        server.blocking().block(ctx.client(), spec, argv, ctx.blockKeys, ctx.blockType,
+                                ctx.blockTimeoutMillis);
+                    }
+                    if (counted) server.callObserver().afterBlock(spec, System.nanoTime() - started);
+                } else if (counted) {
+                    // As Redis's call(): a command that blocked counts when it is answered.
+                    long elapsed = System.nanoTime() - started;
+                    spec.recordCall(elapsed, failed);
+                    server.callObserver().afterCall(ctx.client(), spec, argv, elapsed); // slow log, latency, histogram
+                    server.stats().commandsProcessed.increment();
+                }
+                if (ctx.dirty != 0) propagate(ctx, argv);
+            } finally {
+                if (single >= 0) {
+                    keyspace.unlock(single);
+                } else if (stripes != null) {
+                    for (int i = stripes.length - 1; i >= 0; i--) keyspace.unlock(stripes[i]);
+                } else if (all) {
+                    keyspace.unlockAll();
+                }
+            }
+        }
+        return blocked;
+    }
+
+    private int[] stripesOf(byte[][] argv, int[] keys) {
+        int[] s = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) s[i] = keyspace.stripeOf(argv[keys[i]]);
+        Arrays.sort(s);
+        int n = 0;
+        for (int i = 0; i < s.length; i++) if (i == 0 || s[i] != s[i - 1]) s[n++] = s[i];
+        return n == s.length ? s : Arrays.copyOf(s, n);
+    }
+
+    private static boolean addsKey(Database db, byte[][] argv, int[] keys) {
+        if (keys.length == 0) return false;
+        for (int k : keys) if (!db.exists(argv[k])) return true;
+        return false;
+    }
+
+    /** Logs what the call changed: its own argv, or what it asked to propagate instead. */
+    private void propagate(CallContext ctx, byte[][] argv) {
+        server.stats().dirtySinceSave.addAndGet(ctx.dirty);
+        List<byte[][]> cmds = ctx.propagateAs;
+        int db = ctx.dbIndex();
+        if (ctx.transactionLog != null) {
+            if (cmds == null) ctx.transactionLog.add(new Object[]{db, argv});
+            else for (byte[][] cmd : cmds) ctx.transactionLog.add(new Object[]{db, cmd});
+            return;
+        }
+        Propagator p = server.propagator();
+        if (p == Propagator.NONE) return;
+        long seq;
+        if (cmds == null) {
+            seq = p.append(db, argv);
+        } else {
+            seq = 0;
+            for (byte[][] cmd : cmds) seq = Math.max(seq, p.append(db, cmd));
+        }
+        if (seq > ctx.durableSeq) ctx.durableSeq = seq;
+    }
+
+    // ---- MULTI / EXEC ------------------------------------------------------------------------
+
+    public void beginMulti(Client c) {
+        c.beginMulti();
+    }
+
+    public void discardMulti(Client c) {
+        c.endMulti();
+        server.watches().unwatchAll(c);
+    }
+
+    /**
+     * EXEC; runs with every stripe locked (the EXEC spec has LOCK_ALL). Each queued command goes
+     * through {@link #call} with one EXEC context, whose writes collect in a log that is written
+     * wrapped in MULTI/EXEC when the transaction ends.
+     */
+    public void exec(CallContext ctx) {
+        Client c = ctx.client();
+        if (!c.inMulti()) throw new RedisException("ERR EXEC without MULTI");
+        if (c.multiError()) {
+            discardMulti(c);
+            throw new RedisException(Errors.EXECABORT);
+        }
+        if (server.watches().isDirty(c)) {
+            discardMulti(c);
+            ctx.reply.nullArray();
+            return;
+        }
+        List<byte[][]> cmds = c.queued();
+        c.endMulti();
+        server.watches().unwatchAll(c);
+        CallContext queued = new CallContext(server, c, CallContext.Origin.EXEC, ctx.replaying);
+        queued.transactionLog = new ArrayList<>();
+        ctx.reply.arrayHeader(cmds.size());
+        try {
+            for (int i = 0; i < cmds.size(); i++) {
+                CommandSpec spec = specOf(cmds.get(i));
+                String err = spec.write ? server.propagator().writeError() : null;
+                if (err != null) {
+                    ctx.reply.error(err);
+                    continue;
+                }
+                queued.begin(ctx.reply);
+                call(queued, spec, cmds.get(i));
+            }
+        } finally {
+            ctx.select(c.dbIndex()); // a SELECT inside the transaction stays in effect
+            flushTransactionLog(ctx, queued.transactionLog);
+        }
+    }
+
+    private void flushTransactionLog(CallContext ctx, List<Object[]> logged) {
+        Propagator p = server.propagator();
+        if (logged.isEmpty() || p == Propagator.NONE) return;
+        long seq = 0;
+        boolean wrap = logged.size() > 1;
+        int db = (int) logged.get(0)[0];
+        if (wrap) seq = p.append(db, new byte[][]{MULTI});
+        for (Object[] entry : logged) seq = Math.max(seq, p.append((int) entry[0], (byte[][]) entry[1]));
+        if (wrap) seq = Math.max(seq, p.append((int) logged.get(logged.size() - 1)[0], new byte[][]{EXEC}));
+        if (seq > ctx.durableSeq) ctx.durableSeq = seq;
+    }
+}

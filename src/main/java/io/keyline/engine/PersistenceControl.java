@@ -1,0 +1,39 @@
+package io.keyline.engine;
+
+/**
+ * What the persistence layer offers to commands (SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE, DEBUG
+ * RELOAD). Published by {@code io.keyline.persistence} with {@link ServerContext#service}.
+ */
+public interface PersistenceControl {
+    /** Starts an AOF rewrite in the background; false if a rewrite is already running. */
+    boolean rewriteInBackground();
+
+    /** BGSAVE SCHEDULE while a rewrite runs: start another one as soon as it finished. */
+    void scheduleRewrite();
+
+    /** Writes a snapshot now (a foreground rewrite); throws {@link RedisException} on failure. */
+    void saveNow();
+
+    boolean rewriteInProgress();
+
+    /** Unix time (seconds) of the last successful save. */
+    long lastSaveSeconds();
+
+    /** DEBUG RELOAD: save (if {@code save}), empty the keyspace (if {@code flush}), load the snapshot back. */
+    default void reload(boolean save, boolean flush) {
+        reload(save, flush, false);
+    }
+
+    /**
+     * DEBUG RELOAD with Redis's options: {@code merge} lets a key loaded from the snapshot replace
+     * one already in memory (RDBFLAGS_ALLOW_DUP); without it, a key both in memory (NOFLUSH) and in
+     * the snapshot is an error.
+     */
+    void reload(boolean save, boolean flush, boolean merge);
+
+    /**
+     * DEBUG LOADAOF: write out what the AOF writer holds, empty the keyspace and load the AOF named
+     * by the manifest on disk. False if there is no AOF to load or loading failed.
+     */
+    boolean loadAof();
+}

@@ -1,0 +1,265 @@
+package io.keyline.engine;
+
+import io.keyline.session.Client;
+import io.keyline.session.ClientRegistry;
+import io.keyline.session.WatchRegistry;
+
+import io.keyline.config.Config;
+import io.keyline.store.Keyspace;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Everything commands can reach besides their own client: keyspace, config, command table,
+ * clients, WATCH registry, stats and the hooks other packages plug in (AOF propagation, blocking
+ * wake-ups, INFO sections, shutdown).
+ */
+public final class ServerContext {
+    public static final String VERSION = "7.2.4";
+    public static final String KEYLINE_VERSION = resolveVersion();
+
+    private final Keyspace keyspace;
+    private final Config config;
+    private final CommandTable table;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final WatchRegistry watches;
+    private final ServerStats stats = new ServerStats();
+    private final Dispatcher dispatcher;
+    private final CallObserver callObserver;
+    private final BlockingRegistry blocking;
+    private final io.keyline.store.EncodingLimits encodingLimits;
+    private final String runId;
+    private final long startMillis = System.currentTimeMillis();
+    private volatile Propagator propagator = Propagator.NONE;
+    private volatile KeyReadyListener keyReadyListener;
+    private volatile boolean loading;
+    private volatile String requirePass = "";
+    private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
+    private volatile long queryBufferLimit = 1024L * 1024 * 1024;
+    private volatile Runnable shutdownAction = () -> { };
+    private volatile ShutdownHandler shutdownHandler = (nosave) -> { };
+    private volatile int tcpPort;
+    private final Map<String, InfoSection> infoSections = new ConcurrentHashMap<>();
+    private final Map<String, Object> services = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<Client>> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** SHUTDOWN's work, supplied by the server (flush AOF, close, exit). */
+    @FunctionalInterface
+    public interface ShutdownHandler {
+        void shutdown(boolean nosave);
+    }
+
+    public ServerContext(Keyspace keyspace, Config config, CommandTable table) {
+        this.keyspace = keyspace;
+        this.watches = new WatchRegistry(keyspace);
+        this.config = config;
+        this.table = table;
+        this.dispatcher = new Dispatcher(this);
+        this.callObserver = new CallObserver(config);
+        this.blocking = new BlockingRegistry(this);
+        this.keyReadyListener = blocking;
+        StringBuilder sb = new StringBuilder();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
+        this.runId = sb.toString();
+        config.onChange("requirepass", v -> requirePass = v);
+        this.encodingLimits = bindEncodingLimits(config);
+        config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
+        config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
+        keyspace.listener(new io.keyline.store.KeyspaceListener() {
+            @Override
+            public void expired(io.keyline.store.Database db, byte[] key) {
+                watches.touch(db.id(), key);
+                for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.expired(db, key);
+            }
+
+            @Override
+            public void evicted(io.keyline.store.Database db, byte[] key) {
+                watches.touch(db.id(), key);
+                for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.evicted(db, key);
+            }
+        });
+    }
+
+    private final java.util.List<io.keyline.store.KeyspaceListener> keyspaceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a listener for keys removed by expiry or eviction (the AOF logs them as DEL). */
+    public void addKeyspaceListener(io.keyline.store.KeyspaceListener l) {
+        keyspaceListeners.add(l);
+    }
+
+    private static String resolveVersion() {
+        String v = ServerContext.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    /** Registers a new client session (authenticated unless requirepass is set). */
+    public Client openClient() {
+        return clients.open(keyspace, this::authRequired);
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public WatchRegistry watches() {
+        return watches;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** What is measured after each command: slow log, latency monitor, latency histograms. */
+    public CallObserver callObserver() {
+        return callObserver;
+    }
+
+    /** The latency monitor, for code outside the command path that records events (expire cycle, AOF fsync). */
+    public LatencyMonitor latencyMonitor() {
+        return callObserver.latencyMonitor();
+    }
+
+    /** Encoding thresholds that follow {@code config} from now on (CONFIG SET included). */
+    private static io.keyline.store.EncodingLimits bindEncodingLimits(io.keyline.config.Config config) {
+        io.keyline.store.EncodingLimits l = new io.keyline.store.EncodingLimits();
+        config.onChange("set-max-intset-entries", v -> l.setMaxIntsetEntries = clampToInt(v));
+        config.onChange("set-max-listpack-entries", v -> l.setMaxListpackEntries = clampToInt(v));
+        config.onChange("set-max-listpack-value", v -> l.setMaxListpackValue = clampToInt(v));
+        config.onChange("zset-max-listpack-entries", v -> l.zsetMaxListpackEntries = clampToInt(v));
+        config.onChange("zset-max-listpack-value", v -> l.zsetMaxListpackValue = clampToInt(v));
+        config.onChange("list-max-listpack-size", v -> l.listMaxListpackSize = (int) Long.parseLong(v.trim()));
+        config.onChange("hash-max-listpack-entries", v -> l.hashMaxListpackEntries = Long.parseLong(v.trim()));
+        config.onChange("hash-max-listpack-value", v -> l.hashMaxListpackValue = Long.parseLong(v.trim()));
+        return l;
+    }
+
+    /** A non-negative config number clamped into an int (sizes beyond 2^31 act as unlimited). */
+    private static int clampToInt(String v) {
+        long l = Long.parseLong(v.trim());
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, l));
+    }
+
+    /** This server's collection encoding thresholds (CONFIG SET-able). */
+    public io.keyline.store.EncodingLimits encodingLimits() {
+        return encodingLimits;
+    }
+
+    /** Clients blocked on keys (BLPOP and friends). */
+    public BlockingRegistry blocking() {
+        return blocking;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public Propagator propagator() {
+        return propagator;
+    }
+
+    public void propagator(Propagator p) {
+        this.propagator = p == null ? Propagator.NONE : p;
+    }
+
+    public KeyReadyListener keyReadyListener() {
+        return keyReadyListener;
+    }
+
+    public void keyReadyListener(KeyReadyListener l) {
+        this.keyReadyListener = l == null ? KeyReadyListener.NONE : l;
+    }
+
+    public boolean loading() {
+        return loading;
+    }
+
+    public void loading(boolean loading) {
+        this.loading = loading;
+    }
+
+    /** proto-max-bulk-len, read by every connection's parser before each read (CONFIG SET applies at once). */
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen;
+    }
+
+    /** client-query-buffer-limit, as {@link #protoMaxBulkLen()}. */
+    public long queryBufferLimit() {
+        return queryBufferLimit;
+    }
+
+    public boolean authRequired() {
+        return !requirePass.isEmpty();
+    }
+
+    public boolean checkPassword(String password) {
+        return !requirePass.isEmpty() && java.security.MessageDigest.isEqual(
+                requirePass.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public void shutdownHandler(ShutdownHandler h) {
+        this.shutdownHandler = h;
+    }
+
+    public ShutdownHandler shutdownHandler() {
+        return shutdownHandler;
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public void tcpPort(int port) {
+        this.tcpPort = port;
+    }
+
+    /** Registers an INFO section provider ("persistence", ...), replacing a built-in one. */
+    public void infoSection(String name, InfoSection section) {
+        infoSections.put(name, section);
+    }
+
+    public InfoSection infoSection(String name) {
+        return infoSections.get(name);
+    }
+
+    /** A place for other packages to publish a service to commands (e.g. the AOF for BGREWRITEAOF). */
+    public <T> void service(Class<T> type, T instance) {
+        services.put(type.getName(), instance);
+    }
+
+    public <T> T service(Class<T> type) {
+        return type.cast(services.get(type.getName()));
+    }
+
+    /** Runs {@code listener} whenever a client disconnects (e.g. to drop it from blocking queues). */
+    public void onClientClosed(java.util.function.Consumer<Client> listener) {
+        closeListeners.add(listener);
+    }
+
+    public void clientClosed(Client c) {
+        for (java.util.function.Consumer<Client> l : closeListeners) l.accept(c);
+    }
+}

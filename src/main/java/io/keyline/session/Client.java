@@ -1,0 +1,321 @@
+package io.keyline.session;
+
+import io.keyline.protocol.ReplyWriter;
+import io.keyline.store.Database;
+import io.keyline.store.Keyspace;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One connection's state, like Redis's {@code client} struct: selected database, protocol,
+ * authentication, name, MULTI queue, watched keys, and the {@link ReplyWriter} its commands answer
+ * through. Owned by the connection's event-loop thread; fields other threads read are volatile.
+ */
+public final class Client {
+    private final Keyspace keyspace;
+    private final BooleanSupplier authRequired;
+    private final long id;
+    public final ReplyWriter reply = new ReplyWriter();
+    private Connection connection = Connection.DETACHED;
+    private Database db;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private boolean authenticated;
+    private String user = "default";
+    private final long createdAt;
+    private volatile long lastInteraction;
+    private volatile String lastCommand = "NULL";
+
+    /** Highest AOF sequence this client's replies must wait for (read by the connection when it flushes). */
+    private long pendingDurableSeq;
+    // MULTI/EXEC: the queued commands as received (EXEC resolves them again), and whether one was refused
+    private List<byte[][]> queued;
+    private boolean multiError;
+    final Set<WatchRegistry.WatchedKey> watched = new HashSet<>();
+    volatile boolean watchDirty;
+
+    // Blocking
+    private volatile boolean blocked;
+    private volatile Object blockState;
+
+    /** CLIENT REPLY: ON, OFF, or SKIP (this command's and the next command's replies dropped). */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private ReplyMode replyMode = ReplyMode.ON;
+    private int skipReplies;
+    private volatile boolean noEvict;
+    private volatile boolean noTouch;
+
+    private volatile boolean closeAfterReply;
+    private volatile boolean killed;
+
+    /**
+     * A new session on database 0, authenticated unless {@code authRequired} says a password is set
+     * (asked again by RESET).
+     */
+    public Client(Keyspace keyspace, BooleanSupplier authRequired, long id) {
+        this.keyspace = keyspace;
+        this.authRequired = authRequired;
+        this.id = id;
+        this.db = keyspace.db(0);
+        this.createdAt = System.currentTimeMillis();
+        this.lastInteraction = createdAt;
+        this.authenticated = !authRequired.getAsBoolean();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public void connection(Connection connection) {
+        this.connection = connection;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public int dbIndex() {
+        return db.id();
+    }
+
+    public void select(int index) {
+        this.db = keyspace.db(index);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String name) {
+        this.name = name;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void libName(String v) {
+        this.libName = v;
+    }
+
+    public String libVersion() {
+        return libVersion;
+    }
+
+    public void libVersion(String v) {
+        this.libVersion = v;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean v) {
+        this.authenticated = v;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public void user(String user) {
+        this.user = user;
+    }
+
+    public int protocol() {
+        return reply.protocol();
+    }
+
+    public void protocol(int p) {
+        reply.protocol(p);
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long lastInteraction() {
+        return lastInteraction;
+    }
+
+    public void touchInteraction(long now) {
+        this.lastInteraction = now;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void lastCommand(String name) {
+        this.lastCommand = name;
+    }
+
+    public boolean inMulti() {
+        return queued != null;
+    }
+
+    public int multiQueueLength() {
+        return queued == null ? -1 : queued.size();
+    }
+
+    /** MULTI: starts queueing. */
+    public void beginMulti() {
+        queued = new ArrayList<>();
+        multiError = false;
+    }
+
+    /** Queues a command inside MULTI. */
+    public void queue(byte[][] argv) {
+        queued.add(argv);
+    }
+
+    /** The queued commands (null outside MULTI). */
+    public List<byte[][]> queued() {
+        return queued;
+    }
+
+    /** A command was refused while queueing: EXEC will answer EXECABORT. */
+    public void markMultiError() {
+        multiError = true;
+    }
+
+    public boolean multiError() {
+        return multiError;
+    }
+
+    /** Leaves MULTI (EXEC, DISCARD, RESET); the caller unwatches the keys. */
+    public void endMulti() {
+        queued = null;
+        multiError = false;
+    }
+
+    /** Raises the AOF sequence number this client's next flushed replies must wait for. */
+    public void awaitDurable(long seq) {
+        if (seq > pendingDurableSeq) pendingDurableSeq = seq;
+    }
+
+    public int watchedCount() {
+        return watched.size();
+    }
+
+    // ---- blocking ----------------------------------------------------------------------------
+
+    public boolean blocked() {
+        return blocked;
+    }
+
+    /** Marks the client blocked: no further commands of its are processed until {@link #unblock}. */
+    public void block(Object state) {
+        this.blockState = state;
+        this.blocked = true;
+    }
+
+    public Object blockState() {
+        return blockState;
+    }
+
+    /** Ends the blocked state and lets the connection process whatever it buffered meanwhile. */
+    public void unblock() {
+        this.blockState = null;
+        this.blocked = false;
+        connection.resume();
+    }
+
+    public void replyMode(ReplyMode mode) {
+        switch (mode) {
+            case ON -> this.replyMode = ReplyMode.ON;
+            case OFF -> this.replyMode = ReplyMode.OFF;
+            case SKIP -> {
+                if (replyMode != ReplyMode.OFF) skipReplies = 2; // this command and the next
+            }
+        }
+    }
+
+    /**
+     * Called by the connection after each command: true if what the command wrote must be
+     * discarded (CLIENT REPLY OFF, or SKIP for this and the following command).
+     */
+    public boolean dropReplyOfLastCommand() {
+        if (replyMode == ReplyMode.OFF) return true;
+        if (skipReplies > 0) {
+            skipReplies--;
+            return true;
+        }
+        return false;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean v) {
+        this.noEvict = v;
+    }
+
+    /** CLIENT NO-TOUCH: recorded (shown in CLIENT LIST flags); keys are still touched. */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean v) {
+        this.noTouch = v;
+    }
+
+    /** A watched key was modified (the 'd' flag of CLIENT LIST). */
+    public boolean watchDirtyFlag() {
+        return watchDirty;
+    }
+
+    public boolean closeAfterReply() {
+        return closeAfterReply;
+    }
+
+    public void closeAfterReply(boolean v) {
+        this.closeAfterReply = v;
+    }
+
+    public boolean killed() {
+        return killed;
+    }
+
+    public void kill() {
+        this.killed = true;
+        connection.close();
+    }
+
+    public long pendingDurableSeq() {
+        return pendingDurableSeq;
+    }
+
+    public void clearPendingDurableSeq() {
+        pendingDurableSeq = 0;
+    }
+
+    /**
+     * RESET: back to a fresh connection's state (keeps the id and the connection). The caller
+     * unwatches the keys first (the registry owns them).
+     */
+    public void reset() {
+        queued = null;
+        multiError = false;
+        db = keyspace.db(0);
+        reply.protocol(2);
+        name = "";
+        replyMode = ReplyMode.ON;
+        skipReplies = 0;
+        noEvict = false;
+        noTouch = false;
+        authenticated = !authRequired.getAsBoolean();
+        user = "default";
+    }
+}

@@ -1,0 +1,67 @@
+package io.keyline.session;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.concurrent.Executor;
+
+/** The network side of a client, as commands see it. Implemented by the server package. */
+public interface Connection {
+    String remoteAddress();
+
+    String localAddress();
+
+    /** The thread that owns this connection's reads and writes. */
+    Executor executor();
+
+    /** Writes and flushes bytes from any thread (e.g. a wake-up reply for a blocked client). */
+    void writeFromAnyThread(ByteBuf data);
+
+    /** Closes after pending replies are flushed. */
+    void close();
+
+    /** Resumes reading/processing buffered commands after the client was unblocked. */
+    void resume();
+
+    /** Fd-like number shown in CLIENT LIST. */
+    int fd();
+
+    /** Bytes buffered, not yet parsed (qbuf in CLIENT LIST). */
+    default int queryBufferLength() {
+        return 0;
+    }
+
+    Connection DETACHED = new Connection() {
+        @Override
+        public String remoteAddress() {
+            return "";
+        }
+
+        @Override
+        public String localAddress() {
+            return "";
+        }
+
+        @Override
+        public Executor executor() {
+            return Runnable::run;
+        }
+
+        @Override
+        public void writeFromAnyThread(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public int fd() {
+            return -1;
+        }
+    };
+}
