@@ -84,7 +84,7 @@ public final class Database {
         int hash = Bytes.hash(key);
         KeyTable t = table(key);
         Entry e = t.find(hash, key);
-        if (e != null && e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis()) {
+        if (e != null && e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis()) {
             if (!keyspace.expiryEnabledOnAccess()) return e;
             removeEntry(t, e);
             keyspace.stats.expiredKeys.increment();
@@ -117,7 +117,7 @@ public final class Database {
      */
     public boolean holdsExpired(byte[] key) {
         Entry e = table(key).find(Bytes.hash(key), key);
-        return e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis() && keyspace.expiryEnabledOnAccess();
+        return e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis() && keyspace.expiryEnabledOnAccess();
     }
 
     /** The value, or null. */
@@ -236,7 +236,7 @@ public final class Database {
         int hash = Bytes.hash(key);
         KeyTable t = table(key);
         Entry e = t.find(hash, key);
-        if (e != null && e instanceof VolatileEntry v && v.expireAt <= keyspace.clock().millis()
+        if (e != null && e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis()
                 && keyspace.expiryEnabledOnAccess()) {
             removeEntry(t, e);
             keyspace.stats.expiredKeys.increment();
@@ -446,7 +446,7 @@ public final class Database {
         long[] counter = new long[1];
         List<Entry> expired = new ArrayList<>();
         Consumer<Entry> filter = e -> {
-            if (e.expireAt() >= 0 && e.expireAt() <= now) {
+            if (e.expireAt() >= 0 && e.expireAt() < now) {
                 if (reclaim && reclaimIf.test(e.key)) expired.add(e);
                 return;
             }
@@ -502,7 +502,7 @@ public final class Database {
             keyspace.lock(stripe);
             try {
                 Entry e = tables[stripe].randomEntry(rnd);
-                if (e != null && (e.expireAt() < 0 || e.expireAt() > now)) return e;
+                if (e != null && (e.expireAt() < 0 || e.expireAt() >= now)) return e;
             } finally {
                 keyspace.unlock(stripe);
             }

@@ -457,7 +457,7 @@ public final class Keyspace {
                         long now = clock.millis();
                         for (int i = 0; i < sample && t.volatileCount() > 0; i++) {
                             VolatileEntry v = t.randomVolatile(rnd);
-                            if (v != null && v.expireAt <= now) {
+                            if (v != null && v.expireAt < now) {
                                 d.removeLocked(s, v);
                                 stats.expiredKeys.increment();
                                 listener.expired(d, v.key);

@@ -73,6 +73,8 @@ class KeylineExtensionPerTestTest {
         clock.advance(Duration.ofSeconds(29));
         assertThat(jedis().get("session")).isEqualTo("abc");
         clock.advance(Duration.ofSeconds(1));
+        assertThat(jedis().get("session")).as("alive at its deadline, as Redis (expired when now > deadline)").isEqualTo("abc");
+        clock.advanceMillis(1);
         assertThat(jedis().get("session")).isNull();
         assertThat(jedis().exists("session")).isFalse();
     }
@@ -91,6 +93,8 @@ class KeylineExtensionPerTestTest {
         jedis().pexpireAt("k", clock.millis() + 50);
         assertThat(jedis().pttl("k")).isEqualTo(50);
         clock.advanceMillis(50);
+        assertThat(jedis().pttl("k")).isEqualTo(0); // at the deadline: still there, as in Redis
+        clock.advanceMillis(1);
         assertThat(jedis().pttl("k")).isEqualTo(-2);
     }
 
