@@ -253,14 +253,19 @@ final class CommandCommands {
 
     /**
      * The keys of {@code cmd} with their key-spec flags, as Redis's getKeysFromCommandWithSpecs: the
-     * key specs when they are all searchable and their flags fixed; otherwise the command's own key
-     * finder (Redis's getkeys_proc), each key taking the flags of the spec that covers its position.
+     * key specs when their flags are fixed; when a spec is unknown (SORT's STORE) or its flags vary
+     * with the call (SET ... GET), the command's own key finder (Redis's getkeys_proc), each key
+     * taking the flags of the spec that covers its position.
      */
     static List<int[]> keysWithFlags(CommandSpec spec, byte[][] cmd) {
         boolean variableFlags = false;
-        for (KeySpec ks : spec.keySpecs()) variableFlags |= ks.has(KeySpec.KeyFlag.VARIABLE_FLAGS);
-        List<int[]> found = new ArrayList<>();
+        boolean searchable = true;
+        for (KeySpec ks : spec.keySpecs()) {
+            variableFlags |= ks.has(KeySpec.KeyFlag.VARIABLE_FLAGS);
+            searchable &= ks.searchable() && !ks.has(KeySpec.KeyFlag.INCOMPLETE);
+        }
         if (hasRealKeySpec(spec) && !variableFlags) {
+            List<int[]> found = new ArrayList<>();
             boolean complete = true;
             for (KeySpec ks : spec.keySpecs()) {
                 if (ks.has(KeySpec.KeyFlag.NOT_KEY)) continue;
@@ -270,6 +275,9 @@ final class CommandCommands {
                 }
             }
             if (complete) return found;
+            // Redis's own key procedures agree with searchable specs: arguments the specs reject
+            // (a bad numkeys) have no keys.
+            if (searchable) return List.of();
         }
         int[] indexes;
         try {
@@ -285,18 +293,23 @@ final class CommandCommands {
         return out;
     }
 
-    /** The flags of the first searchable key spec finding position {@code k}, else of the first unsearchable one. */
+    /**
+     * The flags of the first searchable key spec finding position {@code k}; else of the last
+     * unsearchable spec (SORT's STORE key: Redis reports it OW update).
+     */
     private static int flagsCovering(CommandSpec spec, byte[][] cmd, int k) {
-        Integer fallback = null;
+        int fallback = 0;
         for (KeySpec ks : spec.keySpecs()) {
             if (!ks.searchable()) {
-                if (fallback == null) fallback = ks.flags & ~KeySpec.KeyFlag.INCOMPLETE.bit;
+                fallback = ks.flags;
                 continue;
             }
             List<int[]> found = new ArrayList<>();
             ks.findKeys(cmd, found);
-            for (int[] f : found) if (f[0] == k) return f[1] & ~KeySpec.KeyFlag.INCOMPLETE.bit;
+            for (int[] f : found) {
+                if (f[0] == k) return ks.actualFlags != null ? ks.actualFlags.applyAsInt(cmd) : f[1];
+            }
         }
-        return fallback != null ? fallback : 0;
+        return fallback;
     }
 }

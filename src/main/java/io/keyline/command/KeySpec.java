@@ -3,6 +3,7 @@ package io.keyline.command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /**
  * One of Redis's key specifications (a command's {@code key_specs} entry): where the search for keys
@@ -41,6 +42,8 @@ public final class KeySpec {
     int firstKey;               // KEYNUM: the first key, relative to the begin-search result
     int flags;
     String notes;
+    /** For VARIABLE_FLAGS specs: the flags a given call really has (Redis's getkeys_proc), or null. */
+    ToIntFunction<byte[][]> actualFlags;
 
     private KeySpec(BeginSearch beginSearch, int index, String keyword, int startFrom) {
         this.beginSearch = beginSearch;
@@ -84,7 +87,23 @@ public final class KeySpec {
 
     /** Space-separated Redis key-spec flags, any case: "RW access delete". */
     public KeySpec flags(String names) {
-        for (String name : names.trim().split("\\s+")) flags |= KeyFlag.valueOf(name.toUpperCase(Locale.ROOT)).bit;
+        flags |= bits(names);
+        return this;
+    }
+
+    /** The bit mask of space-separated key-spec flag names. */
+    public static int bits(String names) {
+        int bits = 0;
+        for (String name : names.trim().split("\\s+")) bits |= KeyFlag.valueOf(name.toUpperCase(Locale.ROOT)).bit;
+        return bits;
+    }
+
+    /**
+     * For a VARIABLE_FLAGS spec: the flags of one call, as {@link #bits} (SET is "OW update" unless
+     * GET makes it "RW access update"); COMMAND GETKEYSANDFLAGS reports these.
+     */
+    public KeySpec actualFlags(ToIntFunction<byte[][]> perCall) {
+        this.actualFlags = perCall;
         return this;
     }
 
