@@ -84,15 +84,17 @@ public final class CommandSpec {
     final boolean executesQueued;
     final boolean allowedWhileLoading;
     final int[] fixedKeys; // for first/last/step with a fixed count; null if variable
-    /** Redis's key specs, as COMMAND INFO lists them (set once by the builder). */
-    List<KeySpec> keySpecs = List.of();
+    /** Redis's key specs, as COMMAND INFO lists them. */
+    final List<KeySpec> keySpecs;
     /** Redis's command tips (request_policy:..., nondeterministic_output, ...). */
-    List<String> tips = List.of();
+    final List<String> tips;
 
     CommandSpec(String name, int arity, Set<Flag> flags, int firstKey, int lastKey, int keyStep,
                 KeyFinder keyFinder, List<String> categories, String group, String summary, String since,
-                String complexity, Handler handler, CommandSpec parent) {
+                String complexity, Handler handler, CommandSpec parent, List<KeySpec> keySpecs, List<String> tips) {
         this.name = name;
+        this.keySpecs = List.copyOf(keySpecs);
+        this.tips = List.copyOf(tips);
         this.displayName = name;
         this.arity = arity;
         this.flags = flags;
@@ -355,9 +357,7 @@ public final class CommandSpec {
             List<String> cats = new ArrayList<>(categories);
             if (parent != null) for (String c : parent.aclCategories) if (!isDerived(c) && !cats.contains(c)) cats.add(c);
             CommandSpec spec = new CommandSpec(full, arity, flags, first, last, step, finder, cats, group,
-                    summary, since, complexity, h, parent);
-            spec.keySpecs = List.copyOf(keySpecs);
-            spec.tips = List.copyOf(tips);
+                    summary, since, complexity, h, parent, keySpecs, tips);
             if (parent == null) table.add(spec);
             else parent.subcommands.put(name, spec);
             return spec;

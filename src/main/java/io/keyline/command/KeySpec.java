@@ -13,7 +13,8 @@ import java.util.function.ToIntFunction;
  * key locking does not: it keeps the allocation-free first/last/step triple and {@link KeyFinder}.
  *
  * <p>Written as in Redis's {@code commands/*.json}, e.g. LMOVE's source key
- * {@code KeySpec.index(1).range(0, 1, 0).flags("RW access delete")}.
+ * {@code KeySpec.index(1).range(0, 1, 0).flags("RW access delete")}. Configured once while the
+ * command table is built, read-only afterwards.
  */
 public final class KeySpec {
     /** Redis's key-spec flags, in the order COMMAND INFO lists them. */
