@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.BlockingRegistry;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
@@ -24,14 +26,17 @@ final class BlockingZSetCommands {
         t.command("bzpopmin", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
                         "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
+                .keySpec(KeySpec.index(1).range(-2, 1, 0).flags("RW access delete"))
                 .handler((c, argv) -> bzpop(c, argv, false));
         t.command("bzpopmax", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
                         "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
+                .keySpec(KeySpec.index(1).range(-2, 1, 0).flags("RW access delete"))
                 .handler((c, argv) -> bzpop(c, argv, true));
         t.command("bzmpop", -5).flags(Flag.WRITE, Flag.BLOCKING).keys(SetCommands.numKeysAt(2)).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
                         "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access delete"))
                 .handler(BlockingZSetCommands::bzmpop);
     }
 

@@ -29,67 +29,69 @@ final class ClientCommands {
     }
 
     static void register(CommandTable t) {
-        CommandSpec client = t.command("client", -2).acl("connection").group("connection")
+        CommandSpec client = t.command("client", -2).group("connection")
                 .doc("A container for client connection commands.", "2.4.0", "Depends on subcommand.").handler(null);
-        t.subcommand(client, "id", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "id", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the unique client ID of the connection.", "5.0.0", "O(1)")
                 .handler((c, a) -> c.reply.integer(c.id()));
-        t.subcommand(client, "setname", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "setname", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets the connection name.", "2.6.9", "O(1)").handler(ClientCommands::setname);
-        t.subcommand(client, "getname", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "getname", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the name of the connection.", "2.6.9", "O(1)")
                 .handler((c, a) -> {
                     if (c.client().name().isEmpty()) c.reply.nullBulk();
                     else c.reply.bulk(c.client().name());
                 });
-        t.subcommand(client, "list", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "list", -2).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Lists open connections.", "2.4.0", "O(N) where N is the number of client connections")
+                .tips("nondeterministic_output")
                 .handler(ClientCommands::list);
-        t.subcommand(client, "info", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "info", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns information about the connection.", "6.2.0", "O(1)")
+                .tips("nondeterministic_output")
                 .handler((c, a) -> c.reply.verbatim(describe(c.client(), System.currentTimeMillis()) + "\n"));
-        t.subcommand(client, "kill", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "kill", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Terminates open connections.", "2.4.0", "O(N) where N is the number of client connections")
                 .handler(ClientCommands::kill);
-        t.subcommand(client, "setinfo", 4).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "setinfo", 4).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets information specific to the client or connection.", "7.2.0", "O(1)")
                 .handler(ClientCommands::setinfo);
-        t.subcommand(client, "no-evict", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "no-evict", 3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets the client eviction mode of the connection.", "7.0.0", "O(1)")
                 .handler((c, a) -> {
                     c.client().noEvict(onOff(a[2]));
                     c.reply.ok();
                 });
-        t.subcommand(client, "no-touch", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "no-touch", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)")
                 .handler((c, a) -> {
                     c.client().noTouch(onOff(a[2]));
                     c.reply.ok();
                 });
-        t.subcommand(client, "reply", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "reply", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Instructs the server whether to reply to commands.", "3.2.0", "O(1)")
                 .handler(ClientCommands::reply);
-        t.subcommand(client, "pause", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "pause", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Suspends commands processing.", "3.0.0", "O(1)").handler(ClientCommands::pause);
-        t.subcommand(client, "unpause", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "unpause", 2).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients")
                 .handler((c, a) -> c.reply.ok());
-        t.subcommand(client, "unblock", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "unblock", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
                         "O(log N) where N is the number of client connections")
                 .handler(ClientCommands::unblock);
-        t.subcommand(client, "getredir", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "getredir", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)")
                 .handler((c, a) -> c.reply.integer(-1));
-        t.subcommand(client, "trackinginfo", 2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "trackinginfo", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)")
                 .handler(ClientCommands::trackinginfo);
-        t.subcommand(client, "caching", 3).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "caching", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Instructs the server whether to track the keys in the next request.", "6.0.0", "O(1)")
                 .handler((c, a) -> {
                     throw new RedisException("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
                 });
-        t.subcommand(client, "help", 2).flags(Flag.LOADING, Flag.STALE)
+        t.subcommand(client, "help", 2).acl("connection").flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
                 .handler((c, a) -> Help.reply(c, "CLIENT",
                         "CACHING (YES|NO)",

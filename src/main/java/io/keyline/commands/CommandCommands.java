@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
@@ -31,18 +33,22 @@ final class CommandCommands {
     static void register(CommandTable t) {
         CommandSpec command = t.command("command", -1).flags(Flag.LOADING, Flag.STALE).acl("connection").group("server")
                 .doc("Returns detailed information about all commands.", "2.8.13", "O(N) where N is the total number of Redis commands")
+                .tips("nondeterministic_output_order")
                 .handler(CommandCommands::all);
         t.subcommand(command, "count", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns a count of commands.", "2.8.13", "O(1)")
                 .handler((c, a) -> c.reply.integer(c.server().table().size()));
         t.subcommand(command, "info", -2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns information about one, multiple or all commands.", "2.8.13", "O(N) where N is the number of commands to look up")
+                .tips("nondeterministic_output_order")
                 .handler(CommandCommands::info);
         t.subcommand(command, "docs", -2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns documentary information about one, multiple or all commands.", "7.0.0", "O(N) where N is the number of commands to look up")
+                .tips("nondeterministic_output_order")
                 .handler(CommandCommands::docs);
         t.subcommand(command, "list", -2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns a list of command names.", "7.0.0", "O(N) where N is the total number of Redis commands")
+                .tips("nondeterministic_output_order")
                 .handler(CommandCommands::list);
         t.subcommand(command, "getkeys", -3).flags(Flag.LOADING, Flag.STALE)
                 .doc("Extracts the key names from an arbitrary command.", "2.8.13", "O(N) where N is the number of arguments to the command")
@@ -111,7 +117,7 @@ final class CommandCommands {
         r.integer(spec.arity());
         List<String> flags = new ArrayList<>();
         for (Flag f : Flag.values()) {
-            if (f.internal()) continue;
+            if (!f.shownByCommandInfo()) continue;
             if (f == Flag.ALLOW_BUSY && spec.movableKeys()) flags.add("movablekeys");
             if (spec.hasFlag(f)) flags.add(f.redisName());
         }
@@ -124,9 +130,14 @@ final class CommandCommands {
         List<String> cats = orderedCategories(spec);
         r.setHeader(cats.size());
         for (String cat : cats) r.simple("@" + cat);
-        r.setHeader(0); // tips
-        keySpecs(r, spec);
-        r.arrayHeader(spec.subcommands().size());
+        // Redis's shapes: tips are bulk strings in a set, key specs a set, and subcommands an array
+        // unless there are none (an empty set).
+        r.setHeader(spec.tips().size());
+        for (String tip : spec.tips()) r.bulk(tip);
+        r.setHeader(spec.keySpecs().size());
+        for (KeySpec keySpec : spec.keySpecs()) keySpec.write(r);
+        if (spec.subcommands().isEmpty()) r.setHeader(0);
+        else r.arrayHeader(spec.subcommands().size());
         for (CommandSpec sub : spec.subcommands().values()) commandInfo(r, sub);
     }
 
@@ -139,58 +150,6 @@ final class CommandCommands {
     private static int rank(String category) {
         int i = CATEGORY_ORDER.indexOf(category);
         return i < 0 ? CATEGORY_ORDER.size() : i;
-    }
-
-    /** Key specs derived from the legacy first/last/step triple (or "unknown" for computed keys). */
-    private static void keySpecs(ReplyWriter r, CommandSpec spec) {
-        if (!spec.hasKeys()) {
-            r.arrayHeader(0);
-            return;
-        }
-        r.arrayHeader(1);
-        r.mapHeader(3);
-        r.bulk("flags");
-        String[] flags = keyFlags(spec);
-        r.setHeader(flags.length);
-        for (String f : flags) r.simple(f);
-        r.bulk("begin_search");
-        r.mapHeader(2);
-        r.bulk("type");
-        if (spec.movableKeys()) {
-            r.bulk("unknown");
-            r.bulk("spec");
-            r.mapHeader(0);
-        } else {
-            r.bulk("index");
-            r.bulk("spec");
-            r.mapHeader(1);
-            r.bulk("index");
-            r.integer(spec.firstKey());
-        }
-        r.bulk("find_keys");
-        r.mapHeader(2);
-        r.bulk("type");
-        if (spec.movableKeys()) {
-            r.bulk("unknown");
-            r.bulk("spec");
-            r.mapHeader(0);
-        } else {
-            r.bulk("range");
-            r.bulk("spec");
-            r.mapHeader(3);
-            r.bulk("lastkey");
-            r.integer(spec.lastKey() < 0 ? spec.lastKey() : spec.lastKey() - spec.firstKey());
-            r.bulk("keystep");
-            r.integer(Math.max(1, spec.keyStep()));
-            r.bulk("limit");
-            r.integer(0);
-        }
-    }
-
-    private static String[] keyFlags(CommandSpec spec) {
-        if (spec.isWrite()) return new String[]{"RW", "update"};
-        if (spec.hasFlag(Flag.READONLY)) return new String[]{"RO", "access"};
-        return new String[]{"RO"};
     }
 
     /** COMMAND DOCS [command-name ...] */
@@ -272,37 +231,96 @@ final class CommandCommands {
             spec = cmd.length < 2 ? null : spec.subcommands().get(Bytes.lower(cmd[1]));
         }
         if (spec == null) throw new RedisException("ERR Invalid command specified");
-        if (!spec.hasKeys()) throw new RedisException("ERR The command has no key arguments");
+        if (!spec.hasKeys() && !hasRealKeySpec(spec)) throw new RedisException("ERR The command has no key arguments");
         if ((spec.arity() > 0 && spec.arity() != cmd.length) || cmd.length < -spec.arity()) {
             throw new RedisException("ERR Invalid number of arguments specified for command");
         }
-        int[] keys;
-        try {
-            keys = spec.keyIndexes(cmd);
-        } catch (RedisException | IndexOutOfBoundsException e) {
-            keys = null;
-        }
-        if (keys != null) {
-            for (int k : keys) if (k < 0 || k >= cmd.length) keys = null;
-        }
-        if (keys == null || keys.length == 0) {
+        List<int[]> keys = keysWithFlags(spec, cmd);
+        if (keys.isEmpty()) {
             if (spec.hasFlag(Flag.NO_MANDATORY_KEYS)) {
                 c.reply.arrayHeader(0);
                 return;
             }
             throw new RedisException("ERR Invalid arguments specified for command");
         }
-        String[] flags = keyFlags(spec);
-        c.reply.arrayHeader(keys.length);
-        for (int k : keys) {
+        c.reply.arrayHeader(keys.size());
+        for (int[] key : keys) {
             if (withFlags) {
                 c.reply.arrayHeader(2);
-                c.reply.bulk(cmd[k]);
-                c.reply.setHeader(flags.length);
+                c.reply.bulk(cmd[key[0]]);
+                List<String> flags = KeySpec.flagNames(key[1]);
+                c.reply.setHeader(flags.size());
                 for (String f : flags) c.reply.simple(f);
             } else {
-                c.reply.bulk(cmd[k]);
+                c.reply.bulk(cmd[key[0]]);
             }
         }
+    }
+
+    private static boolean hasRealKeySpec(CommandSpec spec) {
+        for (KeySpec ks : spec.keySpecs()) if (!ks.has(KeySpec.KeyFlag.NOT_KEY)) return true;
+        return false;
+    }
+
+    /**
+     * The keys of {@code cmd} with their key-spec flags, as Redis's getKeysFromCommandWithSpecs: the
+     * key specs when their flags are fixed; when a spec is unknown (SORT's STORE) or its flags vary
+     * with the call (SET ... GET), the command's own key finder (Redis's getkeys_proc), each key
+     * taking the flags of the spec that covers its position.
+     */
+    static List<int[]> keysWithFlags(CommandSpec spec, byte[][] cmd) {
+        boolean variableFlags = false;
+        boolean searchable = true;
+        for (KeySpec ks : spec.keySpecs()) {
+            variableFlags |= ks.has(KeySpec.KeyFlag.VARIABLE_FLAGS);
+            searchable &= ks.searchable() && !ks.has(KeySpec.KeyFlag.INCOMPLETE);
+        }
+        if (hasRealKeySpec(spec) && !variableFlags) {
+            List<int[]> found = new ArrayList<>();
+            boolean complete = true;
+            for (KeySpec ks : spec.keySpecs()) {
+                if (ks.has(KeySpec.KeyFlag.NOT_KEY)) continue;
+                if (!ks.findKeys(cmd, found)) {
+                    complete = false;
+                    break;
+                }
+            }
+            if (complete) return found;
+            // Redis's own key procedures agree with searchable specs: arguments the specs reject
+            // (a bad numkeys) have no keys.
+            if (searchable) return List.of();
+        }
+        int[] indexes;
+        try {
+            indexes = spec.keyIndexes(cmd);
+        } catch (RedisException | IndexOutOfBoundsException e) {
+            return List.of();
+        }
+        List<int[]> out = new ArrayList<>(indexes.length);
+        for (int k : indexes) {
+            if (k < 0 || k >= cmd.length) return List.of();
+            out.add(new int[]{k, flagsCovering(spec, cmd, k)});
+        }
+        return out;
+    }
+
+    /**
+     * The flags of the first searchable key spec finding position {@code k}; else of the last
+     * unsearchable spec (SORT's STORE key: Redis reports it OW update).
+     */
+    private static int flagsCovering(CommandSpec spec, byte[][] cmd, int k) {
+        int fallback = 0;
+        for (KeySpec ks : spec.keySpecs()) {
+            if (!ks.searchable()) {
+                fallback = ks.flags();
+                continue;
+            }
+            List<int[]> found = new ArrayList<>();
+            ks.findKeys(cmd, found);
+            for (int[] f : found) {
+                if (f[0] == k) return ks.flagsOf(cmd, f[1]);
+            }
+        }
+        return fallback;
     }
 }

@@ -36,6 +36,7 @@ final class ConfigCommands {
         t.subcommand(config, "set", -4).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets configuration parameters in-flight.", "2.0.0",
                         "O(N) when N is the number of configuration parameters provided")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .handler(ConfigCommands::set);
         t.subcommand(config, "resetstat", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Resets the server's statistics.", "2.0.0", "O(1)").handler(ConfigCommands::resetstat);

@@ -17,8 +17,10 @@ final class ConnectionCommands {
 
     static void register(CommandTable t) {
         t.command("ping", -1).flags(Flag.FAST, Flag.REFUSED_ON_DISK_ERROR).acl("connection").group("connection")
-                .doc("Returns the server's liveliness response.", "1.0.0", "O(1)").handler(ConnectionCommands::ping);
-        t.command("echo", 2).flags(Flag.FAST).acl("connection").group("connection")
+                .doc("Returns the server's liveliness response.", "1.0.0", "O(1)")
+                .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                .handler(ConnectionCommands::ping);
+        t.command("echo", 2).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("connection").group("connection")
                 .doc("Returns the given string.", "1.0.0", "O(1)").handler((c, a) -> c.reply.bulk(a[1]));
         t.command("hello", -1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY)
                 .acl("connection").group("connection")

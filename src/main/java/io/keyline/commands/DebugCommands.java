@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
@@ -47,16 +49,21 @@ final class DebugCommands {
                 .handler(DebugCommands::debug);
         CommandSpec memory = t.command("memory", -2).group("server")
                 .doc("A container for memory diagnostics commands.", "4.0.0", "Depends on subcommand.").handler(null);
-        t.subcommand(memory, "usage", -3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace")
+        t.subcommand(memory, "usage", -3).flags(Flag.READONLY).keys(2, 2, 1)
                 .doc("Estimates the memory usage of a key.", "4.0.0", "O(N) where N is the number of samples.")
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
                 .handler(DebugCommands::memoryUsage);
         t.subcommand(memory, "stats", 2).doc("Returns details about memory usage.", "4.0.0", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                 .handler(DebugCommands::memoryStats);
         t.subcommand(memory, "doctor", 2).doc("Outputs a memory problems report.", "4.0.0", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                 .handler(DebugCommands::memoryDoctor);
         t.subcommand(memory, "malloc-stats", 2).doc("Returns the allocator statistics.", "4.0.0", "Depends on how much memory is allocated, could be slow")
+                .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                 .handler((c, a) -> c.reply.verbatim("Stats not supported for the current allocator"));
         t.subcommand(memory, "purge", 2).doc("Asks the allocator to release memory.", "4.0.0", "Depends on how much memory is allocated, could be slow")
+                .tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .handler((c, a) -> c.reply.ok());
         t.subcommand(memory, "help", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "4.0.0", "O(1)")

@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
@@ -35,64 +37,98 @@ final class KeyCommands {
     static void register(CommandTable t) {
         t.command("del", -2).flags(Flag.WRITE).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Deletes one or more keys.", "1.0.0", "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RM delete"))
+                .tips("request_policy:multi_shard", "response_policy:agg_sum")
                 .handler(KeyCommands::del);
         t.command("unlink", -2).flags(Flag.WRITE, Flag.FAST).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RM delete"))
+                .tips("request_policy:multi_shard", "response_policy:agg_sum")
                 .handler(KeyCommands::del);
         t.command("exists", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Determines whether one or more keys exist.", "1.0.0", "O(N) where N is the number of keys to check.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO"))
+                .tips("request_policy:multi_shard", "response_policy:agg_sum")
                 .handler(KeyCommands::exists);
         t.command("type", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
-                .doc("Determines the type of value stored at a key.", "1.0.0", "O(1)").handler(KeyCommands::type);
+                .doc("Determines the type of value stored at a key.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
+                .handler(KeyCommands::type);
         t.command("touch", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1",
                         "O(N) where N is the number of keys that will be touched.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO"))
+                .tips("request_policy:multi_shard", "response_policy:agg_sum")
                 .handler(KeyCommands::touch);
         t.command("expire", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key in seconds.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .handler((c, a) -> expire(c, a, SetCommand.now(c), true, "expire"));
         t.command("pexpire", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key in milliseconds.", "2.6.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .handler((c, a) -> expire(c, a, SetCommand.now(c), false, "pexpire"));
         t.command("expireat", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .handler((c, a) -> expire(c, a, 0, true, "expireat"));
         t.command("pexpireat", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .handler((c, a) -> expire(c, a, 0, false, "pexpireat"));
         t.command("ttl", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time in seconds of a key.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output")
                 .handler((c, a) -> ttl(c, a[1], false, false));
         t.command("pttl", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time in milliseconds of a key.", "2.6.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output")
                 .handler((c, a) -> ttl(c, a[1], true, false));
         t.command("expiretime", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .handler((c, a) -> ttl(c, a[1], false, true));
         t.command("pexpiretime", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .handler((c, a) -> ttl(c, a[1], true, true));
         t.command("persist", 2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
-                .doc("Removes the expiration time of a key.", "2.2.0", "O(1)").handler(KeyCommands::persist);
+                .doc("Removes the expiration time of a key.", "2.2.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
+                .handler(KeyCommands::persist);
         t.command("keys", 2).flags(Flag.READONLY).acl("keyspace", "dangerous").group("generic")
                 .doc("Returns all key names that match a pattern.", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.")
+                .tips("request_policy:all_shards", "nondeterministic_output_order")
                 .handler(KeyCommands::keys);
         t.command("scan", -2).flags(Flag.READONLY).acl("keyspace").group("generic")
                 .doc("Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
+                .tips("nondeterministic_output", "request_policy:special")
                 .handler(ScanCommand::scan);
         t.command("randomkey", 1).flags(Flag.READONLY).acl("keyspace").group("generic")
-                .doc("Returns a random key name from the database.", "1.0.0", "O(1)").handler(KeyCommands::randomkey);
+                .doc("Returns a random key name from the database.", "1.0.0", "O(1)")
+                .tips("request_policy:all_shards", "nondeterministic_output")
+                .handler(KeyCommands::randomkey);
         t.command("rename", 3).flags(Flag.WRITE).keys(1, 2, 1).acl("keyspace").group("generic")
                 .doc("Renames a key and overwrites the destination.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW update"))
                 .handler((c, a) -> rename(c, a, false));
         t.command("renamenx", 3).flags(Flag.WRITE, Flag.FAST).keys(1, 2, 1).acl("keyspace").group("generic")
                 .doc("Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW insert"))
                 .handler((c, a) -> rename(c, a, true));
         t.command("copy", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).acl("keyspace").group("generic")
                 .doc("Copies the value of a key to a new key.", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW update"))
                 .handler(KeyCommands::copy);
         t.command("move", 3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
-                .doc("Moves a key to another database.", "1.0.0", "O(1)").handler(KeyCommands::move);
+                .doc("Moves a key to another database.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
+                .handler(KeyCommands::move);
         t.command("swapdb", 3).flags(Flag.WRITE, Flag.FAST, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Swaps two Redis databases.", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.")
                 .handler(KeyCommands::swapdb);

@@ -29,12 +29,15 @@ final class MonitoringCommands {
                 .doc("A container for slow log commands.", "2.2.12", "Depends on subcommand.").handler(null);
         t.subcommand(slowlog, "get", -2).flags(Flag.ADMIN, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the slow log's entries.", "2.2.12", "O(N) where N is the number of entries returned")
+                .tips("request_policy:all_nodes", "nondeterministic_output")
                 .handler(MonitoringCommands::slowlogGet);
         t.subcommand(slowlog, "len", 2).flags(Flag.ADMIN, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the number of entries in the slow log.", "2.2.12", "O(1)")
+                .tips("request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output")
                 .handler((c, argv) -> c.reply.integer(c.server().callObserver().slowLog().length()));
         t.subcommand(slowlog, "reset", 2).flags(Flag.ADMIN, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Clears all entries from the slow log.", "2.2.12", "O(N) where N is the number of entries in the slowlog")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .handler(MonitoringCommands::slowlogReset);
         t.subcommand(slowlog, "help", 2).flags(Flag.LOADING, Flag.STALE).group("server")
                 .doc("Show helpful text about the different subcommands", "6.2.0", "O(1)")
@@ -53,9 +56,11 @@ final class MonitoringCommands {
                 .doc("A container for latency diagnostics commands.", "2.8.13", "Depends on subcommand.").handler(null);
         t.subcommand(latency, "doctor", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns a human-readable latency analysis report.", "2.8.13", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                 .handler((c, argv) -> c.reply.verbatim(c.server().callObserver().latencyMonitor().doctor()));
         t.subcommand(latency, "graph", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns a latency graph for an event.", "2.8.13", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                 .handler(MonitoringCommands::latencyGraph);
         t.subcommand(latency, "help", 2).flags(Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns helpful text about the different subcommands.", "2.8.13", "O(1)")
@@ -77,15 +82,19 @@ final class MonitoringCommands {
         t.subcommand(latency, "histogram", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the cumulative distribution of latencies of a subset or all commands.", "7.0.0",
                         "O(N) where N is the number of commands with latency information being retrieved.")
+                .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                 .handler(MonitoringCommands::latencyHistogram);
         t.subcommand(latency, "history", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns timestamp-latency samples for an event.", "2.8.13", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                 .handler(MonitoringCommands::latencyHistory);
         t.subcommand(latency, "latest", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the latest latency samples for all events.", "2.8.13", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                 .handler(MonitoringCommands::latencyLatest);
         t.subcommand(latency, "reset", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Resets the latency data for one or more events.", "2.8.13", "O(1)")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .handler(MonitoringCommands::latencyReset);
     }
 

@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
@@ -43,13 +45,25 @@ final class ObjectCommand {
         CommandSpec object = t.command("object", -2).group("generic")
                 .doc("A container for object introspection commands.", "2.2.3", "Depends on subcommand.").handler(null);
         t.subcommand(object, "encoding", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
-                .doc("Returns the internal encoding of a Redis object.", "2.2.3", "O(1)").handler(ObjectCommand::encoding);
+                .doc("Returns the internal encoding of a Redis object.", "2.2.3", "O(1)")
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
+                .tips("nondeterministic_output")
+                .handler(ObjectCommand::encoding);
         t.subcommand(object, "freq", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
-                .doc("Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "O(1)").handler(ObjectCommand::freq);
+                .doc("Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "O(1)")
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
+                .tips("nondeterministic_output")
+                .handler(ObjectCommand::freq);
         t.subcommand(object, "idletime", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
-                .doc("Returns the time since the last access to a Redis object.", "2.2.3", "O(1)").handler(ObjectCommand::idletime);
+                .doc("Returns the time since the last access to a Redis object.", "2.2.3", "O(1)")
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
+                .tips("nondeterministic_output")
+                .handler(ObjectCommand::idletime);
         t.subcommand(object, "refcount", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
-                .doc("Returns the reference count of a value of a key.", "2.2.3", "O(1)").handler(ObjectCommand::refcount);
+                .doc("Returns the reference count of a value of a key.", "2.2.3", "O(1)")
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
+                .tips("nondeterministic_output")
+                .handler(ObjectCommand::refcount);
         t.subcommand(object, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("keyspace").group("generic")
                 .doc("Returns helpful text about the different subcommands.", "6.2.0", "O(1)").handler(ObjectCommand::help);
     }

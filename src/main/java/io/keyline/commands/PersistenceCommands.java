@@ -19,19 +19,20 @@ public final class PersistenceCommands {
     }
 
     static void register(CommandTable t) {
-        t.command("save", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_MULTI).acl("admin", "slow", "dangerous")
+        t.command("save", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING, Flag.NO_MULTI).acl("admin", "slow", "dangerous")
                 .group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0",
                         "O(N) where N is the total number of keys in all databases")
                 .handler(PersistenceCommands::save);
-        t.command("bgsave", -1).flags(Flag.ADMIN, Flag.NOSCRIPT).acl("admin", "slow", "dangerous")
+        t.command("bgsave", -1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING).acl("admin", "slow", "dangerous")
                 .group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0",
                         "O(1)")
                 .handler(PersistenceCommands::bgsave);
-        t.command("bgrewriteaof", 1).flags(Flag.ADMIN, Flag.NOSCRIPT).acl("admin", "slow", "dangerous")
+        t.command("bgrewriteaof", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING).acl("admin", "slow", "dangerous")
                 .group("server").doc("Asynchronously rewrites the append-only file to disk.", "1.0.0", "O(1)")
                 .handler(PersistenceCommands::bgrewriteaof);
         t.command("lastsave", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("admin", "fast", "dangerous")
                 .group("server").doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)")
+                .tips("nondeterministic_output")
                 .handler(PersistenceCommands::lastsave);
     }
 

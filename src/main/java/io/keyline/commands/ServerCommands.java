@@ -21,18 +21,24 @@ final class ServerCommands {
     static void register(CommandTable t) {
         t.command("dbsize", 1).flags(Flag.READONLY, Flag.FAST).acl("keyspace").group("server")
                 .doc("Returns the number of keys in the database.", "1.0.0", "O(1)")
+                .tips("request_policy:all_shards", "response_policy:agg_sum")
                 .handler((c, a) -> c.reply.integer(c.db().size()));
         t.command("flushall", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases")
+                .tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .handler(ServerCommands::flushall);
         t.command("flushdb", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
+                .tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .handler(ServerCommands::flushdb);
         t.command("info", -1).flags(Flag.LOADING, Flag.STALE).acl("dangerous").group("server")
                 .doc("Returns information and statistics about the server.", "1.0.0", "O(1)")
+                .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                 .handler(ServerCommands::info);
         t.command("time", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).group("server")
-                .doc("Returns the server time.", "2.6.0", "O(1)").handler(ServerCommands::time);
+                .doc("Returns the server time.", "2.6.0", "O(1)")
+                .tips("nondeterministic_output")
+                .handler(ServerCommands::time);
         t.command("shutdown", -1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.NO_MULTI, Flag.ALLOW_BUSY)
                 .group("server").doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0",
                         "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")

@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
@@ -32,59 +34,90 @@ final class SetCommands {
         t.command("sadd", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Adds one or more members to a set. Creates the key if it doesn't exist.", "1.0.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
                 .handler(SetCommands::sadd);
         t.command("srem", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Removes one or more members from a set. Deletes the set if the last member was removed.", "1.0.0",
                         "O(N) where N is the number of members to be removed.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
                 .handler(SetCommands::srem);
         t.command("scard", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
-                .doc("Returns the number of members in a set.", "1.0.0", "O(1)").handler(SetCommands::scard);
+                .doc("Returns the number of members in a set.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
+                .handler(SetCommands::scard);
         t.command("sismember", 3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
-                .doc("Determines whether a member belongs to a set.", "1.0.0", "O(1)").handler(SetCommands::sismember);
+                .doc("Determines whether a member belongs to a set.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
+                .handler(SetCommands::sismember);
         t.command("smismember", -3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Determines whether multiple members belong to a set.", "6.2.0",
                         "O(N) where N is the number of elements being checked for membership")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .handler(SetCommands::smismember);
         t.command("smembers", 2).flags(Flag.READONLY).keys(1, 1, 1).acl("set").group("set")
                 .doc("Returns all members of a set.", "1.0.0", "O(N) where N is the set cardinality.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output_order")
                 .handler(SetCommands::smembers);
         t.command("spop", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.",
                         "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
+                .tips("nondeterministic_output")
                 .handler(SetCommands::spop);
         t.command("srandmember", -2).flags(Flag.READONLY).keys(1, 1, 1).acl("set").group("set")
                 .doc("Get one or multiple random members from a set", "1.0.0",
                         "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output")
                 .handler(SetCommands::srandmember);
         t.command("smove", 4).flags(Flag.WRITE, Flag.FAST).keys(1, 2, 1).acl("set").group("set")
-                .doc("Moves a member from one set to another.", "1.0.0", "O(1)").handler(SetCommands::smove);
+                .doc("Moves a member from one set to another.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
+                .handler(SetCommands::smove);
         t.command("sinter", -2).flags(Flag.READONLY).keys(1, -1, 1).acl("set").group("set")
                 .doc("Returns the intersect of multiple sets.", "1.0.0",
                         "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output_order")
                 .handler(SetCommands::sinter);
         t.command("sintercard", -3).flags(Flag.READONLY).keys(numKeysAt(1)).acl("set").group("set")
                 .doc("Returns the number of members of the intersect of multiple sets.", "7.0.0",
                         "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
+                .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
                 .handler(SetCommands::sintercard);
         t.command("sinterstore", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("set").group("set")
                 .doc("Stores the intersect of multiple sets in a key.", "1.0.0",
                         "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
+                .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
                 .handler(SetCommands::sinterstore);
         t.command("sunion", -2).flags(Flag.READONLY).keys(1, -1, 1).acl("set").group("set")
                 .doc("Returns the union of multiple sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output_order")
                 .handler(SetCommands::sunion);
         t.command("sunionstore", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("set").group("set")
                 .doc("Stores the union of multiple sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
+                .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
                 .handler(SetCommands::sunionstore);
         t.command("sdiff", -2).flags(Flag.READONLY).keys(1, -1, 1).acl("set").group("set")
                 .doc("Returns the difference of multiple sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output_order")
                 .handler(SetCommands::sdiff);
         t.command("sdiffstore", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("set").group("set")
                 .doc("Stores the difference of multiple sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
+                .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
                 .handler(SetCommands::sdiffstore);
         t.command("sscan", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("set").group("set")
                 .doc("Iterates over members of a set.", "2.8.0",
                         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output")
                 .handler(SetCommands::sscan);
     }
 

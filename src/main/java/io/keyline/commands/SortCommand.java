@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
@@ -36,10 +38,18 @@ final class SortCommand {
         t.command("sort", -2).flags(Flag.WRITE, Flag.DENYOOM, Flag.LOCK_ALL).keys(1, 1, 1).keys(SortCommand::sortKeys)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", "1.0.0", cx)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .keySpec(KeySpec.unknown().flags("RO access")
+                        .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"))
+                .keySpec(KeySpec.unknown().flags("OW update")
+                        .notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"))
                 .handler((c, argv) -> sort(c, argv, false));
         t.command("sort_ro", -2).flags(Flag.READONLY, Flag.LOCK_ALL).keys(1, 1, 1).keys(argv -> SORTED_KEY_ONLY)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Returns the sorted elements of a list, a set, or a sorted set.", "7.0.0", cx)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .keySpec(KeySpec.unknown().flags("RO access")
+                        .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"))
                 .handler((c, argv) -> sort(c, argv, true));
     }
 

@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
@@ -43,85 +45,155 @@ final class SortedSetCommands {
     static void register(CommandTable t) {
         z(t, "zadd", -4, "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
                 "1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set.")
-                .flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zadd);
+                .flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
+                .handler(SortedSetCommands::zadd);
         z(t, "zincrby", 4, "Increments the score of a member in a sorted set.", "1.2.0",
                 "O(log(N)) where N is the number of elements in the sorted set.")
-                .flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zincrby);
+                .flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
+                .handler(SortedSetCommands::zincrby);
         z(t, "zrem", -3, "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.",
                 "1.2.0", "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.")
-                .flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zrem);
+                .flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
+                .handler(SortedSetCommands::zrem);
         z(t, "zcard", 2, "Returns the number of members in a sorted set.", "1.2.0", "O(1)")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zcard);
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
+                .handler(SortedSetCommands::zcard);
         z(t, "zscore", 3, "Returns the score of a member in a sorted set.", "1.2.0", "O(1)")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zscore);
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler(SortedSetCommands::zscore);
         z(t, "zmscore", -3, "Returns the score of one or more members in a sorted set.", "6.2.0",
                 "O(N) where N is the number of members being requested.")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zmscore);
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler(SortedSetCommands::zmscore);
         z(t, "zrank", -3, "Returns the index of a member in a sorted set ordered by ascending scores.", "2.0.0", "O(log(N))")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler((cl, a) -> zrank(cl, a, false));
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrank(cl, a, false));
         z(t, "zrevrank", -3, "Returns the index of a member in a sorted set ordered by descending scores.", "2.0.0", "O(log(N))")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler((cl, a) -> zrank(cl, a, true));
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrank(cl, a, true));
         z(t, "zcount", 4, "Returns the count of members in a sorted set that have scores within a range.", "2.0.0",
                 "O(log(N)) with N being the number of elements in the sorted set.")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zcount);
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler(SortedSetCommands::zcount);
         z(t, "zlexcount", 4, "Returns the number of members in a sorted set within a lexicographical range.", "2.8.9",
                 "O(log(N)) with N being the number of elements in the sorted set.")
-                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).handler(SortedSetCommands::zlexcount);
+                .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler(SortedSetCommands::zlexcount);
         String rangeCx = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.";
         z(t, "zrange", -4, "Returns members in a sorted set within a range of indexes.", "1.2.0", rangeCx)
-                .flags(Flag.READONLY).keys(1, 1, 1).handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.AUTO, Dir.AUTO));
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.AUTO, Dir.AUTO));
         z(t, "zrangestore", -5, "Stores a range of members from sorted set in a key.", "6.2.0",
                 "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.")
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).handler((cl, a) -> zrangeGeneric(cl, a, 2, true, Type.AUTO, Dir.AUTO));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
+                .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 2, true, Type.AUTO, Dir.AUTO));
         z(t, "zrevrange", -4, "Returns members in a sorted set within a range of indexes in reverse order.", "1.2.0", rangeCx)
-                .flags(Flag.READONLY).keys(1, 1, 1).handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.RANK, Dir.REVERSE));
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.RANK, Dir.REVERSE));
         z(t, "zrangebyscore", -4, "Returns members in a sorted set within a range of scores.", "1.0.5", rangeCx)
-                .flags(Flag.READONLY).keys(1, 1, 1).handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.SCORE, Dir.FORWARD));
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.SCORE, Dir.FORWARD));
         z(t, "zrevrangebyscore", -4, "Returns members in a sorted set within a range of scores in reverse order.", "2.2.0", rangeCx)
-                .flags(Flag.READONLY).keys(1, 1, 1).handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.SCORE, Dir.REVERSE));
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.SCORE, Dir.REVERSE));
         z(t, "zrangebylex", -4, "Returns members in a sorted set within a lexicographical range.", "2.8.9", rangeCx)
-                .flags(Flag.READONLY).keys(1, 1, 1).handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.LEX, Dir.FORWARD));
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.LEX, Dir.FORWARD));
         z(t, "zrevrangebylex", -4, "Returns members in a sorted set within a lexicographical range in reverse order.", "2.8.9", rangeCx)
-                .flags(Flag.READONLY).keys(1, 1, 1).handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.LEX, Dir.REVERSE));
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.LEX, Dir.REVERSE));
         String remCx = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.";
         z(t, "zremrangebyrank", 4, "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.",
-                "2.0.0", remCx).flags(Flag.WRITE).keys(1, 1, 1).handler((cl, a) -> zremrange(cl, a, Type.RANK));
+                "2.0.0", remCx).flags(Flag.WRITE).keys(1, 1, 1)
+                        .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
+                        .handler((cl, a) -> zremrange(cl, a, Type.RANK));
         z(t, "zremrangebyscore", 4, "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.",
-                "1.2.0", remCx).flags(Flag.WRITE).keys(1, 1, 1).handler((cl, a) -> zremrange(cl, a, Type.SCORE));
+                "1.2.0", remCx).flags(Flag.WRITE).keys(1, 1, 1)
+                        .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
+                        .handler((cl, a) -> zremrange(cl, a, Type.SCORE));
         z(t, "zremrangebylex", 4, "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.",
-                "2.8.9", remCx).flags(Flag.WRITE).keys(1, 1, 1).handler((cl, a) -> zremrange(cl, a, Type.LEX));
+                "2.8.9", remCx).flags(Flag.WRITE).keys(1, 1, 1)
+                        .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
+                        .handler((cl, a) -> zremrange(cl, a, Type.LEX));
         String popCx = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.";
         z(t, "zpopmin", -2, "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
-                "5.0.0", popCx).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).handler((cl, a) -> zpop(cl, a, false));
+                "5.0.0", popCx).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1)
+                        .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
+                        .handler((cl, a) -> zpop(cl, a, false));
         z(t, "zpopmax", -2, "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
-                "5.0.0", popCx).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).handler((cl, a) -> zpop(cl, a, true));
+                "5.0.0", popCx).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1)
+                        .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
+                        .handler((cl, a) -> zpop(cl, a, true));
         z(t, "zmpop", -4, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
                 "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
-                .flags(Flag.WRITE).keys(SetCommands.numKeysAt(1)).handler(SortedSetCommands::zmpop);
+                .flags(Flag.WRITE).keys(SetCommands.numKeysAt(1))
+                .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RW access delete"))
+                .handler(SortedSetCommands::zmpop);
         z(t, "zrandmember", -2, "Returns one or more random members from a sorted set.", "6.2.0",
                 "O(N) where N is the number of members returned")
-                .flags(Flag.READONLY).keys(1, 1, 1).handler(SortedSetCommands::zrandmember);
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output")
+                .handler(SortedSetCommands::zrandmember);
         String unionCx = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.";
         String interCx = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.";
         String diffCx = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.";
         z(t, "zunion", -3, "Returns the union of multiple sorted sets.", "6.2.0", unionCx)
-                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1)).handler((cl, a) -> zsetop(cl, a, Op.UNION, false));
+                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
+                .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
+                .handler((cl, a) -> zsetop(cl, a, Op.UNION, false));
         z(t, "zinter", -3, "Returns the intersect of multiple sorted sets.", "6.2.0", interCx)
-                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1)).handler((cl, a) -> zsetop(cl, a, Op.INTER, false));
+                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
+                .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
+                .handler((cl, a) -> zsetop(cl, a, Op.INTER, false));
         z(t, "zdiff", -3, "Returns the difference between multiple sorted sets.", "6.2.0", diffCx)
-                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1)).handler((cl, a) -> zsetop(cl, a, Op.DIFF, false));
+                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
+                .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
+                .handler((cl, a) -> zsetop(cl, a, Op.DIFF, false));
         z(t, "zunionstore", -4, "Stores the union of multiple sorted sets in a key.", "2.0.0", unionCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.UNION, true));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true))
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
+                .handler((cl, a) -> zsetop(cl, a, Op.UNION, true));
         z(t, "zinterstore", -4, "Stores the intersect of multiple sorted sets in a key.", "2.0.0", interCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.INTER, true));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true))
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
+                .handler((cl, a) -> zsetop(cl, a, Op.INTER, true));
         z(t, "zdiffstore", -4, "Stores the difference of multiple sorted sets in a key.", "6.2.0", diffCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true)).handler((cl, a) -> zsetop(cl, a, Op.DIFF, true));
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true))
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
+                .handler((cl, a) -> zsetop(cl, a, Op.DIFF, true));
         z(t, "zintercard", -3, "Returns the number of members of the intersect of multiple sorted sets.", "7.0.0",
                 "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.")
-                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1)).handler(SortedSetCommands::zintercard);
+                .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
+                .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
+                .handler(SortedSetCommands::zintercard);
         z(t, "zscan", -3, "Iterates over members and scores of a sorted set.", "2.8.0",
                 "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
-                .flags(Flag.READONLY).keys(1, 1, 1).handler(SortedSetCommands::zscan);
+                .flags(Flag.READONLY).keys(1, 1, 1)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .tips("nondeterministic_output")
+                .handler(SortedSetCommands::zscan);
         BlockingZSetCommands.register(t);
         SortCommand.register(t);
     }

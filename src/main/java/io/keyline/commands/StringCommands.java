@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
@@ -37,74 +39,113 @@ final class StringCommands {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    private static final int SET_GET_KEY_FLAGS = KeySpec.bits("RW access update");
+    private static final int SET_KEY_FLAGS = KeySpec.bits("OW update");
+
+    /** SET's key reads the old value only with GET (Redis's setGetKeys): for COMMAND GETKEYSANDFLAGS. */
+    private static int setKeyFlags(byte[][] argv) {
+        for (int i = 3; i < argv.length; i++) if (Args.is(argv[i], "get")) return SET_GET_KEY_FLAGS;
+        return SET_KEY_FLAGS;
+    }
+
     static void register(CommandTable t) {
         t.command("get", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
-                .doc("Returns the string value of a key.", "1.0.0", "O(1)").handler(StringCommands::get);
+                .doc("Returns the string value of a key.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
+                .handler(StringCommands::get);
         t.command("set", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update variable_flags")
+                        .notes("RW and ACCESS due to the optional `GET` argument")
+                        .actualFlags(StringCommands::setKeyFlags))
                 .handler(SetCommand::set);
         t.command("setnx", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW insert"))
                 .handler(SetCommand::setnx);
         t.command("setex", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .handler(SetCommand::setex);
         t.command("psetex", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .handler(SetCommand::psetex);
         t.command("getset", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
                 .handler(StringCommands::getset);
         t.command("getdel", 2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .handler(StringCommands::getdel);
         t.command("getex", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update")
+                        .notes("RW and UPDATE because it changes the TTL"))
                 .handler(SetCommand::getex);
         t.command("mget", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("string").group("string")
                 .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N) where N is the number of keys to retrieve.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
+                .tips("request_policy:multi_shard")
                 .handler(StringCommands::mget);
         t.command("mset", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 2).acl("string").group("string")
                 .doc("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "O(N) where N is the number of keys to set.")
+                .keySpec(KeySpec.index(1).range(-1, 2, 0).flags("OW update"))
+                .tips("request_policy:multi_shard", "response_policy:all_succeeded")
                 .handler(StringCommands::mset);
         t.command("msetnx", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 2).acl("string").group("string")
                 .doc("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1",
                         "O(N) where N is the number of keys to set.")
+                .keySpec(KeySpec.index(1).range(-1, 2, 0).flags("OW insert"))
+                .tips("request_policy:multi_shard", "response_policy:agg_min")
                 .handler(StringCommands::msetnx);
         t.command("append", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0",
                         "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
                 .handler(StringCommands::append);
         t.command("strlen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
-                .doc("Returns the length of a string value.", "2.2.0", "O(1)").handler(StringCommands::strlen);
+                .doc("Returns the length of a string value.", "2.2.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
+                .handler(StringCommands::strlen);
         String rangeComplexity = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
         t.command("getrange", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns a substring of the string stored at a key.", "2.4.0", rangeComplexity)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .handler(StringCommands::getrange);
         t.command("substr", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns a substring from a string value.", "1.0.0", rangeComplexity)
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .handler(StringCommands::getrange);
         t.command("setrange", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0",
                         "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .handler(StringCommands::setrange);
         t.command("incr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
                 .handler(StringCommands::incr);
         t.command("decr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
                 .handler(StringCommands::decr);
         t.command("incrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
                 .handler(StringCommands::incrby);
         t.command("decrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
                 .handler(StringCommands::decrby);
         t.command("incrbyfloat", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "O(1)")
+                .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
                 .handler(StringCommands::incrbyfloat);
         t.command("lcs", -3).flags(Flag.READONLY).keys(1, 2, 1).acl("string").group("string")
                 .doc("Finds the longest common substring.", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively")
+                .keySpec(KeySpec.index(1).range(1, 1, 0).flags("RO access"))
                 .handler(LcsCommand::lcs);
     }
 

@@ -1,5 +1,7 @@
 package io.keyline.commands;
 
+import io.keyline.engine.KeySpec;
+
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.RedisException;
@@ -28,6 +30,7 @@ final class TransactionCommands {
         t.command("watch", -2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED).keys(1, -1, 1)
                 .acl("transaction").group("transactions")
                 .doc("Monitors changes to keys to determine the execution of a transaction.", "2.2.0", "O(1) for every key.")
+                .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO"))
                 .handler(TransactionCommands::watch);
         t.command("unwatch", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY)
                 .acl("transaction").group("transactions").doc("Forgets about watched keys of a transaction.", "2.2.0", "O(1)")

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class CommandSpec {
     public enum Flag {
         WRITE, READONLY, DENYOOM, ADMIN, PUBSUB, NOSCRIPT, BLOCKING, LOADING, STALE, SKIP_MONITOR,
-        SKIP_SLOWLOG, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_MULTI, ALLOW_BUSY,
+        SKIP_SLOWLOG, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_ASYNC_LOADING, NO_MULTI, ALLOW_BUSY,
         // Keyline's own behaviour flags below: not shown by COMMAND (see internal()).
         /** The command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
         LOCK_ALL(true),
@@ -50,6 +50,11 @@ public final class CommandSpec {
         public String redisName() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** True for the flags COMMAND INFO lists: Redis hides may_replicate and protected on purpose. */
+        public boolean shownByCommandInfo() {
+            return !internal && this != MAY_REPLICATE && this != PROTECTED;
+        }
     }
 
     final String name;          // lower case; "config|get" for subcommands
@@ -79,11 +84,17 @@ public final class CommandSpec {
     final boolean executesQueued;
     final boolean allowedWhileLoading;
     final int[] fixedKeys; // for first/last/step with a fixed count; null if variable
+    /** Redis's key specs, as COMMAND INFO lists them. */
+    final List<KeySpec> keySpecs;
+    /** Redis's command tips (request_policy:..., nondeterministic_output, ...). */
+    final List<String> tips;
 
     CommandSpec(String name, int arity, Set<Flag> flags, int firstKey, int lastKey, int keyStep,
                 KeyFinder keyFinder, List<String> categories, String group, String summary, String since,
-                String complexity, Handler handler, CommandSpec parent) {
+                String complexity, Handler handler, CommandSpec parent, List<KeySpec> keySpecs, List<String> tips) {
         this.name = name;
+        this.keySpecs = List.copyOf(keySpecs);
+        this.tips = List.copyOf(tips);
         this.displayName = name;
         this.arity = arity;
         this.flags = flags;
@@ -256,6 +267,14 @@ public final class CommandSpec {
         return handler;
     }
 
+    public List<KeySpec> keySpecs() {
+        return keySpecs;
+    }
+
+    public List<String> tips() {
+        return tips;
+    }
+
     /** True when the command takes key arguments (fixed positions or a {@link KeyFinder}). */
     public boolean hasKeys() {
         return firstKey > 0 || keyFinder != null;
@@ -275,6 +294,8 @@ public final class CommandSpec {
         private String summary = "";
         private String since = "1.0.0";
         private String complexity = "O(1)";
+        private final List<KeySpec> keySpecs = new ArrayList<>();
+        private final List<String> tips = new ArrayList<>();
 
         Builder(CommandTable table, CommandSpec parent, String name, int arity) {
             this.table = table;
@@ -301,6 +322,18 @@ public final class CommandSpec {
             return this;
         }
 
+        /** One of Redis's key specs for this command, in Redis's order (COMMAND INFO, GETKEYSANDFLAGS). */
+        public Builder keySpec(KeySpec spec) {
+            keySpecs.add(spec);
+            return this;
+        }
+
+        /** Redis's command tips, e.g. "request_policy:all_shards", "nondeterministic_output". */
+        public Builder tips(String... t) {
+            Collections.addAll(tips, t);
+            return this;
+        }
+
         public Builder acl(String... c) {
             Collections.addAll(categories, c);
             return this;
@@ -324,7 +357,7 @@ public final class CommandSpec {
             List<String> cats = new ArrayList<>(categories);
             if (parent != null) for (String c : parent.aclCategories) if (!isDerived(c) && !cats.contains(c)) cats.add(c);
             CommandSpec spec = new CommandSpec(full, arity, flags, first, last, step, finder, cats, group,
-                    summary, since, complexity, h, parent);
+                    summary, since, complexity, h, parent, keySpecs, tips);
             if (parent == null) table.add(spec);
             else parent.subcommands.put(name, spec);
             return spec;

@@ -98,7 +98,7 @@ public final class DocsGenerator {
 
     private static void row(StringBuilder sb, CommandSpec s) {
         List<String> flags = new ArrayList<>();
-        for (CommandSpec.Flag f : s.flags()) if (!f.internal()) flags.add(f.redisName());
+        for (CommandSpec.Flag f : s.flags()) if (f.shownByCommandInfo()) flags.add(f.redisName());
         sb.append("| ").append(s.name().toUpperCase().replace("|", " ")).append(" | ").append(s.arity())
                 .append(" | ").append(String.join(" ", flags)).append(" | ").append(s.summary().replace("|", "\\|"))
                 .append(" | ").append(s.complexity().replace("|", "\\|")).append(" |\n");

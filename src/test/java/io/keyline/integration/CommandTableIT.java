@@ -112,6 +112,56 @@ class CommandTableIT extends ServerTestBase {
                 .hasMessage("ERR Invalid number of arguments specified for command"); // 7.2 arity (-3)
     }
 
+    /** Redis 7.2 replies that the 7.0.15 reference server cannot check (compat/connection.txt ignores them). */
+    @Test
+    void infoWhereRedis72DiffersFrom70() throws Exception {
+        // ZRANK/ZREVRANK gained WITHSCORE in 7.2: arity -3.
+        List<?> zrank = (List<?>) ((List<?>) jedis.sendCommand(Protocol.Command.COMMAND, "INFO", "zrank")).get(0);
+        assertThat(zrank.get(1)).isEqualTo(-3L);
+        List<?> zrevrank = (List<?>) ((List<?>) jedis.sendCommand(Protocol.Command.COMMAND, "INFO", "zrevrank")).get(0);
+        assertThat(zrevrank.get(1)).isEqualTo(-3L);
+        // COMMAND GETKEYS takes just the command name in 7.2 (arity -3).
+        List<?> getkeys = (List<?>) ((List<?>) jedis.sendCommand(Protocol.Command.COMMAND, "INFO", "command|getkeys")).get(0);
+        assertThat(getkeys.get(1)).isEqualTo(-3L);
+        assertThatThrownBy(() -> jedis.sendCommand(Protocol.Command.COMMAND, "GETKEYS", "ping"))
+                .hasMessage("ERR The command has no key arguments");
+        // CLIENT SETINFO and CLIENT NO-TOUCH are new in 7.2: no key specs, no tips.
+        assertThat(raw("COMMAND INFO client|no-touch\r\n", 118)).isEqualTo("*1\r\n*10\r\n$15\r\nclient|no-touch\r\n:3\r\n"
+                + "*3\r\n+noscript\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@slow\r\n+@connection\r\n*0\r\n*0\r\n*0\r\n");
+    }
+
+    @Test
+    void keySpecsAndTipsAsRedis() throws Exception {
+        // LMOVE: two specs, source "RW access delete", destination "RW insert".
+        String lmove = raw("COMMAND INFO lmove\r\n", 526);
+        assertThat(lmove).contains("*0\r\n*2\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n");
+        assertThat(lmove).contains("$5\r\nflags\r\n*2\r\n+RW\r\n+insert\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n"
+                + "$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:2\r\n");
+        // DEL: tips as bulk strings, RM delete over all arguments.
+        String del = raw("COMMAND INFO del\r\n", 366);
+        assertThat(del).contains("*2\r\n$26\r\nrequest_policy:multi_shard\r\n$23\r\nresponse_policy:agg_sum\r\n");
+        assertThat(del).contains("*2\r\n+RM\r\n+delete\r\n");
+        assertThat(del).contains("$7\r\nlastkey\r\n:-1\r\n");
+        // ZUNIONSTORE's sources: a keynum find_keys after the destination.
+        assertThat(raw("COMMAND INFO zunionstore\r\n", 550)).contains("$4\r\ntype\r\n$6\r\nkeynum\r\n$4\r\nspec\r\n*6\r\n"
+                + "$9\r\nkeynumidx\r\n:0\r\n$8\r\nfirstkey\r\n:1\r\n$7\r\nkeystep\r\n:1\r\n");
+        // SET ... GET reads the old value; SORT's STORE key is overwritten.
+        assertThat(raw("COMMAND GETKEYSANDFLAGS set k v\r\n", 33)).isEqualTo("*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n");
+        assertThat(raw("COMMAND GETKEYSANDFLAGS set k v get\r\n", 42))
+                .isEqualTo("*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n");
+        assertThat(raw("COMMAND GETKEYSANDFLAGS sort a store b\r\n", 62))
+                .isEqualTo("*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n");
+        assertThatThrownBy(() -> jedis.sendCommand(Protocol.Command.COMMAND, "GETKEYS", "zunionstore", "d", "0", "a"))
+                .hasMessage("ERR Invalid arguments specified for command");
+        // Every command with keys declares Redis's key specs.
+        for (CommandSpec spec : table.all()) {
+            if (spec.hasKeys()) assertThat(spec.keySpecs()).as(spec.name()).isNotEmpty();
+            for (CommandSpec sub : spec.subcommands().values()) {
+                if (sub.hasKeys()) assertThat(sub.keySpecs()).as(sub.name()).isNotEmpty();
+            }
+        }
+    }
+
     @Test
     void helpAndErrors() throws Exception {
         assertThat(raw("COMMAND HELP\r\n", 80)).startsWith("*21\r\n+COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+(no subcommand)\r\n");
