@@ -5,7 +5,6 @@ import io.keyline.session.Client;
 import io.keyline.config.Config;
 
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What Redis's {@code call()} measures after each command, in one place the dispatcher calls:
@@ -19,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CallObserver {
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latencyMonitor = new LatencyMonitor();
-    private final ConcurrentHashMap<CommandSpec, LatencyHistogram> histograms = new ConcurrentHashMap<>();
     private volatile boolean latencyTracking = true;
     private volatile double[] infoPercentiles = {50, 99, 99.9};
 
@@ -56,23 +54,18 @@ public final class CallObserver {
     }
 
     private void record(Client c, CommandSpec spec, byte[][] argv, long micros) {
-        if (latencyTracking) histogram(spec).record(micros * 1000); // Redis records microseconds * 1000
+        if (latencyTracking) spec.latencyHistogramForRecording().record(micros * 1000); // Redis records µs * 1000
         slowLog.pushIfNeeded(spec, argv, micros, c);
-    }
-
-    private LatencyHistogram histogram(CommandSpec spec) {
-        LatencyHistogram h = histograms.get(spec);
-        return h != null ? h : histograms.computeIfAbsent(spec, s -> LatencyHistogram.forCommandLatency());
     }
 
     /** The command's latency histogram, or null if it was not called since start or CONFIG RESETSTAT. */
     public LatencyHistogram histogramOf(CommandSpec spec) {
-        return histograms.get(spec);
+        return spec.latencyHistogram();
     }
 
     /** CONFIG RESETSTAT: latency histograms go, as Redis's resetCommandTableStats; the slow log and latency events stay. */
     public void resetStats() {
-        histograms.clear();
+        // The histograms live on the specs; CommandSpec.resetStats (run by RESETSTAT for every spec) drops them.
     }
 
     public boolean latencyTracking() {
@@ -94,7 +87,7 @@ public final class CallObserver {
     }
 
     private void appendLatencyStats(CommandSpec spec, double[] percentiles, StringBuilder out) {
-        LatencyHistogram h = histograms.get(spec);
+        LatencyHistogram h = spec.latencyHistogram();
         if (h == null) return;
         out.append("latency_percentiles_usec_").append(spec.name()).append(':');
         for (int j = 0; j < percentiles.length; j++) {

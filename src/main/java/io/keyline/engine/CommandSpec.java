@@ -255,7 +255,26 @@ public final class CommandSpec {
         return rejectedCalls.sum();
     }
 
+    /** The latency histogram of {@code latency-tracking}, null until the command is first answered. */
+    private volatile LatencyHistogram latencyHistogram;
+
+    /** The command's latency histogram, or null if it was not called since start or CONFIG RESETSTAT. */
+    public LatencyHistogram latencyHistogram() {
+        return latencyHistogram;
+    }
+
+    /** The histogram to record into, created at the first call (kept on the spec: no lookup per call). */
+    LatencyHistogram latencyHistogramForRecording() {
+        LatencyHistogram h = latencyHistogram;
+        if (h != null) return h;
+        synchronized (this) {
+            if (latencyHistogram == null) latencyHistogram = LatencyHistogram.forCommandLatency();
+            return latencyHistogram;
+        }
+    }
+
     public void resetStats() {
+        latencyHistogram = null;
         calls.reset();
         nanos.reset();
         failedCalls.reset();
