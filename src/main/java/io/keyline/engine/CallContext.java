@@ -79,6 +79,14 @@ public final class CallContext {
         this.now = Long.MIN_VALUE;
     }
 
+    /**
+     * The AOF sequence number the last call's reply must wait for before it is sent (with
+     * {@code appendfsync always}, the fsync that covers its writes); 0 if it wrote nothing.
+     */
+    public long durableSeq() {
+        return durableSeq;
+    }
+
     public ServerContext server() {
         return server;
     }

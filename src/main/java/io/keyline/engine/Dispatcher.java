@@ -59,7 +59,6 @@ public final class Dispatcher {
         }
         ctx.begin(c.reply);
         call(ctx, spec, argv);
-        c.awaitDurable(ctx.durableSeq);
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
     }

@@ -38,6 +38,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private Client client;
     /** The context this connection's commands are called with, reused call after call. */
     private CallContext call;
+    /** Highest AOF sequence the replies buffered since the last flush must wait for. */
+    private long pendingDurableSeq;
     private ByteBuf in;
     private ByteBuf out;
     private boolean closing;
@@ -131,6 +133,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 client.touchInteraction(now);
                 int replyStart = out.writerIndex();
                 dispatcher.execute(call, argv);
+                if (call.durableSeq() > pendingDurableSeq) pendingDurableSeq = call.durableSeq();
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;
@@ -170,8 +173,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             buf.release();
             buf = null;
         }
-        long seq = client.pendingDurableSeq();
-        client.clearPendingDurableSeq();
+        long seq = pendingDurableSeq;
+        pendingDurableSeq = 0;
         if (held != null) {
             // An earlier batch still waits for its fsync: later replies queue behind it, in order.
             if (buf != null) {

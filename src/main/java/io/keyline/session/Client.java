@@ -31,8 +31,6 @@ public final class Client {
     private volatile long lastInteraction;
     private volatile String lastCommand = "NULL";
 
-    /** Highest AOF sequence this client's replies must wait for (read by the connection when it flushes). */
-    private long pendingDurableSeq;
     // MULTI/EXEC: the queued commands as received (EXEC resolves them again), and whether one was refused
     private List<byte[][]> queued;
     private boolean multiError;
@@ -199,11 +197,6 @@ public final class Client {
         multiError = false;
     }
 
-    /** Raises the AOF sequence number this client's next flushed replies must wait for. */
-    public void awaitDurable(long seq) {
-        if (seq > pendingDurableSeq) pendingDurableSeq = seq;
-    }
-
     public int watchedCount() {
         return watched.size();
     }
@@ -291,14 +284,6 @@ public final class Client {
     public void kill() {
         this.killed = true;
         connection.close();
-    }
-
-    public long pendingDurableSeq() {
-        return pendingDurableSeq;
-    }
-
-    public void clearPendingDurableSeq() {
-        pendingDurableSeq = 0;
     }
 
     /**
