@@ -113,7 +113,7 @@ final class HashCommands {
     /** Sets pairs {@code argv[from..]} into the hash at key (created if absent); returns new fields. */
     private static long setPairs(CallContext c, byte[] key, byte[][] argv, int from) {
         Database db = c.db();
-        HashValue h = db.get(key, HashValue.class);
+        HashValue h = db.getForWrite(key, HashValue.class);
         if (h == null) h = db.add(key, new HashValue(c.server().encodingLimits()));
         long before = db.beginUpdate(h);
         long added = 0;
@@ -144,7 +144,7 @@ final class HashCommands {
 
     /** HSETNX key field value */
     static void hsetnx(CallContext c, byte[][] argv) {
-        HashValue h = c.db().get(argv[1], HashValue.class);
+        HashValue h = c.db().getForWrite(argv[1], HashValue.class);
         if (h != null && h.contains(argv[2])) {
             c.reply.integer(0);
             return;
@@ -158,7 +158,7 @@ final class HashCommands {
     static void hdel(CallContext c, byte[][] argv) {
         Database db = c.db();
         byte[] key = argv[1];
-        HashValue h = db.get(key, HashValue.class);
+        HashValue h = db.getForWrite(key, HashValue.class);
         if (h == null) {
             c.reply.integer(0);
             return;
@@ -176,7 +176,7 @@ final class HashCommands {
     /** HINCRBY key field increment */
     static void hincrby(CallContext c, byte[][] argv) {
         long incr = Args.toLong(argv[3]);
-        HashValue h = c.db().get(argv[1], HashValue.class);
+        HashValue h = c.db().getForWrite(argv[1], HashValue.class);
         long current = 0;
         byte[] old = h == null ? null : h.get(argv[2]);
         if (old != null) {
@@ -199,7 +199,7 @@ final class HashCommands {
         LongDouble.Value incr = LongDouble.parse(argv[3]);
         if (incr == null) throw new RedisException(Errors.NOT_FLOAT);
         if (incr.isInfinite()) throw new RedisException("ERR value is NaN or Infinity");
-        HashValue h = c.db().get(argv[1], HashValue.class);
+        HashValue h = c.db().getForWrite(argv[1], HashValue.class);
         byte[] old = h == null ? null : h.get(argv[2]);
         LongDouble.Value current = new LongDouble.Value(BigDecimal.ZERO, 0);
         if (old != null) {

@@ -223,7 +223,7 @@ final class ListCommands {
     private static void push(CallContext c, byte[][] argv, boolean left, boolean onlyIfExists) {
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = db.get(key, ListValue.class);
+        ListValue l = db.getForWrite(key, ListValue.class);
         if (l == null && onlyIfExists) {
             c.reply.integer(0);
             return;
@@ -255,7 +255,7 @@ final class ListCommands {
         }
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = db.get(key, ListValue.class);
+        ListValue l = db.getForWrite(key, ListValue.class);
         if (l == null) {
             if (hasCount) c.reply.nullArray();
             else c.reply.nullBulk();
@@ -406,7 +406,7 @@ final class ListCommands {
     static void lset(CallContext c, byte[][] argv) {
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = db.get(key, ListValue.class);
+        ListValue l = db.getForWrite(key, ListValue.class);
         if (l == null) throw new RedisException(Errors.NO_SUCH_KEY);
         int i = l.normalize(Args.toLong(argv[2]));
         if (i < 0) throw new RedisException("ERR index out of range");
@@ -425,7 +425,7 @@ final class ListCommands {
         else throw Errors.syntax();
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = db.get(key, ListValue.class);
+        ListValue l = db.getForWrite(key, ListValue.class);
         if (l == null) {
             c.reply.integer(0);
             return;
@@ -445,7 +445,7 @@ final class ListCommands {
         long count = Args.toLong(argv[2]);
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = db.get(key, ListValue.class);
+        ListValue l = db.getForWrite(key, ListValue.class);
         if (l == null) {
             c.reply.integer(0);
             return;
@@ -465,7 +465,7 @@ final class ListCommands {
         long end = Args.toLong(argv[3]);
         Database db = c.db();
         byte[] key = argv[1];
-        ListValue l = db.get(key, ListValue.class);
+        ListValue l = db.getForWrite(key, ListValue.class);
         if (l == null) {
             c.reply.ok();
             return;
@@ -506,7 +506,7 @@ final class ListCommands {
 
     private static void moveOrNull(CallContext c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft) {
         Database db = c.db();
-        ListValue sl = db.get(src, ListValue.class);
+        ListValue sl = db.getForWrite(src, ListValue.class);
         if (sl == null) {
             c.reply.nullBulk();
             return;
@@ -522,7 +522,7 @@ final class ListCommands {
      */
     private static byte[] move(CallContext c, byte[] src, ListValue sl, byte[] dst, boolean fromLeft, boolean toLeft) {
         Database db = c.db();
-        ListValue dl = db.get(dst, ListValue.class);
+        ListValue dl = db.getForWrite(dst, ListValue.class);
         long srcBefore = db.beginUpdate(sl);
         byte[] e = sl.pop(fromLeft);
         if (dl == sl) {
@@ -578,7 +578,7 @@ final class ListCommands {
     private static boolean tryMultiPop(CallContext c, MultiPop mp) {
         Database db = c.db();
         for (byte[] key : mp.keys) {
-            ListValue l = db.get(key, ListValue.class);
+            ListValue l = db.getForWrite(key, ListValue.class);
             if (l == null) continue;
             popWithKey(db, key, l, mp.left, mp.count, c.reply);
             c.modified(key);
@@ -606,7 +606,7 @@ final class ListCommands {
         byte[][] keys = new byte[argv.length - 2][];
         System.arraycopy(argv, 1, keys, 0, keys.length);
         for (byte[] key : keys) {
-            ListValue l = db.get(key, ListValue.class);
+            ListValue l = db.getForWrite(key, ListValue.class);
             if (l == null) continue;
             popWithKey(db, key, l, left, -1, c.reply);
             c.modified(key);
@@ -647,7 +647,7 @@ final class ListCommands {
     private static void blockingMove(CallContext c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft,
                                      byte[] timeoutArg, boolean rpoplpush) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(timeoutArg);
-        ListValue sl = c.db().get(src, ListValue.class);
+        ListValue sl = c.db().getForWrite(src, ListValue.class);
         if (sl != null) {
             moveOrNull(c, src, dst, fromLeft, toLeft);
             c.propagateAs(moveCommand(src, dst, fromLeft, toLeft, rpoplpush));

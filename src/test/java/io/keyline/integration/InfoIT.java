@@ -31,6 +31,39 @@ class InfoIT extends ServerTestBase {
     }
 
     @Test
+    void writeCommandsLookUpKeysWithoutCountingHitsOrMisses() {
+        // As Redis's lookupKeyWrite: only reads count in keyspace_hits / keyspace_misses.
+        jedis.flushAll();
+        long[] before = hitsAndMisses();
+        jedis.lpush("l", "a", "b");
+        jedis.rpush("l", "c");
+        jedis.lpop("l");
+        jedis.rpop("nolist");
+        jedis.lset("l", 0, "z");
+        jedis.ltrim("l", 0, 5);
+        jedis.lmove("l", "l2", redis.clients.jedis.args.ListDirection.LEFT, redis.clients.jedis.args.ListDirection.RIGHT);
+        jedis.hset("h", "f", "v");
+        jedis.hsetnx("h", "f", "x");
+        jedis.hincrBy("h", "n", 1);
+        jedis.hincrByFloat("h", "n", 1.5);
+        jedis.hdel("h", "f");
+        jedis.sadd("s", "a");
+        jedis.zadd("z", 1, "a");
+        jedis.incr("i");
+        assertThat(hitsAndMisses()).containsExactly(before[0], before[1]);
+        jedis.lrange("l2", 0, -1);
+        jedis.hget("nohash", "f");
+        assertThat(hitsAndMisses()).containsExactly(before[0] + 1, before[1] + 1);
+    }
+
+    private long[] hitsAndMisses() {
+        Map<String, String> stats = Arrays.stream(jedis.info("stats").split("\r\n"))
+                .filter(l -> l.contains(":")).collect(Collectors.toMap(l -> l.substring(0, l.indexOf(':')),
+                        l -> l.substring(l.indexOf(':') + 1), (a, b) -> b));
+        return new long[]{Long.parseLong(stats.get("keyspace_hits")), Long.parseLong(stats.get("keyspace_misses"))};
+    }
+
+    @Test
     void defaultSectionsInRedisOrderAndFormat() {
         String info = jedis.info();
         assertThat(headers(info)).containsExactly("# Server", "# Clients", "# Memory", "# Persistence", "# Stats",
