@@ -110,6 +110,11 @@ public final class CallContext {
         this.db = client.db();
     }
 
+    /** Queued commands run by EXEC share EXEC's time, as Redis's nested calls share the outer call's snapshot. */
+    void shareTimeOf(CallContext outer) {
+        this.now = outer.now();
+    }
+
     public Clock clock() {
         return server.keyspace().clock();
     }

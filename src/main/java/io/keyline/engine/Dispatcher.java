@@ -394,6 +394,7 @@ public final class Dispatcher {
                     continue;
                 }
                 queued.begin(ctx.reply);
+                queued.shareTimeOf(ctx);
                 call(queued, spec, cmds.get(i));
             }
         } finally {

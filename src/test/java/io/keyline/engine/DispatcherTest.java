@@ -151,6 +151,14 @@ class DispatcherTest {
             ticking.dispatcher().execute(call, new byte[][]{"SET".getBytes(), "e".getBytes(), "v".getBytes()});
             ticking.dispatcher().execute(call, new byte[][]{"PEXPIRE".getBytes(), "e".getBytes(), "1".getBytes()});
             assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("+OK\r\n+OK\r\n:1\r\n");
+            // Inside EXEC every queued command sees EXEC's time: both deadlines are the same.
+            buf.clear();
+            for (String[] cmd : new String[][]{{"MULTI"}, {"SET", "t1", "v", "PX", "100"}, {"SET", "t2", "v", "PX", "100"}, {"EXEC"}}) {
+                byte[][] argv = new byte[cmd.length][];
+                for (int i = 0; i < cmd.length; i++) argv[i] = cmd[i].getBytes();
+                ticking.dispatcher().execute(call, argv);
+            }
+            assertThat(keyspace.db(0).expireAt("t1".getBytes())).isEqualTo(keyspace.db(0).expireAt("t2".getBytes()));
             assertThat(keyspace.db(0).findIncludingExpired("k".getBytes())).as("SET PX 1 kept the key").isNotNull();
             assertThat(keyspace.db(0).findIncludingExpired("e".getBytes())).as("PEXPIRE 1 kept the key").isNotNull();
         } finally {
