@@ -39,7 +39,6 @@ final class ConnectionCommands {
                         Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
                 .acl("connection").group("connection")
                 .doc("Resets the connection.", "6.2.0", "O(1)").handler(ConnectionCommands::reset);
-        ClientCommands.register(t);
     }
 
     /** PING [message] */

@@ -132,7 +132,6 @@ final class KeyCommands {
         t.command("swapdb", 3).flags(Flag.WRITE, Flag.FAST, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Swaps two Redis databases.", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.")
                 .handler(KeyCommands::swapdb);
-        ObjectCommand.register(t);
     }
 
     /** DEL key [key ...] and UNLINK key [key ...] (freed at once here; UNLINK still counts in lazyfreed_objects, see LazyFree) */

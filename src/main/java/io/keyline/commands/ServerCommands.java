@@ -43,9 +43,6 @@ final class ServerCommands {
                 .group("server").doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0",
                         "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
                 .handler(ServerCommands::shutdown);
-        ConfigCommands.register(t);
-        CommandCommands.register(t);
-        DebugCommands.register(t);
     }
 
     private static void checkFlushMode(byte[][] argv) {

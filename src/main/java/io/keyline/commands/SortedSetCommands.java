@@ -194,8 +194,6 @@ final class SortedSetCommands {
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
                 .handler(SortedSetCommands::zscan);
-        BlockingZSetCommands.register(t);
-        SortCommand.register(t);
     }
 
     // ---- helpers -----------------------------------------------------------------------------

@@ -3,8 +3,9 @@ package io.keyline.commands;
 import io.keyline.engine.CommandTable;
 
 /**
- * Keyline's command table: every family registers itself here, explicitly (no classpath scanning).
- * The engine's {@link CommandTable} knows no family; the server is built with this table.
+ * Keyline's command table: the one list of every family and command class, each registering its
+ * commands explicitly (no classpath scanning, no family registering another). The engine's
+ * {@link CommandTable} knows no family; the server is built with this table.
  */
 public final class StandardCommands {
     private StandardCommands() {
@@ -14,16 +15,22 @@ public final class StandardCommands {
     public static CommandTable table() {
         CommandTable t = new CommandTable();
         ConnectionCommands.register(t);
+        ClientCommands.register(t);
         ServerCommands.register(t);
+        ConfigCommands.register(t);
+        CommandCommands.register(t);
+        DebugCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
+        ObjectCommand.register(t);
         TransactionCommands.register(t);
         ListCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         SortedSetCommands.register(t);
+        BlockingZSetCommands.register(t);
+        SortCommand.register(t);
         PersistenceCommands.register(t);
-        Extensions.register(t);
         MonitoringCommands.register(t);
         return t;
     }
