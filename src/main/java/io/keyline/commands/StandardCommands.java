@@ -25,6 +25,7 @@ public final class StandardCommands {
         PersistenceCommands.register(t);
         Extensions.register(t);
         MonitoringCommands.register(t);
+        PubSubCommands.register(t);
         return t;
     }
 }
