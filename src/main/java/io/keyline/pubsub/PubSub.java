@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -267,12 +266,5 @@ public final class PubSub {
     /** INFO pubsub_clients: clients with at least one subscription. */
     public int clientCount() {
         return pubsubClients;
-    }
-
-    /** For tests: subscribers per channel name. */
-    synchronized Map<String, Integer> snapshot(Kind kind) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        map(kind).forEach((k, v) -> out.put(new String(k.bytes, StandardCharsets.UTF_8), v.length));
-        return out;
     }
 }
