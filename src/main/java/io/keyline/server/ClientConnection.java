@@ -148,6 +148,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 dispatcher.execute(call, argv);
                 if (call.durableSeq() > pendingDurableSeq) pendingDurableSeq = call.durableSeq();
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
+                if (out.readableBytes() > 0 && checkOutputLimits(out.readableBytes())) return; // as Redis on each reply
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;
                     flush(true);
@@ -381,10 +382,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
      * The class is pubsub while the client has subscriptions, else normal.
      */
     private void checkOutputLimits() {
-        if (client == null || outputLimitReached.get()) return;
+        checkOutputLimits(0);
+    }
+
+    /** As {@link #checkOutputLimits()} counting {@code collecting} bytes of replies not handed to Netty yet; true if closed. */
+    private boolean checkOutputLimits(long collecting) {
+        if (client == null) return false;
+        if (outputLimitReached.get()) return true;
         OutputBufferLimits.Limit l = client.pubsub() ? limits.pubsub : limits.normal;
-        if (l.none()) return;
-        long used = outputBufferBytes();
+        if (l.none()) return false;
+        long used = outputBufferBytes() + collecting;
         boolean hard = l.hard() > 0 && used >= l.hard();
         boolean soft = l.soft() > 0 && used >= l.soft();
         if (soft) {
@@ -399,18 +406,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         } else {
             softLimitReachedAt = 0;
         }
-        if (!hard && !soft) return;
-        if (!outputLimitReached.compareAndSet(false, true)) return;
+        if (!hard && !soft) return false;
+        if (!outputLimitReached.compareAndSet(false, true)) return true;
         server.stats().outputBufferLimitDisconnections.increment();
         log.warn("Client id={} addr={} laddr={} fd={} name={} omem={} scheduled to be closed ASAP for overcoming of output buffer limits.",
                 client.id(), remoteAddress(), localAddress(), fd, client.name(), used);
         // Close now, dropping what was not written: waiting for the flush is what must not happen.
         if (ctx.executor().inEventLoop()) closeNow();
         else ctx.executor().execute(this::closeNow);
+        return true;
     }
 
     private void closeNow() {
         closing = true;
+        if (out != null) { // replies being collected are dropped with the rest
+            out.release();
+            out = null;
+        }
         ctx.channel().close();
     }
 

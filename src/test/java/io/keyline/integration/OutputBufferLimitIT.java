@@ -139,4 +139,40 @@ class OutputBufferLimitIT extends ServerTestBase {
         assertThat(respValue("CONFIG", "GET", "client-output-buffer-limit")).isEqualTo(java.util.List.of(
                 "client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 1"));
     }
+
+    @Test
+    void normalClassLimitsReplies() throws Exception {
+        respValue("CONFIG", "SET", "client-output-buffer-limit", "normal 1mb 0 0");
+        try {
+            long before = stat("client_output_buffer_limit_disconnections");
+            byte[] value = new byte[100_000];
+            java.util.Arrays.fill(value, (byte) 'v');
+            jedis.set("big".getBytes(), value);
+            try (Socket s = new Socket()) {
+                s.setReceiveBufferSize(4096);
+                s.connect(new InetSocketAddress("127.0.0.1", port()));
+                byte[] get = RespClient.encode("GET".getBytes(), "big".getBytes());
+                // pipelined GETs, never read: the replies pile up on the server until the hard limit
+                long deadline = System.currentTimeMillis() + 20_000;
+                int sent = 0;
+                while (stat("client_output_buffer_limit_disconnections") == before) {
+                    assertThat(System.currentTimeMillis()).as("disconnected by the normal class's hard limit").isLessThan(deadline);
+                    try {
+                        for (int i = 0; i < 10; i++) s.getOutputStream().write(get);
+                        sent += 10;
+                    } catch (java.io.IOException closed) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
+                assertThat(sent).isLessThan(10_000);
+            }
+            long until = System.currentTimeMillis() + 10_000;
+            while (stat("client_output_buffer_limit_disconnections") == before && System.currentTimeMillis() < until) Thread.sleep(10);
+            assertThat(stat("client_output_buffer_limit_disconnections")).isEqualTo(before + 1);
+            assertThat(jedis.ping()).isEqualTo("PONG"); // others unaffected (their replies stay small)
+        } finally {
+            respValue("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0");
+        }
+    }
 }
