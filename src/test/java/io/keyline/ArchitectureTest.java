@@ -44,6 +44,7 @@ class ArchitectureTest {
                 .layer("config").definedBy("io.keyline.config..")
                 .layer("store").definedBy("io.keyline.store..")
                 .layer("session").definedBy("io.keyline.session..")
+                .layer("pubsub").definedBy("io.keyline.pubsub..")
                 .layer("engine").definedBy("io.keyline.engine..")
                 .layer("commands").definedBy("io.keyline.commands..")
                 .layer("persistence").definedBy("io.keyline.persistence..")
@@ -56,10 +57,11 @@ class ArchitectureTest {
                 // The store knows nothing of RESP, the configuration or the commands.
                 .whereLayer("store").mayOnlyAccessLayers("util")
                 .whereLayer("session").mayOnlyAccessLayers("store", "protocol", "util")
-                .whereLayer("engine").mayOnlyAccessLayers("session", "store", "protocol", "config", "util")
-                .whereLayer("commands").mayOnlyAccessLayers("engine", "session", "store", "protocol", "config", "util")
+                .whereLayer("pubsub").mayOnlyAccessLayers("session", "protocol", "util")
+                .whereLayer("engine").mayOnlyAccessLayers("pubsub", "session", "store", "protocol", "config", "util")
+                .whereLayer("commands").mayOnlyAccessLayers("engine", "pubsub", "session", "store", "protocol", "config", "util")
                 .whereLayer("persistence").mayOnlyAccessLayers("engine", "session", "store", "protocol", "config", "util")
-                .whereLayer("server").mayOnlyAccessLayers("commands", "persistence", "engine", "session", "store",
+                .whereLayer("server").mayOnlyAccessLayers("commands", "persistence", "engine", "pubsub", "session", "store",
                         "protocol", "config", "util")
                 .whereLayer("embed").mayOnlyAccessLayers("server", "engine", "store", "config", "util")
                 .whereLayer("cli").mayOnlyAccessLayers("server", "persistence", "engine", "store", "config", "util")

@@ -194,6 +194,7 @@ final class ClientCommands {
     static String describe(Client cl, long now) {
         Connection conn = cl.connection();
         int qbuf = conn.queryBufferLength();
+        long omem = conn.outputBufferBytes();
         StringBuilder sb = new StringBuilder(320);
         sb.append("id=").append(cl.id())
                 .append(" addr=").append(conn.remoteAddress())
@@ -204,11 +205,13 @@ final class ClientCommands {
                 .append(" idle=").append(Math.max(0, (now - cl.lastInteraction()) / 1000))
                 .append(" flags=").append(flags(cl))
                 .append(" db=").append(cl.dbIndex())
-                .append(" sub=0 psub=0 ssub=0")
+                .append(" sub=").append(cl.subscribedChannels())
+                .append(" psub=").append(cl.subscribedPatterns())
+                .append(" ssub=").append(cl.subscribedShardChannels())
                 .append(" multi=").append(cl.multiQueueLength())
                 .append(" qbuf=").append(qbuf)
-                .append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0")
-                .append(" tot-mem=").append(1024 + qbuf)
+                .append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=").append(omem)
+                .append(" tot-mem=").append(1024 + qbuf + omem)
                 .append(" events=r cmd=").append(cl.lastCommand())
                 .append(" user=").append(cl.user())
                 .append(" redir=-1 resp=").append(cl.protocol())
@@ -219,6 +222,7 @@ final class ClientCommands {
 
     private static String flags(Client cl) {
         StringBuilder f = new StringBuilder();
+        if (cl.pubsub()) f.append('P');
         if (cl.blocked()) f.append('b');
         if (cl.inMulti()) f.append('x');
         if (cl.watchDirtyFlag()) f.append('d');
@@ -252,7 +256,7 @@ final class ClientCommands {
         long now = System.currentTimeMillis();
         StringBuilder sb = new StringBuilder();
         for (Client cl : c.server().clients().all()) {
-            if (type != null && !type.equals("normal")) continue;
+            if (type != null && !type.equals(cl.pubsub() ? "pubsub" : "normal")) continue;
             if (ids != null && !ids.contains(cl.id())) continue;
             sb.append(describe(cl, now)).append('\n');
         }
@@ -317,7 +321,7 @@ final class ClientCommands {
         List<Client> victims = new ArrayList<>();
         for (Client cl : all) {
             if (id != null && cl.id() != id) continue;
-            if (type != null && !type.equals("normal")) continue;
+            if (type != null && !type.equals(cl.pubsub() ? "pubsub" : "normal")) continue;
             if (addr != null && !cl.connection().remoteAddress().equals(addr)) continue;
             if (laddr != null && !cl.connection().localAddress().equals(laddr)) continue;
             if (user != null && !cl.user().equals(user)) continue;

@@ -231,7 +231,9 @@ final class CommandCommands {
             spec = cmd.length < 2 ? null : spec.subcommands().get(Bytes.lower(cmd[1]));
         }
         if (spec == null) throw new RedisException("ERR Invalid command specified");
-        if (!spec.hasKeys() && !hasRealKeySpec(spec)) throw new RedisException("ERR The command has no key arguments");
+        // Only NOT_KEY specs (SSUBSCRIBE, SPUBLISH: channels, not keys) count as no keys, as Redis's doesCommandHaveKeys.
+        boolean onlyNotKeySpecs = !spec.keySpecs().isEmpty() && !hasRealKeySpec(spec);
+        if ((!spec.hasKeys() || onlyNotKeySpecs) && !hasRealKeySpec(spec)) throw new RedisException("ERR The command has no key arguments");
         if ((spec.arity() > 0 && spec.arity() != cmd.length) || cmd.length < -spec.arity()) {
             throw new RedisException("ERR Invalid number of arguments specified for command");
         }

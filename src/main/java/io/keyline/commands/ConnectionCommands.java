@@ -16,7 +16,7 @@ final class ConnectionCommands {
     }
 
     static void register(CommandTable t) {
-        t.command("ping", -1).flags(Flag.FAST, Flag.REFUSED_ON_DISK_ERROR).acl("connection").group("connection")
+        t.command("ping", -1).flags(Flag.FAST, Flag.REFUSED_ON_DISK_ERROR, Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT).acl("connection").group("connection")
                 .doc("Returns the server's liveliness response.", "1.0.0", "O(1)")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .handler(ConnectionCommands::ping);
@@ -32,11 +32,11 @@ final class ConnectionCommands {
         t.command("select", 2).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("connection").group("connection")
                 .doc("Changes the selected database.", "1.0.0", "O(1)").handler(ConnectionCommands::select);
         t.command("quit", -1).flags(Flag.ALLOW_BUSY, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH,
-                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION, Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT)
                 .acl("connection").group("connection")
                 .doc("Closes the connection.", "1.0.0", "O(1)").handler(ConnectionCommands::quit);
         t.command("reset", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY,
-                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
+                        Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION, Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT)
                 .acl("connection").group("connection")
                 .doc("Resets the connection.", "6.2.0", "O(1)").handler(ConnectionCommands::reset);
     }
@@ -44,6 +44,13 @@ final class ConnectionCommands {
     /** PING [message] */
     static void ping(CallContext c, byte[][] argv) {
         if (argv.length > 2) throw Errors.wrongArgs("ping");
+        if (c.client().pubsub() && c.protocol() == 2) {
+            // As Redis: a subscribed RESP2 connection reads replies as messages, so PING answers like one.
+            c.reply.arrayHeader(2);
+            c.reply.bulk("pong");
+            c.reply.bulk(argv.length == 2 ? argv[1] : io.keyline.util.Bytes.EMPTY);
+            return;
+        }
         if (argv.length == 2) c.reply.bulk(argv[1]);
         else c.reply.pong();
     }
@@ -145,6 +152,7 @@ final class ConnectionCommands {
     /** RESET */
     static void reset(CallContext c, byte[][] argv) {
         c.server().watches().unwatchAll(c.client());
+        c.server().pubsub().removeClient(c.client());
         c.client().reset();
         c.reply.simple("RESET");
     }

@@ -139,10 +139,12 @@ final class Info {
 
     private static void clients(ServerContext s, StringBuilder out) {
         int maxQbuf = 0;
+        long maxObuf = 0;
         int watching = 0;
         long watchedKeys = 0;
         for (Client c : s.clients().all()) {
             maxQbuf = Math.max(maxQbuf, c.connection().queryBufferLength());
+            maxObuf = Math.max(maxObuf, c.connection().outputBufferBytes());
             if (c.watchedCount() > 0) {
                 watching++;
                 watchedKeys += c.watchedCount();
@@ -153,10 +155,10 @@ final class Info {
         line(out, "cluster_connections", 0);
         line(out, "maxclients", s.config().get("maxclients"));
         line(out, "client_recent_max_input_buffer", maxQbuf);
-        line(out, "client_recent_max_output_buffer", 0);
+        line(out, "client_recent_max_output_buffer", maxObuf);
         line(out, "blocked_clients", s.clients().blockedCount());
         line(out, "tracking_clients", 0);
-        line(out, "pubsub_clients", 0);
+        line(out, "pubsub_clients", s.pubsub().clientCount());
         line(out, "watching_clients", watching);
         line(out, "clients_in_timeout_table", 0);
         line(out, "total_watched_keys", watchedKeys);
@@ -290,9 +292,9 @@ final class Info {
         line(out, "current_eviction_exceeded_time", 0);
         line(out, "keyspace_hits", ks.keyspaceHits.sum());
         line(out, "keyspace_misses", ks.keyspaceMisses.sum());
-        line(out, "pubsub_channels", 0);
-        line(out, "pubsub_patterns", 0);
-        line(out, "pubsubshard_channels", 0);
+        line(out, "pubsub_channels", s.pubsub().channelCount());
+        line(out, "pubsub_patterns", s.pubsub().patternCount());
+        line(out, "pubsubshard_channels", s.pubsub().shardChannelCount());
         line(out, "latest_fork_usec", 0);
         line(out, "total_forks", 0);
         line(out, "migrate_cached_sockets", 0);
@@ -313,6 +315,8 @@ final class Info {
         line(out, "total_writes_processed", 0);
         line(out, "io_threaded_reads_processed", 0);
         line(out, "io_threaded_writes_processed", 0);
+        line(out, "client_query_buffer_limit_disconnections", st.queryBufferLimitDisconnections.sum());
+        line(out, "client_output_buffer_limit_disconnections", st.outputBufferLimitDisconnections.sum());
     }
 
     private static void replication(ServerContext s, StringBuilder out) {

@@ -32,6 +32,7 @@ public final class StandardCommands {
         SortCommand.register(t);
         PersistenceCommands.register(t);
         MonitoringCommands.register(t);
+        PubSubCommands.register(t);
         return t;
     }
 }

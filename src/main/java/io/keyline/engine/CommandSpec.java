@@ -30,7 +30,12 @@ public final class CommandSpec {
          */
         EXECUTES_QUEUED(true),
         /** Refused while persistence reports a write error (MISCONF), like writes (PING, as in Redis). */
-        REFUSED_ON_DISK_ERROR(true);
+        REFUSED_ON_DISK_ERROR(true),
+        /**
+         * Allowed on a RESP2 connection with subscriptions (Redis's subscribed context): the (P|S)SUBSCRIBE and
+         * (P|S)UNSUBSCRIBE commands, PING, QUIT, RESET.
+         */
+        ALLOWED_IN_SUBSCRIBED_CONTEXT(true);
 
         private final boolean internal;
 
@@ -80,6 +85,7 @@ public final class CommandSpec {
     final boolean refusedOnWriteError;
     final boolean noAuth;
     final boolean notQueued;
+    final boolean allowedInSubscribedContext;
     final boolean endsTransaction;
     final boolean executesQueued;
     final boolean allowedWhileLoading;
@@ -114,6 +120,7 @@ public final class CommandSpec {
         this.lockAll = flags.contains(Flag.LOCK_ALL);
         this.refusedOnWriteError = write || flags.contains(Flag.REFUSED_ON_DISK_ERROR);
         this.notQueued = flags.contains(Flag.NOT_QUEUED);
+        this.allowedInSubscribedContext = flags.contains(Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT);
         this.endsTransaction = flags.contains(Flag.ENDS_TRANSACTION);
         this.executesQueued = flags.contains(Flag.EXECUTES_QUEUED);
         this.noAuth = flags.contains(Flag.NO_AUTH);

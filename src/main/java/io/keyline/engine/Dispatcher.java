@@ -98,6 +98,12 @@ public final class Dispatcher {
                 return false;
             }
         }
+        // Only a subset of commands in a RESP2 subscribed connection (RESP3 has no such limit).
+        if (c.pubsub() && c.protocol() == 2 && !spec.allowedInSubscribedContext) {
+            reject(c, spec, "ERR Can't execute '" + spec.name + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return false;
+        }
         if (server.loading() && (!spec.allowedWhileLoading || (exec && queuedAny(c, s -> !s.allowedWhileLoading)))) {
             reject(c, spec, Errors.LOADING);
             return false;

@@ -29,6 +29,7 @@ public final class ServerContext {
     private final Dispatcher dispatcher;
     private final CallObserver callObserver;
     private final BlockingRegistry blocking;
+    private final io.keyline.pubsub.PubSub pubsub = new io.keyline.pubsub.PubSub();
     private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
@@ -65,6 +66,7 @@ public final class ServerContext {
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         config.onChange("requirepass", v -> requirePass = v);
+        onClientClosed(pubsub::removeClient);
         this.encodingLimits = bindEncodingLimits(config);
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
         config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
@@ -110,6 +112,11 @@ public final class ServerContext {
     /** Registers a new client session (authenticated unless requirepass is set). */
     public Client openClient() {
         return clients.open(keyspace, this::authRequired);
+    }
+
+    /** Channels, patterns and shard channels with their subscribers; {@code pubsub().publish(..)} sends a message. */
+    public io.keyline.pubsub.PubSub pubsub() {
+        return pubsub;
     }
 
     public ClientRegistry clients() {

@@ -12,6 +12,10 @@ public final class ServerStats {
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder errorReplies = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
+    /** Clients closed for reaching client-query-buffer-limit. */
+    public final LongAdder queryBufferLimitDisconnections = new LongAdder();
+    /** Clients closed for reaching client-output-buffer-limit. */
+    public final LongAdder outputBufferLimitDisconnections = new LongAdder();
     public final AtomicLong dirtySinceSave = new AtomicLong();
     /** What Redis would have freed in its lazyfree thread (see {@link LazyFree}). */
     public final LongAdder lazyfreedObjects = new LongAdder();
@@ -72,6 +76,8 @@ public final class ServerStats {
         netOutputBytes.reset();
         errorReplies.reset();
         protocolErrors.reset();
+        queryBufferLimitDisconnections.reset();
+        outputBufferLimitDisconnections.reset();
         lazyfreedObjects.reset();
     }
 }

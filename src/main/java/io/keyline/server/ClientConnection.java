@@ -12,6 +12,7 @@ import io.keyline.protocol.RespParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -19,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.SocketAddress;
 import java.util.concurrent.Executor;
 
@@ -45,8 +48,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private boolean closing;
     private int fd = -1;
 
-    ClientConnection(ServerContext server) {
+    private final OutputBufferLimits limits;
+    /** Bytes handed to {@link #writeFromAnyThread} from other threads, not yet run on this loop. */
+    private final AtomicLong inTransit = new AtomicLong();
+    /** When the soft output limit was first seen exceeded (ms), 0 when it is not. */
+    private volatile long softLimitReachedAt;
+    /** Closed for its output buffer: further output is dropped at once. */
+    private final AtomicBoolean outputLimitReached = new AtomicBoolean();
+
+    ClientConnection(ServerContext server, OutputBufferLimits limits) {
         this.server = server;
+        this.limits = limits;
         this.dispatcher = server.dispatcher();
         this.parser = new RespParser(server.protoMaxBulkLen());
     }
@@ -122,6 +134,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 byte[][] argv = parser.next(in);
                 if (argv == null) {
                     if (in.readableBytes() > server.queryBufferLimit()) {
+                        server.stats().queryBufferLimitDisconnections.increment();
                         log.info("Closing client id={} addr={} that reached max query buffer length", client.id(), remoteAddress());
                         close();
                     }
@@ -135,6 +148,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 dispatcher.execute(call, argv);
                 if (call.durableSeq() > pendingDurableSeq) pendingDurableSeq = call.durableSeq();
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
+                if (out.readableBytes() > 0 && checkOutputLimits(out.readableBytes())) return; // as Redis on each reply
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;
                     flush(true);
@@ -252,6 +266,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         } else {
             ctx.writeAndFlush(buf, ctx.voidPromise());
         }
+        checkOutputLimits();
     }
 
     private boolean flushQueued;
@@ -299,19 +314,116 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         return ctx.executor();
     }
 
+    /**
+     * Writes from any thread, in the order of the calls from one thread: another thread's writes hop
+     * to this loop's task queue (FIFO); on this loop they follow the replies still being collected
+     * ({@code out}) or held for an fsync, so a RESP3 client's own pub/sub message comes after its
+     * earlier replies. Each write checks client-output-buffer-limit (Redis checks on every reply).
+     */
     @Override
     public void writeFromAnyThread(ByteBuf data) {
+        if (outputLimitReached.get()) {
+            data.release();
+            return;
+        }
+        if (ctx == null) {
+            data.release();
+            return;
+        }
         if (!ctx.executor().inEventLoop()) {
-            ctx.executor().execute(() -> writeFromAnyThread(data));
+            int n = data.readableBytes();
+            inTransit.addAndGet(n);
+            checkOutputLimits();
+            ctx.executor().execute(() -> {
+                inTransit.addAndGet(-n);
+                writeFromAnyThread(data);
+            });
+            return;
+        }
+        if (out != null) { // a command of this connection is running: its replies come first
+            out.writeBytes(data);
+            data.release();
             return;
         }
         server.stats().netOutputBytes.add(data.readableBytes());
         if (held != null) { // keep order behind replies still waiting for their fsync
             held.writeBytes(data);
             data.release();
+            checkOutputLimits();
             return;
         }
-        ctx.channel().writeAndFlush(data, ctx.channel().voidPromise());
+        if (!ctx.channel().isActive()) {
+            data.release();
+            return;
+        }
+        writeOut(data, false);
+    }
+
+    /** omem: bytes Netty has not written to the socket yet, plus those on their way to this loop or held for an fsync. */
+    @Override
+    public long outputBufferBytes() {
+        if (ctx == null) return 0;
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        long pending = ob == null ? 0 : ob.totalPendingWriteBytes();
+        ByteBuf h = held;
+        if (h != null) {
+            try {
+                pending += h.readableBytes();
+            } catch (RuntimeException e) {
+                // released meanwhile by the loop
+            }
+        }
+        return pending + inTransit.get();
+    }
+
+    /**
+     * Redis's {@code checkClientOutputBufferLimits} + {@code closeClientOnOutputBufferLimitReached}:
+     * the hard limit closes at once, the soft limit once it stayed exceeded for more than its seconds.
+     * The class is pubsub while the client has subscriptions, else normal.
+     */
+    private void checkOutputLimits() {
+        checkOutputLimits(0);
+    }
+
+    /** As {@link #checkOutputLimits()} counting {@code collecting} bytes of replies not handed to Netty yet; true if closed. */
+    private boolean checkOutputLimits(long collecting) {
+        if (client == null) return false;
+        if (outputLimitReached.get()) return true;
+        OutputBufferLimits.Limit l = client.pubsub() ? limits.pubsub : limits.normal;
+        if (l.none()) return false;
+        long used = outputBufferBytes() + collecting;
+        boolean hard = l.hard() > 0 && used >= l.hard();
+        boolean soft = l.soft() > 0 && used >= l.soft();
+        if (soft) {
+            long now = System.currentTimeMillis();
+            long since = softLimitReachedAt;
+            if (since == 0) {
+                softLimitReachedAt = now;
+                soft = false;
+            } else if ((now - since) / 1000 <= l.softSeconds()) {
+                soft = false;
+            }
+        } else {
+            softLimitReachedAt = 0;
+        }
+        if (!hard && !soft) return false;
+        if (!outputLimitReached.compareAndSet(false, true)) return true;
+        server.stats().outputBufferLimitDisconnections.increment();
+        log.warn("Client id={} addr={} laddr={} fd={} name={} omem={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                client.id(), remoteAddress(), localAddress(), fd, client.name(), used);
+        // Close now, dropping what was not written: waiting for the flush is what must not happen.
+        if (ctx.executor().inEventLoop()) closeNow();
+        else ctx.executor().execute(this::closeNow);
+        return true;
+    }
+
+    private void closeNow() {
+        closing = true;
+        if (out != null) { // replies being collected are dropped with the rest
+            out.release();
+            out = null;
+        }
+        ctx.channel().close();
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class KeylineServer implements AutoCloseable {
     private final Config config;
     private final Keyspace keyspace;
     private final ServerContext context;
+    private final OutputBufferLimits outputBufferLimits = new OutputBufferLimits();
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -104,6 +105,7 @@ public final class KeylineServer implements AutoCloseable {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"), 6, clock);
         this.context = new ServerContext(keyspace, config, StandardCommands.table());
+        config.onChange("client-output-buffer-limit", outputBufferLimits::apply);
         wireConfig();
     }
 
@@ -205,7 +207,7 @@ public final class KeylineServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (timeout > 0) ch.pipeline().addLast(new IdleStateHandler(0, 0, timeout));
-                        ch.pipeline().addLast(new ClientConnection(context));
+                        ch.pipeline().addLast(new ClientConnection(context, outputBufferLimits));
                     }
                 });
         int port = config.getInt("port");

@@ -49,6 +49,11 @@ public final class Client {
     private volatile boolean noEvict;
     private volatile boolean noTouch;
 
+    // Pub/sub subscription counts, kept by io.keyline.pubsub.PubSub (CLIENT LIST sub/psub/ssub, the P flag)
+    private volatile int subscribedChannels;
+    private volatile int subscribedPatterns;
+    private volatile int subscribedShardChannels;
+
     private volatile boolean closeAfterReply;
     private volatile boolean killed;
 
@@ -267,6 +272,30 @@ public final class Client {
     /** A watched key was modified (the 'd' flag of CLIENT LIST). */
     public boolean watchDirtyFlag() {
         return watchDirty;
+    }
+
+    /** Set by the pub/sub registry when this client's subscriptions change. */
+    public void pubsubCounts(int channels, int patterns, int shardChannels) {
+        this.subscribedChannels = channels;
+        this.subscribedPatterns = patterns;
+        this.subscribedShardChannels = shardChannels;
+    }
+
+    public int subscribedChannels() {
+        return subscribedChannels;
+    }
+
+    public int subscribedPatterns() {
+        return subscribedPatterns;
+    }
+
+    public int subscribedShardChannels() {
+        return subscribedShardChannels;
+    }
+
+    /** Subscribed to something (Redis's CLIENT_PUBSUB): the pubsub output buffer class, and in RESP2 the restricted context. */
+    public boolean pubsub() {
+        return subscribedChannels + subscribedPatterns + subscribedShardChannels > 0;
     }
 
     public boolean closeAfterReply() {

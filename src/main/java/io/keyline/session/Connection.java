@@ -25,6 +25,11 @@ public interface Connection {
     /** Fd-like number shown in CLIENT LIST. */
     int fd();
 
+    /** Reply bytes handed over but not yet written to the socket (omem in CLIENT LIST). */
+    default long outputBufferBytes() {
+        return 0;
+    }
+
     /** Bytes buffered, not yet parsed (qbuf in CLIENT LIST). */
     default int queryBufferLength() {
         return 0;
