@@ -219,6 +219,7 @@ final class ClientCommands {
 
     private static String flags(Client cl) {
         StringBuilder f = new StringBuilder();
+        if (cl.monitor()) f.append('O');
         if (cl.blocked()) f.append('b');
         if (cl.inMulti()) f.append('x');
         if (cl.watchDirtyFlag()) f.append('d');

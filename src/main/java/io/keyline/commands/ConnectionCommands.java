@@ -146,6 +146,7 @@ final class ConnectionCommands {
     /** RESET */
     static void reset(CallContext c, byte[][] argv) {
         c.server().watches().unwatchAll(c.client());
+        c.server().monitors().remove(c.client()); // leaves MONITOR mode, as Redis's clearClientConnectionState
         c.client().reset();
         c.reply.simple("RESET");
     }

@@ -301,6 +301,12 @@ public final class Dispatcher {
                     server.stats().commandsProcessed.increment();
                 }
                 if (ctx.dirty != 0) propagate(ctx, argv);
+                // MONITOR, as Redis's call(): after the command, once (not on a blocked command's
+                // re-run), not while loading, never admin or skip_monitor commands. Under the keys'
+                // locks, so monitors see writes to a key in the order they happened.
+                if (counted && server.monitors().active() && !ctx.reprocessing && spec.monitored) {
+                    server.monitors().feed(ctx.client(), spec, argv);
+                }
             } finally {
                 if (single >= 0) {
                     keyspace.unlock(single);

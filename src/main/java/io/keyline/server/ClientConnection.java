@@ -305,6 +305,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.executor().execute(() -> writeFromAnyThread(data));
             return;
         }
+        if (out != null) {
+            // This connection is running its own batch (e.g. a monitor's own command fed back to it):
+            // queue behind the replies not yet flushed, as Redis appends to the client's buffer.
+            out.writeBytes(data);
+            data.release();
+            return;
+        }
         server.stats().netOutputBytes.add(data.readableBytes());
         if (held != null) { // keep order behind replies still waiting for their fsync
             held.writeBytes(data);

@@ -50,6 +50,8 @@ public final class Client {
     private volatile boolean noTouch;
 
     private volatile boolean closeAfterReply;
+    /** MONITOR mode (the 'O' flag of CLIENT LIST); kept by the engine's monitor list. */
+    private volatile boolean monitor;
     private volatile boolean killed;
 
     /**
@@ -267,6 +269,15 @@ public final class Client {
     /** A watched key was modified (the 'd' flag of CLIENT LIST). */
     public boolean watchDirtyFlag() {
         return watchDirty;
+    }
+
+    /** In MONITOR mode: receives every command the server runs (set by the engine's monitor list only). */
+    public boolean monitor() {
+        return monitor;
+    }
+
+    public void monitor(boolean v) {
+        this.monitor = v;
     }
 
     public boolean closeAfterReply() {
