@@ -262,7 +262,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && client != null && !client.blocked()) {
+        // As Redis, a monitor (a replica-like client) is never closed for idleness.
+        if (evt instanceof IdleStateEvent && client != null && !client.blocked() && !client.monitor()) {
             log.debug("Closing idle client id={}", client.id());
             ctx.close();
         }
