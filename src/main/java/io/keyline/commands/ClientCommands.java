@@ -222,6 +222,7 @@ final class ClientCommands {
 
     private static String flags(Client cl) {
         StringBuilder f = new StringBuilder();
+        if (cl.monitor()) f.append('O');
         if (cl.pubsub()) f.append('P');
         if (cl.blocked()) f.append('b');
         if (cl.inMulti()) f.append('x');

@@ -173,15 +173,18 @@ final class CommandCommands {
 
     private static void commandDocs(ReplyWriter r, CommandSpec spec) {
         boolean subs = !spec.subcommands().isEmpty();
-        r.mapHeader(subs ? 5 : 4);
+        boolean complexity = spec.complexity() != null; // as Redis, omitted when the command has none (MONITOR)
+        r.mapHeader(3 + (complexity ? 1 : 0) + (subs ? 1 : 0));
         r.bulk("summary");
         r.bulk(spec.summary());
         r.bulk("since");
         r.bulk(spec.since());
         r.bulk("group");
         r.bulk(spec.group());
-        r.bulk("complexity");
-        r.bulk(spec.complexity());
+        if (complexity) {
+            r.bulk("complexity");
+            r.bulk(spec.complexity());
+        }
         if (subs) {
             r.bulk("subcommands");
             r.mapHeader(spec.subcommands().size());

@@ -153,6 +153,7 @@ final class ConnectionCommands {
     static void reset(CallContext c, byte[][] argv) {
         c.server().watches().unwatchAll(c.client());
         c.server().pubsub().removeClient(c.client());
+        c.server().monitors().remove(c.client()); // leaves MONITOR mode, as Redis's clearClientConnectionState
         c.client().reset();
         c.reply.simple("RESET");
     }

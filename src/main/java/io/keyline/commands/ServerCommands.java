@@ -35,6 +35,9 @@ final class ServerCommands {
                 .doc("Returns information and statistics about the server.", "1.0.0", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                 .handler(ServerCommands::info);
+        t.command("monitor", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
+                .doc("Listens for all requests received by the server in real-time.", "1.0.0", null)
+                .handler(ServerCommands::monitor);
         t.command("time", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).group("server")
                 .doc("Returns the server time.", "2.6.0", "O(1)")
                 .tips("nondeterministic_output")
@@ -106,5 +109,17 @@ final class ServerCommands {
         if (abort) throw new RedisException("ERR No shutdown in progress.");
         c.server().shutdownHandler().shutdown(nosave);
         c.client().closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
+    }
+
+    /**
+     * MONITOR, as Redis's monitorCommand: refused inside EXEC (a transaction's client may not block),
+     * ignored without a reply by a client already monitoring, else +OK and from then on every
+     * command the server runs (see engine.Monitors).
+     */
+    static void monitor(CallContext c, byte[][] argv) {
+        if (c.executingTransaction()) throw new RedisException("ERR MONITOR isn't allowed for DENY BLOCKING client");
+        if (c.client().monitor()) return;
+        c.server().monitors().add(c.client());
+        c.reply.ok();
     }
 }

@@ -89,6 +89,8 @@ public final class CommandSpec {
     final boolean endsTransaction;
     final boolean executesQueued;
     final boolean allowedWhileLoading;
+    /** Fed to MONITOR clients: neither admin nor skip_monitor (Redis's call()). */
+    final boolean monitored;
     final int[] fixedKeys; // for first/last/step with a fixed count; null if variable
     /** Redis's key specs, as COMMAND INFO lists them. */
     final List<KeySpec> keySpecs;
@@ -125,6 +127,7 @@ public final class CommandSpec {
         this.executesQueued = flags.contains(Flag.EXECUTES_QUEUED);
         this.noAuth = flags.contains(Flag.NO_AUTH);
         this.allowedWhileLoading = flags.contains(Flag.LOADING);
+        this.monitored = !flags.contains(Flag.ADMIN) && !flags.contains(Flag.SKIP_MONITOR);
         this.aclCategories = Collections.unmodifiableList(deriveCategories(flags, categories));
         if (keyFinder == null && firstKey > 0 && lastKey > 0) {
             List<Integer> idx = new ArrayList<>();

@@ -77,6 +77,12 @@ public final class Dispatcher {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return false;
         }
+        // As Redis: a monitor is a replica-like client and may not touch the keyspace.
+        if (c.monitor() && (spec.write || spec.hasFlag(CommandSpec.Flag.READONLY)
+                || spec.hasFlag(CommandSpec.Flag.MAY_REPLICATE))) {
+            reject(c, spec, "ERR Replica can't interact with the keyspace");
+            return false;
+        }
         boolean exec = spec.executesQueued && c.inMulti();
         // As Redis: while queueing, every command counts as growing memory (the queue itself does),
         // except those that end the transaction.
@@ -307,6 +313,12 @@ public final class Dispatcher {
                     server.stats().commandsProcessed.increment();
                 }
                 if (ctx.dirty != 0) propagate(ctx, argv);
+                // MONITOR, as Redis's call(): after the command, once (not on a blocked command's
+                // re-run), not while loading, never admin or skip_monitor commands. Under the keys'
+                // locks, so monitors see writes to a key in the order they happened.
+                if (counted && server.monitors().active() && !ctx.reprocessing && spec.monitored) {
+                    server.monitors().feed(ctx.client(), spec, argv);
+                }
             } finally {
                 if (single >= 0) {
                     keyspace.unlock(single);

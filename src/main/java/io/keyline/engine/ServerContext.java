@@ -30,6 +30,7 @@ public final class ServerContext {
     private final CallObserver callObserver;
     private final BlockingRegistry blocking;
     private final io.keyline.pubsub.PubSub pubsub = new io.keyline.pubsub.PubSub();
+    private final Monitors monitors = new Monitors(this);
     private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
@@ -61,6 +62,7 @@ public final class ServerContext {
         this.callObserver = new CallObserver(config);
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
+        closeListeners.add(monitors::remove); // QUIT or a disconnect ends MONITOR mode
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
@@ -171,6 +173,11 @@ public final class ServerContext {
     }
 
     /** Clients blocked on keys (BLPOP and friends). */
+    /** The clients in MONITOR mode, fed by the call path. */
+    public Monitors monitors() {
+        return monitors;
+    }
+
     public BlockingRegistry blocking() {
         return blocking;
     }

@@ -3,8 +3,6 @@ package io.keyline.engine;
 import io.keyline.session.Client;
 
 import io.keyline.config.Config;
-import io.keyline.config.Parameter;
-import io.keyline.util.Bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -21,7 +19,6 @@ import java.util.List;
 public final class SlowLog {
     static final int MAX_ARGC = 32;
     static final int MAX_STRING = 128;
-    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
     /** One logged command, as SLOWLOG GET shows it. */
     public record Entry(long id, long unixSeconds, long durationMicros, byte[][] argv, String clientAddress,
@@ -83,14 +80,14 @@ public final class SlowLog {
 
     /** The argument vector as logged: redacted, then at most 32 arguments of at most 128 bytes. */
     byte[][] loggedArgs(CommandSpec spec, byte[][] argv) {
-        boolean[] redact = redactions(spec, argv);
+        boolean[] redact = Redaction.of(spec, argv, config);
         int argc = Math.min(argv.length, MAX_ARGC);
         byte[][] out = new byte[argc][];
         for (int j = 0; j < argc; j++) {
             if (argc != argv.length && j == argc - 1) {
                 out[j] = ("... (" + (argv.length - argc + 1) + " more arguments)").getBytes(StandardCharsets.US_ASCII);
             } else if (redact != null && redact[j]) {
-                out[j] = REDACTED;
+                out[j] = Redaction.REDACTED;
             } else if (argv[j].length > MAX_STRING) {
                 byte[] suffix = ("... (" + (argv[j].length - MAX_STRING) + " more bytes)").getBytes(StandardCharsets.US_ASCII);
                 byte[] trimmed = new byte[MAX_STRING + suffix.length];
@@ -102,51 +99,5 @@ public final class SlowLog {
             }
         }
         return out;
-    }
-
-    /**
-     * Which arguments Redis 7.2 replaces by "(redacted)" (its redactClientCommandArgument calls):
-     * AUTH's credentials, HELLO's AUTH username and password, CONFIG SET values of sensitive
-     * parameters. Null when nothing is redacted.
-     */
-    private boolean[] redactions(CommandSpec spec, byte[][] argv) {
-        boolean[] r = null;
-        switch (spec.name) {
-            case "auth" -> {
-                if (argv.length <= 3) {
-                    r = new boolean[argv.length];
-                    for (int j = 1; j < argv.length; j++) r[j] = true;
-                }
-            }
-            case "hello" -> {
-                for (int j = 2; j < argv.length; j++) {
-                    int more = argv.length - 1 - j;
-                    if (Bytes.equalsIgnoreCase(argv[j], "auth") && more >= 2) {
-                        if (r == null) r = new boolean[argv.length];
-                        r[j + 1] = true;
-                        r[j + 2] = true;
-                        j += 2;
-                    } else if (Bytes.equalsIgnoreCase(argv[j], "setname") && more >= 1) {
-                        j++;
-                    } else {
-                        break;
-                    }
-                }
-            }
-            case "config|set" -> {
-                Config cfg = config;
-                if (cfg == null) break;
-                for (int j = 2; j + 1 < argv.length; j += 2) {
-                    Parameter p = cfg.find(Bytes.str(argv[j]));
-                    if (p != null && p.sensitive()) {
-                        if (r == null) r = new boolean[argv.length];
-                        r[j + 1] = true;
-                    }
-                }
-            }
-            default -> {
-            }
-        }
-        return r;
     }
 }

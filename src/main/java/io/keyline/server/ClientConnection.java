@@ -277,7 +277,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && client != null && !client.blocked()) {
+        // As Redis, a monitor (a replica-like client) is never closed for idleness.
+        if (evt instanceof IdleStateEvent && client != null && !client.blocked() && !client.monitor()) {
             log.debug("Closing idle client id={}", client.id());
             ctx.close();
         }
@@ -341,6 +342,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             return;
         }
         if (out != null) { // a command of this connection is running: its replies come first
+            out.writeBytes(data);
+            data.release();
+            return;
+        }
+        if (out != null) {
+            // This connection is running its own batch (e.g. a monitor's own command fed back to it):
+            // queue behind the replies not yet flushed, as Redis appends to the client's buffer.
             out.writeBytes(data);
             data.release();
             return;

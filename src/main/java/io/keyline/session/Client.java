@@ -55,6 +55,8 @@ public final class Client {
     private volatile int subscribedShardChannels;
 
     private volatile boolean closeAfterReply;
+    /** MONITOR mode (the 'O' flag of CLIENT LIST); kept by the engine's monitor list. */
+    private volatile boolean monitor;
     private volatile boolean killed;
 
     /**
@@ -296,6 +298,15 @@ public final class Client {
     /** Subscribed to something (Redis's CLIENT_PUBSUB): the pubsub output buffer class, and in RESP2 the restricted context. */
     public boolean pubsub() {
         return subscribedChannels + subscribedPatterns + subscribedShardChannels > 0;
+    }
+
+    /** In MONITOR mode: receives every command the server runs (set by the engine's monitor list only). */
+    public boolean monitor() {
+        return monitor;
+    }
+
+    public void monitor(boolean v) {
+        this.monitor = v;
     }
 
     public boolean closeAfterReply() {

@@ -101,7 +101,7 @@ public final class DocsGenerator {
         for (CommandSpec.Flag f : s.flags()) if (f.shownByCommandInfo()) flags.add(f.redisName());
         sb.append("| ").append(s.name().toUpperCase().replace("|", " ")).append(" | ").append(s.arity())
                 .append(" | ").append(String.join(" ", flags)).append(" | ").append(s.summary().replace("|", "\\|"))
-                .append(" | ").append(s.complexity().replace("|", "\\|")).append(" |\n");
+                .append(" | ").append((s.complexity() == null ? "" : s.complexity().replace("|", "\\|"))).append(" |\n");
     }
 
     static String configTable() {
