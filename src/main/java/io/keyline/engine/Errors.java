@@ -23,10 +23,6 @@ public final class Errors {
     private Errors() {
     }
 
-    public static RedisException wrongType() {
-        return new RedisException(WRONG_TYPE);
-    }
-
     public static RedisException notInteger() {
         return new RedisException(NOT_INTEGER);
     }

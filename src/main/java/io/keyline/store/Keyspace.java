@@ -185,16 +185,6 @@ public final class Keyspace {
         if (delta != 0) usedMemory.add(delta);
     }
 
-    /**
-     * Lets data types report in-place growth or shrinkage of a value (bytes). Commands use
-     * {@link Database#beginUpdate}/{@link Database#endUpdate} instead, which also delete an emptied
-     * collection; kept for code not yet converted.
-     */
-    @Deprecated
-    public void reportMemoryDelta(long delta) {
-        adjustMemory(delta);
-    }
-
     /** True when a write that may add data must first free room (or be refused). */
     public boolean overLimit() {
         long cap = capacity;
