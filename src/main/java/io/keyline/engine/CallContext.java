@@ -167,6 +167,21 @@ public final class CallContext {
         server.keyReadyListener().keyModified(client, target, key);
     }
 
+    /**
+     * Publishes a keyspace notification for {@code key} in the current database, as Redis's
+     * {@code notifyKeyspaceEvent}: {@code type} is the family's class from
+     * {@link io.keyline.pubsub.KeyspaceEvents} ({@code STRING}, {@code LIST}, {@code GENERIC}...) and
+     * {@code event} Redis's event name. Free when notifications are off.
+     */
+    public void notifyKeyspaceEvent(int type, String event, byte[] key) {
+        server.keyspaceEvents().notify(type, event, key, db.id());
+    }
+
+    /** As {@link #notifyKeyspaceEvent(int, String, byte[])} for a key in another database (MOVE, COPY ... DB). */
+    public void notifyKeyspaceEvent(int type, String event, byte[] key, Database target) {
+        server.keyspaceEvents().notify(type, event, key, target.id());
+    }
+
     /** The command changed data not tied to one key (FLUSHALL, SWAPDB...). */
     public void changed() {
         dirty++;

@@ -30,6 +30,7 @@ public final class ServerContext {
     private final CallObserver callObserver;
     private final BlockingRegistry blocking;
     private final io.keyline.pubsub.PubSub pubsub = new io.keyline.pubsub.PubSub();
+    private final io.keyline.pubsub.KeyspaceEvents keyspaceEvents = new io.keyline.pubsub.KeyspaceEvents(pubsub);
     private final Monitors monitors = new Monitors(this);
     private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
@@ -119,6 +120,11 @@ public final class ServerContext {
     /** Channels, patterns and shard channels with their subscribers; {@code pubsub().publish(..)} sends a message. */
     public io.keyline.pubsub.PubSub pubsub() {
         return pubsub;
+    }
+
+    /** Keyspace notifications ({@code notify-keyspace-events}). */
+    public io.keyline.pubsub.KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     public ClientRegistry clients() {
