@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * CLIENT subcommands. There are only normal clients here: no replicas or masters; pub/sub clients
  * are not distinguished (TYPE pubsub matches nobody). PAUSE/UNPAUSE validate their arguments and
- * answer OK but do not pause anyone (documented limitation); NO-EVICT and NO-TOUCH are recorded on
+ * postpone writes (or everything) through {@link io.keyline.engine.ClientPause}; NO-EVICT and NO-TOUCH are recorded on
  * the client (CLIENT LIST flags e/T) without further effect. UNBLOCK goes through the
  * {@link BlockingRegistry}. TRACKING is not supported (GETREDIR -1, TRACKINGINFO off).
  */
@@ -75,7 +75,10 @@ final class ClientCommands {
                 .doc("Suspends commands processing.", "3.0.0", "O(1)").handler(ClientCommands::pause);
         t.subcommand(client, "unpause", 2).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients")
-                .handler((c, a) -> c.reply.ok());
+                .handler((c, a) -> {
+                    c.server().clientPause().unpause();
+                    c.reply.ok();
+                });
         t.subcommand(client, "unblock", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
                         "O(log N) where N is the number of client connections")
@@ -350,10 +353,7 @@ final class ClientCommands {
         }
     }
 
-    /**
-     * CLIENT PAUSE timeout [WRITE|ALL]. Validated like Redis and acknowledged, but Keyline does not
-     * suspend clients (accept-only).
-     */
+    /** CLIENT PAUSE timeout [WRITE|ALL] (ALL by default). */
     static void pause(CallContext c, byte[][] argv) {
         if (argv.length > 4) throw Clients.subcommandSyntax("CLIENT", argv[1]);
         Long ms = io.keyline.util.Bytes.parseLongOrError(argv[2]);
@@ -362,6 +362,9 @@ final class ClientCommands {
         if (argv.length == 4 && !Args.is(argv[3], "write") && !Args.is(argv[3], "all")) {
             throw new RedisException("ERR CLIENT PAUSE mode must be WRITE or ALL");
         }
+        boolean all = argv.length < 4 || Args.is(argv[3], "all");
+        long now = System.currentTimeMillis();
+        c.server().clientPause().pause(now + ms, all, now);
         c.reply.ok();
     }
 

@@ -52,6 +52,8 @@ public final class Dispatcher {
         if (spec == null) return;
         c.lastCommand(spec.name);
         if (!admit(c, spec)) return;
+        // As Redis: under CLIENT PAUSE the command waits (before MULTI queueing) and runs at unpause.
+        if (server.clientPause().paused() && server.clientPause().postponeIfPaused(c, spec, argv, mayReplicate(c, spec))) return;
         if (c.inMulti() && !spec.notQueued) {
             c.queue(argv);
             c.reply.queued();
@@ -115,6 +117,12 @@ public final class Dispatcher {
             return false;
         }
         return true;
+    }
+
+    /** Redis's is_may_replicate_command: writes, may-replicate commands, and an EXEC queueing either. */
+    private boolean mayReplicate(Client c, CommandSpec spec) {
+        java.util.function.Predicate<CommandSpec> test = s -> s.write || s.hasFlag(CommandSpec.Flag.MAY_REPLICATE);
+        return test.test(spec) || (spec.executesQueued && c.inMulti() && queuedAny(c, test));
     }
 
     private boolean queuedAny(Client c, java.util.function.Predicate<CommandSpec> test) {

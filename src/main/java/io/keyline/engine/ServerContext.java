@@ -32,6 +32,7 @@ public final class ServerContext {
     private final io.keyline.pubsub.PubSub pubsub = new io.keyline.pubsub.PubSub();
     private final io.keyline.pubsub.KeyspaceEvents keyspaceEvents = new io.keyline.pubsub.KeyspaceEvents(pubsub);
     private final Monitors monitors = new Monitors(this);
+    private final ClientPause clientPause = new ClientPause(this);
     private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
@@ -64,6 +65,7 @@ public final class ServerContext {
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
         closeListeners.add(monitors::remove); // QUIT or a disconnect ends MONITOR mode
+        closeListeners.add(clientPause::remove);
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
@@ -180,6 +182,11 @@ public final class ServerContext {
 
     /** Clients blocked on keys (BLPOP and friends). */
     /** The clients in MONITOR mode, fed by the call path. */
+    /** CLIENT PAUSE state. */
+    public ClientPause clientPause() {
+        return clientPause;
+    }
+
     public Monitors monitors() {
         return monitors;
     }

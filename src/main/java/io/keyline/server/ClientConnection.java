@@ -129,18 +129,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         long now = System.currentTimeMillis(); // one clock read per read batch, not per command
         try {
             // A client killed by CLIENT KILL from another thread runs nothing more, even before its close.
-            while (in != null && in.isReadable() && !client.blocked() && !closing && !client.killed()) {
-                parser.unauthenticated(!client.authenticated());
-                byte[][] argv = parser.next(in);
+            while (!client.blocked() && !closing && !client.killed()) {
+                byte[][] argv = client.takePostponed(); // a command CLIENT PAUSE held runs first
                 if (argv == null) {
-                    if (in.readableBytes() > server.queryBufferLimit()) {
-                        server.stats().queryBufferLimitDisconnections.increment();
-                        log.info("Closing client id={} addr={} that reached max query buffer length", client.id(), remoteAddress());
-                        close();
+                    if (in == null || !in.isReadable()) break;
+                    parser.unauthenticated(!client.authenticated());
+                    argv = parser.next(in);
+                    if (argv == null) {
+                        if (in.readableBytes() > server.queryBufferLimit()) {
+                            server.stats().queryBufferLimitDisconnections.increment();
+                            log.info("Closing client id={} addr={} that reached max query buffer length", client.id(), remoteAddress());
+                            close();
+                        }
+                        break;
                     }
-                    break;
+                    if (argv.length == 0) continue;
                 }
-                if (argv.length == 0) continue;
                 if (out == null) out = ctx.alloc().ioBuffer(256);
                 client.reply.buffer(out);
                 client.touchInteraction(now);

@@ -239,6 +239,7 @@ public final class KeylineServer implements AutoCloseable {
         expiryTask = cron.scheduleAtFixedRate(() -> {
             try {
                 keyspace.cronTick();
+                if (context.clientPause().paused()) return; // Redis pauses expiry during CLIENT PAUSE
                 long started = System.nanoTime();
                 keyspace.activeExpireCycle(Math.max(1, period / 4));
                 // As Redis's activeExpireCycle: the cycle's duration is a latency event.
@@ -258,6 +259,7 @@ public final class KeylineServer implements AutoCloseable {
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (cron != null) cron.shutdownNow();
         context.blocking().shutdown();
+        context.clientPause().shutdown();
         try {
             persistence.stop(context);
         } catch (RuntimeException e) {

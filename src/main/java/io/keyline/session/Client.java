@@ -224,6 +224,24 @@ public final class Client {
         return blockState;
     }
 
+    private byte[][] postponed;
+
+    /**
+     * Holds a command CLIENT PAUSE postponed: the client is blocked until the pause ends, then its
+     * connection runs this command first (Redis's blockPostponeClient and reprocessing).
+     */
+    public void postpone(byte[][] argv, Object state) {
+        this.postponed = argv;
+        block(state);
+    }
+
+    /** The postponed command to run now, once (null if none). */
+    public byte[][] takePostponed() {
+        byte[][] argv = postponed;
+        postponed = null;
+        return argv;
+    }
+
     /** Ends the blocked state and lets the connection process whatever it buffered meanwhile. */
     public void unblock() {
         this.blockState = null;

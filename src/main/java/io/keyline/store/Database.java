@@ -86,6 +86,7 @@ public final class Database {
         Entry e = t.find(hash, key);
         if (e != null && e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis()) {
             if (!keyspace.expiryEnabledOnAccess()) return e;
+            if (keyspace.expiryDeletionPaused()) return null; // CLIENT PAUSE: reads as expired, deleted later
             removeEntry(t, e);
             keyspace.stats.expiredKeys.increment();
             keyspace.listener().expired(this, e.key);

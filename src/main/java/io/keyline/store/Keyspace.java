@@ -421,6 +421,21 @@ public final class Keyspace {
         return lazyExpireEnabled;
     }
 
+    private volatile boolean expiryDeletionPaused;
+
+    /**
+     * While clients are paused (CLIENT PAUSE), expired keys read as missing but are not deleted, and
+     * the active cycle skips its work, so the dataset does not change (Redis 7's pause of the
+     * expire and evict actions).
+     */
+    public void expiryDeletionPaused(boolean paused) {
+        this.expiryDeletionPaused = paused;
+    }
+
+    public boolean expiryDeletionPaused() {
+        return expiryDeletionPaused;
+    }
+
     /**
      * One active expiry pass (Redis's activeExpireCycle): per database and stripe, sample up to 20
      * keys with a TTL and remove the expired ones, repeating while more than a quarter of a sample
