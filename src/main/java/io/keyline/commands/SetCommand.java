@@ -2,6 +2,7 @@ package io.keyline.commands;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.Errors;
 import io.keyline.engine.RedisException;
 
@@ -111,11 +112,14 @@ final class SetCommand {
             if (found) {
                 db.delete(key);
                 c.modified(key);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
                 c.propagateAs(KeyCommands.DEL, key);
             }
         } else {
             db.set(key, value, expire != null ? deadline : (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : Database.NO_TTL);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key);
+            if (expire != null) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             if (expire != null && ((flags & PXAT) == 0 || get)) {
                 c.propagateAs(StringCommands.SET, key, value, StringCommands.PXAT, Bytes.fromLong(deadline));
             } else if (get) {
@@ -146,13 +150,16 @@ final class SetCommand {
         if (expireIndex != 0 && alreadyExpired(c, deadline)) {
             db.delete(key);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             c.propagateAs(KeyCommands.DEL, key);
         } else if (expireIndex != 0) {
             db.setExpire(key, deadline);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             c.propagateAs(KeyCommands.PEXPIREAT, key, Bytes.fromLong(deadline));
         } else if ((flags & PERSIST) != 0 && db.persist(key)) {
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", key);
             c.propagateAs(KeyCommands.PERSIST, key);
         }
     }
