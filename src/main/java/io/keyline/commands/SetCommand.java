@@ -28,6 +28,7 @@ final class SetCommand {
         if (argv.length == 3) { // the common case, kept allocation-free
             c.db().set(argv[1], argv[2], Database.NO_TTL);
             c.modified(argv[1]);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[1]);
             c.reply.ok();
             return;
         }
