@@ -113,9 +113,13 @@ final class SetCommand {
             if (found) {
                 db.delete(key);
                 c.modified(key);
-                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
                 c.propagateAs(KeyCommands.DEL, key);
             }
+            // Redis stores the key with its past deadline ("set", "expire") and expires it on the
+            // next access or active cycle ("expired"); Keyline drops it at once: the same events.
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.EXPIRED, "expired", key);
         } else {
             db.set(key, value, expire != null ? deadline : (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : Database.NO_TTL);
             c.modified(key);
