@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.BlockingRegistry;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandTable;
 
 import io.keyline.engine.CommandSpec.Flag;
@@ -41,14 +42,16 @@ final class BlockingZSetCommands {
     }
 
     /** Pops one element from the first non-empty key, replying [key, member, score]; false if all are empty. */
-    private static boolean popOne(Database db, byte[][] keys, boolean max, ReplyWriter r,
-                                  java.util.function.Consumer<byte[]> modified, java.util.function.Consumer<byte[][]> propagate) {
+    private static boolean popOne(CallContext c, byte[][] keys, boolean max) {
+        Database db = c.db();
+        ReplyWriter r = c.reply;
         for (byte[] key : keys) {
             SortedSetValue z = db.getForWrite(key, SortedSetValue.class);
             if (z == null) continue;
             SortedSetCommands.Elements e = SortedSetCommands.pop(db, key, z, 1, max);
-            modified.accept(key);
-            propagate.accept(new byte[][] {max ? SortedSetCommands.ZPOPMAX : SortedSetCommands.ZPOPMIN, key});
+            c.modified(key);
+            SortedSetCommands.notifyRemoved(c, key, z, max ? "zpopmax" : "zpopmin");
+            c.propagateAs(new byte[][] {max ? SortedSetCommands.ZPOPMAX : SortedSetCommands.ZPOPMIN, key});
             r.arrayHeader(3);
             r.bulk(key);
             r.bulk(e.members.get(0));
@@ -63,7 +66,7 @@ final class BlockingZSetCommands {
         long timeout = BlockingRegistry.parseTimeoutSeconds(argv[argv.length - 1]);
         byte[][] keys = Arrays.copyOfRange(argv, 1, argv.length - 1);
         // WRONGTYPE on any key is reported before blocking, as Redis's checkType in the loop does.
-        if (popOne(c.db(), keys, max, c.reply, c::modified, c::propagateAs)) return;
+        if (popOne(c, keys, max)) return;
         if (!c.mayBlock()) {
             c.reply.nullArray();
             return;
@@ -75,7 +78,7 @@ final class BlockingZSetCommands {
     static void bzmpop(CallContext c, byte[][] argv) {
         long timeout = BlockingRegistry.parseTimeoutSeconds(argv[1]);
         SortedSetCommands.MpopArgs a = SortedSetCommands.MpopArgs.parse(argv, 2);
-        if (SortedSetCommands.mpopFrom(c.db(), a, c.reply, c::modified, c::propagateAs)) return;
+        if (SortedSetCommands.mpopFrom(c, a)) return;
         if (!c.mayBlock()) {
             c.reply.nullArray();
             return;

@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
 import io.keyline.engine.RedisException;
@@ -131,6 +132,7 @@ final class HashCommands {
         if (argv.length % 2 == 1) throw Errors.wrongArgs("hset");
         long added = setPairs(c, argv[1], argv, 2);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", argv[1]);
         c.reply.integer(added);
     }
 
@@ -139,6 +141,7 @@ final class HashCommands {
         if (argv.length % 2 == 1) throw Errors.wrongArgs("hmset");
         setPairs(c, argv[1], argv, 2);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", argv[1]);
         c.reply.ok();
     }
 
@@ -151,6 +154,7 @@ final class HashCommands {
         }
         setPairs(c, argv[1], argv, 2);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", argv[1]);
         c.reply.integer(1);
     }
 
@@ -169,6 +173,8 @@ final class HashCommands {
         if (deleted > 0) {
             db.endUpdate(key, h, before);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", key);
+            if (h.isEmpty()) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
         }
         c.reply.integer(deleted);
     }
@@ -191,6 +197,7 @@ final class HashCommands {
         long result = current + incr;
         setPairs(c, argv[1], new byte[][]{argv[2], Bytes.fromLong(result)}, 0);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrby", argv[1]);
         c.reply.integer(result);
     }
 
@@ -211,6 +218,7 @@ final class HashCommands {
         byte[] result = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
         setPairs(c, argv[1], new byte[][]{argv[2], result}, 0);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrbyfloat", argv[1]);
         c.propagateAs(HSET, argv[1], argv[2], result);
         c.reply.bulk(result);
     }

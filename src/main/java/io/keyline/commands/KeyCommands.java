@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
 import io.keyline.engine.RedisException;
@@ -143,6 +144,7 @@ final class KeyCommands {
             if (removed != null) {
                 if (lazy) LazyFree.deleted(c.server().stats(), removed);
                 c.modified(argv[i]);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", argv[i]);
                 n++;
             }
         }
@@ -203,10 +205,12 @@ final class KeyCommands {
         if (SetCommand.alreadyExpired(c, when)) {
             db.delete(key);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             c.propagateAs(DEL, key);
         } else {
             db.setExpire(key, when);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             c.propagateAs(PEXPIREAT, key, Bytes.fromLong(when));
         }
         c.reply.integer(1);
@@ -252,6 +256,7 @@ final class KeyCommands {
     static void persist(CallContext c, byte[][] argv) {
         if (c.db().persist(argv[1])) {
             c.modified(argv[1]);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", argv[1]);
             c.reply.integer(1);
         } else {
             c.reply.integer(0);
@@ -295,6 +300,8 @@ final class KeyCommands {
         db.rename(src, dst);
         c.modified(src);
         c.modified(dst);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_from", src);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_to", dst);
         if (nx) c.reply.integer(1);
         else c.reply.ok();
     }
@@ -331,6 +338,7 @@ final class KeyCommands {
         }
         target.set(newKey, Copyable.copyOf(value), expireAt >= 0 ? expireAt : Database.NO_TTL);
         c.modified(target, newKey);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "copy_to", newKey, target);
         c.reply.integer(1);
     }
 
@@ -346,6 +354,8 @@ final class KeyCommands {
         }
         c.modified(key);
         c.modified(target, key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_from", key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_to", key, target);
         c.reply.integer(1);
     }
 

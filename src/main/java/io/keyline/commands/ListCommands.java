@@ -5,6 +5,7 @@ import io.keyline.engine.KeySpec;
 import io.keyline.engine.Args;
 import io.keyline.engine.BlockingRegistry;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
@@ -189,6 +190,18 @@ final class ListCommands {
     }
 
     /** Pushes onto the list at key, creating it; returns the new length. */
+    /** Redis's pop notification, then "del" if the pop emptied (and so deleted) the list. */
+    private static void notifyPopped(CallContext c, byte[] key, ListValue l, boolean left) {
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, left ? "lpop" : "rpop", key);
+        if (l.isEmpty()) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+    }
+
+    /** Redis's notification after a change that may have emptied (and so deleted) the list. */
+    private static void notifyChanged(CallContext c, byte[] key, ListValue l, String event) {
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, event, key);
+        if (l.isEmpty()) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+    }
+
     private static long pushInto(CallContext c, byte[] key, ListValue l, boolean left, byte[][] args, int from) {
         Database db = c.db();
         if (l == null) l = db.add(key, newList(c));
@@ -230,6 +243,7 @@ final class ListCommands {
         }
         long len = pushInto(c, key, l, left, argv, 2);
         c.modified(key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, left ? "lpush" : "rpush", key);
         c.reply.integer(len);
     }
 
@@ -275,6 +289,7 @@ final class ListCommands {
         }
         db.endUpdate(key, l, before);
         c.modified(key);
+        notifyPopped(c, key, l, left);
     }
 
     /**
@@ -414,6 +429,7 @@ final class ListCommands {
         l.set(i, argv[3]);
         db.endUpdate(key, l, before);
         c.modified(key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, "lset", key);
         c.reply.ok();
     }
 
@@ -437,6 +453,7 @@ final class ListCommands {
         }
         db.endUpdate(key, l, bytesBefore);
         c.modified(key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, "linsert", key);
         c.reply.integer(l.size());
     }
 
@@ -455,6 +472,7 @@ final class ListCommands {
         if (removed > 0) {
             db.endUpdate(key, l, before);
             c.modified(key);
+            notifyChanged(c, key, l, "lrem");
         }
         c.reply.integer(removed);
     }
@@ -487,6 +505,7 @@ final class ListCommands {
         }
         db.endUpdate(key, l, before);
         c.modified(key);
+        notifyChanged(c, key, l, "ltrim");
         c.reply.ok();
     }
 
@@ -514,6 +533,9 @@ final class ListCommands {
         c.reply.bulk(move(c, src, sl, dst, fromLeft, toLeft));
         c.modified(src);
         c.modified(dst);
+        // Redis's order: the push onto the destination, then the pop (and "del") of the source.
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, toLeft ? "lpush" : "rpush", dst);
+        notifyPopped(c, src, sl, fromLeft);
     }
 
     /**
@@ -582,6 +604,7 @@ final class ListCommands {
             if (l == null) continue;
             popWithKey(db, key, l, mp.left, mp.count, c.reply);
             c.modified(key);
+            notifyPopped(c, key, l, mp.left);
             c.propagateAs(mp.left ? LPOP : RPOP, key, io.keyline.util.Bytes.fromLong(mp.count));
             return true;
         }
@@ -610,6 +633,7 @@ final class ListCommands {
             if (l == null) continue;
             popWithKey(db, key, l, left, -1, c.reply);
             c.modified(key);
+            notifyPopped(c, key, l, left);
             c.propagateAs(left ? LPOP : RPOP, key);
             return;
         }

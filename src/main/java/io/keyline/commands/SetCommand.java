@@ -2,6 +2,7 @@ package io.keyline.commands;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.Errors;
 import io.keyline.engine.RedisException;
 
@@ -27,6 +28,7 @@ final class SetCommand {
         if (argv.length == 3) { // the common case, kept allocation-free
             c.db().set(argv[1], argv[2], Database.NO_TTL);
             c.modified(argv[1]);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[1]);
             c.reply.ok();
             return;
         }
@@ -113,9 +115,16 @@ final class SetCommand {
                 c.modified(key);
                 c.propagateAs(KeyCommands.DEL, key);
             }
+            // Redis stores the key with its past deadline ("set", "expire") and expires it on the
+            // next access or active cycle ("expired"); Keyline drops it at once: the same events.
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.EXPIRED, "expired", key);
         } else {
             db.set(key, value, expire != null ? deadline : (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : Database.NO_TTL);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key);
+            if (expire != null) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             if (expire != null && ((flags & PXAT) == 0 || get)) {
                 c.propagateAs(StringCommands.SET, key, value, StringCommands.PXAT, Bytes.fromLong(deadline));
             } else if (get) {
@@ -146,13 +155,16 @@ final class SetCommand {
         if (expireIndex != 0 && alreadyExpired(c, deadline)) {
             db.delete(key);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             c.propagateAs(KeyCommands.DEL, key);
         } else if (expireIndex != 0) {
             db.setExpire(key, deadline);
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             c.propagateAs(KeyCommands.PEXPIREAT, key, Bytes.fromLong(deadline));
         } else if ((flags & PERSIST) != 0 && db.persist(key)) {
             c.modified(key);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", key);
             c.propagateAs(KeyCommands.PERSIST, key);
         }
     }

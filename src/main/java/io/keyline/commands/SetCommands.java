@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
@@ -160,7 +161,10 @@ final class SetCommands {
         long added = 0;
         for (int i = 2; i < argv.length; i++) if (s.add(argv[i])) added++;
         db.endUpdate(argv[1], s, before);
-        if (added > 0) c.modified(argv[1]);
+        if (added > 0) {
+            c.modified(argv[1]);
+            c.notifyKeyspaceEvent(KeyspaceEvents.SET, "sadd", argv[1]);
+        }
         c.reply.integer(added);
     }
 
@@ -173,7 +177,10 @@ final class SetCommands {
             long before = db.beginUpdate(s);
             for (int i = 2; i < argv.length && !s.isEmpty(); i++) if (s.remove(argv[i])) removed++;
             db.endUpdate(argv[1], s, before);
-            if (removed > 0) c.modified(argv[1]);
+            if (removed > 0) {
+                c.modified(argv[1]);
+                notifyRemoved(c, argv[1], s, "srem");
+            }
         }
         c.reply.integer(removed);
     }
@@ -225,6 +232,7 @@ final class SetCommands {
             for (byte[] m : popped) s.remove(m);
             db.endUpdate(argv[1], s, before);
             c.modified(argv[1]);
+            notifyRemoved(c, argv[1], s, "spop");
             for (int from = 0; from < popped.size(); from += SPOP_PROPAGATE_BATCH) {
                 int to = Math.min(popped.size(), from + SPOP_PROPAGATE_BATCH);
                 byte[][] srem = new byte[2 + to - from][];
@@ -246,6 +254,7 @@ final class SetCommands {
         s.remove(m);
         db.endUpdate(argv[1], s, before);
         c.modified(argv[1]);
+        notifyRemoved(c, argv[1], s, "spop");
         c.propagateAs(SREM, argv[1], m);
         c.reply.bulk(m);
     }
@@ -300,11 +309,13 @@ final class SetCommands {
         }
         db.endUpdate(argv[1], src, before);
         c.modified(argv[1]);
+        notifyRemoved(c, argv[1], src, "srem");
         if (dst == null) dst = db.add(argv[2], SetValue.forFirstMember(c.server().encodingLimits(), argv[3], 1));
         before = db.beginUpdate(dst);
-        dst.add(argv[3]);
+        boolean added = dst.add(argv[3]);
         db.endUpdate(argv[2], dst, before);
         c.modified(argv[2]);
+        if (added) c.notifyKeyspaceEvent(KeyspaceEvents.SET, "sadd", argv[2]);
         c.reply.integer(1);
     }
 
@@ -385,24 +396,27 @@ final class SetCommands {
 
     /** SINTERSTORE destination key [key ...] */
     static void sinterstore(CallContext c, byte[][] argv) {
-        store(c, argv[1], inter(sets(c.db(), argv, 2, argv.length), 0));
+        store(c, "sinterstore", argv[1], inter(sets(c.db(), argv, 2, argv.length), 0));
     }
 
     /** SUNIONSTORE destination key [key ...] */
     static void sunionstore(CallContext c, byte[][] argv) {
-        store(c, argv[1], union(sets(c.db(), argv, 2, argv.length)));
+        store(c, "sunionstore", argv[1], union(sets(c.db(), argv, 2, argv.length)));
     }
 
     /** SDIFFSTORE destination key [key ...] */
     static void sdiffstore(CallContext c, byte[][] argv) {
-        store(c, argv[1], diff(sets(c.db(), argv, 2, argv.length)));
+        store(c, "sdiffstore", argv[1], diff(sets(c.db(), argv, 2, argv.length)));
     }
 
     /** Replaces destination with a set of these members (deletes it if there are none). */
-    private static void store(CallContext c, byte[] dest, List<byte[]> members) {
+    private static void store(CallContext c, String event, byte[] dest, List<byte[]> members) {
         Database db = c.db();
         if (members.isEmpty()) {
-            if (db.delete(dest)) c.modified(dest);
+            if (db.delete(dest)) {
+                c.modified(dest);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dest);
+            }
             c.reply.integer(0);
             return;
         }
@@ -410,7 +424,14 @@ final class SetCommands {
         for (byte[] m : members) s.add(m);
         db.set(dest, s, Database.NO_TTL); // replaces whatever dest held, TTL included
         c.modified(dest);
+        c.notifyKeyspaceEvent(KeyspaceEvents.SET, event, dest);
         c.reply.integer(s.size());
+    }
+
+    /** Redis's notification after members left the set, then "del" if it was emptied (and so deleted). */
+    private static void notifyRemoved(CallContext c, byte[] key, SetValue s, String event) {
+        c.notifyKeyspaceEvent(KeyspaceEvents.SET, event, key);
+        if (s.isEmpty()) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
     }
 
     /** SSCAN key cursor [MATCH pattern] [COUNT count] */

@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
 import io.keyline.engine.RedisException;
@@ -204,7 +205,10 @@ final class SortCommand {
             return;
         }
         if (output.isEmpty()) {
-            if (db.delete(store)) c.modified(store);
+            if (db.delete(store)) {
+                c.modified(store);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", store);
+            }
             c.reply.integer(0);
             return;
         }
@@ -214,6 +218,7 @@ final class SortCommand {
         for (byte[] v : output) elements.add(v == null ? Bytes.EMPTY : v);
         db.set(store, factory.apply(c.server().encodingLimits(), elements), Database.NO_TTL);
         c.modified(store);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, "sortstore", store);
         c.reply.integer(output.size());
     }
 

@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
@@ -375,7 +376,10 @@ final class SortedSetCommands {
             }
         } finally {
             db.endUpdate(argv[1], z, before);
-            if (added + updated > 0) c.modified(argv[1]);
+            if (added + updated > 0) {
+                c.modified(argv[1]);
+                c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, (flags & INCR) != 0 ? "zincr" : "zadd", argv[1]);
+            }
         }
         if ((flags & INCR) != 0) {
             if (processed > 0) c.reply.doubleValue(last[0]);
@@ -425,6 +429,7 @@ final class SortedSetCommands {
         z.put(argv[3], next);
         db.endUpdate(argv[1], z, before);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, "zincr", argv[1]);
         c.reply.doubleValue(next);
     }
 
@@ -439,7 +444,10 @@ final class SortedSetCommands {
             long before = db.beginUpdate(z);
             for (int i = 2; i < argv.length && !z.isEmpty(); i++) if (z.remove(argv[i])) removed++;
             db.endUpdate(argv[1], z, before);
-            if (removed > 0) c.modified(argv[1]);
+            if (removed > 0) {
+                c.modified(argv[1]);
+                notifyRemoved(c, argv[1], z, "zrem");
+            }
         }
         c.reply.integer(removed);
     }
@@ -587,17 +595,20 @@ final class SortedSetCommands {
             }
         }
         if (store) {
-            storeResult(c, argv[1], out);
+            storeResult(c, "zrangestore", argv[1], out);
             return;
         }
         replyMembers(c.reply, out, withScores);
     }
 
     /** Replaces dest with a sorted set of these elements (deletes it when empty); replies the count. */
-    private static void storeResult(CallContext c, byte[] dest, Elements e) {
+    private static void storeResult(CallContext c, String event, byte[] dest, Elements e) {
         Database db = c.db();
         if (e.size() == 0) {
-            if (db.delete(dest)) c.modified(dest);
+            if (db.delete(dest)) {
+                c.modified(dest);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dest);
+            }
             c.reply.integer(0);
             return;
         }
@@ -607,6 +618,7 @@ final class SortedSetCommands {
         for (int i = 0; i < e.size(); i++) z.put(e.members.get(i), e.scores[i]);
         db.set(dest, z, Database.NO_TTL); // replaces whatever dest held, TTL included
         c.modified(dest);
+        c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, dest);
         c.reply.integer(z.size());
     }
 
@@ -640,10 +652,21 @@ final class SortedSetCommands {
         int removed = z.removeRange(r[0], r[1] - 1).size();
         db.endUpdate(argv[1], z, before);
         c.modified(argv[1]);
+        notifyRemoved(c, argv[1], z, switch (type) {
+            case SCORE -> "zremrangebyscore";
+            case LEX -> "zremrangebylex";
+            default -> "zremrangebyrank";
+        });
         c.reply.integer(removed);
     }
 
     // ---- pops --------------------------------------------------------------------------------
+
+    /** Redis's notification after members left the sorted set, then "del" if it was emptied (and so deleted). */
+    static void notifyRemoved(CallContext c, byte[] key, SortedSetValue z, String event) {
+        c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, key);
+        if (z.isEmpty()) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+    }
 
     /** Pops up to count elements from the min (or max) end; deletes the key when emptied. */
     static Elements pop(Database db, byte[] key, SortedSetValue z, long count, boolean max) {
@@ -672,6 +695,7 @@ final class SortedSetCommands {
         }
         Elements e = pop(db, argv[1], z, count, max);
         c.modified(argv[1]);
+        notifyRemoved(c, argv[1], z, max ? "zpopmax" : "zpopmin");
         if (argv.length == 3) {
             replyWithScores(c.reply, e);
         } else {
@@ -710,14 +734,16 @@ final class SortedSetCommands {
     }
 
     /** Pops from the first non-empty key, replies [key, [[member, score]...]] and logs ZPOPMIN/ZPOPMAX key count. */
-    static boolean mpopFrom(Database db, MpopArgs a, ReplyWriter r, java.util.function.Consumer<byte[]> modified,
-                            java.util.function.Consumer<byte[][]> propagate) {
+    static boolean mpopFrom(CallContext c, MpopArgs a) {
+        Database db = c.db();
+        ReplyWriter r = c.reply;
         for (byte[] key : a.keys()) {
             SortedSetValue z = db.getForWrite(key, SortedSetValue.class);
             if (z == null) continue;
             Elements e = pop(db, key, z, a.count(), a.max());
-            modified.accept(key);
-            propagate.accept(new byte[][] {a.max() ? ZPOPMAX : ZPOPMIN, key, Bytes.fromLong(e.size())});
+            c.modified(key);
+            notifyRemoved(c, key, z, a.max() ? "zpopmax" : "zpopmin");
+            c.propagateAs(new byte[][] {a.max() ? ZPOPMAX : ZPOPMIN, key, Bytes.fromLong(e.size())});
             r.arrayHeader(2);
             r.bulk(key);
             replyPairs(r, e);
@@ -729,7 +755,7 @@ final class SortedSetCommands {
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
     static void zmpop(CallContext c, byte[][] argv) {
         MpopArgs a = MpopArgs.parse(argv, 1);
-        if (!mpopFrom(c.db(), a, c.reply, c::modified, c::propagateAs)) c.reply.nullArray();
+        if (!mpopFrom(c, a)) c.reply.nullArray();
     }
 
     // ---- ZRANDMEMBER ------------------------------------------------------------------------
@@ -874,7 +900,9 @@ final class SortedSetCommands {
             src[k] = new Source(v, weights[k]);
         }
         Elements result = compute(src, op, agg);
-        if (store) storeResult(c, argv[1], result);
+        if (store) {
+            storeResult(c, op == Op.UNION ? "zunionstore" : op == Op.INTER ? "zinterstore" : "zdiffstore", argv[1], result);
+        }
         else replyMembers(c.reply, result, withScores);
     }
 

@@ -4,6 +4,7 @@ import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
+import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
 import io.keyline.engine.RedisException;
@@ -159,6 +160,7 @@ final class StringCommands {
         byte[] old = c.db().get(argv[1], byte[].class);
         c.db().set(argv[1], argv[2], Database.NO_TTL);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[1]);
         c.propagateAs(SET, argv[1], argv[2]);
         c.reply.bulk(old);
     }
@@ -169,6 +171,7 @@ final class StringCommands {
         if (old != null) {
             c.db().delete(argv[1]);
             c.modified(argv[1]);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", argv[1]);
             c.propagateAs(KeyCommands.DEL, argv[1]);
         }
         c.reply.bulk(old);
@@ -209,6 +212,7 @@ final class StringCommands {
         for (int i = 1; i < argv.length; i += 2) {
             c.db().set(argv[i], argv[i + 1], Database.NO_TTL);
             c.modified(argv[i]);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[i]);
         }
     }
 
@@ -230,6 +234,7 @@ final class StringCommands {
             length = joined.length;
         }
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "append", argv[1]);
         c.reply.integer(length);
     }
 
@@ -304,6 +309,7 @@ final class StringCommands {
         if (e == null) db.set(argv[1], updated, Database.NO_TTL);
         else db.update(e, updated);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", argv[1]);
         c.reply.integer(updated.length);
     }
 
@@ -343,6 +349,7 @@ final class StringCommands {
         if (e == null) db.set(key, text, Database.NO_TTL);
         else db.update(e, text);
         c.modified(key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
         c.reply.integer(value);
     }
 
@@ -360,6 +367,7 @@ final class StringCommands {
         if (e == null) db.set(argv[1], text, Database.NO_TTL);
         else db.update(e, text);
         c.modified(argv[1]);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrbyfloat", argv[1]);
         // Logged as the resulting value, so replaying never depends on float formatting.
         c.propagateAs(SET, argv[1], text, KEEPTTL);
         c.reply.bulk(text);

@@ -75,17 +75,31 @@ public final class ServerContext {
         this.encodingLimits = bindEncodingLimits(config);
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
         config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
+        config.onChange("notify-keyspace-events",
+                v -> keyspaceEvents.flags(Math.max(0, io.keyline.pubsub.KeyspaceEvents.parse(v))));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
             @Override
             public void expired(io.keyline.store.Database db, byte[] key) {
                 watches.touch(db.id(), key);
+                keyspaceEvents.notify(io.keyline.pubsub.KeyspaceEvents.EXPIRED, "expired", key, db.id());
                 for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.expired(db, key);
             }
 
             @Override
             public void evicted(io.keyline.store.Database db, byte[] key) {
                 watches.touch(db.id(), key);
+                keyspaceEvents.notify(io.keyline.pubsub.KeyspaceEvents.EVICTED, "evicted", key, db.id());
                 for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.evicted(db, key);
+            }
+
+            @Override
+            public void created(io.keyline.store.Database db, byte[] key) {
+                keyspaceEvents.notify(io.keyline.pubsub.KeyspaceEvents.NEW, "new", key, db.id());
+            }
+
+            @Override
+            public void missed(io.keyline.store.Database db, byte[] key) {
+                keyspaceEvents.notify(io.keyline.pubsub.KeyspaceEvents.KEY_MISS, "keymiss", key, db.id());
             }
         });
     }

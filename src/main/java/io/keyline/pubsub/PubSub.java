@@ -220,7 +220,7 @@ public final class PubSub {
         if (pattern != null) bulk(b, pattern);
         bulk(b, channel);
         bulk(b, message);
-        c.connection().writeFromAnyThread(b);
+        c.connection().writePushFromAnyThread(b);
     }
 
     private static void bulk(ByteBuf b, byte[] v) {

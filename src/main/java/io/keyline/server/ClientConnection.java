@@ -45,6 +45,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private long pendingDurableSeq;
     private ByteBuf in;
     private ByteBuf out;
+    /** True while this loop runs one of this connection's commands (pushes to itself wait for its reply). */
+    private boolean executing;
+    /** Pushes this connection's running command caused to itself, appended after its reply. */
+    private ByteBuf pendingPushes;
     private boolean closing;
     private int fd = -1;
 
@@ -105,6 +109,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             out.release();
             out = null;
         }
+        if (pendingPushes != null) {
+            pendingPushes.release();
+            pendingPushes = null;
+        }
         if (held != null) {
             held.release();
             held = null;
@@ -149,9 +157,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 client.reply.buffer(out);
                 client.touchInteraction(now);
                 int replyStart = out.writerIndex();
-                dispatcher.execute(call, argv);
+                executing = true;
+                try {
+                    dispatcher.execute(call, argv);
+                } finally {
+                    executing = false;
+                }
                 if (call.durableSeq() > pendingDurableSeq) pendingDurableSeq = call.durableSeq();
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
+                if (pendingPushes != null) { // Redis 7.2: pushes to itself follow the command's reply
+                    out.writeBytes(pendingPushes);
+                    pendingPushes.release();
+                    pendingPushes = null;
+                }
                 if (out.readableBytes() > 0 && checkOutputLimits(out.readableBytes())) return; // as Redis on each reply
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;
@@ -325,6 +343,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
      * ({@code out}) or held for an fsync, so a RESP3 client's own pub/sub message comes after its
      * earlier replies. Each write checks client-output-buffer-limit (Redis checks on every reply).
      */
+    @Override
+    public void writePushFromAnyThread(ByteBuf data) {
+        if (executing && ctx != null && ctx.executor().inEventLoop() && !outputLimitReached.get()) {
+            if (pendingPushes == null) pendingPushes = ctx.alloc().ioBuffer(Math.max(64, data.readableBytes()));
+            pendingPushes.writeBytes(data);
+            data.release();
+            return;
+        }
+        writeFromAnyThread(data);
+    }
+
     @Override
     public void writeFromAnyThread(ByteBuf data) {
         if (outputLimitReached.get()) {

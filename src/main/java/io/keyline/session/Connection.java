@@ -16,6 +16,15 @@ public interface Connection {
     /** Writes and flushes bytes from any thread (e.g. a wake-up reply for a blocked client). */
     void writeFromAnyThread(ByteBuf data);
 
+    /**
+     * Writes a pub/sub push (a message or keyspace notification) from any thread. A push caused by
+     * this connection's own running command goes after that command's reply, as in Redis 7.2
+     * (pending_push_messages): never inside an EXEC array or a reply being built.
+     */
+    default void writePushFromAnyThread(ByteBuf data) {
+        writeFromAnyThread(data);
+    }
+
     /** Closes after pending replies are flushed. */
     void close();
 

@@ -54,6 +54,7 @@ public final class Database {
             keyspace.stats.keyspaceHits.increment();
         } else {
             keyspace.stats.keyspaceMisses.increment();
+            keyspace.listener().missed(this, key);
         }
         return e;
     }
@@ -74,8 +75,12 @@ public final class Database {
      */
     public Entry peek(byte[] key) {
         Entry e = lookupNoTouch(key);
-        if (e != null) keyspace.stats.keyspaceHits.increment();
-        else keyspace.stats.keyspaceMisses.increment();
+        if (e != null) {
+            keyspace.stats.keyspaceHits.increment();
+        } else {
+            keyspace.stats.keyspaceMisses.increment();
+            keyspace.listener().missed(this, key);
+        }
         return e;
     }
 
@@ -251,6 +256,7 @@ public final class Database {
             t.insert(fresh);
             if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
             keyspace.adjustMemory(Memory.entry(key, value) + (expireAt >= 0 ? Memory.VOLATILE_EXTRA : 0));
+            if (!keyspace.bulkLoading()) keyspace.listener().created(this, key);
             return null;
         }
         Object old = e.value;
@@ -314,6 +320,7 @@ public final class Database {
         if (e == null || target == this || target.lookupNoTouch(key) != null) return false;
         table(key).remove(e.hash, e.key);
         target.table(key).insert(e);
+        keyspace.listener().created(target, key);
         return true;
     }
 
@@ -335,6 +342,7 @@ public final class Database {
         renamed.access = e.access;
         table(dst).insert(renamed);
         keyspace.adjustMemory(Memory.array(dst.length) - Memory.array(src.length));
+        keyspace.listener().created(this, dst); // Redis deletes an existing dst, then dbAdd: always "new"
         return true;
     }
 

@@ -12,4 +12,12 @@ public interface KeyspaceListener {
     /** A key was removed by the eviction policy. */
     default void evicted(Database db, byte[] key) {
     }
+
+    /** A key was created (Redis's dbAdd "new" notification); not called while bulk loading. */
+    default void created(Database db, byte[] key) {
+    }
+
+    /** A read lookup found no key (Redis's "keymiss" notification in lookupKeyRead). */
+    default void missed(Database db, byte[] key) {
+    }
 }

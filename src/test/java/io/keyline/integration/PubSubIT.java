@@ -87,10 +87,10 @@ class PubSubIT extends ServerTestBase {
             assertThat(push.isPush()).isTrue();
             assertThat(push.text()).isEqualTo(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nm1\r\n");
             assertThat(sub.request("GET", "k").text()).isEqualTo("$1\r\nv\r\n");
-            // Publishing to itself: the message comes before PUBLISH's reply, as in Redis.
+            // Publishing to itself: the message comes after PUBLISH's reply, as in Redis 7.2 (7.0 sent it before).
             sub.send("PUBLISH", "ch", "self");
-            assertThat(sub.readText()).isEqualTo(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$4\r\nself\r\n");
             assertThat(sub.readText()).isEqualTo(":1\r\n");
+            assertThat(sub.readText()).isEqualTo(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$4\r\nself\r\n");
             assertThat(sub.request("UNSUBSCRIBE").text()).isEqualTo(">3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n");
             assertThat(sub.request("UNSUBSCRIBE").text()).isEqualTo(">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n");
         }
