@@ -165,6 +165,7 @@ public final class CallContext {
         dirty++;
         server.watches().touch(target.id(), key);
         server.keyReadyListener().keyModified(client, target, key);
+        server.tracking().invalidateKey(client, key); // Redis's signalModifiedKey → trackingInvalidateKey
     }
 
     /**

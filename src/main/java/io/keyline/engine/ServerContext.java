@@ -32,6 +32,7 @@ public final class ServerContext {
     private final io.keyline.pubsub.PubSub pubsub = new io.keyline.pubsub.PubSub();
     private final io.keyline.pubsub.KeyspaceEvents keyspaceEvents = new io.keyline.pubsub.KeyspaceEvents(pubsub);
     private final Monitors monitors = new Monitors(this);
+    private final Tracking tracking;
     private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
@@ -63,6 +64,8 @@ public final class ServerContext {
         this.callObserver = new CallObserver(config);
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
+        this.tracking = new Tracking(this);
+        onClientClosed(tracking::disable);
         closeListeners.add(monitors::remove); // QUIT or a disconnect ends MONITOR mode
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -77,12 +80,14 @@ public final class ServerContext {
             @Override
             public void expired(io.keyline.store.Database db, byte[] key) {
                 watches.touch(db.id(), key);
+                tracking.invalidateKey(null, key);
                 for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.expired(db, key);
             }
 
             @Override
             public void evicted(io.keyline.store.Database db, byte[] key) {
                 watches.touch(db.id(), key);
+                tracking.invalidateKey(null, key);
                 for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.evicted(db, key);
             }
         });
@@ -182,6 +187,11 @@ public final class ServerContext {
     /** The clients in MONITOR mode, fed by the call path. */
     public Monitors monitors() {
         return monitors;
+    }
+
+    /** Client-side caching: the tracking and prefix tables, invalidation messages. */
+    public Tracking tracking() {
+        return tracking;
     }
 
     public BlockingRegistry blocking() {
