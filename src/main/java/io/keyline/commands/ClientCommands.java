@@ -431,7 +431,7 @@ final class ClientCommands {
                 throw new RedisException("ERR OPTIN and OPTOUT are not compatible with BCAST");
             }
             if ((options & Client.TRACKING_OPTIN) != 0 && (options & Client.TRACKING_OPTOUT) != 0) {
-                throw new RedisException("ERR You can't use both OPTIN and OPTOUT");
+                throw new RedisException("ERR You can't specify both OPTIN mode and OPTOUT mode");
             }
             if (((options & Client.TRACKING_OPTIN) != 0 && (flags & Client.TRACKING_OPTOUT) != 0)
                     || ((options & Client.TRACKING_OPTOUT) != 0 && (flags & Client.TRACKING_OPTIN) != 0)) {

@@ -194,10 +194,20 @@ public final class Tracking {
      */
     public void invalidateKey(Client writer, byte[] key) {
         if (trackingClients == 0) return;
-        invalidateKey(writer, key, true);
+        invalidateKey(writer, key, true, false);
     }
 
-    private synchronized void invalidateKey(Client writer, byte[] key, boolean bcast) {
+    /**
+     * As {@link #invalidateKey(Client, byte[])} from the writer's own running command
+     * ({@code deferOwn}: on its own thread, answered through {@link Dispatcher#execute}, which sends
+     * what is queued for it after the reply).
+     */
+    void invalidateKey(Client writer, byte[] key, boolean deferOwn) {
+        if (trackingClients == 0) return;
+        invalidateKey(writer, key, true, deferOwn);
+    }
+
+    private synchronized void invalidateKey(Client writer, byte[] key, boolean bcast, boolean deferOwn) {
         Key k = new Key(key);
         if (bcast && !prefixes.isEmpty()) rememberKeyToBroadcast(writer, k);
         LinkedHashSet<Long> ids = table.remove(k);
@@ -209,7 +219,7 @@ public final class Tracking {
             int flags = target.trackingFlags();
             if ((flags & Client.TRACKING) == 0 || (flags & Client.TRACKING_BCAST) != 0) continue;
             if ((flags & Client.TRACKING_NOLOOP) != 0 && target == writer) continue;
-            if (target == writer) {
+            if (target == writer && deferOwn) {
                 target.addTrackingPending(key); // after the command's reply, as Redis's tracking_pending_keys
             } else {
                 send(target, key, null);
@@ -270,7 +280,7 @@ public final class Tracking {
         int effort = 100 * (limitTimeouts + 1);
         Iterator<Key> it = new ArrayList<>(table.keySet()).iterator(); // HashMap order: pseudo-random
         while (effort-- > 0 && it.hasNext()) {
-            invalidateKey(null, it.next().bytes, false);
+            invalidateKey(null, it.next().bytes, false, false);
             if (table.size() <= max) {
                 limitTimeouts = 0;
                 return;

@@ -131,7 +131,7 @@ class TrackingIT extends ServerTestBase {
             assertThat(t.request("CLIENT", "TRACKING", "on", "BCAST", "OPTIN").string())
                     .isEqualTo("ERR OPTIN and OPTOUT are not compatible with BCAST");
             assertThat(t.request("CLIENT", "TRACKING", "on", "OPTIN", "OPTOUT").string())
-                    .isEqualTo("ERR You can't use both OPTIN and OPTOUT");
+                    .isEqualTo("ERR You can't specify both OPTIN mode and OPTOUT mode");
             assertThat(t.request("CLIENT", "TRACKING", "on", "REDIRECT", "99999").string())
                     .isEqualTo("ERR The client ID you want redirect to does not exist");
             assertThat(t.request("CLIENT", "TRACKING", "maybe").string()).isEqualTo("ERR syntax error");
