@@ -22,7 +22,8 @@ import java.util.Set;
  * are not distinguished (TYPE pubsub matches nobody). PAUSE/UNPAUSE validate their arguments and
  * postpone writes (or everything) through {@link io.keyline.engine.ClientPause}; NO-EVICT and NO-TOUCH are recorded on
  * the client (CLIENT LIST flags e/T) without further effect. UNBLOCK goes through the
- * {@link BlockingRegistry}. TRACKING is not supported (GETREDIR -1, TRACKINGINFO off).
+ * {@link BlockingRegistry}. TRACKING, CACHING, GETREDIR and TRACKINGINFO drive client-side caching
+ * ({@link io.keyline.engine.Tracking}).
  */
 final class ClientCommands {
     private ClientCommands() {
@@ -85,15 +86,17 @@ final class ClientCommands {
                 .handler(ClientCommands::unblock);
         t.subcommand(client, "getredir", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)")
-                .handler((c, a) -> c.reply.integer(-1));
+                .handler(ClientCommands::getredir);
+        t.subcommand(client, "tracking", -3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+                .doc("Controls server-assisted client-side caching for the connection.", "6.0.0",
+                        "O(1). Some options may introduce additional complexity.")
+                .handler(ClientCommands::tracking);
         t.subcommand(client, "trackinginfo", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)")
                 .handler(ClientCommands::trackinginfo);
         t.subcommand(client, "caching", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Instructs the server whether to track the keys in the next request.", "6.0.0", "O(1)")
-                .handler((c, a) -> {
-                    throw new RedisException("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
-                });
+                .handler(ClientCommands::caching);
         t.subcommand(client, "help", 2).acl("connection").flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
                 .handler((c, a) -> Help.reply(c, "CLIENT",
@@ -217,7 +220,8 @@ final class ClientCommands {
                 .append(" tot-mem=").append(1024 + qbuf + omem)
                 .append(" events=r cmd=").append(cl.lastCommand())
                 .append(" user=").append(cl.user())
-                .append(" redir=-1 resp=").append(cl.protocol())
+                .append(" redir=").append(cl.tracking(Client.TRACKING) ? cl.trackingRedirect() : -1)
+                .append(" resp=").append(cl.protocol())
                 .append(" lib-name=").append(cl.libName())
                 .append(" lib-ver=").append(cl.libVersion());
         return sb.toString();
@@ -229,6 +233,10 @@ final class ClientCommands {
         if (cl.pubsub()) f.append('P');
         if (cl.blocked()) f.append('b');
         if (cl.inMulti()) f.append('x');
+        int tf = cl.trackingFlags();
+        if ((tf & Client.TRACKING) != 0) f.append('t');
+        if ((tf & Client.TRACKING_BROKEN_REDIR) != 0) f.append('R');
+        if ((tf & Client.TRACKING_BCAST) != 0) f.append('B');
         if (cl.watchDirtyFlag()) f.append('d');
         if (cl.closeAfterReply()) f.append('c');
         if (cl.killed()) f.append('A');
@@ -382,15 +390,125 @@ final class ClientCommands {
         c.reply.integer(c.server().blocking().unblock(id, withError) ? 1 : 0);
     }
 
-    /** CLIENT TRACKINGINFO (tracking is not supported: always off). */
+    /** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP], as Redis's clientCommand. */
+    static void tracking(CallContext c, byte[][] argv) {
+        Client cl = c.client();
+        long redir = 0;
+        int options = 0;
+        List<byte[]> prefixes = new ArrayList<>();
+        for (int j = 3; j < argv.length; j++) {
+            boolean moreargs = j < argv.length - 1;
+            if (Args.is(argv[j], "redirect") && moreargs) {
+                j++;
+                if (redir != 0) throw new RedisException("ERR A client can only redirect to a single other client");
+                redir = Args.toLong(argv[j]);
+                if (c.server().clients().get(redir) == null) {
+                    throw new RedisException("ERR The client ID you want redirect to does not exist");
+                }
+            } else if (Args.is(argv[j], "bcast")) {
+                options |= Client.TRACKING_BCAST;
+            } else if (Args.is(argv[j], "optin")) {
+                options |= Client.TRACKING_OPTIN;
+            } else if (Args.is(argv[j], "optout")) {
+                options |= Client.TRACKING_OPTOUT;
+            } else if (Args.is(argv[j], "noloop")) {
+                options |= Client.TRACKING_NOLOOP;
+            } else if (Args.is(argv[j], "prefix") && moreargs) {
+                prefixes.add(argv[++j]);
+            } else {
+                throw new RedisException(Errors.SYNTAX);
+            }
+        }
+        if (Args.is(argv[2], "on")) {
+            if ((options & Client.TRACKING_BCAST) == 0 && !prefixes.isEmpty()) {
+                throw new RedisException("ERR PREFIX option requires BCAST mode to be enabled");
+            }
+            int flags = cl.trackingFlags();
+            if ((flags & Client.TRACKING) != 0
+                    && ((flags & Client.TRACKING_BCAST) != 0) != ((options & Client.TRACKING_BCAST) != 0)) {
+                throw new RedisException("ERR You can't switch BCAST mode on/off before disabling tracking for this "
+                        + "client, and then re-enabling it with a different mode.");
+            }
+            if ((options & Client.TRACKING_BCAST) != 0
+                    && (options & (Client.TRACKING_OPTIN | Client.TRACKING_OPTOUT)) != 0) {
+                throw new RedisException("ERR OPTIN and OPTOUT are not compatible with BCAST");
+            }
+            if ((options & Client.TRACKING_OPTIN) != 0 && (options & Client.TRACKING_OPTOUT) != 0) {
+                throw new RedisException("ERR You can't specify both OPTIN mode and OPTOUT mode");
+            }
+            if (((options & Client.TRACKING_OPTIN) != 0 && (flags & Client.TRACKING_OPTOUT) != 0)
+                    || ((options & Client.TRACKING_OPTOUT) != 0 && (flags & Client.TRACKING_OPTIN) != 0)) {
+                throw new RedisException("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this "
+                        + "client, and then re-enabling it with a different mode.");
+            }
+            if ((options & Client.TRACKING_BCAST) != 0) {
+                String collision = io.keyline.engine.Tracking.prefixCollision(cl, prefixes);
+                if (collision != null) throw new RedisException(collision);
+            }
+            c.server().tracking().enable(cl, redir, options, prefixes);
+        } else if (Args.is(argv[2], "off")) {
+            c.server().tracking().disable(cl);
+        } else {
+            throw new RedisException(Errors.SYNTAX);
+        }
+        c.reply.ok();
+    }
+
+    /** CLIENT CACHING YES|NO */
+    static void caching(CallContext c, byte[][] argv) {
+        Client cl = c.client();
+        int flags = cl.trackingFlags();
+        if ((flags & Client.TRACKING) == 0) {
+            throw new RedisException("ERR CLIENT CACHING can be called only when the client is in tracking mode "
+                    + "with OPTIN or OPTOUT mode enabled");
+        }
+        if (Args.is(argv[2], "yes")) {
+            if ((flags & Client.TRACKING_OPTIN) == 0) {
+                throw new RedisException("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+            }
+        } else if (Args.is(argv[2], "no")) {
+            if ((flags & Client.TRACKING_OPTOUT) == 0) {
+                throw new RedisException("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+            }
+        } else {
+            throw new RedisException(Errors.SYNTAX);
+        }
+        cl.trackingFlags(flags | Client.TRACKING_CACHING);
+        c.reply.ok();
+    }
+
+    /** CLIENT GETREDIR */
+    static void getredir(CallContext c, byte[][] argv) {
+        Client cl = c.client();
+        c.reply.integer(cl.tracking(Client.TRACKING) ? cl.trackingRedirect() : -1);
+    }
+
+    /** CLIENT TRACKINGINFO */
     static void trackinginfo(CallContext c, byte[][] argv) {
+        Client cl = c.client();
+        int f = cl.trackingFlags();
+        List<String> flags = new ArrayList<>();
+        flags.add((f & Client.TRACKING) != 0 ? "on" : "off");
+        if ((f & Client.TRACKING_BCAST) != 0) flags.add("bcast");
+        if ((f & Client.TRACKING_OPTIN) != 0) {
+            flags.add("optin");
+            if ((f & Client.TRACKING_CACHING) != 0) flags.add("caching-yes");
+        }
+        if ((f & Client.TRACKING_OPTOUT) != 0) {
+            flags.add("optout");
+            if ((f & Client.TRACKING_CACHING) != 0) flags.add("caching-no");
+        }
+        if ((f & Client.TRACKING_NOLOOP) != 0) flags.add("noloop");
+        if ((f & Client.TRACKING_BROKEN_REDIR) != 0) flags.add("broken_redirect");
         c.reply.mapHeader(3);
         c.reply.bulk("flags");
-        c.reply.setHeader(1);
-        c.reply.bulk("off");
+        c.reply.setHeader(flags.size());
+        for (String s : flags) c.reply.bulk(s);
         c.reply.bulk("redirect");
-        c.reply.integer(-1);
+        c.reply.integer((f & Client.TRACKING) != 0 ? cl.trackingRedirect() : -1);
         c.reply.bulk("prefixes");
-        c.reply.emptyArray();
+        List<byte[]> prefixes = cl.trackingPrefixes();
+        c.reply.arrayHeader(prefixes.size());
+        for (byte[] p : prefixes) c.reply.bulk(p);
     }
 }

@@ -154,6 +154,7 @@ final class ConnectionCommands {
         c.server().watches().unwatchAll(c.client());
         c.server().pubsub().removeClient(c.client());
         c.server().monitors().remove(c.client()); // leaves MONITOR mode, as Redis's clearClientConnectionState
+        c.server().tracking().disable(c.client());
         c.client().reset();
         c.reply.simple("RESET");
     }

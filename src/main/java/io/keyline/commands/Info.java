@@ -157,7 +157,7 @@ final class Info {
         line(out, "client_recent_max_input_buffer", maxQbuf);
         line(out, "client_recent_max_output_buffer", maxObuf);
         line(out, "blocked_clients", s.clients().blockedCount());
-        line(out, "tracking_clients", 0);
+        line(out, "tracking_clients", s.tracking().trackingClients());
         line(out, "pubsub_clients", s.pubsub().clientCount());
         line(out, "watching_clients", watching);
         line(out, "clients_in_timeout_table", 0);
@@ -305,9 +305,9 @@ final class Info {
         line(out, "active_defrag_key_misses", 0);
         line(out, "total_active_defrag_time", 0);
         line(out, "current_active_defrag_time", 0);
-        line(out, "tracking_total_keys", 0);
-        line(out, "tracking_total_items", 0);
-        line(out, "tracking_total_prefixes", 0);
+        line(out, "tracking_total_keys", s.tracking().totalKeys());
+        line(out, "tracking_total_items", s.tracking().totalItems());
+        line(out, "tracking_total_prefixes", s.tracking().totalPrefixes());
         line(out, "unexpected_error_replies", 0);
         line(out, "total_error_replies", st.errorReplies.sum());
         line(out, "dump_payload_sanitizations", 0);

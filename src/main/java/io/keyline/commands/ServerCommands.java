@@ -63,6 +63,7 @@ final class ServerCommands {
             }
         }
         c.server().keyspace().flushAllLocked();
+        c.server().tracking().invalidateOnFlush(c.client()); // Redis's trackingInvalidateKeysOnFlush
         c.changed();
         c.reply.ok();
     }
@@ -75,6 +76,7 @@ final class ServerCommands {
             LazyFree.flushed(c.server().stats(), LazyFree.keysIn(c.server().keyspace(), c.dbIndex()));
         }
         c.server().keyspace().flushLocked(c.dbIndex());
+        c.server().tracking().invalidateOnFlush(c.client()); // Redis's trackingInvalidateKeysOnFlush
         c.changed();
         c.reply.ok();
     }

@@ -165,6 +165,9 @@ public final class CallContext {
         dirty++;
         server.watches().touch(target.id(), key);
         server.keyReadyListener().keyModified(client, target, key);
+        // Redis's signalModifiedKey → trackingInvalidateKey; the writer's own invalidation after its reply
+        // (a blocked command re-run elsewhere has no reply of its own to wait for: sent at once).
+        server.tracking().invalidateKey(client, key, origin != Origin.REPLAY && !reprocessing);
     }
 
     /**

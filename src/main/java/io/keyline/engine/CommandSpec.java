@@ -79,6 +79,7 @@ public final class CommandSpec {
     final Map<String, CommandSpec> subcommands;
     final CommandSpec parent;
     final boolean write;
+    final boolean readonly;
     final boolean denyOom;
     final boolean lockAll;
     /** Refused while persistence reports a write error (MISCONF): writes, and PING as in Redis. */
@@ -118,6 +119,7 @@ public final class CommandSpec {
         this.parent = parent;
         this.subcommands = new LinkedHashMap<>();
         this.write = flags.contains(Flag.WRITE);
+        this.readonly = flags.contains(Flag.READONLY);
         this.denyOom = flags.contains(Flag.DENYOOM);
         this.lockAll = flags.contains(Flag.LOCK_ALL);
         this.refusedOnWriteError = write || flags.contains(Flag.REFUSED_ON_DISK_ERROR);

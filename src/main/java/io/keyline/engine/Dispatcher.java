@@ -39,6 +39,20 @@ public final class Dispatcher {
      * command made ready are served. The reply goes to {@code c.reply}.
      */
     public void execute(CallContext ctx, byte[][] argv) {
+        process(ctx, argv);
+        Client c = ctx.client();
+        int tf = c.trackingFlags();
+        if (tf != 0) {
+            // As Redis's resetClient: CLIENT CACHING applies to the next command only (a whole MULTI).
+            if ((tf & Client.TRACKING_CACHING) != 0 && !c.inMulti() && !Bytes.equalsIgnoreCase(argv[0], "client")) {
+                c.trackingFlags(c.trackingFlags() & ~Client.TRACKING_CACHING);
+            }
+        }
+        // Invalidations of keys this client's command modified, after its reply (Redis's tracking_pending_keys).
+        server.tracking().sendPending(c);
+    }
+
+    private void process(CallContext ctx, byte[][] argv) {
         Client c = ctx.client();
         if (isCrossProtocolAttack(argv[0])) {
             // As Redis: an HTTP request sent to the port is dropped without a reply.
@@ -321,6 +335,10 @@ public final class Dispatcher {
                     server.stats().commandsProcessed.increment();
                 }
                 if (ctx.dirty != 0) propagate(ctx, argv);
+                // As Redis's call(): a tracking client remembers the keys its read-only commands read.
+                if (spec.readonly && !blocked && ctx.origin != CallContext.Origin.REPLAY && ctx.client().trackingFlags() != 0) {
+                    server.tracking().rememberKeys(ctx.client(), spec, argv);
+                }
                 // MONITOR, as Redis's call(): after the command, once (not on a blocked command's
                 // re-run), not while loading, never admin or skip_monitor commands. Under the keys'
                 // locks, so monitors see writes to a key in the order they happened.

@@ -33,6 +33,7 @@ public final class ServerContext {
     private final io.keyline.pubsub.KeyspaceEvents keyspaceEvents = new io.keyline.pubsub.KeyspaceEvents(pubsub);
     private final Monitors monitors = new Monitors(this);
     private final ClientPause clientPause = new ClientPause(this);
+    private final Tracking tracking;
     private final io.keyline.store.EncodingLimits encodingLimits;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
@@ -64,6 +65,8 @@ public final class ServerContext {
         this.callObserver = new CallObserver(config);
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
+        this.tracking = new Tracking(this);
+        onClientClosed(tracking::disable);
         closeListeners.add(monitors::remove); // QUIT or a disconnect ends MONITOR mode
         closeListeners.add(clientPause::remove);
         StringBuilder sb = new StringBuilder();
@@ -82,6 +85,7 @@ public final class ServerContext {
             public void expired(io.keyline.store.Database db, byte[] key) {
                 watches.touch(db.id(), key);
                 keyspaceEvents.notify(io.keyline.pubsub.KeyspaceEvents.EXPIRED, "expired", key, db.id());
+                tracking.invalidateKey(null, key);
                 for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.expired(db, key);
             }
 
@@ -89,6 +93,7 @@ public final class ServerContext {
             public void evicted(io.keyline.store.Database db, byte[] key) {
                 watches.touch(db.id(), key);
                 keyspaceEvents.notify(io.keyline.pubsub.KeyspaceEvents.EVICTED, "evicted", key, db.id());
+                tracking.invalidateKey(null, key);
                 for (io.keyline.store.KeyspaceListener l : keyspaceListeners) l.evicted(db, key);
             }
 
@@ -203,6 +208,11 @@ public final class ServerContext {
 
     public Monitors monitors() {
         return monitors;
+    }
+
+    /** Client-side caching: the tracking and prefix tables, invalidation messages. */
+    public Tracking tracking() {
+        return tracking;
     }
 
     public BlockingRegistry blocking() {

@@ -344,6 +344,62 @@ public final class Client {
         connection.close();
     }
 
+    // ---- client-side caching (engine.Tracking owns the tables; these are Redis's CLIENT_TRACKING_* flags)
+    public static final int TRACKING = 1;
+    public static final int TRACKING_BCAST = 2;
+    public static final int TRACKING_OPTIN = 4;
+    public static final int TRACKING_OPTOUT = 8;
+    public static final int TRACKING_CACHING = 16;
+    public static final int TRACKING_NOLOOP = 32;
+    public static final int TRACKING_BROKEN_REDIR = 64;
+    private volatile int trackingFlags;
+    private volatile long trackingRedirect;
+    private volatile java.util.List<byte[]> trackingPrefixes = java.util.List.of();
+    /** Invalidations for this client raised by its own running command, sent after its reply (own thread only). */
+    private java.util.List<byte[]> trackingPending;
+
+    public int trackingFlags() {
+        return trackingFlags;
+    }
+
+    public boolean tracking(int flag) {
+        return (trackingFlags & flag) != 0;
+    }
+
+    public void trackingFlags(int flags) {
+        this.trackingFlags = flags;
+    }
+
+    public long trackingRedirect() {
+        return trackingRedirect;
+    }
+
+    public void trackingRedirect(long id) {
+        this.trackingRedirect = id;
+    }
+
+    /** The BCAST prefixes, sorted as Redis's radix tree lists them. */
+    public java.util.List<byte[]> trackingPrefixes() {
+        return trackingPrefixes;
+    }
+
+    public void trackingPrefixes(java.util.List<byte[]> prefixes) {
+        this.trackingPrefixes = prefixes;
+    }
+
+    /** Queues an invalidation (null: all keys) to send after the running command's reply. */
+    public void addTrackingPending(byte[] key) {
+        if (trackingPending == null) trackingPending = new ArrayList<>(2);
+        trackingPending.add(key);
+    }
+
+    /** Takes the queued invalidations (null when none). */
+    public java.util.List<byte[]> takeTrackingPending() {
+        java.util.List<byte[]> p = trackingPending;
+        trackingPending = null;
+        return p;
+    }
+
     /**
      * RESET: back to a fresh connection's state (keeps the id and the connection). The caller
      * unwatches the keys first (the registry owns them).
