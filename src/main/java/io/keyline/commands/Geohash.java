@@ -333,6 +333,19 @@ final class Geohash {
     static String formatDistance(double d) {
         if (Double.isNaN(d)) return d < 0 ? "-nan" : "nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        double t = d * 1e4;
+        if (d >= 0 && t < 1e12) { // fast path: t is within 2^-13 of d * 10^4, so only near-ties need the exact value
+            double fl = Math.floor(t), frac = t - fl;
+            if (Math.abs(frac - 0.5) > 1e-3) {
+                long v = (long) fl + (frac > 0.5 ? 1 : 0);
+                long ip = v / 10000, fp = v % 10000;
+                StringBuilder sb = new StringBuilder(24).append(ip).append('.');
+                if (fp < 1000) sb.append('0');
+                if (fp < 100) sb.append('0');
+                if (fp < 10) sb.append('0');
+                return sb.append(fp).toString();
+            }
+        }
         String s = new BigDecimal(d).setScale(4, RoundingMode.HALF_EVEN).toPlainString();
         return d < 0 || (d == 0 && 1 / d < 0) ? (s.startsWith("-") ? s : "-" + s) : s;
     }
