@@ -30,6 +30,7 @@ public final class StandardCommands {
         SortedSetCommands.register(t);
         BlockingZSetCommands.register(t);
         SortCommand.register(t);
+        HyperLogLogCommands.register(t);
         PersistenceCommands.register(t);
         MonitoringCommands.register(t);
         PubSubCommands.register(t);
