@@ -412,6 +412,18 @@ final class HyperLogLog {
         return denseSetIfGreater(index, count);
     }
 
+    /**
+     * True if adding {@code elements[from..]} to the dense value {@code v} would raise a register:
+     * PFADD skips copying the 12 KB string when nothing would change (the common case once dense).
+     */
+    static boolean denseWouldChange(byte[] v, byte[][] elements, int from) {
+        for (int j = from; j < elements.length; j++) {
+            long pl = patLen(elements[j]);
+            if ((int) (pl >>> 32) > denseGet(v, HDR_SIZE, (int) pl)) return true;
+        }
+        return false;
+    }
+
     /** Redis's hllAdd: 1 if a register changed, 0 if not, -1 if the value is corrupted. */
     int add(byte[] ele, long sparseMaxBytes) {
         long pl = patLen(ele);

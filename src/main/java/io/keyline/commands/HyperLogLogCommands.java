@@ -81,7 +81,12 @@ final class HyperLogLogCommands {
             h = HyperLogLog.create();
             updated++;
         } else {
-            h = HyperLogLog.of(checkHll(e.value()));
+            byte[] v = checkHll(e.value());
+            if (v[4] == HyperLogLog.DENSE && !HyperLogLog.denseWouldChange(v, argv, 2)) {
+                c.reply.integer(0); // no register would change: nothing to copy or store
+                return;
+            }
+            h = HyperLogLog.of(v);
         }
         long max = sparseMaxBytes(c);
         for (int j = 2; j < argv.length; j++) {
