@@ -31,6 +31,7 @@ public final class StandardCommands {
         BlockingZSetCommands.register(t);
         SortCommand.register(t);
         GeoCommands.register(t);
+        HyperLogLogCommands.register(t);
         PersistenceCommands.register(t);
         MonitoringCommands.register(t);
         PubSubCommands.register(t);

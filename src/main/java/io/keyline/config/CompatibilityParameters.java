@@ -86,7 +86,7 @@ final class CompatibilityParameters {
         c.integer("tracking-table-max-keys", 1000000, 0, LONG_MAX).add(); // engine.Tracking
         c.memory("active-defrag-ignore-bytes", 100L << 20).range(1, LONG_MAX).noEffect().add();
         c.memory("stream-node-max-bytes", 4096).noEffect().add();
-        c.memory("hll-sparse-max-bytes", 3000).noEffect().add();
+        c.memory("hll-sparse-max-bytes", 3000).add();
 
         c.special("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
                 .normalizeWithCurrent(Validators::clientOutputBufferLimit).add();

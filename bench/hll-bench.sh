@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# HyperLogLog side by side with redis-server (one run, loopback): PFADD/PFCOUNT throughput with
+# redis-benchmark (50 clients, P1 and P16) and the memory of 100,000 HyperLogLogs (10 elements each,
+# sparse). Stops every server it starts. Usage: bench/hll-bench.sh [requests]  (default 200000)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+N="${1:-200000}"
+RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
+JAR="$ROOT/target/keyline-server.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
+TMP="$(mktemp -d)"
+redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
+RPID=$!
+java -jar "$JAR" --port "$KP" -c 1000000 >"$TMP/keyline.log" 2>&1 &
+KPID=$!
+cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
+trap cleanup EXIT
+for p in "$RP" "$KP"; do
+  for _ in $(seq 1 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.2; done
+done
+rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -r 1000000 -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
+echo "| test | redis-server rps | keyline rps | ratio |"
+echo "|---|---|---|---|"
+for P in 1 16; do
+  for t in "PFADD hll __rand_int__" "PFCOUNT hll"; do
+    r=$(rps "$RP" "$P" $t); k=$(rps "$KP" "$P" $t)
+    echo "| $t (50 clients, P$P) | $r | $k | $(python3 -c "print(f'{$k/$r:.2f}')") |"
+  done
+done
+gen() { python3 -c "
+import sys
+w=sys.stdout.buffer
+for i in range(100000):
+    args=[b'PFADD', b'h:%d'%i]+[b'e%d'%(i*10+j) for j in range(10)]
+    w.write(b'*%d\r\n'%len(args)+b''.join(b'\$%d\r\n%s\r\n'%(len(a),a) for a in args))"; }
+mem() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
+echo
+echo "| 100,000 HLLs (10 elements, sparse) | redis-server | keyline |"
+echo "|---|---|---|"
+for p in "$RP" "$KP"; do redis-cli -p "$p" flushall >/dev/null; done
+sleep 1
+rb=$(mem "$RP" used_memory); kb=$(mem "$KP" used_memory)
+gen | redis-cli -p "$RP" --pipe >/dev/null; gen | redis-cli -p "$KP" --pipe >/dev/null
+sleep 1
+ra=$(mem "$RP" used_memory); ka=$(mem "$KP" used_memory)
+echo "| used_memory delta (bytes per HLL) | $(( (ra - rb) / 100000 )) | $(( (ka - kb) / 100000 )) |"
+echo "| STRLEN h:1 | $(redis-cli -p "$RP" strlen h:1) | $(redis-cli -p "$KP" strlen h:1) |"
+echo "| MEMORY USAGE h:1 | $(redis-cli -p "$RP" memory usage h:1) | $(redis-cli -p "$KP" memory usage h:1) |"
+echo "| RSS after (MB) | $(( $(mem "$RP" used_memory_rss) / 1048576 )) | $(( $(mem "$KP" used_memory_rss) / 1048576 )) |"
