@@ -9,8 +9,7 @@ import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
 import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.store.Database;
-import io.keyline.store.Entry;
-import io.keyline.store.StringEncoding;
+import io.keyline.store.MutableString;
 import io.keyline.store.Strings;
 
 import java.util.ArrayList;
@@ -18,8 +17,9 @@ import java.util.List;
 
 /**
  * Bitmap commands, ported from Redis's src/bitops.c (7.2): SETBIT, GETBIT, BITCOUNT, BITPOS,
- * BITOP, BITFIELD and BITFIELD_RO, with Redis's error texts. Strings are immutable {@code byte[]}:
- * a write stores a grown copy (as SETRANGE does).
+ * BITOP, BITFIELD and BITFIELD_RO, with Redis's error texts. Writes (SETBIT, BITFIELD SET/INCRBY)
+ * change the string in place as a {@link MutableString} (amortised growth, as sds does); reads use
+ * {@link Strings#array}/{@link Strings#length} without copying.
  */
 final class BitmapCommands {
     static final String BIT_OFFSET_ERR = "ERR bit offset is not an integer or out of range";
@@ -107,46 +107,50 @@ final class BitmapCommands {
         long on = Args.toLong(argv[3], BIT_VALUE_ERR);
         if ((on & ~1L) != 0) throw new RedisException(BIT_VALUE_ERR);
         Database db = c.db();
-        Entry e = db.entryForWrite(argv[1], byte[].class);
-        byte[] old = e == null ? null : Strings.bytes(e.value());
         int byteIndex = (int) (offset >>> 3);
         int bit = 7 - (int) (offset & 7);
-        int oldBit = old != null && byteIndex < old.length ? (old[byteIndex] >> bit) & 1 : 0;
-        boolean grows = old == null || byteIndex >= old.length;
+        MutableString m = db.mutableStringForWrite(argv[1]);
+        int oldBit = m != null && byteIndex < m.length() ? (m.buffer()[byteIndex] >> bit) & 1 : 0;
+        boolean grows = m == null || byteIndex >= m.length();
+        if (grows) m = grow(db, argv[1], m, byteIndex + 1);
         if (grows || oldBit != on) {
-            byte[] updated = grown(old, byteIndex + 1);
-            if (on == 1) updated[byteIndex] |= (byte) (1 << bit);
-            else updated[byteIndex] &= (byte) ~(1 << bit);
-            store(db, argv[1], e, updated);
+            byte[] buf = m.buffer();
+            if (on == 1) buf[byteIndex] |= (byte) (1 << bit);
+            else buf[byteIndex] &= (byte) ~(1 << bit);
             c.modified(argv[1]);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setbit", argv[1]);
         }
         c.reply.integer(oldBit);
     }
 
-    /** A private copy of {@code old} (null = absent) at least {@code length} bytes long, zero padded. */
-    private static byte[] grown(byte[] old, int length) {
+    /**
+     * Redis's lookupStringForBitCommand: the string {@code m} (null = absent: created and stored)
+     * grown in place to at least {@code length} bytes, zero padded, its growth accounted.
+     */
+    private static MutableString grow(Database db, byte[] key, MutableString m, int length) {
         try {
-            if (old == null) return new byte[length];
-            return java.util.Arrays.copyOf(old, Math.max(old.length, length));
+            if (m == null) {
+                m = MutableString.of(null);
+                m.ensureLength(length);
+                db.set(key, m, Database.NO_TTL);
+            } else {
+                long before = m.estimatedBytes();
+                m.ensureLength(length);
+                db.resized(before, m.estimatedBytes());
+            }
+            return m;
         } catch (OutOfMemoryError e) {
             throw new RedisException(Errors.OOM);
         }
     }
 
-    private static void store(Database db, byte[] key, Entry e, byte[] updated) {
-        StringEncoding.raw(updated); // modified in place in Redis: a raw string
-        if (e == null) db.set(key, updated, Database.NO_TTL);
-        else db.update(e, updated);
-    }
-
     /** GETBIT key offset */
     static void getbit(CallContext c, byte[][] argv) {
         long offset = bitOffset(c, argv[2], false, 0);
-        byte[] s = c.db().get(argv[1], byte[].class);
+        Object v = StringCommands.string(c.db(), argv[1]);
         long byteIndex = offset >>> 3;
         int bit = 7 - (int) (offset & 7);
-        c.reply.integer(s != null && byteIndex < s.length ? (s[(int) byteIndex] >> bit) & 1 : 0);
+        c.reply.integer(v != null && byteIndex < Strings.length(v) ? (Strings.array(v)[(int) byteIndex] >> bit) & 1 : 0);
     }
 
     // ---- BITCOUNT / BITPOS --------------------------------------------------------------------
@@ -162,7 +166,7 @@ final class BitmapCommands {
             start = Args.toLong(argv[2]);
             end = Args.toLong(argv[3]);
             boolean isBit = argv.length == 5 && isBitUnit(argv[4]);
-            s = c.db().get(argv[1], byte[].class);
+            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
             long totlen = s == null ? 0 : s.length;
             if (start < 0 && end < 0 && start > end) {
                 c.reply.integer(0);
@@ -181,7 +185,7 @@ final class BitmapCommands {
                 end >>= 3;
             }
         } else if (argv.length == 2) {
-            s = c.db().get(argv[1], byte[].class);
+            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
             start = 0;
             end = s == null ? -1 : s.length - 1;
         } else {
@@ -225,7 +229,7 @@ final class BitmapCommands {
                 end = Args.toLong(argv[4]);
                 endGiven = true;
             }
-            s = c.db().get(argv[1], byte[].class);
+            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
             long totlen = s == null ? 0 : s.length;
             if (!endGiven) end = isBit ? (totlen << 3) + 7 : totlen - 1;
             if (isBit) totlen <<= 3;
@@ -243,7 +247,7 @@ final class BitmapCommands {
                 if (start > end) endBit = startBit - 1;
             }
         } else if (argv.length == 3) {
-            s = c.db().get(argv[1], byte[].class);
+            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
             startBit = 0;
             endBit = s == null ? -1 : ((long) s.length << 3) - 1;
         } else {
@@ -292,7 +296,7 @@ final class BitmapCommands {
         byte[][] src = new byte[n][];
         int maxlen = 0;
         for (int j = 0; j < n; j++) {
-            src[j] = db.get(argv[j + 3], byte[].class);
+            src[j] = Strings.bytes(StringCommands.string(db, argv[j + 3]));
             if (src[j] != null) maxlen = Math.max(maxlen, src[j].length);
         }
         if (maxlen > 0) {
@@ -307,7 +311,7 @@ final class BitmapCommands {
                 }
                 res[i] = (byte) out;
             }
-            db.set(argv[2], StringEncoding.raw(res), Database.NO_TTL);
+            db.set(argv[2], MutableString.of(res), Database.NO_TTL); // a raw string, as Redis's createObject
             c.modified(argv[2]);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[2]);
         } else if (db.delete(argv[2])) {
@@ -378,23 +382,26 @@ final class BitmapCommands {
         }
         Database db = c.db();
         byte[] s;
-        Entry e = null;
+        int len;
         boolean created = false;
         if (readonly) {
-            s = db.get(argv[1], byte[].class);
+            Object v = StringCommands.string(db, argv[1]);
+            s = Strings.array(v);
+            len = Strings.length(v);
         } else {
             if (readOnlyCommand) throw new RedisException("ERR BITFIELD_RO only supports the GET subcommand");
-            e = db.entryForWrite(argv[1], byte[].class);
-            byte[] old = e == null ? null : Strings.bytes(e.value());
+            MutableString m = db.mutableStringForWrite(argv[1]);
             int needed = (int) (highestWrite >>> 3) + 1;
-            created = old == null || old.length < needed;
-            s = grown(old, needed); // a private copy: written below, stored if anything changed
+            created = m == null || m.length() < needed;
+            if (created) m = grow(db, argv[1], m, needed);
+            s = m.buffer();
+            len = m.length();
         }
         c.reply.arrayHeader(ops.size());
         long changes = 0;
         for (FieldOp op : ops) {
             if (op.opcode == GET) {
-                long v = op.signed ? getSigned(s, op.offset, op.bits) : getUnsigned(s, op.offset, op.bits);
+                long v = op.signed ? getSigned(s, len, op.offset, op.bits) : getUnsigned(s, len, op.offset, op.bits);
                 c.reply.integer(v);
                 continue;
             }
@@ -403,7 +410,7 @@ final class BitmapCommands {
             long retVal;
             boolean overflowed;
             if (op.signed) {
-                oldVal = getSigned(s, op.offset, op.bits);
+                oldVal = getSigned(s, len, op.offset, op.bits);
                 long[] wrapped = new long[1];
                 if (op.opcode == INCRBY) {
                     overflowed = checkSignedOverflow(oldVal, op.value, op.bits, op.overflow, wrapped) != 0;
@@ -416,7 +423,7 @@ final class BitmapCommands {
                     retVal = oldVal;
                 }
             } else {
-                oldVal = getUnsigned(s, op.offset, op.bits);
+                oldVal = getUnsigned(s, len, op.offset, op.bits);
                 long[] wrapped = new long[1];
                 if (op.opcode == INCRBY) {
                     overflowed = checkUnsignedOverflow(oldVal, op.value, op.bits, op.overflow, wrapped) != 0;
@@ -437,28 +444,28 @@ final class BitmapCommands {
                 c.reply.nullBulk();
             }
         }
-        // Redis's lookupStringForBitCommand creates or grows the key before any operation runs,
-        // even when they all fail (OVERFLOW FAIL); only changes count as dirty and notify.
-        if (created || changes > 0) store(db, argv[1], e, s);
+        // The key was created or grown before any operation ran, even if they all failed
+        // (OVERFLOW FAIL), as in Redis; only changes count as dirty and notify.
         if (changes > 0) {
             c.modified(argv[1]);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setbit", argv[1]);
         }
     }
 
-    static long getUnsigned(byte[] s, long offset, int bits) {
+    /** The unsigned field at {@code offset} of the string in s[0, len), zero padded past its end. */
+    static long getUnsigned(byte[] s, int len, long offset, int bits) {
         long value = 0;
         for (int i = 0; i < bits; i++) {
             long pos = offset + i;
             long byteIndex = pos >>> 3;
-            int bit = s != null && byteIndex < s.length ? (s[(int) byteIndex] >> (7 - (int) (pos & 7))) & 1 : 0;
+            int bit = s != null && byteIndex < len ? (s[(int) byteIndex] >> (7 - (int) (pos & 7))) & 1 : 0;
             value = (value << 1) | bit;
         }
         return value;
     }
 
-    static long getSigned(byte[] s, long offset, int bits) {
-        long value = getUnsigned(s, offset, bits);
+    static long getSigned(byte[] s, int len, long offset, int bits) {
+        long value = getUnsigned(s, len, offset, bits);
         if (bits < 64 && (value & (1L << (bits - 1))) != 0) value |= -1L << bits;
         return value;
     }
