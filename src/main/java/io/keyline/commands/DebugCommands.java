@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.store.Strings;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -269,7 +270,8 @@ final class DebugCommands {
     }
 
     private static long serializedLength(Object v) {
-        if (v instanceof byte[] b) {
+        if (Strings.isString(v)) {
+            byte[] b = Strings.bytes(v);
             Long n = b.length <= 20 ? Bytes.parseLongOrError(b) : null;
             if (n != null) {
                 if (n >= Byte.MIN_VALUE && n <= Byte.MAX_VALUE) return 2;
@@ -339,8 +341,8 @@ final class DebugCommands {
         Object v = e.value();
         int type = typeCode(v);
         mixDigest(digest, new byte[]{(byte) (type >>> 24), (byte) (type >>> 16), (byte) (type >>> 8), (byte) type});
-        if (v instanceof byte[] b) {
-            mixDigest(digest, b);
+        if (Strings.isString(v)) {
+            mixDigest(digest, Strings.bytes(v));
         } else if (v instanceof ListValue list) {
             list.forEach(element -> mixDigest(digest, element));
         } else if (v instanceof SetValue set) {

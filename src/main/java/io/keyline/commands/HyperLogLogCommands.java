@@ -151,7 +151,7 @@ final class HyperLogLogCommands {
             if (!HyperLogLog.merge(max, v)) throw invalidHll();
         }
         Entry e = db.entryForWrite(argv[1], byte[].class);
-        HyperLogLog h = e == null ? HyperLogLog.create() : HyperLogLog.of((byte[]) e.value());
+        HyperLogLog h = e == null ? HyperLogLog.create() : HyperLogLog.of(Database.typed(e.value(), byte[].class));
         if (useDense && !h.toDense()) throw invalidHll();
         long sparseMax = sparseMaxBytes(c);
         for (int j = 0; j < HyperLogLog.REGISTERS; j++) {

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.store.Strings;
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.Errors;
@@ -20,11 +21,11 @@ final class LcsCommand {
         Database db = c.db();
         Object oa = db.get(argv[1]);
         Object ob = db.get(argv[2]);
-        if ((oa != null && !(oa instanceof byte[])) || (ob != null && !(ob instanceof byte[]))) {
+        if ((oa != null && !Strings.isString(oa)) || (ob != null && !Strings.isString(ob))) {
             throw new RedisException("ERR The specified keys must contain string values");
         }
-        byte[] a = oa == null ? Bytes.EMPTY : (byte[]) oa;
-        byte[] b = ob == null ? Bytes.EMPTY : (byte[]) ob;
+        byte[] a = oa == null ? Bytes.EMPTY : Strings.bytes(oa);
+        byte[] b = ob == null ? Bytes.EMPTY : Strings.bytes(ob);
         boolean getIdx = false, getLen = false, withMatchLen = false;
         long minMatchLen = 0;
         for (int j = 3; j < argv.length; j++) {

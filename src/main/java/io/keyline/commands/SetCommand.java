@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.store.Strings;
 import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.pubsub.KeyspaceEvents;
@@ -100,10 +101,10 @@ final class SetCommand {
         // With GET this is first a read (a keyspace hit or miss), as in Redis.
         Entry e = get ? db.lookup(key) : db.lookupWrite(key);
         Object old = e == null ? null : e.value();
-        if (get) Database.typed(old, byte[].class);
+        if (get && old != null && !Strings.isString(old)) Database.typed(old, byte[].class); // WRONGTYPE
         boolean found = old != null;
         if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
-            if (get) c.reply.bulk((byte[]) old);
+            if (get) c.reply.bulk(Strings.bytes(old));
             else if (integerReply) c.reply.integer(0);
             else c.reply.nullBulk();
             return;
@@ -132,7 +133,7 @@ final class SetCommand {
                         : new byte[][]{StringCommands.SET, key, value});
             }
         }
-        if (get) c.reply.bulk((byte[]) old);
+        if (get) c.reply.bulk(Strings.bytes(old));
         else if (integerReply) c.reply.integer(1);
         else c.reply.ok();
     }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.store.Strings;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -263,6 +264,6 @@ final class SortCommand {
         Object v = db.get(key);
         if (v == null) return null;
         if (field != null) return v instanceof HashLike h ? h.get(field) : null;
-        return v instanceof byte[] b ? b : null;
+        return Strings.isString(v) ? Strings.bytes(v) : null;
     }
 }

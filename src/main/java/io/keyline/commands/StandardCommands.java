@@ -21,6 +21,7 @@ public final class StandardCommands {
         CommandCommands.register(t);
         DebugCommands.register(t);
         StringCommands.register(t);
+        BitmapCommands.register(t);
         KeyCommands.register(t);
         ObjectCommand.register(t);
         TransactionCommands.register(t);

@@ -14,14 +14,16 @@ import io.keyline.util.Bytes;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.LongDouble;
+import io.keyline.store.MutableString;
+import io.keyline.store.Strings;
 import io.keyline.store.StringEncoding;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * String commands. Values are immutable {@code byte[]}: commands that change a string (APPEND,
- * SETRANGE, INCR...) store a new array, so a value may be shared between keys (COPY) and with
- * the request that set it.
+ * String commands. SET stores the request's {@code byte[]} (immutable, so it may be shared);
+ * APPEND and SETRANGE convert the value to a {@link MutableString} and change it in place
+ * (amortised growth); INCR and friends store a new array. Read strings through {@link Strings}.
  */
 final class StringCommands {
     static final byte[] SET = ascii("SET");
@@ -152,7 +154,14 @@ final class StringCommands {
 
     /** GET key */
     static void get(CallContext c, byte[][] argv) {
-        c.reply.bulk(c.db().get(argv[1], byte[].class));
+        Object v = string(c.db(), argv[1]);
+        if (v == null) c.reply.nullBulk();
+        else c.reply.bulk(Strings.array(v), 0, Strings.length(v));
+    }
+
+    /** The string at {@code key} (a byte[] or a MutableString, read with {@link Strings}), null if absent. */
+    static Object string(Database db, byte[] key) {
+        return db.getAnyOf(key, byte[].class, MutableString.class);
     }
 
     /** GETSET key value */
@@ -183,7 +192,7 @@ final class StringCommands {
         Database db = c.db();
         for (int i = 1; i < argv.length; i++) {
             Object v = db.get(argv[i]);
-            if (v instanceof byte[] b) c.reply.bulk(b);
+            if (Strings.isString(v)) c.reply.bulk(Strings.array(v), 0, Strings.length(v));
             else c.reply.nullBulk();
         }
     }
@@ -216,22 +225,25 @@ final class StringCommands {
         }
     }
 
-    /** APPEND key value */
+    /** APPEND key value: grows the string in place (amortised, as sds does). */
     static void append(CallContext c, byte[][] argv) {
         Database db = c.db();
-        Entry e = db.entryForWrite(argv[1], byte[].class);
         byte[] add = argv[2];
+        MutableString m = db.mutableStringForWrite(argv[1]);
         long length;
-        if (e == null) {
+        if (m == null) {
             db.set(argv[1], add, Database.NO_TTL);
             length = add.length;
         } else {
-            byte[] old = (byte[]) e.value();
-            checkStringLength(c, (long) old.length + add.length);
-            byte[] joined = allocate(old, old.length + add.length);
-            System.arraycopy(add, 0, joined, old.length, add.length);
-            db.update(e, StringEncoding.raw(joined)); // Redis unshares the value into a raw object, even for ""
-            length = joined.length;
+            checkStringLength(c, (long) m.length() + add.length);
+            long before = m.estimatedBytes();
+            try {
+                m.append(add); // Redis unshares the value into a raw object, even for ""
+            } catch (OutOfMemoryError e) {
+                throw new RedisException(Errors.OOM);
+            }
+            db.resized(before, m.estimatedBytes());
+            length = m.length();
         }
         c.modified(argv[1]);
         c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "append", argv[1]);
@@ -260,20 +272,20 @@ final class StringCommands {
 
     /** STRLEN key */
     static void strlen(CallContext c, byte[][] argv) {
-        byte[] v = c.db().get(argv[1], byte[].class);
-        c.reply.integer(v == null ? 0 : v.length);
+        c.reply.integer(Strings.length(string(c.db(), argv[1])));
     }
 
     /** GETRANGE key start end (and SUBSTR key start end) */
     static void getrange(CallContext c, byte[][] argv) {
         long start = Args.toLong(argv[2]);
         long end = Args.toLong(argv[3]);
-        byte[] s = c.db().get(argv[1], byte[].class);
-        if (s == null) {
+        Object v = string(c.db(), argv[1]);
+        if (v == null) {
             c.reply.bulk(Bytes.EMPTY);
             return;
         }
-        long len = s.length;
+        byte[] s = Strings.array(v);
+        long len = Strings.length(v);
         if (start < 0 && end < 0 && start > end) {
             c.reply.bulk(Bytes.EMPTY);
             return;
@@ -290,27 +302,34 @@ final class StringCommands {
         }
     }
 
-    /** SETRANGE key offset value */
+    /** SETRANGE key offset value: changes the string in place (created zero-padded if absent). */
     static void setrange(CallContext c, byte[][] argv) {
         long offset = Args.toLong(argv[2]);
         if (offset < 0) throw new RedisException("ERR offset is out of range");
         byte[] value = argv[3];
         Database db = c.db();
-        Entry e = db.entryForWrite(argv[1], byte[].class);
-        byte[] old = e == null ? Bytes.EMPTY : (byte[]) e.value();
-        if (value.length == 0) {
-            c.reply.integer(old.length);
+        if (value.length == 0) { // nothing written: the value keeps its encoding
+            Entry e = db.lookupWrite(argv[1]);
+            Object v = e == null ? null : e.value();
+            if (v != null && !Strings.isString(v)) Database.typed(v, byte[].class); // WRONGTYPE
+            c.reply.integer(Strings.length(v));
             return;
         }
+        MutableString m = db.mutableStringForWrite(argv[1]);
         checkStringLength(c, offset > MAX_ARRAY ? Long.MAX_VALUE : offset + value.length);
-        byte[] updated = allocate(old, (int) Math.max(old.length, offset + value.length));
-        System.arraycopy(value, 0, updated, (int) offset, value.length);
-        StringEncoding.raw(updated); // modified in place (or created zero-padded): raw, as in Redis
-        if (e == null) db.set(argv[1], updated, Database.NO_TTL);
-        else db.update(e, updated);
+        boolean created = m == null;
+        if (created) m = MutableString.of(null);
+        long before = m.estimatedBytes();
+        try {
+            m.setRange((int) offset, value);
+        } catch (OutOfMemoryError e) {
+            throw new RedisException(Errors.OOM);
+        }
+        if (created) db.set(argv[1], m, Database.NO_TTL);
+        else db.resized(before, m.estimatedBytes());
         c.modified(argv[1]);
         c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", argv[1]);
-        c.reply.integer(updated.length);
+        c.reply.integer(m.length());
     }
 
     /** INCR key */
@@ -339,7 +358,7 @@ final class StringCommands {
     static void incrBy(CallContext c, byte[] key, long increment) {
         Database db = c.db();
         Entry e = db.entryForWrite(key, byte[].class);
-        long value = e == null ? 0 : Bytes.parseLongOrThrow((byte[]) e.value(), NOT_INTEGER);
+        long value = e == null ? 0 : Bytes.parseLongOrThrow(Strings.bytes(e.value()), NOT_INTEGER);
         if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
                 || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
             throw new RedisException(OVERFLOW);
@@ -357,7 +376,7 @@ final class StringCommands {
     static void incrbyfloat(CallContext c, byte[][] argv) {
         Database db = c.db();
         Entry e = db.entryForWrite(argv[1], byte[].class);
-        LongDouble.Value value = e == null ? LongDouble.parse(ZERO) : LongDouble.parse((byte[]) e.value());
+        LongDouble.Value value = e == null ? LongDouble.parse(ZERO) : LongDouble.parse(Strings.bytes(e.value()));
         LongDouble.Value increment = value == null ? null : LongDouble.parse(argv[2]);
         if (value == null || increment == null) throw new RedisException(Errors.NOT_FLOAT);
         LongDouble.Value sum = LongDouble.add(value, increment);

@@ -1,5 +1,6 @@
 package io.keyline.persistence;
 
+import io.keyline.store.Strings;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
@@ -82,7 +83,8 @@ final class AofRewriter {
     private static void emit(Resp out, Entry e, long expireAt) {
         Object v = e.value();
         byte[] key = e.key();
-        if (v instanceof byte[] s) {
+        if (Strings.isString(v)) {
+            byte[] s = Strings.bytes(v);
             if (expireAt >= 0) out.command(new byte[][]{SET, key, s, PXAT, Long.toString(expireAt).getBytes(StandardCharsets.US_ASCII)});
             else out.command(new byte[][]{SET, key, s});
             return;

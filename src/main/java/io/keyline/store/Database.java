@@ -227,6 +227,7 @@ public final class Database {
     public static <T> T typed(Object value, Class<T> type) {
         if (value == null) return null;
         if (type.isInstance(value)) return type.cast(value);
+        if (type == byte[].class && value instanceof MutableString m) return type.cast(m.toBytes());
         throw WrongTypeException.INSTANCE;
     }
 
@@ -284,6 +285,28 @@ public final class Database {
         }
         keyspace.touch(current);
         return old;
+    }
+
+    /**
+     * The string at {@code key} about to change in place (APPEND, SETRANGE, SETBIT, BITFIELD) as a
+     * {@link MutableString}: a {@code byte[]} value is converted and stored (keeps the TTL), null if
+     * absent. Account the growth with {@link #resized}.
+     *
+     * @throws WrongTypeException if the key holds another type
+     */
+    public MutableString mutableStringForWrite(byte[] key) {
+        Entry e = lookupWrite(key);
+        if (e == null) return null;
+        if (e.value instanceof MutableString m) return m;
+        if (!(e.value instanceof byte[])) throw WrongTypeException.INSTANCE;
+        MutableString m = MutableString.of(e.value);
+        update(e, m);
+        return m;
+    }
+
+    /** Accounts an in-place change of a stored value's footprint ({@link MemorySized#estimatedBytes}). */
+    public void resized(long bytesBefore, long bytesAfter) {
+        keyspace.adjustMemory(bytesAfter - bytesBefore);
     }
 
     /** Replaces the value of an existing live key in place (keeps its TTL). */
