@@ -29,6 +29,7 @@ public final class StandardCommands {
         SetCommands.register(t);
         SortedSetCommands.register(t);
         BlockingZSetCommands.register(t);
+        StreamCommands.register(t);
         SortCommand.register(t);
         PersistenceCommands.register(t);
         MonitoringCommands.register(t);
