@@ -564,6 +564,9 @@ final class StreamCommands {
             streams[k] = s;
             if (group) {
                 Group g = s == null ? null : s.group(StreamValue.name(groupName));
+                if (g == null && c.isReprocessing()) {
+                    throw new RedisException("NOGROUP the consumer group this client was blocked on no longer exists");
+                }
                 if (g == null) {
                     throw new RedisException("NOGROUP No such key '" + Args.str(key) + "' or consumer group '"
                             + Args.str(groupName) + "' in XREADGROUP with GROUP option");
@@ -611,7 +614,7 @@ final class StreamCommands {
                 if (group && !newOnly[k]) {
                     if (c.client().protocol() < 3) c.reply.arrayHeader(2);
                     c.reply.bulk(key);
-                    replyHistory(c, s, groups[k], consumerName, ids[k], count);
+                    replyHistory(c, key, s, groups[k], groupName, consumerName, ids[k], count);
                     continue;
                 }
                 if (plus) {
@@ -641,7 +644,7 @@ final class StreamCommands {
         }
         if (group) {
             // Nothing new: the consumer is still created/seen, as streamLookupConsumer + create do.
-            for (int k = 0; k < n; k++) touchConsumer(c, argv[streamsAt + k], streams[k], groups[k], consumerName, false);
+            for (int k = 0; k < n; k++) touchConsumer(c, argv[streamsAt + k], streams[k], groups[k], consumerName, false, true);
         }
         if (timeout < 0 || !c.mayBlock()) {
             if (c.client().protocol() >= 3) c.reply.nullBulk();
@@ -656,14 +659,19 @@ final class StreamCommands {
         c.blockForStream(keys, timeout, StreamValue.class, group);
     }
 
-    private static StreamValue.Consumer touchConsumer(CallContext c, byte[] key, StreamValue s, Group g, byte[] consumerName, boolean active) {
+    private static StreamValue.Consumer touchConsumer(CallContext c, byte[] key, StreamValue s, Group g, byte[] consumerName, boolean active,
+                                                       boolean announce) {
         String cn = StreamValue.name(consumerName);
         StreamValue.Consumer cons = g.consumer(cn);
         long now = c.now();
         if (cons == null) {
             cons = g.createConsumer(cn, now);
-            c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
-            c.modified(key);
+            if (announce) {
+                // streamCreateConsumer(SCC_DEFAULT): notified, dirty, propagated as XGROUP CREATECONSUMER.
+                c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
+                c.modified(key);
+                c.propagateAs(b("XGROUP"), b("CREATECONSUMER"), key, StreamValue.nameBytes(g.name), consumerName);
+            }
         }
         cons.seenTime = now;
         if (active) cons.activeTime = now;
@@ -673,7 +681,7 @@ final class StreamCommands {
     /** Adds delivered entries to the PEL (unless NOACK), advances the group, and propagates as Redis does. */
     private static void deliver(CallContext c, byte[] key, StreamValue s, Group g, byte[] consumerName, byte[] groupName,
                                 List<Id> delivered, boolean noack) {
-        StreamValue.Consumer cons = touchConsumer(c, key, s, g, consumerName, true);
+        StreamValue.Consumer cons = touchConsumer(c, key, s, g, consumerName, true, true);
         long now = c.now();
         boolean propagateLastId = false;
         for (Id id : delivered) {
@@ -708,10 +716,9 @@ final class StreamCommands {
     }
 
     /** XREADGROUP with an explicit ID: the consumer's own pending entries after {@code from}. */
-    private static void replyHistory(CallContext c, StreamValue s, Group g, byte[] consumerName, Id from, long count) {
-        StreamValue.Consumer cons = g.consumer(StreamValue.name(consumerName));
-        if (cons == null) cons = g.createConsumer(StreamValue.name(consumerName), c.now());
-        cons.seenTime = c.now();
+    private static void replyHistory(CallContext c, byte[] key, StreamValue s, Group g, byte[] groupName, byte[] consumerName,
+                                     Id from, long count) {
+        StreamValue.Consumer cons = touchConsumer(c, key, s, g, consumerName, false, true);
         NavigableMap<Id, Nack> tail = cons.pel.tailMap(from, false);
         long m = count > 0 ? Math.min(count, tail.size()) : tail.size();
         c.reply.arrayHeader(m);
@@ -723,6 +730,8 @@ final class StreamCommands {
             // History reads count as a new delivery, as streamReplyWithRangeFromConsumerPEL does.
             e.getValue().deliveryTime = c.now();
             e.getValue().deliveryCount++;
+            c.modified(key);
+            c.propagateAs(xclaimPropagation(key, groupName, consumerName, e.getKey(), e.getValue(), g));
         }
     }
 
@@ -1012,7 +1021,7 @@ final class StreamCommands {
             Nack n = g.pel.get(id);
             byte[][] fields = s.get(id);
             if (force && n == null && fields != null) {
-                if (cons == null) cons = touchConsumer(c, argv[1], s, g, argv[3], false);
+                if (cons == null) cons = touchConsumer(c, argv[1], s, g, argv[3], false, false);
                 n = new Nack(cons, now, 1); // streamCreateNACK: one delivery
                 g.pel.put(id, n);
                 cons.pel.put(id, n);
@@ -1027,7 +1036,7 @@ final class StreamCommands {
                 continue;
             }
             if (minIdle > 0 && now - n.deliveryTime < minIdle) continue;
-            if (cons == null) cons = touchConsumer(c, argv[1], s, g, argv[3], false);
+            if (cons == null) cons = touchConsumer(c, argv[1], s, g, argv[3], false, false);
             if (n.consumer != cons) {
                 n.consumer.pel.remove(id);
                 cons.pel.put(id, n);
@@ -1046,7 +1055,7 @@ final class StreamCommands {
             if (justId) c.reply.bulk(claimed.get(i).bytes());
             else replyEntry(c.reply, claimed.get(i), claimedFields.get(i));
         }
-        if (!claimed.isEmpty() || cons != null) {
+        if (!claimed.isEmpty()) {
             c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xclaim", argv[1]);
             c.modified(argv[1]);
         }
@@ -1081,7 +1090,7 @@ final class StreamCommands {
         List<Id> claimed = new ArrayList<>();
         List<byte[][]> fieldsOut = new ArrayList<>();
         List<Id> deleted = new ArrayList<>();
-        StreamValue.Consumer cons = touchConsumer(c, argv[1], s, g, argv[3], false);
+        StreamValue.Consumer cons = touchConsumer(c, argv[1], s, g, argv[3], false, false);
         Id next = Id.ZERO;
         java.util.Iterator<Map.Entry<Id, Nack>> it = new ArrayList<>(g.pel.tailMap(start, true).entrySet()).iterator();
         boolean exhausted = true;
@@ -1126,8 +1135,10 @@ final class StreamCommands {
         }
         c.reply.arrayHeader(deleted.size());
         for (Id id : deleted) c.reply.bulk(id.bytes());
-        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xautoclaim", argv[1]);
-        c.modified(argv[1]);
+        if (!claimed.isEmpty() || !deleted.isEmpty()) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xautoclaim", argv[1]);
+            c.modified(argv[1]);
+        }
     }
 
     // ---- XINFO ----------------------------------------------------------------------------------

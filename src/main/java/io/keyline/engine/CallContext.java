@@ -143,6 +143,11 @@ public final class CallContext {
         return origin == Origin.EXEC;
     }
 
+    /** True while a blocked client's command is re-run after a wake-up (Redis's CLIENT_REPROCESSING_COMMAND). */
+    public boolean isReprocessing() {
+        return reprocessing;
+    }
+
     /** False where a blocking command must answer its timeout reply at once (EXEC, AOF replay, loading). */
     public boolean mayBlock() {
         return origin == Origin.CLIENT && !replaying && !server.loading();
