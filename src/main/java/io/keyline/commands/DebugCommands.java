@@ -361,6 +361,13 @@ final class DebugCommands {
                 mixDigest(pair, io.keyline.util.DoubleFormat.dtoa(score).getBytes(StandardCharsets.US_ASCII));
                 xorDigest(digest, pair);
             });
+        } else if (v instanceof io.keyline.store.type.StreamValue stream) {
+            // debug.c: each entry as "ms.seq", then its fields and values, in ID order.
+            stream.entries().forEach((id, fields) -> {
+                mixDigest(digest, (Long.toUnsignedString(id.ms()) + "." + Long.toUnsignedString(id.seq()))
+                        .getBytes(StandardCharsets.US_ASCII));
+                for (byte[] f : fields) mixDigest(digest, f);
+            });
         } else {
             // A type added later must teach the digest its layout (Redis's stream digest, for one).
             throw new RedisException("ERR DEBUG DIGEST does not support values of type " + io.keyline.store.TypedValue.typeOf(v));

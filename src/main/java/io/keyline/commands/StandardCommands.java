@@ -30,6 +30,7 @@ public final class StandardCommands {
         SetCommands.register(t);
         SortedSetCommands.register(t);
         BlockingZSetCommands.register(t);
+        StreamCommands.register(t);
         SortCommand.register(t);
         GeoCommands.register(t);
         HyperLogLogCommands.register(t);

@@ -57,6 +57,8 @@ public final class BlockingRegistry implements KeyReadyListener {
         final byte[][] keys;
         final Class<?> type;
         final int[] stripes;
+        boolean independent;     // stream waiters: an unserved one does not hold back the next
+        boolean unblockOnNoKey;  // XREADGROUP: released with an error when the key goes away
         boolean done; // guarded by the waiter's stripes
         ScheduledFuture<?> timeout;
 
@@ -101,8 +103,15 @@ public final class BlockingRegistry implements KeyReadyListener {
      * then re-runs {@code argv}. Called by the call path with the command's stripes held.
      */
     void block(Client c, CommandSpec spec, byte[][] argv, byte[][] keys, Class<?> type, long timeoutMillis) {
+        block(c, spec, argv, keys, type, timeoutMillis, false, false);
+    }
+
+    void block(Client c, CommandSpec spec, byte[][] argv, byte[][] keys, Class<?> type, long timeoutMillis,
+               boolean independent, boolean unblockOnNoKey) {
         Database db = c.db();
         Waiter w = new Waiter(c, db, spec, argv, keys, type, stripesOf(argv, spec.keyIndexes(argv)));
+        w.independent = independent;
+        w.unblockOnNoKey = unblockOnNoKey;
         for (byte[] key : keys) {
             ArrayDeque<Waiter> q = waiting.computeIfAbsent(new WatchRegistry.WatchedKey(db.id(), key), k -> new ArrayDeque<>());
             synchronized (q) {
@@ -163,6 +172,10 @@ public final class BlockingRegistry implements KeyReadyListener {
 
     private void expire(Waiter w) {
         finish(w, null);
+    }
+
+    private void finishLocked(Waiter w, String error) {
+        finish(w, error);
     }
 
     /** Ends a wait without serving: timeout reply (error == null) or an error reply. */
@@ -240,6 +253,21 @@ public final class BlockingRegistry implements KeyReadyListener {
     }
 
     private void serveKey(WatchRegistry.WatchedKey wk) {
+        ArrayDeque<Waiter> first = waiting.get(wk);
+        Waiter head;
+        if (first == null) return;
+        synchronized (first) {
+            head = first.peekFirst();
+        }
+        if (head != null && head.independent) {
+            // Stream waiters (Redis serves every client blocked on the key, in arrival order).
+            List<Waiter> snapshot;
+            synchronized (first) {
+                snapshot = new ArrayList<>(first);
+            }
+            for (Waiter w : snapshot) serve(w, wk.key());
+            return;
+        }
         while (true) {
             ArrayDeque<Waiter> q = waiting.get(wk);
             if (q == null) return;
@@ -269,6 +297,16 @@ public final class BlockingRegistry implements KeyReadyListener {
             }
             // As Redis 7.2: a key now holding another type does not wake the client.
             Object v = w.db.get(key);
+            if ((v == null || !w.type.isInstance(v)) && w.unblockOnNoKey) {
+                buf.release();
+                unlock(w);
+                try {
+                    finishLocked(w, "UNBLOCKED the stream key no longer exists");
+                } finally {
+                    lock(w);
+                }
+                return true;
+            }
             if (v == null || !w.type.isInstance(v)) {
                 served = false;
             } else {

@@ -51,6 +51,7 @@ public final class CallContext {
     byte[][] blockKeys;
     long blockTimeoutMillis;
     Class<?> blockType;
+    boolean blockForStream;
 
     /** EXEC's log of the writes of its queued commands (db, argv), wrapped in MULTI/EXEC when it ends. */
     List<Object[]> transactionLog;
@@ -75,6 +76,7 @@ public final class CallContext {
         this.propagateAs = null;
         this.blockKeys = null;
         this.blockType = null;
+        this.blockForStream = false;
         this.durableSeq = 0;
         this.now = Long.MIN_VALUE;
     }
@@ -139,6 +141,11 @@ public final class CallContext {
     /** True while EXEC runs queued commands: blocking commands answer at once instead of blocking. */
     public boolean executingTransaction() {
         return origin == Origin.EXEC;
+    }
+
+    /** True while a blocked client's command is re-run after a wake-up (Redis's CLIENT_REPROCESSING_COMMAND). */
+    public boolean isReprocessing() {
+        return reprocessing;
     }
 
     /** False where a blocking command must answer its timeout reply at once (EXEC, AOF replay, loading). */
@@ -207,4 +214,18 @@ public final class CallContext {
         this.blockTimeoutMillis = timeoutMillis;
         this.blockType = type;
     }
+
+    /**
+     * As {@link #block} for XREAD/XREADGROUP (Redis's BLOCKED_STREAM): a waiter that cannot be served
+     * does not hold back the waiters behind it (each waits for IDs of its own), and when
+     * {@code unblockOnNoKey} (XREADGROUP) the client is released with Redis's
+     * {@code UNBLOCKED the stream key no longer exists} once the key is deleted or changes type.
+     */
+    public void blockForStream(byte[][] keys, long timeoutMillis, Class<?> type, boolean unblockOnNoKey) {
+        block(keys, timeoutMillis, type);
+        this.blockForStream = true;
+        this.blockUnblockOnNoKey = unblockOnNoKey;
+    }
+
+    boolean blockUnblockOnNoKey;
 }

@@ -324,7 +324,7 @@ public final class Dispatcher {
                     // Registered under the keys' locks, so a push cannot slip between the miss and the wait.
                     if (!ctx.reprocessing) {
                         server.blocking().block(ctx.client(), spec, argv, ctx.blockKeys, ctx.blockType,
-                                ctx.blockTimeoutMillis);
+                                ctx.blockTimeoutMillis, ctx.blockForStream, ctx.blockUnblockOnNoKey);
                     }
                     if (counted) server.callObserver().afterBlock(spec, System.nanoTime() - started);
                 } else if (counted) {

@@ -185,6 +185,7 @@ public final class ServerContext {
         config.onChange("list-max-listpack-size", v -> l.listMaxListpackSize = (int) Long.parseLong(v.trim()));
         config.onChange("hash-max-listpack-entries", v -> l.hashMaxListpackEntries = Long.parseLong(v.trim()));
         config.onChange("hash-max-listpack-value", v -> l.hashMaxListpackValue = Long.parseLong(v.trim()));
+        config.onChange("stream-node-max-entries", v -> l.streamNodeMaxEntries = clampToInt(v));
         return l;
     }
 

@@ -22,4 +22,5 @@ public final class EncodingLimits {
     public volatile int listMaxListpackSize = -2;
     public volatile long hashMaxListpackEntries = 512;
     public volatile long hashMaxListpackValue = 64;
+    public volatile int streamNodeMaxEntries = 100;
 }
