@@ -277,12 +277,10 @@ public final class CMsgpack {
             case 0xd2:
                 c.need(5);
                 return num(c, 4, (int) c.be(1, 4));
-            case 0xcf: {
+            case 0xcf:
+                // Redis's copy pushes the 64 bits as a signed integer: 2^64-1 reads as -1
                 c.need(9);
-                double d = Struct.uint64ToDouble(c.be(1, 8));
-                c.p += 9;
-                return d;
-            }
+                return num(c, 8, c.be(1, 8));
             case 0xd3:
                 c.need(9);
                 return num(c, 8, c.be(1, 8));
