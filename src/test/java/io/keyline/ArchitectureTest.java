@@ -60,12 +60,10 @@ class ArchitectureTest {
                 .whereLayer("session").mayOnlyAccessLayers("store", "protocol", "util")
                 .whereLayer("pubsub").mayOnlyAccessLayers("session", "protocol", "util")
                 .whereLayer("engine").mayOnlyAccessLayers("pubsub", "session", "store", "protocol", "config", "util")
-                // Lua scripting (the engine binding and Redis's Lua libraries): above engine, below commands.
-                .whereLayer("scripting").mayOnlyAccessLayers("engine", "pubsub", "session", "store", "protocol", "config",
-                        "util")
+                .whereLayer("scripting").mayOnlyAccessLayers("engine", "pubsub", "session", "store", "protocol", "config", "util")
                 .whereLayer("commands").mayOnlyAccessLayers("scripting", "engine", "pubsub", "session", "store", "protocol", "config", "util")
                 .whereLayer("persistence").mayOnlyAccessLayers("engine", "session", "store", "protocol", "config", "util")
-                .whereLayer("server").mayOnlyAccessLayers("commands", "scripting", "persistence", "engine", "pubsub", "session", "store",
+                .whereLayer("server").mayOnlyAccessLayers("commands", "persistence", "engine", "pubsub", "session", "store",
                         "protocol", "config", "util")
                 .whereLayer("embed").mayOnlyAccessLayers("server", "engine", "store", "config", "util")
                 .whereLayer("cli").mayOnlyAccessLayers("server", "persistence", "engine", "store", "config", "util")
