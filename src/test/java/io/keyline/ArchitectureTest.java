@@ -46,6 +46,7 @@ class ArchitectureTest {
                 .layer("session").definedBy("io.keyline.session..")
                 .layer("pubsub").definedBy("io.keyline.pubsub..")
                 .layer("engine").definedBy("io.keyline.engine..")
+                .layer("scripting").definedBy("io.keyline.scripting..")
                 .layer("commands").definedBy("io.keyline.commands..")
                 .layer("persistence").definedBy("io.keyline.persistence..")
                 .layer("server").definedBy("io.keyline.server..")
@@ -59,7 +60,8 @@ class ArchitectureTest {
                 .whereLayer("session").mayOnlyAccessLayers("store", "protocol", "util")
                 .whereLayer("pubsub").mayOnlyAccessLayers("session", "protocol", "util")
                 .whereLayer("engine").mayOnlyAccessLayers("pubsub", "session", "store", "protocol", "config", "util")
-                .whereLayer("commands").mayOnlyAccessLayers("engine", "pubsub", "session", "store", "protocol", "config", "util")
+                .whereLayer("scripting").mayOnlyAccessLayers("engine", "pubsub", "session", "store", "protocol", "config", "util")
+                .whereLayer("commands").mayOnlyAccessLayers("scripting", "engine", "pubsub", "session", "store", "protocol", "config", "util")
                 .whereLayer("persistence").mayOnlyAccessLayers("engine", "session", "store", "protocol", "config", "util")
                 .whereLayer("server").mayOnlyAccessLayers("commands", "persistence", "engine", "pubsub", "session", "store",
                         "protocol", "config", "util")

@@ -25,6 +25,7 @@ public final class StandardCommands {
         KeyCommands.register(t);
         ObjectCommand.register(t);
         TransactionCommands.register(t);
+        ScriptingCommands.register(t);
         ListCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);

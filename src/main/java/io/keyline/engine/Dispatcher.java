@@ -447,6 +447,58 @@ public final class Dispatcher {
         }
     }
 
+    // ---- scripts (EVAL, FCALL) ----------------------------------------------------------------
+
+    /**
+     * A context for the commands a script runs through {@code redis.call}: like EXEC's, no locks of its
+     * own (the script's command holds every stripe), writes collected in a log written wrapped in
+     * MULTI/EXEC when the script ends ({@link #endScript}), never blocking.
+     */
+    public CallContext scriptContext(CallContext outer) {
+        CallContext s = new CallContext(server, outer.client(), CallContext.Origin.EXEC, outer.replaying);
+        s.transactionLog = new ArrayList<>();
+        return s;
+    }
+
+    /**
+     * One {@code redis.call} from a script: the checks Redis's {@code scriptCall} makes (unknown command,
+     * arity, commands not allowed from scripts, writes from read-only scripts, MISCONF), then {@link #call}
+     * with the script's context, the reply going to {@code sink}. A refusal throws {@link RedisException}
+     * with Redis's text.
+     */
+    public void scriptCall(CallContext outer, CallContext script, byte[][] argv, io.keyline.protocol.ReplyWriter sink,
+                           boolean readOnly) {
+        CommandSpec spec = argv.length == 0 ? null : server.table().lookup(argv[0]);
+        if (spec == null) throw new RedisException("ERR Unknown Redis command called from script");
+        if (!spec.subcommands.isEmpty() && !(argv.length == 1 && spec.handler != null)) {
+            CommandSpec sub = argv.length < 2 ? null : spec.subcommands.get(Bytes.lower(argv[1]));
+            if (sub == null) throw new RedisException("ERR Unknown Redis command called from script");
+            spec = sub;
+        }
+        if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
+            throw new RedisException("ERR Wrong number of args calling Redis command from script");
+        }
+        if (spec.hasFlag(CommandSpec.Flag.NOSCRIPT)) {
+            throw new RedisException("ERR This Redis command is not allowed from script");
+        }
+        if (spec.write) {
+            if (readOnly) throw new RedisException("ERR Write commands are not allowed from read-only scripts.");
+            String err = server.propagator().writeError();
+            if (err != null) throw new RedisException(err);
+        }
+        script.begin(sink);
+        script.shareTimeOf(outer);
+        call(script, spec, argv);
+    }
+
+    /** Ends a script: the database the caller had is restored (a SELECT inside the script does not leak) and
+     * the script's writes are logged, wrapped in MULTI/EXEC when more than one. */
+    public void endScript(CallContext outer, CallContext script, int callerDb) {
+        outer.client().select(callerDb);
+        outer.select(callerDb);
+        flushTransactionLog(outer, script.transactionLog);
+    }
+
     private void flushTransactionLog(CallContext ctx, List<Object[]> logged) {
         Propagator p = server.propagator();
         if (logged.isEmpty() || p == Propagator.NONE) return;

@@ -1,0 +1,115 @@
+package io.keyline.commands;
+
+import io.keyline.engine.CallContext;
+import io.keyline.engine.CommandSpec;
+import io.keyline.engine.CommandSpec.Flag;
+import io.keyline.engine.CommandTable;
+import io.keyline.engine.Help;
+import io.keyline.engine.KeySpec;
+import io.keyline.engine.RedisException;
+import io.keyline.scripting.Scripting;
+import io.keyline.util.Bytes;
+
+import java.nio.charset.StandardCharsets;
+
+/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT: Lua scripts (the engine is {@link Scripting}). */
+final class ScriptingCommands {
+    private ScriptingCommands() {
+    }
+
+    static void register(CommandTable t) {
+        // LOCK_ALL: a script holds every stripe while it runs (atomic, as EXEC); its calls take no locks.
+        t.command("eval", -3).flags(Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR, Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+                .keys(SetCommands.numKeysAt(2))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access update")
+                        .notes("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"))
+                .acl("slow", "scripting").group("scripting")
+                .doc("Executes a server-side Lua script.", "2.6.0", "Depends on the script that is executed.")
+                .handler((c, a) -> Scripting.of(c.server()).eval(c, a, false, false));
+        t.command("evalsha", -3).flags(Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR, Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+                .keys(SetCommands.numKeysAt(2))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access update"))
+                .acl("slow", "scripting").group("scripting")
+                .doc("Executes a server-side Lua script by SHA1 digest.", "2.6.0", "Depends on the script that is executed.")
+                .handler((c, a) -> Scripting.of(c.server()).eval(c, a, true, false));
+        t.command("eval_ro", -3).flags(Flag.READONLY, Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR,
+                        Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+                .keys(SetCommands.numKeysAt(2))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access")
+                        .notes("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"))
+                .acl("slow", "scripting").group("scripting")
+                .doc("Executes a read-only server-side Lua script.", "7.0.0", "Depends on the script that is executed.")
+                .handler((c, a) -> Scripting.of(c.server()).eval(c, a, false, true));
+        t.command("evalsha_ro", -3).flags(Flag.READONLY, Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR,
+                        Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+                .keys(SetCommands.numKeysAt(2))
+                .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
+                .acl("slow", "scripting").group("scripting")
+                .doc("Executes a read-only server-side Lua script by SHA1 digest.", "7.0.0",
+                        "Depends on the script that is executed.")
+                .handler((c, a) -> Scripting.of(c.server()).eval(c, a, true, true));
+
+        CommandSpec script = t.command("script", -2).group("scripting")
+                .doc("A container for Lua scripts management commands.", "2.6.0", "Depends on subcommand.").handler(null);
+        t.subcommand(script, "load", 3).flags(Flag.NOSCRIPT, Flag.STALE).acl("slow", "scripting").group("scripting")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                .doc("Loads a server-side Lua script to the script cache.", "2.6.0",
+                        "O(N) with N being the length in bytes of the script body.")
+                .handler(ScriptingCommands::load);
+        t.subcommand(script, "exists", -3).flags(Flag.NOSCRIPT).acl("slow", "scripting").group("scripting")
+                .tips("request_policy:all_shards", "response_policy:agg_logical_and")
+                .doc("Determines whether server-side Lua scripts exist in the script cache.", "2.6.0",
+                        "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).")
+                .handler(ScriptingCommands::exists);
+        t.subcommand(script, "flush", -2).flags(Flag.NOSCRIPT).acl("slow", "scripting").group("scripting")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                .doc("Removes all server-side Lua scripts from the script cache.", "2.6.0",
+                        "O(N) with N being the number of scripts in cache")
+                .handler(ScriptingCommands::flush);
+        t.subcommand(script, "kill", 2).flags(Flag.NOSCRIPT, Flag.ALLOW_BUSY).acl("slow", "scripting").group("scripting")
+                .tips("request_policy:all_shards", "response_policy:one_succeeded")
+                .doc("Terminates a server-side Lua script during execution.", "2.6.0", "O(1)")
+                .handler((c, a) -> {
+                    throw new RedisException("NOTBUSY No scripts in execution right now.");
+                });
+        t.subcommand(script, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("slow", "scripting").group("scripting")
+                .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
+                .handler((c, a) -> Help.reply(c, "SCRIPT",
+                        "EXISTS <sha1> [<sha1> ...]",
+                        "    Return information about the existence of the scripts in the script cache.",
+                        "FLUSH [ASYNC|SYNC]",
+                        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+                        "    When called without the optional mode argument, the behavior is determined by the",
+                        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+                        "    * ASYNC: Asynchronously flush the scripts cache.",
+                        "    * SYNC: Synchronously flush the scripts cache.",
+                        "KILL",
+                        "    Kill the currently executing Lua script.",
+                        "LOAD <script>",
+                        "    Load a script into the scripts cache without executing it."));
+    }
+
+    /** SCRIPT LOAD script */
+    static void load(CallContext c, byte[][] argv) {
+        c.reply.bulk(Scripting.of(c.server()).load(argv[2]));
+    }
+
+    /** SCRIPT EXISTS sha1 [sha1 ...] */
+    static void exists(CallContext c, byte[][] argv) {
+        Scripting s = Scripting.of(c.server());
+        c.reply.arrayHeader(argv.length - 2);
+        for (int i = 2; i < argv.length; i++) {
+            c.reply.integer(s.exists(new String(argv[i], StandardCharsets.ISO_8859_1)) ? 1 : 0);
+        }
+    }
+
+    /** SCRIPT FLUSH [ASYNC|SYNC] */
+    static void flush(CallContext c, byte[][] argv) {
+        if (argv.length > 3 || (argv.length == 3 && !Bytes.equalsIgnoreCase(argv[2], "sync")
+                && !Bytes.equalsIgnoreCase(argv[2], "async"))) {
+            throw new RedisException("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        }
+        Scripting.of(c.server()).flush();
+        c.reply.ok();
+    }
+}

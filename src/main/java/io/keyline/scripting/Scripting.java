@@ -1,0 +1,571 @@
+package io.keyline.scripting;
+
+import io.keyline.engine.CallContext;
+import io.keyline.engine.RedisException;
+import io.keyline.engine.ServerContext;
+import io.keyline.protocol.ReplyWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.Bit32Lib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.ZeroArgFunction;
+import org.luaj.vm2.lib.jse.JseBaseLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The scripting engine of one server: one Lua state (LuaJ), created on first use, with Redis's sandbox and
+ * {@code redis.*} API, and the cache of EVAL scripts by SHA1. Scripts run one at a time: EVAL holds every
+ * stripe lock while a script runs, so the state is never used by two threads at once.
+ */
+public final class Scripting {
+    private static final Map<ServerContext, Scripting> BY_SERVER = new WeakHashMap<>();
+    private static final Pattern LUAJ_POSITION = Pattern.compile("^@?(user_script):(\\d+) ");
+
+    private final ServerContext server;
+    private Globals globals;
+    private final Map<String, Script> scripts = new LinkedHashMap<>();
+
+    /** The running script's state (scripts run one at a time). */
+    private CallContext outer;
+    private CallContext inner;
+    private boolean readOnly;
+    private int resp = 2;
+
+    private static final class Script {
+        final byte[] body;
+        final LuaFunction function;
+
+        Script(byte[] body, LuaFunction function) {
+            this.body = body;
+            this.function = function;
+        }
+    }
+
+    private Scripting(ServerContext server) {
+        this.server = server;
+    }
+
+    /** The scripting engine of {@code server}, created (without a Lua state yet) on first call. */
+    public static Scripting of(ServerContext server) {
+        synchronized (BY_SERVER) {
+            return BY_SERVER.computeIfAbsent(server, Scripting::new);
+        }
+    }
+
+    public static String sha1hex(byte[] body) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(body);
+            StringBuilder sb = new StringBuilder(40);
+            for (byte b : d) sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public synchronized int cachedScripts() {
+        return scripts.size();
+    }
+
+    public synchronized long cachedScriptsMemory() {
+        long n = 0;
+        for (Script s : scripts.values()) n += s.body.length + 500;
+        return n;
+    }
+
+    public synchronized boolean exists(String sha) {
+        return scripts.containsKey(sha.toLowerCase(Locale.ROOT));
+    }
+
+    public synchronized void flush() {
+        scripts.clear();
+        globals = null; // a fresh Lua state, as Redis's SCRIPT FLUSH
+    }
+
+    /** SCRIPT LOAD / EVAL: compiles and caches {@code body}; returns its SHA1. A compile error throws Redis's text. */
+    public synchronized String load(byte[] body) {
+        String sha = sha1hex(body);
+        if (!scripts.containsKey(sha)) scripts.put(sha, new Script(body, compile(body, sha)));
+        return sha;
+    }
+
+    private LuaFunction compile(byte[] body, String sha) {
+        Globals g = globals();
+        try {
+            byte[] code = stripShebang(body);
+            return (LuaFunction) g.load(new ByteArrayInputStream(code), "@user_script", "t", g);
+        } catch (LuaError e) {
+            throw new RedisException("ERR Error compiling script (new function): " + luaMessage(e) );
+        }
+    }
+
+    private static byte[] stripShebang(byte[] body) {
+        if (body.length >= 2 && body[0] == '#' && body[1] == '!') {
+            int i = 0;
+            while (i < body.length && body[i] != '\n') i++;
+            // keep the newline so line numbers stay as Redis reports them
+            return java.util.Arrays.copyOfRange(body, i, body.length);
+        }
+        return body;
+    }
+
+    /** The flags of a {@code #!lua flags=...} shebang: true if it declares no-writes. Throws on a bad shebang. */
+    static boolean shebangNoWrites(byte[] body) {
+        if (body.length < 2 || body[0] != '#' || body[1] != '!') return false;
+        int i = 0;
+        while (i < body.length && body[i] != '\n') i++;
+        String line = new String(body, 0, i, StandardCharsets.UTF_8);
+        String[] parts = line.substring(2).trim().split(" +");
+        if (!parts[0].equals("lua")) throw new RedisException("ERR Unexpected engine in script shebang: " + parts[0]);
+        boolean noWrites = false;
+        for (int p = 1; p < parts.length; p++) {
+            if (!parts[p].startsWith("flags=")) throw new RedisException("ERR Unknown lua shebang option: " + parts[p]);
+            for (String f : parts[p].substring(6).split(",")) {
+                if (f.isEmpty()) continue;
+                switch (f) {
+                    case "no-writes": noWrites = true; break;
+                    case "allow-oom": case "allow-stale": case "no-cluster": case "allow-cross-slot-keys": break;
+                    default: throw new RedisException("ERR Unexpected flag in script shebang: " + f);
+                }
+            }
+        }
+        return noWrites;
+    }
+
+    /** EVAL / EVALSHA (and the _RO variants): runs the script and writes its reply to {@code c.reply}. */
+    public synchronized void eval(CallContext c, byte[][] argv, boolean bySha, boolean ro) {
+        long numkeys;
+        try {
+            numkeys = Long.parseLong(new String(argv[2], StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new RedisException("ERR value is not an integer or out of range");
+        }
+        if (numkeys > argv.length - 3) throw new RedisException("ERR Number of keys can't be greater than number of args");
+        if (numkeys < 0) throw new RedisException("ERR Number of keys can't be negative");
+        String sha;
+        Script script;
+        if (bySha) {
+            sha = new String(argv[1], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            script = scripts.get(sha);
+            if (script == null) throw new RedisException("NOSCRIPT No matching script. Please use EVAL.");
+        } else {
+            sha = load(argv[1]);
+            script = scripts.get(sha);
+        }
+        boolean noWrites = shebangNoWrites(script.body);
+        Globals g = globals();
+        LuaTable keys = new LuaTable();
+        LuaTable args = new LuaTable();
+        for (int i = 0; i < numkeys; i++) keys.rawset(i + 1, LuaString.valueUsing(argv[3 + i]));
+        for (int i = 3 + (int) numkeys, j = 1; i < argv.length; i++, j++) args.rawset(j, LuaString.valueUsing(argv[i]));
+        rawSetGlobal(g, "KEYS", keys);
+        rawSetGlobal(g, "ARGV", args);
+        int callerDb = c.dbIndex();
+        outer = c;
+        inner = c.server().dispatcher().scriptContext(c);
+        readOnly = ro || noWrites;
+        resp = 2;
+        try {
+            LuaValue result;
+            try {
+                result = script.function.call();
+            } catch (LuaError e) {
+                c.reply.error(scriptError(e, sha));
+                return;
+            } catch (StackOverflowError e) {
+                c.reply.error("ERR user_script:1: stack overflow script: " + sha + ", on @user_script:1.");
+                return;
+            }
+            LuaToResp.write(result, c.reply, resp);
+        } finally {
+            c.server().dispatcher().endScript(c, inner, callerDb);
+            outer = null;
+            inner = null;
+        }
+    }
+
+    private static String luaMessage(LuaError e) {
+        String m = e.getMessage();
+        if (m == null) return "";
+        Matcher mm = LUAJ_POSITION.matcher(m);
+        return mm.find() ? mm.replaceFirst("$1:$2: ") : m;
+    }
+
+    /** Redis 7's text for a script that raised an error: the message, then where. */
+    private String scriptError(LuaError e, String sha) {
+        LuaValue obj = e.getMessageObject();
+        int line = 1;
+        String msg;
+        if (obj != null && obj.istable() && obj.get("err").isstring()) {
+            msg = obj.get("err").tojstring();
+            LuaValue l = obj.get("line");
+            if (l.isnumber()) line = l.toint();
+            else line = lineOf(e);
+        } else {
+            msg = luaMessage(e);
+            Matcher mm = Pattern.compile("^user_script:(\\d+): ").matcher(msg);
+            if (mm.find()) line = Integer.parseInt(mm.group(1));
+            if (!msg.isEmpty() && !msg.contains(" ") || !Character.isUpperCase(msg.isEmpty() ? 'a' : msg.charAt(0))) {
+                msg = "ERR " + msg;
+            } else if (msg.startsWith("user_script")) {
+                msg = "ERR " + msg;
+            }
+        }
+        msg = msg.replace('\r', ' ').replace('\n', ' ');
+        return msg + " script: " + sha + ", on @user_script:" + line + ".";
+    }
+
+    private int lineOf(LuaError e) {
+        String t = e.getMessage();
+        if (t != null) {
+            Matcher mm = Pattern.compile("user_script:(\\d+)").matcher(t);
+            if (mm.find()) return Integer.parseInt(mm.group(1));
+        }
+        return 1;
+    }
+
+    // ---- the Lua state ------------------------------------------------------------------------
+
+    private Globals globals() {
+        if (globals == null) globals = newState();
+        return globals;
+    }
+
+    private static void rawSetGlobal(Globals g, String name, LuaValue v) {
+        g.rawset(name, v);
+    }
+
+    private Globals newState() {
+        Globals g = new Globals();
+        g.load(new JseBaseLib());
+        g.load(new org.luaj.vm2.lib.PackageLib());
+        g.load(new TableLib());
+        g.load(new StringLib());
+        g.load(new JseMathLib());
+        g.load(new Bit32Lib());
+        LoadState.install(g);
+        LuaC.install(g);
+        // Lua 5.1 as Redis embeds it.
+        LuaTable table = (LuaTable) g.get("table");
+        g.rawset("unpack", table.get("unpack"));
+        table.rawset("getn", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t) {
+                return LuaValue.valueOf(t.checktable().length());
+            }
+        });
+        LuaTable math = (LuaTable) g.get("math");
+        math.rawset("mod", math.get("fmod"));
+        g.rawset("bit32", LuaValue.NIL);
+        final LuaValue load = g.get("load");
+        g.rawset("loadstring", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                LuaString code = a.checkstring(1);
+                if (code.length() > 0 && code.luaByte(0) == 27) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("loadstring: binary chunks are not allowed"));
+                }
+                return load.invoke(LuaValue.varargsOf(code, a.arg(2).isnil() ? code : a.arg(2), LuaValue.valueOf("t")));
+            }
+        });
+        final LuaValue tostring = g.get("tostring");
+        g.rawset("tostring", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue v) {
+                if (v.type() == LuaValue.TNUMBER) return LuaValue.valueOf(formatNumber(v.todouble()));
+                return tostring.call(v);
+            }
+        });
+        LuaTable os = new LuaTable();
+        final long start = System.nanoTime();
+        os.rawset("clock", new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return LuaValue.valueOf((System.nanoTime() - start) / 1e9);
+            }
+        });
+        g.rawset("os", os);
+        for (String name : new String[]{"dofile", "loadfile", "require", "module", "package", "io", "debug",
+                "setfenv", "getfenv", "newproxy", "collectgarbage_", "load"}) {
+            g.rawset(name, LuaValue.NIL);
+        }
+        g.rawset("redis", redisTable());
+        LuaLibraries.install(g);
+        protect(g);
+        return g;
+    }
+
+    /** Lua 5.1's {@code %.14g} number formatting (LUAI_NUMFMT). */
+    static String formatNumber(double d) {
+        if (d == (long) d && Math.abs(d) < 1e15) return Long.toString((long) d);
+        if (Double.isNaN(d)) return d > 0 ? "nan" : "-nan";
+        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        String s = String.format(Locale.ROOT, "%.14g", d);
+        // %g in Java keeps trailing zeros; C's %g strips them.
+        int e = s.indexOf('e');
+        String mant = e >= 0 ? s.substring(0, e) : s;
+        String exp = e >= 0 ? s.substring(e) : "";
+        if (mant.indexOf('.') >= 0) {
+            mant = mant.replaceAll("0+$", "");
+            if (mant.endsWith(".")) mant = mant.substring(0, mant.length() - 1);
+        }
+        if (!exp.isEmpty()) {
+            // C prints at least two exponent digits: e+15
+            char sign = exp.charAt(1);
+            String digits = exp.substring(2).replaceFirst("^0+(?=\\d\\d)", "");
+            exp = "e" + sign + digits;
+        }
+        return mant + exp;
+    }
+
+    /** Redis's globals protection: no new globals, reading a missing one is an error, library tables read-only. */
+    private static void protect(Globals g) {
+        LuaTable meta = new LuaTable();
+        meta.rawset("__newindex", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                throw new LuaError("Attempt to modify a readonly table", 2);
+            }
+        });
+        meta.rawset("__index", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t, LuaValue k) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'", 2);
+            }
+        });
+        g.setmetatable(meta);
+        LuaTable ro = new LuaTable();
+        ro.rawset("__newindex", meta.rawget("__newindex"));
+        for (String lib : new String[]{"string", "table", "math", "os", "redis", "bit", "cjson", "cmsgpack", "struct"}) {
+            LuaValue t = g.rawget(lib);
+            if (t.istable()) readonly((LuaTable) t);
+        }
+    }
+
+    /** Makes {@code t} read-only: its contents move behind a proxy whose __newindex errors. */
+    private static void readonly(LuaTable t) {
+        // LuaJ has no read-only flag: keep the table but forbid new fields and assignments to existing ones by
+        // moving the fields to the metatable's __index.
+        LuaTable backing = new LuaTable();
+        LuaValue k = LuaValue.NIL;
+        java.util.List<LuaValue> ks = new java.util.ArrayList<>();
+        while (true) {
+            Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) break;
+            backing.rawset(k, n.arg(2));
+            ks.add(k);
+        }
+        for (LuaValue key : ks) t.rawset(key, LuaValue.NIL);
+        LuaTable meta = new LuaTable();
+        meta.rawset("__index", backing);
+        meta.rawset("__newindex", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                throw new LuaError("Attempt to modify a readonly table", 2);
+            }
+        });
+        meta.rawset("__metatable", LuaValue.FALSE);
+        t.setmetatable(meta);
+    }
+
+    // ---- the redis.* API ----------------------------------------------------------------------
+
+    private LuaTable redisTable() {
+        LuaTable r = new LuaTable();
+        r.rawset("call", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                return redisCall(a, true);
+            }
+        });
+        r.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                return redisCall(a, false);
+            }
+        });
+        r.rawset("error_reply", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue msg) {
+                if (!msg.isstring()) throw new LuaError("wrong number or type of arguments");
+                String m = msg.tojstring();
+                LuaTable t = new LuaTable();
+                t.rawset("err", m.startsWith("-") ? LuaValue.valueOf(m.substring(1)) : msg);
+                return t;
+            }
+        });
+        r.rawset("status_reply", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue msg) {
+                if (!msg.isstring()) throw new LuaError("wrong number or type of arguments");
+                LuaTable t = new LuaTable();
+                t.rawset("ok", msg);
+                return t;
+            }
+        });
+        r.rawset("sha1hex", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue s) {
+                if (!s.isstring()) throw new LuaError("wrong number of arguments");
+                LuaString str = s.checkstring();
+                byte[] b = java.util.Arrays.copyOfRange(str.m_bytes, str.m_offset, str.m_offset + str.m_length);
+                return LuaValue.valueOf(sha1hex(b));
+            }
+        });
+        r.rawset("LOG_DEBUG", 0);
+        r.rawset("LOG_VERBOSE", 1);
+        r.rawset("LOG_NOTICE", 2);
+        r.rawset("LOG_WARNING", 3);
+        r.rawset("log", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                if (a.narg() < 2) throw new LuaError("redis.log() requires two arguments or more.");
+                if (!a.arg1().isnumber()) throw new LuaError("First argument must be a number (log level).");
+                StringBuilder sb = new StringBuilder();
+                for (int i = 2; i <= a.narg(); i++) {
+                    if (i > 2) sb.append(' ');
+                    sb.append(a.arg(i).tojstring());
+                }
+                org.slf4j.LoggerFactory.getLogger("io.keyline.scripting.lua").info(sb.toString());
+                return LuaValue.NONE;
+            }
+        });
+        r.rawset("setresp", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue v) {
+                int n = v.checkint();
+                if (n != 2 && n != 3) throw new LuaError("RESP version must be 2 or 3.");
+                resp = n;
+                return LuaValue.NONE;
+            }
+        });
+        r.rawset("REPL_NONE", 0);
+        r.rawset("REPL_AOF", 1);
+        r.rawset("REPL_SLAVE", 2);
+        r.rawset("REPL_REPLICA", 2);
+        r.rawset("REPL_ALL", 3);
+        r.rawset("set_repl", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue v) {
+                int n = v.checkint();
+                if ((n & ~3) != 0) throw new LuaError("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+                return LuaValue.NONE;
+            }
+        });
+        r.rawset("replicate_commands", new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return LuaValue.TRUE;
+            }
+        });
+        r.rawset("breakpoint", new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return LuaValue.FALSE;
+            }
+        });
+        r.rawset("debug", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                return LuaValue.NONE;
+            }
+        });
+        r.rawset("acl_check_cmd", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                if (a.narg() < 1) throw new LuaError("Please specify at least one argument for this redis lib call");
+                byte[][] argv = args(a);
+                if (server.table().lookup(argv[0]) == null) throw new LuaError("Invalid command passed to redis.acl_check_cmd()");
+                return LuaValue.TRUE;
+            }
+        });
+        r.rawset("REDIS_VERSION", "7.2.0");
+        r.rawset("REDIS_VERSION_NUM", 0x070200);
+        return r;
+    }
+
+    private static byte[][] args(Varargs a) {
+        int n = a.narg();
+        byte[][] argv = new byte[n][];
+        for (int i = 1; i <= n; i++) {
+            LuaValue v = a.arg(i);
+            if (v.type() == LuaValue.TNUMBER) {
+                double d = v.todouble();
+                argv[i - 1] = (d == (long) d ? Long.toString((long) d) : String.format(Locale.ROOT, "%.17g", d))
+                        .getBytes(StandardCharsets.US_ASCII);
+            } else if (v.type() == LuaValue.TSTRING) {
+                LuaString s = v.checkstring();
+                argv[i - 1] = java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+            } else {
+                throw new LuaError("Lua redis lib command arguments must be strings or integers");
+            }
+        }
+        return argv;
+    }
+
+    private Varargs redisCall(Varargs a, boolean raise) {
+        if (a.narg() == 0) {
+            return fail("Please specify at least one argument for this redis lib call", raise);
+        }
+        byte[][] argv;
+        try {
+            argv = args(a);
+        } catch (LuaError e) {
+            return fail("Lua redis lib command arguments must be strings or integers", raise);
+        }
+        ByteBuf buf = Unpooled.buffer(64);
+        try {
+            ReplyWriter w = new ReplyWriter(buf, resp);
+            try {
+                server.dispatcher().scriptCall(outer, inner, argv, w, readOnly);
+            } catch (RedisException e) {
+                return fail(e.getMessage(), raise);
+            }
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            LuaValue v = RespToLua.convert(bytes);
+            if (raise && v.istable() && v.rawget("err").isstring()) {
+                throw new LuaError(errorTable(v.rawget("err").tojstring()));
+            }
+            return v;
+        } finally {
+            buf.release();
+        }
+    }
+
+    private Varargs fail(String msg, boolean raise) {
+        LuaTable t = errorTable(msg);
+        if (raise) throw new LuaError(t);
+        return t;
+    }
+
+    private LuaTable errorTable(String msg) {
+        LuaTable t = new LuaTable();
+        t.rawset("err", LuaValue.valueOf(msg));
+        return t;
+    }
+}
