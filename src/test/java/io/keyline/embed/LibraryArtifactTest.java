@@ -24,13 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What a project depending on the {@code io.keyline:keyline} artifact gets: Netty, picocli and the
+ * What a project depending on the {@code io.keyline:keyline} artifact gets: Netty, picocli, LuaJ and the
  * SLF4J API and nothing else on its class path, no Logback set-up registered by the library, and a
  * server that runs (CONFIG SET loglevel included) when Logback is absent.
  */
 class LibraryArtifactTest {
     private static final List<String> ALLOWED_GROUPS = List.of("io.netty");
-    private static final List<String> ALLOWED_ARTIFACTS = List.of("info.picocli:picocli", "org.slf4j:slf4j-api");
+    private static final List<String> ALLOWED_ARTIFACTS = List.of("info.picocli:picocli", "org.slf4j:slf4j-api",
+            "org.luaj:luaj-jse"); // the scripting engine (pure Java, loaded on the first script)
 
     /** The installed pom is this pom (the shade plugin writes its jar beside it, no reduced pom). */
     @Test

@@ -46,10 +46,10 @@ class BitmapModelTest extends ServerTestBase {
         return r;
     }
 
-    @org.junit.jupiter.api.Disabled("BITOP step fails (Keyline replied 0, model 33): to investigate, maybe Jedis 8's extra BitOP values")
     @Test
     void bitsAgainstModel() {
         rnd = new Random(13);
+        model.clear(); // one instance per class (ServerTestBase): the server is flushed between tests, so is the model
         for (int step = 0; step < 4000; step++) {
             String key = KEYS[rnd.nextInt(KEYS.length)];
             byte[] s = bytes(key);
@@ -95,7 +95,9 @@ class BitmapModelTest extends ServerTestBase {
                 Object got = respValue(args.toArray(new String[0]));
                 assertThat(got).as("%s on %s", args, Arrays.toString(s)).isEqualTo(expected);
             } else if (op == 4) {
-                BitOP bop = BitOP.values()[rnd.nextInt(BitOP.values().length)];
+                // Redis 7.2's four operations (Jedis also lists 8.2's DIFF, ANDOR...).
+                BitOP[] ops = {BitOP.AND, BitOP.OR, BitOP.XOR, BitOP.NOT};
+                BitOP bop = ops[rnd.nextInt(ops.length)];
                 String dest = KEYS[rnd.nextInt(KEYS.length)];
                 List<String> srcs = new ArrayList<>();
                 int n = bop == BitOP.NOT ? 1 : 1 + rnd.nextInt(3);
@@ -113,7 +115,11 @@ class BitmapModelTest extends ServerTestBase {
                     res[i] = (byte) acc;
                 }
                 byte[][] srcKeys = srcs.stream().map(BitmapModelTest::k).toArray(byte[][]::new);
-                assertThat(jedis.bitop(bop, k(dest), srcKeys)).isEqualTo(max);
+                for (String x : srcs) {
+                    byte[] actual = jedis.get(k(x));
+                    assertThat(actual == null ? new byte[0] : actual).as("source %s before BITOP", x).isEqualTo(bytes(x));
+                }
+                assertThat(jedis.bitop(bop, k(dest), srcKeys)).as("BITOP %s %s %s", bop, dest, srcs).isEqualTo(max);
                 if (max == 0) model.remove(dest);
                 else model.put(dest, res);
             } else {

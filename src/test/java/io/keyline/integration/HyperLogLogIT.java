@@ -1,7 +1,6 @@
 package io.keyline.integration;
 
 import io.keyline.testkit.RespClient;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -106,7 +105,8 @@ class HyperLogLogIT extends ServerTestBase {
     /** Values made by redis-server (GET over redis-cli) read by Keyline with the same counts, and back. */
     @Test
     void exchangesValuesWithRedisServer() throws Exception {
-        Assumptions.assumeTrue(RedisCliIT.onPath("redis-server") && RedisCliIT.onPath("redis-cli"), "redis-server not installed");
+        assertThat(RedisCliIT.onPath("redis-server") && RedisCliIT.onPath("redis-cli"))
+                .as("redis-server and redis-cli must be installed (apt-get install redis-server redis-tools)").isTrue();
         Path dir = Files.createTempDirectory("keyline-hll-redis");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

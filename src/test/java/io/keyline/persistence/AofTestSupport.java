@@ -58,7 +58,7 @@ final class AofTestSupport {
     }
 
     private static String describe(Object v) {
-        if (v instanceof byte[] b) return "string:" + str(b);
+        if (io.keyline.store.Strings.isString(v)) return "string:" + str(io.keyline.store.Strings.bytes(v));
         if (v instanceof AofRewritable r) {
             List<String> parts = new ArrayList<>();
             boolean ordered = false;
