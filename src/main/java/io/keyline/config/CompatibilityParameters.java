@@ -81,7 +81,7 @@ final class CompatibilityParameters {
         c.integer("socket-mark-id", 0, 0, UINT_MAX).noEffect().add();
         c.integer("active-defrag-max-scan-fields", 1000, 1, LONG_MAX).noEffect().add();
         c.integer("acllog-max-len", 128, 0, LONG_MAX).noEffect().add();
-        c.integer("busy-reply-threshold", 5000, 0, LONG_MAX).alias("lua-time-limit").noEffect().add();
+        c.integer("busy-reply-threshold", 5000, 0, LONG_MAX).alias("lua-time-limit").add(); // scripting.Scripting's time limit
         c.integer("stream-node-max-entries", 100, 0, LONG_MAX).add(); // approximate stream trimming (StreamValue)
         c.integer("tracking-table-max-keys", 1000000, 0, LONG_MAX).add(); // engine.Tracking
         c.memory("active-defrag-ignore-bytes", 100L << 20).range(1, LONG_MAX).noEffect().add();

@@ -53,6 +53,9 @@ public final class Scripting {
     private CallContext outer;
     private CallContext inner;
     private boolean readOnly;
+    /** When the running script is stopped if it has not written (nanoTime), and whether it has. */
+    private long stopAtNanos = Long.MAX_VALUE;
+    private boolean wrote;
     private int resp = 2;
 
     private static final class Script {
@@ -189,6 +192,9 @@ public final class Scripting {
         inner = c.server().dispatcher().scriptContext(c);
         readOnly = ro || noWrites;
         resp = 2;
+        wrote = false;
+        long limitMs = c.server().config().getLong("busy-reply-threshold");
+        stopAtNanos = limitMs > 0 ? System.nanoTime() + limitMs * 1_000_000 : Long.MAX_VALUE;
         try {
             LuaValue result;
             try {
@@ -211,6 +217,8 @@ public final class Scripting {
     private static String luaMessage(LuaError e) {
         String m = e.getMessage();
         if (m == null) return "";
+        int trace = m.indexOf("\nstack traceback:"); // added by LuaJ while the debug library (the time hook) is loaded
+        if (trace >= 0) m = m.substring(0, trace);
         Matcher mm = LUAJ_POSITION.matcher(m);
         return mm.find() ? mm.replaceFirst("$1:$2: ") : m;
     }
@@ -255,6 +263,28 @@ public final class Scripting {
         return globals;
     }
 
+    /**
+     * No single script may stall the server: a count hook (every 100,000 instructions) stops a
+     * script that has run longer than {@code busy-reply-threshold} without writing, as SCRIPT KILL
+     * would in Redis. Keyline has no BUSY reply or SCRIPT KILL yet, so without this a
+     * {@code while true do end} would hold every stripe forever; a script that has written keeps
+     * running (Redis's UNKILLABLE case). The debug library is removed from the sandbox afterwards.
+     */
+    private void installTimeLimit(Globals g) {
+        g.load(new org.luaj.vm2.lib.DebugLib());
+        LuaValue hook = new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                if (!wrote && System.nanoTime() > stopAtNanos) {
+                    throw new LuaError("Script killed: it ran longer than busy-reply-threshold without writing "
+                            + "(Keyline stops it in place of SCRIPT KILL)");
+                }
+                return LuaValue.NONE;
+            }
+        };
+        g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(100_000));
+    }
+
     private static void rawSetGlobal(Globals g, String name, LuaValue v) {
         g.rawset(name, v);
     }
@@ -269,6 +299,7 @@ public final class Scripting {
         g.load(new Bit32Lib());
         LoadState.install(g);
         LuaC.install(g);
+        installTimeLimit(g);
         // Lua 5.1 as Redis embeds it.
         LuaTable table = (LuaTable) g.get("table");
         g.rawset("unpack", table.get("unpack"));
@@ -541,6 +572,10 @@ public final class Scripting {
         try {
             ReplyWriter w = new ReplyWriter(buf, resp);
             try {
+                if (!wrote) {
+                    io.keyline.engine.CommandSpec spec = server.table().lookup(argv[0]);
+                    wrote = spec != null && spec.isWrite();
+                }
                 server.dispatcher().scriptCall(outer, inner, argv, w, readOnly);
             } catch (RedisException e) {
                 return fail(e.getMessage(), raise);
