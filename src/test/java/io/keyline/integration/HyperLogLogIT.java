@@ -1,6 +1,11 @@
 package io.keyline.integration;
 
 import io.keyline.testkit.RespClient;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -11,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,6 +153,29 @@ class HyperLogLogIT extends ServerTestBase {
             if (!redis.waitFor(10, TimeUnit.SECONDS)) redis.destroyForcibly();
             Files.deleteIfExists(dir.resolve("redis.log"));
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /** PFDEBUG and PFSELFTEST have no Lettuce method; sent through dispatch over RESP3. */
+    @Test
+    void pfdebugAndPfselftestThroughLettuce() {
+        lettuce.pfadd("h", "a", "b", "c");
+        CommandArgs<String, String> enc = new CommandArgs<>(StringCodec.UTF8).add("ENCODING").addKey("h");
+        assertThat(lettuce.dispatch(PfKeyword.PFDEBUG, new StatusOutput<>(StringCodec.UTF8), enc)).isEqualTo("sparse");
+        CommandArgs<String, String> getreg = new CommandArgs<>(StringCodec.UTF8).add("GETREG").addKey("h");
+        List<Object> regs = lettuce.dispatch(PfKeyword.PFDEBUG, new ArrayOutput<>(StringCodec.UTF8), getreg);
+        assertThat(regs).hasSize(16384);
+        assertThat(regs.stream().filter(r -> (Long) r != 0).count()).isEqualTo(3);
+        assertThat(lettuce.dispatch(PfKeyword.PFSELFTEST, new StatusOutput<>(StringCodec.UTF8))).isEqualTo("OK");
+        assertThat(lettuce.pfcount("h")).isEqualTo(3);
+    }
+
+    private enum PfKeyword implements ProtocolKeyword {
+        PFDEBUG, PFSELFTEST;
+
+        @Override
+        public byte[] getBytes() {
+            return name().getBytes(StandardCharsets.US_ASCII);
         }
     }
 
