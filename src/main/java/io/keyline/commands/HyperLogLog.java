@@ -51,6 +51,20 @@ final class HyperLogLog {
         return new HyperLogLog(Arrays.copyOf(value, room), value.length);
     }
 
+    /**
+     * Works on {@code buf} itself (a stored {@code MutableString}'s buffer, {@code len} bytes of it
+     * the value): dense changes and sparse changes that fit the spare room are made in place; a
+     * sparse value that grows past the room or turns dense moves to a new array ({@link #buffer}).
+     */
+    static HyperLogLog wrap(byte[] buf, int len) {
+        return new HyperLogLog(buf, len);
+    }
+
+    /** The array holding the value now: the wrapped one unless the value had to move. */
+    byte[] buffer() {
+        return buf;
+    }
+
     /** Redis's createHLLObject: an empty sparse HLL (one XZERO covering every register). */
     static HyperLogLog create() {
         int sparselen = HDR_SIZE + ((REGISTERS + (SPARSE_XZERO_MAX_LEN - 1)) / SPARSE_XZERO_MAX_LEN) * 2;
@@ -85,11 +99,16 @@ final class HyperLogLog {
 
     /** Redis's isHLLObjectOrReply (past the type check): magic, encoding and dense length. */
     static boolean isValid(byte[] v) {
-        if (v.length < HDR_SIZE) return false;
+        return isValid(v, v.length);
+    }
+
+    /** {@link #isValid(byte[])} of the first {@code len} bytes of {@code v}. */
+    static boolean isValid(byte[] v, int len) {
+        if (len < HDR_SIZE) return false;
         if (v[0] != 'H' || v[1] != 'Y' || v[2] != 'L' || v[3] != 'L') return false;
         int enc = v[4] & 0xff;
         if (enc > MAX_ENCODING) return false;
-        return enc != DENSE || v.length == DENSE_SIZE;
+        return enc != DENSE || len == DENSE_SIZE;
     }
 
     // ---- header: cached cardinality ---------------------------------------------------------
@@ -448,6 +467,11 @@ final class HyperLogLog {
 
     /** Redis's hllMerge: max[i] = MAX(max[i], register i of {@code v}); false if corrupted. */
     static boolean merge(byte[] max, byte[] v) {
+        return merge(max, v, v.length);
+    }
+
+    /** {@link #merge(byte[], byte[])} of the value in the first {@code len} bytes of {@code v}. */
+    static boolean merge(byte[] max, byte[] v, int len) {
         if (v[4] == DENSE) {
             for (int i = 0; i < REGISTERS; i++) {
                 int val = denseGet(v, HDR_SIZE, i);
@@ -456,7 +480,7 @@ final class HyperLogLog {
             return true;
         }
         int p = HDR_SIZE;
-        int end = v.length;
+        int end = len;
         long i = 0;
         while (p < end) {
             int op = v[p] & 0xff;
@@ -489,13 +513,18 @@ final class HyperLogLog {
      * does not cover exactly 16384 registers.
      */
     static long count(byte[] v) {
+        return count(v, v.length);
+    }
+
+    /** {@link #count(byte[])} of the value in the first {@code len} bytes of {@code v}. */
+    static long count(byte[] v, int len) {
         int[] reghisto = new int[64];
         if (v[4] == DENSE) {
             for (int i = 0; i < REGISTERS; i++) reghisto[denseGet(v, HDR_SIZE, i)]++;
         } else {
             long idx = 0;
             int p = HDR_SIZE;
-            int end = v.length;
+            int end = len;
             while (p < end) {
                 int op = v[p] & 0xff;
                 if (isZero(op)) {

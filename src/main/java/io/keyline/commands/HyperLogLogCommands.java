@@ -8,7 +8,9 @@ import io.keyline.engine.RedisException;
 import io.keyline.pubsub.KeyspaceEvents;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
+import io.keyline.store.MutableString;
 import io.keyline.store.StringEncoding;
+import io.keyline.store.WrongTypeException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +62,27 @@ final class HyperLogLogCommands {
         return v;
     }
 
+    /**
+     * The bytes of a string value without copying: a {@link MutableString}'s buffer (its first
+     * {@link #hllLength} bytes are the value) or the array itself. WRONGTYPE for other types.
+     */
+    private static byte[] hllBuffer(Object value) {
+        if (value instanceof MutableString m) return m.buffer();
+        if (value instanceof byte[] b) return b;
+        throw WrongTypeException.INSTANCE;
+    }
+
+    private static int hllLength(Object value) {
+        return value instanceof MutableString m ? m.length() : ((byte[]) value).length;
+    }
+
+    /** {@link #checkHll} without the copy: the value's buffer after WRONGTYPE and format checks. */
+    private static byte[] checkHllBuffer(Object value) {
+        byte[] v = hllBuffer(value);
+        if (!HyperLogLog.isValid(v, hllLength(value))) throw new RedisException(HyperLogLog.NOT_HLL_ERR);
+        return v;
+    }
+
     private static long sparseMaxBytes(CallContext c) {
         return c.server().config().getLong("hll-sparse-max-bytes");
     }
@@ -71,36 +94,58 @@ final class HyperLogLogCommands {
         else db.update(e, raw);
     }
 
-    /** PFADD key [element ...] */
+    /**
+     * PFADD key [element ...]. An existing value is changed in place, as Redis's
+     * dbUnshareStringValue + hllAdd: a dense HLL's registers are set in the stored buffer, a sparse
+     * one is edited within its spare room and moves to a new array only when it outgrows it or
+     * turns dense (a plain byte[] value becomes a {@link MutableString} once, on its first change).
+     */
     static void pfadd(CallContext c, byte[][] argv) {
         Database db = c.db();
-        Entry e = db.entryForWrite(argv[1], byte[].class);
-        HyperLogLog h;
-        int updated = 0;
-        if (e == null) {
-            h = HyperLogLog.create();
-            updated++;
-        } else {
-            byte[] v = checkHll(e.value());
-            if (v[4] == HyperLogLog.DENSE && !HyperLogLog.denseWouldChange(v, argv, 2)) {
-                c.reply.integer(0); // no register would change: nothing to copy or store
-                return;
-            }
-            h = HyperLogLog.of(v);
-        }
+        Entry e = db.lookupWrite(argv[1]);
         long max = sparseMaxBytes(c);
-        for (int j = 2; j < argv.length; j++) {
-            int r = h.add(argv[j], max);
-            if (r == 1) updated++;
-            else if (r == -1) throw invalidHll();
+        if (e == null) {
+            HyperLogLog h = HyperLogLog.create();
+            for (int j = 2; j < argv.length; j++) {
+                if (h.add(argv[j], max) == -1) throw invalidHll();
+            }
+            h.invalidateCache();
+            // stored mutable, spare room included, so the next PFADDs edit it in place
+            MutableString m = MutableString.of(null);
+            m.adopt(h.buffer(), h.length());
+            db.set(argv[1], m, Database.NO_TTL);
+            changed(c, argv[1]);
+            c.reply.integer(1);
+            return;
         }
+        byte[] v = checkHllBuffer(e.value());
+        if (v[4] == HyperLogLog.DENSE && !HyperLogLog.denseWouldChange(v, argv, 2)) {
+            c.reply.integer(0); // no register would change: nothing to unshare or store
+            return;
+        }
+        MutableString m = db.mutableStringForWrite(argv[1]);
+        long before = m.estimatedBytes();
+        HyperLogLog h = HyperLogLog.wrap(m.buffer(), m.length());
+        int updated = 0;
+        int r = 0;
+        for (int j = 2; j < argv.length && r != -1; j++) {
+            r = h.add(argv[j], max);
+            if (r == 1) updated++;
+        }
+        // a sparse value that outgrew its room or turned dense lives in a new array now
+        if (h.buffer() != m.buffer() || h.length() != m.length()) m.adopt(h.buffer(), h.length());
+        db.resized(before, m.estimatedBytes());
+        if (r == -1) throw invalidHll(); // as Redis: registers set before the corruption was found stay set
         if (updated > 0) {
             h.invalidateCache();
-            store(db, argv[1], e, h.toBytes());
-            c.modified(argv[1]);
-            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "pfadd", argv[1]);
+            changed(c, argv[1]);
         }
         c.reply.integer(updated > 0 ? 1 : 0);
+    }
+
+    private static void changed(CallContext c, byte[] key) {
+        c.modified(key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "pfadd", key);
     }
 
     /** PFCOUNT key [key ...] */
@@ -111,8 +156,8 @@ final class HyperLogLogCommands {
             for (int j = 1; j < argv.length; j++) {
                 Object o = db.get(argv[j]);
                 if (o == null) continue;
-                byte[] v = checkHll(o);
-                if (!HyperLogLog.merge(max, v)) throw invalidHll();
+                byte[] v = checkHllBuffer(o);
+                if (!HyperLogLog.merge(max, v, hllLength(o))) throw invalidHll();
             }
             c.reply.integer(HyperLogLog.countRaw(max));
             return;
@@ -122,17 +167,17 @@ final class HyperLogLogCommands {
             c.reply.integer(0);
             return;
         }
-        byte[] v = checkHll(e.value());
+        byte[] v = checkHllBuffer(e.value());
         long card;
         if (HyperLogLog.validCache(v)) {
             card = HyperLogLog.cachedCard(v);
         } else {
-            card = HyperLogLog.count(v);
+            card = HyperLogLog.count(v, hllLength(e.value()));
             if (card < 0) throw invalidHll();
-            // The cached cardinality is part of the string: store it and propagate (as Redis does).
-            byte[] updated = v.clone();
-            for (int i = 0; i < 8; i++) updated[8 + i] = (byte) (card >>> (8 * i));
-            db.update(e, StringEncoding.raw(updated));
+            // The cached cardinality is part of the string: written into the stored value in place
+            // (a plain byte[] becomes a MutableString once) and propagated, as Redis does.
+            byte[] target = db.mutableStringForWrite(argv[1]).buffer();
+            for (int i = 0; i < 8; i++) target[8 + i] = (byte) (card >>> (8 * i));
             c.modified(argv[1]);
         }
         c.reply.integer(card);
@@ -146,9 +191,9 @@ final class HyperLogLogCommands {
         for (int j = 1; j < argv.length; j++) {
             Object o = db.get(argv[j]);
             if (o == null) continue;
-            byte[] v = checkHll(o);
+            byte[] v = checkHllBuffer(o);
             if (v[4] == HyperLogLog.DENSE) useDense = true;
-            if (!HyperLogLog.merge(max, v)) throw invalidHll();
+            if (!HyperLogLog.merge(max, v, hllLength(o))) throw invalidHll();
         }
         Entry e = db.entryForWrite(argv[1], byte[].class);
         HyperLogLog h = e == null ? HyperLogLog.create() : HyperLogLog.of(Database.typed(e.value(), byte[].class));

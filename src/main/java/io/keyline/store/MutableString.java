@@ -60,6 +60,16 @@ public final class MutableString implements TypedValue, MemorySized, Copyable {
         length = newLength;
     }
 
+    /**
+     * Takes {@code newBuf} as the backing array, its first {@code newLength} bytes the string (an
+     * in-place editor, such as PFADD's sparse HyperLogLog, that outgrew the spare room).
+     */
+    public void adopt(byte[] newBuf, int newLength) {
+        if (newLength < 0 || newLength > newBuf.length) throw new IllegalArgumentException("length " + newLength);
+        buf = newBuf;
+        length = newLength;
+    }
+
     public void append(byte[] add) {
         int at = length;
         ensureLength(length + add.length);

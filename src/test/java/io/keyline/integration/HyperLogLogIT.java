@@ -179,6 +179,43 @@ class HyperLogLogIT extends ServerTestBase {
         }
     }
 
+    /** PFADD and PFCOUNT's cache write-back change the stored string in place (no 12 KB copy per call). */
+    @Test
+    void pfaddAndPfcountWriteInPlace() {
+        String[] big = new String[3000];
+        for (int i = 0; i < big.length; i++) big[i] = "x" + i;
+        jedis.pfadd("d", big);
+        assertThat(respValue("PFDEBUG", "ENCODING", "d")).isEqualTo("dense");
+        Object first = stored("d");
+        assertThat(first).isInstanceOf(io.keyline.store.MutableString.class);
+        byte[] buffer = ((io.keyline.store.MutableString) first).buffer();
+        assertThat(jedis.pfadd("d", "new-1", "new-2", "new-3")).isEqualTo(1);
+        long count = jedis.pfcount("d");
+        assertThat(jedis.pfadd("d", "new-4", "new-5", "new-6", "new-7")).isEqualTo(1);
+        assertThat(stored("d")).isSameAs(first);
+        assertThat(((io.keyline.store.MutableString) first).buffer()).isSameAs(buffer);
+        assertThat(jedis.pfcount("d")).isGreaterThanOrEqualTo(count);
+        // a value set as a plain string becomes mutable on its first change, then stays the same object
+        jedis.set(b("copy"), jedis.get(b("d")));
+        assertThat(stored("copy")).isInstanceOf(byte[].class);
+        assertThat(jedis.pfadd("copy", "more-1", "more-2", "more-3", "more-4")).isEqualTo(1);
+        Object converted = stored("copy");
+        assertThat(converted).isInstanceOf(io.keyline.store.MutableString.class);
+        assertThat(jedis.pfadd("copy", "more-5", "more-6", "more-7", "more-8")).isEqualTo(1);
+        jedis.pfcount("copy");
+        assertThat(stored("copy")).isSameAs(converted);
+        assertThat(jedis.pfcount("copy")).isEqualTo(jedis.pfcount("d", "copy"));
+        // sparse values grow within their room, and move when they turn dense: counts stay right
+        for (int i = 0; i < 2000; i++) jedis.pfadd("s", "e" + i);
+        assertThat(respValue("PFDEBUG", "ENCODING", "s")).isEqualTo("dense");
+        assertThat(jedis.strlen("s")).isEqualTo(12304);
+        assertThat(jedis.pfcount("s")).isBetween(1950L, 2050L);
+    }
+
+    private Object stored(String key) {
+        return keyline.server().keyspace().db(0).lookupNoTouch(b(key)).value();
+    }
+
     private static void waitForPing(int port, Process redis) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
