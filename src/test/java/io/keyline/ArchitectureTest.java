@@ -48,7 +48,8 @@ class ArchitectureTest {
                 .layer("engine").definedBy("io.keyline.engine..")
                 .layer("scripting").definedBy("io.keyline.scripting..")
                 .layer("commands").definedBy("io.keyline.commands..")
-                .layer("persistence").definedBy("io.keyline.persistence..")
+                .layer("persistence").definedBy("io.keyline.persistence")
+                .layer("rdb").definedBy("io.keyline.persistence.rdb..")
                 .layer("server").definedBy("io.keyline.server..")
                 .layer("embed").definedBy("io.keyline.embed..")
                 .layer("cli").definedBy("io.keyline.cli..")
@@ -61,12 +62,15 @@ class ArchitectureTest {
                 .whereLayer("pubsub").mayOnlyAccessLayers("session", "protocol", "util")
                 .whereLayer("engine").mayOnlyAccessLayers("pubsub", "session", "store", "protocol", "config", "util")
                 .whereLayer("scripting").mayOnlyAccessLayers("engine", "pubsub", "session", "store", "protocol", "config", "util")
-                .whereLayer("commands").mayOnlyAccessLayers("scripting", "engine", "pubsub", "session", "store", "protocol", "config", "util")
-                .whereLayer("persistence").mayOnlyAccessLayers("engine", "session", "store", "protocol", "config", "util")
-                .whereLayer("server").mayOnlyAccessLayers("commands", "persistence", "engine", "pubsub", "session", "store",
+                // The RDB format: values in, bytes out; callers pass version, compression and limits.
+                .whereLayer("rdb").mayOnlyAccessLayers("store", "util")
+                .whereLayer("commands").mayOnlyAccessLayers("scripting", "engine", "pubsub", "session", "store", "protocol", "config", "util",
+                        "rdb")
+                .whereLayer("persistence").mayOnlyAccessLayers("rdb", "engine", "session", "store", "protocol", "config", "util")
+                .whereLayer("server").mayOnlyAccessLayers("commands", "persistence", "rdb", "engine", "pubsub", "session", "store",
                         "protocol", "config", "util")
                 .whereLayer("embed").mayOnlyAccessLayers("server", "engine", "store", "config", "util")
-                .whereLayer("cli").mayOnlyAccessLayers("server", "persistence", "engine", "store", "config", "util")
+                .whereLayer("cli").mayOnlyAccessLayers("server", "persistence", "rdb", "engine", "store", "config", "util")
                 .check(classes);
     }
 

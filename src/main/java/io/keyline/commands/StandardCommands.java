@@ -23,6 +23,7 @@ public final class StandardCommands {
         StringCommands.register(t);
         BitmapCommands.register(t);
         KeyCommands.register(t);
+        DumpCommands.register(t);
         ObjectCommand.register(t);
         TransactionCommands.register(t);
         ScriptingCommands.register(t);

@@ -75,6 +75,8 @@ final class Parameters {
         c.bool("aof-rewrite-incremental-fsync", true).add();
         c.special("save", "").normalize(Validators::save).add();
         c.string("dbfilename", "dump.rdb").protectedConfig().add();
+        // Keyline's own: the RDB version DUMP writes; 10 leaves out 7.2-only encodings so Redis 7.0 can RESTORE it.
+        c.integer("rdb-version", 11, 10, 11).add();
 
         // Data-type encodings
         c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX).alias("list-max-ziplist-size").add();

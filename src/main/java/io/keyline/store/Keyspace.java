@@ -344,6 +344,22 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * RESTORE's IDLETIME / FREQ (Redis's objectSetLRUOrLFU): under an LFU policy a given frequency
+     * becomes the counter, under the others a given idle time moves the access time back; a
+     * negative argument leaves the entry as it is. Returns whether it applied.
+     */
+    public boolean setAccess(Entry e, long lfuFreq, long lruIdleSeconds) {
+        if (policy.lfu()) {
+            if (lfuFreq < 0) return false;
+            e.access = (minutesNow() << 8) | (int) Math.min(lfuFreq, 255);
+        } else {
+            if (lruIdleSeconds < 0) return false;
+            e.access = (int) (lruClock() - Math.min(lruIdleSeconds, Integer.MAX_VALUE / 2));
+        }
+        return true;
+    }
+
     /** Seconds since the key was last touched. */
     public long idleSeconds(Entry e) {
         return Math.max(0, lruClock() - e.access);

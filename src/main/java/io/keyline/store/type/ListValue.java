@@ -686,6 +686,20 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         }
     }
 
+    /**
+     * Visits the quicklist's nodes head first: {@code node.accept(elementCount, plain)} and then
+     * every element of that node through {@code element}. The RDB writer saves one listpack (or
+     * plain node) per node, as Redis's quicklist2 serialisation does.
+     */
+    public void forEachNode(java.util.function.BiConsumer<Integer, Boolean> node, Consumer<byte[]> element) {
+        for (int ni = 0; ni < nodes.size(); ni++) {
+            PackedNode n = nodes.get(ni);
+            if (n.size() == 0) continue;
+            node.accept(n.size(), quicklist && isPlain(n));
+            for (int i = 0; i < n.size(); i++) element.accept(n.get(i));
+        }
+    }
+
     /** All elements, head first (tests, debugging). */
     public java.util.List<byte[]> toList() {
         java.util.List<byte[]> out = new java.util.ArrayList<>(size);
