@@ -158,6 +158,7 @@ final class BitmapCommands {
     /** BITCOUNT key [start end [BYTE | BIT]] */
     static void bitcount(CallContext c, byte[][] argv) {
         byte[] s;
+        int slen = 0;
         long start;
         long end;
         int firstMask = 0;
@@ -166,8 +167,10 @@ final class BitmapCommands {
             start = Args.toLong(argv[2]);
             end = Args.toLong(argv[3]);
             boolean isBit = argv.length == 5 && isBitUnit(argv[4]);
-            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
-            long totlen = s == null ? 0 : s.length;
+            Object sv = StringCommands.string(c.db(), argv[1]);
+            s = Strings.array(sv); // no copy: a MutableString's buffer, the first slen bytes
+            slen = Strings.length(sv);
+            long totlen = slen;
             if (start < 0 && end < 0 && start > end) {
                 c.reply.integer(0);
                 return;
@@ -185,9 +188,11 @@ final class BitmapCommands {
                 end >>= 3;
             }
         } else if (argv.length == 2) {
-            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
+            Object sv = StringCommands.string(c.db(), argv[1]);
+            s = Strings.array(sv); // no copy: a MutableString's buffer, the first slen bytes
+            slen = Strings.length(sv);
             start = 0;
-            end = s == null ? -1 : s.length - 1;
+            end = slen - 1;
         } else {
             throw Errors.syntax();
         }
@@ -218,6 +223,7 @@ final class BitmapCommands {
         long bit = Args.toLong(argv[2]);
         if (bit != 0 && bit != 1) throw new RedisException("ERR The bit argument must be 1 or 0.");
         byte[] s;
+        int slen = 0;
         long startBit;
         long endBit;
         boolean endGiven = false;
@@ -229,8 +235,10 @@ final class BitmapCommands {
                 end = Args.toLong(argv[4]);
                 endGiven = true;
             }
-            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
-            long totlen = s == null ? 0 : s.length;
+            Object sv = StringCommands.string(c.db(), argv[1]);
+            s = Strings.array(sv); // no copy: a MutableString's buffer, the first slen bytes
+            slen = Strings.length(sv);
+            long totlen = slen;
             if (!endGiven) end = isBit ? (totlen << 3) + 7 : totlen - 1;
             if (isBit) totlen <<= 3;
             if (start < 0) start = totlen + start;
@@ -247,9 +255,11 @@ final class BitmapCommands {
                 if (start > end) endBit = startBit - 1;
             }
         } else if (argv.length == 3) {
-            s = Strings.bytes(StringCommands.string(c.db(), argv[1]));
+            Object sv = StringCommands.string(c.db(), argv[1]);
+            s = Strings.array(sv); // no copy: a MutableString's buffer, the first slen bytes
+            slen = Strings.length(sv);
             startBit = 0;
-            endBit = s == null ? -1 : ((long) s.length << 3) - 1;
+            endBit = s == null ? -1 : ((long) slen << 3) - 1;
         } else {
             throw Errors.syntax();
         }
