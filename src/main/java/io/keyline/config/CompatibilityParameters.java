@@ -25,7 +25,7 @@ final class CompatibilityParameters {
         c.bool("rdbchecksum", true).immutable().noEffect().add();
         c.bool("io-threads-do-reads", false).immutable().noEffect().add();
         c.bool("always-show-logo", false).immutable().noEffect().add();
-        c.bool("rdbcompression", true).noEffect().add();
+        c.bool("rdbcompression", true).add(); // LZF in DUMP payloads (persistence.rdb)
         c.bool("rdb-del-sync-files", false).noEffect().add();
         c.bool("activerehashing", true).noEffect().add();
         c.bool("stop-writes-on-bgsave-error", true).noEffect().add();
