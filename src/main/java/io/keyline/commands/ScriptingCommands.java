@@ -19,21 +19,25 @@ final class ScriptingCommands {
 
     static void register(CommandTable t) {
         // LOCK_ALL: a script holds every stripe while it runs (atomic, as EXEC); its calls take no locks.
-        t.command("eval", -3).flags(Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR, Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+        // SCRIPT_THREAD: a network client's script runs off the event loop (engine.ScriptThread).
+        t.command("eval", -3).flags(Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR, Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL,
+                        Flag.SCRIPT_THREAD)
                 .keys(SetCommands.numKeysAt(2))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access update")
                         .notes("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"))
                 .acl("slow", "scripting").group("scripting")
                 .doc("Executes a server-side Lua script.", "2.6.0", "Depends on the script that is executed.")
                 .handler((c, a) -> Scripting.of(c.server()).eval(c, a, false, false));
-        t.command("evalsha", -3).flags(Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR, Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+        t.command("evalsha", -3).flags(Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR, Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL,
+                        Flag.SCRIPT_THREAD)
                 .keys(SetCommands.numKeysAt(2))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access update"))
                 .acl("slow", "scripting").group("scripting")
                 .doc("Executes a server-side Lua script by SHA1 digest.", "2.6.0", "Depends on the script that is executed.")
                 .handler((c, a) -> Scripting.of(c.server()).eval(c, a, true, false));
         t.command("eval_ro", -3).flags(Flag.READONLY, Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR,
-                        Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+                        Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL,
+                        Flag.SCRIPT_THREAD)
                 .keys(SetCommands.numKeysAt(2))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access")
                         .notes("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"))
@@ -41,7 +45,8 @@ final class ScriptingCommands {
                 .doc("Executes a read-only server-side Lua script.", "7.0.0", "Depends on the script that is executed.")
                 .handler((c, a) -> Scripting.of(c.server()).eval(c, a, false, true));
         t.command("evalsha_ro", -3).flags(Flag.READONLY, Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR,
-                        Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL)
+                        Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL,
+                        Flag.SCRIPT_THREAD)
                 .keys(SetCommands.numKeysAt(2))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
                 .acl("slow", "scripting").group("scripting")
@@ -70,7 +75,10 @@ final class ScriptingCommands {
                 .tips("request_policy:all_shards", "response_policy:one_succeeded")
                 .doc("Terminates a server-side Lua script during execution.", "2.6.0", "O(1)")
                 .handler((c, a) -> {
-                    throw new RedisException("NOTBUSY No scripts in execution right now.");
+                    // Runs while the script does (allow-busy, no keys, no lock): it only flags it to stop.
+                    String err = c.server().scriptThread().kill(false);
+                    if (err != null) throw new RedisException(err);
+                    c.reply.ok();
                 });
         t.subcommand(script, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("slow", "scripting").group("scripting")
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")

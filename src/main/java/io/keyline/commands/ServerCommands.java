@@ -109,6 +109,9 @@ final class ServerCommands {
         if ((abort && (nosave || save || now || force)) || (nosave && save)) throw Errors.syntax();
         // Keyline shuts down at once, so there is never a shutdown in progress to abort.
         if (abort) throw new RedisException("ERR No shutdown in progress.");
+        // As Redis: while a script runs past busy-reply-threshold only SHUTDOWN NOSAVE stops the server.
+        String busy = nosave ? null : c.server().scriptThread().busyError();
+        if (busy != null) throw new RedisException(busy);
         c.server().shutdownHandler().shutdown(nosave);
         c.client().closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
     }

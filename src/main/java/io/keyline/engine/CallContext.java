@@ -59,6 +59,8 @@ public final class CallContext {
     long durableSeq;
     /** True while re-running a blocked client's command: a second block keeps the first deadline. */
     boolean reprocessing;
+    /** A script's {@code redis.call} context (MONITOR shows its commands as {@code [db lua]}). */
+    boolean scriptCall;
 
     CallContext(ServerContext server, Client client, Origin origin, boolean replaying) {
         this.server = server;

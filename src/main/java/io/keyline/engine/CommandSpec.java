@@ -20,6 +20,11 @@ public final class CommandSpec {
         // Keyline's own behaviour flags below: not shown by COMMAND (see internal()).
         /** The command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
         LOCK_ALL(true),
+        /**
+         * Runs a script (EVAL*, FCALL*): a network client's call runs on the script thread with the connection
+         * suspended (see {@link ScriptThread}); MONITOR sees the command before the script's own calls.
+         */
+        SCRIPT_THREAD(true),
         /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET; UNWATCH is queued). */
         NOT_QUEUED(true),
         /** Ends a transaction, so it is not refused as "growing the queue" under OOM (EXEC, DISCARD, QUIT, RESET). */
@@ -82,6 +87,8 @@ public final class CommandSpec {
     final boolean readonly;
     final boolean denyOom;
     final boolean lockAll;
+    final boolean scriptThread;
+    final boolean allowBusy;
     /** Refused while persistence reports a write error (MISCONF): writes, and PING as in Redis. */
     final boolean refusedOnWriteError;
     final boolean noAuth;
@@ -122,6 +129,8 @@ public final class CommandSpec {
         this.readonly = flags.contains(Flag.READONLY);
         this.denyOom = flags.contains(Flag.DENYOOM);
         this.lockAll = flags.contains(Flag.LOCK_ALL);
+        this.scriptThread = flags.contains(Flag.SCRIPT_THREAD);
+        this.allowBusy = flags.contains(Flag.ALLOW_BUSY);
         this.refusedOnWriteError = write || flags.contains(Flag.REFUSED_ON_DISK_ERROR);
         this.notQueued = flags.contains(Flag.NOT_QUEUED);
         this.allowedInSubscribedContext = flags.contains(Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT);

@@ -27,10 +27,12 @@ public final class Dispatcher {
 
     private final ServerContext server;
     private final Keyspace keyspace;
+    private final ScriptThread scriptThread;
 
     Dispatcher(ServerContext server) {
         this.server = server;
         this.keyspace = server.keyspace();
+        this.scriptThread = server.scriptThread();
     }
 
     /**
@@ -39,7 +41,12 @@ public final class Dispatcher {
      * command made ready are served. The reply goes to {@code c.reply}.
      */
     public void execute(CallContext ctx, byte[][] argv) {
-        process(ctx, argv);
+        if (process(ctx, argv)) return; // running on the script thread, which finishes it
+        finish(ctx, argv);
+    }
+
+    /** After a client's command: CLIENT CACHING's one-command scope, the tracking invalidations it caused. */
+    private void finish(CallContext ctx, byte[][] argv) {
         Client c = ctx.client();
         int tf = c.trackingFlags();
         if (tf != 0) {
@@ -52,7 +59,8 @@ public final class Dispatcher {
         server.tracking().sendPending(c);
     }
 
-    private void process(CallContext ctx, byte[][] argv) {
+    /** Redis's processCommand; true if the command was handed to the script thread (which finishes it). */
+    private boolean process(CallContext ctx, byte[][] argv) {
         Client c = ctx.client();
         if (isCrossProtocolAttack(argv[0])) {
             // As Redis: an HTTP request sent to the port is dropped without a reply.
@@ -60,23 +68,42 @@ public final class Dispatcher {
                     + "This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your "
                     + "Keyline instance. Connection from {} aborted.", c.connection().remoteAddress());
             c.kill();
-            return;
+            return false;
         }
         CommandSpec spec = resolve(c, argv);
-        if (spec == null) return;
+        if (spec == null) return false;
         c.lastCommand(spec.name);
-        if (!admit(c, spec)) return;
+        if (!admit(c, spec)) return false;
         // As Redis: under CLIENT PAUSE the command waits (before MULTI queueing) and runs at unpause.
-        if (server.clientPause().paused() && server.clientPause().postponeIfPaused(c, spec, argv, mayReplicate(c, spec))) return;
+        if (server.clientPause().paused() && server.clientPause().postponeIfPaused(c, spec, argv, mayReplicate(c, spec))) return false;
         if (c.inMulti() && !spec.notQueued) {
             c.queue(argv);
             c.reply.queued();
-            return;
+            return false;
         }
         ctx.begin(c.reply);
+        // A script holds every stripe while it runs: off the event loop, so that loop's other clients
+        // are still answered (BUSY after the threshold). The connection waits for it, suspended.
+        if (spec.scriptThread && ctx.origin == CallContext.Origin.CLIENT && !ctx.replaying
+                && c.connection().detach(scriptThread, () -> runDetached(ctx, spec, argv))) {
+            return true;
+        }
         call(ctx, spec, argv);
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
+        return false;
+    }
+
+    /** A script command on the script thread: the rest of {@link #process} and {@link #execute}. */
+    private void runDetached(CallContext ctx, CommandSpec spec, byte[][] argv) {
+        try {
+            call(ctx, spec, argv);
+            BlockingRegistry blocking = server.blocking();
+            if (blocking.hasReady()) blocking.serveReady();
+            finish(ctx, argv);
+        } catch (RuntimeException | Error e) {
+            log.warn("Internal error finishing '{}' on the script thread for client id={}", spec.name, ctx.id(), e);
+        }
     }
 
     /**
@@ -129,6 +156,15 @@ public final class Dispatcher {
         if (server.loading() && (!spec.allowedWhileLoading || (exec && queuedAny(c, s -> !s.allowedWhileLoading)))) {
             reject(c, spec, Errors.LOADING);
             return false;
+        }
+        // As Redis's processCommand: while a script runs only allow-busy commands are served; the others
+        // wait for it (the server is busy), and are refused once it has run for busy-reply-threshold.
+        if (scriptThread.isRunning() && !spec.allowBusy) {
+            String busy = scriptThread.awaitIdleOrBusy();
+            if (busy != null) {
+                reject(c, spec, busy);
+                return false;
+            }
         }
         return true;
     }
@@ -280,16 +316,27 @@ public final class Dispatcher {
         int single = -1;
         int[] stripes = null;
         boolean all = locks && spec.lockAll;
-        if (locks && !all && keys.length == 1) {
-            single = keyspace.stripeOf(argv[keys[0]]);
-            keyspace.lock(single);
-        } else if (locks && !all && keys.length > 1) {
-            stripes = stripesOf(argv, keys);
-            for (int s : stripes) keyspace.lock(s);
-        } else if (all) {
-            keyspace.lockAll();
+        try {
+            if (locks && !all && keys.length == 1) {
+                single = keyspace.stripeOf(argv[keys[0]]);
+                lock(single);
+            } else if (locks && !all && keys.length > 1) {
+                stripes = stripesOf(argv, keys);
+                lock(stripes, stripes.length);
+            } else if (all) {
+                lockAll();
+            }
+        } catch (RedisException busy) { // a script holds the stripes and has run past busy-reply-threshold
+            spec.recordRejected();
+            countError(busy.getMessage());
+            ctx.reply.error(busy.getMessage());
+            return false;
         }
         boolean counted = !ctx.replaying; // Redis loads the AOF outside call()
+        // As Redis's evalCommand: MONITOR sees a script command before the commands its script calls.
+        if (spec.scriptThread && counted && server.monitors().active() && !ctx.reprocessing) {
+            server.monitors().feed(ctx.client(), spec, argv, false);
+        }
         long started = 0;
         boolean failed = true;
         boolean blocked = false;
@@ -343,7 +390,7 @@ public final class Dispatcher {
                 // re-run), not while loading, never admin or skip_monitor commands. Under the keys'
                 // locks, so monitors see writes to a key in the order they happened.
                 if (counted && server.monitors().active() && !ctx.reprocessing && spec.monitored) {
-                    server.monitors().feed(ctx.client(), spec, argv);
+                    server.monitors().feed(ctx.client(), spec, argv, ctx.scriptCall);
                 }
             } finally {
                 if (single >= 0) {
@@ -356,6 +403,47 @@ public final class Dispatcher {
             }
         }
         return blocked;
+    }
+
+    /**
+     * Takes a stripe. Uncontended, one tryLock. Otherwise the wait is bounded: a script may hold the
+     * stripe for as long as it runs, and an event loop must not hang behind it (its other clients would
+     * get no answer, not even BUSY): once the script has run past busy-reply-threshold this gives up
+     * with BUSY. The script thread itself only ever waits for commands that are running.
+     */
+    private void lock(int stripe) {
+        if (keyspace.tryLock(stripe)) return;
+        while (!keyspace.tryLock(stripe, LOCK_POLL_NANOS)) {
+            String busy = scriptThread.busyError();
+            if (busy != null) throw new RedisException(busy);
+        }
+    }
+
+    private static final long LOCK_POLL_NANOS = 2_000_000;
+
+    /** Takes {@code stripes[0..n)} in order; on BUSY releases those taken. */
+    private void lock(int[] stripes, int n) {
+        for (int i = 0; i < n; i++) {
+            try {
+                lock(stripes[i]);
+            } catch (RedisException e) {
+                for (int j = i - 1; j >= 0; j--) keyspace.unlock(stripes[j]);
+                throw e;
+            }
+        }
+    }
+
+    /** Every stripe, in order (as {@link Keyspace#lockAll}), bounded as {@link #lock(int)}. */
+    private void lockAll() {
+        int n = keyspace.stripes();
+        for (int i = 0; i < n; i++) {
+            try {
+                lock(i);
+            } catch (RedisException e) {
+                for (int j = i - 1; j >= 0; j--) keyspace.unlock(j);
+                throw e;
+            }
+        }
     }
 
     private int[] stripesOf(byte[][] argv, int[] keys) {
@@ -457,6 +545,7 @@ public final class Dispatcher {
     public CallContext scriptContext(CallContext outer) {
         CallContext s = new CallContext(server, outer.client(), CallContext.Origin.EXEC, outer.replaying);
         s.transactionLog = new ArrayList<>();
+        s.scriptCall = true;
         return s;
     }
 
@@ -485,6 +574,7 @@ public final class Dispatcher {
             if (readOnly) throw new RedisException("ERR Write commands are not allowed from read-only scripts.");
             String err = server.propagator().writeError();
             if (err != null) throw new RedisException(err);
+            scriptThread.wrote(); // SCRIPT KILL can no longer stop it (Redis's SCRIPT_WRITE_DIRTY)
         }
         script.begin(sink);
         script.shareTimeOf(outer);
@@ -496,6 +586,8 @@ public final class Dispatcher {
     public void endScript(CallContext outer, CallContext script, int callerDb) {
         outer.client().select(callerDb);
         outer.select(callerDb);
+        // A script aborted by the server's stop (SHUTDOWN NOSAVE) leaves nothing in the AOF.
+        if (scriptThread.shuttingDown()) return;
         flushTransactionLog(outer, script.transactionLog);
     }
 

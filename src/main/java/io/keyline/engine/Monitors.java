@@ -66,8 +66,8 @@ public final class Monitors {
      * Feeds a command that ran (Redis's call(): not while loading the AOF, not a blocked command's
      * re-run, not commands flagged {@code admin} or {@code skip_monitor}; the caller checks).
      */
-    void feed(Client c, CommandSpec spec, byte[][] argv) {
-        byte[] line = line(server.keyspace().clock().micros(), c.dbIndex(), c.connection().remoteAddress(),
+    void feed(Client c, CommandSpec spec, byte[][] argv, boolean fromScript) {
+        byte[] line = line(server.keyspace().clock().micros(), c.dbIndex(), fromScript ? "lua" : c.connection().remoteAddress(),
                 argv, Redaction.of(spec, argv, server.config()));
         synchronized (this) {
             for (Client m : monitors) m.connection().writeFromAnyThread(Unpooled.wrappedBuffer(line));

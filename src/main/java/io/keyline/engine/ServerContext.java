@@ -29,6 +29,7 @@ public final class ServerContext {
     private final Dispatcher dispatcher;
     private final CallObserver callObserver;
     private final BlockingRegistry blocking;
+    private final ScriptThread scriptThread = new ScriptThread(this);
     private final io.keyline.pubsub.PubSub pubsub = new io.keyline.pubsub.PubSub();
     private final io.keyline.pubsub.KeyspaceEvents keyspaceEvents = new io.keyline.pubsub.KeyspaceEvents(pubsub);
     private final Monitors monitors = new Monitors(this);
@@ -218,6 +219,11 @@ public final class ServerContext {
 
     public BlockingRegistry blocking() {
         return blocking;
+    }
+
+    /** Where scripts run and the running script's state (BUSY, SCRIPT KILL). */
+    public ScriptThread scriptThread() {
+        return scriptThread;
     }
 
     public String runId() {

@@ -16,6 +16,9 @@
  *   <li>{@link io.keyline.engine.BlockingRegistry}: clients blocked on keys; a ready key re-runs the
  *   waiter's command through {@code call} (Redis 7's reprocessing), so each blocking command is written
  *   once.</li>
+ *   <li>{@link io.keyline.engine.ScriptThread}: the thread network clients' scripts run on (their connection
+ *   suspended, flag {@code SCRIPT_THREAD}) and the running script's state: BUSY after busy-reply-threshold,
+ *   SCRIPT KILL / FUNCTION KILL, FUNCTION STATS.</li>
  *   <li>Errors ({@link io.keyline.engine.Errors}, {@link io.keyline.engine.RedisException}), argument
  *   parsing ({@link io.keyline.engine.Args}), propagation targets ({@link io.keyline.engine.Propagator}),
  *   the batch-end hook ({@link io.keyline.engine.BatchEnd}), stats, SLOWLOG and LATENCY data, and the

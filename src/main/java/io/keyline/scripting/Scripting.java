@@ -53,9 +53,6 @@ public final class Scripting {
     private CallContext outer;
     private CallContext inner;
     private boolean readOnly;
-    /** When the running script is stopped if it has not written (nanoTime), and whether it has. */
-    private long stopAtNanos = Long.MAX_VALUE;
-    private boolean wrote;
     private int resp = 2;
 
     private static final class Script {
@@ -192,9 +189,8 @@ public final class Scripting {
         inner = c.server().dispatcher().scriptContext(c);
         readOnly = ro || noWrites;
         resp = 2;
-        wrote = false;
-        long limitMs = c.server().config().getLong("busy-reply-threshold");
-        stopAtNanos = limitMs > 0 ? System.nanoTime() + limitMs * 1_000_000 : Long.MAX_VALUE;
+        io.keyline.engine.ScriptThread run = c.server().scriptThread();
+        run.started(sha, false); // BUSY for others after busy-reply-threshold; SCRIPT KILL polls through the hook
         try {
             LuaValue result;
             try {
@@ -208,6 +204,7 @@ public final class Scripting {
             }
             LuaToResp.write(result, c.reply, resp);
         } finally {
+            run.ended();
             c.server().dispatcher().endScript(c, inner, callerDb);
             outer = null;
             inner = null;
@@ -264,20 +261,18 @@ public final class Scripting {
     }
 
     /**
-     * No single script may stall the server: a count hook (every 100,000 instructions) stops a
-     * script that has run longer than {@code busy-reply-threshold} without writing, as SCRIPT KILL
-     * would in Redis. Keyline has no BUSY reply or SCRIPT KILL yet, so without this a
-     * {@code while true do end} would hold every stripe forever; a script that has written keeps
-     * running (Redis's UNKILLABLE case). The debug library is removed from the sandbox afterwards.
+     * SCRIPT KILL (and a server stop): a count hook, every 100,000 instructions, raises Redis's "killed"
+     * error once {@code ScriptThread.kill} asked the running script to stop (as Redis's luaMaskCountHook).
+     * The flag stays set until the script ends, so a pcall catching the error is interrupted again. The
+     * debug library is removed from the sandbox afterwards.
      */
     private void installTimeLimit(Globals g) {
         g.load(new org.luaj.vm2.lib.DebugLib());
         LuaValue hook = new ZeroArgFunction() {
             @Override
             public LuaValue call() {
-                if (!wrote && System.nanoTime() > stopAtNanos) {
-                    throw new LuaError("Script killed: it ran longer than busy-reply-threshold without writing "
-                            + "(Keyline stops it in place of SCRIPT KILL)");
+                if (server.scriptThread().killRequested()) {
+                    throw new LuaError(errorTable(io.keyline.engine.ScriptThread.KILLED));
                 }
                 return LuaValue.NONE;
             }
@@ -572,10 +567,6 @@ public final class Scripting {
         try {
             ReplyWriter w = new ReplyWriter(buf, resp);
             try {
-                if (!wrote) {
-                    io.keyline.engine.CommandSpec spec = server.table().lookup(argv[0]);
-                    wrote = spec != null && spec.isWrite();
-                }
                 server.dispatcher().scriptCall(outer, inner, argv, w, readOnly);
             } catch (RedisException e) {
                 return fail(e.getMessage(), raise);

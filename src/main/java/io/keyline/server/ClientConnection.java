@@ -134,6 +134,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     /** Parses and runs buffered commands until input runs out, the client blocks or closes. */
     private void process() {
+        if (suspended) return; // a script of this client runs: the commands after it wait for its reply
         long now = System.currentTimeMillis(); // one clock read per read batch, not per command
         try {
             // A client killed by CLIENT KILL from another thread runs nothing more, even before its close.
@@ -163,6 +164,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                 } finally {
                     executing = false;
                 }
+                if (suspended) break; // the command runs on the script thread; scriptDone() goes on
                 if (call.durableSeq() > pendingDurableSeq) pendingDurableSeq = call.durableSeq();
                 if (client.dropReplyOfLastCommand()) out.writerIndex(replyStart); // CLIENT REPLY OFF/SKIP
                 if (pendingPushes != null) { // Redis 7.2: pushes to itself follow the command's reply
@@ -374,6 +376,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             });
             return;
         }
+        if (suspended) { // this connection's script runs elsewhere: its reply comes first
+            if (pendingPushes == null) pendingPushes = ctx.alloc().ioBuffer(Math.max(64, data.readableBytes()));
+            pendingPushes.writeBytes(data);
+            data.release();
+            return;
+        }
         if (out != null) { // a command of this connection is running: its replies come first
             out.writeBytes(data);
             data.release();
@@ -491,6 +499,72 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     @Override
     public int fd() {
         return fd;
+    }
+
+    // ---- a command run on another thread (a script) ------------------------------------------
+
+    /** True while this connection's command runs on the script thread: nothing more is parsed meanwhile. */
+    private boolean suspended;
+
+    /**
+     * Hands the running command to {@code executor}. Its replies go to a buffer of their own (the replies
+     * before it are flushed as usual meanwhile); when it is done, {@link #scriptDone} appends them on this
+     * loop and parsing resumes. Reading from the socket goes on (no per-script autoRead toggling, which
+     * costs two epoll_ctl calls): what arrives queues in {@code in}.
+     */
+    @Override
+    public boolean detach(Executor executor, Runnable work) {
+        if (ctx == null || !ctx.executor().inEventLoop()) return false;
+        ByteBuf reply = ctx.alloc().ioBuffer(256);
+        suspended = true;
+        client.reply.buffer(reply); // the call context writes through the client's writer
+        try {
+            executor.execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    long seq = call.durableSeq();
+                    ctx.executor().execute(() -> scriptDone(reply, seq));
+                }
+            });
+        } catch (RuntimeException e) { // the script thread is gone (the server stops)
+            suspended = false;
+            client.reply.buffer(out);
+            reply.release();
+            return false;
+        }
+        return true;
+    }
+
+    /** On this loop, once the detached command is done: its reply, then the pushes it caused, then the next commands. */
+    private void scriptDone(ByteBuf reply, long durableSeq) {
+        suspended = false;
+        if (closing || !ctx.channel().isActive()) {
+            reply.release();
+            return;
+        }
+        if (client.dropReplyOfLastCommand()) reply.clear(); // CLIENT REPLY OFF/SKIP
+        if (durableSeq > pendingDurableSeq) pendingDurableSeq = durableSeq;
+        if (out == null) {
+            out = reply;
+        } else {
+            out.writeBytes(reply);
+            reply.release();
+        }
+        if (pendingPushes != null) { // pushes the script caused to this client follow its reply
+            out.writeBytes(pendingPushes);
+            pendingPushes.release();
+            pendingPushes = null;
+        }
+        if (client.closeAfterReply() || client.killed()) {
+            closing = true;
+            flush(true);
+            return;
+        }
+        if (!checkOutputLimits(out.readableBytes())) {
+            process();
+            flush(false);
+        }
     }
 
     @Override

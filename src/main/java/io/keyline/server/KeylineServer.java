@@ -254,6 +254,7 @@ public final class KeylineServer implements AutoCloseable {
     public synchronized void stop() {
         if (stopped) return;
         stopped = true;
+        context.scriptThread().shutdown(); // a running script is aborted first: it holds every stripe
         for (Channel ch : listeners) ch.close().awaitUninterruptibly();
         if (workerGroup != null) workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

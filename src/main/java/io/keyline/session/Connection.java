@@ -31,6 +31,17 @@ public interface Connection {
     /** Resumes reading/processing buffered commands after the client was unblocked. */
     void resume();
 
+    /**
+     * Runs {@code work} (a command that must not run on this connection's event loop: a script) on
+     * {@code executor}, this connection suspended meanwhile: it parses no further command, and the
+     * replies {@code work} writes to the client's reply writer are sent, in order, when it is done;
+     * then the connection resumes. Called from the connection's own thread while it runs a command.
+     * False if this connection cannot be suspended (an internal client): the caller runs {@code work} inline.
+     */
+    default boolean detach(Executor executor, Runnable work) {
+        return false;
+    }
+
     /** Fd-like number shown in CLIENT LIST. */
     int fd();
 

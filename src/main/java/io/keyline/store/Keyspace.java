@@ -79,6 +79,21 @@ public final class Keyspace {
         locks[stripe].lock();
     }
 
+    /** Takes the stripe if it is free right now. */
+    public boolean tryLock(int stripe) {
+        return locks[stripe].tryLock();
+    }
+
+    /** Takes the stripe, waiting at most {@code nanos}; false if it stayed taken (or the thread was interrupted). */
+    public boolean tryLock(int stripe, long nanos) {
+        try {
+            return locks[stripe].tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public void unlock(int stripe) {
         locks[stripe].unlock();
     }

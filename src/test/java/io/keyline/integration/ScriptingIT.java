@@ -119,21 +119,4 @@ class ScriptingIT extends ServerTestBase {
         assertThat(n).isEqualTo(1L);
         assertThat(new String(jedis.get("lk").getBytes(StandardCharsets.UTF_8))).isEqualTo("v");
     }
-
-    @Test
-    void aScriptThatRunsPastTheThresholdWithoutWritingIsStoppedAndTheServerAnswers() {
-        jedis.configSet("busy-reply-threshold", "200");
-        try {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jedis.eval("while true do end", 0))
-                    .hasMessageContaining("Script killed: it ran longer than busy-reply-threshold without writing");
-            org.assertj.core.api.Assertions.assertThat(jedis.ping()).isEqualTo("PONG");
-            // A script that wrote is not stopped (Redis's UNKILLABLE case): it finishes normally.
-            org.assertj.core.api.Assertions.assertThat(jedis.eval(
-                    "redis.call('SET', KEYS[1], 'x') local n = 0 local t = os.clock() "
-                            + "while os.clock() - t < 0.4 do n = n + 1 end return 1", 1, "w")).isEqualTo(1L);
-            org.assertj.core.api.Assertions.assertThat(jedis.get("w")).isEqualTo("x");
-        } finally {
-            jedis.configSet("busy-reply-threshold", "5000");
-        }
-    }
 }
