@@ -92,6 +92,17 @@ public final class Functions {
     private Functions(ServerContext server) {
         this.server = server;
         this.scripting = Scripting.of(server);
+        server.service(io.keyline.engine.AofPreamble.class, this::rewriteCommands);
+    }
+
+    private static final byte[] FUNCTION = "FUNCTION".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
+
+    /** What an AOF rewrite writes first: FUNCTION LOAD per library, in load order (Redis's rewriteFunctions). */
+    private List<byte[][]> rewriteCommands() {
+        List<byte[][]> out = new ArrayList<>();
+        for (byte[] code : codes()) out.add(new byte[][]{FUNCTION, LOAD, code});
+        return out;
     }
 
     /** The functions of {@code server}, created empty on first call. */
