@@ -27,6 +27,7 @@ public final class StandardCommands {
         ObjectCommand.register(t);
         TransactionCommands.register(t);
         ScriptingCommands.register(t);
+        FunctionCommands.register(t);
         ListCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);

@@ -41,6 +41,8 @@ public final class ScriptThread implements java.util.concurrent.Executor {
     /** The thread running a script, null when none runs (the one field others poll on every command). */
     private volatile Thread running;
     private volatile String name;
+    /** The running script's command (FUNCTION STATS shows it). */
+    private volatile byte[][] command;
     private volatile boolean function;
     private volatile long startNanos;
     private volatile boolean wrote;
@@ -106,8 +108,9 @@ public final class ScriptThread implements java.util.concurrent.Executor {
     // ---- the running script ---------------------------------------------------------------------
 
     /** A script (or function, {@code isFunction}) starts on the current thread, its caller holding every stripe. */
-    public void started(String scriptName, boolean isFunction) {
+    public void started(String scriptName, boolean isFunction, byte[][] argv) {
         name = scriptName;
+        command = argv;
         function = isFunction;
         wrote = false;
         killed = false;
@@ -123,12 +126,18 @@ public final class ScriptThread implements java.util.concurrent.Executor {
     public void ended() {
         running = null;
         name = null;
+        command = null;
         killed = false;
         if (waiters > 0) {
             synchronized (idle) {
                 idle.notifyAll();
             }
         }
+    }
+
+    /** The running script's command line (argv), or null. */
+    public byte[][] command() {
+        return command;
     }
 
     public boolean isRunning() {

@@ -1,5 +1,6 @@
 package io.keyline.persistence;
 
+import io.keyline.engine.AofPreamble;
 import io.keyline.store.Strings;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.Database;
@@ -38,6 +39,12 @@ final class AofRewriter {
     }
 
     static Stats writeBase(Keyspace keyspace, Path target, Runnable atSwitch, BooleanSupplier cancelled) throws IOException {
+        return writeBase(keyspace, null, target, atSwitch, cancelled);
+    }
+
+    /** As above, the {@code preamble}'s commands (the function libraries) first, as Redis's rewriteAppendOnlyFile. */
+    static Stats writeBase(Keyspace keyspace, AofPreamble preamble, Path target, Runnable atSwitch, BooleanSupplier cancelled)
+            throws IOException {
         int stripes = keyspace.stripes();
         int dbs = keyspace.databaseCount();
         Resp out = new Resp(1 << 16);
@@ -49,6 +56,7 @@ final class AofRewriter {
             keyspace.lockAll();
             try {
                 atSwitch.run();
+                if (preamble != null) for (byte[][] cmd : preamble.commands()) out.command(cmd);
                 long now = keyspace.clock().millis();
                 int[] lastDb = {-1};
                 for (int s = 0; s < stripes; s++) {

@@ -349,7 +349,7 @@ public final class Persistence implements PersistenceControl {
                 Files.write(dir.resolve(incrName), new byte[0]);
             }
             // 3. The base, from the live data.
-            AofRewriter.Stats stats = AofRewriter.writeBase(ctx.keyspace(), tmp, atSwitch, () -> cancelRewrite);
+            AofRewriter.Stats stats = AofRewriter.writeBase(ctx.keyspace(), ctx.service(io.keyline.engine.AofPreamble.class), tmp, atSwitch, () -> cancelRewrite);
             Files.move(tmp, dir.resolve(baseName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Manifest.fsyncDir(dir);
             // 4. The manifest now names only the new base and the new incr file.

@@ -43,16 +43,21 @@ import java.util.regex.Pattern;
  */
 public final class Scripting {
     private static final Map<ServerContext, Scripting> BY_SERVER = new WeakHashMap<>();
-    private static final Pattern LUAJ_POSITION = Pattern.compile("^@?(user_script):(\\d+) ");
+    private static final Pattern LUAJ_POSITION = Pattern.compile("^@?(user_script|user_function):(\\d+) ");
 
     private final ServerContext server;
     private Globals globals;
+    private Globals functionGlobals;
     private final Map<String, Script> scripts = new LinkedHashMap<>();
 
     /** The running script's state (scripts run one at a time). */
     private CallContext outer;
     private CallContext inner;
     private boolean readOnly;
+    /** When a FUNCTION LOAD's top level is stopped (nanoTime). */
+    private long stopAtNanos = Long.MAX_VALUE;
+    /** A FUNCTION LOAD is running a library's top level (the hook then reports Redis's load timeout). */
+    private boolean loadingLibrary;
     private int resp = 2;
 
     private static final class Script {
@@ -180,26 +185,42 @@ public final class Scripting {
         Globals g = globals();
         LuaTable keys = new LuaTable();
         LuaTable args = new LuaTable();
-        for (int i = 0; i < numkeys; i++) keys.rawset(i + 1, LuaString.valueUsing(argv[3 + i]));
-        for (int i = 3 + (int) numkeys, j = 1; i < argv.length; i++, j++) args.rawset(j, LuaString.valueUsing(argv[i]));
+        fillKeysAndArgs(argv, (int) numkeys, keys, args);
         rawSetGlobal(g, "KEYS", keys);
         rawSetGlobal(g, "ARGV", args);
+        run(c, script.function, LuaValue.NONE, ro || noWrites, sha, "user_script", argv);
+    }
+
+    /** KEYS and ARGV of an EVAL or FCALL: argv[3 .. 3+numkeys) and the rest, as binary-safe Lua strings. */
+    static void fillKeysAndArgs(byte[][] argv, int numkeys, LuaTable keys, LuaTable args) {
+        for (int i = 0; i < numkeys; i++) keys.rawset(i + 1, LuaString.valueUsing(argv[3 + i]));
+        for (int i = 3 + numkeys, j = 1; i < argv.length; i++, j++) args.rawset(j, LuaString.valueUsing(argv[i]));
+    }
+
+    /**
+     * The one run path of EVAL and FCALL: calls {@code fn} with {@code fnArgs} as the script of {@code c}
+     * (its redis.call going through the dispatcher's script context), writes its reply or its error, in
+     * Redis's words naming {@code name} (the SHA1 or the function) and the chunk ({@code user_script} or
+     * {@code user_function}), and ends the script (database restored, writes logged).
+     */
+    synchronized void run(CallContext c, LuaFunction fn, Varargs fnArgs, boolean readOnlyRun, String name, String chunk,
+            byte[][] argv) {
         int callerDb = c.dbIndex();
         outer = c;
         inner = c.server().dispatcher().scriptContext(c);
-        readOnly = ro || noWrites;
+        readOnly = readOnlyRun;
         resp = 2;
         io.keyline.engine.ScriptThread run = c.server().scriptThread();
-        run.started(sha, false); // BUSY for others after busy-reply-threshold; SCRIPT KILL polls through the hook
+        run.started(name, "user_function".equals(chunk), argv); // BUSY for others after busy-reply-threshold; SCRIPT KILL polls through the hook
         try {
             LuaValue result;
             try {
-                result = script.function.call();
+                result = fn.invoke(fnArgs).arg1();
             } catch (LuaError e) {
-                c.reply.error(scriptError(e, sha));
+                c.reply.error(scriptError(e, name, chunk));
                 return;
             } catch (StackOverflowError e) {
-                c.reply.error("ERR user_script:1: stack overflow script: " + sha + ", on @user_script:1.");
+                c.reply.error("ERR " + chunk + ":1: stack overflow script: " + name + ", on @" + chunk + ":1.");
                 return;
             }
             LuaToResp.write(result, c.reply, resp);
@@ -211,7 +232,7 @@ public final class Scripting {
         }
     }
 
-    private static String luaMessage(LuaError e) {
+    static String luaMessage(LuaError e) {
         String m = e.getMessage();
         if (m == null) return "";
         int trace = m.indexOf("\nstack traceback:"); // added by LuaJ while the debug library (the time hook) is loaded
@@ -221,7 +242,7 @@ public final class Scripting {
     }
 
     /** Redis 7's text for a script that raised an error: the message, then where. */
-    private String scriptError(LuaError e, String sha) {
+    private String scriptError(LuaError e, String sha, String chunk) {
         LuaValue obj = e.getMessageObject();
         int line = 1;
         String msg;
@@ -232,28 +253,46 @@ public final class Scripting {
             else line = lineOf(e);
         } else {
             msg = luaMessage(e);
-            Matcher mm = Pattern.compile("^user_script:(\\d+): ").matcher(msg);
+            Matcher mm = Pattern.compile("^" + chunk + ":(\\d+): ").matcher(msg);
             if (mm.find()) line = Integer.parseInt(mm.group(1));
             if (!msg.isEmpty() && !msg.contains(" ") || !Character.isUpperCase(msg.isEmpty() ? 'a' : msg.charAt(0))) {
                 msg = "ERR " + msg;
-            } else if (msg.startsWith("user_script")) {
+            } else if (msg.startsWith(chunk)) {
                 msg = "ERR " + msg;
             }
         }
         msg = msg.replace('\r', ' ').replace('\n', ' ');
-        return msg + " script: " + sha + ", on @user_script:" + line + ".";
+        return msg + " script: " + sha + ", on @" + chunk + ":" + line + ".";
     }
 
     private int lineOf(LuaError e) {
         String t = e.getMessage();
         if (t != null) {
-            Matcher mm = Pattern.compile("user_script:(\\d+)").matcher(t);
+            Matcher mm = Pattern.compile("user_(?:script|function):(\\d+)").matcher(t);
             if (mm.find()) return Integer.parseInt(mm.group(1));
         }
         return 1;
     }
 
+    /** FUNCTION LOAD runs a library's top level: the count hook stops it after {@code timeoutMs} (0 = never). */
+    void beginLibraryLoad(long timeoutMs) {
+        loadingLibrary = true;
+        stopAtNanos = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000 : Long.MAX_VALUE;
+    }
+
+    void endLibraryLoad() {
+        loadingLibrary = false;
+        stopAtNanos = Long.MAX_VALUE;
+    }
+
     // ---- the Lua state ------------------------------------------------------------------------
+
+    /** The Lua state FUNCTION libraries live in: separate from EVAL's (as Redis's), same sandbox and API. */
+    synchronized Globals functionState() {
+        if (functionGlobals == null) functionGlobals = newState();
+        return functionGlobals;
+    }
+
 
     private Globals globals() {
         if (globals == null) globals = newState();
@@ -271,6 +310,11 @@ public final class Scripting {
         LuaValue hook = new ZeroArgFunction() {
             @Override
             public LuaValue call() {
+                if (loadingLibrary && System.nanoTime() > stopAtNanos) {
+                    LuaTable err = new LuaTable();
+                    err.rawset("err", LuaValue.valueOf("ERR FUNCTION LOAD timeout"));
+                    throw new LuaError(err);
+                }
                 if (server.scriptThread().killRequested()) {
                     throw new LuaError(errorTable(io.keyline.engine.ScriptThread.KILLED));
                 }
