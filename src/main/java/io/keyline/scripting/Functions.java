@@ -52,8 +52,10 @@ public final class Functions {
 
     private final ServerContext server;
     private final Scripting scripting;
-    private Map<String, Library> libraries = new LinkedHashMap<>();
-    private Map<String, Fn> functions = new HashMap<>();
+    // volatile: FUNCTION STATS reads their sizes without the scripting lock, because it is served while a
+    // function runs (and holds that lock); the maps only change under the lock, never while a function runs.
+    private volatile Map<String, Library> libraries = new LinkedHashMap<>();
+    private volatile Map<String, Fn> functions = new HashMap<>();
 
     /** Every library chunk's _ENV: empty; its metatable's __index is the load API while loading, the globals after. */
     private LuaTable env;
@@ -285,7 +287,12 @@ public final class Functions {
         loadApi = new LuaTable();
         loadApi.rawset("redis", api);
         loadApi.setmetatable(missing);
-        env = new LuaTable();
+        // A Globals (not a plain table): LuaJ gives a closure the debug hooks of its environment only when that
+        // environment is a Globals, and FUNCTION KILL / the load timeout go through the count hook.
+        Globals hooked = new Globals();
+        hooked.debuglib = g.debuglib;
+        hooked.running = g.running;
+        env = hooked;
         envMeta = new LuaTable();
         envMeta.rawset("__index", g);
         envMeta.rawset("__newindex", new VarArgFunction() {
@@ -454,9 +461,7 @@ public final class Functions {
     }
 
     public int functionCount() {
-        synchronized (scripting) {
-            return functions.size();
-        }
+        return functions.size(); // no lock: see the fields
     }
 
     /** The code of every library, in load order: what an AOF rewrite writes as FUNCTION LOAD commands. */
@@ -636,9 +641,7 @@ public final class Functions {
 
     /** For tests and INFO: the number of libraries. */
     public int libraryCount() {
-        synchronized (scripting) {
-            return libraries.size();
-        }
+        return libraries.size(); // no lock: see the fields
     }
 
     static Collection<String> flagNames(int flags) {

@@ -92,6 +92,39 @@ class ScriptBusyIT extends ServerTestBase {
     }
 
     @Test
+    void functionKillStopsABusyFunctionAndFunctionStatsNamesIt() throws Exception {
+        jedis.configSet("busy-reply-threshold", "100");
+        jedis.functionLoad("#!lua name=spin\nredis.register_function{function_name='spin', callback=function(keys, args) "
+                + "local x = redis.call('GET', keys[1]) while true do end end, flags={'no-writes'}}");
+        CompletableFuture<Object> caller = CompletableFuture.supplyAsync(() -> {
+            try (Jedis j = new Jedis("127.0.0.1", keyline.port(), 30_000)) {
+                return j.fcall("spin", java.util.List.of("k"), java.util.List.of());
+            } catch (RuntimeException e) {
+                return e.getMessage();
+            }
+        });
+        String busy = awaitBusy(jedis);
+        assertThat(busy).isEqualTo("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
+        // FUNCTION STATS is allowed while busy and names the running function and its command.
+        Object stats = jedis.sendCommand(redis.clients.jedis.Protocol.Command.FUNCTION,
+                redis.clients.jedis.util.SafeEncoder.encode("STATS"));
+        java.util.List<?> fields = (java.util.List<?>) stats;
+        java.util.List<?> running = (java.util.List<?>) fields.get(1);
+        assertThat(new String((byte[]) running.get(0))).isEqualTo("name");
+        assertThat(new String((byte[]) running.get(1))).isEqualTo("spin");
+        assertThat(new String((byte[]) running.get(2))).isEqualTo("command");
+        assertThat(((java.util.List<?>) running.get(3))).hasSize(4);
+        assertThat(new String((byte[]) running.get(4))).isEqualTo("duration_ms");
+        // SCRIPT KILL may not kill a function; FUNCTION KILL does.
+        assertThatThrownBy(() -> jedis.scriptKill()).hasMessageStartingWith("BUSY");
+        assertThat(jedis.functionKill()).isEqualTo("OK");
+        assertThat((String) caller.get(10, TimeUnit.SECONDS)).startsWith("ERR Script killed by user with");
+        assertThat(jedis.ping()).isEqualTo("PONG");
+        assertThatThrownBy(() -> jedis.functionKill()).hasMessage("NOTBUSY No scripts in execution right now.");
+        jedis.functionFlush();
+    }
+
+    @Test
     void scriptKillWithNoScriptIsNotBusy() {
         assertThatThrownBy(() -> jedis.scriptKill()).hasMessage("NOTBUSY No scripts in execution right now.");
     }
