@@ -105,6 +105,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         releaseMemory();
+        releaseIncoming();
         if (client != null) {
             server.watches().unwatchAll(client);
             server.clients().close(client);
@@ -291,7 +292,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void writeOut(ByteBuf buf, boolean thenClose) {
         if (thenClose) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
-        } else if (flushQueued) {
+        } else if (flushQueued || draining) { // flushed at the batch's or the drain's end
             ctx.write(buf, ctx.voidPromise());
         } else if (BatchEnd.flushAfterBatch(flushAtBatchEnd)) {
             flushQueued = true;
@@ -300,6 +301,36 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.writeAndFlush(buf, ctx.voidPromise());
         }
         checkOutputLimits();
+    }
+
+    /** Writes from other threads waiting for this loop (multi-producer, this loop consumes). */
+    private final java.util.Queue<ByteBuf> incoming = io.netty.util.internal.PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** True while {@link #drainIncoming} runs: writes are queued in Netty and flushed once at its end. */
+    private boolean draining;
+
+    private final Runnable drainIncoming = () -> {
+        drainScheduled.set(false); // before polling: an offer after this schedules another drain
+        draining = true;
+        try {
+            ByteBuf b;
+            while ((b = incoming.poll()) != null) {
+                inTransit.addAndGet(-b.readableBytes());
+                writeFromAnyThread(b);
+            }
+        } finally {
+            draining = false;
+        }
+        if (!this.flushQueued && ctx.channel().isActive()) ctx.flush();
+        checkOutputLimits();
+    };
+
+    private void releaseIncoming() {
+        ByteBuf b;
+        while ((b = incoming.poll()) != null) {
+            inTransit.addAndGet(-b.readableBytes());
+            b.release();
+        }
     }
 
     private boolean flushQueued;
@@ -376,13 +407,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             return;
         }
         if (!ctx.executor().inEventLoop()) {
-            int n = data.readableBytes();
-            inTransit.addAndGet(n);
-            checkOutputLimits();
-            ctx.executor().execute(() -> {
-                inTransit.addAndGet(-n);
-                writeFromAnyThread(data);
-            });
+            if (!ctx.channel().isActive()) {
+                data.release();
+                return;
+            }
+            // Batched per subscriber: queued here, one drain task while the queue is non-empty and
+            // one flush per drain (not a task and a flush per message), FIFO per producing thread.
+            inTransit.addAndGet(data.readableBytes());
+            incoming.offer(data);
+            checkOutputLimits(); // queued bytes count as omem
+            if (drainScheduled.compareAndSet(false, true)) ctx.executor().execute(drainIncoming);
             return;
         }
         if (out != null) { // a command of this connection is running: its replies come first
