@@ -139,6 +139,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         server.stats().netInputBytes.add(data.readableBytes());
         parser.setMaxBulkLength(server.protoMaxBulkLen()); // CONFIG SET applies to open connections too
         in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        // Netty runs a loop's reads before its tasks: a push another loop queued for this client before
+        // this request was even sent (an invalidation caused by a write whose reply the client saw)
+        // would otherwise follow this request's reply. Redis has it in the output buffer already.
+        if (!incoming.isEmpty()) drainNow();
         process();
     }
 
@@ -311,6 +315,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     private final Runnable drainIncoming = () -> {
         drainScheduled.set(false); // before polling: an offer after this schedules another drain
+        drainNow();
+        if (!this.flushQueued && ctx.channel().isActive()) ctx.flush();
+        checkOutputLimits();
+    };
+
+    /** Writes what other threads queued, in order, without flushing (the caller's batch or drain does). */
+    private void drainNow() {
         draining = true;
         try {
             ByteBuf b;
@@ -321,9 +332,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         } finally {
             draining = false;
         }
-        if (!this.flushQueued && ctx.channel().isActive()) ctx.flush();
-        checkOutputLimits();
-    };
+    }
 
     private void releaseIncoming() {
         ByteBuf b;
