@@ -8,6 +8,7 @@ import io.keyline.engine.Errors;
 import io.keyline.engine.Help;
 import io.keyline.engine.RedisException;
 import io.keyline.session.Client;
+import io.keyline.session.ClientMemory;
 import io.keyline.session.Connection;
 
 import io.keyline.engine.CommandSpec.Flag;
@@ -215,9 +216,14 @@ final class ClientCommands {
                 .append(" psub=").append(cl.subscribedPatterns())
                 .append(" ssub=").append(cl.subscribedShardChannels())
                 .append(" multi=").append(cl.multiQueueLength())
+                // watch= is Redis 7.4's (7.2 has no such field); issue 11 asks for it, placed as 7.4 does
+                .append(" watch=").append(cl.watchedCount())
                 .append(" qbuf=").append(qbuf)
-                .append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=").append(omem)
-                .append(" tot-mem=").append(1024 + qbuf + omem)
+                .append(" qbuf-free=").append(conn.queryBufferFree())
+                .append(" argv-mem=").append(conn.argvMemory())
+                .append(" multi-mem=").append(ClientMemory.multi(cl))
+                .append(" rbs=1024 rbp=0 obl=0 oll=0 omem=").append(omem)
+                .append(" tot-mem=").append(ClientMemory.total(cl, omem))
                 .append(" events=r cmd=").append(cl.lastCommand())
                 .append(" user=").append(cl.user())
                 .append(" redir=").append(cl.tracking(Client.TRACKING) ? cl.trackingRedirect() : -1)

@@ -197,6 +197,10 @@ final class Info {
         line(out, "jvm_heap_used_human", human(heapUsed));
         line(out, "jvm_heap_max", rt.maxMemory());
         line(out, "jvm_heap_max_human", human(rt.maxMemory()));
+        line(out, "mem_clients_slaves", 0); // no replicas
+        long clientsMem = 0; // every client's memory as maxmemory-clients counts it (monitors included, as Redis)
+        for (io.keyline.session.Client cl : s.clients().all()) clientsMem += io.keyline.session.ClientMemory.total(cl);
+        line(out, "mem_clients_normal", clientsMem);
         line(out, "mem_allocator", "jvm");
         line(out, "lazyfree_pending_objects", 0); // freed synchronously: never pending (see LazyFree)
         line(out, "lazyfreed_objects", s.stats().lazyfreedObjects.sum());
@@ -287,7 +291,7 @@ final class Info {
         line(out, "expired_time_cap_reached_count", 0);
         line(out, "expire_cycle_cpu_milliseconds", 0);
         line(out, "evicted_keys", ks.evictedKeys.sum());
-        line(out, "evicted_clients", 0);
+        line(out, "evicted_clients", st.evictedClients.sum());
         line(out, "total_eviction_exceeded_time", 0);
         line(out, "current_eviction_exceeded_time", 0);
         line(out, "keyspace_hits", ks.keyspaceHits.sum());

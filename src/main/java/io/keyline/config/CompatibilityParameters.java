@@ -92,7 +92,7 @@ final class CompatibilityParameters {
                 .normalizeWithCurrent(Validators::clientOutputBufferLimit).add();
         c.special("oom-score-adj-values", "0 200 800").normalize(Validators::oomScoreAdjValues).noEffect().add();
         c.special("notify-keyspace-events", "").normalize(Validators::notifyKeyspaceEvents).add();
-        c.special("maxmemory-clients", "0").normalize(Validators::memoryOrPercent).noEffect().add();
+        c.special("maxmemory-clients", "0").normalize(Validators::memoryOrPercent).add(); // server.ClientEviction
     }
 
     private static void registerReplicationAndCluster(Config c) {

@@ -16,6 +16,8 @@ public final class ServerStats {
     public final LongAdder queryBufferLimitDisconnections = new LongAdder();
     /** Clients closed for reaching client-output-buffer-limit. */
     public final LongAdder outputBufferLimitDisconnections = new LongAdder();
+    /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+    public final LongAdder evictedClients = new LongAdder();
     public final AtomicLong dirtySinceSave = new AtomicLong();
     /** What Redis would have freed in its lazyfree thread (see {@link LazyFree}). */
     public final LongAdder lazyfreedObjects = new LongAdder();
@@ -78,6 +80,7 @@ public final class ServerStats {
         protocolErrors.reset();
         queryBufferLimitDisconnections.reset();
         outputBufferLimitDisconnections.reset();
+        evictedClients.reset();
         lazyfreedObjects.reset();
     }
 }

@@ -51,6 +51,8 @@ public final class RespParser {
     private int argCount;
     private int expectedArgs;
     private int bulkLength = -1;
+    /** Bytes of the arguments parsed so far of the command in progress (Redis's argv_len_sum, argv-mem). */
+    private long argvLenSum;
 
     public RespParser(long maxBulkLength) {
         this.maxBulkLength = maxBulkLength;
@@ -63,6 +65,16 @@ public final class RespParser {
     /** While true, the tighter unauthenticated limits apply (set before each {@link #next}). */
     public void unauthenticated(boolean value) {
         this.unauthenticated = value;
+    }
+
+    /** Bytes of the arguments of the unfinished command parsed so far (argv-mem in CLIENT LIST). */
+    public long argvMemory() {
+        return args == null ? 0 : argvLenSum;
+    }
+
+    /** Arguments of the unfinished command parsed so far. */
+    public int argc() {
+        return args == null ? 0 : argCount;
     }
 
     /** True while a multibulk command has been started but not finished. */
@@ -97,6 +109,7 @@ public final class RespParser {
             expectedArgs = (int) count;
             args = new byte[Math.min(expectedArgs, INITIAL_ARGS)][];
             argCount = 0;
+            argvLenSum = 0;
             bulkLength = -1;
         }
         while (argCount < expectedArgs) {
@@ -129,6 +142,7 @@ public final class RespParser {
             in.skipBytes(2);
             if (argCount == args.length) args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, expectedArgs));
             args[argCount++] = arg;
+            argvLenSum += bulkLength;
             bulkLength = -1;
         }
         byte[][] done = args;

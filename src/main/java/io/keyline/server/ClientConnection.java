@@ -3,6 +3,7 @@ package io.keyline.server;
 import io.keyline.engine.BatchEnd;
 import io.keyline.engine.CallContext;
 import io.keyline.session.Client;
+import io.keyline.session.ClientMemory;
 import io.keyline.session.Connection;
 import io.keyline.engine.Dispatcher;
 import io.keyline.engine.Propagator;
@@ -60,9 +61,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     /** Closed for its output buffer: further output is dropped at once. */
     private final AtomicBoolean outputLimitReached = new AtomicBoolean();
 
-    ClientConnection(ServerContext server, OutputBufferLimits limits) {
+    private final ClientEviction eviction;
+    /** The memory last added to {@link ClientEviction#total} for this client (guarded by this). */
+    private long accountedMemory;
+    /** Closed by client eviction, or closed: no longer counted. */
+    private boolean memoryReleased;
+
+    ClientConnection(ServerContext server, OutputBufferLimits limits, ClientEviction eviction) {
         this.server = server;
         this.limits = limits;
+        this.eviction = eviction;
         this.dispatcher = server.dispatcher();
         this.parser = new RespParser(server.protoMaxBulkLen());
     }
@@ -96,6 +104,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        releaseMemory();
+        releaseIncoming();
         if (client != null) {
             server.watches().unwatchAll(client);
             server.clients().close(client);
@@ -129,6 +139,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         server.stats().netInputBytes.add(data.readableBytes());
         parser.setMaxBulkLength(server.protoMaxBulkLen()); // CONFIG SET applies to open connections too
         in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        // Netty runs a loop's reads before its tasks: a push another loop queued for this client before
+        // this request was even sent (an invalidation caused by a write whose reply the client saw)
+        // would otherwise follow this request's reply. Redis has it in the output buffer already.
+        if (!incoming.isEmpty()) drainNow();
         process();
     }
 
@@ -145,6 +159,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                     parser.unauthenticated(!client.authenticated());
                     argv = parser.next(in);
                     if (argv == null) {
+                        if (eviction.enabled() && accountAndEvict()) return; // a growing query buffer counts too
                         if (in.readableBytes() > server.queryBufferLimit()) {
                             server.stats().queryBufferLimitDisconnections.increment();
                             log.info("Closing client id={} addr={} that reached max query buffer length", client.id(), remoteAddress());
@@ -173,6 +188,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                     pendingPushes = null;
                 }
                 if (out.readableBytes() > 0 && checkOutputLimits(out.readableBytes())) return; // as Redis on each reply
+                if (eviction.enabled() && accountAndEvict()) return;
                 if (client.closeAfterReply() || client.killed()) {
                     closing = true;
                     flush(true);
@@ -282,7 +298,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void writeOut(ByteBuf buf, boolean thenClose) {
         if (thenClose) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
-        } else if (flushQueued) {
+        } else if (flushQueued || draining) { // flushed at the batch's or the drain's end
             ctx.write(buf, ctx.voidPromise());
         } else if (BatchEnd.flushAfterBatch(flushAtBatchEnd)) {
             flushQueued = true;
@@ -291,6 +307,41 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.writeAndFlush(buf, ctx.voidPromise());
         }
         checkOutputLimits();
+    }
+
+    /** Writes from other threads waiting for this loop (multi-producer, this loop consumes). */
+    private final java.util.Queue<ByteBuf> incoming = io.netty.util.internal.PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** True while {@link #drainIncoming} runs: writes are queued in Netty and flushed once at its end. */
+    private boolean draining;
+
+    private final Runnable drainIncoming = () -> {
+        drainScheduled.set(false); // before polling: an offer after this schedules another drain
+        drainNow();
+        if (!this.flushQueued && ctx.channel().isActive()) ctx.flush();
+        checkOutputLimits();
+    };
+
+    /** Writes what other threads queued, in order, without flushing (the caller's batch or drain does). */
+    private void drainNow() {
+        draining = true;
+        try {
+            ByteBuf b;
+            while ((b = incoming.poll()) != null) {
+                inTransit.addAndGet(-b.readableBytes());
+                writeFromAnyThread(b);
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void releaseIncoming() {
+        ByteBuf b;
+        while ((b = incoming.poll()) != null) {
+            inTransit.addAndGet(-b.readableBytes());
+            b.release();
+        }
     }
 
     private boolean flushQueued;
@@ -367,13 +418,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             return;
         }
         if (!ctx.executor().inEventLoop()) {
-            int n = data.readableBytes();
-            inTransit.addAndGet(n);
-            checkOutputLimits();
-            ctx.executor().execute(() -> {
-                inTransit.addAndGet(-n);
-                writeFromAnyThread(data);
-            });
+            if (!ctx.channel().isActive()) {
+                data.release();
+                return;
+            }
+            // Batched per subscriber: queued here, one drain task while the queue is non-empty and
+            // one flush per drain (not a task and a flush per message), FIFO per producing thread.
+            inTransit.addAndGet(data.readableBytes());
+            incoming.offer(data);
+            checkOutputLimits(); // queued bytes count as omem
+            if (drainScheduled.compareAndSet(false, true)) ctx.executor().execute(drainIncoming);
             return;
         }
         if (suspended) { // this connection's script runs elsewhere: its reply comes first
@@ -571,5 +625,83 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     public int queryBufferLength() {
         ByteBuf b = in;
         return b == null ? 0 : b.readableBytes();
+    }
+
+    @Override
+    public int queryBufferFree() {
+        ByteBuf b = in;
+        try {
+            return b == null ? 0 : b.capacity() - b.writerIndex();
+        } catch (RuntimeException e) { // released meanwhile by the loop
+            return 0;
+        }
+    }
+
+    @Override
+    public long argvMemory() {
+        return parser.argvMemory();
+    }
+
+    @Override
+    public int argc() {
+        return parser.argc();
+    }
+
+    // ---- client eviction (maxmemory-clients) --------------------------------------------------
+
+    Client client() {
+        return client;
+    }
+
+    /** Takes this client's current size into the eviction total; any thread. */
+    void accountMemory() {
+        Client c = client;
+        if (c == null) return;
+        long now = ClientMemory.total(c, outputBufferBytes());
+        synchronized (this) {
+            if (memoryReleased) return;
+            eviction.total.addAndGet(now - accountedMemory);
+            accountedMemory = now;
+        }
+    }
+
+    synchronized long accountedMemory() {
+        return accountedMemory;
+    }
+
+    /** Redis's clientEvictionAllowed: not NO-EVICT, not closing already. */
+    boolean evictable() {
+        Client c = client;
+        synchronized (this) {
+            if (memoryReleased) return false;
+        }
+        return c != null && !c.noEvict() && !c.killed() && !outputLimitReached.get();
+    }
+
+    /** Stops counting this client's memory (it is closing); true the first time. */
+    private boolean releaseMemory() {
+        synchronized (this) {
+            if (memoryReleased) return false;
+            memoryReleased = true;
+            eviction.total.addAndGet(-accountedMemory);
+            accountedMemory = 0;
+            return true;
+        }
+    }
+
+    /** Evicts this client: its memory leaves the total now, the socket closes on its loop dropping pending output. */
+    boolean evict() {
+        if (!releaseMemory()) return false;
+        if (ctx.executor().inEventLoop()) closeNow();
+        else ctx.executor().execute(this::closeNow);
+        return true;
+    }
+
+    /** After a command or a read: update this client's size and evict if over; true if this client was evicted. */
+    private boolean accountAndEvict() {
+        accountMemory();
+        long limit = eviction.limit();
+        if (limit > 0 && eviction.total.get() >= limit) eviction.evictIfNeeded();
+        return closing;
     }
 }

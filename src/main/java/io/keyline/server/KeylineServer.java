@@ -50,6 +50,7 @@ public final class KeylineServer implements AutoCloseable {
     private final Keyspace keyspace;
     private final ServerContext context;
     private final OutputBufferLimits outputBufferLimits = new OutputBufferLimits();
+    private final ClientEviction clientEviction;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -106,6 +107,9 @@ public final class KeylineServer implements AutoCloseable {
         this.keyspace = new Keyspace(config.getInt("databases"), 6, clock);
         this.context = new ServerContext(keyspace, config, StandardCommands.table());
         config.onChange("client-output-buffer-limit", outputBufferLimits::apply);
+        this.clientEviction = new ClientEviction(context);
+        config.onChange("maxmemory", v -> clientEviction.maxmemory(Long.parseLong(v)));
+        config.onChange("maxmemory-clients", clientEviction::configure);
         wireConfig();
     }
 
@@ -207,7 +211,7 @@ public final class KeylineServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (timeout > 0) ch.pipeline().addLast(new IdleStateHandler(0, 0, timeout));
-                        ch.pipeline().addLast(new ClientConnection(context, outputBufferLimits));
+                        ch.pipeline().addLast(new ClientConnection(context, outputBufferLimits, clientEviction));
                     }
                 });
         int port = config.getInt("port");
@@ -239,6 +243,7 @@ public final class KeylineServer implements AutoCloseable {
         expiryTask = cron.scheduleAtFixedRate(() -> {
             try {
                 keyspace.cronTick();
+                clientEviction.cron(); // as clientsCron: output grown from other loops counts too
                 if (context.clientPause().paused()) return; // Redis pauses expiry during CLIENT PAUSE
                 long started = System.nanoTime();
                 keyspace.activeExpireCycle(Math.max(1, period / 4));

@@ -34,6 +34,8 @@ public final class Client {
     // MULTI/EXEC: the queued commands as received (EXEC resolves them again), and whether one was refused
     private List<byte[][]> queued;
     private boolean multiError;
+    /** Bytes the MULTI queue holds (Redis's mstate.argv_len_sums: argument bytes plus a pointer each). */
+    private volatile long multiArgvBytes;
     final Set<WatchRegistry.WatchedKey> watched = new HashSet<>();
     volatile boolean watchDirty;
 
@@ -177,11 +179,15 @@ public final class Client {
     public void beginMulti() {
         queued = new ArrayList<>();
         multiError = false;
+        multiArgvBytes = 0;
     }
 
     /** Queues a command inside MULTI. */
     public void queue(byte[][] argv) {
         queued.add(argv);
+        long n = 8L * argv.length;
+        for (byte[] a : argv) n += a.length;
+        multiArgvBytes += n;
     }
 
     /** The queued commands (null outside MULTI). */
@@ -202,6 +208,12 @@ public final class Client {
     public void endMulti() {
         queued = null;
         multiError = false;
+        multiArgvBytes = 0;
+    }
+
+    /** Argument bytes queued by MULTI (for the client's memory, CLIENT LIST multi-mem). */
+    public long multiArgvBytes() {
+        return multiArgvBytes;
     }
 
     public int watchedCount() {
@@ -406,6 +418,7 @@ public final class Client {
      */
     public void reset() {
         queued = null;
+        multiArgvBytes = 0;
         multiError = false;
         db = keyspace.db(0);
         reply.protocol(2);

@@ -55,6 +55,21 @@ public interface Connection {
         return 0;
     }
 
+    /** Room left in the query buffer's allocation (qbuf-free in CLIENT LIST). */
+    default int queryBufferFree() {
+        return 0;
+    }
+
+    /** Argument bytes of a command parsed in part (argv-mem in CLIENT LIST, Redis's argv_len_sum). */
+    default long argvMemory() {
+        return 0;
+    }
+
+    /** Arguments of a command parsed in part. */
+    default int argc() {
+        return 0;
+    }
+
     Connection DETACHED = new Connection() {
         @Override
         public String remoteAddress() {

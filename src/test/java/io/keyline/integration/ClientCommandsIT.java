@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClientCommandsIT extends ServerTestBase {
     private static final String LINE_FORMAT = "id=\\d+ addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:\\d+ fd=\\d+ name=\\S* age=\\d+ idle=\\d+ "
-            + "flags=\\S+ db=\\d+ sub=0 psub=0 ssub=0 multi=-?\\d+ qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 "
+            + "flags=\\S+ db=\\d+ sub=0 psub=0 ssub=0 multi=-?\\d+ watch=\\d+ qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 "
             + "rbs=\\d+ rbp=\\d+ obl=0 oll=0 omem=0 tot-mem=\\d+ events=r cmd=\\S+ user=default redir=-1 resp=[23] "
             + "lib-name=\\S* lib-ver=\\S*";
 

@@ -56,9 +56,16 @@ class OutputBufferLimitIT extends ServerTestBase {
         throw new AssertionError(name + " not in INFO");
     }
 
+    private long memClients() {
+        String info = (String) respValue("INFO", "memory");
+        for (String line : info.split("\r\n")) if (line.startsWith("mem_clients_normal:")) return Long.parseLong(line.substring(19));
+        throw new AssertionError("mem_clients_normal not in INFO");
+    }
+
     @Test
     void hardLimitDisconnectsTheSlowSubscriberAndTheOthersGetEveryMessage() throws Exception {
         long before = stat("client_output_buffer_limit_disconnections");
+        long baseline = memClients(); // this test's clients connected below are counted when they are there
         byte[] msg = new byte[100_000];
         java.util.Arrays.fill(msg, (byte) 'x');
         try (Socket slow = stuckSubscriber("big"); Socket good = new Socket("127.0.0.1", port()); RespClient pub = new RespClient(port())) {
@@ -108,6 +115,11 @@ class OutputBufferLimitIT extends ServerTestBase {
                 // a reset is a close too
             }
         }
+        // The server's memory returns to its baseline: nothing of the slow subscriber's megabytes is
+        // held once the three sockets are gone (clients' memory as INFO counts it, output included).
+        long until = System.currentTimeMillis() + 10_000;
+        while (memClients() > baseline + 8 * 1024 && System.currentTimeMillis() < until) Thread.sleep(20);
+        assertThat(memClients()).isLessThanOrEqualTo(baseline + 8 * 1024);
     }
 
     @Test
