@@ -83,7 +83,7 @@ public final class LuaLibraries {
                 try {
                     out = f.call(in);
                 } catch (LuaLibError e) {
-                    throw new LuaError(e.getMessage(), 1);
+                    throw new TableError(LuaValue.valueOf(e.getMessage())); // positioned by Scripting.scriptError
                 }
                 LuaValue[] values = new LuaValue[out.length];
                 for (int i = 0; i < out.length; i++) {

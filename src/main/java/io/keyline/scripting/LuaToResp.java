@@ -25,7 +25,7 @@ final class LuaToResp {
     private static void write(LuaValue v, ReplyWriter w, int scriptResp, int depth) {
         switch (v.type()) {
             case LuaValue.TNUMBER:
-                w.integer((long) v.todouble());
+                w.integer(toLongLikeC(v.todouble()));
                 return;
             case LuaValue.TSTRING: {
                 LuaString s = v.checkstring();
@@ -54,7 +54,8 @@ final class LuaToResp {
                     w.simple(ok.tojstring().replace('\r', ' ').replace('\n', ' '));
                     return;
                 }
-                if (scriptResp == 3) {
+                // Redis converts these whatever redis.setresp says; the writer downgrades them for a RESP2 client.
+                {
                     LuaValue d = t.rawget("double");
                     if (d.isnumber()) {
                         w.doubleValue(d.todouble());
@@ -103,5 +104,14 @@ final class LuaToResp {
             out.add(new LuaValue[]{k, n.arg(2)});
         }
         return out;
+    }
+
+    /**
+     * Redis converts a Lua number with a C cast to long long: on x86-64 a value out of range (or NaN)
+     * gives LLONG_MIN, where Java's cast saturates to Long.MAX_VALUE.
+     */
+    static long toLongLikeC(double d) {
+        if (Double.isNaN(d) || d >= 0x1p63 || d < -0x1p63) return Long.MIN_VALUE;
+        return (long) d;
     }
 }

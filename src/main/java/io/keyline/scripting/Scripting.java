@@ -58,6 +58,8 @@ public final class Scripting {
     private long stopAtNanos = Long.MAX_VALUE;
     /** A FUNCTION LOAD is running a library's top level (the hook then reports Redis's load timeout). */
     private boolean loadingLibrary;
+    /** Error tables made from redis.call/pcall failures: the inner command counted them in errorstats already. */
+    private final java.util.Set<LuaTable> callErrors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int resp = 2;
 
     private static final class Script {
@@ -145,7 +147,7 @@ public final class Scripting {
         while (i < body.length && body[i] != '\n') i++;
         String line = new String(body, 0, i, StandardCharsets.UTF_8);
         String[] parts = line.substring(2).trim().split(" +");
-        if (!parts[0].equals("lua")) throw new RedisException("ERR Unexpected engine in script shebang: " + parts[0]);
+        if (!parts[0].equals("lua")) throw new RedisException("ERR Unexpected engine in script shebang: #!" + parts[0]); // Redis echoes parts[0] with its "#!"
         boolean noWrites = false;
         for (int p = 1; p < parts.length; p++) {
             if (!parts[p].startsWith("flags=")) throw new RedisException("ERR Unknown lua shebang option: " + parts[p]);
@@ -217,15 +219,21 @@ public final class Scripting {
             try {
                 result = fn.invoke(fnArgs).arg1();
             } catch (LuaError e) {
-                c.reply.error(scriptError(e, name, chunk));
+                String err = scriptError(e, name, chunk);
+                if (!callErrors.contains(e.getMessageObject())) c.server().stats().countErrorCode(err);
+                c.reply.error(err);
                 return;
             } catch (StackOverflowError e) {
                 c.reply.error("ERR " + chunk + ":1: stack overflow script: " + name + ", on @" + chunk + ":1.");
                 return;
             }
+            if (result.istable() && result.rawget("err").isstring() && !callErrors.contains(result)) {
+                c.server().stats().countErrorCode(result.rawget("err").tojstring());
+            }
             LuaToResp.write(result, c.reply, resp);
         } finally {
             run.ended();
+            callErrors.clear();
             c.server().dispatcher().endScript(c, inner, callerDb);
             outer = null;
             inner = null;
@@ -250,7 +258,13 @@ public final class Scripting {
             msg = obj.get("err").tojstring();
             LuaValue l = obj.get("line");
             if (l.isnumber()) line = l.toint();
+            else if (e instanceof TableError te && te.line() > 0) line = te.line();
             else line = lineOf(e);
+        } else if (e instanceof TableError te && obj != null && obj.isstring()) {
+            line = Math.max(1, te.line());
+            msg = "ERR " + chunk + ":" + line + ": " + obj.tojstring();
+        } else if (obj == null || obj.isnil()) {
+            msg = "ERR nil"; // error() with no value; LuaJ's message would read "null"
         } else {
             msg = luaMessage(e);
             Matcher mm = Pattern.compile("^" + chunk + ":(\\d+): ").matcher(msg);
@@ -348,6 +362,8 @@ public final class Scripting {
                 return LuaValue.valueOf(t.checktable().length());
             }
         });
+        LuaTable string = (LuaTable) g.get("string");
+        string.rawset("format", new LuaFormat(string.get("format")));
         LuaTable math = (LuaTable) g.get("math");
         math.rawset("mod", math.get("fmod"));
         g.rawset("bit32", LuaValue.NIL);
@@ -481,7 +497,7 @@ public final class Scripting {
         r.rawset("error_reply", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue msg) {
-                if (!msg.isstring()) throw new LuaError("wrong number or type of arguments");
+                if (!msg.isstring()) return errorTable("ERR wrong number or type of arguments");
                 String m = msg.tojstring();
                 LuaTable t = new LuaTable();
                 t.rawset("err", m.startsWith("-") ? LuaValue.valueOf(m.substring(1)) : msg);
@@ -491,7 +507,7 @@ public final class Scripting {
         r.rawset("status_reply", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue msg) {
-                if (!msg.isstring()) throw new LuaError("wrong number or type of arguments");
+                if (!msg.isstring()) return errorTable("ERR wrong number or type of arguments");
                 LuaTable t = new LuaTable();
                 t.rawset("ok", msg);
                 return t;
@@ -513,8 +529,10 @@ public final class Scripting {
         r.rawset("log", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                if (a.narg() < 2) throw new LuaError("redis.log() requires two arguments or more.");
-                if (!a.arg1().isnumber()) throw new LuaError("First argument must be a number (log level).");
+                if (a.narg() < 2) throw apiError("ERR redis.log() requires two arguments or more.");
+                if (!a.arg1().isnumber()) throw apiError("ERR First argument must be a number (log level).");
+                int level = a.arg1().toint();
+                if (level < 0 || level > 3) throw apiError("ERR Invalid debug level.");
                 StringBuilder sb = new StringBuilder();
                 for (int i = 2; i <= a.narg(); i++) {
                     if (i > 2) sb.append(' ');
@@ -527,8 +545,9 @@ public final class Scripting {
         r.rawset("setresp", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue v) {
+                if (v.isnil()) throw apiError("ERR redis.setresp() requires one argument.");
                 int n = v.checkint();
-                if (n != 2 && n != 3) throw new LuaError("RESP version must be 2 or 3.");
+                if (n != 2 && n != 3) throw apiError("ERR RESP version must be 2 or 3.");
                 resp = n;
                 return LuaValue.NONE;
             }
@@ -542,7 +561,7 @@ public final class Scripting {
             @Override
             public LuaValue call(LuaValue v) {
                 int n = v.checkint();
-                if ((n & ~3) != 0) throw new LuaError("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+                if ((n & ~3) != 0) throw apiError("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
                 return LuaValue.NONE;
             }
         });
@@ -567,9 +586,9 @@ public final class Scripting {
         r.rawset("acl_check_cmd", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                if (a.narg() < 1) throw new LuaError("Please specify at least one argument for this redis lib call");
+                if (a.narg() < 1) throw apiError("ERR Please specify at least one argument for this redis lib call");
                 byte[][] argv = args(a);
-                if (server.table().lookup(argv[0]) == null) throw new LuaError("Invalid command passed to redis.acl_check_cmd()");
+                if (server.table().lookup(argv[0]) == null) throw apiError("ERR Invalid command passed to redis.acl_check_cmd()");
                 return LuaValue.TRUE;
             }
         });
@@ -585,7 +604,8 @@ public final class Scripting {
             LuaValue v = a.arg(i);
             if (v.type() == LuaValue.TNUMBER) {
                 double d = v.todouble();
-                argv[i - 1] = (d == (long) d ? Long.toString((long) d) : String.format(Locale.ROOT, "%.17g", d))
+                // Redis converts with lua_tolstring: Lua 5.1's %.14g.
+                argv[i - 1] = formatNumber(d)
                         .getBytes(StandardCharsets.US_ASCII);
             } else if (v.type() == LuaValue.TSTRING) {
                 LuaString s = v.checkstring();
@@ -599,13 +619,13 @@ public final class Scripting {
 
     private Varargs redisCall(Varargs a, boolean raise) {
         if (a.narg() == 0) {
-            return fail("Please specify at least one argument for this redis lib call", raise);
+            return fail("ERR Please specify at least one argument for this redis lib call", raise);
         }
         byte[][] argv;
         try {
             argv = args(a);
         } catch (LuaError e) {
-            return fail("Lua redis lib command arguments must be strings or integers", raise);
+            return fail("ERR Lua redis lib command arguments must be strings or integers", raise);
         }
         ByteBuf buf = Unpooled.buffer(64);
         try {
@@ -619,17 +639,29 @@ public final class Scripting {
             buf.readBytes(bytes);
             LuaValue v = RespToLua.convert(bytes);
             if (raise && v.istable() && v.rawget("err").isstring()) {
-                throw new LuaError(errorTable(v.rawget("err").tojstring()));
+                LuaTable t = errorTable(v.rawget("err").tojstring());
+                callErrors.add(t);
+                throw new TableError(t);
             }
+            if (v.istable() && v.rawget("err").isstring()) callErrors.add((LuaTable) v);
             return v;
         } finally {
             buf.release();
         }
     }
 
+    /**
+     * Errors of the redis.* API are raised as Redis 7 raises them: an error table, which carries no
+     * "user_script:N:" position (LuaJ would add one to a string raised from a Java function).
+     */
+    private LuaError apiError(String msg) {
+        return new TableError(errorTable(msg));
+    }
+
     private Varargs fail(String msg, boolean raise) {
         LuaTable t = errorTable(msg);
-        if (raise) throw new LuaError(t);
+        callErrors.add(t);
+        if (raise) throw new TableError(t);
         return t;
     }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Scripting side by side with redis-server (one run, loopback): EVAL and EVALSHA of a small script
+# (INCR + EXPIRE) with redis-benchmark, 50 clients, P1 and P16; then the memory of 10,000 cached
+# scripts (SCRIPT LOAD of distinct bodies: used_memory delta and RSS delta). Stops every server it
+# starts. Usage: bench/script-bench.sh [requests]  (default 100000)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+N="${1:-100000}"
+RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
+JAR="$ROOT/target/keyline-server.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
+TMP="$(mktemp -d)"
+redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
+RPID=$!
+java -jar "$JAR" --port "$KP" --bind 127.0.0.1 >"$TMP/keyline.log" 2>&1 &
+KPID=$!
+cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
+trap cleanup EXIT
+for p in "$RP" "$KP"; do
+  for _ in $(seq 1 150); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.2; done
+done
+BODY="redis.call('INCR', KEYS[1]) return redis.call('EXPIRE', KEYS[1], 100)"
+SHA=$(redis-cli -p "$RP" script load "$BODY")
+redis-cli -p "$KP" script load "$BODY" >/dev/null
+rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
+echo "load: $(uptime)"
+echo
+echo "| test | redis-server rps | keyline rps | ratio |"
+echo "|---|---|---|---|"
+for P in 1 16; do
+  for cmd in EVAL EVALSHA; do
+    if [ "$cmd" = EVAL ]; then a=("$BODY"); else a=("$SHA"); fi
+    r=$(rps "$RP" "$P" "$cmd" "${a[0]}" 1 counter); k=$(rps "$KP" "$P" "$cmd" "${a[0]}" 1 counter)
+    echo "| $cmd INCR+EXPIRE (50 clients, P$P) | $r | $k | $(python3 -c "print(f'{$k/$r:.2f}')") |"
+  done
+done
+gen() { python3 -c "
+import sys
+w=sys.stdout.buffer
+for i in range(10000):
+    body=b\"return redis.call('GET', KEYS[1]) .. '%d'\" % i
+    args=[b'SCRIPT', b'LOAD', body]
+    w.write(b'*%d\r\n'%len(args)+b''.join(b'\$%d\r\n%s\r\n'%(len(a),a) for a in args))"; }
+mem() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
+rss() { ps -o rss= -p "$1" | tr -d ' '; }
+echo
+echo "| 10,000 cached scripts | redis-server | keyline |"
+echo "|---|---|---|"
+for s in "$RP:$RPID" "$KP:$KPID"; do
+  p=${s%%:*}; pid=${s##*:}
+  redis-cli -p "$p" script flush >/dev/null
+  [ "$p" = "$KP" ] && { redis-cli -p "$p" debug gc >/dev/null 2>&1 || true; sleep 1; }
+  eval "u0_$p=$(mem "$p" used_memory); r0_$p=$(rss "$pid")"
+  gen | redis-cli -p "$p" --pipe >/dev/null
+  [ "$p" = "$KP" ] && { redis-cli -p "$p" debug gc >/dev/null 2>&1 || true; sleep 1; }
+  eval "u1_$p=$(mem "$p" used_memory); r1_$p=$(rss "$pid")"
+done
+echo "| used_memory delta (bytes/script) | $(( (u1_$RP - u0_$RP) / 10000 )) | $(( (u1_$KP - u0_$KP) / 10000 )) |"
+echo "| RSS delta (KiB total) | $(( r1_$RP - r0_$RP )) | $(( r1_$KP - r0_$KP )) |"
