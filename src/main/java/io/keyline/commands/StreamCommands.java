@@ -695,7 +695,9 @@ final class StreamCommands {
                     g.entriesRead = s.estimateDistanceFromFirstEverEntry(id);
                 }
                 g.lastId = id;
-                if (noack) propagateLastId = true;
+                // Redis 7.2 propagates the group's ID and entries-read unconditionally (#9127: the
+                // XCLAIMs carry LASTID but not entries-read, so an AOF replay would lose it).
+                propagateLastId = true;
             }
             if (!noack) {
                 Nack nack = new Nack(cons, now, 1);
