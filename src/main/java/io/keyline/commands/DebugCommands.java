@@ -363,11 +363,13 @@ final class DebugCommands {
             });
         } else if (v instanceof io.keyline.store.type.StreamValue stream) {
             // debug.c: each entry as "ms.seq", then its fields and values, in ID order.
-            stream.entries().forEach((id, fields) -> {
-                mixDigest(digest, (Long.toUnsignedString(id.ms()) + "." + Long.toUnsignedString(id.seq()))
-                        .getBytes(StandardCharsets.US_ASCII));
-                for (byte[] f : fields) mixDigest(digest, f);
-            });
+            stream.forEach(io.keyline.store.type.StreamValue.Id.ZERO, io.keyline.store.type.StreamValue.Id.MAX, false,
+                    (id, fields) -> {
+                        mixDigest(digest, (Long.toUnsignedString(id.ms()) + "." + Long.toUnsignedString(id.seq()))
+                                .getBytes(StandardCharsets.US_ASCII));
+                        for (byte[] f : fields) mixDigest(digest, f);
+                        return true;
+                    });
         } else {
             // A type added later must teach the digest its layout (Redis's stream digest, for one).
             throw new RedisException("ERR DEBUG DIGEST does not support values of type " + io.keyline.store.TypedValue.typeOf(v));

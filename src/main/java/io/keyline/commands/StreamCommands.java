@@ -360,9 +360,8 @@ final class StreamCommands {
         }
         if (s == null) s = db.add(argv[1], new StreamValue());
         long before = db.beginUpdate(s);
-        byte[][] fields = new byte[nFields][];
-        System.arraycopy(argv, a.fieldsAt, fields, 0, nFields);
-        s.append(id, fields);
+        io.keyline.store.EncodingLimits lim = c.server().encodingLimits();
+        s.append(id, argv, a.fieldsAt, argv.length, lim.streamNodeMaxEntries, lim.streamNodeMaxBytes);
         c.reply.bulk(id.bytes());
         c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xadd", argv[1]);
         long trimmed = trim(s, a);
@@ -421,15 +420,17 @@ final class StreamCommands {
             c.reply.arrayHeader(0);
             return;
         }
-        NavigableMap<Id, byte[][]> sub = s.entries().subMap(start, true, end, true);
-        if (rev) sub = sub.descendingMap();
-        long n = count < 0 ? sub.size() : Math.min(count, sub.size());
-        c.reply.arrayHeader(n);
-        long i = 0;
-        for (Map.Entry<Id, byte[][]> e : sub.entrySet()) {
-            if (i++ == n) break;
-            replyEntry(c.reply, e.getKey(), e.getValue());
-        }
+        // The reply count is not known before the walk: collect, then write.
+        List<Id> ids = new ArrayList<>();
+        List<byte[][]> fields = new ArrayList<>();
+        long max = count;
+        s.forEach(start, end, rev, (id, f) -> {
+            ids.add(id);
+            fields.add(f);
+            return max < 0 || ids.size() < max;
+        });
+        c.reply.arrayHeader(ids.size());
+        for (int i = 0; i < ids.size(); i++) replyEntry(c.reply, ids.get(i), fields.get(i));
     }
 
     /** A range bound: "-", "+", an ID (missing seq 0 for a start, max for an end), or "(id" exclusive. Null = empty range. */
@@ -599,7 +600,7 @@ final class StreamCommands {
                 withData++; // history always answers
             } else if (!group && newOnly[k] && Args.str(argv[streamsAt + n + k]).equals("+")) {
                 withData++;
-            } else if (s.length() > 0 && s.lastId().compareTo(ids[k]) > 0 && s.entries().higherKey(ids[k]) != null) {
+            } else if (s.length() > 0 && s.lastId().compareTo(ids[k]) > 0 && s.higherId(ids[k]) != null) {
                 withData++;
             }
         }
@@ -625,19 +626,21 @@ final class StreamCommands {
                     replyEntry(c.reply, last.getKey(), last.getValue());
                     continue;
                 }
-                NavigableMap<Id, byte[][]> tail = s.entries().tailMap(ids[k], false);
-                if (tail.isEmpty()) continue;
+                Id from = ids[k].next();
+                if (from == null) continue;
+                List<Id> delivered = new ArrayList<>();
+                List<byte[][]> fields = new ArrayList<>();
+                long cap = count;
+                s.forEach(from, Id.MAX, false, (id, f) -> {
+                    delivered.add(id);
+                    fields.add(f);
+                    return cap <= 0 || delivered.size() < cap;
+                });
+                if (delivered.isEmpty()) continue;
                 if (c.client().protocol() < 3) c.reply.arrayHeader(2);
                 c.reply.bulk(key);
-                long m = count > 0 ? Math.min(count, tail.size()) : tail.size();
-                c.reply.arrayHeader(m);
-                long i = 0;
-                List<Id> delivered = group ? new ArrayList<>() : null;
-                for (Map.Entry<Id, byte[][]> e : tail.entrySet()) {
-                    if (i++ == m) break;
-                    replyEntry(c.reply, e.getKey(), e.getValue());
-                    if (group) delivered.add(e.getKey());
-                }
+                c.reply.arrayHeader(delivered.size());
+                for (int i = 0; i < delivered.size(); i++) replyEntry(c.reply, delivered.get(i), fields.get(i));
                 if (group) deliver(c, key, s, groups[k], consumerName, groupName, delivered, noack);
             }
             return;
@@ -692,7 +695,9 @@ final class StreamCommands {
                     g.entriesRead = s.estimateDistanceFromFirstEverEntry(id);
                 }
                 g.lastId = id;
-                if (noack) propagateLastId = true;
+                // Redis 7.2 propagates the group's ID and entries-read unconditionally (#9127: the
+                // XCLAIMs carry LASTID but not entries-read, so an AOF replay would lose it).
+                propagateLastId = true;
             }
             if (!noack) {
                 Nack nack = new Nack(cons, now, 1);
@@ -1163,7 +1168,7 @@ final class StreamCommands {
         r.bulk("length");
         r.integer(s.length());
         r.bulk("radix-tree-keys");
-        r.integer(Math.max(s.length() == 0 ? 0 : 1, (s.length() + 99) / 100));
+        r.integer(s.nodeCount());
         r.bulk("radix-tree-nodes");
         r.integer(Math.max(1, (s.length() + 99) / 100 * 2));
         r.bulk("last-generated-id");
@@ -1190,11 +1195,12 @@ final class StreamCommands {
         r.bulk("entries");
         long n = count == 0 ? s.length() : Math.min(count, s.length());
         r.arrayHeader(n);
-        long i = 0;
-        for (Map.Entry<Id, byte[][]> e : s.entries().entrySet()) {
-            if (i++ == n) break;
-            replyEntry(r, e.getKey(), e.getValue());
-        }
+        long[] left = {n};
+        s.forEach(Id.ZERO, Id.MAX, false, (id, f) -> {
+            if (left[0]-- <= 0) return false;
+            replyEntry(r, id, f);
+            return true;
+        });
         r.bulk("groups");
         r.arrayHeader(s.groups().size());
         for (Group g : s.groups().values()) {

@@ -82,10 +82,10 @@ final class CompatibilityParameters {
         c.integer("active-defrag-max-scan-fields", 1000, 1, LONG_MAX).noEffect().add();
         c.integer("acllog-max-len", 128, 0, LONG_MAX).noEffect().add();
         c.integer("busy-reply-threshold", 5000, 0, LONG_MAX).alias("lua-time-limit").add(); // scripting.Scripting's time limit
-        c.integer("stream-node-max-entries", 100, 0, LONG_MAX).add(); // approximate stream trimming (StreamValue)
+        c.integer("stream-node-max-entries", 100, 0, LONG_MAX).add(); // stream node size, approximate trimming (StreamValue)
         c.integer("tracking-table-max-keys", 1000000, 0, LONG_MAX).add(); // engine.Tracking
         c.memory("active-defrag-ignore-bytes", 100L << 20).range(1, LONG_MAX).noEffect().add();
-        c.memory("stream-node-max-bytes", 4096).noEffect().add();
+        c.memory("stream-node-max-bytes", 4096).add(); // stream node size (StreamValue)
         c.memory("hll-sparse-max-bytes", 3000).add();
 
         c.special("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")

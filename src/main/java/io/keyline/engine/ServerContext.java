@@ -187,6 +187,7 @@ public final class ServerContext {
         config.onChange("hash-max-listpack-entries", v -> l.hashMaxListpackEntries = Long.parseLong(v.trim()));
         config.onChange("hash-max-listpack-value", v -> l.hashMaxListpackValue = Long.parseLong(v.trim()));
         config.onChange("stream-node-max-entries", v -> l.streamNodeMaxEntries = clampToInt(v));
+        config.onChange("stream-node-max-bytes", v -> l.streamNodeMaxBytes = Long.parseLong(v.trim()));
         return l;
     }
 

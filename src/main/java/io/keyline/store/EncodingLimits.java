@@ -23,4 +23,5 @@ public final class EncodingLimits {
     public volatile long hashMaxListpackEntries = 512;
     public volatile long hashMaxListpackValue = 64;
     public volatile int streamNodeMaxEntries = 100;
+    public volatile long streamNodeMaxBytes = 4096;
 }

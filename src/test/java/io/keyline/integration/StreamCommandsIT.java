@@ -74,7 +74,7 @@ class StreamCommandsIT extends ServerTestBase {
         assertThat(jedis.xdel("s", new StreamEntryID(2, 1), new StreamEntryID(99, 0))).isEqualTo(1);
         assertThat(call("XTRIM", "s", "MAXLEN", "5")).isEqualTo(4L);
         assertThat(call("XTRIM", "s", "MINID", "8")).isEqualTo(2L);
-        assertThat(call("XTRIM", "s", "MAXLEN", "~", "0")).isEqualTo(0L); // whole nodes only
+        assertThat(call("XTRIM", "s", "MAXLEN", "~", "1")).isEqualTo(0L); // whole nodes only (the one node must stay)
         assertThat(call("XTRIM", "s", "FOO", "1")).isEqualTo("!ERR syntax error");
         assertThat(call("XTRIM", "s", "LIMIT", "1")).isEqualTo("!ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
         assertThat(jedis.xlen("s")).isEqualTo(3);

@@ -7,14 +7,13 @@ import io.keyline.store.TypedValue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * A Redis stream (Redis 7.2's {@code stream.h}): entries ordered by ID, the stream's last ID,
  * entries-added counter, max deleted ID, and consumer groups with their pending entries lists.
- * Entries are kept in an ordered map of ID to the flat field/value array. An empty stream is
+ * Entries are packed into {@link Node}s (Redis's listpacks under a radix tree), see there. An empty stream is
  * never deleted by the store ({@link #isEmpty()} is always false), as in Redis.
  * Not thread-safe: the caller holds the key's stripe lock.
  */
@@ -122,12 +121,209 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
         }
     }
 
-    private final TreeMap<Id, byte[][]> entries = new TreeMap<>();
+    /**
+     * A node: up to {@code stream-node-max-entries} entries / {@code stream-node-max-bytes} bytes packed
+     * into one byte[], as Redis keeps a listpack per radix-tree key. Layout: the master fields (varint
+     * count, then varint length + bytes each: the field names of the node's first entry), then entries,
+     * each {@code flags, varint msDelta, varint seq, [varint pairs, field, value ...] | value ...}:
+     * msDelta is against the master ID; seq is relative to the master's seq when msDelta is 0, absolute
+     * otherwise (so both stay small for '*' IDs); an entry whose field names equal the master fields has
+     * {@link #SAMEFIELDS} and stores only its values. A deleted entry keeps its bytes and gets
+     * {@link #DELETED}, as in Redis; the node goes when no live entry is left.
+     */
+    static final class Node {
+        final Id master;
+        byte[] buf;
+        int size;
+        int live;
+        int deleted;
+        int masterFields;
+        int headerEnd;
+        long lastMs;
+        long lastSeq;
+
+        Node(Id master) {
+            this.master = master;
+        }
+
+        Node copy() {
+            Node n = new Node(master);
+            n.buf = java.util.Arrays.copyOf(buf, size);
+            n.size = size;
+            n.live = live;
+            n.deleted = deleted;
+            n.masterFields = masterFields;
+            n.headerEnd = headerEnd;
+            n.lastMs = lastMs;
+            n.lastSeq = lastSeq;
+            return n;
+        }
+
+        void ensure(int extra) {
+            if (size + extra > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(size + extra, buf.length * 2));
+        }
+
+        void putVarint(long v) {
+            while ((v & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+
+        void putBytes(byte[] b) {
+            putVarint(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+    }
+
+    static final byte DELETED = 1;
+    static final byte SAMEFIELDS = 2;
+    /** Redis's STREAM_LISTPACK_MAX_SIZE: the byte cap when stream-node-max-bytes is 0 or larger. */
+    private static final long NODE_MAX_SIZE = 1L << 30;
+    /** Heap overhead per node beyond its buffer: the tree entry, the master Id, the Node object, the array header. */
+    private static final int NODE_OVERHEAD = 40 + 24 + 56 + 16;
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            n++;
+            v >>>= 7;
+        }
+        return n;
+    }
+
+    /**
+     * Reads entries of one node without allocating: {@link #next()} steps to the following entry (deleted
+     * ones included) and leaves its flags, ID and the offset of its fields in public fields.
+     */
+    static final class Walker {
+        Node n;
+        int pos;
+        int at;
+        int flags;
+        long ms;
+        long seq;
+        int body;
+        long pairs;
+
+        Walker reset(Node node) {
+            n = node;
+            pos = node.headerEnd;
+            return this;
+        }
+
+        Walker at(Node node, int off) {
+            n = node;
+            pos = off;
+            return this;
+        }
+
+        private long varint() {
+            byte[] b = n.buf;
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                byte x = b[pos++];
+                v |= (long) (x & 0x7F) << shift;
+                if (x >= 0) return v;
+                shift += 7;
+            }
+        }
+
+        private void skipBytes() {
+            long len = varint();
+            pos += (int) len;
+        }
+
+        boolean next() {
+            if (pos >= n.size) return false;
+            at = pos;
+            flags = n.buf[pos++];
+            long msDelta = varint();
+            long s = varint();
+            ms = n.master.ms() + msDelta;
+            seq = msDelta == 0 ? n.master.seq() + s : s;
+            if ((flags & SAMEFIELDS) != 0) {
+                pairs = n.masterFields;
+                body = pos;
+                for (long i = 0; i < pairs; i++) skipBytes();
+            } else {
+                pairs = varint();
+                body = pos;
+                for (long i = 0; i < 2 * pairs; i++) skipBytes();
+            }
+            return true;
+        }
+
+        boolean isDeleted() {
+            return (flags & DELETED) != 0;
+        }
+
+        int compareTo(Id id) {
+            int c = Long.compareUnsigned(ms, id.ms());
+            return c != 0 ? c : Long.compareUnsigned(seq, id.seq());
+        }
+
+        Id id() {
+            return new Id(ms, seq);
+        }
+
+        /** The current entry's flat field/value array. */
+        byte[][] fields() {
+            int save = pos;
+            byte[][] out = new byte[(int) (2 * pairs)][];
+            pos = body;
+            if ((flags & SAMEFIELDS) != 0) {
+                int mp = n.headerEnd == 0 ? 0 : masterStart();
+                for (int i = 0; i < pairs; i++) {
+                    int p2 = pos;
+                    pos = mp;
+                    out[2 * i] = readBytes();
+                    mp = pos;
+                    pos = p2;
+                    out[2 * i + 1] = readBytes();
+                }
+            } else {
+                for (int i = 0; i < out.length; i++) out[i] = readBytes();
+            }
+            pos = save;
+            return out;
+        }
+
+        private int masterStart() {
+            int save = pos;
+            pos = 0;
+            varint();
+            int s = pos;
+            pos = save;
+            return s;
+        }
+
+        private byte[] readBytes() {
+            int len = (int) varint();
+            byte[] b = java.util.Arrays.copyOfRange(n.buf, pos, pos + len);
+            pos += len;
+            return b;
+        }
+    }
+
+    /** Visits entries in ID order (or reverse); returns false to stop. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        boolean visit(Id id, byte[][] fields);
+    }
+
+    /** Nodes by master ID, as Redis's radix tree keyed by the node's first ID. */
+    private final TreeMap<Id, Node> nodes = new TreeMap<>();
+    private final Walker walker = new Walker();
+    private long length;
+    private long nodeBytes;
     private Id lastId = Id.ZERO;
     private Id firstId = Id.ZERO;
     private Id maxDeletedId = Id.ZERO;
     private long entriesAdded;
-    private long payloadBytes;
     private final TreeMap<String, Group> groups = new TreeMap<>();
 
     /** Names (consumer groups, consumers) are kept as Latin-1 strings: one char per byte, byte order. */
@@ -157,13 +353,18 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
 
     @Override
     public long estimatedBytes() {
-        long b = 96 + payloadBytes + 64L * entries.size();
+        long b = 96 + nodeBytes;
         for (Group g : groups.values()) b += 64 + 80L * g.pel.size() + 64L * g.consumers.size();
         return b;
     }
 
     public long length() {
-        return entries.size();
+        return length;
+    }
+
+    /** Radix-tree keys in Redis's terms: the number of nodes. */
+    public int nodeCount() {
+        return nodes.size();
     }
 
     public Id lastId() {
@@ -194,100 +395,263 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
         maxDeletedId = id;
     }
 
-    public NavigableMap<Id, byte[][]> entries() {
-        return entries;
+    /** Positions the walker on the live entry {@code id}; false if there is none. */
+    private boolean seek(Id id) {
+        Map.Entry<Id, Node> e = nodes.floorEntry(id);
+        if (e == null) return false;
+        Walker w = walker.reset(e.getValue());
+        while (w.next()) {
+            int c = w.compareTo(id);
+            if (c == 0) return !w.isDeleted();
+            if (c > 0) return false;
+        }
+        return false;
     }
 
+    /** The entry's fields and values, or null if it is not in the stream. */
     public byte[][] get(Id id) {
-        return entries.get(id);
+        return seek(id) ? walker.fields() : null;
     }
 
+    public boolean contains(Id id) {
+        return seek(id);
+    }
+
+    /** The first live entry, or null. */
     public Map.Entry<Id, byte[][]> first() {
-        return entries.firstEntry();
+        Object[] out = new Object[2];
+        forEach(Id.ZERO, Id.MAX, false, (id, f) -> {
+            out[0] = id;
+            out[1] = f;
+            return false;
+        });
+        return out[0] == null ? null : Map.entry((Id) out[0], (byte[][]) out[1]);
     }
 
+    /** The last live entry, or null. */
     public Map.Entry<Id, byte[][]> last() {
-        return entries.lastEntry();
+        Object[] out = new Object[2];
+        forEach(Id.ZERO, Id.MAX, true, (id, f) -> {
+            out[0] = id;
+            out[1] = f;
+            return false;
+        });
+        return out[0] == null ? null : Map.entry((Id) out[0], (byte[][]) out[1]);
     }
 
-    /** Appends an entry whose ID the caller checked is greater than the last ID. */
+    /** The ID of the first live entry after {@code id}, or null. */
+    public Id higherId(Id id) {
+        Id from = id.next();
+        if (from == null) return null;
+        Id[] out = new Id[1];
+        forEach(from, Id.MAX, false, (i, f) -> {
+            out[0] = i;
+            return false;
+        });
+        return out[0];
+    }
+
+    /** Visits the live entries with IDs in [start, end], ascending or ({@code rev}) descending. */
+    public void forEach(Id start, Id end, boolean rev, EntryVisitor v) {
+        if (start.compareTo(end) > 0 || nodes.isEmpty()) return;
+        Walker w = new Walker(); // visitors may call back into get(): keep the shared walker free
+        if (!rev) {
+            Id from = nodes.floorKey(start);
+            for (Node n : (from == null ? nodes : nodes.tailMap(from, true)).values()) {
+                if (n.master.compareTo(end) > 0) return;
+                w.reset(n);
+                while (w.next()) {
+                    if (w.isDeleted() || w.compareTo(start) < 0) continue;
+                    if (w.compareTo(end) > 0) return;
+                    if (!v.visit(w.id(), w.fields())) return;
+                }
+            }
+            return;
+        }
+        int[] offs = new int[16];
+        for (Node n : nodes.headMap(end, true).descendingMap().values()) {
+            int k = 0;
+            w.reset(n);
+            while (w.next()) {
+                if (k == offs.length) offs = java.util.Arrays.copyOf(offs, k * 2);
+                offs[k++] = w.at;
+            }
+            for (int i = k - 1; i >= 0; i--) {
+                w.at(n, offs[i]).next();
+                if (w.isDeleted() || w.compareTo(end) > 0) continue;
+                if (w.compareTo(start) < 0) return;
+                if (!v.visit(w.id(), w.fields())) return;
+            }
+        }
+    }
+
+    /** Appends an entry (fields and values flat) whose ID the caller checked is greater than the last ID. */
     public void append(Id id, byte[][] fields) {
-        entries.put(id, fields);
-        for (byte[] f : fields) payloadBytes += f.length + 16;
+        append(id, fields, 0, fields.length, 100, 4096);
+    }
+
+    /**
+     * Appends {@code argv[from..to)} (field, value, ...) as entry {@code id}, in the last node unless it
+     * is full by {@code maxEntries} (live + deleted, 0 = no cap) or {@code maxBytes}, as streamAppendItem.
+     */
+    public void append(Id id, byte[][] argv, int from, int to, int maxEntries, long maxBytes) {
+        long totelelen = 0;
+        for (int i = from; i < to; i++) totelelen += argv[i].length;
+        Map.Entry<Id, Node> le = nodes.lastEntry();
+        Node n = le == null ? null : le.getValue();
+        if (n != null) {
+            long cap = maxBytes <= 0 || maxBytes > NODE_MAX_SIZE ? NODE_MAX_SIZE : maxBytes;
+            if (n.size + totelelen >= cap || maxEntries > 0 && n.live + n.deleted >= maxEntries) {
+                // The full node will take no more entries: give back its spare capacity.
+                nodeBytes -= n.buf.length;
+                n.buf = java.util.Arrays.copyOf(n.buf, n.size);
+                nodeBytes += n.buf.length;
+                n = null;
+            }
+        }
+        int pairs = (to - from) / 2;
+        if (n == null) {
+            n = new Node(id);
+            int header = varintSize(pairs);
+            for (int i = from; i < to; i += 2) header += varintSize(argv[i].length) + argv[i].length;
+            n.buf = new byte[Math.max(64, header + 64)];
+            n.putVarint(pairs);
+            for (int i = from; i < to; i += 2) n.putBytes(argv[i]);
+            n.masterFields = pairs;
+            n.headerEnd = n.size;
+            nodes.put(id, n);
+            nodeBytes += NODE_OVERHEAD + n.buf.length;
+        }
+        boolean same = pairs == n.masterFields && sameAsMaster(n, argv, from, to);
+        long msDelta = id.ms() - n.master.ms();
+        long seqEnc = msDelta == 0 ? id.seq() - n.master.seq() : id.seq();
+        int need = 1 + varintSize(msDelta) + varintSize(seqEnc) + (same ? 0 : varintSize(pairs));
+        for (int i = same ? from + 1 : from; i < to; i += same ? 2 : 1) need += varintSize(argv[i].length) + argv[i].length;
+        int oldCap = n.buf.length;
+        n.ensure(need);
+        nodeBytes += n.buf.length - oldCap;
+        n.buf[n.size++] = same ? SAMEFIELDS : 0;
+        n.putVarint(msDelta);
+        n.putVarint(seqEnc);
+        if (same) {
+            for (int i = from + 1; i < to; i += 2) n.putBytes(argv[i]);
+        } else {
+            n.putVarint(pairs);
+            for (int i = from; i < to; i++) n.putBytes(argv[i]);
+        }
+        n.live++;
+        n.lastMs = id.ms();
+        n.lastSeq = id.seq();
+        length++;
         lastId = id;
         entriesAdded++;
-        if (entries.size() == 1) firstId = id;
+        if (length == 1) firstId = id;
+    }
+
+    /** Whether the field names of argv[from..to) equal the node's master fields, byte for byte. */
+    private static boolean sameAsMaster(Node n, byte[][] argv, int from, int to) {
+        byte[] b = n.buf;
+        int p = 0;
+        while (b[p++] < 0) { } // the field count, already compared
+        for (int i = from; i < to; i += 2) {
+            int len = 0;
+            int shift = 0;
+            while (true) {
+                byte x = b[p++];
+                len |= (x & 0x7F) << shift;
+                if (x >= 0) break;
+                shift += 7;
+            }
+            byte[] f = argv[i];
+            if (f.length != len || !java.util.Arrays.equals(b, p, p + len, f, 0, len)) return false;
+            p += len;
+        }
+        return true;
+    }
+
+    /** Marks the walker's current entry deleted; drops its node when that was the last live entry. */
+    private void markDeleted(Walker w) {
+        Node n = w.n;
+        n.buf[w.at] |= DELETED;
+        n.live--;
+        n.deleted++;
+        length--;
+        if (n.live == 0) {
+            nodes.remove(n.master);
+            nodeBytes -= NODE_OVERHEAD + n.buf.length;
+        }
+    }
+
+    private void refreshFirstId() {
+        Map.Entry<Id, byte[][]> f = length == 0 ? null : first();
+        firstId = f == null ? Id.ZERO : f.getKey();
     }
 
     /** Deletes one entry; true if it existed. Updates first ID and max deleted ID as streamDeleteItem does. */
     public boolean delete(Id id) {
-        byte[][] f = entries.remove(id);
-        if (f == null) return false;
-        for (byte[] x : f) payloadBytes -= x.length + 16;
+        if (!seek(id)) return false;
+        markDeleted(walker);
         if (maxDeletedId.compareTo(id) < 0) maxDeletedId = id;
-        firstId = entries.isEmpty() ? Id.ZERO : entries.firstKey();
+        if (id.equals(firstId)) refreshFirstId();
         return true;
     }
 
-    /** Entries per node for approximate trimming (stream-node-max-entries). */
-    private int nodeEntries = 100;
-
+    /** Kept for callers that set the node size before trimming; trimming now follows the real nodes. */
     public void nodeMaxEntries(int n) {
-        nodeEntries = n <= 0 ? 100 : n;
+    }
+
+    /** Trims by MAXLEN (streamTrim, TRIM_STRATEGY_MAXLEN); {@code limit} 0 = no limit. */
+    public long trimMaxLen(long maxLen, long limit, boolean approx) {
+        return trim(maxLen, null, limit, approx);
+    }
+
+    /** Trims by MINID (streamTrim, TRIM_STRATEGY_MINID). */
+    public long trimMinId(Id minId, long limit, boolean approx) {
+        return trim(0, minId, limit, approx);
     }
 
     /**
-     * Trims by MAXLEN: removes the oldest entries beyond {@code maxLen}, at most {@code limit} (0 = no
-     * limit). {@code approx} ({@code ~}) removes whole nodes only, as Redis's streamTrim does: entries
-     * are counted in nodes of {@code stream-node-max-entries} from the oldest one.
+     * Redis's streamTrim: whole nodes go from the head while they can; an approximate trim stops at
+     * the first node that cannot go whole, an exact one marks entries deleted inside it. The max
+     * deleted ID is left alone, as in Redis.
      */
-    public long trimMaxLen(long maxLen, long limit, boolean approx) {
+    private long trim(long maxLen, Id minId, long limit, boolean approx) {
         long removed = 0;
-        if (approx) {
-            while (entries.size() - nodeEntries >= maxLen && (limit <= 0 || removed + nodeEntries <= limit)) {
-                for (int i = 0; i < nodeEntries; i++) removeFirstForTrim();
-                removed += nodeEntries;
+        Walker w = walker;
+        while (!nodes.isEmpty()) {
+            if (minId == null && length <= maxLen) break;
+            Node n = nodes.firstEntry().getValue();
+            long entries = n.live;
+            if (limit > 0 && removed + entries > limit) break;
+            boolean removeNode = minId == null
+                    ? length - entries >= maxLen
+                    : compare(n.lastMs, n.lastSeq, minId) < 0;
+            if (removeNode) {
+                nodes.pollFirstEntry();
+                nodeBytes -= NODE_OVERHEAD + n.buf.length;
+                length -= entries;
+                removed += entries;
+                continue;
             }
-            return removed;
-        }
-        while (entries.size() > maxLen) {
-            removeFirstForTrim();
-            removed++;
-        }
-        return removed;
-    }
-
-    /** Trims by MINID: removes entries with IDs below {@code minId} ({@code approx}: whole nodes only). */
-    public long trimMinId(Id minId, long limit, boolean approx) {
-        long removed = 0;
-        if (approx) {
-            while (entries.size() >= nodeEntries && (limit <= 0 || removed + nodeEntries <= limit)) {
-                // A node goes only if its last entry is below the threshold.
-                Id lastOfNode = null;
-                int i = 0;
-                for (Id id : entries.keySet()) {
-                    if (++i == nodeEntries) {
-                        lastOfNode = id;
-                        break;
-                    }
+            if (approx) break;
+            w.reset(n);
+            while (w.next()) {
+                boolean stop = minId == null ? length <= maxLen : w.compareTo(minId) >= 0;
+                if (stop) break;
+                if (!w.isDeleted()) {
+                    markDeleted(w);
+                    removed++;
                 }
-                if (lastOfNode == null || lastOfNode.compareTo(minId) >= 0) break;
-                for (int k = 0; k < nodeEntries; k++) removeFirstForTrim();
-                removed += nodeEntries;
             }
-            return removed;
+            break;
         }
-        while (!entries.isEmpty() && entries.firstKey().compareTo(minId) < 0) {
-            removeFirstForTrim();
-            removed++;
-        }
+        refreshFirstId();
         return removed;
     }
 
-    private void removeFirstForTrim() {
-        Map.Entry<Id, byte[][]> e = entries.pollFirstEntry();
-        for (byte[] x : e.getValue()) payloadBytes -= x.length + 16;
-        firstId = entries.isEmpty() ? Id.ZERO : entries.firstKey(); // as streamTrim: max deleted ID untouched
+    private static int compare(long ms, long seq, Id id) {
+        int c = Long.compareUnsigned(ms, id.ms());
+        return c != 0 ? c : Long.compareUnsigned(seq, id.seq());
     }
 
     // ---- groups ---------------------------------------------------------------------------------
@@ -317,22 +681,22 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
     /** streamEstimateDistanceFromFirstEverEntry. */
     public long estimateDistanceFromFirstEverEntry(Id id) {
         if (entriesAdded == 0) return 0;
-        if (entries.isEmpty() && id.compareTo(lastId) < 1) return entriesAdded;
+        if (length == 0 && id.compareTo(lastId) < 1) return entriesAdded;
         int cmpLast = id.compareTo(lastId);
         if (cmpLast == 0) return entriesAdded;
         if (cmpLast > 0) return INVALID_ENTRIES_READ;
         int cmpIdFirst = id.compareTo(firstId);
         int cmpXdelFirst = maxDeletedId.compareTo(firstId);
         if (maxDeletedId.isZero() || cmpXdelFirst < 0) {
-            if (cmpIdFirst < 0) return entriesAdded - entries.size();
-            if (cmpIdFirst == 0) return entriesAdded - entries.size() + 1;
+            if (cmpIdFirst < 0) return entriesAdded - length;
+            if (cmpIdFirst == 0) return entriesAdded - length + 1;
         }
         return INVALID_ENTRIES_READ;
     }
 
     /** streamRangeHasTombstones(s, start, NULL). */
     public boolean rangeHasTombstones(Id start) {
-        if (entries.isEmpty() || maxDeletedId.isZero()) return false;
+        if (length == 0 || maxDeletedId.isZero()) return false;
         Id s = start == null ? Id.ZERO : start;
         return s.compareTo(maxDeletedId) <= 0;
     }
@@ -350,12 +714,13 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
     @Override
     public StreamValue copy() {
         StreamValue c = new StreamValue();
-        c.entries.putAll(entries); // field arrays are never mutated in place
+        for (Node n : nodes.values()) c.nodes.put(n.master, n.copy()); // buffers are mutated in place: copy
+        c.length = length;
+        c.nodeBytes = nodeBytes;
         c.lastId = lastId;
         c.firstId = firstId;
         c.maxDeletedId = maxDeletedId;
         c.entriesAdded = entriesAdded;
-        c.payloadBytes = payloadBytes;
         for (Group g : groups.values()) {
             Group ng = c.createGroup(g.name, g.lastId, g.entriesRead);
             for (Consumer cons : g.consumers.values()) {
@@ -381,16 +746,16 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
     /** As Redis's rewriteStreamObject. */
     @Override
     public void emit(byte[] key, java.util.function.Consumer<byte[][]> out) {
-        if (!entries.isEmpty()) {
-            for (Map.Entry<Id, byte[][]> e : entries.entrySet()) {
-                byte[][] f = e.getValue();
+        if (length > 0) {
+            forEach(Id.ZERO, Id.MAX, false, (id, f) -> {
                 byte[][] argv = new byte[3 + f.length][];
                 argv[0] = b("XADD");
                 argv[1] = key;
-                argv[2] = e.getKey().bytes();
+                argv[2] = id.bytes();
                 System.arraycopy(f, 0, argv, 3, f.length);
                 out.accept(argv);
-            }
+                return true;
+            });
         } else {
             // An empty stream: create it with an entry trimmed at once, as Redis does.
             out.accept(new byte[][] {b("XADD"), key, b("MAXLEN"), b("0"), lastId.bytes(), b("x"), b("y")});

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Streams side by side with redis-server (one run, loopback): XADD and XREADGROUP throughput with
+# redis-benchmark (50 clients, P1 and P16), and bytes per entry for 1M entries (XADD m * f1 v1 f2 v2)
+# as the used_memory delta. XREADGROUP reads entries the XADD runs left (COUNT 1, one group per
+# pipeline depth, so every call delivers one new entry and grows the PEL). Stops every server it starts.
+# Usage: bench/stream-bench.sh [requests] [entries]  (defaults 200000 and 1000000)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+N="${1:-200000}"
+E="${2:-1000000}"
+RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
+JAR="$ROOT/target/keyline-server.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
+TMP="$(mktemp -d)"
+redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
+RPID=$!
+java -jar "$JAR" --port "$KP" -c 1000000 >"$TMP/keyline.log" 2>&1 &
+KPID=$!
+cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
+trap cleanup EXIT
+for p in "$RP" "$KP"; do
+  for _ in $(seq 1 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.2; done
+done
+rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
+row() { echo "| $1 | $2 | $3 | $(python3 -c "print(f'{$3/$2:.2f}')") |"; }
+echo "| test | redis-server rps | keyline rps | ratio |"
+echo "|---|---|---|---|"
+for P in 1 16; do
+  r=$(rps "$RP" "$P" XADD s '*' f v); k=$(rps "$KP" "$P" XADD s '*' f v)
+  row "XADD s * f v (50 clients, P$P)" "$r" "$k"
+done
+for p in "$RP" "$KP"; do
+  redis-cli -p "$p" XGROUP CREATE s g1 0 >/dev/null; redis-cli -p "$p" XGROUP CREATE s g16 0 >/dev/null
+done
+for P in 1 16; do
+  r=$(rps "$RP" "$P" XREADGROUP GROUP "g$P" c COUNT 1 STREAMS s '>')
+  k=$(rps "$KP" "$P" XREADGROUP GROUP "g$P" c COUNT 1 STREAMS s '>')
+  row "XREADGROUP GROUP g c COUNT 1 STREAMS s > (50 clients, P$P)" "$r" "$k"
+done
+gen() { python3 -c "
+import sys
+w=sys.stdout.buffer
+cmd=b'*7\r\n\$4\r\nXADD\r\n\$1\r\nm\r\n\$1\r\n*\r\n\$2\r\nf1\r\n\$2\r\nv1\r\n\$2\r\nf2\r\n\$2\r\nv2\r\n'
+for i in range($E // 1000):
+    w.write(cmd*1000)"; }
+mem() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
+echo
+echo "| $E entries (XADD m * f1 v1 f2 v2) | redis-server | keyline |"
+echo "|---|---|---|"
+for p in "$RP" "$KP"; do redis-cli -p "$p" flushall >/dev/null; done
+sleep 1
+rb=$(mem "$RP" used_memory); kb=$(mem "$KP" used_memory)
+gen | redis-cli -p "$RP" --pipe >/dev/null; gen | redis-cli -p "$KP" --pipe >/dev/null
+sleep 1
+ra=$(mem "$RP" used_memory); ka=$(mem "$KP" used_memory)
+echo "| used_memory delta (bytes per entry) | $(python3 -c "print(f'{($ra-$rb)/$E:.1f}')") | $(python3 -c "print(f'{($ka-$kb)/$E:.1f}')") |"
+echo "| MEMORY USAGE m / entry | $(python3 -c "print(f'{$(redis-cli -p "$RP" memory usage m)/$E:.1f}')") | $(python3 -c "print(f'{$(redis-cli -p "$KP" memory usage m)/$E:.1f}')") |"
+echo "| XLEN m | $(redis-cli -p "$RP" xlen m) | $(redis-cli -p "$KP" xlen m) |"
+echo "| RSS after (MB) | $(( $(mem "$RP" used_memory_rss) / 1048576 )) | $(( $(mem "$KP" used_memory_rss) / 1048576 )) |"
