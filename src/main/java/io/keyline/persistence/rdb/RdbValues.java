@@ -151,7 +151,14 @@ public final class RdbValues {
         byte[][] master = null;
         StreamValue.Id masterId = null;
         int count = 0;
-        for (Map.Entry<StreamValue.Id, byte[][]> e : s.entries().entrySet()) {
+        List<Map.Entry<StreamValue.Id, byte[][]>> entries = new ArrayList<>();
+        s.forEach(StreamValue.Id.ZERO, StreamValue.Id.MAX, false, (id, fields) -> {
+            byte[][] copy = new byte[fields.length][];
+            for (int i = 0; i < fields.length; i++) copy[i] = fields[i].clone(); // the walker may reuse its buffers
+            entries.add(Map.entry(id, copy));
+            return true;
+        });
+        for (Map.Entry<StreamValue.Id, byte[][]> e : entries) {
             byte[][] fv = e.getValue();
             int numFields = fv.length / 2;
             long totelelen = 0;

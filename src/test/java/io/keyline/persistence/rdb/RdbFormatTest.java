@@ -131,8 +131,15 @@ class RdbFormatTest {
             StreamValue s2 = (StreamValue) back(dump(s));
             assertThat(s2.length()).isEqualTo(s.length());
             assertThat(s2.lastId()).isEqualTo(s.lastId());
-            assertThat(s2.entries().keySet()).containsExactlyElementsOf(s.entries().keySet());
-            s.entries().forEach((id, fv) -> assertThat(s2.get(id)).isDeepEqualTo(fv));
+            java.util.List<StreamValue.Id> ids = new java.util.ArrayList<>();
+            java.util.List<StreamValue.Id> ids2 = new java.util.ArrayList<>();
+            s.forEach(StreamValue.Id.ZERO, StreamValue.Id.MAX, false, (id, fv) -> {
+                ids.add(id);
+                assertThat(s2.get(id)).isDeepEqualTo(fv);
+                return true;
+            });
+            s2.forEach(StreamValue.Id.ZERO, StreamValue.Id.MAX, false, (id, fv) -> ids2.add(id));
+            assertThat(ids2).containsExactlyElementsOf(ids);
             StreamValue.Group g2 = s2.group("g");
             assertThat(g2.entriesRead).isEqualTo(2);
             assertThat(g2.consumer("alice").pel).containsKey(new StreamValue.Id(1001, 1));
