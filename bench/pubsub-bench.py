@@ -8,7 +8,8 @@
    servers: compare the ratio, not the absolute rate.
 3. Memory of 10,000 idle subscribers (each on its own channel): server RSS after minus before.
 
-Usage: bench/pubsub-bench.py [keyline-port] [redis-port]. Prints Markdown tables. Needs
+Usage: bench/pubsub-bench.py [keyline-port] [redis-port]. WARM=N (environment) first runs the fan-out
+suite N times on both servers and discards it, so Keyline's JIT is warm (a long-running server's state). Prints Markdown tables. Needs
 redis-server, redis-cli, redis-benchmark and ./keyline-server (built). Stops what it starts.
 """
 import asyncio, os, subprocess, sys, time
@@ -125,6 +126,10 @@ def main():
         for p in (1, 16):
             a, b = pub["redis-server"][p], pub["Keyline"][p]
             print(f"| P{p} (requests/s) | {a:,.0f} | {b:,.0f} | {b / a:.2f} |")
+        for _ in range(int(os.environ.get("WARM", "0"))):
+            for n in (1, 10, 100, 1000):
+                for _, port, _ in servers:
+                    asyncio.run(fanout(port, n, max(1000, 100_000 // n)))
         print("\n| fan-out, one publisher | redis-server | Keyline | ratio |\n|---|---|---|---|")
         for n in (1, 10, 100, 1000):
             messages = max(1000, 100_000 // n)
