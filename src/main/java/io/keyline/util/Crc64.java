@@ -26,6 +26,10 @@ public final class Crc64 {
         return crc;
     }
 
+    public static long of(byte[] data) {
+        return update(0, data, 0, data.length);
+    }
+
     public static long crc64(byte[] data, int len) {
         return update(0, data, 0, len);
     }

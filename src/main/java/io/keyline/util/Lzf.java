@@ -1,12 +1,10 @@
 package io.keyline.util;
 
-import java.util.Arrays;
-
 /**
- * LZF as Redis embeds it (lzf_c.c / lzf_d.c 3.6 with Redis's lzfP.h: HLOG 16, VERY_FAST), ported so the
- * strings Keyline writes into RDB-format payloads (FUNCTION DUMP) are byte for byte those redis-server
- * writes, and payloads from redis-server decompress. The hash table starts zeroed (Redis leaves it
- * uninitialised; a zero slot is "no candidate" in both, since a match at offset 0 is refused).
+ * LZF compression as Redis's {@code lzf_c.c} / {@code lzf_d.c} (liblzf 3.6 with Redis's settings:
+ * HLOG 16, VERY_FAST, CHECK_INPUT). The compressor is a faithful port so that a value Keyline
+ * compresses is byte-identical to Redis's: the same hash, the same match rules (a match never
+ * starts at offset 0 of the input, as {@code ref > in_data}), the same literal runs.
  */
 public final class Lzf {
     private static final int HLOG = 16;
@@ -14,6 +12,9 @@ public final class Lzf {
     private static final int MAX_LIT = 1 << 5;
     private static final int MAX_OFF = 1 << 13;
     private static final int MAX_REF = (1 << 8) + (1 << 3);
+
+    /** One table per thread: 256 KiB that would otherwise be allocated for every compressed value. */
+    private static final ThreadLocal<int[]> TABLE = ThreadLocal.withInitial(() -> new int[HSIZE]);
 
     private Lzf() {
     }
@@ -23,40 +24,42 @@ public final class Lzf {
     }
 
     /**
-     * Compresses {@code in} into at most {@code outLen} bytes; returns the compressed bytes, or null when they
-     * would not fit (lzf_compress returning 0).
+     * Compresses {@code in[0, inLen)} into {@code out[0, outLen)}; returns the compressed length, or
+     * 0 when it does not fit in {@code outLen} bytes (the caller then stores the value uncompressed).
      */
-    public static byte[] compress(byte[] in, int outLen) {
-        int inLen = in.length;
-        if (inLen == 0 || outLen <= 0) return null;
-        byte[] out = new byte[outLen];
-        int[] htab = new int[HSIZE];
-        int ip = 0;
-        int op = 0;
-        int inEnd = inLen;
+    public static int compress(byte[] in, int inLen, byte[] out, int outLen) {
+        if (inLen == 0 || outLen == 0) return 0;
+        int[] htab = TABLE.get();
+        // Redis leaves its table uninitialised (INIT_HTAB 0); -1 is "no earlier position", which the
+        // ref > 0 test below rejects exactly as it rejects a stale pointer.
+        java.util.Arrays.fill(htab, -1);
+        int ip = 0, op = 0, inEnd = inLen, outEnd = outLen;
         int lit = 0;
         op++; // start run
         int hval = ((in[ip] & 0xff) << 8) | (in[ip + 1 < inLen ? ip + 1 : ip] & 0xff);
+        if (inLen < 2) hval = (in[0] & 0xff) << 8;
         while (ip < inEnd - 2) {
             hval = (hval << 8) | (in[ip + 2] & 0xff);
             int slot = idx(hval);
             int ref = htab[slot];
             htab[slot] = ip;
             int off;
-            if ((off = ip - ref - 1) >= 0 && off < MAX_OFF && ref > 0
-                    && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
+            if (ref >= 0 && ref < ip && (off = ip - ref - 1) < MAX_OFF && ip + 4 < inEnd && ref > 0
+                    && in[ref] == in[ip] && in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
                 int len = 2;
                 int maxlen = inEnd - ip - len;
-                if (maxlen > MAX_REF) maxlen = MAX_REF;
-                if (op + 3 + 1 >= outLen && op - (lit == 0 ? 1 : 0) + 3 + 1 >= outLen) return null;
+                maxlen = Math.min(maxlen, MAX_REF);
                 out[op - lit - 1] = (byte) (lit - 1); // stop run
                 if (lit == 0) op--; // undo run if length is zero
-                matched:
+                if (op + 3 + 1 >= outEnd) return 0;
+                // Redis's loop checks 16 bytes without the maxlen bound first when maxlen > 16, so a
+                // match may end past maxlen there; kept as is for byte-identical output.
+                matching:
                 {
                     if (maxlen > 16) {
                         for (int k = 0; k < 16; k++) {
                             len++;
-                            if (in[ref + len] != in[ip + len]) break matched;
+                            if (in[ref + len] != in[ip + len]) break matching;
                         }
                     }
                     do {
@@ -66,9 +69,9 @@ public final class Lzf {
                 len -= 2; // len is now #octets - 1
                 ip++;
                 if (len < 7) {
-                    out[op++] = (byte) ((off >> 8) + (len << 5));
+                    out[op++] = (byte) ((off >>> 8) + (len << 5));
                 } else {
-                    out[op++] = (byte) ((off >> 8) + (7 << 5));
+                    out[op++] = (byte) ((off >>> 8) + (7 << 5));
                     out[op++] = (byte) (len - 7);
                 }
                 out[op++] = (byte) off;
@@ -76,7 +79,8 @@ public final class Lzf {
                 op++; // start run
                 ip += len + 1;
                 if (ip >= inEnd - 2) break;
-                ip -= 2; // VERY_FAST: hash the two positions before the next
+                // VERY_FAST: re-hash the two positions before the new ip
+                ip -= 2;
                 hval = ((in[ip] & 0xff) << 8) | (in[ip + 1] & 0xff);
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
                 htab[idx(hval)] = ip;
@@ -85,7 +89,7 @@ public final class Lzf {
                 htab[idx(hval)] = ip;
                 ip++;
             } else {
-                if (op >= outLen) return null;
+                if (op >= outEnd) return 0;
                 lit++;
                 out[op++] = in[ip++];
                 if (lit == MAX_LIT) {
@@ -95,7 +99,7 @@ public final class Lzf {
                 }
             }
         }
-        if (op + 3 > outLen) return null;
+        if (op + 3 > outEnd) return 0;
         while (ip < inEnd) {
             lit++;
             out[op++] = in[ip++];
@@ -105,38 +109,59 @@ public final class Lzf {
                 op++;
             }
         }
-        out[op - lit - 1] = (byte) (lit - 1); // end run
+        out[op - lit - 1] = (byte) (lit - 1);
         if (lit == 0) op--;
-        return Arrays.copyOf(out, op);
+        return op;
+    }
+
+    /**
+     * Decompresses {@code in[from, from + inLen)} into {@code out}, which must be exactly the
+     * expected length; returns the number of bytes written, or -1 when the input is corrupt (a
+     * back reference before the start, a run past either end) — never an exception.
+     */
+    public static int decompress(byte[] in, int from, int inLen, byte[] out) {
+        int ip = from, inEnd = from + inLen, op = 0, outEnd = out.length;
+        while (ip < inEnd) {
+            int ctrl = in[ip++] & 0xff;
+            if (ctrl < (1 << 5)) { // literal run
+                ctrl++;
+                if (op + ctrl > outEnd) return -1;
+                if (ip + ctrl > inEnd) return -1;
+                System.arraycopy(in, ip, out, op, ctrl);
+                op += ctrl;
+                ip += ctrl;
+            } else { // back reference
+                int len = ctrl >>> 5;
+                int ref = op - ((ctrl & 0x1f) << 8) - 1;
+                if (ip >= inEnd) return -1;
+                if (len == 7) {
+                    len += in[ip++] & 0xff;
+                    if (ip >= inEnd) return -1;
+                }
+                ref -= in[ip++] & 0xff;
+                if (op + len + 2 > outEnd) return -1;
+                if (ref < 0) return -1;
+                len += 2;
+                for (int i = 0; i < len; i++) out[op++] = out[ref++]; // overlapping copy, byte by byte
+            }
+        }
+        return op;
+    }
+
+    /**
+     * Compresses {@code in} into at most {@code outLen} bytes; returns the compressed bytes, or null when they
+     * would not fit (lzf_compress returning 0).
+     */
+    public static byte[] compress(byte[] in, int outLen) {
+        if (outLen <= 0) return null;
+        byte[] out = new byte[outLen];
+        int n = compress(in, in.length, out, outLen);
+        return n == 0 ? null : java.util.Arrays.copyOf(out, n);
     }
 
     /** Decompresses {@code in[off, off+len)} into exactly {@code outLen} bytes; null if the data is corrupt. */
     public static byte[] decompress(byte[] in, int off, int len, int outLen) {
         byte[] out = new byte[outLen];
-        int ip = off;
-        int inEnd = off + len;
-        int op = 0;
-        while (ip < inEnd) {
-            int ctrl = in[ip++] & 0xff;
-            if (ctrl < (1 << 5)) { // literal run
-                ctrl++;
-                if (op + ctrl > outLen || ip + ctrl > inEnd) return null;
-                System.arraycopy(in, ip, out, op, ctrl);
-                op += ctrl;
-                ip += ctrl;
-            } else { // back reference
-                int l = ctrl >> 5;
-                int ref = op - ((ctrl & 0x1f) << 8) - 1;
-                if (ip >= inEnd) return null;
-                if (l == 7) {
-                    l += in[ip++] & 0xff;
-                    if (ip >= inEnd) return null;
-                }
-                ref -= in[ip++] & 0xff;
-                if (op + l + 2 > outLen || ref < 0) return null;
-                for (int k = 0; k < l + 2; k++) out[op++] = out[ref++];
-            }
-        }
-        return op == outLen ? out : null;
+        return decompress(in, off, len, out) == outLen ? out : null;
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.integration;
 
+import io.keyline.util.Crc64;
 import io.keyline.embed.EmbeddedKeyline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -310,7 +311,7 @@ class DumpRestoreIT extends ServerTestBase {
     private static byte[] withFooter(byte[] body) {
         byte[] p = java.util.Arrays.copyOf(body, body.length + 10);
         p[body.length] = 10;
-        long crc = io.keyline.persistence.rdb.Crc64.update(0, p, 0, body.length + 2);
+        long crc = io.keyline.util.Crc64.update(0, p, 0, body.length + 2);
         for (int i = 0; i < 8; i++) p[body.length + 2 + i] = (byte) (crc >>> (8 * i));
         return p;
     }

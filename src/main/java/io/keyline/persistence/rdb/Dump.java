@@ -1,5 +1,6 @@
 package io.keyline.persistence.rdb;
 
+import io.keyline.util.Crc64;
 import io.keyline.store.EncodingLimits;
 
 /**

@@ -1,5 +1,6 @@
 package io.keyline.persistence.rdb;
 
+import io.keyline.util.Lzf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

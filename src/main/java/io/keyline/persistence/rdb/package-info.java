@@ -3,8 +3,8 @@
  * io.keyline.persistence.rdb.RdbValues} writes a value in the type Redis would pick for its
  * encoding and reads every type 7.2 loads (ziplist, zipmap, intset, quicklist v1/v2, listpacks,
  * stream listpacks v1 to v3); {@link io.keyline.persistence.rdb.Listpack} and {@code OldEncodings}
- * are the blob formats, {@link io.keyline.persistence.rdb.Lzf} and {@link
- * io.keyline.persistence.rdb.Crc64} the compression and checksum, {@link
+ * are the blob formats, {@link io.keyline.util.Lzf} and {@link
+ * io.keyline.util.Crc64} the compression and checksum, {@link
  * io.keyline.persistence.rdb.Dump} DUMP's payload. Snapshots and the AOF's RDB preamble are to be
  * built on these.
  *

@@ -1,5 +1,7 @@
 package io.keyline.persistence.rdb;
 
+import io.keyline.util.Lzf;
+import io.keyline.util.Crc64;
 import io.keyline.store.EncodingLimits;
 import io.keyline.store.type.HashValue;
 import io.keyline.store.type.ListValue;
