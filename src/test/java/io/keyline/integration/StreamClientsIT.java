@@ -356,4 +356,107 @@ class StreamClientsIT extends ServerTestBase {
         assertThat(jf.get(5, TimeUnit.SECONDS)).containsExactly("5-0");
         assertThat(lids(lf.get(5, TimeUnit.SECONDS))).containsExactly("5-0");
     }
+
+    @Test
+    void claimAutoclaimAndInfo() {
+        for (String key : List.of("j", "l")) {
+            jedis.xgroupCreate(key, "g", new StreamEntryID(0, 0), true);
+            for (int i = 1; i <= 4; i++) jedis.xadd(key, XAddParams.xAddParams().id(i, 0), F);
+            jedis.xreadGroup("g", "a", XReadGroupParams.xReadGroupParams(), Map.of(key, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        }
+        // IDLE + RETRYCOUNT
+        assertThat(jids(jedis.xclaim("j", "g", "b", 0, XClaimParams.xClaimParams().idle(5000).retryCount(7), new StreamEntryID(1, 0))))
+                .containsExactly("1-0");
+        assertThat(lids(lettuce.xclaim("l", Consumer.from("g", "b"), new XClaimArgs().minIdleTime(0).idle(5000).retryCount(7), "1-0")))
+                .containsExactly("1-0");
+        // min-idle-time not reached: nothing claimed
+        assertThat(jedis.xclaim("j", "g", "b", 3_600_000, XClaimParams.xClaimParams(), new StreamEntryID(2, 0))).isEmpty();
+        assertThat(lettuce.xclaim("l", Consumer.from("g", "b"), 3_600_000, "2-0")).isEmpty();
+        // TIME + JUSTID (JUSTID does not count a delivery)
+        long past = System.currentTimeMillis() - 10_000;
+        assertThat(jedis.xclaimJustId("j", "g", "b", 0, XClaimParams.xClaimParams().time(past), new StreamEntryID(2, 0)))
+                .extracting(StreamEntryID::toString).containsExactly("2-0");
+        assertThat(lids(lettuce.xclaim("l", Consumer.from("g", "b"), new XClaimArgs().minIdleTime(0).time(past).justid(), "2-0")))
+                .containsExactly("2-0");
+        // FORCE claims an undelivered entry that exists, and skips an id that does not
+        for (String key : List.of("j", "l")) jedis.xadd(key, XAddParams.xAddParams().id(5, 0), F);
+        assertThat(jids(jedis.xclaim("j", "g", "b", 0, XClaimParams.xClaimParams().force(), new StreamEntryID(5, 0), new StreamEntryID(99, 0))))
+                .containsExactly("5-0");
+        assertThat(lids(lettuce.xclaim("l", Consumer.from("g", "b"), new XClaimArgs().minIdleTime(0).force(), "5-0", "99-0")))
+                .containsExactly("5-0");
+        // LASTID moves the group's last-delivered-id forward (no typed option in either client)
+        assertThat(jcmd("XCLAIM", "j", "g", "b", "0", "3-0", "LASTID", "10-0", "JUSTID")).isEqualTo(List.of("3-0"));
+        assertThat(lcmd("XCLAIM", "l", "g", "b", "0", "3-0", "LASTID", "10-0", "JUSTID")).isEqualTo(List.of("3-0"));
+        assertThat(jedis.xinfoGroups("j").get(0).getLastDeliveredId().toString()).isEqualTo("10-0");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lg = pairs((List<Object>) lettuce.xinfoGroups("l").get(0));
+        assertThat(lg).containsEntry("last-delivered-id", "10-0").containsEntry("consumers", 2L).containsEntry("pending", 5L);
+        // the extended XPENDING shows what the claims did
+        List<StreamPendingEntry> je = jedis.xpending("j", "g", XPendingParams.xPendingParams("-", "+", 10));
+        assertThat(je).extracting(e -> e.getID() + "/" + e.getConsumerName() + "/" + e.getDeliveredTimes())
+                .containsExactly("1-0/b/7", "2-0/b/1", "3-0/b/1", "4-0/a/1", "5-0/b/2"); // FORCE creates the PEL entry (1) and the claim counts a delivery
+        assertThat(je.get(0).getIdleTime()).isGreaterThanOrEqualTo(5000);
+        assertThat(je.get(1).getIdleTime()).isGreaterThanOrEqualTo(10_000);
+        List<PendingMessage> le = lettuce.xpending("l", "g", Range.create("-", "+"), Limit.from(10));
+        assertThat(le).extracting(e -> e.getId() + "/" + e.getConsumer() + "/" + e.getRedeliveryCount())
+                .containsExactly("1-0/b/7", "2-0/b/1", "3-0/b/1", "4-0/a/1", "5-0/b/2"); // FORCE creates the PEL entry (1) and the claim counts a delivery
+        assertThat(le.get(1).getMsSinceLastDelivery()).isGreaterThanOrEqualTo(10_000);
+        // XAUTOCLAIM: COUNT and cursor, then JUSTID and the deleted-ids list
+        jedis.xdel("j", new StreamEntryID(3, 0));
+        lettuce.xdel("l", "3-0");
+        var ja = jedis.xautoclaim("j", "g", "c", 0, new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(2));
+        assertThat(ja.getKey().toString()).isEqualTo("3-0");
+        assertThat(jids(ja.getValue())).containsExactly("1-0", "2-0");
+        ClaimedMessages<String, String> la = lettuce.xautoclaim("l", new XAutoClaimArgs<String>().consumer(Consumer.from("g", "c"))
+                .minIdleTime(0).startId("0-0").count(2));
+        assertThat(la.getId()).isEqualTo("3-0");
+        assertThat(lids(la.getMessages())).containsExactly("1-0", "2-0");
+        var jj = jedis.xautoclaimJustId("j", "g", "c", 0, new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(10));
+        assertThat(jj.getKey().toString()).isEqualTo("0-0");
+        assertThat(jj.getValue()).extracting(StreamEntryID::toString).containsExactly("1-0", "2-0", "4-0", "5-0");
+        assertThat(jcmd("XAUTOCLAIM", "j", "g", "c", "0", "0-0", "JUSTID"))
+                .isEqualTo(List.of("0-0", List.of("1-0", "2-0", "4-0", "5-0"), List.of()));
+        assertThat(lcmd("XAUTOCLAIM", "l", "g", "c", "0", "0-0", "COUNT", "10", "JUSTID"))
+                .isEqualTo(List.of("0-0", List.of("1-0", "2-0", "4-0", "5-0"), List.of("3-0")));
+        // XINFO STREAM
+        StreamInfo js = jedis.xinfoStream("j");
+        assertThat(js.getLength()).isEqualTo(4);
+        assertThat(js.getGroups()).isEqualTo(1);
+        assertThat(js.getLastGeneratedId().toString()).isEqualTo("5-0");
+        assertThat(js.getFirstEntry().getID().toString()).isEqualTo("1-0");
+        assertThat(js.getLastEntry().getID().toString()).isEqualTo("5-0");
+        assertThat(js.getStreamInfo()).containsEntry("entries-added", 5L).containsEntry("recorded-first-entry-id", new StreamEntryID(1, 0))
+                .containsEntry("max-deleted-entry-id", new StreamEntryID(3, 0));
+        Map<String, Object> ls = pairs(lettuce.xinfoStream("l"));
+        assertThat(ls).containsEntry("length", 4L).containsEntry("groups", 1L).containsEntry("last-generated-id", "5-0")
+                .containsEntry("entries-added", 5L).containsEntry("recorded-first-entry-id", "1-0")
+                .containsEntry("max-deleted-entry-id", "3-0").containsEntry("first-entry", List.of("1-0", List.of("f", "v")))
+                .containsEntry("last-entry", List.of("5-0", List.of("f", "v")));
+        // XINFO STREAM FULL [COUNT]
+        StreamFullInfo jf = jedis.xinfoStreamFull("j", 1);
+        assertThat(jf.getLength()).isEqualTo(4);
+        assertThat(jids(jf.getEntries())).containsExactly("1-0");
+        assertThat(jf.getGroups()).hasSize(1);
+        assertThat(jf.getGroups().get(0).getName()).isEqualTo("g");
+        assertThat(jf.getGroups().get(0).getPelCount()).isEqualTo(4);
+        assertThat(jf.getGroups().get(0).getPending()).hasSize(1);
+        assertThat(jf.getGroups().get(0).getConsumers()).hasSize(3);
+        assertThat(jids(jedis.xinfoStreamFull("j").getEntries())).containsExactly("1-0", "2-0", "4-0", "5-0");
+        Map<String, Object> lf = pairs(lcmd("XINFO", "STREAM", "l", "FULL", "COUNT", "1"));
+        assertThat(lf).containsEntry("length", 4L).containsEntry("entries", List.of(List.of("1-0", List.of("f", "v"))));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lfg = pairs((List<Object>) ((List<Object>) lf.get("groups")).get(0));
+        assertThat(lfg).containsEntry("name", "g").containsEntry("pel-count", 4L).containsEntry("last-delivered-id", "10-0");
+        assertThat((List<?>) lfg.get("pending")).hasSize(1);
+        assertThat((List<?>) lfg.get("consumers")).hasSize(3);
+        // XINFO CONSUMERS
+        List<StreamConsumersInfo> jc = jedis.xinfoConsumers("j", "g");
+        assertThat(jc).extracting(c -> c.getName() + "/" + c.getPending()).containsExactly("a/0", "b/0", "c/4");
+        assertThat(jc).allSatisfy(c -> assertThat(c.getIdle()).isGreaterThanOrEqualTo(0));
+        List<Object> lc = lettuce.xinfoConsumers("l", "g");
+        assertThat(lc).hasSize(3);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lc3 = pairs((List<Object>) lc.get(2));
+        assertThat(lc3).containsEntry("name", "c").containsEntry("pending", 4L).containsKeys("idle", "inactive");
+    }
 }
