@@ -457,6 +457,42 @@ class StreamClientsIT extends ServerTestBase {
         assertThat(lc).hasSize(3);
         @SuppressWarnings("unchecked")
         Map<String, Object> lc3 = pairs((List<Object>) lc.get(2));
+        // "inactive" is 7.2 (Keyline follows 7.2; Debian's 7.0.15 lacks the field)
         assertThat(lc3).containsEntry("name", "c").containsEntry("pending", 4L).containsKeys("idle", "inactive");
+    }
+
+    /** The error text Lettuce surfaces for a rejected command. */
+    private static String lerr(Runnable call) {
+        try {
+            call.run();
+            return "no error";
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void errorTextsThroughBothClients() {
+        String needKey = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use "
+                + "the MKSTREAM option to create an empty stream automatically.";
+        assertThat(jerr("XGROUP", "CREATE", "j", "g", "$")).isEqualTo(needKey);
+        assertThat(lerr(() -> lettuce.xgroupCreate(StreamOffset.latest("l"), "g"))).isEqualTo(needKey);
+        jedis.xadd("j", XAddParams.xAddParams().id(1, 0), F);
+        lettuce.xadd("l", new XAddArgs().id("1-0"), F);
+        assertThat(jerr("XREADGROUP", "GROUP", "nog", "c", "STREAMS", "j", ">"))
+                .isEqualTo("NOGROUP No such key 'j' or consumer group 'nog' in XREADGROUP with GROUP option");
+        assertThat(lerr(() -> lettuce.xreadgroup(Consumer.from("nog", "c"), StreamOffset.lastConsumed("l"))))
+                .isEqualTo("NOGROUP No such key 'l' or consumer group 'nog' in XREADGROUP with GROUP option");
+        assertThat(jerr("XCLAIM", "j", "nog", "c", "0", "1-0")).isEqualTo("NOGROUP No such key 'j' or consumer group 'nog'");
+        assertThat(lerr(() -> lettuce.xclaim("l", Consumer.from("nog", "c"), 0, "1-0")))
+                .isEqualTo("NOGROUP No such key 'l' or consumer group 'nog'");
+        assertThat(jerr("XINFO", "CONSUMERS", "j", "nog")).isEqualTo("NOGROUP No such consumer group 'nog' for key name 'j'");
+        assertThat(lerr(() -> lettuce.xinfoConsumers("l", "nog"))).isEqualTo("NOGROUP No such consumer group 'nog' for key name 'l'");
+        assertThat(lerr(() -> lettuce.xgroupSetid(StreamOffset.from("l", "0"), "nog")))
+                .isEqualTo("NOGROUP No such consumer group 'nog' for key name 'l'");
+        assertThat(jerr("XINFO", "STREAM", "nokey")).isEqualTo("ERR no such key");
+        assertThat(lerr(() -> lettuce.xinfoStream("nokey"))).isEqualTo("ERR no such key");
+        assertThat(lerr(() -> lstatus("XSETID", "l", "0-5")))
+                .isEqualTo("ERR The ID specified in XSETID is smaller than the target stream top item");
     }
 }
