@@ -207,20 +207,20 @@ class StreamClientsIT extends ServerTestBase {
         try (Jedis other = newJedis()) {
             CompletableFuture<List<String>> jFuture = CompletableFuture.supplyAsync(() -> {
                 try (Jedis j = newJedis()) {
-                    return jids(j.xread(XReadParams.xReadParams().block(5000), Map.of("j", StreamEntryID.XREAD_NEW_ENTRY)).get(0).getValue());
+                    return jids(j.xread(XReadParams.xReadParams().block(15_000), Map.of("j", StreamEntryID.XREAD_NEW_ENTRY)).get(0).getValue());
                 }
             });
-            var lFuture = lettuceConnection.async().xread(XReadArgs.Builder.block(5000), StreamOffset.latest("l"));
+            var lFuture = lettuceConnection.async().xread(XReadArgs.Builder.block(15_000), StreamOffset.latest("l"));
             waitBlocked(2);
             other.xadd("j", XAddParams.xAddParams().id(4, 0), F);
             other.xadd("l", XAddParams.xAddParams().id(4, 0), F);
-            assertThat(jFuture.get(5, TimeUnit.SECONDS)).containsExactly("4-0");
-            assertThat(lids(lFuture.get(5, TimeUnit.SECONDS))).containsExactly("4-0");
+            assertThat(jFuture.get(15, TimeUnit.SECONDS)).containsExactly("4-0");
+            assertThat(lids(lFuture.get(15, TimeUnit.SECONDS))).containsExactly("4-0");
         }
     }
 
     private void waitBlocked(int n) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 1000; i++) { // up to 10 s: the machine is shared
             if (jedis.info("clients").contains("blocked_clients:" + n)) return;
             Thread.sleep(10);
         }
@@ -338,23 +338,23 @@ class StreamClientsIT extends ServerTestBase {
         assertThat(lettuce.xack("l", "g", "1-0", "3-0", "9-0")).isEqualTo(1);
         assertThat(jedis.xpending("j", "g").getTotal()).isEqualTo(1);
         assertThat(lettuce.xpending("l", "g").getCount()).isEqualTo(1);
-        // XREADGROUP BLOCK woken by XADD
+        // XREADGROUP BLOCK woken by XADD (4-0 goes to "a" first so that "c" has nothing to read and blocks)
+        jedis.xreadGroup("g", "a", XReadGroupParams.xReadGroupParams(), Map.of("j", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        lettuce.xreadgroup(Consumer.from("g", "a"), StreamOffset.lastConsumed("l"));
         CompletableFuture<List<String>> jf = CompletableFuture.supplyAsync(() -> {
             try (Jedis j = newJedis()) {
-                return jids(j.xreadGroup("g", "c", XReadGroupParams.xReadGroupParams().block(5000),
+                return jids(j.xreadGroup("g", "c", XReadGroupParams.xReadGroupParams().block(15_000),
                         Map.of("j", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue());
             }
         });
-        jedis.xreadGroup("g", "a", XReadGroupParams.xReadGroupParams(), Map.of("j", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        lettuce.xreadgroup(Consumer.from("g", "a"), StreamOffset.lastConsumed("l"));
-        var lf = lettuceConnection.async().xreadgroup(Consumer.from("g", "c"), XReadArgs.Builder.block(5000), StreamOffset.lastConsumed("l"));
+        var lf = lettuceConnection.async().xreadgroup(Consumer.from("g", "c"), XReadArgs.Builder.block(15_000), StreamOffset.lastConsumed("l"));
         waitBlocked(2);
         try (Jedis other = newJedis()) {
             other.xadd("j", XAddParams.xAddParams().id(5, 0), F);
             other.xadd("l", XAddParams.xAddParams().id(5, 0), F);
         }
-        assertThat(jf.get(5, TimeUnit.SECONDS)).containsExactly("5-0");
-        assertThat(lids(lf.get(5, TimeUnit.SECONDS))).containsExactly("5-0");
+        assertThat(jf.get(15, TimeUnit.SECONDS)).containsExactly("5-0");
+        assertThat(lids(lf.get(15, TimeUnit.SECONDS))).containsExactly("5-0");
     }
 
     @Test
