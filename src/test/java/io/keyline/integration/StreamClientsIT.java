@@ -333,6 +333,13 @@ class StreamClientsIT extends ServerTestBase {
         assertThat(jedis.xpending("j", "g", XPendingParams.xPendingParams("-", "+", 10).idle(0))).hasSize(2);
         assertThat(lettuce.xpending("l", new XPendingArgs<String>().group("g").range(Range.create("-", "+")).limit(Limit.from(10)).idle(3_600_000))).isEmpty();
         assertThat(lettuce.xpending("l", new XPendingArgs<String>().group("g").range(Range.create("-", "+")).limit(Limit.from(10)).idle(0))).hasSize(2);
+        // IDLE and consumer together
+        assertThat(jedis.xpending("j", "g", XPendingParams.xPendingParams("-", "+", 10).idle(0).consumer("a"))).hasSize(2);
+        assertThat(jedis.xpending("j", "g", XPendingParams.xPendingParams("-", "+", 10).idle(0).consumer("b"))).isEmpty();
+        assertThat(lettuce.xpending("l", new XPendingArgs<String>().group("g").consumer(Consumer.from("g", "a"))
+                .range(Range.create("-", "+")).limit(Limit.from(10)).idle(0))).hasSize(2);
+        assertThat(lettuce.xpending("l", new XPendingArgs<String>().group("g").consumer(Consumer.from("g", "a"))
+                .range(Range.create("-", "+")).limit(Limit.from(10)).idle(3_600_000))).isEmpty();
         // XACK
         assertThat(jedis.xack("j", "g", new StreamEntryID(1, 0), new StreamEntryID(3, 0), new StreamEntryID(9, 0))).isEqualTo(1);
         assertThat(lettuce.xack("l", "g", "1-0", "3-0", "9-0")).isEqualTo(1);
