@@ -450,7 +450,7 @@ public final class Scripting {
         });
         meta.rawset(READONLY, LuaValue.TRUE);
         g.setmetatable(meta);
-        guardRawAccess(g);
+        guardRawAccess(g, globals);
         LuaTable ro = new LuaTable();
         ro.rawset("__newindex", meta.rawget("__newindex"));
         for (String lib : new String[]{"string", "table", "math", "os", "redis", "bit", "cjson", "cmsgpack", "struct"}) {
@@ -509,7 +509,16 @@ public final class Scripting {
      * getmetatable(_G) is nil. Without this a script could drop _G's metatable and every later script on
      * this state would run unprotected.
      */
-    private static void guardRawAccess(Globals g) {
+    private static void guardRawAccess(Globals g, LuaTable globals) {
+        final LuaValue rawget = g.rawget("rawget");
+        // _G's entries are in the backing table: rawget(_G, 'redis') still finds them, as in Redis
+        g.rawset("rawget", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs v = rawget.invoke(a);
+                return a.arg1() == g && v.arg1().isnil() ? globals.rawget(a.arg(2)) : v;
+            }
+        });
         final LuaValue setmetatable = g.rawget("setmetatable");
         final LuaValue rawset = g.rawget("rawset");
         final LuaValue getmetatable = g.rawget("getmetatable");

@@ -138,6 +138,7 @@ class ScriptSandboxIT extends ServerTestBase {
         assertThat(jedis.eval("local ok, e = pcall(setmetatable, _G, {}) return e", 0))
                 .isEqualTo("Attempt to modify a readonly table");
         assertThat(jedis.eval("return rawget(_G, 'nothere') == nil", 0)).isEqualTo(1L); // reading raw is allowed
+        assertThat(jedis.eval("return type(rawget(_G, 'redis'))", 0)).isEqualTo("table");
         // metatables of the script's own tables still work
         assertThat(jedis.eval("local t = setmetatable({}, {__index = function() return 5 end}) return t.a", 0)).isEqualTo(5L);
         stillSandboxed();
