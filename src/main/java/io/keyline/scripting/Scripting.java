@@ -396,7 +396,7 @@ public final class Scripting {
         });
         g.rawset("os", os);
         for (String name : new String[]{"dofile", "loadfile", "require", "module", "package", "io", "debug",
-                "setfenv", "getfenv", "newproxy", "collectgarbage_", "load"}) {
+                "setfenv", "getfenv", "newproxy", "collectgarbage_", "load", "print"}) {
             g.rawset(name, LuaValue.NIL);
         }
         g.rawset("redis", redisTable());
@@ -437,19 +437,36 @@ public final class Scripting {
                 throw new LuaError("Attempt to modify a readonly table", 2);
             }
         });
+        // _G's own entries live in this backing table, so assigning an existing global (redis = nil) reaches
+        // __newindex and is refused as in Redis; only KEYS and ARGV, set per call, stay raw fields.
+        final LuaTable globals = new LuaTable();
         meta.rawset("__index", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue t, LuaValue k) {
+                LuaValue v = globals.rawget(k);
+                if (!v.isnil()) return v;
                 throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'", 2);
             }
         });
+        meta.rawset(READONLY, LuaValue.TRUE);
         g.setmetatable(meta);
+        guardRawAccess(g, globals);
         LuaTable ro = new LuaTable();
         ro.rawset("__newindex", meta.rawget("__newindex"));
         for (String lib : new String[]{"string", "table", "math", "os", "redis", "bit", "cjson", "cmsgpack", "struct"}) {
             LuaValue t = g.rawget(lib);
             if (t.istable()) readonly((LuaTable) t);
         }
+        java.util.List<LuaValue> names = new java.util.ArrayList<>();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = g.next(k);
+            if ((k = n.arg1()).isnil()) break;
+            globals.rawset(k, n.arg(2));
+            names.add(k);
+        }
+        for (LuaValue name : names) g.rawset(name, LuaValue.NIL);
+        globals.rawset("_G", g);
     }
 
     /** Makes {@code t} read-only: its contents move behind a proxy whose __newindex errors. */
@@ -475,7 +492,57 @@ public final class Scripting {
             }
         });
         meta.rawset("__metatable", LuaValue.FALSE);
+        meta.rawset(READONLY, LuaValue.TRUE);
         t.setmetatable(meta);
+    }
+
+    /** Marks the metatables of Redis's read-only tables (_G and the libraries). */
+    private static final LuaValue READONLY = LuaValue.valueOf("__keyline_readonly");
+
+    private static boolean isReadonly(LuaValue v) {
+        LuaValue mt = v.istable() ? v.getmetatable() : null;
+        return mt != null && mt.rawget(READONLY).toboolean();
+    }
+
+    /**
+     * Redis's Lua refuses setmetatable and rawset on a read-only table (lua_enablereadonlytable), and
+     * getmetatable(_G) is nil. Without this a script could drop _G's metatable and every later script on
+     * this state would run unprotected.
+     */
+    private static void guardRawAccess(Globals g, LuaTable globals) {
+        final LuaValue rawget = g.rawget("rawget");
+        // _G's entries are in the backing table: rawget(_G, 'redis') still finds them, as in Redis
+        g.rawset("rawget", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                Varargs v = rawget.invoke(a);
+                return a.arg1() == g && v.arg1().isnil() ? globals.rawget(a.arg(2)) : v;
+            }
+        });
+        final LuaValue setmetatable = g.rawget("setmetatable");
+        final LuaValue rawset = g.rawget("rawset");
+        final LuaValue getmetatable = g.rawget("getmetatable");
+        g.rawset("setmetatable", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                if (isReadonly(a.arg1())) throw new LuaError("Attempt to modify a readonly table", 0);
+                return setmetatable.invoke(a);
+            }
+        });
+        g.rawset("rawset", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                if (isReadonly(a.arg1())) throw new LuaError("Attempt to modify a readonly table", 0);
+                return rawset.invoke(a);
+            }
+        });
+        g.rawset("getmetatable", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                if (isReadonly(a.arg1())) return LuaValue.NIL;
+                return getmetatable.invoke(a);
+            }
+        });
     }
 
     // ---- the redis.* API ----------------------------------------------------------------------
