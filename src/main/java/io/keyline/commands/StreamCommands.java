@@ -416,12 +416,12 @@ final class StreamCommands {
                 throw Errors.syntax();
             }
         }
-        if (count == 0) {
-            // xrangeGenericCommand: COUNT 0 (or negative) is a null array, before the key is even looked up
+        StreamValue s = c.db().get(argv[1], StreamValue.class);
+        if (s != null && count == 0) {
+            // xrangeGenericCommand: COUNT 0 (or negative) on an existing stream is a null array
             c.reply.nullArray();
             return;
         }
-        StreamValue s = c.db().get(argv[1], StreamValue.class);
         if (s == null || start == null || end == null || start.compareTo(end) > 0) {
             c.reply.arrayHeader(0);
             return;
