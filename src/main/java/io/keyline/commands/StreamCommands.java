@@ -174,7 +174,8 @@ final class StreamCommands {
         int dash = s.indexOf('-');
         try {
             if (dash < 0) {
-                if (seqGiven != null) seqGiven[0] = false;
+                // streamGenericParseIDOrReply: a bare "ms" is ms-<missingSeq> with the seq given (only "ms-*" is not)
+                if (seqGiven != null) seqGiven[0] = true;
                 return new Id(parseU64(s), missingSeq);
             }
             long ms = parseU64(s.substring(0, dash));
@@ -416,7 +417,12 @@ final class StreamCommands {
             }
         }
         StreamValue s = c.db().get(argv[1], StreamValue.class);
-        if (s == null || count == 0 || start == null || end == null || start.compareTo(end) > 0) {
+        if (s != null && count == 0) {
+            // xrangeGenericCommand: COUNT 0 (or negative) on an existing stream is a null array
+            c.reply.nullArray();
+            return;
+        }
+        if (s == null || start == null || end == null || start.compareTo(end) > 0) {
             c.reply.arrayHeader(0);
             return;
         }
@@ -770,7 +776,7 @@ final class StreamCommands {
                     throw new RedisException("ERR value for ENTRIESREAD must be positive or -1");
                 }
             } else {
-                throw Errors.unknownSubcommand(Args.str(argv[1]), "XGROUP");
+                throw Clients.subcommandSyntax("XGROUP", argv[1]); // addReplySubcommandSyntaxError
             }
         }
         Database db = c.db();
@@ -804,7 +810,7 @@ final class StreamCommands {
                     throw new RedisException("ERR value for ENTRIESREAD must be positive or -1");
                 }
             } else {
-                throw Errors.unknownSubcommand(Args.str(argv[1]), "XGROUP");
+                throw Clients.subcommandSyntax("XGROUP", argv[1]); // addReplySubcommandSyntaxError
             }
         }
         StreamValue s = c.db().getForWrite(argv[2], StreamValue.class);
@@ -1152,13 +1158,14 @@ final class StreamCommands {
         boolean full = false;
         long count = 10;
         if (argv.length > 3) {
-            if (!Args.is(argv[3], "full")) throw Errors.syntax();
+            // xinfoReplyWithStreamInfo answers addReplySubcommandSyntaxError for anything but FULL [COUNT n]
+            if (!Args.is(argv[3], "full")) throw Clients.subcommandSyntax("XINFO", argv[1]);
             full = true;
             if (argv.length == 6 && Args.is(argv[4], "count")) {
                 count = Args.toLong(argv[5]);
                 if (count < 0) count = 10;
             } else if (argv.length != 4) {
-                throw Errors.syntax();
+                throw Clients.subcommandSyntax("XINFO", argv[1]);
             }
         }
         StreamValue s = c.db().get(argv[2], StreamValue.class);

@@ -697,6 +697,8 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
     /** streamRangeHasTombstones(s, start, NULL). */
     public boolean rangeHasTombstones(Id start) {
         if (length == 0 || maxDeletedId.isZero()) return false;
+        // The latest tombstone lies before the first entry (trimmed away since): no fragmentation left.
+        if (firstId.compareTo(maxDeletedId) > 0) return false;
         Id s = start == null ? Id.ZERO : start;
         return s.compareTo(maxDeletedId) <= 0;
     }
