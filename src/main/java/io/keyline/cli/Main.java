@@ -67,25 +67,151 @@ public final class Main implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** Runs the command line; returns the process exit code (the server keeps running on 0). */
+    /**
+     * Runs the command line; returns the process exit code (the server keeps running on 0).
+     *
+     * <p>The server's start path parses the arguments by hand ({@link #parse}): picocli costs ~0.1-0.3 s
+     * of a start-up (its classes are Java 5 class files, which a CDS archive cannot hold, plus the
+     * reflective model of this class). Picocli still renders {@code --help} and {@code --version}, from
+     * the annotations above, so the usage text stays generated from one description of the options.
+     */
     public static int run(String[] args) {
         Main main = new Main();
         List<String> list = new ArrayList<>(List.of(args));
         if (!list.isEmpty() && !list.get(0).startsWith("-")) main.configFile = list.remove(0);
-        CommandLine cl = new CommandLine(main)
-                .setUnmatchedArgumentsAllowed(true)
-                .setUnmatchedOptionsArePositionalParams(false)
-                .setOverwrittenOptionsAllowed(true);
-        cl.getCommandSpec().version("Keyline server v=" + ServerContext.KEYLINE_VERSION + " redis_version=" + ServerContext.VERSION);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            System.err.println("keyline-server: " + ex.getMessage() + " (see --help)");
+        try {
+            if (main.parse(list)) return UsageHelp.run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("keyline-server: " + e.getMessage() + " (see --help)");
             return 1;
-        });
-        cl.setExecutionExceptionHandler((ex, c, r) -> {
-            System.err.println("keyline-server: " + ex.getMessage());
+        }
+        try {
+            return main.call();
+        } catch (Exception e) {
+            System.err.println("keyline-server: " + e.getMessage());
             return 1;
-        });
-        return cl.execute(list.toArray(String[]::new));
+        }
+    }
+
+    /** The options that take a value, by every name they answer to. */
+    private static final List<String> VALUE_OPTIONS = List.of("-p", "--port", "-c", "--capacity", "--bind", "--maxmemory",
+            "--maxmemory-policy", "--databases", "--loglevel", "--check-aof");
+
+    /**
+     * Fills the option fields from {@code args} as picocli would (its {@code @Option} names, values as
+     * {@code --name value}, {@code --name=value} or {@code -pVALUE}; a repeated option's last value
+     * wins), everything else, in order, into {@link #rest}. Returns true when the arguments ask for
+     * help or the version, which picocli answers. Throws {@link IllegalArgumentException} with a
+     * one-line reason for a missing or mistyped value.
+     */
+    boolean parse(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "-h", "--help", "-v", "--version" -> {
+                    return true;
+                }
+                case "--fix" -> {
+                    fix = true;
+                    continue;
+                }
+                default -> {
+                }
+            }
+            String name = null;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0 && VALUE_OPTIONS.contains(a.substring(0, eq))) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else if (VALUE_OPTIONS.contains(a)) {
+                name = a;
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("Missing required parameter for option '" + longName(a) + "' ("
+                            + paramLabel(a) + ")");
+                }
+                value = args.get(++i);
+            } else if ((a.startsWith("-p") || a.startsWith("-c")) && a.length() > 2 && !a.startsWith("--")) {
+                name = a.substring(0, 2);
+                value = a.charAt(2) == '=' ? a.substring(3) : a.substring(2);
+            }
+            if (name == null) {
+                rest.add(a);
+                continue;
+            }
+            switch (longName(name)) {
+                case "--port" -> port = parseInt(name, value);
+                case "--capacity" -> capacity = parseLong(name, value);
+                case "--bind" -> bind = value;
+                case "--maxmemory" -> maxmemory = value;
+                case "--maxmemory-policy" -> maxmemoryPolicy = value;
+                case "--databases" -> databases = parseInt(name, value);
+                case "--loglevel" -> loglevel = value;
+                case "--check-aof" -> checkAof = value;
+                default -> throw new IllegalStateException(name);
+            }
+        }
+        return false;
+    }
+
+    private static String longName(String name) {
+        return switch (name) {
+            case "-p" -> "--port";
+            case "-c" -> "--capacity";
+            default -> name;
+        };
+    }
+
+    private static String paramLabel(String name) {
+        return switch (longName(name)) {
+            case "--port" -> "PORT";
+            case "--capacity", "--databases" -> "N";
+            case "--bind" -> "ADDR";
+            case "--maxmemory" -> "BYTES";
+            case "--maxmemory-policy" -> "POLICY";
+            case "--loglevel" -> "LEVEL";
+            default -> "DIR";
+        };
+    }
+
+    // The texts of picocli's own conversion errors, which scripts may have matched.
+    private static Integer parseInt(String name, String value) {
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid value for option '" + longName(name) + "': '" + value + "' is not an int");
+        }
+    }
+
+    private static Long parseLong(String name, String value) {
+        try {
+            return Long.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid value for option '" + longName(name) + "': '" + value + "' is not a long");
+        }
+    }
+
+    /** Picocli, for {@code --help} and {@code --version} only: kept in its own class so the server's start never loads it. */
+    private static final class UsageHelp {
+        static int run(String[] args) {
+            Main main = new Main();
+            List<String> list = new ArrayList<>(List.of(args));
+            if (!list.isEmpty() && !list.get(0).startsWith("-")) main.configFile = list.remove(0);
+            CommandLine cl = new CommandLine(main)
+                    .setUnmatchedArgumentsAllowed(true)
+                    .setUnmatchedOptionsArePositionalParams(false)
+                    .setOverwrittenOptionsAllowed(true);
+            cl.getCommandSpec().version("Keyline server v=" + ServerContext.KEYLINE_VERSION + " redis_version=" + ServerContext.VERSION);
+            cl.setParameterExceptionHandler((ex, a) -> {
+                System.err.println("keyline-server: " + ex.getMessage() + " (see --help)");
+                return 1;
+            });
+            cl.setExecutionExceptionHandler((ex, c, r) -> {
+                System.err.println("keyline-server: " + ex.getMessage());
+                return 1;
+            });
+            return cl.execute(list.toArray(String[]::new));
+        }
     }
 
     @Override
@@ -103,6 +229,11 @@ public final class Main implements Callable<Integer> {
         Logging.applyLevel(config.get("loglevel"));
         // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
         // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
+        // Netty 4.2's adaptive allocator checks whether its JFR events are enabled on the first buffer it
+        // allocates, which initialises JFR's event machinery: ~40 classes and 0.05-0.3 s inside the
+        // first client's first reply. A server without a recording gains nothing from those events;
+        // -Dio.netty.jfr.enabled=true brings them back.
+        if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }
@@ -170,8 +301,7 @@ public final class Main implements Callable<Integer> {
         Main main = new Main();
         List<String> list = new ArrayList<>(List.of(args));
         if (!list.isEmpty() && !list.get(0).startsWith("-")) main.configFile = list.remove(0);
-        new CommandLine(main).setUnmatchedArgumentsAllowed(true).setUnmatchedOptionsArePositionalParams(false)
-                .setOverwrittenOptionsAllowed(true).parseArgs(list.toArray(String[]::new));
+        main.parse(list);
         return main.buildConfig();
     }
 

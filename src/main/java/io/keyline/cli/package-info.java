@@ -1,7 +1,7 @@
 /**
  * The command line: {@link io.keyline.cli.Main} parses redis-server style arguments (an optional
  * config file first, then {@code --name value...} for any registered parameter, plus the short
- * {@code -p}/{@code -c} flags) with picocli, starts a {@code KeylineServer} and installs the
+ * {@code -p}/{@code -c} flags) by hand (picocli only renders {@code --help} and {@code --version}: it is slow to start), starts a {@code KeylineServer} and installs the
  * SIGTERM/SIGINT shutdown hook. Also the launcher's Logback set-up ({@link io.keyline.cli.LogConfigurator},
  * {@link io.keyline.cli.RedisLogLayout}) that makes the log look like Redis's: it is registered with
  * Logback only in the shaded {@code keyline-server.jar} (src/launcher/resources), never by the library
