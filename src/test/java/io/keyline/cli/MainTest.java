@@ -116,4 +116,44 @@ class MainTest {
     void configForRejectsBadValues() {
         assertThatThrownBy(() -> Main.configFor("--maxmemory", "lots")).hasMessageContaining("argument must be a memory value");
     }
+
+    @Test
+    void optionFormsPicocliAccepted() {
+        // The start path parses by hand (picocli is slow to load); the forms picocli took still work.
+        Config c = Main.configFor("--port=7004", "-c5", "--bind", "127.0.0.1", "--databases=4", "--maxmemory", "2mb",
+                "--loglevel", "warning", "--maxmemory-policy=allkeys-lru", "-p", "7005", "--timeout", "3");
+        assertThat(c.get("port")).isEqualTo("7005");
+        assertThat(c.get("capacity")).isEqualTo("5");
+        assertThat(c.get("bind")).isEqualTo("127.0.0.1");
+        assertThat(c.get("databases")).isEqualTo("4");
+        assertThat(c.get("maxmemory")).isEqualTo("2097152");
+        assertThat(c.get("loglevel")).isEqualTo("warning");
+        assertThat(c.get("maxmemory-policy")).isEqualTo("allkeys-lru");
+        assertThat(c.get("timeout")).isEqualTo("3");
+    }
+
+    @Test
+    void missingOptionValue() {
+        assertOneLineError("--port");
+        assertThat(stderr()).contains("Missing required parameter for option '--port'");
+    }
+
+    @Test
+    void nonNumericCapacity() {
+        assertOneLineError("-c", "many");
+        assertThat(stderr()).contains("'--capacity'").contains("'many' is not a long");
+    }
+
+    @Test
+    void versionIsAnsweredByPicocli() {
+        java.io.PrintStream savedOut = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run(new String[]{"--port", "1", "--version"})).isZero();
+        } finally {
+            System.setOut(savedOut);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).matches("Keyline server v=\\S+ redis_version=\\d+\\.\\d+\\.\\d+");
+    }
 }
