@@ -11,7 +11,7 @@ import java.util.Arrays;
 /**
  * Time from {@code EmbeddedKeyline.start()} to the first {@code +PONG} on a fresh connection, for the
  * first start in this JVM and for later ("warm") starts, each followed by a stop. Not JMH: a start is a
- * one-off event, and the first one is the point. Run by {@code bench/startup-bench.sh}:
+ * one-off event, and the first one is the point. Run by the start-up section of {@code bench/compare.py}:
  * {@code java -cp ... io.keyline.jmh.EmbeddedStartup [starts]}; prints one line per start and a summary.
  */
 public final class EmbeddedStartup {
