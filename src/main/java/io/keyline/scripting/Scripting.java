@@ -714,8 +714,9 @@ public final class Scripting {
         r.rawset("set_repl", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs a) {
-                // As Redis 7.2's luaRedisSetReplCommand: one argument, read with lua_tonumber (0 when not a number)
-                if (a.narg() != 1) throw apiError("ERR redis.set_repl() requires one argument.");
+                // As Redis 7.2's luaRedisSetReplCommand: one argument (its error text says "two"; fixed only after
+                // 7.2), read with lua_tonumber (0 when not a number)
+                if (a.narg() != 1) throw apiError("ERR redis.set_repl() requires two arguments.");
                 LuaValue num = a.arg1().tonumber();
                 int n = num.isnil() ? 0 : (int) num.todouble();
                 if ((n & ~REPL_ALL) != 0) throw apiError("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");

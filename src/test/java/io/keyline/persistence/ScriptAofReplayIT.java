@@ -154,8 +154,8 @@ class ScriptAofReplayIT {
             // errors as Redis words them
             assertThatThrownBy(() -> j.eval("redis.set_repl(4)"))
                     .hasMessageStartingWith("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
-            assertThatThrownBy(() -> j.eval("redis.set_repl()")).hasMessageStartingWith("ERR redis.set_repl() requires one argument.");
-            assertThatThrownBy(() -> j.eval("redis.set_repl(1, 2)")).hasMessageStartingWith("ERR redis.set_repl() requires one argument.");
+            assertThatThrownBy(() -> j.eval("redis.set_repl()")).hasMessageStartingWith("ERR redis.set_repl() requires two arguments.");
+            assertThatThrownBy(() -> j.eval("redis.set_repl(1, 2)")).hasMessageStartingWith("ERR redis.set_repl() requires two arguments.");
         }
         String aof = aofText();
         assertThat(aof).contains("logged1", "logged2", "logged3", "next")
