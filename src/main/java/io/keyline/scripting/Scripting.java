@@ -140,8 +140,9 @@ public final class Scripting {
     }
 
     /**
-     * The heap a fresh sandboxed LuaJ state (libraries, redis.*, cjson/cmsgpack/struct/bit) retains: measured
-     * as the heap delta of 200 states built after a full GC on JDK 25, rounded.
+     * The heap a fresh sandboxed LuaJ state (base, string, table, math libraries, redis.*, cjson/cmsgpack/struct/bit,
+     * their tables and function objects, about a thousand small objects) is taken to retain: an estimate, of the
+     * order of Redis's own fresh Lua state (31-32 KiB), not a measurement.
      */
     static final long STATE_BASE_BYTES = 96 * 1024;
 
@@ -300,7 +301,14 @@ public final class Scripting {
         try {
             LuaValue result;
             try {
-                result = fn.invoke(fnArgs).arg1();
+                result = invokeCapped(fn, fnArgs);
+            } catch (MemoryExceeded e) {
+                ScriptMemory.released(); // also after a JVM OutOfMemoryError, which did not go through the cap
+                // As Redis 7.2's luaCallFunction for a LUA_ERRMEM (a string, not an error table).
+                String err = "ERR Error running script " + name + ", " + ScriptMemory.MESSAGE;
+                c.server().stats().countErrorCode(err);
+                c.reply.error(err);
+                return;
             } catch (LuaError e) {
                 String err = scriptError(e, name, chunk);
                 if (!callErrors.contains(e.getMessageObject())) c.server().stats().countErrorCode(err);
@@ -315,11 +323,32 @@ public final class Scripting {
             }
             LuaToResp.write(result, c.reply, resp);
         } finally {
+            ScriptMemory.scriptEnded();
             run.ended();
             callErrors.clear();
             c.server().dispatcher().endScript(c, inner, callerDb);
             outer = null;
             inner = null;
+        }
+    }
+
+    /**
+     * Runs the script; a script that ran out of memory (ScriptMemory's cap, or one huge array the JVM refused) ends
+     * with Redis's LUA_ERRMEM reply, thrown as a {@link TableError} with that text so the caller replies it as is.
+     */
+    private LuaValue invokeCapped(LuaFunction fn, Varargs fnArgs) {
+        try {
+            return fn.invoke(fnArgs).arg1();
+        } catch (LuaError | OutOfMemoryError e) {
+            if (!ScriptMemory.isMemoryError(e)) throw e;
+            throw new MemoryExceeded();
+        }
+    }
+
+    /** The script ran out of memory: replied as Redis 7.2 replies a LUA_ERRMEM. */
+    private static final class MemoryExceeded extends LuaError {
+        MemoryExceeded() {
+            super(LuaValue.valueOf(ScriptMemory.MESSAGE));
         }
     }
 
@@ -419,10 +448,11 @@ public final class Scripting {
                 if (server.scriptThread().killRequested()) {
                     throw new LuaError(errorTable(io.keyline.engine.ScriptThread.KILLED));
                 }
+                ScriptMemory.check(); // the heap the VM itself fills (.., table stores): see ScriptMemory
                 return LuaValue.NONE;
             }
         };
-        g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(100_000));
+        g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(ScriptMemory.HOOK_INSTRUCTIONS));
     }
 
     private static void rawSetGlobal(Globals g, String name, LuaValue v) {
@@ -451,6 +481,7 @@ public final class Scripting {
         });
         LuaTable string = (LuaTable) g.get("string");
         string.rawset("format", new LuaFormat(string.get("format")));
+        capMemory(string, (LuaTable) g.get("table"));
         LuaTable math = (LuaTable) g.get("math");
         math.rawset("mod", math.get("fmod"));
         g.rawset("bit32", LuaValue.NIL);
@@ -490,6 +521,72 @@ public final class Scripting {
         LuaLibraries.install(g);
         protect(g);
         return g;
+    }
+
+    /**
+     * The library functions that can build values much larger than their arguments check the heap first
+     * (ScriptMemory): string.rep knows its result's size, the others check that the heap is under the cap.
+     */
+    private static void capMemory(LuaTable string, LuaTable table) {
+        final LuaValue rep = string.get("rep");
+        string.rawset("rep", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                // the argument errors stay rep's own: only well-typed calls are sized here
+                if (a.arg1().isstring() && a.arg(2).isnumber()) {
+                    double n = a.arg(2).todouble();
+                    long len = a.arg1().rawlen();
+                    if (n >= 1 && len > 0) ScriptMemory.reserve(n * len >= 1e18 ? Long.MAX_VALUE : (long) n * len);
+                }
+                return rep.invoke(a);
+            }
+        });
+        for (String name : new String[]{"format", "gsub", "upper", "lower", "reverse", "char"}) capped(string, name);
+        final LuaValue concat = table.get("concat");
+        table.rawset("concat", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                ScriptMemory.reserve(concatSize(a));
+                try {
+                    return concat.invoke(a);
+                } catch (OutOfMemoryError e) {
+                    throw new ScriptMemory.Exceeded();
+                }
+            }
+        });
+    }
+
+    /** The size table.concat(t, sep, i, j) will build (0 when the arguments are not well-typed: concat says why). */
+    private static long concatSize(Varargs a) {
+        if (!a.arg1().istable()) return 0;
+        LuaTable t = (LuaTable) a.arg1();
+        long sep = a.arg(2).isstring() ? a.arg(2).rawlen() : 0;
+        long i = a.arg(3).isnumber() ? a.arg(3).tolong() : 1;
+        long j = a.arg(4).isnumber() ? a.arg(4).tolong() : t.rawlen();
+        long n = 0;
+        for (long k = i; k <= j; k++) {
+            LuaValue v = t.rawget((int) k);
+            if (!v.isstring()) return 0; // concat raises its own error
+            n += v.type() == LuaValue.TSTRING ? v.rawlen() : 24;
+            if (k < j) n += sep;
+            if (n > Integer.MAX_VALUE) return n;
+        }
+        return n;
+    }
+
+    private static void capped(LuaTable lib, String name) {
+        final LuaValue f = lib.get(name);
+        lib.rawset(name, new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                ScriptMemory.check();
+                try {
+                    return f.invoke(a);
+                } catch (OutOfMemoryError e) {
+                    throw new ScriptMemory.Exceeded();
+                }
+            }
+        });
     }
 
     /** Lua 5.1's {@code %.14g} number formatting (LUAI_NUMFMT). */
