@@ -161,11 +161,13 @@ class ScriptBusyIT extends ServerTestBase {
     @Test
     void shutdownNosaveWhileBusyStopsTheServer() throws Exception {
         for (String ioThreads : new String[]{"1", "2"}) {
-            EmbeddedKeyline other = EmbeddedKeyline.builder().config("io-threads", ioThreads).start();
+            // the threshold is set before the script starts: a CONFIG SET sent while it runs would itself wait
+            // for the script and, on a loaded machine, reach the default 5 s threshold (BUSY) first
+            EmbeddedKeyline other = EmbeddedKeyline.builder().config("io-threads", ioThreads)
+                    .config("busy-reply-threshold", "100").start();
             try {
                 CompletableFuture<Object> caller = runAsync(other.port(), "redis.call('SET', KEYS[1], 'x') while true do end", "z");
                 try (Jedis j = new Jedis("127.0.0.1", other.port(), 10_000)) {
-                    j.configSet("busy-reply-threshold", "100");
                     assertThat(awaitBusy(j)).isEqualTo(BUSY);
                     assertThatThrownBy(() -> j.scriptKill()).hasMessageStartingWith("UNKILLABLE");
                     try {
