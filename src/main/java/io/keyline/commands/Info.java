@@ -188,6 +188,7 @@ final class Info {
         line(out, "used_memory_dataset_perc", used == 0 ? "0.00%" : "100.00%");
         line(out, "total_system_memory", system);
         line(out, "total_system_memory_human", human(system));
+        scriptMemory(s, out);
         line(out, "maxmemory", maxmemory);
         line(out, "maxmemory_human", human(maxmemory));
         line(out, "maxmemory_policy", s.config().get("maxmemory-policy"));
@@ -204,6 +205,32 @@ final class Info {
         line(out, "mem_allocator", "jvm");
         line(out, "lazyfree_pending_objects", 0); // freed synchronously: never pending (see LazyFree)
         line(out, "lazyfreed_objects", s.stats().lazyfreedObjects.sum());
+    }
+
+    /**
+     * The scripting lines, named and placed as Redis 7.2's genRedisInfoString. The VM figures are estimates
+     * (LuaJ lives in the Java heap, see Scripting#evalVmMemory); none of the engines is created for this.
+     */
+    private static void scriptMemory(ServerContext s, StringBuilder out) {
+        io.keyline.scripting.Scripting eval = io.keyline.scripting.Scripting.of(s);
+        io.keyline.scripting.Functions fn = io.keyline.scripting.Functions.of(s);
+        long vmEval = eval.evalVmMemory();
+        long vmFunctions = fn.vmMemory();
+        long scriptsEval = eval.cachedScriptsMemory();
+        long functions = fn.memoryOverhead();
+        line(out, "used_memory_lua", vmEval); // deprecated in 7.0 (renamed used_memory_vm_eval), still shown
+        line(out, "used_memory_vm_eval", vmEval);
+        line(out, "used_memory_lua_human", human(vmEval));
+        line(out, "used_memory_scripts_eval", scriptsEval);
+        line(out, "number_of_cached_scripts", eval.cachedScripts());
+        line(out, "number_of_functions", fn.functionCount());
+        line(out, "number_of_libraries", fn.libraryCount());
+        line(out, "used_memory_vm_functions", vmFunctions);
+        line(out, "used_memory_vm_total", vmEval + vmFunctions);
+        line(out, "used_memory_vm_total_human", human(vmEval + vmFunctions));
+        line(out, "used_memory_functions", functions);
+        line(out, "used_memory_scripts", scriptsEval + functions);
+        line(out, "used_memory_scripts_human", human(scriptsEval + functions));
     }
 
     private static long totalSystemMemory() {

@@ -61,6 +61,8 @@ public final class CallContext {
     boolean reprocessing;
     /** A script's {@code redis.call} context (MONITOR shows its commands as {@code [db lua]}). */
     boolean scriptCall;
+    /** A script's call made under redis.set_repl without REPL_AOF: its writes are not logged. */
+    boolean noPropagate;
 
     CallContext(ServerContext server, Client client, Origin origin, boolean replaying) {
         this.server = server;

@@ -467,6 +467,7 @@ public final class Dispatcher {
         List<byte[][]> cmds = ctx.propagateAs;
         int db = ctx.dbIndex();
         if (ctx.transactionLog != null) {
+            if (ctx.noPropagate) return;
             if (cmds == null) ctx.transactionLog.add(new Object[]{db, argv});
             else for (byte[][] cmd : cmds) ctx.transactionLog.add(new Object[]{db, cmd});
             return;
@@ -553,10 +554,11 @@ public final class Dispatcher {
      * One {@code redis.call} from a script: the checks Redis's {@code scriptCall} makes (unknown command,
      * arity, commands not allowed from scripts, writes from read-only scripts, MISCONF), then {@link #call}
      * with the script's context, the reply going to {@code sink}. A refusal throws {@link RedisException}
-     * with Redis's text.
+     * with Redis's text. {@code propagate} false (the script's redis.set_repl without REPL_AOF): its writes
+     * are not logged, as Redis's scriptCall calls without CMD_CALL_PROPAGATE_AOF.
      */
     public void scriptCall(CallContext outer, CallContext script, byte[][] argv, io.keyline.protocol.ReplyWriter sink,
-                           boolean readOnly) {
+                           boolean readOnly, boolean propagate) {
         CommandSpec spec = argv.length == 0 ? null : server.table().lookup(argv[0]);
         if (spec == null) throw new RedisException("ERR Unknown Redis command called from script");
         if (!spec.subcommands.isEmpty() && !(argv.length == 1 && spec.handler != null)) {
@@ -578,6 +580,7 @@ public final class Dispatcher {
         }
         script.begin(sink);
         script.shareTimeOf(outer);
+        script.noPropagate = !propagate; // redis.set_repl(redis.REPL_NONE): the call's writes are not logged
         call(script, spec, argv);
     }
 

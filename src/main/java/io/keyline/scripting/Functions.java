@@ -122,6 +122,7 @@ public final class Functions {
             String[] err = new String[1];
             String name = create(code, replace, libraries, functions, !server.loading(), err);
             if (name == null) throw new RedisException("ERR " + err[0]);
+            recount();
             return name;
         }
     }
@@ -441,6 +442,7 @@ public final class Functions {
             Library lib = libraries.get(name);
             if (lib == null) return false;
             unlink(libraries, functions, lib);
+            recount();
             return true;
         }
     }
@@ -450,6 +452,7 @@ public final class Functions {
         synchronized (scripting) {
             libraries = new LinkedHashMap<>();
             functions = new HashMap<>();
+            recount();
         }
     }
 
@@ -547,6 +550,7 @@ public final class Functions {
             if (policy == RestorePolicy.FLUSH) {
                 libraries = libs;
                 functions = fns;
+                recount();
                 return;
             }
             join(libs, fns, policy == RestorePolicy.REPLACE);
@@ -569,6 +573,38 @@ public final class Functions {
         for (Library l : libs.values()) link(dstLibs, dstFns, l);
         libraries = dstLibs;
         functions = dstFns;
+        recount();
+    }
+
+    /** used_memory_functions and used_memory_vm_functions, recomputed under the lock after every change. */
+    private volatile long overheadBytes = FUNCTIONS_BASE_BYTES;
+    private volatile long vmBytes;
+    /** Redis 7.2's used_memory_functions with no library (the library context and its empty dicts). */
+    private static final long FUNCTIONS_BASE_BYTES = 184;
+
+    private void recount() {
+        long overhead = FUNCTIONS_BASE_BYTES;
+        long vm = 0;
+        for (Library l : libraries.values()) {
+            // the library: its name, its code (kept for FUNCTION LIST WITHCODE / DUMP), its map entry
+            overhead += 64 + 2L * l.name.length() + 16 + l.code.length + 48;
+            for (Fn f : l.functions.values()) {
+                overhead += 64 + 2L * f.name.length() + (f.description == null ? 0 : 2L * f.description.length()) + 96;
+                if (f.callback instanceof org.luaj.vm2.LuaClosure c) vm += Scripting.prototypeBytes(c.p);
+            }
+        }
+        overheadBytes = overhead;
+        vmBytes = vm;
+    }
+
+    /** used_memory_functions: what the function registry holds (libraries, their code, the functions). */
+    public long memoryOverhead() {
+        return overheadBytes;
+    }
+
+    /** used_memory_vm_functions: the functions' Lua state (estimated as {@link Scripting#evalVmMemory}). */
+    public long vmMemory() {
+        return (libraries.isEmpty() ? 0 : Scripting.STATE_BASE_BYTES) + vmBytes;
     }
 
     /** verifyDumpPayload: at least 10 bytes, an RDB version Keyline reads (≤ 11), and a matching CRC64. */

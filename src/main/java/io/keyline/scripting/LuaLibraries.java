@@ -80,8 +80,11 @@ public final class LuaLibraries {
                     in[i] = fromLua(args.arg(i + 1));
                 }
                 Object[] out;
+                ScriptMemory.check(); // cjson/cmsgpack decoding, struct.pack: see ScriptMemory
                 try {
                     out = f.call(in);
+                } catch (OutOfMemoryError e) {
+                    throw new ScriptMemory.Exceeded();
                 } catch (LuaLibError e) {
                     throw new TableError(LuaValue.valueOf(e.getMessage())); // positioned by Scripting.scriptError
                 }

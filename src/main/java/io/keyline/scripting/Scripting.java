@@ -29,7 +29,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -48,7 +47,19 @@ public final class Scripting {
     private final ServerContext server;
     private Globals globals;
     private Globals functionGlobals;
-    private final Map<String, Script> scripts = new LinkedHashMap<>();
+    /**
+     * The EVAL script cache, by SHA1. Concurrent and outside the run lock (this object's monitor, held while a
+     * script runs): SCRIPT LOAD/EXISTS/FLUSH and INFO never wait for a running script, which an event loop
+     * must not do (its other clients, SCRIPT KILL among them, would get no answer).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Script> scripts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What the cached scripts take (used_memory_scripts_eval / used_memory_vm_eval), maintained on load and flush. */
+    private final java.util.concurrent.atomic.AtomicLong scriptsMemory = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong scriptsVmMemory = new java.util.concurrent.atomic.AtomicLong();
+    /** SCRIPT FLUSH asked for a fresh Lua state: the next run (under the run lock) makes it. */
+    private volatile boolean stateFlushed;
+    /** Compiles SCRIPT LOAD bodies off the run lock: only the compiler, no sandbox (closures are bound at run). */
+    private final Globals compiler;
 
     /** The running script's state (scripts run one at a time). */
     private CallContext outer;
@@ -62,18 +73,29 @@ public final class Scripting {
     private final java.util.Set<LuaTable> callErrors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int resp = 2;
 
+    /** The propagation flags of the running script (redis.set_repl): Redis's PROPAGATE_AOF | PROPAGATE_REPL. */
+    private int replFlags = REPL_ALL;
+    static final int REPL_AOF = 1;
+    static final int REPL_REPLICA = 2;
+    static final int REPL_ALL = REPL_AOF | REPL_REPLICA;
+
     private static final class Script {
         final byte[] body;
-        final LuaFunction function;
+        final org.luaj.vm2.Prototype proto;
+        /** The closure of the last state it ran in (only touched under the run lock). */
+        org.luaj.vm2.LuaClosure function;
 
-        Script(byte[] body, LuaFunction function) {
+        Script(byte[] body, org.luaj.vm2.Prototype proto) {
             this.body = body;
-            this.function = function;
+            this.proto = proto;
         }
     }
 
     private Scripting(ServerContext server) {
         this.server = server;
+        this.compiler = new Globals();
+        LoadState.install(compiler);
+        LuaC.install(compiler);
     }
 
     /** The scripting engine of {@code server}, created (without a Lua state yet) on first call. */
@@ -94,40 +116,101 @@ public final class Scripting {
         }
     }
 
-    public synchronized int cachedScripts() {
+    /** number_of_cached_scripts (no lock: answered while a script runs). */
+    public int cachedScripts() {
         return scripts.size();
     }
 
-    public synchronized long cachedScriptsMemory() {
-        long n = 0;
-        for (Script s : scripts.values()) n += s.body.length + 500;
-        return n;
+    /**
+     * used_memory_scripts_eval: what the cache itself holds per script (Redis counts the SHA and body sds, the
+     * dict entry and the luaScript struct): the body array, the SHA string, the entry and the Script object.
+     */
+    public long cachedScriptsMemory() {
+        return scriptsMemory.get();
     }
 
-    public synchronized boolean exists(String sha) {
+    /**
+     * used_memory_vm_eval (Redis: lua_gc(LUA_GCCOUNT) of the EVAL Lua state): LuaJ keeps its state in the Java
+     * heap with no allocator to ask, so this is an estimate: a created state's base (measured, see
+     * {@link #STATE_BASE_BYTES}) plus each cached script's compiled prototype (instructions, constants, nested
+     * functions, debug info).
+     */
+    public long evalVmMemory() {
+        return (globals != null || !scripts.isEmpty() ? STATE_BASE_BYTES : 0) + scriptsVmMemory.get();
+    }
+
+    /**
+     * The heap a fresh sandboxed LuaJ state (base, string, table, math libraries, redis.*, cjson/cmsgpack/struct/bit,
+     * their tables and function objects, about a thousand small objects) is taken to retain: an estimate, of the
+     * order of Redis's own fresh Lua state (31-32 KiB), not a measurement.
+     */
+    static final long STATE_BASE_BYTES = 96 * 1024;
+
+    public boolean exists(String sha) {
         return scripts.containsKey(sha.toLowerCase(Locale.ROOT));
     }
 
-    public synchronized void flush() {
+    /** SCRIPT FLUSH: empties the cache; the Lua state is renewed by the next script (a running one keeps its own). */
+    public void flush() {
         scripts.clear();
-        globals = null; // a fresh Lua state, as Redis's SCRIPT FLUSH
+        scriptsMemory.set(0);
+        scriptsVmMemory.set(0);
+        stateFlushed = true; // a fresh Lua state, as Redis's SCRIPT FLUSH
     }
 
     /** SCRIPT LOAD / EVAL: compiles and caches {@code body}; returns its SHA1. A compile error throws Redis's text. */
-    public synchronized String load(byte[] body) {
+    public String load(byte[] body) {
         String sha = sha1hex(body);
-        if (!scripts.containsKey(sha)) scripts.put(sha, new Script(body, compile(body, sha)));
+        cache(sha, body);
         return sha;
     }
 
-    private LuaFunction compile(byte[] body, String sha) {
-        Globals g = globals();
+    /** The cached script of {@code body}, compiled and added if missing. */
+    private Script cache(String sha, byte[] body) {
+        Script s = scripts.get(sha);
+        if (s != null) return s;
+        s = new Script(body, compile(body));
+        Script had = scripts.putIfAbsent(sha, s);
+        if (had != null) return had;
+        scriptsMemory.addAndGet(cacheBytes(body));
+        scriptsVmMemory.addAndGet(prototypeBytes(s.proto));
+        return s;
+    }
+
+    /** The cache's own bytes for one script: body array, 40-char SHA string, map node, Script object. */
+    private static long cacheBytes(byte[] body) {
+        return align(16 + body.length) + (24 + align(16 + 40)) + 32 + 24;
+    }
+
+    private static long align(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** A compiled function's heap: its arrays (code, constants, line info, locals, upvalues) and nested functions. */
+    static long prototypeBytes(org.luaj.vm2.Prototype p) {
+        long n = 80 + align(16 + 4L * p.code.length) + align(16 + 4L * (p.lineinfo == null ? 0 : p.lineinfo.length))
+                + align(16 + 4L * p.k.length) + 24L * (p.locvars == null ? 0 : p.locvars.length)
+                + 24L * (p.upvalues == null ? 0 : p.upvalues.length);
+        for (LuaValue k : p.k) if (k.isstring() && k.type() == LuaValue.TSTRING) n += align(16 + k.rawlen()) + 32;
+        if (p.p != null) for (org.luaj.vm2.Prototype sub : p.p) n += 4 + prototypeBytes(sub);
+        return n;
+    }
+
+    /** Compiles without the run lock: the compiler state is per call (LuaJ's CompileState), nothing shared. */
+    private org.luaj.vm2.Prototype compile(byte[] body) {
         try {
             byte[] code = stripShebang(body);
-            return (LuaFunction) g.load(new ByteArrayInputStream(code), "@user_script", "t", g);
+            return ((org.luaj.vm2.LuaClosure) compiler.load(new ByteArrayInputStream(code), "@user_script", "t", compiler)).p;
         } catch (LuaError e) {
             throw new RedisException("ERR Error compiling script (new function): " + luaMessage(e) );
         }
+    }
+
+    /** The script's function in the current state (rebound after SCRIPT FLUSH renewed the state). Run lock held. */
+    private LuaFunction function(Script s, Globals g) {
+        org.luaj.vm2.LuaClosure f = s.function;
+        if (f == null || f.upValues.length == 0 || f.upValues[0].getValue() != g) s.function = f = new org.luaj.vm2.LuaClosure(s.proto, g);
+        return f;
     }
 
     private static byte[] stripShebang(byte[] body) {
@@ -180,8 +263,8 @@ public final class Scripting {
             script = scripts.get(sha);
             if (script == null) throw new RedisException("NOSCRIPT No matching script. Please use EVAL.");
         } else {
-            sha = load(argv[1]);
-            script = scripts.get(sha);
+            sha = sha1hex(argv[1]);
+            script = cache(sha, argv[1]);
         }
         boolean noWrites = shebangNoWrites(script.body);
         Globals g = globals();
@@ -190,7 +273,7 @@ public final class Scripting {
         fillKeysAndArgs(argv, (int) numkeys, keys, args);
         rawSetGlobal(g, "KEYS", keys);
         rawSetGlobal(g, "ARGV", args);
-        run(c, script.function, LuaValue.NONE, ro || noWrites, sha, "user_script", argv);
+        run(c, function(script, g), LuaValue.NONE, ro || noWrites, sha, "user_script", argv);
     }
 
     /** KEYS and ARGV of an EVAL or FCALL: argv[3 .. 3+numkeys) and the rest, as binary-safe Lua strings. */
@@ -212,12 +295,20 @@ public final class Scripting {
         inner = c.server().dispatcher().scriptContext(c);
         readOnly = readOnlyRun;
         resp = 2;
+        replFlags = REPL_ALL;
         io.keyline.engine.ScriptThread run = c.server().scriptThread();
         run.started(name, "user_function".equals(chunk), argv); // BUSY for others after busy-reply-threshold; SCRIPT KILL polls through the hook
         try {
             LuaValue result;
             try {
-                result = fn.invoke(fnArgs).arg1();
+                result = invokeCapped(fn, fnArgs);
+            } catch (MemoryExceeded e) {
+                ScriptMemory.released(); // also after a JVM OutOfMemoryError, which did not go through the cap
+                // As Redis 7.2's luaCallFunction for a LUA_ERRMEM (a string, not an error table).
+                String err = "ERR Error running script " + name + ", " + ScriptMemory.MESSAGE;
+                c.server().stats().countErrorCode(err);
+                c.reply.error(err);
+                return;
             } catch (LuaError e) {
                 String err = scriptError(e, name, chunk);
                 if (!callErrors.contains(e.getMessageObject())) c.server().stats().countErrorCode(err);
@@ -232,11 +323,32 @@ public final class Scripting {
             }
             LuaToResp.write(result, c.reply, resp);
         } finally {
+            ScriptMemory.scriptEnded();
             run.ended();
             callErrors.clear();
             c.server().dispatcher().endScript(c, inner, callerDb);
             outer = null;
             inner = null;
+        }
+    }
+
+    /**
+     * Runs the script; a script that ran out of memory (ScriptMemory's cap, or one huge array the JVM refused) ends
+     * with Redis's LUA_ERRMEM reply, thrown as a {@link TableError} with that text so the caller replies it as is.
+     */
+    private LuaValue invokeCapped(LuaFunction fn, Varargs fnArgs) {
+        try {
+            return fn.invoke(fnArgs).arg1();
+        } catch (LuaError | OutOfMemoryError e) {
+            if (!ScriptMemory.isMemoryError(e)) throw e;
+            throw new MemoryExceeded();
+        }
+    }
+
+    /** The script ran out of memory: replied as Redis 7.2 replies a LUA_ERRMEM. */
+    private static final class MemoryExceeded extends LuaError {
+        MemoryExceeded() {
+            super(LuaValue.valueOf(ScriptMemory.MESSAGE));
         }
     }
 
@@ -309,6 +421,10 @@ public final class Scripting {
 
 
     private Globals globals() {
+        if (stateFlushed) {
+            stateFlushed = false;
+            globals = null;
+        }
         if (globals == null) globals = newState();
         return globals;
     }
@@ -332,10 +448,11 @@ public final class Scripting {
                 if (server.scriptThread().killRequested()) {
                     throw new LuaError(errorTable(io.keyline.engine.ScriptThread.KILLED));
                 }
+                ScriptMemory.check(); // the heap the VM itself fills (.., table stores): see ScriptMemory
                 return LuaValue.NONE;
             }
         };
-        g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(100_000));
+        g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(ScriptMemory.HOOK_INSTRUCTIONS));
     }
 
     private static void rawSetGlobal(Globals g, String name, LuaValue v) {
@@ -364,6 +481,7 @@ public final class Scripting {
         });
         LuaTable string = (LuaTable) g.get("string");
         string.rawset("format", new LuaFormat(string.get("format")));
+        capMemory(string, (LuaTable) g.get("table"));
         LuaTable math = (LuaTable) g.get("math");
         math.rawset("mod", math.get("fmod"));
         g.rawset("bit32", LuaValue.NIL);
@@ -403,6 +521,72 @@ public final class Scripting {
         LuaLibraries.install(g);
         protect(g);
         return g;
+    }
+
+    /**
+     * The library functions that can build values much larger than their arguments check the heap first
+     * (ScriptMemory): string.rep knows its result's size, the others check that the heap is under the cap.
+     */
+    private static void capMemory(LuaTable string, LuaTable table) {
+        final LuaValue rep = string.get("rep");
+        string.rawset("rep", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                // the argument errors stay rep's own: only well-typed calls are sized here
+                if (a.arg1().isstring() && a.arg(2).isnumber()) {
+                    double n = a.arg(2).todouble();
+                    long len = a.arg1().rawlen();
+                    if (n >= 1 && len > 0) ScriptMemory.reserve(n * len >= 1e18 ? Long.MAX_VALUE : (long) n * len);
+                }
+                return rep.invoke(a);
+            }
+        });
+        for (String name : new String[]{"format", "gsub", "upper", "lower", "reverse", "char"}) capped(string, name);
+        final LuaValue concat = table.get("concat");
+        table.rawset("concat", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                ScriptMemory.reserve(concatSize(a));
+                try {
+                    return concat.invoke(a);
+                } catch (OutOfMemoryError e) {
+                    throw new ScriptMemory.Exceeded();
+                }
+            }
+        });
+    }
+
+    /** The size table.concat(t, sep, i, j) will build (0 when the arguments are not well-typed: concat says why). */
+    private static long concatSize(Varargs a) {
+        if (!a.arg1().istable()) return 0;
+        LuaTable t = (LuaTable) a.arg1();
+        long sep = a.arg(2).isstring() ? a.arg(2).rawlen() : 0;
+        long i = a.arg(3).isnumber() ? a.arg(3).tolong() : 1;
+        long j = a.arg(4).isnumber() ? a.arg(4).tolong() : t.rawlen();
+        long n = 0;
+        for (long k = i; k <= j; k++) {
+            LuaValue v = t.rawget((int) k);
+            if (!v.isstring()) return 0; // concat raises its own error
+            n += v.type() == LuaValue.TSTRING ? v.rawlen() : 24;
+            if (k < j) n += sep;
+            if (n > Integer.MAX_VALUE) return n;
+        }
+        return n;
+    }
+
+    private static void capped(LuaTable lib, String name) {
+        final LuaValue f = lib.get(name);
+        lib.rawset(name, new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                ScriptMemory.check();
+                try {
+                    return f.invoke(a);
+                } catch (OutOfMemoryError e) {
+                    throw new ScriptMemory.Exceeded();
+                }
+            }
+        });
     }
 
     /** Lua 5.1's {@code %.14g} number formatting (LUAI_NUMFMT). */
@@ -624,11 +808,16 @@ public final class Scripting {
         r.rawset("REPL_SLAVE", 2);
         r.rawset("REPL_REPLICA", 2);
         r.rawset("REPL_ALL", 3);
-        r.rawset("set_repl", new OneArgFunction() {
+        r.rawset("set_repl", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue v) {
-                int n = v.checkint();
-                if ((n & ~3) != 0) throw apiError("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+            public Varargs invoke(Varargs a) {
+                // As Redis 7.2's luaRedisSetReplCommand: one argument (its error text says "two"; fixed only after
+                // 7.2), read with lua_tonumber (0 when not a number)
+                if (a.narg() != 1) throw apiError("ERR redis.set_repl() requires two arguments.");
+                LuaValue num = a.arg1().tonumber();
+                int n = num.isnil() ? 0 : (int) num.todouble();
+                if ((n & ~REPL_ALL) != 0) throw apiError("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+                replFlags = n;
                 return LuaValue.NONE;
             }
         });
@@ -698,7 +887,8 @@ public final class Scripting {
         try {
             ReplyWriter w = new ReplyWriter(buf, resp);
             try {
-                server.dispatcher().scriptCall(outer, inner, argv, w, readOnly);
+                // Keyline has no replicas: what a script propagates goes to the AOF, so only REPL_AOF decides.
+                server.dispatcher().scriptCall(outer, inner, argv, w, readOnly, (replFlags & REPL_AOF) != 0);
             } catch (RedisException e) {
                 return fail(e.getMessage(), raise);
             }

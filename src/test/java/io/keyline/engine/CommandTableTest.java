@@ -36,4 +36,22 @@ class CommandTableTest {
         assertThat(table.lookup("del").keyIndexes(del)).containsExactly(1, 2, 3);
         assertThat(table.lookup("ping").keyIndexes(new byte[][]{"PING".getBytes()})).isEmpty();
     }
+
+    /**
+     * The commands served while a script runs past busy-reply-threshold are exactly Redis 7.2's CMD_ALLOW_BUSY
+     * set (the "allow_busy" flag of its commands json; the same set redis-server 7.0.15's COMMAND reports), less
+     * REPLCONF, which Keyline, having no replication, does not implement.
+     */
+    @Test
+    void allowBusyIsRedis72sSet() {
+        java.util.Set<String> busy = new java.util.TreeSet<>();
+        for (CommandSpec s : table.all()) {
+            if (s.allowBusy) busy.add(s.name);
+            for (CommandSpec sub : s.subcommands.values()) if (sub.allowBusy) busy.add(sub.name);
+        }
+        java.util.Set<String> redis72 = new java.util.TreeSet<>(java.util.List.of("auth", "discard", "function|kill",
+                "function|stats", "hello", "multi", "quit", "replconf", "reset", "script|kill", "shutdown", "unwatch", "watch"));
+        redis72.remove("replconf");
+        assertThat(busy).isEqualTo(redis72);
+    }
 }

@@ -208,4 +208,54 @@ class InfoIT extends ServerTestBase {
         }
         assertThat(Arrays.asList(raw("INFO cluster\r\n", 37).split("\r\n"))).containsExactly("$30", "# Cluster", "cluster_enabled:0");
     }
+
+    /**
+     * INFO memory's scripting lines, named and ordered as Redis 7.2's (after total_system_memory_human, before
+     * maxmemory); cached scripts and function libraries are counted, SCRIPT FLUSH / FUNCTION FLUSH give it back.
+     */
+    @Test
+    void memoryShowsScriptsAndFunctionsAsRedis72() {
+        jedis.scriptFlush();
+        jedis.functionFlush();
+        List<String> names = jedis.info("memory").lines().filter(l -> l.contains(":"))
+                .map(l -> l.substring(0, l.indexOf(':'))).toList();
+        List<String> expected = List.of("total_system_memory_human", "used_memory_lua", "used_memory_vm_eval",
+                "used_memory_lua_human", "used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
+                "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total", "used_memory_vm_total_human",
+                "used_memory_functions", "used_memory_scripts", "used_memory_scripts_human", "maxmemory");
+        int at = names.indexOf("total_system_memory_human");
+        assertThat(names.subList(at, at + expected.size())).isEqualTo(expected);
+        Map<String, String> empty = fields(jedis.info("memory"));
+        assertThat(empty.get("number_of_cached_scripts")).isEqualTo("0");
+        assertThat(empty.get("used_memory_scripts_eval")).isEqualTo("0");
+        assertThat(empty.get("number_of_libraries")).isEqualTo("0");
+        assertThat(empty.get("used_memory_functions")).isEqualTo("184"); // as Redis 7.2 with no library
+
+        for (int i = 0; i < 100; i++) jedis.scriptLoad("return redis.call('GET', KEYS[1]) .. '" + i + "'");
+        jedis.eval("return 1");
+        jedis.functionLoad("#!lua name=lib1\nredis.register_function('f1', function() return 1 end)\n"
+                + "redis.register_function('f2', function() return 2 end)");
+        Map<String, String> m = fields(jedis.info("memory"));
+        assertThat(m.get("number_of_cached_scripts")).isEqualTo("101");
+        assertThat(m.get("number_of_functions")).isEqualTo("2");
+        assertThat(m.get("number_of_libraries")).isEqualTo("1");
+        long scriptsEval = Long.parseLong(m.get("used_memory_scripts_eval"));
+        assertThat(scriptsEval).as("each cached body counted").isGreaterThan(100L * 40);
+        long functions = Long.parseLong(m.get("used_memory_functions"));
+        assertThat(functions).isGreaterThan(184L);
+        assertThat(Long.parseLong(m.get("used_memory_scripts"))).isEqualTo(scriptsEval + functions);
+        long vmEval = Long.parseLong(m.get("used_memory_vm_eval"));
+        assertThat(vmEval).isPositive().isEqualTo(Long.parseLong(m.get("used_memory_lua")));
+        assertThat(Long.parseLong(m.get("used_memory_vm_total")))
+                .isEqualTo(vmEval + Long.parseLong(m.get("used_memory_vm_functions")));
+        assertThat(m.get("used_memory_scripts_human")).matches("\\d+(\\.\\d\\d[KMG])?B?");
+
+        jedis.scriptFlush();
+        jedis.functionFlush();
+        Map<String, String> after = fields(jedis.info("memory"));
+        assertThat(after.get("number_of_cached_scripts")).isEqualTo("0");
+        assertThat(after.get("used_memory_scripts_eval")).isEqualTo("0");
+        assertThat(after.get("number_of_functions")).isEqualTo("0");
+        assertThat(after.get("used_memory_functions")).isEqualTo("184");
+    }
 }

@@ -161,11 +161,13 @@ class ScriptBusyIT extends ServerTestBase {
     @Test
     void shutdownNosaveWhileBusyStopsTheServer() throws Exception {
         for (String ioThreads : new String[]{"1", "2"}) {
-            EmbeddedKeyline other = EmbeddedKeyline.builder().config("io-threads", ioThreads).start();
+            // the threshold is set before the script starts: a CONFIG SET sent while it runs would itself wait
+            // for the script and, on a loaded machine, reach the default 5 s threshold (BUSY) first
+            EmbeddedKeyline other = EmbeddedKeyline.builder().config("io-threads", ioThreads)
+                    .config("busy-reply-threshold", "100").start();
             try {
                 CompletableFuture<Object> caller = runAsync(other.port(), "redis.call('SET', KEYS[1], 'x') while true do end", "z");
                 try (Jedis j = new Jedis("127.0.0.1", other.port(), 10_000)) {
-                    j.configSet("busy-reply-threshold", "100");
                     assertThat(awaitBusy(j)).isEqualTo(BUSY);
                     assertThatThrownBy(() -> j.scriptKill()).hasMessageStartingWith("UNKILLABLE");
                     try {
@@ -233,5 +235,37 @@ class ScriptBusyIT extends ServerTestBase {
         } finally {
             rc.shutdown();
         }
+    }
+
+    /**
+     * The script cache is not behind the lock a running script holds: SCRIPT LOAD, SCRIPT EXISTS, SCRIPT FLUSH
+     * and INFO's script counters answer at once while a script runs (an event loop waiting there would leave its
+     * other clients, SCRIPT KILL senders among them, unanswered). Over the wire these commands are not allow-busy
+     * in Redis 7.2: they wait for the script, then get BUSY past the threshold, as other clients' commands.
+     */
+    @Test
+    void scriptCacheCommandsDoNotWaitForTheRunningScript() throws Exception {
+        jedis.configSet("busy-reply-threshold", "100");
+        io.keyline.scripting.Scripting scripting = io.keyline.scripting.Scripting.of(keyline.server().context());
+        CompletableFuture<Object> caller = runAsync(keyline.port(), "while true do end");
+        assertThat(awaitBusy(jedis)).isEqualTo(BUSY);
+        CompletableFuture<String> direct = CompletableFuture.supplyAsync(() -> {
+            String sha = scripting.load("return 'loaded while busy'".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            boolean exists = scripting.exists(sha);
+            int n = scripting.cachedScripts();
+            long mem = scripting.cachedScriptsMemory() + scripting.evalVmMemory();
+            return sha + " " + exists + " " + (n >= 2) + " " + (mem > 0);
+        });
+        assertThat(direct.get(5, TimeUnit.SECONDS)).endsWith(" true true true");
+        assertThatThrownBy(() -> jedis.scriptLoad("return 1")).hasMessage(BUSY);
+        assertThatThrownBy(() -> jedis.scriptExists("ffffffffffffffffffffffffffffffffffffffff")).hasMessage(BUSY);
+        assertThatThrownBy(() -> jedis.scriptFlush()).hasMessage(BUSY);
+        assertThat(jedis.scriptKill()).isEqualTo("OK");
+        assertThat((String) caller.get(10, TimeUnit.SECONDS)).startsWith("ERR Script killed by user with SCRIPT KILL...");
+        String sha = direct.get().split(" ")[0];
+        assertThat(jedis.evalsha(sha)).isEqualTo("loaded while busy");
+        jedis.scriptFlush();
+        assertThat(jedis.scriptExists(sha)).isFalse();
+        assertThat(jedis.eval("return 'fresh state'")).isEqualTo("fresh state");
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Scripts whose results are not deterministic (TIME, SRANDMEMBER, SPOP) write to the keyspace; the AOF
@@ -111,6 +112,71 @@ class ScriptAofReplayIT {
             assertThat(j.lrange("picks", 0, -1)).isEqualTo(picked);
             assertThat(j.functionList()).hasSize(1); // the library survived the restart
             assertThat(j.fcall("pick", List.of("pool", "again", "again-t"), List.of())).isNotNull();
+        }
+    }
+
+    /** The incremental AOF's text (all its files concatenated, RESP with CRLF kept). */
+    private String aofText() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(dir.resolve("appendonlydir"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".incr.aof")).sorted().toList()) {
+                sb.append(Files.readString(f, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * redis.set_repl, as Redis 7.2: calls made under REPL_NONE (or REPL_REPLICA alone, Keyline having no
+     * replicas) change the data but are not propagated; REPL_AOF and REPL_ALL are; each script starts at
+     * REPL_ALL. The AOF holds only the propagated writes (wrapped in MULTI/EXEC when more than one), so a
+     * restart replays to the data of a server that ran only those.
+     */
+    @Test
+    void setReplDecidesWhatTheScriptPropagates() throws Exception {
+        server = start();
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            Object r = j.eval("redis.call('SET', 'logged1', 'a') "
+                    + "redis.set_repl(redis.REPL_NONE) redis.call('SET', 'local1', 'b') redis.call('INCR', 'counter') "
+                    + "redis.set_repl(redis.REPL_REPLICA) redis.call('SET', 'local2', 'c') "
+                    + "redis.set_repl(redis.REPL_AOF) redis.call('SET', 'logged2', 'd') "
+                    + "redis.set_repl(redis.REPL_SLAVE) redis.call('INCR', 'counter') "
+                    + "redis.set_repl(redis.REPL_ALL) redis.call('RPUSH', 'logged3', 'e') "
+                    + "return {redis.REPL_NONE, redis.REPL_AOF, redis.REPL_REPLICA, redis.REPL_SLAVE, redis.REPL_ALL}");
+            assertThat(r).isEqualTo(List.of(0L, 1L, 2L, 2L, 3L));
+            // the flags do not outlive the script: the next one propagates again
+            j.eval("redis.call('SET', 'next', 'f')");
+            // only unpropagated calls: the script leaves nothing in the AOF
+            j.eval("redis.set_repl(redis.REPL_NONE) redis.call('SET', 'local3', 'g') redis.call('DEL', 'next')");
+            assertThat(j.get("local3")).isEqualTo("g");
+            assertThat(j.exists("next")).isFalse();
+            assertThat(j.get("counter")).isEqualTo("2");
+            // errors as Redis words them
+            assertThatThrownBy(() -> j.eval("redis.set_repl(4)"))
+                    .hasMessageStartingWith("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+            assertThatThrownBy(() -> j.eval("redis.set_repl()")).hasMessageStartingWith("ERR redis.set_repl() requires two arguments.");
+            assertThatThrownBy(() -> j.eval("redis.set_repl(1, 2)")).hasMessageStartingWith("ERR redis.set_repl() requires two arguments.");
+        }
+        String aof = aofText();
+        assertThat(aof).contains("logged1", "logged2", "logged3", "next")
+                .doesNotContain("local1", "local2", "local3", "counter");
+        // three propagated writes: one MULTI/EXEC around them; the last script's DEL of 'next' is not there
+        assertThat(aof.split("\r\nMULTI\r\n", -1)).hasSize(2);
+        assertThat(aof).doesNotContain("\r\nDEL\r\n");
+        server.stop();
+        server = start();
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThat(new TreeMap<>(Map.of("keys", new java.util.TreeSet<>(j.keys("*")))))
+                    .isEqualTo(Map.of("keys", new java.util.TreeSet<>(List.of("logged1", "logged2", "logged3", "next"))));
+            assertThat(j.get("next")).isEqualTo("f"); // its DEL was not propagated
+            Map<String, String> replayed = state();
+            // the same data written by plain commands on an empty server gives the same digest
+            j.flushAll();
+            j.set("logged1", "a");
+            j.set("logged2", "d");
+            j.rpush("logged3", "e");
+            j.set("next", "f");
+            assertThat(state()).isEqualTo(replayed);
         }
     }
 }

@@ -12,6 +12,19 @@ import java.util.Map;
  */
 public final class LuaTableData implements LuaTableView {
     private final List<Map.Entry<Object, Object>> entries = new ArrayList<>();
+    /**
+     * Called every 4,096 entries a decoder adds (cjson.decode, cmsgpack.unpack of a decoding bomb): the scripting
+     * engine installs its memory cap here, which throws to stop the decoding. The heap is the JVM's, so static.
+     */
+    private static volatile Runnable growthCheck = () -> { };
+
+    public static void growthCheck(Runnable check) {
+        growthCheck = check;
+    }
+
+    private void added() {
+        if ((entries.size() & 4095) == 0) growthCheck.run();
+    }
 
     /** rawset(t, key, value); a nil value removes the key. */
     public void rawSet(Object key, Object value) {
@@ -27,6 +40,7 @@ public final class LuaTableData implements LuaTableView {
         }
         if (value != null) {
             entries.add(new AbstractMap.SimpleImmutableEntry<>(key, value));
+            added();
         }
     }
 
@@ -34,6 +48,7 @@ public final class LuaTableData implements LuaTableView {
     public void append(Object key, Object value) {
         if (value != null) {
             entries.add(new AbstractMap.SimpleImmutableEntry<>(key, value));
+            added();
         }
     }
 
