@@ -46,7 +46,7 @@ final class MigrateCommand {
     }
 
     static void register(CommandTable t) {
-        t.command("migrate", -6).flags(Flag.WRITE, Flag.NETWORK_IO).keys(MigrateCommand::keys)
+        t.command("migrate", -6).flags(Flag.WRITE, Flag.NETWORK_IO).keys(3, 3, 1).keys(MigrateCommand::keys)
                 .acl("keyspace", "dangerous").group("generic")
                 .doc("Atomically transfers a key from one Redis instance to another.", "2.6.0",
                         "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.")
@@ -113,10 +113,10 @@ final class MigrateCommand {
             } else if (Args.is(argv[j], "replace")) {
                 replace = true;
             } else if (Args.is(argv[j], "auth")) {
-                if (more < 1) throw Errors.wrongArgs("migrate");
+                if (more < 1) throw new RedisException(Errors.SYNTAX);
                 password = argv[++j];
             } else if (Args.is(argv[j], "auth2")) {
-                if (more < 2) throw Errors.wrongArgs("migrate");
+                if (more < 2) throw new RedisException(Errors.SYNTAX);
                 username = argv[++j];
                 password = argv[++j];
             } else if (Args.is(argv[j], "keys")) {

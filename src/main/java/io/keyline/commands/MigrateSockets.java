@@ -63,6 +63,15 @@ final class MigrateSockets {
             s.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
             s.setTcpNoDelay(true);
             return new Target(name, s);
+        } catch (java.net.ConnectException refused) {
+            // As Redis's blocking connect, which only waits for the socket to become writable: a refused
+            // connection counts as made, and the first write fails ("error or timeout writing").
+            closeQuietly(s);
+            try {
+                return new Target(name, null);
+            } catch (IOException impossible) {
+                return null;
+            }
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             closeQuietly(s);
             return null;
@@ -145,12 +154,13 @@ final class MigrateSockets {
         Target(String name, Socket socket) throws IOException {
             this.name = name;
             this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            this.out = socket.getOutputStream();
+            this.in = socket == null ? null : new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            this.out = socket == null ? null : socket.getOutputStream();
         }
 
         /** Writes {@code buf} in 64 KB chunks, each within {@code timeoutMillis} (Redis's syncWrite). */
         void write(byte[] buf, int len, long timeoutMillis) throws IOException {
+            if (socket == null) throw new java.net.ConnectException("Connection refused");
             for (int pos = 0; pos < len; pos += 64 * 1024) {
                 // A blocking socket write has no timeout in Java: a guard closes the socket if the chunk is not
                 // taken in time (a target that stopped reading), which fails the write.
@@ -195,7 +205,7 @@ final class MigrateSockets {
         }
 
         void close() {
-            closeQuietly(socket);
+            if (socket != null) closeQuietly(socket);
         }
     }
 }
