@@ -173,11 +173,11 @@ final class MigrateCommand {
                                  boolean replace, byte[] username, byte[] password) {
         MigrateSockets sockets = MigrateSockets.of(c.server());
         String host = Bytes.str(argv[1]);
-        Long p = Bytes.parseLongOrError(argv[2]);
-        int port = p == null || p < 0 || p > 65535 ? -1 : p.intValue(); // Redis's atoi: a bad port fails to connect
+        long port = atoi(argv[2]);
         boolean mayRetry = true;
         while (true) {
-            MigrateSockets.Target t = port < 0 ? null : sockets.take(host, port, timeout);
+            // As Redis: the port is atoi's, then getaddrinfo's (a negative one fails to resolve, a large one wraps).
+            MigrateSockets.Target t = port < 0 ? null : sockets.take(host, (int) (port & 0xffff), timeout);
             if (t == null) throw new RedisException("IOERR error or timeout connecting to the client");
             boolean select = t.lastDbid != dbid;
             ByteArrayOutputStream cmd = commands(b, dbid, select, replace, username, password);
@@ -241,6 +241,17 @@ final class MigrateCommand {
             c.reply.ok();
             return;
         }
+    }
+
+    /** C's atoi, as Redis reads MIGRATE's port: leading blanks, a sign, then digits up to the first other byte. */
+    static long atoi(byte[] s) {
+        int i = 0;
+        while (i < s.length && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) i++;
+        boolean negative = i < s.length && s[i] == '-';
+        if (i < s.length && (s[i] == '-' || s[i] == '+')) i++;
+        long v = 0;
+        while (i < s.length && s[i] >= '0' && s[i] <= '9' && v < Integer.MAX_VALUE) v = v * 10 + (s[i++] - '0');
+        return negative ? -v : v;
     }
 
     private static RedisException ioError(boolean writing) {

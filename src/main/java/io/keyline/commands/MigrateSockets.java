@@ -60,6 +60,7 @@ final class MigrateSockets {
         }
         Socket s = new Socket();
         try {
+            if (port == 0) throw new java.net.ConnectException("Connection refused"); // as connect(2) to port 0
             s.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
             s.setTcpNoDelay(true);
             return new Target(name, s);
