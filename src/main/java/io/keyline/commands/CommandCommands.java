@@ -276,11 +276,15 @@ final class CommandCommands {
     static List<int[]> keysWithFlags(CommandSpec spec, byte[][] cmd) {
         boolean variableFlags = false;
         boolean searchable = true;
+        boolean incomplete = false;
         for (KeySpec ks : spec.keySpecs()) {
             variableFlags |= ks.has(KeySpec.KeyFlag.VARIABLE_FLAGS);
+            incomplete |= ks.has(KeySpec.KeyFlag.INCOMPLETE);
             searchable &= ks.searchable() && !ks.has(KeySpec.KeyFlag.INCOMPLETE);
         }
-        if (hasRealKeySpec(spec) && !variableFlags) {
+        // An incomplete spec (MIGRATE's KEYS) is Redis's cue to ask the command's own key procedure, whose keys
+        // carry the spec's flags without "incomplete" (migrateGetKeys).
+        if (hasRealKeySpec(spec) && !variableFlags && !incomplete) {
             List<int[]> found = new ArrayList<>();
             boolean complete = true;
             for (KeySpec ks : spec.keySpecs()) {
@@ -304,7 +308,8 @@ final class CommandCommands {
         List<int[]> out = new ArrayList<>(indexes.length);
         for (int k : indexes) {
             if (k < 0 || k >= cmd.length) return List.of();
-            out.add(new int[]{k, flagsCovering(spec, cmd, k)});
+            int flags = flagsCovering(spec, cmd, k);
+            out.add(new int[]{k, incomplete ? flags & ~KeySpec.bits("incomplete") : flags});
         }
         return out;
     }

@@ -19,9 +19,12 @@ import io.keyline.store.type.StreamValue;
  * value, RDB version, CRC64), so keys move between Keyline and Redis with tools such as
  * redis-shake or RIOT. The format lives in {@code persistence.rdb}.
  *
- * <p>{@code sanitize-dump-payload} is accepted for every value: Keyline always decodes a payload
- * completely (it rebuilds the value in its own structures), so the checks of Redis's deep
- * sanitization (duplicates, stream PEL consistency, listpack integrity) apply in every mode.
+ * <p>{@code sanitize-dump-payload} ({@code no}, {@code yes}, {@code clients}, as Redis) changes nothing here:
+ * Keyline always decodes a payload completely (it rebuilds the value in its own structures), so the checks of
+ * Redis's deep sanitization (duplicates, stream PEL consistency, listpack integrity) apply in every mode. They
+ * come with the rebuilding: a duplicate is found by the insertion that must happen anyway, and the only check
+ * a shallow mode could skip (a listpack entry's back-length) is a few byte comparisons per entry, against the
+ * entry's copy and insertion ({@code bench/results/2026-12-06-restore-sanitize.md}).
  */
 final class DumpCommands {
     private static final byte[] ABSTTL = StringCommands.ascii("ABSTTL");

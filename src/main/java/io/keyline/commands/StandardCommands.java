@@ -24,6 +24,7 @@ public final class StandardCommands {
         BitmapCommands.register(t);
         KeyCommands.register(t);
         DumpCommands.register(t);
+        MigrateCommand.register(t);
         ObjectCommand.register(t);
         TransactionCommands.register(t);
         ScriptingCommands.register(t);

@@ -196,6 +196,14 @@ public final class CallContext {
         server.keyspaceEvents().notify(type, event, key, target.id());
     }
 
+    /**
+     * For a {@link CommandSpec.Flag#NETWORK_IO} command, which runs without locks: runs {@code body} holding the
+     * stripes of {@code keys}, and logs the changes it reported before releasing them.
+     */
+    public void underKeyLocks(byte[][] keys, Runnable body) {
+        server.dispatcher().underKeyLocks(this, keys, body);
+    }
+
     /** The command changed data not tied to one key (FLUSHALL, SWAPDB...). */
     public void changed() {
         dirty++;

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class CommandSpec {
     public enum Flag {
         WRITE, READONLY, DENYOOM, ADMIN, PUBSUB, NOSCRIPT, BLOCKING, LOADING, STALE, SKIP_MONITOR,
-        SKIP_SLOWLOG, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_ASYNC_LOADING, NO_MULTI, ALLOW_BUSY,
+        SKIP_SLOWLOG, ASKING, FAST, NO_AUTH, MAY_REPLICATE, NO_MANDATORY_KEYS, PROTECTED, NO_ASYNC_LOADING, NO_MULTI, ALLOW_BUSY,
         // Keyline's own behaviour flags below: not shown by COMMAND (see internal()).
         /** The command takes every stripe lock (FLUSHALL, SWAPDB, EXEC). */
         LOCK_ALL(true),
@@ -25,6 +25,13 @@ public final class CommandSpec {
          * suspended (see {@link ScriptThread}); MONITOR sees the command before the script's own calls.
          */
         SCRIPT_THREAD(true),
+        /**
+         * Waits on the network (MIGRATE): a network client's call runs on {@link Dispatcher}'s network I/O threads
+         * with the connection suspended (as {@link #SCRIPT_THREAD}), and the call path takes no stripe locks for
+         * it: the handler holds its keys' stripes only while it reads or changes them
+         * ({@link CallContext#underKeyLocks}), never across a network wait.
+         */
+        NETWORK_IO(true),
         /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET; UNWATCH is queued). */
         NOT_QUEUED(true),
         /** Ends a transaction, so it is not refused as "growing the queue" under OOM (EXEC, DISCARD, QUIT, RESET). */
@@ -88,6 +95,7 @@ public final class CommandSpec {
     final boolean denyOom;
     final boolean lockAll;
     final boolean scriptThread;
+    final boolean networkIo;
     final boolean allowBusy;
     /** Refused while persistence reports a write error (MISCONF): writes, and PING as in Redis. */
     final boolean refusedOnWriteError;
@@ -130,6 +138,7 @@ public final class CommandSpec {
         this.denyOom = flags.contains(Flag.DENYOOM);
         this.lockAll = flags.contains(Flag.LOCK_ALL);
         this.scriptThread = flags.contains(Flag.SCRIPT_THREAD);
+        this.networkIo = flags.contains(Flag.NETWORK_IO);
         this.allowBusy = flags.contains(Flag.ALLOW_BUSY);
         this.refusedOnWriteError = write || flags.contains(Flag.REFUSED_ON_DISK_ERROR);
         this.notQueued = flags.contains(Flag.NOT_QUEUED);

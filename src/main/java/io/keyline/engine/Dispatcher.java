@@ -88,10 +88,63 @@ public final class Dispatcher {
                 && c.connection().detach(scriptThread, () -> runDetached(ctx, spec, argv))) {
             return true;
         }
+        // MIGRATE waits on another server: Redis blocks its only thread meanwhile; here only the calling
+        // connection waits (suspended) and its event loop goes on serving the others.
+        if (spec.networkIo && ctx.origin == CallContext.Origin.CLIENT && !ctx.replaying
+                && c.connection().detach(networkIo(), () -> runDetached(ctx, spec, argv))) {
+            return true;
+        }
         call(ctx, spec, argv);
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
         return false;
+    }
+
+    /** Threads for {@link CommandSpec.Flag#NETWORK_IO} commands, created on first use, idle ones end after a minute. */
+    private volatile java.util.concurrent.ExecutorService networkIo;
+
+    private java.util.concurrent.Executor networkIo() {
+        java.util.concurrent.ExecutorService e = networkIo;
+        if (e != null) return e;
+        synchronized (this) {
+            if (networkIo == null) {
+                java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(0, 64, 60,
+                        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                            Thread t = new Thread(r, "keyline-network-io");
+                            t.setDaemon(true);
+                            return t;
+                        }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+                networkIo = pool;
+            }
+            return networkIo;
+        }
+    }
+
+    /**
+     * For a {@link CommandSpec.Flag#NETWORK_IO} command (which the call path does not lock): runs {@code body}
+     * holding the stripes of {@code keys} (none of its own under EXEC or a script, which hold every stripe), and
+     * logs what {@code body} changed before releasing them, so the AOF sees the writes to a key in the order they
+     * happened. {@code body} reports changes with {@code modified} and {@code propagateAs}, as a handler does.
+     */
+    void underKeyLocks(CallContext ctx, byte[][] keys, Runnable body) {
+        int[] stripes = null;
+        if (ctx.origin != CallContext.Origin.EXEC && keys.length > 0) {
+            int[] s = new int[keys.length];
+            for (int i = 0; i < keys.length; i++) s[i] = keyspace.stripeOf(keys[i]);
+            Arrays.sort(s);
+            int n = 0;
+            for (int i = 0; i < s.length; i++) if (i == 0 || s[i] != s[i - 1]) s[n++] = s[i];
+            stripes = Arrays.copyOf(s, n);
+            lock(stripes, n);
+        }
+        try {
+            body.run();
+            if (ctx.dirty != 0 && ctx.propagateAs != null) propagate(ctx, null);
+            ctx.dirty = 0; // logged: the call path's own propagation must not log it again
+            ctx.propagateAs = null;
+        } finally {
+            if (stripes != null) for (int i = stripes.length - 1; i >= 0; i--) keyspace.unlock(stripes[i]);
+        }
     }
 
     /** A script command on the script thread: the rest of {@link #process} and {@link #execute}. */
@@ -311,7 +364,7 @@ public final class Dispatcher {
                 checkCapacity = true;
             }
         }
-        boolean locks = ctx.origin != CallContext.Origin.EXEC;
+        boolean locks = ctx.origin != CallContext.Origin.EXEC && !spec.networkIo;
         int[] keys = spec.keyIndexes(argv);
         int single = -1;
         int[] stripes = null;

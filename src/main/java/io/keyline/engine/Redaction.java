@@ -49,6 +49,22 @@ final class Redaction {
                     }
                 }
             }
+            case "migrate" -> {
+                // As migrateCommand: AUTH's password and AUTH2's username and password; parsing stops at KEYS.
+                for (int j = 6; j < argv.length; j++) {
+                    int more = argv.length - 1 - j;
+                    if (Bytes.equalsIgnoreCase(argv[j], "auth") && more >= 1) {
+                        if (r == null) r = new boolean[argv.length];
+                        r[++j] = true;
+                    } else if (Bytes.equalsIgnoreCase(argv[j], "auth2") && more >= 2) {
+                        if (r == null) r = new boolean[argv.length];
+                        r[++j] = true;
+                        r[++j] = true;
+                    } else if (!Bytes.equalsIgnoreCase(argv[j], "copy") && !Bytes.equalsIgnoreCase(argv[j], "replace")) {
+                        break;
+                    }
+                }
+            }
             case "config|set" -> {
                 Config cfg = config;
                 if (cfg == null) break;

@@ -88,7 +88,7 @@ class DumpRestoreIT extends ServerTestBase {
     }
 
     /** Every type in every encoding, each built by the same commands on both servers. */
-    private static Map<String, Consumer<Jedis>> fixtures() {
+    static Map<String, Consumer<Jedis>> fixtures() {
         Map<String, Consumer<Jedis>> f = new LinkedHashMap<>();
         f.put("str-int8", j -> j.set("k", "12"));
         f.put("str-int32", j -> j.set("k", "-123456789"));
