@@ -63,6 +63,6 @@ echo
 echo "| server | keys | SAVE ms | dump.rdb bytes | keys after restart | start to PONG ms | load (server log) |"
 echo "|---|---|---|---|---|---|---|"
 run redis-server redis-server --save '' --appendonly no
-run keyline "$repo/keyline-server" --save '' --appendonly no --capacity 0
+run keyline ${KEYLINE_CMD:-$repo/keyline-server} --save '' --appendonly no --capacity 0
 echo
 echo "after: $(uptime)"
