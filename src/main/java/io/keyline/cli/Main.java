@@ -49,6 +49,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--check-aof", paramLabel = "DIR", description = "Check an append-only directory or file and exit (with --fix: repair a truncated tail).")
     String checkAof;
 
+    @Option(names = "--check-rdb", paramLabel = "FILE", description = "Check an RDB file (like redis-check-rdb) and exit: 0 if it is good, 1 with the offset of the first error.")
+    String checkRdb;
+
     @Option(names = "--fix", description = "With --check-aof: truncate the file at the first bad command.")
     boolean fix;
 
@@ -225,6 +228,9 @@ public final class Main implements Callable<Integer> {
         }
         if (checkAof != null) {
             return CheckAof.run(Path.of(checkAof), fix);
+        }
+        if (checkRdb != null) {
+            return CheckRdb.run(Path.of(checkRdb));
         }
         Logging.applyLevel(config.get("loglevel"));
         // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests

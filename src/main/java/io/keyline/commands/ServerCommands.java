@@ -112,6 +112,9 @@ final class ServerCommands {
         // As Redis: while a script runs past busy-reply-threshold only SHUTDOWN NOSAVE stops the server.
         String busy = nosave ? null : c.server().scriptThread().busyError();
         if (busy != null) throw new RedisException(busy);
+        // SAVE, or a save policy without NOSAVE, writes dump.rdb first; a failed save keeps the server up unless FORCE
+        io.keyline.engine.PersistenceControl p = c.server().service(io.keyline.engine.PersistenceControl.class);
+        if (p != null) p.prepareShutdown(save, nosave, force);
         c.server().shutdownHandler().shutdown(nosave);
         c.client().closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes
     }

@@ -22,10 +22,10 @@ final class CompatibilityParameters {
     }
 
     private static void registerGeneral(Config c) {
-        c.bool("rdbchecksum", true).immutable().noEffect().add();
+        c.bool("rdbchecksum", true).immutable().add(); // CRC64 of RDB files written, checked on load (persistence)
         c.bool("io-threads-do-reads", false).immutable().noEffect().add();
         c.bool("always-show-logo", false).immutable().noEffect().add();
-        c.bool("rdbcompression", true).add(); // LZF in DUMP payloads (persistence.rdb)
+        c.bool("rdbcompression", true).add(); // LZF in DUMP payloads and RDB files (persistence.rdb)
         c.bool("rdb-del-sync-files", false).noEffect().add();
         c.bool("activerehashing", true).noEffect().add();
         c.bool("stop-writes-on-bgsave-error", true).noEffect().add();

@@ -67,7 +67,7 @@ final class Parameters {
         c.string("appendfilename", "appendonly.aof").immutable().add();
         c.string("appenddirname", "appendonlydir").immutable().add();
         c.bool("aof-load-truncated", true).add();
-        c.bool("aof-use-rdb-preamble", false).add();
+        c.bool("aof-use-rdb-preamble", true).add();
         c.bool("aof-timestamp-enabled", false).noEffect().add();
         c.integer("auto-aof-rewrite-percentage", 100, 0, INT_MAX).add();
         c.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024).add();
@@ -75,7 +75,7 @@ final class Parameters {
         c.bool("aof-rewrite-incremental-fsync", true).add();
         c.special("save", "").normalize(Validators::save).add();
         c.string("dbfilename", "dump.rdb").protectedConfig().add();
-        // Keyline's own: the RDB version DUMP writes; 10 leaves out 7.2-only encodings so Redis 7.0 can RESTORE it.
+        // Keyline's own: the RDB version DUMP, SAVE and the AOF preamble write; 10 leaves out 7.2-only encodings so Redis 7.0 reads it.
         c.integer("rdb-version", 11, 10, 11).add();
 
         // Data-type encodings

@@ -13,7 +13,7 @@ public final class Errors {
     public static final String OOM_CAPACITY = "OOM command not allowed when the number of keys has reached 'capacity'.";
     public static final String NOAUTH = "NOAUTH Authentication required.";
     public static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
-    public static final String LOADING = "LOADING Keyline is loading the dataset in memory";
+    public static final String LOADING = "LOADING Redis is loading the dataset in memory";
     public static final String EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
     public static final String INVALID_EXPIRE = "ERR invalid expire time in '%s' command";
     public static final String NOT_POSITIVE = "ERR value is out of range, must be positive";

@@ -16,6 +16,14 @@ public interface PersistenceControl {
 
     boolean rewriteInProgress();
 
+    /**
+     * SHUTDOWN's snapshot, before the server stops (Redis's prepareForShutdown): none with
+     * {@code nosave}; else an RDB when {@code save} or a {@code save} policy is configured. A failed
+     * save throws {@link RedisException} ("Errors trying to SHUTDOWN") unless {@code force}.
+     */
+    default void prepareShutdown(boolean save, boolean nosave, boolean force) {
+    }
+
     /** Unix time (seconds) of the last successful save. */
     long lastSaveSeconds();
 

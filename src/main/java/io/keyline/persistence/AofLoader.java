@@ -39,6 +39,8 @@ final class AofLoader {
     private int warnings;
     /** Runs before each replayed command with the replaying client (DEBUG RELOAD MERGE / NOFLUSH). */
     java.util.function.BiConsumer<Client, byte[][]> beforeCommand;
+    /** Loads a file's RDB preamble (a {@code .base.rdb}, or a base starting with "REDIS"). */
+    java.util.function.Supplier<RdbLoader> preambleLoader;
 
     AofLoader(ServerContext ctx, boolean loadTruncated) {
         this.ctx = ctx;
@@ -80,21 +82,31 @@ final class AofLoader {
         client.reply.buffer(replies);
         long validBeforeMulti = -1;
         long lastGood = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-             AofReader reader = new AofReader(in)) {
-            if (reader.startsWithRdbPreamble()) {
-                throw new IOException("The AOF file " + path + " starts with an RDB preamble, which Keyline cannot read."
-                        + " Rewrite it with redis-server using aof-use-rdb-preamble no (CONFIG SET aof-use-rdb-preamble no; BGREWRITEAOF)");
+        long skip = 0; // bytes of an RDB preamble before the RESP commands
+        if (startsWithRdb(path)) {
+            if (preambleLoader == null) throw new IOException("The AOF file " + path + " starts with an RDB preamble");
+            log.info("Reading RDB base file on AOF loading...");
+            RdbLoader rdb = preambleLoader.get();
+            skip = rdb.load(path).endOffset();
+            log.info("Done loading RDB base of {}, keys loaded: {}", path.getFileName(), rdb.loaded);
+            loadedBytes = doneBytes + skip;
+            if (skip == size) {
+                doneBytes += size;
+                return;
             }
+            log.info("Reading the remaining AOF tail...");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+             AofReader reader = new AofReader(skipped(in, skip))) {
             while (true) {
                 byte[][] argv;
                 try {
                     argv = reader.next();
                 } catch (AofReader.TruncatedException e) {
-                    long cut = validBeforeMulti >= 0 ? validBeforeMulti : lastGood;
+                    long cut = skip + (validBeforeMulti >= 0 ? validBeforeMulti : lastGood);
                     if (!last || !loadTruncated) {
                         throw new IOException("Unexpected end of file reading the append only file " + path + " at offset "
-                                + lastGood + (last ? " (aof-load-truncated is no)" : " (not the last file)")
+                                + (skip + lastGood) + (last ? " (aof-load-truncated is no)" : " (not the last file)")
                                 + ". Fix it with keyline-server --check-aof --fix " + path);
                     }
                     log.warn("!!! Warning: short read while loading the AOF file {} !!!", path);
@@ -104,19 +116,19 @@ final class AofLoader {
                     break;
                 } catch (AofReader.CorruptException e) {
                     throw new IOException("Bad file format reading the append only file " + path + " at offset "
-                            + e.offset + ": " + e.getMessage() + ". Check it with keyline-server --check-aof " + path);
+                            + (skip + e.offset) + ": " + e.getMessage() + ". Check it with keyline-server --check-aof " + path);
                 }
                 if (argv == null) {
                     if (validBeforeMulti >= 0) {
-                        if (!last) throw new IOException("Unfinished MULTI in the append only file " + path + " at offset " + validBeforeMulti);
-                        log.warn("Revert incomplete MULTI/EXEC transaction in AOF file {} at offset {}", path, validBeforeMulti);
-                        truncate(path, validBeforeMulti);
+                        if (!last) throw new IOException("Unfinished MULTI in the append only file " + path + " at offset " + (skip + validBeforeMulti));
+                        log.warn("Revert incomplete MULTI/EXEC transaction in AOF file {} at offset {}", path, skip + validBeforeMulti);
+                        truncate(path, skip + validBeforeMulti);
                     }
                     break;
                 }
                 if (ctx.table().lookup(argv[0]) == null) {
                     throw new IOException("Unknown command '" + new String(argv[0], StandardCharsets.UTF_8)
-                            + "' reading the append only file " + path + " at offset " + reader.commandStart());
+                            + "' reading the append only file " + path + " at offset " + (skip + reader.commandStart()));
                 }
                 if (isCommand(argv, "multi")) validBeforeMulti = reader.commandStart();
                 replies.clear();
@@ -129,7 +141,7 @@ final class AofLoader {
                 if (isCommand(argv, "exec")) validBeforeMulti = -1;
                 commands++;
                 lastGood = reader.offset();
-                loadedBytes = doneBytes + lastGood;
+                loadedBytes = doneBytes + skip + lastGood;
                 if ((commands & 1023) == 0) progress();
             }
         } finally {
@@ -137,6 +149,19 @@ final class AofLoader {
         }
         doneBytes += size;
         loadedBytes = doneBytes;
+    }
+
+    /** Whether the file begins with an RDB's magic (a preamble, Redis's aof-use-rdb-preamble). */
+    private static boolean startsWithRdb(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(5);
+            return head.length == 5 && new String(head, StandardCharsets.US_ASCII).equals("REDIS");
+        }
+    }
+
+    private static InputStream skipped(InputStream in, long n) throws IOException {
+        in.skipNBytes(n);
+        return in;
     }
 
     private static boolean isCommand(byte[][] argv, String lower) {

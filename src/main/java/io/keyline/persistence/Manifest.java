@@ -26,6 +26,11 @@ record Manifest(String baseName, long baseSeq, List<String> incrNames, List<Long
         return prefix + "." + seq + ".base.aof";
     }
 
+    /** A base written with aof-use-rdb-preamble: an RDB file (Redis 7's {@code .base.rdb}). */
+    static String baseRdbName(String prefix, long seq) {
+        return prefix + "." + seq + ".base.rdb";
+    }
+
     static String incrName(String prefix, long seq) {
         return prefix + "." + seq + ".incr.aof";
     }

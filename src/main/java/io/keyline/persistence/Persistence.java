@@ -57,6 +57,12 @@ public final class Persistence implements PersistenceControl {
     private volatile long rewrites;
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
     private volatile long baseSize; // aof_base_size: the size right after the last rewrite or load
+    private volatile RdbLoader rdbLoader; // while an RDB (or a preamble) loads: INFO's loading_* fields
+    private volatile long lastLoadKeysLoaded;
+    private volatile long lastLoadKeysExpired;
+    private volatile long rdbSaves;
+    /** SHUTDOWN already saved (or was told NOSAVE): stop() must not save again. */
+    private volatile boolean shutdownDecided;
 
     public Persistence(Config config) {
         this(config, AofFile.DEFAULT);
@@ -93,8 +99,13 @@ public final class Persistence implements PersistenceControl {
         });
         if (config.getBool("appendonly")) {
             loadAndOpen();
-        } else if (Files.exists(dir.resolve(Manifest.manifestName(prefix)))) {
-            manifest = Manifest.read(dir.resolve(Manifest.manifestName(prefix)));
+        } else {
+            if (Files.exists(dir.resolve(Manifest.manifestName(prefix)))) {
+                manifest = Manifest.read(dir.resolve(Manifest.manifestName(prefix)));
+            }
+            // As Redis's loadDataFromDisk: without the AOF, dump.rdb is the data.
+            Path rdb = rdbPath();
+            if (Files.isRegularFile(rdb)) loadRdbAtStartup(rdb);
         }
         ctx.stats().dirtySinceSave.set(0);
         config.onChange("appendonly", v -> {
@@ -116,6 +127,14 @@ public final class Persistence implements PersistenceControl {
 
     /** Flushes and fsyncs the AOF (SIGTERM, SHUTDOWN, SHUTDOWN NOSAVE, stop()). */
     public void stop() {
+        // SIGTERM with a save policy, as Redis's prepareForShutdown (SHUTDOWN decides for itself first)
+        if (!shutdownDecided && ctx != null && !config.get("save").isBlank()) {
+            try {
+                saveRdb();
+            } catch (RuntimeException e) {
+                log.warn("Error trying to save the DB on shutdown: {}", e.getMessage());
+            }
+        }
         if (cron != null) cron.shutdownNow();
         cancelRewrite = true;
         Thread rt = rewriteThread;
@@ -204,10 +223,29 @@ public final class Persistence implements PersistenceControl {
     }
 
     private void replay(Manifest m, java.util.function.BiConsumer<io.keyline.session.Client, byte[][]> beforeCommand) throws IOException {
-        Keyspace ks = ctx.keyspace();
         AofLoader l = new AofLoader(ctx, config.getBool("aof-load-truncated"));
         l.beforeCommand = beforeCommand;
+        l.preambleLoader = () -> {
+            RdbLoader r = new RdbLoader(ctx, true, RdbLoader.Duplicates.FAIL);
+            rdbLoader = r;
+            return r;
+        };
         loader = l;
+        try {
+            whileLoading(() -> l.load(dir, m.files()));
+        } finally {
+            loader = null;
+            rdbLoader = null;
+        }
+    }
+
+    private interface Load {
+        void run() throws IOException;
+    }
+
+    /** Runs a load with limits, expiry and propagation lifted, as Redis loads. */
+    private void whileLoading(Load load) throws IOException {
+        Keyspace ks = ctx.keyspace();
         loading = true;
         ks.capacity(0);
         ks.maxMemory(0);
@@ -215,7 +253,7 @@ public final class Persistence implements PersistenceControl {
         ks.lazyExpireEnabled(false);
         ks.bulkLoading(true);
         try {
-            l.load(dir, m.files());
+            load.run();
         } finally {
             ks.bulkLoading(false);
             ks.lazyExpireEnabled(true);
@@ -223,8 +261,90 @@ public final class Persistence implements PersistenceControl {
             ks.capacity(config.getLong("capacity"));
             ks.maxMemory(config.getLong("maxmemory"));
             loading = false;
-            loader = null;
         }
+    }
+
+    // ---- RDB -------------------------------------------------------------------------------------
+
+    /** {@code dir/dbfilename}, read now: both are live parameters. */
+    private Path rdbPath() {
+        return Path.of(config.get("dir")).resolve(config.get("dbfilename"));
+    }
+
+    /** Start-up: loads dump.rdb with Redis's log lines; a bad file fails the start (no partial dataset). */
+    private void loadRdbAtStartup(Path rdb) throws IOException {
+        long t0 = System.nanoTime();
+        RdbLoader r = loadRdb(rdb, RdbLoader.Duplicates.FAIL);
+        log.info("Done loading RDB, keys loaded: {}, keys expired: {}.", r.loaded, r.expired);
+        log.info("DB loaded from disk: {} seconds", String.format("%.3f", (System.nanoTime() - t0) / 1e9));
+    }
+
+    private RdbLoader loadRdb(Path rdb, RdbLoader.Duplicates duplicates) throws IOException {
+        RdbLoader r = new RdbLoader(ctx, false, duplicates);
+        rdbLoader = r;
+        try {
+            whileLoading(() -> r.load(rdb));
+        } catch (RdbLoader.DuplicateKey e) {
+            throw new IOException(e.getMessage() + " in " + rdb, e);
+        } finally {
+            rdbLoader = null;
+        }
+        lastLoadKeysLoaded = r.loaded;
+        lastLoadKeysExpired = r.expired;
+        return r;
+    }
+
+    /**
+     * SAVE: the keyspace as {@code dir/dbfilename}, written to a temp file under every stripe lock
+     * and renamed over the old one (Redis's rdbSave). Throws {@link RedisException} on failure.
+     */
+    private void saveRdb() {
+        Keyspace ks = ctx.keyspace();
+        Path target = rdbPath();
+        Path tmp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + ".rdb");
+        long t0 = System.nanoTime();
+        ks.lockAll();
+        try {
+            long dirtyBefore = ctx.stats().dirtySinceSave.get();
+            RdbSnapshot.Stats st = RdbSnapshot.saveLocked(ctx, RdbSnapshot.Options.of(ctx), tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Manifest.fsyncDir(target.toAbsolutePath().getParent());
+            ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
+            lastSaveSeconds = System.currentTimeMillis() / 1000;
+            rdbSaves++;
+            log.info("DB saved on disk ({} keys, {} bytes in {} ms)", st.keys(), st.bytes(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Failed saving the DB to {}: {}", target, e.toString());
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            throw new RedisException("ERR " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        } finally {
+            ks.unlockAll();
+        }
+    }
+
+    @Override
+    public void prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (nosave) {
+            shutdownDecided = true;
+            return;
+        }
+        if (save || !config.get("save").isBlank()) {
+            log.info("Saving the final RDB snapshot before exiting.");
+            try {
+                saveRdb();
+            } catch (RedisException e) {
+                if (!force) {
+                    log.warn("Error trying to save the DB, can't exit.");
+                    throw new RedisException("ERR Errors trying to SHUTDOWN. Check logs.");
+                }
+                log.warn("Error trying to save the DB, exiting anyway (FORCE).");
+            }
+        }
+        shutdownDecided = true;
     }
 
     /** CONFIG SET appendonly: on = a rewrite that starts logging at its switch point (as Redis does); off = stop logging. */
@@ -281,19 +401,10 @@ public final class Persistence implements PersistenceControl {
         rewriteScheduled = true;
     }
 
+    /** SAVE: an RDB snapshot in the foreground (the AOF, when on, keeps going; BGREWRITEAOF rewrites it). */
     @Override
     public void saveNow() {
-        synchronized (rewriteLock) {
-            if (rewriting) throw new RedisException("ERR Background save already in progress");
-            rewriting = true;
-            cancelRewrite = false;
-            rewriteStartMillis = System.currentTimeMillis();
-        }
-        try {
-            rewrite(false);
-        } catch (IOException | RuntimeException e) {
-            throw new RedisException("ERR " + e.getMessage());
-        }
+        saveRdb();
     }
 
     @Override
@@ -320,7 +431,8 @@ public final class Persistence implements PersistenceControl {
             long baseSeq = cur == null ? 1 : cur.baseSeq() + 1;
             long incrSeq = cur == null ? 1 : cur.lastIncrSeq() + 1;
             String incrName = Manifest.incrName(prefix, incrSeq);
-            String baseName = Manifest.baseName(prefix, baseSeq);
+            boolean rdbBase = config.getBool("aof-use-rdb-preamble");
+            String baseName = rdbBase ? Manifest.baseRdbName(prefix, baseSeq) : Manifest.baseName(prefix, baseSeq);
             AofWriter w = writer;
             Runnable atSwitch = () -> { };
             if (enabling) {
@@ -349,7 +461,17 @@ public final class Persistence implements PersistenceControl {
                 Files.write(dir.resolve(incrName), new byte[0]);
             }
             // 3. The base, from the live data.
-            AofRewriter.Stats stats = AofRewriter.writeBase(ctx.keyspace(), ctx.service(io.keyline.engine.AofPreamble.class), tmp, atSwitch, () -> cancelRewrite);
+            long keys, bytes;
+            if (rdbBase) {
+                RdbSnapshot.Stats st = RdbSnapshot.writeStriped(ctx, RdbSnapshot.Options.of(ctx), tmp, atSwitch, () -> cancelRewrite);
+                keys = st.keys();
+                bytes = st.bytes();
+            } else {
+                AofRewriter.Stats st = AofRewriter.writeBase(ctx.keyspace(), ctx.service(io.keyline.engine.AofPreamble.class), tmp,
+                        atSwitch, () -> cancelRewrite);
+                keys = st.keys();
+                bytes = st.bytes();
+            }
             Files.move(tmp, dir.resolve(baseName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Manifest.fsyncDir(dir);
             // 4. The manifest now names only the new base and the new incr file.
@@ -368,7 +490,7 @@ public final class Persistence implements PersistenceControl {
             lastSaveSeconds = System.currentTimeMillis() / 1000;
             ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
             log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms",
-                    stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000);
+                    keys, bytes, (System.nanoTime() - t0) / 1_000_000);
             if (enabling) log.info("Append only file enabled");
         } catch (IOException | RuntimeException e) {
             if (enabling && writer != null) { // logging started but the base is missing: turn it off again
@@ -434,24 +556,44 @@ public final class Persistence implements PersistenceControl {
     /** Redis's text when a key loaded back is already in memory without MERGE (Redis itself panics). */
     private static final String LOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
 
+    /** DEBUG RELOAD, as Redis's debug.c: SAVE (unless NOSAVE), empty (unless NOFLUSH), load dump.rdb back. */
     @Override
     public void reload(boolean save, boolean flush, boolean merge) {
         Keyspace ks = ctx.keyspace();
         ks.lockAll();
+        AofWriter w = writer;
+        if (w != null) w.suppress(Thread.currentThread()); // the loaded libraries are not new commands
         try {
-            if (save || manifest == null) saveNow();
+            if (save) saveRdb();
+            Path rdb = rdbPath();
+            if (!Files.isRegularFile(rdb)) {
+                log.warn("DEBUG RELOAD: no RDB file {}", rdb);
+                throw new RedisException(LOAD_FAILED);
+            }
             if (flush) {
                 ctx.watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
                 ks.flushAllLocked();
             }
-            replaySuppressed(manifest, flush ? null : new LoadOver(merge));
-        } catch (DuplicateKeyException e) {
+            RdbLoader r = new RdbLoader(ctx, false, merge ? RdbLoader.Duplicates.REPLACE : RdbLoader.Duplicates.FAIL);
+            r.replaceFunctions = flush || merge; // Redis empties the libraries with the data (emptyData)
+            rdbLoader = r;
+            try {
+                whileLoading(() -> r.load(rdb));
+            } finally {
+                rdbLoader = null;
+            }
+            lastLoadKeysLoaded = r.loaded;
+            lastLoadKeysExpired = r.expired;
+            log.info("DB reloaded by DEBUG RELOAD");
+        } catch (RdbLoader.DuplicateKey e) {
             log.warn("DEBUG RELOAD: the snapshot has key '{}' in DB {} that is already in memory (use MERGE to replace it)",
                     e.key, e.db);
             throw new RedisException(LOAD_FAILED);
         } catch (IOException e) {
-            throw new RedisException("ERR Error trying to load the snapshot: " + e.getMessage());
+            log.warn("DEBUG RELOAD failed: {}", e.getMessage());
+            throw new RedisException(LOAD_FAILED);
         } finally {
+            if (w != null) w.suppress(null);
             ks.unlockAll();
         }
     }
@@ -497,51 +639,12 @@ public final class Persistence implements PersistenceControl {
         }
     }
 
-    /**
-     * Loading over a keyspace that was not emptied (DEBUG RELOAD NOFLUSH): the first time the
-     * snapshot names a key, a version of it already in memory is dropped so the snapshot's replaces
-     * it (MERGE, Redis's RDBFLAGS_ALLOW_DUP), or the load fails (no MERGE). Later commands for the
-     * same key build on the loaded version. Keys only in memory stay.
-     */
-    private final class LoadOver implements java.util.function.BiConsumer<io.keyline.session.Client, byte[][]> {
-        private final boolean merge;
-        private final java.util.Set<String> claimed = new java.util.HashSet<>();
-
-        LoadOver(boolean merge) {
-            this.merge = merge;
-        }
-
-        @Override
-        public void accept(io.keyline.session.Client client, byte[][] argv) {
-            io.keyline.engine.CommandSpec spec = ctx.table().lookup(argv[0]);
-            if (spec == null) return;
-            Database db = client.db();
-            for (int k : spec.keyIndexes(argv)) {
-                byte[] key = argv[k];
-                if (!claimed.add(db.id() + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1))) continue;
-                if (!db.holds(key)) continue;
-                if (!merge) throw new DuplicateKeyException(db.id(), new String(key, java.nio.charset.StandardCharsets.UTF_8));
-                db.remove(key);
-            }
-        }
-    }
-
-    private static final class DuplicateKeyException extends RuntimeException {
-        final int db;
-        final String key;
-
-        DuplicateKeyException(int db, String key) {
-            super(null, null, false, false);
-            this.db = db;
-            this.key = key;
-        }
-    }
-
     // ---- INFO persistence ------------------------------------------------------------------------
 
     private void info(StringBuilder sb) {
         AofLoader l = loader;
-        boolean isLoading = l != null;
+        RdbLoader rl = rdbLoader;
+        boolean isLoading = l != null || rl != null;
         field(sb, "loading", isLoading ? 1 : 0);
         field(sb, "async_loading", 0);
         field(sb, "current_cow_peak", 0);
@@ -556,10 +659,10 @@ public final class Persistence implements PersistenceControl {
         field(sb, "rdb_last_bgsave_status", lastRewriteStatus);
         field(sb, "rdb_last_bgsave_time_sec", lastRewriteSeconds);
         field(sb, "rdb_current_bgsave_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
-        field(sb, "rdb_saves", rewrites);
+        field(sb, "rdb_saves", rewrites + rdbSaves);
         field(sb, "rdb_last_cow_size", 0);
-        field(sb, "rdb_last_load_keys_expired", 0);
-        field(sb, "rdb_last_load_keys_loaded", 0);
+        field(sb, "rdb_last_load_keys_expired", lastLoadKeysExpired);
+        field(sb, "rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         AofWriter w = writer;
         field(sb, "aof_enabled", w != null ? 1 : 0);
         field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
@@ -582,12 +685,13 @@ public final class Persistence implements PersistenceControl {
             field(sb, "aof_delayed_fsync", 0);
         }
         if (isLoading) {
-            long total = l.totalBytes;
-            long loaded = l.loadedBytes;
-            long elapsed = Math.max(1, System.currentTimeMillis() - l.startMillis);
+            long total = l != null ? l.totalBytes : rl.totalBytes;
+            long loaded = l != null ? l.loadedBytes : rl.loadedBytes;
+            long startMillis = l != null ? l.startMillis : rl.startMillis;
+            long elapsed = Math.max(1, System.currentTimeMillis() - startMillis);
             double perc = total > 0 ? loaded * 100.0 / total : 0;
             long eta = loaded > 0 ? (long) ((total - loaded) * (elapsed / 1000.0) / loaded) : 1;
-            field(sb, "loading_start_time", l.startMillis / 1000);
+            field(sb, "loading_start_time", startMillis / 1000);
             field(sb, "loading_total_bytes", total);
             field(sb, "loading_rdb_used_mem", 0);
             field(sb, "loading_loaded_bytes", loaded);

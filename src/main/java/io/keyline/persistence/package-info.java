@@ -5,7 +5,8 @@
  *
  * <ul>
  *   <li>{@link io.keyline.persistence.Persistence}: the lifecycle (load on start-up, log while
- *   running, flush on stop), rewrites (BGREWRITEAOF, SAVE, BGSAVE, automatic), INFO persistence.</li>
+ *   running, flush on stop, the SHUTDOWN snapshot), SAVE (dump.rdb), rewrites (BGREWRITEAOF, BGSAVE,
+ *   automatic), INFO persistence.</li>
  *   <li>{@link io.keyline.persistence.AofWriter}: the {@code Propagator}: commands are encoded to
  *   RESP into a memory buffer under a short lock; the event loop that appended writes the buffer to
  *   the current incr file when its batch of reads ends (one write per batch, as Redis's
@@ -20,6 +21,12 @@
  *   <li>{@link io.keyline.persistence.AofRewriter}: writes a compact base from the live keyspace
  *   one stripe at a time; data types implement {@link io.keyline.store.AofRewritable}.</li>
  *   <li>{@link io.keyline.persistence.Manifest}: the manifest's format and file naming.</li>
+ *   <li>{@link io.keyline.persistence.RdbSnapshot}: the keyspace as an RDB file: SAVE (every stripe held,
+ *   database by database with RESIZEDB) and the AOF's RDB preamble ({@code aof-use-rdb-preamble yes}, a
+ *   {@code .base.rdb} written stripe by stripe as the AofRewriter does); {@link
+ *   io.keyline.persistence.RdbLoader} loads one (start-up {@code dir/dbfilename} when the AOF is off, a
+ *   {@code .base.rdb} or preamble inside the AOF, DEBUG RELOAD), refusing the start on any corruption;
+ *   {@link io.keyline.persistence.RdbCheck} is {@code --check-rdb}.</li>
  * </ul>
  *
  * <p>May use {@code engine} (the {@code Propagator} and {@code PersistenceControl} it implements, the

@@ -186,16 +186,18 @@ class AofRecoveryIT {
             awaitNoRewrite();
             assertThat(jedis.bgsave()).isEqualTo("Background saving started");
             awaitNoRewrite();
-            assertThat(jedis.save()).isEqualTo("OK");
+            assertThat(jedis.save()).isEqualTo("OK"); // dump.rdb; the AOF is left as it is
+            assertThat(Files.exists(dir.resolve("dump.rdb"))).isTrue();
+            // aof-use-rdb-preamble yes (the default): the rewritten base is an RDB file
             assertThat(Files.readString(aofDir.resolve("appendonly.aof.manifest")))
-                    .isEqualTo("file appendonly.aof.4.base.aof seq 4 type b\nfile appendonly.aof.4.incr.aof seq 4 type i\n");
+                    .isEqualTo("file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.3.incr.aof seq 3 type i\n");
             try (var files = Files.list(aofDir)) {
                 assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                        .containsExactly("appendonly.aof.4.base.aof", "appendonly.aof.4.incr.aof", "appendonly.aof.manifest");
+                        .containsExactly("appendonly.aof.3.base.rdb", "appendonly.aof.3.incr.aof", "appendonly.aof.manifest");
             }
             StringBuilder info = new StringBuilder();
             server.context().infoSection("persistence").append(info);
-            assertThat(info.toString()).contains("aof_enabled:1\r\n", "aof_rewrites:3\r\n", "aof_last_bgrewrite_status:ok\r\n",
+            assertThat(info.toString()).contains("aof_enabled:1\r\n", "aof_rewrites:2\r\n", "aof_last_bgrewrite_status:ok\r\n",
                     "rdb_changes_since_last_save:0\r\n", "loading:0\r\n", "async_loading:0\r\n", "aof_last_write_status:ok\r\n",
                     "aof_base_size:", "aof_current_size:", "aof_buffer_length:", "module_fork_in_progress:0\r\n");
         }

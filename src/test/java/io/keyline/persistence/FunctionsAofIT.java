@@ -28,7 +28,7 @@ class FunctionsAofIT {
 
     @Test
     void librariesSurviveRestartAndRewrite() throws Exception {
-        server = AofTestSupport.start(dir);
+        server = AofTestSupport.start(dir, "aof-use-rdb-preamble", "no");
         byte[] dump;
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             j.functionLoad(LIB);
@@ -38,7 +38,7 @@ class FunctionsAofIT {
             dump = j.functionDump();
         }
         server.stop();
-        server = AofTestSupport.start(dir);
+        server = AofTestSupport.start(dir, "aof-use-rdb-preamble", "no");
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             assertThat(j.functionList()).hasSize(1);
             assertThat(j.fcall("bump", List.of("c"), List.of())).isEqualTo(2L);
@@ -54,7 +54,7 @@ class FunctionsAofIT {
         assertThat(base).startsWith("*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n");
         assertThat(base).contains("#!lua name=counter").doesNotContain("name=gone");
         server.stop();
-        server = AofTestSupport.start(dir);
+        server = AofTestSupport.start(dir, "aof-use-rdb-preamble", "no");
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             assertThat(j.fcall("bump", List.of("c"), List.of())).isEqualTo(3L);
             j.functionFlush();
@@ -62,7 +62,7 @@ class FunctionsAofIT {
             j.functionFlush();
         }
         server.stop();
-        server = AofTestSupport.start(dir);
+        server = AofTestSupport.start(dir, "aof-use-rdb-preamble", "no");
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             assertThat(j.functionList()).isEmpty();
             assertThat(j.get("c")).isEqualTo("3");

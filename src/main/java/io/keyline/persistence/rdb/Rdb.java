@@ -32,6 +32,23 @@ public final class Rdb {
     public static final int TYPE_SET_LISTPACK = 20;
     public static final int TYPE_STREAM_LISTPACKS_3 = 21;
 
+    /** Types Keyline refuses: values of Redis modules (RDB_TYPE_MODULE_PRE_GA, RDB_TYPE_MODULE_2). */
+    public static final int TYPE_MODULE_PRE_GA = 6;
+    public static final int TYPE_MODULE_2 = 7;
+
+    // The file's opcodes (rdb.h).
+    public static final int OPCODE_FUNCTION2 = 245;
+    public static final int OPCODE_FUNCTION_PRE_GA = 246;
+    public static final int OPCODE_MODULE_AUX = 247;
+    public static final int OPCODE_IDLE = 248;
+    public static final int OPCODE_FREQ = 249;
+    public static final int OPCODE_AUX = 250;
+    public static final int OPCODE_RESIZEDB = 251;
+    public static final int OPCODE_EXPIRETIME_MS = 252;
+    public static final int OPCODE_EXPIRETIME = 253;
+    public static final int OPCODE_SELECTDB = 254;
+    public static final int OPCODE_EOF = 255;
+
     static final int ENC_INT8 = 0;
     static final int ENC_INT16 = 1;
     static final int ENC_INT32 = 2;
@@ -103,6 +120,17 @@ public final class Rdb {
 
         byte[] buffer() {
             return buf;
+        }
+
+        /** Drops what was written after {@code size} bytes. */
+        void truncate(int size) {
+            this.size = size;
+        }
+
+        /** Empties the buffer (its bytes were written out); a buffer grown past 4 MB by a big value shrinks back. */
+        void reset() {
+            size = 0;
+            if (buf.length > (4 << 20)) buf = new byte[1 << 16];
         }
 
         private void ensure(int n) {
@@ -215,11 +243,19 @@ public final class Rdb {
         }
     }
 
-    /** A bounded reader over a byte array: every read past the end is an {@link RdbFormatException}. */
+    /**
+     * A bounded reader over a byte array, or over a stream read through a window that refills as
+     * the reader moves on (an RDB file; the bytes it leaves behind are added to a running CRC64,
+     * so a file is never held in memory whole). Every read past the end is an {@link
+     * RdbFormatException} naming the offset.
+     */
     public static final class Input {
-        private final byte[] buf;
+        private byte[] buf;
         private int pos;
-        private final int end;
+        private int end;
+        private final java.io.InputStream source;
+        private long base; // stream offset of buf[0]
+        private long crc;  // CRC64 of the stream bytes before buf[0]
         /** Set by {@link #readLen} when the length was a special encoding (11xxxxxx). */
         boolean encoded;
 
@@ -227,18 +263,71 @@ public final class Rdb {
             this.buf = buf;
             this.pos = from;
             this.end = end;
+            this.source = null;
+            this.length = -1;
+        }
+
+        private final long length; // of the stream, when known: a length past it is refused before allocating
+
+        /** A reader over {@code source} of {@code length} bytes ({@code -1}: unknown), from offset 0. */
+        public Input(java.io.InputStream source, long length) {
+            this.buf = new byte[1 << 16];
+            this.source = source;
+            this.length = length;
         }
 
         public int position() {
             return pos;
         }
 
+        /** Offset in the stream (or array) of the next byte to read. */
+        public long offset() {
+            return base + pos;
+        }
+
         public int remaining() {
             return end - pos;
         }
 
+        /** The CRC64 of every byte before the current position (streams only; Redis's rioGenericUpdateChecksum). */
+        public long crcSoFar() {
+            return io.keyline.util.Crc64.update(crc, buf, 0, pos);
+        }
+
         private void need(long n) {
-            if (n < 0 || n > end - pos) throw new RdbFormatException("unexpected end of data at offset " + pos);
+            if (n >= 0 && n <= end - pos) return;
+            if (n < 0 || source == null || !fill(n)) {
+                throw new RdbFormatException("unexpected end of data at offset " + offset());
+            }
+        }
+
+        /** Makes {@code n} bytes readable at {@code pos}; false at the end of the stream. */
+        private boolean fill(long n) {
+            if (n > Integer.MAX_VALUE - 64 || (length >= 0 && base + pos + n > length)) return false;
+            if (pos > 0) { // slide the window: what lies before pos is consumed
+                crc = io.keyline.util.Crc64.update(crc, buf, 0, pos);
+                System.arraycopy(buf, pos, buf, 0, end - pos);
+                base += pos;
+                end -= pos;
+                pos = 0;
+            }
+            if (n > buf.length) buf = Arrays.copyOf(buf, (int) Math.max(n, Math.min((long) buf.length * 2, Integer.MAX_VALUE - 64)));
+            try {
+                while (end < n) {
+                    int r = source.read(buf, end, buf.length - end);
+                    if (r < 0) return false;
+                    end += r;
+                }
+            } catch (java.io.IOException e) {
+                throw new RdbFormatException("read error at offset " + (base + end) + ": " + e.getMessage());
+            }
+            return true;
+        }
+
+        /** Whether the stream (or array) has no byte left. */
+        public boolean atEnd() {
+            if (pos < end) return false;
+            return source == null || !fill(1);
         }
 
         public int readByte() {
@@ -284,13 +373,13 @@ public final class Rdb {
             } else if (b == 0x81) {
                 return readBE(8);
             }
-            throw new RdbFormatException("unknown length encoding " + b + " at offset " + (pos - 1));
+            throw new RdbFormatException("unknown length encoding " + b + " at offset " + (offset() - 1));
         }
 
         /** A length that must be a plain, non-negative count that fits in an int-indexed structure. */
         public int readCount() {
             long n = readLen();
-            if (encoded || n < 0 || n > Integer.MAX_VALUE) throw new RdbFormatException("bad length at offset " + pos);
+            if (encoded || n < 0 || n > Integer.MAX_VALUE) throw new RdbFormatException("bad length at offset " + offset());
             return (int) n;
         }
 

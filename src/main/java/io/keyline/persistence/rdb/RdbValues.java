@@ -39,27 +39,47 @@ public final class RdbValues {
      * Returns false for a value that is not one of Keyline's types.
      */
     public static boolean write(Object value, Rdb.Output out, int version, int streamNodeMaxEntries) {
-        if (Strings.isString(value)) {
-            out.writeByte(Rdb.TYPE_STRING);
-            out.writeString(Strings.array(value), 0, Strings.length(value));
-        } else if (value instanceof ListValue l) {
-            writeList(l, out);
-        } else if (value instanceof SetValue s) {
-            writeSet(s, out, version);
-        } else if (value instanceof HashValue h) {
-            writeHash(h, out);
-        } else if (value instanceof SortedSetValue z) {
-            writeZset(z, out);
-        } else if (value instanceof StreamValue s) {
-            writeStream(s, out, version, streamNodeMaxEntries);
-        } else {
+        return write(value, null, out, version, streamNodeMaxEntries);
+    }
+
+    /**
+     * As above with the key between the type byte and the body, as a file's record has it
+     * ({@code rdbSaveObjectType}, {@code rdbSaveStringObject(key)}, {@code rdbSaveObject}).
+     */
+    public static boolean write(Object value, byte[] key, Rdb.Output out, int version, int streamNodeMaxEntries) {
+        if (!(Strings.isString(value) || value instanceof ListValue || value instanceof SetValue || value instanceof HashValue
+                || value instanceof SortedSetValue || value instanceof StreamValue)) {
             return false;
         }
+        writeTyped(value, key, out, version, streamNodeMaxEntries);
         return true;
     }
 
-    private static void writeList(ListValue l, Rdb.Output out) {
-        out.writeByte(Rdb.TYPE_LIST_QUICKLIST_2);
+    private static void writeTyped(Object value, byte[] key, Rdb.Output out, int version, int streamNodeMaxEntries) {
+        if (Strings.isString(value)) {
+            type(out, Rdb.TYPE_STRING, key);
+            out.writeString(Strings.array(value), 0, Strings.length(value));
+        } else if (value instanceof ListValue l) {
+            writeList(l, out, key);
+        } else if (value instanceof SetValue s) {
+            writeSet(s, out, version, key);
+        } else if (value instanceof HashValue h) {
+            writeHash(h, out, key);
+        } else if (value instanceof SortedSetValue z) {
+            writeZset(z, out, key);
+        } else if (value instanceof StreamValue s) {
+            writeStream(s, out, version, streamNodeMaxEntries, key);
+        }
+    }
+
+    /** The type byte, then the key a file record puts there (null for DUMP's payload). */
+    private static void type(Rdb.Output out, int type, byte[] key) {
+        out.writeByte(type);
+        if (key != null) out.writeString(key);
+    }
+
+    private static void writeList(ListValue l, Rdb.Output out, byte[] key) {
+        type(out, Rdb.TYPE_LIST_QUICKLIST_2, key);
         int[] counter = new int[1];
         l.forEachNode((n, plain) -> counter[0]++, e -> { });
         out.writeLen(counter[0]);
@@ -81,38 +101,38 @@ public final class RdbValues {
         });
     }
 
-    private static void writeSet(SetValue s, Rdb.Output out, int version) {
+    private static void writeSet(SetValue s, Rdb.Output out, int version, byte[] key) {
         String enc = s.encoding();
         if (SetValue.INTSET.equals(enc)) {
             long[] v = new long[s.size()];
             int[] i = {0};
             s.forEach(m -> v[i[0]++] = Rdb.parseCanonicalLong(m, 0, m.length));
             Arrays.sort(v);
-            out.writeByte(Rdb.TYPE_SET_INTSET);
+            type(out, Rdb.TYPE_SET_INTSET, key);
             out.writeString(OldEncodings.writeIntset(v));
         } else if (SetValue.LISTPACK.equals(enc) && version >= 11) {
             Listpack.Builder lp = new Listpack.Builder();
             s.forEach(lp::append);
-            out.writeByte(Rdb.TYPE_SET_LISTPACK);
+            type(out, Rdb.TYPE_SET_LISTPACK, key);
             out.writeString(lp.bytes());
         } else {
-            out.writeByte(Rdb.TYPE_SET);
+            type(out, Rdb.TYPE_SET, key);
             out.writeLen(s.size());
             s.forEach(out::writeString);
         }
     }
 
-    private static void writeHash(HashValue h, Rdb.Output out) {
+    private static void writeHash(HashValue h, Rdb.Output out, byte[] key) {
         if (h.isListpack()) {
             Listpack.Builder lp = new Listpack.Builder();
             h.forEach((f, v) -> {
                 lp.append(f);
                 lp.append(v);
             });
-            out.writeByte(Rdb.TYPE_HASH_LISTPACK);
+            type(out, Rdb.TYPE_HASH_LISTPACK, key);
             out.writeString(lp.bytes());
         } else {
-            out.writeByte(Rdb.TYPE_HASH);
+            type(out, Rdb.TYPE_HASH, key);
             out.writeLen(h.size());
             h.forEach((f, v) -> {
                 out.writeString(f);
@@ -121,7 +141,7 @@ public final class RdbValues {
         }
     }
 
-    private static void writeZset(SortedSetValue z, Rdb.Output out) {
+    private static void writeZset(SortedSetValue z, Rdb.Output out, byte[] key) {
         if (SortedSetValue.LISTPACK.equals(z.encoding())) {
             Listpack.Builder lp = new Listpack.Builder();
             z.forEach((m, score) -> {
@@ -129,10 +149,10 @@ public final class RdbValues {
                 // zzlInsertAt: integral scores as integers, others as d2string's text
                 lp.append(DoubleFormat.format(score).getBytes(StandardCharsets.US_ASCII));
             });
-            out.writeByte(Rdb.TYPE_ZSET_LISTPACK);
+            type(out, Rdb.TYPE_ZSET_LISTPACK, key);
             out.writeString(lp.bytes());
         } else {
-            out.writeByte(Rdb.TYPE_ZSET_2);
+            type(out, Rdb.TYPE_ZSET_2, key);
             out.writeLen(z.size());
             // Redis saves from the greatest to the smallest so loading inserts at the head: O(1) each.
             z.range(z.size() - 1, z.size(), true, (m, score) -> {
@@ -143,8 +163,8 @@ public final class RdbValues {
     }
 
     /** The stream as Redis's rax of listpacks, nodes cut where {@code streamAppendItem} would cut them. */
-    private static void writeStream(StreamValue s, Rdb.Output out, int version, int maxEntries) {
-        out.writeByte(version >= 11 ? Rdb.TYPE_STREAM_LISTPACKS_3 : Rdb.TYPE_STREAM_LISTPACKS_2);
+    private static void writeStream(StreamValue s, Rdb.Output out, int version, int maxEntries, byte[] key) {
+        type(out, version >= 11 ? Rdb.TYPE_STREAM_LISTPACKS_3 : Rdb.TYPE_STREAM_LISTPACKS_2, key);
         List<byte[]> keys = new ArrayList<>();
         List<byte[]> blobs = new ArrayList<>();
         Listpack.Builder body = null; // master fields, terminator and entries of the node being filled
