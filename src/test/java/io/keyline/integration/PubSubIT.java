@@ -78,6 +78,21 @@ class PubSubIT extends ServerTestBase {
     }
 
     @Test
+    void numsubIsAFlatArrayInResp3AsInRedis72() throws Exception {
+        try (RespClient sub = raw(); RespClient pub = raw()) {
+            sub.send("SUBSCRIBE", "c");
+            sub.readText();
+            sub.send("SSUBSCRIBE", "s");
+            sub.readText();
+            pub.request("HELLO", "3");
+            assertThat(pub.request("PUBSUB", "NUMSUB", "c", "d").text())
+                    .isEqualTo("*4\r\n$1\r\nc\r\n:1\r\n$1\r\nd\r\n:0\r\n");
+            assertThat(pub.request("PUBSUB", "SHARDNUMSUB", "s").text()).isEqualTo("*2\r\n$1\r\ns\r\n:1\r\n");
+            assertThat(pub.request("PUBSUB", "NUMSUB").text()).isEqualTo("*0\r\n");
+        }
+    }
+
+    @Test
     void resp3PushFramesInterleaveWithReplies() throws Exception {
         try (RespClient sub = raw().resp3(); RespClient pub = raw()) {
             assertThat(sub.request("SUBSCRIBE", "ch").text()).isEqualTo(">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
