@@ -77,6 +77,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        this.outbox = LoopOutbox.of(ctx.executor()); // before ctx: writers from other threads check ctx first
         this.ctx = ctx;
         server.stats().connectionsReceived.increment();
         client = server.openClient();
@@ -347,7 +348,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         incoming.offer(data);
         fenced.offer(w); // after its data: a drain that sees the fence has the data queued too
         checkOutputLimits();
-        if (drainScheduled.compareAndSet(false, true)) ctx.executor().execute(drainIncoming);
+        if (drainScheduled.compareAndSet(false, true)) outbox.add(this);
     }
 
     /** One of this connection's fenced writes is out; the last one lets held replies go. */
@@ -357,6 +358,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** True while {@link #drainIncoming} runs: writes are queued in Netty and flushed once at its end. */
     private boolean draining;
+
+    /** This connection's loop's {@link LoopOutbox}: one task drains every connection of the loop that has writes queued. */
+    private LoopOutbox outbox;
 
     private final Runnable drainIncoming = () -> {
         drainScheduled.set(false); // before polling: an offer after this schedules another drain
@@ -392,6 +396,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     /** The writers released by the drain running now (this loop only; reused). */
     private final java.util.ArrayList<ClientConnection> drainedFences = new java.util.ArrayList<>(2);
+
+    /** Run by {@link LoopOutbox} on this connection's loop: writes what other threads queued, then flushes. */
+    void drainQueued() {
+        drainIncoming.run();
+    }
 
     private void releaseIncoming() {
         ClientConnection f;
@@ -486,7 +495,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             inTransit.addAndGet(data.readableBytes());
             incoming.offer(data);
             checkOutputLimits(); // queued bytes count as omem
-            if (drainScheduled.compareAndSet(false, true)) ctx.executor().execute(drainIncoming);
+            if (drainScheduled.compareAndSet(false, true)) outbox.add(this);
             return;
         }
         if (suspended) { // this connection's script runs elsewhere: its reply comes first

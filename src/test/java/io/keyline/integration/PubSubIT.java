@@ -78,6 +78,31 @@ class PubSubIT extends ServerTestBase {
     }
 
     @Test
+    void oneFramePerProtocolSharedBySubscribersOnBothLoopsInPublishOrder() throws Exception {
+        int n = 500;
+        try (RespClient a2 = raw(); RespClient b3 = raw(); RespClient c2 = raw(); RespClient d3 = raw();
+             RespClient pub = raw()) {
+            b3.resp3();
+            d3.resp3();
+            for (RespClient s : List.of(a2, b3, c2, d3)) s.request("SUBSCRIBE", "ch");
+            d3.request("PSUBSCRIBE", "c*"); // d3 gets each message twice: the channel's frame, then the pattern's
+            for (int i = 0; i < n; i++) {
+                pub.send("PUBLISH", "ch", "m" + i);
+            }
+            for (int i = 0; i < n; i++) assertThat(pub.readText()).isEqualTo(":5\r\n");
+            for (int i = 0; i < n; i++) {
+                String m = "m" + i;
+                String body = "$2\r\nch\r\n$" + m.length() + "\r\n" + m + "\r\n";
+                assertThat(a2.readText()).isEqualTo("*3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(c2.readText()).isEqualTo("*3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(b3.readText()).isEqualTo(">3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(d3.readText()).isEqualTo(">3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(d3.readText()).isEqualTo(">4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n" + body);
+            }
+        }
+    }
+
+    @Test
     void numsubIsAFlatArrayInResp3AsInRedis72() throws Exception {
         try (RespClient sub = raw(); RespClient pub = raw()) {
             sub.send("SUBSCRIBE", "c");
