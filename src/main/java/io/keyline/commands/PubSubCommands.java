@@ -151,10 +151,13 @@ final class PubSubCommands {
         for (byte[] ch : out) c.reply.bulk(ch);
     }
 
-    /** PUBSUB NUMSUB|SHARDNUMSUB [channel ...]: a map in RESP3. */
+    /**
+     * PUBSUB NUMSUB|SHARDNUMSUB [channel ...]: a flat channel/count array in RESP3 as well, as
+     * pubsub.c does it in 7.2 (addReplyArrayLen(c,(c->argc-2)*2)), not a map.
+     */
     static void numsub(CallContext c, byte[][] argv, Kind kind) {
         PubSub ps = c.server().pubsub();
-        c.reply.mapHeader(argv.length - 2);
+        c.reply.arrayHeader((argv.length - 2) * 2);
         for (int i = 2; i < argv.length; i++) {
             c.reply.bulk(argv[i]);
             c.reply.integer(ps.subscriberCount(kind, argv[i]));

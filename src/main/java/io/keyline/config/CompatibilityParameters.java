@@ -91,7 +91,8 @@ final class CompatibilityParameters {
         c.special("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
                 .normalizeWithCurrent(Validators::clientOutputBufferLimit).add();
         c.special("oom-score-adj-values", "0 200 800").normalize(Validators::oomScoreAdjValues).noEffect().add();
-        c.special("notify-keyspace-events", "").normalize(Validators::notifyKeyspaceEvents).add();
+        c.special("notify-keyspace-events", "").normalize(Validators::notifyKeyspaceEvents)
+                .display(Validators::notifyKeyspaceEventsShown).add();
         c.special("maxmemory-clients", "0").normalize(Validators::memoryOrPercent).add(); // server.ClientEviction
     }
 

@@ -46,6 +46,7 @@ public final class Config {
         private boolean hidden;
         private boolean protectedConfig;
         private Parameter.Normalizer normalizer;
+        private java.util.function.UnaryOperator<String> display;
 
         Builder(String name, Parameter.Type type) {
             this.name = name;
@@ -113,6 +114,12 @@ public final class Config {
             return this;
         }
 
+        /** How CONFIG GET shows the stored canonical value, when Redis prints less than it stores. */
+        Builder display(java.util.function.UnaryOperator<String> d) {
+            this.display = d;
+            return this;
+        }
+
         public Builder alias(String... a) {
             this.aliases = a;
             return this;
@@ -120,7 +127,7 @@ public final class Config {
 
         public void add() {
             Parameter p = new Parameter(name, aliases, type, def, min, max, enumValues, multi, mutable, effective, sensitive,
-                    hidden, protectedConfig, normalizer);
+                    hidden, protectedConfig, normalizer, display);
             if (byName.put(name, p) != null) throw new IllegalStateException("duplicate parameter " + name);
             for (String a : aliases) byName.put(a, p);
             all.add(p);
@@ -270,18 +277,18 @@ public final class Config {
         for (String pattern : patterns) {
             if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
                 Parameter p = find(pattern);
-                if (p != null && !out.containsKey(pattern)) out.put(pattern, p.value);
+                if (p != null && !out.containsKey(pattern)) out.put(pattern, p.shown());
                 continue;
             }
             byte[] pat = pattern.getBytes(StandardCharsets.UTF_8);
             for (Parameter p : all) {
                 if (p.hidden) continue;
                 if (!out.containsKey(p.name) && Glob.match(pat, p.name.getBytes(StandardCharsets.UTF_8), true)) {
-                    out.put(p.name, p.value);
+                    out.put(p.name, p.shown());
                 }
                 for (String a : p.aliases) {
                     if (!out.containsKey(a) && Glob.match(pat, a.getBytes(StandardCharsets.UTF_8), true)) {
-                        out.put(a, p.value);
+                        out.put(a, p.shown());
                     }
                 }
             }

@@ -30,12 +30,16 @@ public final class Parameter {
     final boolean protectedConfig;
     /** Type-specific validation and canonical form beyond the type's own (save, bind, ...); may be null. */
     final Normalizer normalizer;
+    /** How CONFIG GET shows the stored value when that differs from it (may be null: shown as stored). */
+    final java.util.function.UnaryOperator<String> display;
     volatile String value;
     final List<Consumer<String>> listeners = new ArrayList<>();
 
     Parameter(String name, String[] aliases, Type type, String defaultValue, long min, long max,
               String[] enumValues, boolean multiEnum, boolean mutable, boolean effective, boolean sensitive,
-              boolean hidden, boolean protectedConfig, Normalizer normalizer) {
+              boolean hidden, boolean protectedConfig, Normalizer normalizer,
+              java.util.function.UnaryOperator<String> display) {
+        this.display = display;
         this.hidden = hidden;
         this.protectedConfig = protectedConfig;
         this.normalizer = normalizer;
@@ -67,6 +71,16 @@ public final class Parameter {
 
     public String value() {
         return value;
+    }
+
+    /**
+     * The value as CONFIG GET prints it. Usually the stored value; a parameter whose Redis display
+     * loses information (notify-keyspace-events drops 'n' next to 'A') stores the full form and
+     * converts only here, so the effective setting and CONFIG REWRITE keep everything.
+     */
+    public String shown() {
+        String v = value;
+        return display == null ? v : display.apply(v);
     }
 
     public String defaultValue() {

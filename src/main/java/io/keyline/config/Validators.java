@@ -104,7 +104,11 @@ final class Validators {
     private static final String CLASS_CHARS = "g$lshzxetdn";
     private static final String ALL_CLASSES = "g$lshzxetd";
 
-    /** Keyspace notification flags ("KEA" is shown as "AKE"). */
+    /**
+     * Keyspace notification flags in a canonical form that keeps every class: "KEA" is stored as
+     * "AKE", "AnKE" keeps its 'n' (Redis's NOTIFY_NEW is not part of NOTIFY_ALL). CONFIG GET shows
+     * {@link #notifyKeyspaceEventsShown} instead.
+     */
     static String notifyKeyspaceEvents(String v) {
         boolean[] cls = new boolean[CLASS_CHARS.length()];
         boolean keyspace = false, keyevent = false, miss = false;
@@ -138,6 +142,18 @@ final class Validators {
         if (keyevent) sb.append('E');
         if (miss) sb.append('m');
         return sb.toString();
+    }
+
+    /**
+     * What Redis 7.2's keyspaceEventsFlagsToString (notify.c) prints for the stored form: when every
+     * class of 'A' is set it prints "A" and skips the per-class letters, 'n' included (it sits in
+     * the same else-branch), so "AnKE" prints "AKE" while 'n' stays in effect.
+     */
+    static String notifyKeyspaceEventsShown(String stored) {
+        if (stored.length() > 1 && stored.charAt(0) == 'A' && stored.charAt(1) == 'n') {
+            return "A" + stored.substring(2);
+        }
+        return stored;
     }
 
     /** Percentiles in [0, 100], shown like %f with trailing zeros trimmed. */

@@ -222,7 +222,7 @@ public final class Tracking {
             if (target == writer && deferOwn) {
                 target.addTrackingPending(key); // after the command's reply, as Redis's tracking_pending_keys
             } else {
-                send(target, key, null);
+                send(target, key, null, writer);
             }
         }
     }
@@ -254,7 +254,7 @@ public final class Tracking {
             for (Client c : server.clients().all()) {
                 if ((c.trackingFlags() & Client.TRACKING) == 0) continue;
                 if (c == writer) c.addTrackingPending(null);
-                else send(c, null, null);
+                else send(c, null, null, writer);
             }
             table.clear();
             totalItems = 0;
@@ -266,7 +266,7 @@ public final class Tracking {
         List<byte[]> keys = c.takeTrackingPending();
         if (keys == null) return;
         synchronized (this) {
-            for (byte[] k : keys) send(c, k, null);
+            for (byte[] k : keys) send(c, k, null, null);
         }
     }
 
@@ -305,11 +305,11 @@ public final class Tracking {
                 if ((c.trackingFlags() & Client.TRACKING_NOLOOP) != 0) {
                     ByteBuf adhoc = keysArray(b.keys, c, true);
                     if (adhoc != null) {
-                        send(c, null, adhoc);
+                        send(c, null, adhoc, null);
                         adhoc.release();
                     }
                 } else {
-                    send(c, null, all);
+                    send(c, null, all, null);
                 }
             }
             all.release();
@@ -334,9 +334,10 @@ public final class Tracking {
     /**
      * Redis's {@code sendTrackingMessage}: to {@code c}, or to its redirect client. {@code keys} is
      * a ready array of keys (BCAST) or null; then {@code key} (one key) or, when both are null, the
-     * null of a flush.
+     * null of a flush. {@code writer}, the client whose command caused it (null if none or several),
+     * gets its reply only after this push has been flushed ({@link io.keyline.session.Connection#writeAheadOf}).
      */
-    private void send(Client c, byte[] key, ByteBuf keys) {
+    private void send(Client c, byte[] key, ByteBuf keys, Client writer) {
         Client to = c;
         boolean redirected = false;
         long redir = c.trackingRedirect();
@@ -382,7 +383,8 @@ public final class Tracking {
             b.writeByte('$').writeByte('-').writeByte('1'); // Redis's shared.null[2]
             crlf(b);
         }
-        to.connection().writeFromAnyThread(b);
+        if (writer == null || writer == to) to.connection().writeFromAnyThread(b);
+        else to.connection().writeAheadOf(b, writer.connection());
     }
 
     private static void header(ByteBuf b, char type, int n) {

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code pubsubshard_channels}: channel (pattern, shard channel) → subscribers, and per client what
  * it is subscribed to. Subscriptions change under this object's lock; publishing reads immutable
  * snapshots of the subscriber sets, so it never waits for a subscriber and is cheap when nobody
- * subscribes. Messages go out through each subscriber's {@code Connection.writeFromAnyThread},
- * which keeps one publisher's messages in publish order on every subscriber.
+ * subscribes. A message's frame is encoded once per protocol and shared by its subscribers; it goes
+ * out through each subscriber's {@code Connection.writePushFromAnyThread}, which keeps one
+ * publisher's messages in publish order on every subscriber.
  */
 public final class PubSub {
     /** The three kinds of subscription. */
@@ -183,20 +184,15 @@ public final class PubSub {
      */
     public int publish(byte[] channel, byte[] message) {
         if (channels.isEmpty() && patterns.isEmpty()) return 0;
-        int receivers = 0;
         Client[] subs = channels.getOrDefault(new Name(channel), NONE);
-        for (Client c : subs) {
-            deliver(c, Kind.CHANNEL, null, channel, message);
-            receivers++;
-        }
+        int receivers = subs.length;
+        if (subs.length > 0) deliver(subs, Kind.CHANNEL, null, channel, message);
         if (!patterns.isEmpty()) {
             for (Map.Entry<Name, Client[]> e : patterns.entrySet()) {
                 byte[] p = e.getKey().bytes;
                 if (!Glob.match(p, channel, false)) continue;
-                for (Client c : e.getValue()) {
-                    deliver(c, Kind.PATTERN, p, channel, message);
-                    receivers++;
-                }
+                deliver(e.getValue(), Kind.PATTERN, p, channel, message);
+                receivers += e.getValue().length;
             }
         }
         return receivers;
@@ -206,12 +202,37 @@ public final class PubSub {
     public int publishShard(byte[] channel, byte[] message) {
         if (shards.isEmpty()) return 0;
         Client[] subs = shards.getOrDefault(new Name(channel), NONE);
-        for (Client c : subs) deliver(c, Kind.SHARD, null, channel, message);
+        if (subs.length > 0) deliver(subs, Kind.SHARD, null, channel, message);
         return subs.length;
     }
 
-    private static void deliver(Client c, Kind kind, byte[] pattern, byte[] channel, byte[] message) {
-        boolean resp3 = c.protocol() == 3;
+    /**
+     * One message to many subscribers: its frame is encoded once per protocol (RESP2 array, RESP3
+     * push; each only if a subscriber speaks it) and every subscriber gets a retained duplicate of
+     * the same bytes (own indices, shared memory: what one subscriber has not read costs it its
+     * size in omem, as Redis counts it, but the server holds it once).
+     */
+    private static void deliver(Client[] subs, Kind kind, byte[] pattern, byte[] channel, byte[] message) {
+        ByteBuf resp2 = null, resp3 = null;
+        try {
+            for (Client c : subs) {
+                ByteBuf frame;
+                if (c.protocol() == 3) {
+                    if (resp3 == null) resp3 = encode(true, kind, pattern, channel, message);
+                    frame = resp3;
+                } else {
+                    if (resp2 == null) resp2 = encode(false, kind, pattern, channel, message);
+                    frame = resp2;
+                }
+                c.connection().writePushFromAnyThread(frame.retainedDuplicate());
+            }
+        } finally {
+            if (resp2 != null) resp2.release();
+            if (resp3 != null) resp3.release();
+        }
+    }
+
+    private static ByteBuf encode(boolean resp3, Kind kind, byte[] pattern, byte[] channel, byte[] message) {
         int n = pattern == null ? 3 : 4;
         int size = 16 + kind.message.length + channel.length + message.length + 48 + (pattern == null ? 0 : pattern.length + 16);
         ByteBuf b = ByteBufAllocator.DEFAULT.buffer(size);
@@ -220,7 +241,7 @@ public final class PubSub {
         if (pattern != null) bulk(b, pattern);
         bulk(b, channel);
         bulk(b, message);
-        c.connection().writePushFromAnyThread(b);
+        return b;
     }
 
     private static void bulk(ByteBuf b, byte[] v) {

@@ -77,6 +77,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        this.outbox = LoopOutbox.of(ctx.executor()); // before ctx: writers from other threads check ctx first
         this.ctx = ctx;
         server.stats().connectionsReceived.increment();
         client = server.openClient();
@@ -142,7 +143,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         // Netty runs a loop's reads before its tasks: a push another loop queued for this client before
         // this request was even sent (an invalidation caused by a write whose reply the client saw)
         // would otherwise follow this request's reply. Redis has it in the output buffer already.
-        if (!incoming.isEmpty()) drainNow();
+        if (!incoming.isEmpty() || !fenced.isEmpty()) drainNow();
         process();
     }
 
@@ -247,6 +248,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         }
         server.stats().netOutputBytes.add(buf.readableBytes());
         Propagator p = server.propagator();
+        if (fences.get() > 0) {
+            // Invalidations this batch caused are still on their way out on other loops: the
+            // replies wait for them (fenceDone), and for the fsync as well when there is one.
+            held = buf;
+            heldSeq = seq;
+            heldClose = thenClose;
+            if (seq > 0 && !p.isDurable(seq)) p.whenDurable(seq, releaseHeld);
+            return;
+        }
         if (seq > 0 && !p.isDurable(seq)) {
             // Group commit: the reply leaves only after the fsync that covers its writes. Reading
             // goes on meanwhile (no epoll re-registration per batch); what it produces queues behind.
@@ -274,8 +284,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void writeHeld() {
         ByteBuf buf = held;
         if (buf == null) return;
+        if (fences.get() > 0) return; // fenceDone calls again when the last one is out
         Propagator p = server.propagator();
-        if (!p.isDurable(heldSeq)) { // replies queued behind the first batch carried later writes
+        if (heldSeq > 0 && !p.isDurable(heldSeq)) { // replies queued behind the first batch carried later writes
             p.whenDurable(heldSeq, releaseHeld);
             return;
         }
@@ -311,9 +322,45 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     /** Writes from other threads waiting for this loop (multi-producer, this loop consumes). */
     private final java.util.Queue<ByteBuf> incoming = io.netty.util.internal.PlatformDependent.newMpscQueue();
+    /**
+     * Writers whose replies wait for a write of {@link #incoming} ({@link #writeAheadOf}); each is
+     * offered after its data, and released once a drain has flushed it.
+     */
+    private final java.util.Queue<ClientConnection> fenced = io.netty.util.internal.PlatformDependent.newMpscQueue();
+    /** Writes this connection's commands sent to other loops that must leave before its replies. */
+    private final java.util.concurrent.atomic.AtomicInteger fences = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * An invalidation from {@code writer}'s command. On this loop (or from no client) it is an
+     * ordinary write: this connection's flush is queued at the batch end before the writer's, or it
+     * is flushed at once. From another thread, the writer's replies are held until this loop has
+     * drained and flushed it (Redis has it in this client's buffer before the writer's reply).
+     */
+    @Override
+    public void writeAheadOf(ByteBuf data, Connection writer) {
+        if (!(writer instanceof ClientConnection w) || w == this || ctx == null || ctx.executor().inEventLoop()
+                || outputLimitReached.get() || !ctx.channel().isActive()) {
+            writeFromAnyThread(data);
+            return;
+        }
+        w.fences.incrementAndGet();
+        inTransit.addAndGet(data.readableBytes());
+        incoming.offer(data);
+        fenced.offer(w); // after its data: a drain that sees the fence has the data queued too
+        checkOutputLimits();
+        if (drainScheduled.compareAndSet(false, true)) outbox.add(this);
+    }
+
+    /** One of this connection's fenced writes is out; the last one lets held replies go. */
+    private void fenceDone() {
+        if (fences.decrementAndGet() == 0 && ctx != null) ctx.executor().execute(this::writeHeld);
+    }
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** True while {@link #drainIncoming} runs: writes are queued in Netty and flushed once at its end. */
     private boolean draining;
+
+    /** This connection's loop's {@link LoopOutbox}: one task drains every connection of the loop that has writes queued. */
+    private LoopOutbox outbox;
 
     private final Runnable drainIncoming = () -> {
         drainScheduled.set(false); // before polling: an offer after this schedules another drain
@@ -322,8 +369,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         checkOutputLimits();
     };
 
-    /** Writes what other threads queued, in order, without flushing (the caller's batch or drain does). */
+    /**
+     * Writes what other threads queued, in order, without flushing (the caller's batch or drain does),
+     * unless writers wait for some of it: then it is flushed here and those writers released.
+     */
     private void drainNow() {
+        // Fences first: each was offered after its data, so that data is in the queue drained next.
+        ClientConnection f;
+        while ((f = fenced.poll()) != null) drainedFences.add(f);
         draining = true;
         try {
             ByteBuf b;
@@ -334,9 +387,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         } finally {
             draining = false;
         }
+        if (!drainedFences.isEmpty()) {
+            if (ctx.channel().isActive()) ctx.flush();
+            for (int i = 0; i < drainedFences.size(); i++) drainedFences.get(i).fenceDone();
+            drainedFences.clear();
+        }
+    }
+
+    /** The writers released by the drain running now (this loop only; reused). */
+    private final java.util.ArrayList<ClientConnection> drainedFences = new java.util.ArrayList<>(2);
+
+    /** Run by {@link LoopOutbox} on this connection's loop: writes what other threads queued, then flushes. */
+    void drainQueued() {
+        drainIncoming.run();
     }
 
     private void releaseIncoming() {
+        ClientConnection f;
+        while ((f = fenced.poll()) != null) f.fenceDone(); // closed: its writers wait no longer
         ByteBuf b;
         while ((b = incoming.poll()) != null) {
             inTransit.addAndGet(-b.readableBytes());
@@ -427,7 +495,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             inTransit.addAndGet(data.readableBytes());
             incoming.offer(data);
             checkOutputLimits(); // queued bytes count as omem
-            if (drainScheduled.compareAndSet(false, true)) ctx.executor().execute(drainIncoming);
+            if (drainScheduled.compareAndSet(false, true)) outbox.add(this);
             return;
         }
         if (suspended) { // this connection's script runs elsewhere: its reply comes first

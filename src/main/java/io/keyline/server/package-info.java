@@ -3,7 +3,9 @@
  * {@link io.keyline.server.ClientConnection} per socket that parses requests, hands them to the
  * dispatcher on the event-loop thread and flushes replies once per read batch, and
  * {@link io.keyline.server.KeylineServer}, which assembles config, keyspace, commands and
- * background tasks (active expiry) and owns start-up and shutdown.
+ * background tasks (active expiry) and owns start-up and shutdown. Writes from other threads (pub/sub
+ * messages, invalidations, wake-ups) queue per connection and are drained by one task per event loop
+ * ({@link io.keyline.server.LoopOutbox}).
  *
  * <p>May use {@code commands} (the standard table), {@code persistence}, {@code engine},
  * {@code session}, {@code store}, {@code protocol}, {@code config} and {@code util}; nothing uses it

@@ -25,6 +25,16 @@ public interface Connection {
         writeFromAnyThread(data);
     }
 
+    /**
+     * As {@link #writeFromAnyThread}, for an invalidation {@code writer}'s running command caused
+     * (Redis has it in this client's output buffer before the writer's reply): {@code writer}'s
+     * replies are not sent until this write has been flushed, so whoever saw the write acknowledged
+     * can already read it here. {@code writer} may be null (expiry, eviction): no ordering.
+     */
+    default void writeAheadOf(ByteBuf data, Connection writer) {
+        writeFromAnyThread(data);
+    }
+
     /** Closes after pending replies are flushed. */
     void close();
 

@@ -67,6 +67,29 @@ class ConfigTest {
         assertThat(c.get("notify-keyspace-events")).isEqualTo("xK");
         assertThatThrownBy(() -> c.set("notify-keyspace-events", "Q", false))
                 .hasMessage("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+    }
+
+    @Test
+    void notifyKeyspaceEventsShowsWhatRedisPrintsAndKeepsNewInEffect() {
+        Config c = Config.defaults();
+        String[][] cases = {
+                // set, CONFIG GET (keyspaceEventsFlagsToString), stored/effective
+                {"KEA", "AKE", "AKE"}, {"AKE", "AKE", "AKE"}, {"EKA", "AKE", "AKE"},
+                {"AKEn", "AKE", "AnKE"}, {"nA", "A", "An"}, {"Kg$lshzxetdn", "AK", "AnK"},
+                {"Kg$lshzxetd", "AK", "AK"}, {"En", "nE", "nE"}, {"Eng", "gnE", "gnE"},
+                {"mEK", "KEm", "KEm"}, {"Am", "Am", "Am"}, {"Anm", "Am", "Anm"}, {"", "", ""},
+                {"xxKK", "xK", "xK"}, {"n", "n", "n"},
+        };
+        for (String[] t : cases) {
+            c.set("notify-keyspace-events", t[0], false);
+            assertThat(c.getMatching(java.util.List.of("notify-keyspace-events")))
+                    .as("CONFIG GET after %s", t[0]).containsEntry("notify-keyspace-events", t[1]);
+            assertThat(c.getMatching(java.util.List.of("notify-keyspace-*")))
+                    .as("CONFIG GET by pattern after %s", t[0]).containsEntry("notify-keyspace-events", t[1]);
+            assertThat(c.get("notify-keyspace-events")).as("stored after %s", t[0]).isEqualTo(t[2]);
+            assertThat(io.keyline.pubsub.KeyspaceEvents.parse(c.get("notify-keyspace-events")))
+                    .isEqualTo(io.keyline.pubsub.KeyspaceEvents.parse(t[0]));
+        }
         c.set("client-output-buffer-limit", "pubsub 1mb 2 3", false);
         assertThat(c.get("client-output-buffer-limit"))
                 .isEqualTo("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 2 3");

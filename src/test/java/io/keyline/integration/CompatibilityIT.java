@@ -98,8 +98,20 @@ class CompatibilityIT {
         try (Stream<Path> files = Files.list(SCRIPTS)) {
             scripts = files.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
         }
+        // -Dcompat.only=tracking,pubsub runs those scripts only; -Dcompat.repeat=15 runs each that
+        // many times in a row (for proving a script stable, e.g. one with cross-connection pushes).
+        String only = System.getProperty("compat.only", "").trim();
+        if (!only.isEmpty()) {
+            List<String> names = java.util.Arrays.stream(only.split(","))
+                    .map(n -> n.trim().endsWith(".txt") ? n.trim() : n.trim() + ".txt").toList();
+            scripts = scripts.stream().filter(p -> names.contains(p.getFileName().toString())).toList();
+        }
+        int repeat = Integer.getInteger("compat.repeat", 1);
         assertThat(scripts).as("compatibility scripts in %s", SCRIPTS.toAbsolutePath()).isNotEmpty();
-        return scripts.stream().map(script -> DynamicTest.dynamicTest(script.getFileName().toString(), () -> {
+        List<Path> runs = scripts.stream().flatMap(s -> java.util.Collections.nCopies(repeat, s).stream()).toList();
+        int[] round = {0};
+        return runs.stream().map(script -> DynamicTest.dynamicTest(
+                script.getFileName().toString() + (repeat > 1 ? " #" + (round[0]++ % repeat + 1) : ""), () -> {
             Process p = new ProcessBuilder("python3", TOOL.toString(), "--a", Integer.toString(redisPort),
                     "--b", Integer.toString(keyline.port()), script.toString())
                     .redirectErrorStream(true).start();

@@ -78,6 +78,46 @@ class PubSubIT extends ServerTestBase {
     }
 
     @Test
+    void oneFramePerProtocolSharedBySubscribersOnBothLoopsInPublishOrder() throws Exception {
+        int n = 500;
+        try (RespClient a2 = raw(); RespClient b3 = raw(); RespClient c2 = raw(); RespClient d3 = raw();
+             RespClient pub = raw()) {
+            b3.resp3();
+            d3.resp3();
+            for (RespClient s : List.of(a2, b3, c2, d3)) s.request("SUBSCRIBE", "ch");
+            d3.request("PSUBSCRIBE", "c*"); // d3 gets each message twice: the channel's frame, then the pattern's
+            for (int i = 0; i < n; i++) {
+                pub.send("PUBLISH", "ch", "m" + i);
+            }
+            for (int i = 0; i < n; i++) assertThat(pub.readText()).isEqualTo(":5\r\n");
+            for (int i = 0; i < n; i++) {
+                String m = "m" + i;
+                String body = "$2\r\nch\r\n$" + m.length() + "\r\n" + m + "\r\n";
+                assertThat(a2.readText()).isEqualTo("*3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(c2.readText()).isEqualTo("*3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(b3.readText()).isEqualTo(">3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(d3.readText()).isEqualTo(">3\r\n$7\r\nmessage\r\n" + body);
+                assertThat(d3.readText()).isEqualTo(">4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n" + body);
+            }
+        }
+    }
+
+    @Test
+    void numsubIsAFlatArrayInResp3AsInRedis72() throws Exception {
+        try (RespClient sub = raw(); RespClient pub = raw()) {
+            sub.send("SUBSCRIBE", "c");
+            sub.readText();
+            sub.send("SSUBSCRIBE", "s");
+            sub.readText();
+            pub.request("HELLO", "3");
+            assertThat(pub.request("PUBSUB", "NUMSUB", "c", "d").text())
+                    .isEqualTo("*4\r\n$1\r\nc\r\n:1\r\n$1\r\nd\r\n:0\r\n");
+            assertThat(pub.request("PUBSUB", "SHARDNUMSUB", "s").text()).isEqualTo("*2\r\n$1\r\ns\r\n:1\r\n");
+            assertThat(pub.request("PUBSUB", "NUMSUB").text()).isEqualTo("*0\r\n");
+        }
+    }
+
+    @Test
     void resp3PushFramesInterleaveWithReplies() throws Exception {
         try (RespClient sub = raw().resp3(); RespClient pub = raw()) {
             assertThat(sub.request("SUBSCRIBE", "ch").text()).isEqualTo(">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
