@@ -838,6 +838,18 @@ public final class Acl {
         log(c, code, context, object, u.name);
     }
 
+    /** INFO's acl_access_denied_auth, _cmd, _key and _channel. */
+    public long[] deniedCounts() {
+        return new long[]{deniedAuth.sum(), deniedCmd.sum(), deniedKey.sum(), deniedChannel.sum()};
+    }
+
+    public void resetCounters() {
+        deniedAuth.reset();
+        deniedCmd.reset();
+        deniedKey.reset();
+        deniedChannel.reset();
+    }
+
     public synchronized void resetLog() {
         log.clear();
     }
