@@ -154,7 +154,7 @@ public final class ServerContext {
     private void loadAclFile(String file) {
         if (file == null || file.isEmpty()) return;
         String errors = acl.load(java.nio.file.Path.of(file), this);
-        if (errors != null) throw new IllegalStateException("Aborting Keyline startup because of ACL errors: " + errors);
+        if (errors != null) throw new io.keyline.config.ConfigException("Aborting Keyline startup because of ACL errors: " + errors);
     }
 
     /** Channels, patterns and shard channels with their subscribers; {@code pubsub().publish(..)} sends a message. */
