@@ -3,7 +3,7 @@
 # SET/GET with redis-benchmark (50 clients, -P 16) as the default user (all permissions: the call path
 # pays one test) and as a restricted user (~key:* +get +set +ping +config|get: the full check, key
 # patterns included), against redis-server, this tree's Keyline, and optionally a baseline Keyline jar
-# without ACL (BASE_JAR=path/to/keyline-server.jar). Rounds alternate the servers' order; medians shown.
+# without ACL (BASE_JAR=path/to/keyline-server.jar; KEYLINE_JAR overrides this tree's jar). Rounds alternate the servers' order; medians shown.
 # Stops every server it starts. Usage: bench/acl-bench.sh [requests] [rounds]  (default 300000, 3)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,18 +11,18 @@ ROOT="$(dirname "$HERE")"
 N="${1:-300000}"
 ROUNDS="${2:-3}"
 RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1)); BP=$((RP + 2))
-JAR="$ROOT/target/keyline-server.jar"
+JAR="${KEYLINE_JAR:-$ROOT/target/keyline-server.jar}"
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
 TMP="$(mktemp -d)"
 PIDS=()
 redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
 PIDS+=($!)
-java -jar "$JAR" --port "$KP" --appendonly no --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
+java -jar "$JAR" --port "$KP" -c 0 --appendonly no --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
 PIDS+=($!)
 PORTS=("$RP" "$KP")
 if [ -n "${BASE_JAR:-}" ]; then
   mkdir -p "$TMP/base"
-  java -jar "$BASE_JAR" --port "$BP" --appendonly no --dir "$TMP/base" >"$TMP/base.log" 2>&1 &
+  java -jar "$BASE_JAR" --port "$BP" -c 0 --appendonly no --dir "$TMP/base" >"$TMP/base.log" 2>&1 &
   PIDS+=($!)
   PORTS+=("$BP")
 fi

@@ -162,7 +162,7 @@ final class AclCommands {
 
     /** ACL LOAD */
     static void load(CallContext c, byte[][] argv) {
-        String errors = c.server().acl().load(aclFile(c), c.server());
+        String errors = c.server().acl().load(aclFile(c), c.server(), c.client());
         if (errors != null) throw new RedisException("ERR " + errors);
         c.reply.ok();
     }

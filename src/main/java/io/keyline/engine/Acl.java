@@ -499,7 +499,7 @@ public final class Acl {
                 if (!found) superset = false;
             }
         }
-        if (superset) return;
+        if (superset || server == null) return;
         for (Client c : server.clients().all()) {
             if (c.aclUser() != u || !c.pubsub()) continue;
             boolean kill = false;
@@ -917,7 +917,7 @@ public final class Acl {
      * Redis's ACLLoadFromFile: every line "user name rules..." (blank lines skipped). Nothing changes
      * unless the whole file is valid; returns null, or every error found on one line.
      */
-    public String load(Path file, ServerContext server) {
+    public String load(Path file, ServerContext server, Client current) {
         List<String> lines;
         try {
             lines = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).lines().toList();
@@ -987,7 +987,7 @@ public final class Acl {
             users.put("default", defaultUser);
             for (var e : loaded.entrySet()) users.put(e.getKey(), new AclUser(e.getKey(), e.getValue().freeze()));
             old.remove(defaultUser);
-            for (AclUser u : old) killClientsOf(u, null, server);
+            for (AclUser u : old) killClientsOf(u, current, server);
         }
         return null;
     }

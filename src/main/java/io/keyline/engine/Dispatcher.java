@@ -184,12 +184,12 @@ public final class Dispatcher {
 
     /**
      * {@code redis.acl_check_cmd}: whether the script's caller may run {@code argv}; null when no such
-     * command exists (Redis's lookupCommand: a container needs a known subcommand).
+     * command exists (Redis's lookupCommand: with a second argument, a container needs it to be a known subcommand).
      */
     public Boolean aclCheckCommand(Client c, byte[][] argv) {
         CommandSpec spec = server.table().lookup(argv[0]);
-        if (spec != null && !spec.subcommands.isEmpty()) {
-            spec = argv.length < 2 ? null : spec.subcommands.get(Bytes.lower(argv[1]));
+        if (spec != null && !spec.subcommands.isEmpty() && argv.length > 1) {
+            spec = spec.subcommands.get(Bytes.lower(argv[1]));
         }
         if (spec == null) return null;
         io.keyline.session.UserRef user = c.aclUser();

@@ -153,7 +153,7 @@ public final class ServerContext {
     /** As Redis's ACLLoadUsersAtStartup: a bad ACL file stops the server from starting. */
     private void loadAclFile(String file) {
         if (file == null || file.isEmpty()) return;
-        String errors = acl.load(java.nio.file.Path.of(file), this);
+        String errors = acl.load(java.nio.file.Path.of(file), this, null);
         if (errors != null) throw new io.keyline.config.ConfigException("Aborting Keyline startup because of ACL errors: " + errors);
     }
 
