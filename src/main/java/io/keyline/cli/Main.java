@@ -244,7 +244,14 @@ public final class Main implements Callable<Integer> {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }
         Logger log = LoggerFactory.getLogger(Main.class);
-        KeylineServer server = new KeylineServer(config);
+        KeylineServer server;
+        try {
+            server = new KeylineServer(config); // a bad aclfile stops here, as Redis's ACLLoadUsersAtStartup
+        } catch (ConfigException e) {
+            log.error(e.getMessage());
+            System.err.println("keyline-server: " + e.getMessage());
+            return 1;
+        }
         server.exitOnShutdown(true);
         try {
             server.start();

@@ -267,70 +267,7 @@ final class CommandCommands {
         return false;
     }
 
-    /**
-     * The keys of {@code cmd} with their key-spec flags, as Redis's getKeysFromCommandWithSpecs: the
-     * key specs when their flags are fixed; when a spec is unknown (SORT's STORE) or its flags vary
-     * with the call (SET ... GET), the command's own key finder (Redis's getkeys_proc), each key
-     * taking the flags of the spec that covers its position.
-     */
     static List<int[]> keysWithFlags(CommandSpec spec, byte[][] cmd) {
-        boolean variableFlags = false;
-        boolean searchable = true;
-        boolean incomplete = false;
-        for (KeySpec ks : spec.keySpecs()) {
-            variableFlags |= ks.has(KeySpec.KeyFlag.VARIABLE_FLAGS);
-            incomplete |= ks.has(KeySpec.KeyFlag.INCOMPLETE);
-            searchable &= ks.searchable() && !ks.has(KeySpec.KeyFlag.INCOMPLETE);
-        }
-        // An incomplete spec (MIGRATE's KEYS) is Redis's cue to ask the command's own key procedure, whose keys
-        // carry the spec's flags without "incomplete" (migrateGetKeys).
-        if (hasRealKeySpec(spec) && !variableFlags && !incomplete) {
-            List<int[]> found = new ArrayList<>();
-            boolean complete = true;
-            for (KeySpec ks : spec.keySpecs()) {
-                if (ks.has(KeySpec.KeyFlag.NOT_KEY)) continue;
-                if (!ks.findKeys(cmd, found)) {
-                    complete = false;
-                    break;
-                }
-            }
-            if (complete) return found;
-            // Redis's own key procedures agree with searchable specs: arguments the specs reject
-            // (a bad numkeys) have no keys.
-            if (searchable) return List.of();
-        }
-        int[] indexes;
-        try {
-            indexes = spec.keyIndexes(cmd);
-        } catch (RedisException | IndexOutOfBoundsException e) {
-            return List.of();
-        }
-        List<int[]> out = new ArrayList<>(indexes.length);
-        for (int k : indexes) {
-            if (k < 0 || k >= cmd.length) return List.of();
-            int flags = flagsCovering(spec, cmd, k);
-            out.add(new int[]{k, incomplete ? flags & ~KeySpec.bits("incomplete") : flags});
-        }
-        return out;
-    }
-
-    /**
-     * The flags of the first searchable key spec finding position {@code k}; else of the last
-     * unsearchable spec (SORT's STORE key: Redis reports it OW update).
-     */
-    private static int flagsCovering(CommandSpec spec, byte[][] cmd, int k) {
-        int fallback = 0;
-        for (KeySpec ks : spec.keySpecs()) {
-            if (!ks.searchable()) {
-                fallback = ks.flags();
-                continue;
-            }
-            List<int[]> found = new ArrayList<>();
-            ks.findKeys(cmd, found);
-            for (int[] f : found) {
-                if (f[0] == k) return ks.flagsOf(cmd, f[1]);
-            }
-        }
-        return fallback;
+        return CommandSpec.keysWithFlags(spec, cmd);
     }
 }

@@ -88,6 +88,7 @@ final class ConfigCommands {
         c.server().stats().reset();
         c.server().keyspace().stats().reset();
         c.server().callObserver().resetStats();
+        c.server().acl().resetCounters(); // acl_access_denied_*, as Redis's resetServerStats
         for (CommandSpec spec : c.server().table().all()) {
             spec.resetStats();
             for (CommandSpec sub : spec.subcommands().values()) sub.resetStats();

@@ -68,12 +68,13 @@ final class ConnectionCommands {
         }
         // Parse every option first, then authenticate, then validate the name (Redis's order).
         String setName = null;
-        String user = null, pass = null;
+        String user = null;
+        byte[] pass = null;
         for (; i < argv.length; i++) {
             int more = argv.length - 1 - i;
             if (Args.is(argv[i], "auth") && more >= 2) {
-                user = Args.str(argv[i + 1]);
-                pass = Args.str(argv[i + 2]);
+                user = latin1(argv[i + 1]);
+                pass = argv[i + 2];
                 i += 2;
             } else if (Args.is(argv[i], "setname") && more >= 1) {
                 setName = Args.str(argv[i + 1]);
@@ -82,7 +83,9 @@ final class ConnectionCommands {
                 throw new RedisException("ERR Syntax error in HELLO option '" + Args.str(argv[i]) + "'");
             }
         }
-        if (user != null && !authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
+        if (user != null && !c.server().acl().authenticate(c.client(), user, pass, latin1(argv[0]))) {
+            throw new RedisException(Errors.WRONGPASS);
+        }
         if (!c.client().authenticated()) {
             throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
@@ -107,27 +110,22 @@ final class ConnectionCommands {
         r.emptyArray();
     }
 
-    private static boolean authenticate(CallContext c, String user, String pass) {
-        ServerContext s = c.server();
-        if (!"default".equals(user)) return false;
-        if (!s.authRequired() || s.checkPassword(pass)) {
-            c.client().authenticated(true);
-            c.client().user(user);
-            return true;
-        }
-        return false;
+    /** A name as the ACL keeps it: its bytes as ISO-8859-1 characters. */
+    private static String latin1(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** AUTH [username] password */
     static void auth(CallContext c, byte[][] argv) {
         if (argv.length > 3) throw Errors.syntax();
         ServerContext s = c.server();
-        if (argv.length == 2 && !s.authRequired()) {
+        if (argv.length == 2 && s.acl().defaultNoPass()) {
             throw new RedisException("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
         }
-        String user = argv.length == 3 ? Args.str(argv[1]) : "default";
-        String pass = Args.str(argv[argv.length - 1]);
-        if (!authenticate(c, user, pass)) throw new RedisException(Errors.WRONGPASS);
+        String user = argv.length == 3 ? latin1(argv[1]) : "default";
+        if (!s.acl().authenticate(c.client(), user, argv[argv.length - 1], latin1(argv[0]))) {
+            throw new RedisException(Errors.WRONGPASS);
+        }
         c.reply.ok();
     }
 
@@ -156,6 +154,7 @@ final class ConnectionCommands {
         c.server().monitors().remove(c.client()); // leaves MONITOR mode, as Redis's clearClientConnectionState
         c.server().tracking().disable(c.client());
         c.client().reset();
+        c.client().aclUser(c.server().acl().defaultUser()); // Redis's clientSetDefaultAuth
         c.reply.simple("RESET");
     }
 }

@@ -346,6 +346,11 @@ final class Info {
         line(out, "total_writes_processed", 0);
         line(out, "io_threaded_reads_processed", 0);
         line(out, "io_threaded_writes_processed", 0);
+        long[] denied = s.acl().deniedCounts(); // Redis 7.2's ACL counters (ACL LOG reasons)
+        line(out, "acl_access_denied_auth", denied[0]);
+        line(out, "acl_access_denied_cmd", denied[1]);
+        line(out, "acl_access_denied_key", denied[2]);
+        line(out, "acl_access_denied_channel", denied[3]);
         line(out, "client_query_buffer_limit_disconnections", st.queryBufferLimitDisconnections.sum());
         line(out, "client_output_buffer_limit_disconnections", st.outputBufferLimitDisconnections.sum());
     }

@@ -41,6 +41,8 @@ public final class StandardCommands {
         PersistenceCommands.register(t);
         MonitoringCommands.register(t);
         PubSubCommands.register(t);
+        AclCommands.register(t);
+        t.clientInfo(cl -> ClientCommands.describe(cl, System.currentTimeMillis())); // ACL LOG's client-info
         return t;
     }
 }

@@ -104,7 +104,7 @@ final class StreamCommands {
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .tips("nondeterministic_output")
                 .handler(StreamCommands::xautoclaim);
-        CommandSpec xgroup = t.command("xgroup", -2).acl("stream").group("stream")
+        CommandSpec xgroup = t.command("xgroup", -2).group("stream")
                 .doc("A container for consumer groups commands.", "5.0.0", "Depends on subcommand.").handler(null);
         t.subcommand(xgroup, "create", -5).flags(Flag.WRITE, Flag.DENYOOM).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Creates a consumer group.", "5.0.0", "O(1)")
@@ -130,7 +130,7 @@ final class StreamCommands {
         t.subcommand(xgroup, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("stream").group("stream")
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
                 .handler(StreamCommands::xgroupHelp);
-        CommandSpec xinfo = t.command("xinfo", -2).acl("stream").group("stream")
+        CommandSpec xinfo = t.command("xinfo", -2).group("stream")
                 .doc("A container for stream introspection commands.", "5.0.0", "Depends on subcommand.").handler(null);
         t.subcommand(xinfo, "stream", -3).flags(Flag.READONLY).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Returns information about a stream.", "5.0.0", "O(1)")

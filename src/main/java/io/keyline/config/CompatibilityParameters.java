@@ -45,7 +45,7 @@ final class CompatibilityParameters {
         c.bool("disable-thp", true).immutable().noEffect().add();
         c.bool("aof-disable-auto-gc", false).noEffect().add();
 
-        c.string("aclfile", "").immutable().noEffect().add();
+        c.string("aclfile", "").immutable().add(); // engine.Acl: loaded at start, ACL LOAD / SAVE
         c.string("unixsocket", "").immutable().noEffect().add();
         c.string("syslog-ident", "redis").immutable().noEffect().add();
         c.string("server_cpulist", "").immutable().noEffect().add();
@@ -61,7 +61,7 @@ final class CompatibilityParameters {
         c.enumeration("syslog-facility", "local0", "user", "local0", "local1", "local2", "local3", "local4",
                 "local5", "local6", "local7").immutable().noEffect().add();
         c.enumeration("oom-score-adj", "no", "no", "yes", "relative", "absolute").noEffect().add();
-        c.enumeration("acl-pubsub-default", "resetchannels", "allchannels", "resetchannels").noEffect().add();
+        c.enumeration("acl-pubsub-default", "resetchannels", "allchannels", "resetchannels").add(); // engine.Acl
         c.enumeration("sanitize-dump-payload", "no", "no", "yes", "clients").noEffect().add();
         c.enumeration("enable-module-command", "no", "no", "yes", "local").immutable().noEffect().add();
         c.enumeration("propagation-error-behavior", "ignore", "ignore", "panic", "panic-on-replicas").noEffect().add();
@@ -80,7 +80,7 @@ final class CompatibilityParameters {
         c.integer("unixsocketperm", 0, 0, 0777).immutable().noEffect().add();
         c.integer("socket-mark-id", 0, 0, UINT_MAX).noEffect().add();
         c.integer("active-defrag-max-scan-fields", 1000, 1, LONG_MAX).noEffect().add();
-        c.integer("acllog-max-len", 128, 0, LONG_MAX).noEffect().add();
+        c.integer("acllog-max-len", 128, 0, LONG_MAX).add(); // engine.Acl
         c.integer("busy-reply-threshold", 5000, 0, LONG_MAX).alias("lua-time-limit").add(); // scripting.Scripting's time limit
         c.integer("stream-node-max-entries", 100, 0, LONG_MAX).add(); // stream node size, approximate trimming (StreamValue)
         c.integer("tracking-table-max-keys", 1000000, 0, LONG_MAX).add(); // engine.Tracking

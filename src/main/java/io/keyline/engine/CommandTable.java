@@ -15,6 +15,17 @@ public final class CommandTable {
     private CommandSpec[] slots = new CommandSpec[1024];
     private byte[][] slotNames = new byte[1024][];
 
+    private java.util.function.Function<io.keyline.session.Client, String> clientInfo;
+
+    /** How ACL LOG's client-info describes a client (CLIENT INFO's line); set by the command families. */
+    public void clientInfo(java.util.function.Function<io.keyline.session.Client, String> f) {
+        this.clientInfo = f;
+    }
+
+    java.util.function.Function<io.keyline.session.Client, String> clientInfo() {
+        return clientInfo;
+    }
+
     public CommandSpec.Builder command(String name, int arity) {
         return new CommandSpec.Builder(this, null, name, arity);
     }

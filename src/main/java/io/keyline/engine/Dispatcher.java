@@ -73,7 +73,7 @@ public final class Dispatcher {
         CommandSpec spec = resolve(c, argv);
         if (spec == null) return false;
         c.lastCommand(spec.name);
-        if (!admit(c, spec)) return false;
+        if (!admit(c, spec, argv)) return false;
         // As Redis: under CLIENT PAUSE the command waits (before MULTI queueing) and runs at unpause.
         if (server.clientPause().paused() && server.clientPause().postponeIfPaused(c, spec, argv, mayReplicate(c, spec))) return false;
         if (c.inMulti() && !spec.notQueued) {
@@ -164,7 +164,7 @@ public final class Dispatcher {
      * command refused here makes the transaction fail with EXECABORT): auth, MULTI-only refusals, OOM,
      * MISCONF, LOADING. Replies the refusal and returns false.
      */
-    private boolean admit(Client c, CommandSpec spec) {
+    private boolean admit(Client c, CommandSpec spec, byte[][] argv) {
         if (!c.authenticated() && !spec.noAuth) {
             reject(c, spec, Errors.NOAUTH);
             return false;
@@ -173,6 +173,9 @@ public final class Dispatcher {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return false;
         }
+        // ACL, as Redis's processCommand: a user allowed everything costs one test here.
+        io.keyline.session.UserRef user = c.aclUser();
+        if (user != null && !((AclUser) user).unrestricted() && !aclAllows(c, (AclUser) user, spec, argv)) return false;
         // As Redis: a monitor is a replica-like client and may not touch the keyspace.
         if (c.monitor() && (spec.write || spec.hasFlag(CommandSpec.Flag.READONLY)
                 || spec.hasFlag(CommandSpec.Flag.MAY_REPLICATE))) {
@@ -220,6 +223,30 @@ public final class Dispatcher {
             }
         }
         return true;
+    }
+
+    /** The ACL check of a restricted user's command; a denial is logged and answered NOPERM (EXECABORT later in MULTI). */
+    private boolean aclAllows(Client c, AclUser user, CommandSpec spec, byte[][] argv) {
+        Acl acl = server.acl();
+        int result = acl.check(user, spec, argv);
+        if (result == Acl.OK) return true;
+        acl.logDenied(c, result, c.inMulti() ? Acl.CTX_MULTI : Acl.CTX_TOPLEVEL, spec, argv, user);
+        reject(c, spec, "NOPERM " + Acl.errorMessage(result, user, spec, argv, false));
+        return false;
+    }
+
+    /**
+     * {@code redis.acl_check_cmd}: whether the script's caller may run {@code argv}; null when no such
+     * command exists (Redis's lookupCommand: with a second argument, a container needs it to be a known subcommand).
+     */
+    public Boolean aclCheckCommand(Client c, byte[][] argv) {
+        CommandSpec spec = server.table().lookup(argv[0]);
+        if (spec != null && !spec.subcommands.isEmpty() && argv.length > 1) {
+            spec = spec.subcommands.get(Bytes.lower(argv[1]));
+        }
+        if (spec == null) return null;
+        io.keyline.session.UserRef user = c.aclUser();
+        return user == null || server.acl().check((AclUser) user, spec, argv) == Acl.OK;
     }
 
     /** Redis's is_may_replicate_command: writes, may-replicate commands, and an EXEC queueing either. */
@@ -579,6 +606,12 @@ public final class Dispatcher {
                     ctx.reply.error(err);
                     continue;
                 }
+                String denied = aclDeniedAtExec(c, spec, cmds.get(i));
+                if (denied != null) {
+                    countError(denied);
+                    ctx.reply.error(denied);
+                    continue;
+                }
                 queued.begin(ctx.reply);
                 queued.shareTimeOf(ctx);
                 call(queued, spec, cmds.get(i));
@@ -587,6 +620,26 @@ public final class Dispatcher {
             ctx.select(c.dbIndex()); // a SELECT inside the transaction stays in effect
             flushTransactionLog(ctx, queued.transactionLog);
         }
+    }
+
+    /**
+     * As Redis's execCommand: the ACL is checked again when EXEC runs a queued command, since the user's
+     * rules may have changed after it was queued. Returns the error, or null if allowed.
+     */
+    private String aclDeniedAtExec(Client c, CommandSpec spec, byte[][] argv) {
+        io.keyline.session.UserRef ref = c.aclUser();
+        if (ref == null || ((AclUser) ref).unrestricted()) return null;
+        AclUser user = (AclUser) ref;
+        int result = server.acl().check(user, spec, argv);
+        if (result == Acl.OK) return null;
+        server.acl().logDenied(c, result, Acl.CTX_MULTI, spec, argv, user);
+        String reason = switch (result & 0xff) {
+            case Acl.DENIED_CMD -> "no permission to execute the command or subcommand";
+            case Acl.DENIED_KEY -> "no permission to touch the specified keys";
+            default -> "no permission to access one of the channels used as arguments";
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: " + reason;
     }
 
     // ---- scripts (EVAL, FCALL) ----------------------------------------------------------------
@@ -624,6 +677,16 @@ public final class Dispatcher {
         }
         if (spec.hasFlag(CommandSpec.Flag.NOSCRIPT)) {
             throw new RedisException("ERR This Redis command is not allowed from script");
+        }
+        // ACL, as Redis's scriptVerifyACL: the script's caller's user, logged with context "lua".
+        io.keyline.session.UserRef ref = outer.client().aclUser();
+        if (ref != null && !((AclUser) ref).unrestricted()) {
+            AclUser user = (AclUser) ref;
+            int result = server.acl().check(user, spec, argv);
+            if (result != Acl.OK) {
+                server.acl().logDenied(outer.client(), result, Acl.CTX_LUA, spec, argv, user);
+                throw new RedisException("ERR ACL failure in script: " + Acl.errorMessage(result, user, spec, argv, false));
+            }
         }
         if (spec.write) {
             if (readOnly) throw new RedisException("ERR Write commands are not allowed from read-only scripts.");

@@ -18,7 +18,7 @@ final class Redaction {
 
     /**
      * Which arguments Redis 7.2 replaces by "(redacted)" (its redactClientCommandArgument calls):
-     * AUTH's credentials, HELLO's AUTH username and password, CONFIG SET values of sensitive
+     * AUTH's credentials, ACL SETUSER's name and rules, HELLO's AUTH username and password, CONFIG SET values of sensitive
      * parameters. Null when nothing is redacted.
      */
     static boolean[] of(CommandSpec spec, byte[][] argv, Config config) {
@@ -64,6 +64,11 @@ final class Redaction {
                         break;
                     }
                 }
+            }
+            case "acl|setuser" -> {
+                // As Redis's aclCommand: every argument after the subcommand (passwords among the rules).
+                r = new boolean[argv.length];
+                for (int j = 2; j < argv.length; j++) r[j] = true;
             }
             case "config|set" -> {
                 Config cfg = config;

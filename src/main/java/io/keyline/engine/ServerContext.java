@@ -41,7 +41,7 @@ public final class ServerContext {
     private volatile Propagator propagator = Propagator.NONE;
     private volatile KeyReadyListener keyReadyListener;
     private volatile boolean loading;
-    private volatile String requirePass = "";
+    private final Acl acl;
     private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
     private volatile long queryBufferLimit = 1024L * 1024 * 1024;
     private volatile Runnable shutdownAction = () -> { };
@@ -74,7 +74,11 @@ public final class ServerContext {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
-        config.onChange("requirepass", v -> requirePass = v);
+        this.acl = new Acl(table);
+        config.onChange("acl-pubsub-default", acl::pubsubDefault);
+        config.onChange("acllog-max-len", v -> acl.logMaxLen(Long.parseLong(v)));
+        config.onChange("requirepass", acl::defaultPassword);
+        loadAclFile(config.get("aclfile"));
         onClientClosed(pubsub::removeClient);
         this.encodingLimits = bindEncodingLimits(config);
         config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
@@ -134,9 +138,23 @@ public final class ServerContext {
         return table;
     }
 
-    /** Registers a new client session (authenticated unless requirepass is set). */
+    /** Registers a new client session, as the default user (authenticated unless it needs a password). */
     public Client openClient() {
-        return clients.open(keyspace, this::authRequired);
+        Client c = clients.open(keyspace, this::authRequired);
+        c.aclUser(acl.defaultUser());
+        return c;
+    }
+
+    /** Users, permissions, the ACL log (Redis's acl.c). */
+    public Acl acl() {
+        return acl;
+    }
+
+    /** As Redis's ACLLoadUsersAtStartup: a bad ACL file stops the server from starting. */
+    private void loadAclFile(String file) {
+        if (file == null || file.isEmpty()) return;
+        String errors = acl.load(java.nio.file.Path.of(file), this, null);
+        if (errors != null) throw new io.keyline.config.ConfigException("Aborting Keyline startup because of ACL errors: " + errors);
     }
 
     /** Channels, patterns and shard channels with their subscribers; {@code pubsub().publish(..)} sends a message. */
@@ -269,14 +287,9 @@ public final class ServerContext {
         return queryBufferLimit;
     }
 
+    /** Redis's authRequired: new connections must AUTH (the default user has a password or is off). */
     public boolean authRequired() {
-        return !requirePass.isEmpty();
-    }
-
-    public boolean checkPassword(String password) {
-        return !requirePass.isEmpty() && java.security.MessageDigest.isEqual(
-                requirePass.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return acl.defaultRequiresAuth();
     }
 
     public void shutdownHandler(ShutdownHandler h) {

@@ -19,6 +19,10 @@
  *   <li>{@link io.keyline.engine.ScriptThread}: the thread network clients' scripts run on (their connection
  *   suspended, flag {@code SCRIPT_THREAD}) and the running script's state: BUSY after busy-reply-threshold,
  *   SCRIPT KILL / FUNCTION KILL, FUNCTION STATS.</li>
+ *   <li>{@link io.keyline.engine.Acl} and {@link io.keyline.engine.AclUser}: Redis 7.2's ACL (users, rules,
+ *   selectors, the permission check {@code Dispatcher} makes for clients, EXEC's queued commands and
+ *   scripts' calls, the ACL log, the ACL file). A user's rules are an immutable state swapped as a whole,
+ *   so checks never lock; an all-permissions user costs the call path one test.</li>
  *   <li>Errors ({@link io.keyline.engine.Errors}, {@link io.keyline.engine.RedisException}), argument
  *   parsing ({@link io.keyline.engine.Args}), propagation targets ({@link io.keyline.engine.Propagator}),
  *   the batch-end hook ({@link io.keyline.engine.BatchEnd}), stats, SLOWLOG and LATENCY data, and the

@@ -844,8 +844,10 @@ public final class Scripting {
             public Varargs invoke(Varargs a) {
                 if (a.narg() < 1) throw apiError("ERR Please specify at least one argument for this redis lib call");
                 byte[][] argv = args(a);
-                if (server.table().lookup(argv[0]) == null) throw apiError("ERR Invalid command passed to redis.acl_check_cmd()");
-                return LuaValue.TRUE;
+                // The running script's caller's user (Redis's original_client), through the engine's ACL.
+                Boolean allowed = server.dispatcher().aclCheckCommand(outer.client(), argv);
+                if (allowed == null) throw apiError("ERR Invalid command passed to redis.acl_check_cmd()");
+                return LuaValue.valueOf(allowed);
             }
         });
         r.rawset("REDIS_VERSION", "7.2.0");

@@ -26,7 +26,8 @@ public final class Client {
     private volatile String libName = "";
     private volatile String libVersion = "";
     private boolean authenticated;
-    private String user = "default";
+    /** The ACL user (null: an internal client, which runs anything); volatile as CLIENT LIST reads it. */
+    private volatile UserRef user;
     private final long createdAt;
     private volatile long lastInteraction;
     private volatile String lastCommand = "NULL";
@@ -131,11 +132,18 @@ public final class Client {
         this.authenticated = v;
     }
 
+    /** The user's name, as CLIENT LIST prints it ("default" for an internal client). */
     public String user() {
+        UserRef u = user;
+        return u == null ? "default" : u.name();
+    }
+
+    /** The ACL user this client runs as; null for internal clients (no ACL checks). */
+    public UserRef aclUser() {
         return user;
     }
 
-    public void user(String user) {
+    public void aclUser(UserRef user) {
         this.user = user;
     }
 
@@ -428,6 +436,6 @@ public final class Client {
         noEvict = false;
         noTouch = false;
         authenticated = !authRequired.getAsBoolean();
-        user = "default";
+        // the caller sets the default user back (the engine owns users)
     }
 }

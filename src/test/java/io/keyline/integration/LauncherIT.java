@@ -152,6 +152,43 @@ class LauncherIT {
         assertThat(r.output()).contains("no-such-option").doesNotContain("Exception");
     }
 
+    /** --aclfile: users load at start-up (the default user needs a password here), ACL SAVE writes the file back. */
+    @Test
+    void aclFileFromTheCommandLine() throws Exception {
+        int port = freePort();
+        Path acl = workDir.resolve("users.acl");
+        Files.writeString(acl, "user default on >adminpw ~* &* +@all\nuser app on >apppw ~app:* +get +set\n");
+        boolean jarBuilt = Files.exists(Path.of("target", "keyline-server.jar"));
+        Process server = new ProcessBuilder(launcher().toString(), "-p", Integer.toString(port), "--aclfile", acl.toString(),
+                "--appendonly", "no", "--dir", workDir.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).start();
+        try {
+            Output out = new Output(server.getInputStream());
+            assertThat(out.waitFor("Ready to accept connections", jarBuilt ? 60_000 : 300_000))
+                    .as("server became ready; output:%n%s", out.text()).isTrue();
+            try (Jedis jedis = new Jedis("127.0.0.1", port, 10_000)) {
+                assertThatThrownBy(jedis::ping).hasMessageStartingWith("NOAUTH");
+                assertThat(jedis.auth("app", "apppw")).isEqualTo("OK");
+                assertThat(jedis.set("app:1", "v")).isEqualTo("OK");
+                assertThatThrownBy(() -> jedis.get("other")).hasMessage("NOPERM No permissions to access a key");
+                assertThat(jedis.auth("adminpw")).isEqualTo("OK");
+                jedis.aclSetUser("app", "+del");
+                assertThat(jedis.aclSave()).isEqualTo("OK");
+            }
+            assertThat(Files.readAllLines(acl)).hasSize(2).first().asString() // users in name order, as Redis's rax
+                    .startsWith("user app on sanitize-payload #").endsWith(" ~app:* resetchannels -@all +get +set +del");
+        } finally {
+            server.destroy();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        // A bad ACL file stops the start-up with one line naming the problem.
+        Files.writeString(acl, "user app on +nosuchcommand\n");
+        Finished bad = runToCompletion("-p", Integer.toString(freePort()), "--aclfile", acl.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.output()).contains("Aborting Keyline startup because of ACL errors")
+                .contains("Unknown command or category name in ACL").doesNotContain("\tat ");
+    }
+
     @Test
     void helpAndVersion() throws Exception {
         Finished help = runToCompletion("--help");
