@@ -367,8 +367,10 @@ public final class Persistence implements PersistenceControl {
             rewrites++;
             lastSaveSeconds = System.currentTimeMillis() / 1000;
             ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
-            log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms",
-                    stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000);
+            log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms"
+                            + " (snapshot: longest stripe {} us, {} stripes dumped by clients, peak {} KB queued)",
+                    stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000, stats.maxStripeNanos() / 1000,
+                    stats.stripesDumpedByClients(), stats.peakQueuedBytes() / 1024);
             if (enabling) log.info("Append only file enabled");
         } catch (IOException | RuntimeException e) {
             if (enabling && writer != null) { // logging started but the base is missing: turn it off again
