@@ -41,7 +41,7 @@ final class AofRewriter {
     }
 
     /** Result of a dump: bytes written, keys dumped, and what the snapshot cost. */
-    record Stats(long bytes, long keys, long peakQueuedBytes, long maxStripeNanos, long stripesDumpedByClients) {
+    record Stats(long bytes, long keys, long peakQueuedBytes, long maxStripeNanos, long avgStripeNanos, long stripesDumpedByClients) {
     }
 
     static Stats writeBase(Keyspace keyspace, Path target, Runnable atSwitch, BooleanSupplier cancelled) throws IOException {
@@ -82,7 +82,7 @@ final class AofRewriter {
             }
             ch.force(true);
             return new Stats(out.bytesWritten(), keys.sum(), out.peakQueuedBytes(), snapshot.maxStripeNanos(),
-                    snapshot.stripesDumpedByOthers());
+                    snapshot.totalStripeNanos() / snapshot.stripes(), snapshot.stripesDumpedByOthers());
         }
     }
 

@@ -368,8 +368,9 @@ public final class Persistence implements PersistenceControl {
             lastSaveSeconds = System.currentTimeMillis() / 1000;
             ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
             log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms"
-                            + " (snapshot: longest stripe {} us, {} stripes dumped by clients, peak {} KB queued)",
-                    stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000, stats.maxStripeNanos() / 1000,
+                            + " (snapshot: stripe encode avg {} us, longest {} us, {} stripes dumped by clients, peak {} KB queued)",
+                    stats.keys(), stats.bytes(), (System.nanoTime() - t0) / 1_000_000, stats.avgStripeNanos() / 1000,
+                    stats.maxStripeNanos() / 1000,
                     stats.stripesDumpedByClients(), stats.peakQueuedBytes() / 1024);
             if (enabling) log.info("Append only file enabled");
         } catch (IOException | RuntimeException e) {
