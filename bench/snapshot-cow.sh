@@ -36,7 +36,7 @@ summary() { python3 - "$1" <<'EOF'
 import json,sys
 d=json.load(open(sys.argv[1]))
 l=d["latency_ms"]
-print(f'{d["achieved_rate"]:.0f} | {l["p50"]:.2f} | {l["p99"]:.2f} | {l["p99.9"]:.2f} | {l["max"]:.2f}')
+print(f'{d["achieved_rate"]:.0f} | {l["p50"]:.2f} | {l["p99"]:.2f} | {l["p99_9"]:.2f} | {l["max"]:.2f}')
 EOF
 }
 

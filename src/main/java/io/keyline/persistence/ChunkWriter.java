@@ -29,9 +29,26 @@ public final class ChunkWriter {
     private boolean aborted;
     private IOException error;
 
+    /** Sees every chunk once it is written, in file order, on the writer thread (e.g. an RDB writer's CRC64). */
+    @FunctionalInterface
+    public interface Observer {
+        void written(byte[] data, int len);
+    }
+
+    private final Observer observer;
+
     public ChunkWriter(FileChannel channel, long maxQueuedBytes, String threadName) {
+        this(channel, maxQueuedBytes, threadName, null);
+    }
+
+    /**
+     * Starts the writer thread. The file is written from its current position; after
+     * {@link #finish()} the caller may append a trailer and must sync and close the channel.
+     */
+    public ChunkWriter(FileChannel channel, long maxQueuedBytes, String threadName, Observer observer) {
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.observer = observer;
         this.thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
@@ -85,8 +102,11 @@ public final class ChunkWriter {
             try {
                 ByteBuffer b = ByteBuffer.wrap(data, 0, len);
                 while (b.hasRemaining()) channel.write(b);
+                if (observer != null) observer.written(data, len);
             } catch (IOException e) {
                 failed = e;
+            } catch (RuntimeException e) { // e.g. a channel not open for writing: still unblock every producer
+                failed = new IOException(e);
             }
             synchronized (this) {
                 if (aborted) return;
