@@ -53,7 +53,8 @@ measure() { # label port pid
   ( load "$port" "$work/$label-rw.json" >/dev/null ) &
   local lp=$!
   sleep $((WARMUP + 2))
-  local rss0; rss0=$(rss_kb "$pid") peak=0 t0 t1
+  local rss0 peak=0 t0 t1
+  rss0=$(rss_kb "$pid")
   t0=$(date +%s%N)
   redis-cli -p "$port" bgrewriteaof >/dev/null
   sleep 0.02
