@@ -15,7 +15,7 @@ DURATION=${DURATION:-12}
 WARMUP=3
 work=$(mktemp -d /tmp/snapshot-cow.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/snapshot-cow-logs; cp "$work"/*.log "$work/load.err" /tmp/snapshot-cow-logs/ 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -30,20 +30,21 @@ rss_kb() { # server + its children (the fork's copy-on-write shows there)
 }
 load() { # port json
   java -Xms1g -Xmn768m -XX:+UseSerialGC "$here/churn/ChurnLoad.java" --port "$1" --rate "$RATE" --duration "$DURATION" \
-    --warmup "$WARMUP" --keys "$KEYS" --value-size 32 --set-ratio 1 --connections 8 --json "$2" 2>>"$work/load.err"
+    --warmup "$WARMUP" --keys "$KEYS" --value-size 32 --set-ratio 1 --connections 8 --json "$2" 2>>"$work/load.err" || true # exits non-zero when the rate was missed: still a result
 }
 summary() { python3 - "$1" <<'EOF'
 import json,sys
 d=json.load(open(sys.argv[1]))
 l=d["latency_ms"]
-print(f'{d["achieved_rate"]:.0f} | {l["p50"]:.2f} | {l["p99"]:.2f} | {l["p99_9"]:.2f} | {l["max"]:.2f}')
+f=lambda v: "n/a" if v is None else f"{v:.2f}"
+print(f'{d["achieved_rate"]:.0f} | {f(l["p50"])} | {f(l["p99"])} | {f(l["p99_9"])} | {f(l["max"])}')
 EOF
 }
 
 measure() { # label port pid
   local label=$1 port=$2 pid=$3
   java -Xms1g -Xmn768m -XX:+UseSerialGC "$here/churn/ChurnLoad.java" --port "$port" --keys "$KEYS" --value-size 32 \
-    --preload --rate 1000 --duration 1 --warmup 0 2>>"$work/load.err" >/dev/null
+    --preload --rate 1000 --duration 1 --warmup 0 2>>"$work/load.err" >/dev/null || true
   local keys; keys=$(redis-cli -p "$port" dbsize)
   redis-cli -p "$port" bgrewriteaof >/dev/null # a first rewrite (JIT warm-up for Keyline; Redis: same work)
   while [ "$(field "$port" aof_rewrite_in_progress)" != "0" ]; do sleep 0.1; done
