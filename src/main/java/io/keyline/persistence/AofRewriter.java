@@ -6,36 +6,42 @@ import io.keyline.store.AofRewritable;
 import io.keyline.store.Database;
 import io.keyline.store.Entry;
 import io.keyline.store.Keyspace;
+import io.keyline.store.Snapshot;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
- * Writes a compact base file from the live keyspace.
+ * Writes a compact base file from the live keyspace, from a {@link Snapshot} (copy-on-write per
+ * stripe, no stop-the-world).
  *
- * <p>Consistency without fork: every stripe lock is taken, {@code atSwitch} runs (the writer starts
- * a new incr file there), then the stripes are dumped in order, each one released right after it
- * was encoded. A command that runs after the switch needs the locks of all its keys, so it can
- * only run once all of them were dumped: its effect is not in the base and it is in the new incr
- * file; a command before the switch is in the base and in the old incr files. Base + new incr
- * therefore replay to the live data, with nothing applied twice. Clients of a stripe wait at most
- * until that stripe is encoded to memory.
+ * <p>Cut: {@link Keyspace#beginSnapshot} holds every stripe lock for an instant and runs
+ * {@code atSwitch} there (the writer starts a new incr file); from then on every stripe is dumped
+ * exactly as it was at that instant, by this thread or by the first client that locks it. A command
+ * that ran before the switch is in the base and in the old incr files; one after it is in the new
+ * incr file only, and not in the base (its stripes were dumped before it could touch them). Base +
+ * new incr therefore replay to the live data, with nothing applied twice. A client waits at most for
+ * the encoding of the stripes it locks (once per snapshot), never for the disk: encoded stripes go
+ * to a {@link ChunkWriter} thread through a queue bounded by {@link #MAX_QUEUED_BYTES}.
  */
 final class AofRewriter {
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PXAT = "PXAT".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+    /** Encoded stripes waiting for the disk, at most (beyond one stripe per encoding thread). */
+    static final long MAX_QUEUED_BYTES = 8L << 20;
 
     private AofRewriter() {
     }
 
-    /** Result of a dump: bytes written and keys dumped. */
-    record Stats(long bytes, long keys) {
+    /** Result of a dump: bytes written, keys dumped, and what the snapshot cost. */
+    record Stats(long bytes, long keys, long peakQueuedBytes, long maxStripeNanos, long avgStripeNanos, long stripesDumpedByClients) {
     }
 
     static Stats writeBase(Keyspace keyspace, Path target, Runnable atSwitch, BooleanSupplier cancelled) throws IOException {
@@ -45,47 +51,61 @@ final class AofRewriter {
     /** As above, the {@code preamble}'s commands (the function libraries) first, as Redis's rewriteAppendOnlyFile. */
     static Stats writeBase(Keyspace keyspace, AofPreamble preamble, Path target, Runnable atSwitch, BooleanSupplier cancelled)
             throws IOException {
-        int stripes = keyspace.stripes();
-        int dbs = keyspace.databaseCount();
-        Resp out = new Resp(1 << 16);
-        long bytes = 0;
-        long[] keys = {0};
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            int released = 0;
-            keyspace.lockAll();
+            LongAdder keys = new LongAdder();
+            ChunkWriter out = new ChunkWriter(ch, MAX_QUEUED_BYTES, "keyline-aof-rewrite-writer");
+            Snapshot snapshot;
             try {
-                atSwitch.run();
-                if (preamble != null) for (byte[][] cmd : preamble.commands()) out.command(cmd);
-                long now = keyspace.clock().millis();
-                int[] lastDb = {-1};
-                for (int s = 0; s < stripes; s++) {
-                    if (cancelled.getAsBoolean()) throw new IOException("rewrite cancelled");
-                    for (int d = 0; d < dbs; d++) {
-                        Database db = keyspace.db(d);
-                        int dbIndex = d;
-                        db.forEachInStripe(s, e -> {
-                            long at = e.expireAt();
-                            if (at >= 0 && at <= now) return; // already expired: not worth keeping
-                            if (lastDb[0] != dbIndex) {
-                                out.select(dbIndex);
-                                lastDb[0] = dbIndex;
-                            }
-                            emit(out, e, at);
-                            keys[0]++;
-                        });
+                snapshot = keyspace.beginSnapshot((stripe, contents) -> dumpStripe(contents, out, keys), () -> {
+                    atSwitch.run();
+                    // The libraries at the cut: no command can change them while every lock is held.
+                    if (preamble != null) {
+                        Resp r = new Resp(1 << 12);
+                        for (byte[][] cmd : preamble.commands()) r.command(cmd);
+                        out.put(r.data, r.len);
                     }
-                    keyspace.unlock(s);
-                    released = s + 1;
-                    bytes += flush(ch, out);
-                }
-            } finally {
-                for (int s = released; s < stripes; s++) keyspace.unlock(s);
+                });
+            } catch (RuntimeException e) {
+                out.abort();
+                throw e;
             }
-            bytes += flush(ch, out);
+            try {
+                snapshot.run(cancelled);
+                out.finish();
+            } catch (java.util.concurrent.CancellationException e) {
+                out.abort();
+                throw new IOException("rewrite cancelled");
+            } catch (RuntimeException | IOException e) {
+                out.abort();
+                throw e;
+            }
             ch.force(true);
+            return new Stats(out.bytesWritten(), keys.sum(), out.peakQueuedBytes(), snapshot.maxStripeNanos(),
+                    snapshot.totalStripeNanos() / snapshot.stripes(), snapshot.stripesDumpedByOthers());
         }
-        return new Stats(bytes, keys[0]);
+    }
+
+    /**
+     * One stripe as commands, under its lock (see {@link io.keyline.store.SnapshotSink}): keys past
+     * their deadline at the cut are left out; each database's run starts with a SELECT, as the
+     * stripes reach the file in any order.
+     */
+    private static void dumpStripe(Snapshot.StripeContents contents, ChunkWriter out, LongAdder keys) {
+        Resp r = new Resp(1 << 14);
+        long now = contents.cutMillis();
+        int[] lastDb = {-1};
+        contents.forEach((db, e) -> {
+            long at = e.expireAt();
+            if (at >= 0 && at <= now) return; // already expired: not worth keeping
+            if (lastDb[0] != db) {
+                r.command(new byte[][]{SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+                lastDb[0] = db;
+            }
+            emit(r, e, at);
+            keys.increment();
+        });
+        out.put(r.data, r.len);
     }
 
     private static void emit(Resp out, Entry e, long expireAt) {
@@ -104,15 +124,5 @@ final class AofRewriter {
         }
         throw new IllegalStateException("cannot rewrite a value of type " + v.getClass().getName()
                 + " (it must implement io.keyline.store.AofRewritable)");
-    }
-
-    private static long flush(FileChannel ch, Resp out) throws IOException {
-        if (out.len == 0) return 0;
-        ByteBuffer b = ByteBuffer.wrap(out.data, 0, out.len);
-        while (b.hasRemaining()) ch.write(b);
-        long n = out.len;
-        out.clear();
-        if (out.data.length > (4 << 20)) out.data = new byte[1 << 16];
-        return n;
     }
 }

@@ -471,6 +471,9 @@ public final class Persistence implements PersistenceControl {
                         atSwitch, () -> cancelRewrite);
                 keys = st.keys();
                 bytes = st.bytes();
+                log.info("AOF rewrite snapshot: stripe encode avg {} us, longest {} us, {} stripes dumped by clients, peak {} KB queued",
+                        st.avgStripeNanos() / 1000, st.maxStripeNanos() / 1000, st.stripesDumpedByClients(),
+                        st.peakQueuedBytes() / 1024);
             }
             Files.move(tmp, dir.resolve(baseName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Manifest.fsyncDir(dir);

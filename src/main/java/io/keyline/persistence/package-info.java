@@ -18,8 +18,11 @@
  *   <li>{@link io.keyline.persistence.AofLoader}: replays a manifest's files through the normal
  *   command table; {@link io.keyline.persistence.AofReader} parses and validates the RESP stream
  *   (also used by {@code --check-aof}).</li>
- *   <li>{@link io.keyline.persistence.AofRewriter}: writes a compact base from the live keyspace
- *   one stripe at a time; data types implement {@link io.keyline.store.AofRewritable}.</li>
+ *   <li>{@link io.keyline.persistence.AofRewriter}: writes a compact base from a copy-on-write
+ *   {@link io.keyline.store.Snapshot} of the keyspace (exact cut, no stop-the-world, a client waits
+ *   for one stripe's encoding at most); data types implement {@link io.keyline.store.AofRewritable}.
+ *   {@link io.keyline.persistence.ChunkWriter} gets the encoded stripes to the file on its own thread
+ *   through a queue bounded in bytes (reusable by any snapshot writer, e.g. an RDB one).</li>
  *   <li>{@link io.keyline.persistence.Manifest}: the manifest's format and file naming.</li>
  *   <li>{@link io.keyline.persistence.RdbSnapshot}: the keyspace as an RDB file: SAVE (every stripe held,
  *   database by database with RESIZEDB) and the AOF's RDB preamble ({@code aof-use-rdb-preamble yes}, a

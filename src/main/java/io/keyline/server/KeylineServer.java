@@ -98,13 +98,20 @@ public final class KeylineServer implements AutoCloseable {
         persistenceFactory = f;
     }
 
+    /**
+     * log2 of the stripe count. A snapshot (AOF rewrite, BGSAVE) makes a client wait at most for one
+     * stripe's encoding, so a stripe must stay small: see bench/results/2026-12-06-snapshot-cow.md
+     * for the measurement behind the default. The system property is for that benchmark only.
+     */
+    static final int STRIPE_BITS = Integer.getInteger("keyline.stripe-bits", 6);
+
     public KeylineServer(Config config) {
         this(config, Clock.SYSTEM);
     }
 
     public KeylineServer(Config config, Clock clock) {
         this.config = config;
-        this.keyspace = new Keyspace(config.getInt("databases"), 6, clock);
+        this.keyspace = new Keyspace(config.getInt("databases"), STRIPE_BITS, clock);
         this.context = new ServerContext(keyspace, config, StandardCommands.table());
         config.onChange("client-output-buffer-limit", outputBufferLimits::apply);
         this.clientEviction = new ClientEviction(context);

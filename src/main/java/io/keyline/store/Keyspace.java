@@ -77,17 +77,25 @@ public final class Keyspace {
 
     public void lock(int stripe) {
         locks[stripe].lock();
+        Snapshot s = snapshot;
+        if (s != null) s.touched(stripe);
     }
 
     /** Takes the stripe if it is free right now. */
     public boolean tryLock(int stripe) {
-        return locks[stripe].tryLock();
+        if (!locks[stripe].tryLock()) return false;
+        Snapshot s = snapshot;
+        if (s != null) s.touched(stripe);
+        return true;
     }
 
     /** Takes the stripe, waiting at most {@code nanos}; false if it stayed taken (or the thread was interrupted). */
     public boolean tryLock(int stripe, long nanos) {
         try {
-            return locks[stripe].tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (!locks[stripe].tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)) return false;
+            Snapshot s = snapshot;
+            if (s != null) s.touched(stripe);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -104,6 +112,8 @@ public final class Keyspace {
 
     public void lockAll() {
         for (ReentrantLock l : locks) l.lock();
+        Snapshot s = snapshot;
+        if (s != null) s.touchedAll(); // the caller may change any stripe: each must be dumped first
     }
 
     public void unlockAll() {
@@ -112,6 +122,59 @@ public final class Keyspace {
 
     public Clock clock() {
         return clock;
+    }
+
+    // ---- snapshots ----------------------------------------------------------------------------
+
+    /**
+     * The running snapshot, or null. Read after every stripe lock is taken (the only cost of the
+     * mechanism when no snapshot runs); written under every stripe lock when it starts, so a thread
+     * that takes a lock after the cut always sees it.
+     */
+    private volatile Snapshot snapshot;
+    private static final java.lang.invoke.VarHandle SNAPSHOT;
+
+    static {
+        try {
+            SNAPSHOT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Keyspace.class, "snapshot", Snapshot.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Starts a point-in-time snapshot of every database (see {@link Snapshot}). Holds every stripe
+     * lock for an instant: runs {@code atCut} there (e.g. switching the AOF to a new incr file, so
+     * that everything before is in the snapshot and everything after in the new file) and marks
+     * every stripe pending; returns with no lock taken (beyond those the caller already held).
+     * Nothing is dumped yet: call {@link Snapshot#run()} on the thread that should do the work.
+     * Until then, clients that lock a stripe dump it to {@code sink} themselves.
+     *
+     * @throws IllegalStateException if a snapshot is already running (one at a time, as Redis runs
+     *         one child at a time; callers queue, as Redis schedules BGSAVE behind a rewrite)
+     */
+    public Snapshot beginSnapshot(SnapshotSink sink, Runnable atCut) {
+        // Two beginnings exclude each other through the locks; the end is a compare-and-set, so
+        // no monitor is needed (one would deadlock against a cancel() from a thread holding a stripe).
+        for (ReentrantLock l : locks) l.lock(); // not lockAll(): a running snapshot must not be dumped here
+        try {
+            if (snapshot != null) throw new IllegalStateException("a snapshot is already running");
+            if (atCut != null) atCut.run();
+            Snapshot s = new Snapshot(this, sink, clock.millis(), locks.length, databases.length);
+            snapshot = s;
+            return s;
+        } finally {
+            for (int i = locks.length - 1; i >= 0; i--) locks[i].unlock();
+        }
+    }
+
+    /** True while a snapshot is running (between {@link #beginSnapshot} and the end of its run or cancel). */
+    public boolean snapshotRunning() {
+        return snapshot != null;
+    }
+
+    void endSnapshot(Snapshot s) {
+        SNAPSHOT.compareAndSet(this, s, null);
     }
 
     public KeyspaceStats stats() {

@@ -30,6 +30,13 @@
  * {@link io.keyline.store.Database#endUpdate} the one place an in-place change is accounted and an
  * emptied {@link io.keyline.store.CollectionValue} deleted.
  *
+ * <p>Snapshots: {@link io.keyline.store.Keyspace#beginSnapshot} fixes a point-in-time cut under every
+ * lock for an instant; the stripes are then handed to a {@link io.keyline.store.SnapshotSink} one by
+ * one, each by the first thread to lock it (the snapshot's own, or a client that gets there first),
+ * so no value is copied and a client waits at most for the encoding of the stripes it locks. The
+ * hook is in {@link io.keyline.store.Keyspace#lock} and its variants (one volatile read when no
+ * snapshot runs); see {@link io.keyline.store.Snapshot}.
+ *
  * <p>Depends on nothing else in Keyline but the leaf {@code io.keyline.util}.
  */
 package io.keyline.store;

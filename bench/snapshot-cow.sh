@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Latency and memory of a BGREWRITEAOF of 1M keys under a fixed-rate SET load (ChurnLoad, 20k ops/s,
+# coordinated-omission aware), side by side in one run:
+#   redis     redis-server (fork + copy-on-write)
+#   <label>   Keyline jars given as LABEL=JAR[:JAVA_OPTS] (e.g. old=/tmp/old.jar new=target/keyline-server.jar
+#             new-s8=target/keyline-server.jar:-Dkeyline.stripe-bits=8)
+# Per server: fill 1M keys, then two measured runs of the same load: without a rewrite (baseline) and with a
+# BGREWRITEAOF started 2 s into the measured window; RSS (server + children) sampled every 20 ms.
+# Usage: bench/snapshot-cow.sh LABEL=JAR[:OPTS] ...   Env: RATE (20000), KEYS (1000000), DURATION (12)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RATE=${RATE:-20000}
+KEYS=${KEYS:-1000000}
+DURATION=${DURATION:-12}
+WARMUP=3
+work=$(mktemp -d /tmp/snapshot-cow.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/snapshot-cow-logs; cp "$work"/*.log "$work/load.err" /tmp/snapshot-cow-logs/ 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 600); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; return 1; }
+field() { redis-cli -p "$1" info persistence | tr -d '\r' | sed -n "s/^$2://p"; }
+rss_kb() { # server + its children (the fork's copy-on-write shows there)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+load() { # port json
+  java -Xms1g -Xmn768m -XX:+UseSerialGC "$here/churn/ChurnLoad.java" --port "$1" --rate "$RATE" --duration "$DURATION" \
+    --warmup "$WARMUP" --keys "$KEYS" --value-size 32 --set-ratio 1 --connections 8 --json "$2" 2>>"$work/load.err" || true # exits non-zero when the rate was missed: still a result
+}
+summary() { python3 - "$1" <<'EOF'
+import json,sys
+d=json.load(open(sys.argv[1]))
+l=d["latency_ms"]
+f=lambda v: "n/a" if v is None else f"{v:.2f}"
+print(f'{d["achieved_rate"]:.0f} | {f(l["p50"])} | {f(l["p99"])} | {f(l["p99_9"])} | {f(l["max"])}')
+EOF
+}
+
+measure() { # label port pid
+  local label=$1 port=$2 pid=$3
+  java -Xms1g -Xmn768m -XX:+UseSerialGC "$here/churn/ChurnLoad.java" --port "$port" --keys "$KEYS" --value-size 32 \
+    --preload --rate 1000 --duration 1 --warmup 0 2>>"$work/load.err" >/dev/null || true
+  local keys; keys=$(redis-cli -p "$port" dbsize)
+  redis-cli -p "$port" bgrewriteaof >/dev/null # a first rewrite (JIT warm-up for Keyline; Redis: same work)
+  while [ "$(field "$port" aof_rewrite_in_progress)" != "0" ]; do sleep 0.1; done
+  sleep 1
+  load "$port" "$work/$label-base.json" >/dev/null
+  local base; base=$(summary "$work/$label-base.json")
+  ( load "$port" "$work/$label-rw.json" >/dev/null ) &
+  local lp=$!
+  sleep $((WARMUP + 2))
+  local rss0 peak=0 t0 t1
+  rss0=$(rss_kb "$pid")
+  t0=$(date +%s%N)
+  redis-cli -p "$port" bgrewriteaof >/dev/null
+  sleep 0.02
+  while [ "$(field "$port" aof_rewrite_in_progress)" != "0" ]; do
+    local r; r=$(rss_kb "$pid"); [ "$r" -gt "$peak" ] && peak=$r
+    sleep 0.02
+  done
+  t1=$(date +%s%N)
+  wait "$lp"
+  local rw; rw=$(summary "$work/$label-rw.json")
+  local cow; cow=$(field "$port" aof_last_cow_size); cow=${cow:-n/a}
+  echo "| $label | $keys | baseline | $base | | |"
+  echo "| $label | $keys | BGREWRITEAOF | $rw | $(( (t1 - t0) / 1000000 )) ms | RSS $((rss0 / 1024)) → peak $((peak / 1024)) MB (+$(( (peak - rss0) / 1024 )) MB); aof_last_cow_size $cow |"
+}
+
+echo "uptime: $(uptime)"
+echo "rate $RATE SET/s, $KEYS keys, value 32 B, 8 connections, measured ${DURATION}s after ${WARMUP}s warm-up"
+echo
+echo "| server | keys | run | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | rewrite time | memory |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+port=$(free_port)
+mkdir -p "$work/redis"
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --dir "$work/redis" --daemonize no \
+  --logfile "$work/redis.log" &
+pids+=($!)
+wait_port "$port"
+measure redis "$port" "${pids[-1]}"
+redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+for spec in "$@"; do
+  label=${spec%%=*}; rest=${spec#*=}; jar=${rest%%:*}; opts=""
+  [ "$rest" != "$jar" ] && opts=${rest#*:}
+  port=$(free_port)
+  mkdir -p "$work/$label"
+  # shellcheck disable=SC2086
+  java -Xms2g -Xmx2g $opts -jar "$jar" --port "$port" --bind 127.0.0.1 --capacity 0 --appendonly yes \
+    --appendfsync everysec --dir "$work/$label" >"$work/$label.log" 2>&1 &
+  pids+=($!)
+  wait_port "$port"
+  measure "$label" "$port" "${pids[-1]}"
+  grep -h "rewrite finished" "$work/$label.log" | tail -1 | sed 's/^.*finished successfully: /  log: /' >&2
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "${pids[-1]}" 2>/dev/null || true
+  sleep 1
+done
+echo "uptime: $(uptime)"
