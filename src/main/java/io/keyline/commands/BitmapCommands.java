@@ -206,14 +206,15 @@ final class BitmapCommands {
         c.reply.integer(count);
     }
 
+    /** Big-endian 8-byte views of a byte[]: bit 0 of a string is the top bit of its first word. */
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    /** Set bits in s[from..toInclusive], 8 bytes per step (Redis's redisPopcount does the same in words). */
     static long popcount(byte[] s, int from, int toInclusive) {
         long count = 0;
         int i = from;
-        for (; i + 8 <= toInclusive + 1; i += 8) {
-            long w = 0;
-            for (int k = 0; k < 8; k++) w = (w << 8) | (s[i + k] & 0xFF);
-            count += Long.bitCount(w);
-        }
+        for (int last = toInclusive - 7; i <= last; i += 8) count += Long.bitCount((long) LONGS.get(s, i));
         for (; i <= toInclusive; i++) count += Integer.bitCount(s[i] & 0xFF);
         return count;
     }
@@ -276,18 +277,23 @@ final class BitmapCommands {
         c.reply.integer(pos);
     }
 
-    /** The first bit equal to {@code bit} in [from, to], -1 if none. */
+    /**
+     * The first bit equal to {@code bit} in [from, to], -1 if none. As redisBitpos: single bits up to a
+     * byte boundary, then 64 bits per step (a word that is all 0s, or all 1s when looking for 0, is
+     * skipped whole; otherwise the leading-zero count names the bit), then the remaining bits.
+     */
     static long findBit(byte[] s, long from, long to, int bit) {
         long i = from;
-        int skip = bit == 1 ? 0 : 0xFF;
-        while (i <= to) {
-            int b = s[(int) (i >>> 3)] & 0xFF;
-            if ((i & 7) == 0 && i + 7 <= to && b == skip) {
-                i += 8;
-                continue;
-            }
-            if (((b >> (7 - (int) (i & 7))) & 1) == bit) return i;
-            i++;
+        for (; i <= to && (i & 7) != 0; i++) {
+            if (((s[(int) (i >>> 3)] >> (7 - (int) (i & 7))) & 1) == bit) return i;
+        }
+        long skip = bit == 1 ? 0L : -1L;
+        for (; i + 63 <= to; i += 64) {
+            long w = (long) LONGS.get(s, (int) (i >>> 3));
+            if (w != skip) return i + Long.numberOfLeadingZeros(bit == 1 ? w : ~w);
+        }
+        for (; i <= to; i++) {
+            if (((s[(int) (i >>> 3)] >> (7 - (int) (i & 7))) & 1) == bit) return i;
         }
         return -1;
     }

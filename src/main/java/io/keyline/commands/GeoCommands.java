@@ -460,6 +460,7 @@ final class GeoCommands {
         if (start >= end) return;
         z.range(start, end - start, false, new SortedSetValue.ElementConsumer() {
             private boolean full;
+            private final double[] xy = new double[2]; // one per range, not one per visited point
 
             @Override
             public void accept(byte[] member, double score) {
@@ -467,7 +468,7 @@ final class GeoCommands {
                     full = true;
                     return;
                 }
-                double[] xy = Geohash.decodeScore(score);
+                Geohash.decodeScore(score, xy);
                 double d = Geohash.distanceIfWithin(shape, xy[0], xy[1]);
                 if (!Double.isNaN(d)) ga.add(new Point(member, score, xy[0], xy[1], d));
             }

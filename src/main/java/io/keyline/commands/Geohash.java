@@ -123,14 +123,34 @@ final class Geohash {
 
     /** Redis's decodeGeohash: the centre of the score's 26-step box, clamped to the limits; {lon, lat}. */
     static double[] decodeScore(double score) {
-        Area a = decodeWGS84(new Bits(scoreBits(score), STEP_MAX));
-        double x = (a.lonMin() + a.lonMax()) / 2;
+        double[] xy = new double[2];
+        decodeScore(score, xy);
+        return xy;
+    }
+
+    /**
+     * {@link #decodeScore(double)} into {@code xy} without allocating (searches decode every point they
+     * visit): {@link #decode} inlined for the WGS84 ranges and step 26, the same operations in the same
+     * order, so the same doubles.
+     */
+    static void decodeScore(double score, double[] xy) {
+        long sep = deinterleave64(scoreBits(score));
+        double latScale = LAT_MAX - LAT_MIN, longScale = LONG_MAX - LONG_MIN;
+        long ilato = sep & 0xFFFFFFFFL;
+        long ilono = sep >>> 32;
+        double div = (double) (1L << STEP_MAX);
+        double lonMin = LONG_MIN + (ilono * 1.0 / div) * longScale;
+        double lonMax = LONG_MIN + (((ilono + 1) & 0xFFFFFFFFL) * 1.0 / div) * longScale;
+        double latMin = LAT_MIN + (ilato * 1.0 / div) * latScale;
+        double latMax = LAT_MIN + (((ilato + 1) & 0xFFFFFFFFL) * 1.0 / div) * latScale;
+        double x = (lonMin + lonMax) / 2;
         if (x > LONG_MAX) x = LONG_MAX;
         if (x < LONG_MIN) x = LONG_MIN;
-        double y = (a.latMin() + a.latMax()) / 2;
+        double y = (latMin + latMax) / 2;
         if (y > LAT_MAX) y = LAT_MAX;
         if (y < LAT_MIN) y = LAT_MIN;
-        return new double[] {x, y};
+        xy[0] = x;
+        xy[1] = y;
     }
 
     /** The score GEOADD stores for a point (geohashAlign52Bits of the 26-step hash); callers check the range first. */

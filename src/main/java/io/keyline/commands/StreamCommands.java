@@ -690,7 +690,9 @@ final class StreamCommands {
     /** Adds delivered entries to the PEL (unless NOACK), advances the group, and propagates as Redis does. */
     private static void deliver(CallContext c, byte[] key, StreamValue s, Group g, byte[] consumerName, byte[] groupName,
                                 List<Id> delivered, boolean noack) {
-        StreamValue.Consumer cons = touchConsumer(c, key, s, g, consumerName, true, true);
+        // Only a delivery that creates PEL entries counts as activity (streamReplyWithRange sets
+        // active_time inside its !NOACK branch), so NOACK reads leave active-time alone.
+        StreamValue.Consumer cons = touchConsumer(c, key, s, g, consumerName, !noack, true);
         long now = c.now();
         boolean propagateLastId = false;
         for (Id id : delivered) {
@@ -738,6 +740,8 @@ final class StreamCommands {
             if (i++ == m) break;
             byte[][] f = s.get(e.getKey());
             replyEntry(c.reply, e.getKey(), f);
+            // A deleted entry is answered as [id, nil] and is no delivery (streamReplyWithRangeFromConsumerPEL).
+            if (f == null) continue;
             // History reads count as a new delivery, as streamReplyWithRangeFromConsumerPEL does.
             e.getValue().deliveryTime = c.now();
             e.getValue().deliveryCount++;
@@ -1017,7 +1021,8 @@ final class StreamCommands {
             }
         }
         if (deliveryTime != -1) {
-            if (deliveryTime > now) deliveryTime = now;
+            // A bogus time (negative, or in the future) means now, as xclaimCommand does.
+            if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
         } else {
             deliveryTime = now;
         }
@@ -1031,11 +1036,13 @@ final class StreamCommands {
         for (Id id : ids) {
             Nack n = g.pel.get(id);
             byte[][] fields = s.get(id);
+            boolean forced = false;
             if (force && n == null && fields != null) {
                 if (cons == null) cons = touchConsumer(c, argv[1], s, g, argv[3], false, false);
                 n = new Nack(cons, now, 1); // streamCreateNACK: one delivery
                 g.pel.put(id, n);
                 cons.pel.put(id, n);
+                forced = true;
             }
             if (n == null) continue;
             if (fields == null) {
@@ -1046,7 +1053,8 @@ final class StreamCommands {
                         b("RETRYCOUNT"), b("0"), b("FORCE"), b("JUSTID"), b("LASTID"), g.lastId.bytes());
                 continue;
             }
-            if (minIdle > 0 && now - n.deliveryTime < minIdle) continue;
+            // A NACK just made by FORCE has no owner in Redis, and min-idle is not checked for it.
+            if (!forced && minIdle > 0 && now - n.deliveryTime < minIdle) continue;
             if (cons == null) cons = touchConsumer(c, argv[1], s, g, argv[3], false, false);
             if (n.consumer != cons) {
                 n.consumer.pel.remove(id);
@@ -1106,7 +1114,8 @@ final class StreamCommands {
         java.util.Iterator<Map.Entry<Id, Nack>> it = new ArrayList<>(g.pel.tailMap(start, true).entrySet()).iterator();
         boolean exhausted = true;
         while (it.hasNext()) {
-            if (attempts-- == 0 || claimed.size() >= count) {
+            // Deleted IDs count against COUNT too: it limits the size of the reply (t_stream.c).
+            if (attempts-- == 0 || claimed.size() + deleted.size() >= count) {
                 exhausted = false;
                 next = it.next().getKey();
                 break;

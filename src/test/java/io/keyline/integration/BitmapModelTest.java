@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random bitmap commands against Keyline and against models: SETBIT/GETBIT/BITCOUNT/BITPOS/BITOP
- * against a brute-force bit array, BITFIELD (all widths, signed and unsigned, WRAP/SAT/FAIL)
+ * against a brute-force bit array, BITFIELD (all widths, signed and unsigned, WRAP/SAT/FAIL, bit and
+ * {@code #} offsets)
  * against java.math.BigInteger arithmetic.
  */
 class BitmapModelTest extends ServerTestBase {
@@ -186,6 +187,12 @@ class BitmapModelTest extends ServerTestBase {
             boolean signed = rnd.nextBoolean();
             int bits = 1 + rnd.nextInt(signed ? 64 : 63);
             long off = rnd.nextInt(200);
+            String offArg = Long.toString(off);
+            if (rnd.nextInt(4) == 0) { // "#n": the n-th field of this width, i.e. bit offset n * width
+                long index = rnd.nextInt(Math.max(1, 200 / bits));
+                off = index * bits;
+                offArg = "#" + index;
+            }
             String type = (signed ? "i" : "u") + bits;
             BigInteger min = signed ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
             BigInteger max = signed ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
@@ -203,7 +210,7 @@ class BitmapModelTest extends ServerTestBase {
             Long expected;
             byte[] after = s;
             if (op == 0) {
-                got = jedis.bitfield(k(key), k("GET"), k(type), k(Long.toString(off)));
+                got = jedis.bitfield(k(key), k("GET"), k(type), k(offArg));
                 expected = old.longValue();
             } else {
                 BigInteger target;
@@ -235,14 +242,15 @@ class BitmapModelTest extends ServerTestBase {
                 // the key is created or grown to the field even when FAIL writes nothing
                 if (after.length < ((off + bits - 1) >>> 3) + 1) after = Arrays.copyOf(after, (int) (((off + bits - 1) >>> 3) + 1));
                 got = jedis.bitfield(k(key), k("OVERFLOW"), k(ow), k(op == 1 ? "SET" : "INCRBY"), k(type),
-                        k(Long.toString(off)), k(Long.toString(value)));
+                        k(offArg), k(Long.toString(value)));
                 expected = reply;
             }
-            assertThat(got).as("step %d %s %s %s off %d value %d", step, op, ow, type, off, value).hasSize(1);
-            assertThat(got.get(0)).as("step %d op %d %s %s off %d value %d old %s", step, op, ow, type, off, value, old)
+            assertThat(got).as("step %d %s %s %s off %s value %d", step, op, ow, type, offArg, value).hasSize(1);
+            assertThat(got.get(0)).as("step %d op %d %s %s off %s value %d old %s", step, op, ow, type, offArg, value, old)
                     .isEqualTo(expected);
             model.put(key, after);
-            if (rnd.nextInt(10) == 0) assertThat(jedis.get(k(key))).isEqualTo(after);
+            // BITFIELD GET on a missing key creates nothing: the model's empty string is "no key"
+            if (rnd.nextInt(10) == 0) assertThat(jedis.get(k(key))).isEqualTo(after.length == 0 ? null : after);
         }
     }
 }

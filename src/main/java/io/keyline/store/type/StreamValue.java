@@ -569,14 +569,18 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
         return true;
     }
 
-    /** Marks the walker's current entry deleted; drops its node when that was the last live entry. */
-    private void markDeleted(Walker w) {
+    /**
+     * Marks the walker's current entry deleted; with {@code dropEmpty}, drops its node when that was the
+     * last live entry (XDEL, as streamIteratorRemoveEntry). An exact trim keeps the emptied node, as
+     * streamTrim does: it stays in the tree (XINFO's radix-tree-keys) and takes appends until it is full.
+     */
+    private void markDeleted(Walker w, boolean dropEmpty) {
         Node n = w.n;
         n.buf[w.at] |= DELETED;
         n.live--;
         n.deleted++;
         length--;
-        if (n.live == 0) {
+        if (dropEmpty && n.live == 0) {
             nodes.remove(n.master);
             nodeBytes -= NODE_OVERHEAD + n.buf.length;
         }
@@ -590,7 +594,7 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
     /** Deletes one entry; true if it existed. Updates first ID and max deleted ID as streamDeleteItem does. */
     public boolean delete(Id id) {
         if (!seek(id)) return false;
-        markDeleted(walker);
+        markDeleted(walker, true);
         if (maxDeletedId.compareTo(id) < 0) maxDeletedId = id;
         if (id.equals(firstId)) refreshFirstId();
         return true;
@@ -639,7 +643,7 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
                 boolean stop = minId == null ? length <= maxLen : w.compareTo(minId) >= 0;
                 if (stop) break;
                 if (!w.isDeleted()) {
-                    markDeleted(w);
+                    markDeleted(w, false);
                     removed++;
                 }
             }
