@@ -463,7 +463,7 @@ public final class Persistence implements PersistenceControl {
             // 3. The base, from the live data.
             long keys, bytes;
             if (rdbBase) {
-                RdbSnapshot.Stats st = RdbSnapshot.writeStriped(ctx, RdbSnapshot.Options.of(ctx), tmp, atSwitch, () -> cancelRewrite);
+                RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, true, atSwitch, () -> cancelRewrite);
                 keys = st.keys();
                 bytes = st.bytes();
             } else {

@@ -7,10 +7,21 @@ import io.keyline.store.Database;
 import io.keyline.store.EvictionPolicy;
 import io.keyline.store.Keyspace;
 
+import io.keyline.persistence.rdb.Rdb;
+import io.keyline.store.Snapshot;
+import io.keyline.util.Crc64;
+
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,17 +30,19 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Two ways to hold the data still. {@link #saveLocked} (SAVE, which blocks in Redis too) holds every
  * stripe for the whole dump and writes database by database with Redis's RESIZEDB hints.
- * {@link #writeStriped} (the AOF preamble) takes every stripe, runs {@code atSwitch}, then dumps
- * stripe by stripe, releasing each once written (the AofRewriter's point-in-time argument: a
- * command that changes a dumped stripe runs after the switch, so it is in the new incr file, not in
- * the base); records then switch database with repeated SELECTDBs, which RDB allows.
+ * {@link #writeSnapshot} (BGSAVE, the AOF preamble) takes a {@link Snapshot} (copy-on-write per
+ * stripe, as {@link AofRewriter}): the header, aux fields and libraries are encoded at the cut, each
+ * stripe into its own in-memory chunk (starting with a SELECTDB: stripes reach the file in any order,
+ * which RDB allows) by whichever thread locks it first, and a {@link ChunkWriter} thread writes the
+ * chunks in order, computing the CRC64 as they pass; EOF and the checksum close the file. Clients
+ * never wait for the disk, only for the encoding of a stripe they touch first.
  */
 final class RdbSnapshot {
     private RdbSnapshot() {
     }
 
     /** Result of a dump: bytes written and keys dumped. */
-    record Stats(long bytes, long keys) {
+    record Stats(long bytes, long keys, long peakQueuedBytes) {
     }
 
     /** The file's settings, from the configuration. */
@@ -56,44 +69,120 @@ final class RdbSnapshot {
             }
             long bytes = w.finish();
             fos.getFD().sync();
-            return new Stats(bytes, w.keys());
+            return new Stats(bytes, w.keys(), 0);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
-    /** The AOF preamble: see the class comment. */
-    static Stats writeStriped(ServerContext ctx, Options o, Path target, Runnable atSwitch, BooleanSupplier cancelled)
-            throws IOException {
+    /**
+     * BGSAVE and the AOF's RDB preamble: the file from a {@link Snapshot} (see the class comment).
+     * {@code atCut} runs under every stripe lock at the cut; a {@code cancelled} snapshot fails with
+     * an IOException.
+     */
+    static Stats writeSnapshot(ServerContext ctx, Options o, Path target, boolean aofBase, Runnable atCut,
+                               BooleanSupplier cancelled) throws IOException {
         Keyspace ks = ctx.keyspace();
-        int stripes = ks.stripes();
-        try (FileOutputStream fos = new FileOutputStream(target.toFile())) {
-            RdbFileWriter w;
-            int released = 0;
-            ks.lockAll();
+        EvictionPolicy policy = ks.policy();
+        boolean lfu = policy != null && policy.lfu();
+        boolean lru = policy == EvictionPolicy.ALLKEYS_LRU || policy == EvictionPolicy.VOLATILE_LRU;
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            // CRC64 of every byte before the checksum, in file order, on the writer thread
+            long[] crc = {0};
+            ChunkWriter out = new ChunkWriter(ch, AofRewriter.MAX_QUEUED_BYTES, "keyline-rdb-writer",
+                    o.checksum() ? (data, len) -> crc[0] = Crc64.update(crc[0], data, 0, len) : null);
+            LongAdder keys = new LongAdder();
+            Snapshot snapshot;
             try {
-                atSwitch.run();
-                w = header(ctx, o, fos, true);
-                long now = ks.clock().millis();
-                for (int s = 0; s < stripes; s++) {
-                    if (cancelled.getAsBoolean()) throw new IOException("rewrite cancelled");
-                    for (int d = 0; d < ks.databaseCount(); d++) dumpStripe(ks, ks.db(d), s, w, now);
-                    ks.unlock(s);
-                    released = s + 1;
-                }
-            } finally {
-                for (int s = released; s < stripes; s++) ks.unlock(s);
+                snapshot = ks.beginSnapshot((stripe, contents) -> dumpStripe(contents, o, out, keys, lru, lfu), () -> {
+                    if (atCut != null) atCut.run();
+                    // Header, aux fields and libraries as they are at the cut (every lock is held).
+                    Chunk c = new Chunk(1 << 12);
+                    try {
+                        RdbFileWriter w = new RdbFileWriter(c, o.version(), o.compress(), false, o.streamNodeMaxEntries());
+                        header(ctx, w, aofBase);
+                        w.drain();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    out.put(c.data(), c.size());
+                });
+            } catch (UncheckedIOException e) {
+                out.abort();
+                throw e.getCause();
+            } catch (RuntimeException e) {
+                out.abort();
+                throw e;
             }
-            long bytes = w.finish();
-            fos.getFD().sync();
-            return new Stats(bytes, w.keys());
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            try {
+                snapshot.run(cancelled);
+                out.put(new byte[]{(byte) Rdb.OPCODE_EOF}, 1);
+                out.finish();
+            } catch (CancellationException e) {
+                out.abort();
+                throw new IOException("snapshot cancelled");
+            } catch (UncheckedIOException e) {
+                out.abort();
+                throw e.getCause();
+            } catch (RuntimeException | IOException e) {
+                out.abort();
+                throw e;
+            }
+            ByteBuffer sum = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(o.checksum() ? crc[0] : 0).flip();
+            while (sum.hasRemaining()) ch.write(sum);
+            ch.force(true);
+            return new Stats(out.bytesWritten() + 8, keys.sum(), out.peakQueuedBytes());
+        }
+    }
+
+    /**
+     * One stripe as RDB records, under its lock (see {@link io.keyline.store.SnapshotSink}): encoded
+     * into memory by a chunk writer (its first record starts with a SELECTDB, as the stripes reach
+     * the file in any order) and handed to the file's writer thread.
+     */
+    private static void dumpStripe(Snapshot.StripeContents contents, Options o, ChunkWriter out, LongAdder keys,
+                                   boolean lru, boolean lfu) {
+        Keyspace ks = contents.keyspace();
+        long now = contents.cutMillis();
+        Chunk c = new Chunk(1 << 12);
+        RdbFileWriter w = RdbFileWriter.chunk(c, o.version(), o.compress(), o.streamNodeMaxEntries());
+        try {
+            contents.forEach((db, e) -> {
+                long at = e.expireAt();
+                if (at >= 0 && at < now) return; // already expired at the cut: a load would drop it anyway
+                try {
+                    if (!w.entry(db, e.key(), e.value(), at, lru ? ks.idleSeconds(e) : -1, lfu ? ks.lfuDecayed(e) : -1)) {
+                        throw new IllegalStateException("cannot save a value of type " + e.value().getClass().getName());
+                    }
+                } catch (IOException x) {
+                    throw new UncheckedIOException(x);
+                }
+            });
+            w.drain();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        keys.add(w.keys());
+        out.put(c.data(), c.size());
+    }
+
+    /** An in-memory chunk whose array is handed to the {@link ChunkWriter} as it is (no copy). */
+    private static final class Chunk extends ByteArrayOutputStream {
+        Chunk(int size) {
+            super(size);
+        }
+
+        byte[] data() {
+            return buf;
         }
     }
 
     private static RdbFileWriter header(ServerContext ctx, Options o, FileOutputStream fos, boolean aofBase) throws IOException {
-        RdbFileWriter w = new RdbFileWriter(fos, o.version(), o.compress(), o.checksum(), o.streamNodeMaxEntries());
+        return header(ctx, new RdbFileWriter(fos, o.version(), o.compress(), o.checksum(), o.streamNodeMaxEntries()), aofBase);
+    }
+
+    private static RdbFileWriter header(ServerContext ctx, RdbFileWriter w, boolean aofBase) throws IOException {
         w.standardAux(ServerContext.VERSION, ctx.keyspace().clock().millis() / 1000, ctx.keyspace().usedMemory(),
                 null, 0, 0, aofBase);
         AofPreamble functions = ctx.service(AofPreamble.class);

@@ -36,14 +36,27 @@ public final class RdbFileWriter {
      * @param checksum write the CRC64 ({@code rdbchecksum}); 0 in its place otherwise
      */
     public RdbFileWriter(OutputStream out, int version, boolean compress, boolean checksum, int streamNodeMaxEntries) {
+        this(out, version, compress, checksum, streamNodeMaxEntries, true);
+    }
+
+    /**
+     * A writer for a piece of a file (one stripe of a snapshot): no magic, no checksum of its own
+     * (the caller checksums the whole file as the pieces reach it); {@link #drain()} instead of
+     * {@link #finish()}. Its first record starts with a SELECTDB.
+     */
+    public static RdbFileWriter chunk(OutputStream out, int version, boolean compress, int streamNodeMaxEntries) {
+        return new RdbFileWriter(out, version, compress, false, streamNodeMaxEntries, false);
+    }
+
+    private RdbFileWriter(OutputStream out, int version, boolean compress, boolean checksum, int streamNodeMaxEntries,
+                          boolean magic) {
         if (version < 10 || version > Rdb.VERSION) throw new IllegalArgumentException("RDB version " + version);
         this.out = out;
         this.version = version;
         this.checksum = checksum;
         this.streamNodeMaxEntries = streamNodeMaxEntries;
         this.buf = new Rdb.Output(FLUSH_AT + 1024, compress);
-        byte[] magic = String.format("REDIS%04d", version).getBytes(StandardCharsets.US_ASCII);
-        buf.write(magic);
+        if (magic) buf.write(String.format("REDIS%04d", version).getBytes(StandardCharsets.US_ASCII));
     }
 
     public int version() {
@@ -152,6 +165,12 @@ public final class RdbFileWriter {
         written += buf.size();
         buf.reset();
         out.flush();
+        return written;
+    }
+
+    /** Writes out what is buffered, no EOF (a {@link #chunk} writer's end). Returns the bytes written so far. */
+    public long drain() throws IOException {
+        flush();
         return written;
     }
 
