@@ -10,8 +10,9 @@ import io.keyline.engine.RedisException;
 import io.keyline.engine.CommandSpec.Flag;
 
 /**
- * SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE and DEBUG RELOAD's work. Keyline's snapshot is an AOF base
- * file (a rewrite), so SAVE and BGSAVE rewrite the append-only directory; the work itself is done by
+ * SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE and DEBUG RELOAD's work. SAVE and BGSAVE write the RDB file
+ * {@code dir/dbfilename} (BGSAVE from a copy-on-write snapshot, clients keep running), BGREWRITEAOF
+ * rewrites the append-only directory; the work itself is done by
  * {@code io.keyline.persistence} through {@link PersistenceControl}.
  */
 public final class PersistenceCommands {
@@ -45,7 +46,7 @@ public final class PersistenceCommands {
     /** SAVE */
     static void save(CallContext c, byte[][] argv) {
         PersistenceControl p = control(c);
-        if (p.rewriteInProgress()) throw new RedisException("ERR Background save already in progress");
+        if (p.bgsaveInProgress()) throw new RedisException("ERR Background save already in progress");
         p.saveNow();
         c.reply.ok();
     }
@@ -57,24 +58,12 @@ public final class PersistenceCommands {
             if (argv.length == 2 && Args.is(argv[1], "schedule")) schedule = true;
             else throw Errors.syntax();
         }
-        PersistenceControl p = control(c);
-        if (!p.rewriteInBackground()) {
-            if (schedule) {
-                p.scheduleRewrite();
-                c.reply.simple("Background saving scheduled");
-                return;
-            }
-            throw new RedisException("ERR Background save already in progress");
-        }
-        c.reply.simple("Background saving started");
+        c.reply.simple(control(c).bgsave(schedule, c.executingTransaction()));
     }
 
     /** BGREWRITEAOF */
     static void bgrewriteaof(CallContext c, byte[][] argv) {
-        if (!control(c).rewriteInBackground()) {
-            throw new RedisException("ERR Background append only file rewriting already in progress");
-        }
-        c.reply.simple("Background append only file rewriting started");
+        c.reply.simple(control(c).bgrewriteaof(c.executingTransaction()));
     }
 
     /** LASTSAVE */

@@ -197,7 +197,7 @@ public final class Dispatcher {
             // call() decides per command under the key's lock.
         }
         if (spec.refusedOnWriteError || (exec && queuedAny(c, s -> s.write))) {
-            String err = server.propagator().writeError();
+            String err = server.writeError();
             if (err != null) {
                 reject(c, spec, err);
                 return false;
@@ -601,7 +601,7 @@ public final class Dispatcher {
         try {
             for (int i = 0; i < cmds.size(); i++) {
                 CommandSpec spec = specOf(cmds.get(i));
-                String err = spec.write ? server.propagator().writeError() : null;
+                String err = spec.write ? server.writeError() : null;
                 if (err != null) {
                     ctx.reply.error(err);
                     continue;
@@ -690,7 +690,7 @@ public final class Dispatcher {
         }
         if (spec.write) {
             if (readOnly) throw new RedisException("ERR Write commands are not allowed from read-only scripts.");
-            String err = server.propagator().writeError();
+            String err = server.writeError();
             if (err != null) throw new RedisException(err);
             scriptThread.wrote(); // SCRIPT KILL can no longer stop it (Redis's SCRIPT_WRITE_DIRTY)
         }

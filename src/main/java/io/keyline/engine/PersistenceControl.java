@@ -17,6 +17,19 @@ public interface PersistenceControl {
     boolean rewriteInProgress();
 
     /**
+     * BGSAVE [SCHEDULE] as Redis 7.2's bgsaveCommand: the status reply ("Background saving
+     * started"/"scheduled"); throws {@link RedisException} with the error reply. {@code inExec}:
+     * called from EXEC (Redis schedules then).
+     */
+    String bgsave(boolean schedule, boolean inExec);
+
+    /** BGREWRITEAOF as Redis 7.2's bgrewriteaofCommand: the status reply, or throws the error. */
+    String bgrewriteaof(boolean inExec);
+
+    /** True while a BGSAVE runs (SAVE refuses then). */
+    boolean bgsaveInProgress();
+
+    /**
      * SHUTDOWN's snapshot, before the server stops (Redis's prepareForShutdown): none with
      * {@code nosave}; else an RDB when {@code save} or a {@code save} policy is configured. A failed
      * save throws {@link RedisException} ("Errors trying to SHUTDOWN") unless {@code force}.

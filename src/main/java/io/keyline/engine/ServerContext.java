@@ -261,6 +261,22 @@ public final class ServerContext {
         this.propagator = p == null ? Propagator.NONE : p;
     }
 
+    /** Set by persistence while a failed BGSAVE must stop writes (stop-writes-on-bgsave-error); null otherwise. */
+    private volatile String rdbWriteError;
+
+    public void rdbWriteError(String error) {
+        this.rdbWriteError = error;
+    }
+
+    /**
+     * Non-null when writes (and PING) must be refused with MISCONF: as Redis 7.2's
+     * writeCommandsDeniedByDiskError, a failed RDB save first, then the AOF's write error.
+     */
+    public String writeError() {
+        String e = rdbWriteError;
+        return e != null ? e : propagator.writeError();
+    }
+
     public KeyReadyListener keyReadyListener() {
         return keyReadyListener;
     }

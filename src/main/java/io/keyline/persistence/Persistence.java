@@ -61,6 +61,27 @@ public final class Persistence implements PersistenceControl {
     private volatile long lastLoadKeysLoaded;
     private volatile long lastLoadKeysExpired;
     private volatile long rdbSaves;
+    // BGSAVE: one background job at a time (like Redis's one child), guarded by rewriteLock too.
+    private volatile boolean bgsaving;
+    private volatile boolean cancelBgsave;
+    private volatile boolean bgsaveScheduled;
+    private volatile Thread bgsaveThread;
+    private volatile long bgsaveStartMillis;
+    private volatile long lastBgsaveTrySeconds;
+    private volatile long lastBgsaveSeconds = -1;
+    private volatile boolean lastBgsaveOk = true;
+    /**
+     * rdb_last_cow_size: Keyline has no fork, so no copy-on-write pages; the extra memory of a
+     * snapshot is the encoded stripes waiting for the disk, whose peak is reported here.
+     */
+    private volatile long lastCowSize;
+    /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, the save policy waits this long (seconds). */
+    private static final long BGSAVE_RETRY_DELAY = 5;
+    /** Redis 7.2's shared.bgsaveerr (stop-writes-on-bgsave-error). */
+    static final String BGSAVE_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+            + "persist to disk. Commands that may modify the data set are disabled, because this instance is configured "
+            + "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please "
+            + "check the Redis logs for details about the RDB error.";
     /** SHUTDOWN already saved (or was told NOSAVE): stop() must not save again. */
     private volatile boolean shutdownDecided;
 
@@ -111,6 +132,8 @@ public final class Persistence implements PersistenceControl {
         config.onChange("appendonly", v -> {
             if (started) appendOnlyChanged("yes".equals(v));
         });
+        config.onChange("stop-writes-on-bgsave-error", v -> updateWriteError());
+        config.onChange("save", v -> updateWriteError());
         started = true;
         cron = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyline-aof-cron");
@@ -118,6 +141,7 @@ public final class Persistence implements PersistenceControl {
             return t;
         });
         cron.scheduleWithFixedDelay(this::autoRewriteCheck, 1, 1, TimeUnit.SECONDS);
+        cron.scheduleWithFixedDelay(this::autoSaveCheck, 100, 100, TimeUnit.MILLISECONDS); // serverCron at hz 10
     }
 
     private void logRemoval(Database db, byte[] key) {
@@ -136,6 +160,7 @@ public final class Persistence implements PersistenceControl {
             }
         }
         if (cron != null) cron.shutdownNow();
+        stopBgsave();
         cancelRewrite = true;
         Thread rt = rewriteThread;
         if (rt != null) {
@@ -312,6 +337,8 @@ public final class Persistence implements PersistenceControl {
             ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
             lastSaveSeconds = System.currentTimeMillis() / 1000;
             rdbSaves++;
+            lastBgsaveOk = true; // as Redis's rdbSave: a good save clears a failed BGSAVE's MISCONF
+            updateWriteError();
             log.info("DB saved on disk ({} keys, {} bytes in {} ms)", st.keys(), st.bytes(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             log.warn("Failed saving the DB to {}: {}", target, e.toString());
@@ -332,6 +359,7 @@ public final class Persistence implements PersistenceControl {
             shutdownDecided = true;
             return;
         }
+        stopBgsave(); // as Redis's prepareForShutdown: a running BGSAVE is killed
         if (save || !config.get("save").isBlank()) {
             log.info("Saving the final RDB snapshot before exiting.");
             try {
@@ -351,7 +379,7 @@ public final class Persistence implements PersistenceControl {
     private void appendOnlyChanged(boolean on) {
         if (on && writer == null) {
             synchronized (rewriteLock) {
-                if (rewriting) throw new IllegalStateException("an AOF rewrite is in progress, try again later");
+                if (rewriting || bgsaving) throw new IllegalStateException("an AOF rewrite or BGSAVE is in progress, try again later");
                 rewriting = true;
                 cancelRewrite = false;
                 rewriteStartMillis = System.currentTimeMillis();
@@ -371,7 +399,7 @@ public final class Persistence implements PersistenceControl {
     @Override
     public boolean rewriteInBackground() {
         synchronized (rewriteLock) {
-            if (rewriting) return false;
+            if (rewriting || bgsaving) return false;
             rewriting = true;
             cancelRewrite = false;
             rewriteStartMillis = System.currentTimeMillis();
@@ -401,6 +429,156 @@ public final class Persistence implements PersistenceControl {
         rewriteScheduled = true;
     }
 
+    /** BGREWRITEAOF, as Redis 7.2's bgrewriteaofCommand. */
+    @Override
+    public String bgrewriteaof(boolean inExec) {
+        synchronized (rewriteLock) {
+            if (rewriting) throw new RedisException("ERR Background append only file rewriting already in progress");
+            if (bgsaving || inExec) {
+                rewriteScheduled = true;
+                return "Background append only file rewriting scheduled";
+            }
+            rewriting = true;
+            cancelRewrite = false;
+            rewriteStartMillis = System.currentTimeMillis();
+        }
+        startRewriteThread(false);
+        return "Background append only file rewriting started";
+    }
+
+    // ---- BGSAVE ----------------------------------------------------------------------------------
+
+    /** BGSAVE [SCHEDULE], as Redis 7.2's bgsaveCommand (an AOF rewrite plays the other child process). */
+    @Override
+    public String bgsave(boolean schedule, boolean inExec) {
+        synchronized (rewriteLock) {
+            if (bgsaving) throw new RedisException("ERR Background save already in progress");
+            if (rewriting || inExec) {
+                if (schedule || inExec) {
+                    bgsaveScheduled = true;
+                    return "Background saving scheduled";
+                }
+                throw new RedisException("ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                        + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            }
+            startBgsaveLocked();
+        }
+        return "Background saving started";
+    }
+
+    @Override
+    public boolean bgsaveInProgress() {
+        return bgsaving;
+    }
+
+    /** Starts the BGSAVE thread; the caller holds {@link #rewriteLock} and checked that no job runs. */
+    private void startBgsaveLocked() {
+        bgsaving = true;
+        cancelBgsave = false;
+        bgsaveStartMillis = System.currentTimeMillis();
+        lastBgsaveTrySeconds = bgsaveStartMillis / 1000;
+        Thread t = new Thread(this::bgsaveRun, "keyline-bgsave");
+        t.setDaemon(true);
+        bgsaveThread = t;
+        log.info("Background saving started");
+        t.start();
+    }
+
+    /**
+     * The BGSAVE itself: {@code dir/dbfilename} from a copy-on-write {@link io.keyline.store.Snapshot}
+     * (clients keep running), through a temp file renamed into place. The changes counted before the
+     * cut are the ones this file holds; those after it stay in rdb_changes_since_last_save.
+     */
+    private void bgsaveRun() {
+        long t0 = System.nanoTime();
+        Path target = rdbPath();
+        Path tmp = target.resolveSibling("temp-bgsave-" + ProcessHandle.current().pid() + ".rdb");
+        long[] dirtyAtCut = {0};
+        try {
+            RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, false,
+                    () -> dirtyAtCut[0] = ctx.stats().dirtySinceSave.get(), () -> cancelBgsave);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Manifest.fsyncDir(target.toAbsolutePath().getParent());
+            ctx.stats().dirtySinceSave.addAndGet(-dirtyAtCut[0]);
+            lastSaveSeconds = System.currentTimeMillis() / 1000;
+            lastCowSize = st.peakQueuedBytes();
+            rdbSaves++;
+            lastBgsaveOk = true;
+            log.info("Background saving terminated with success ({} keys, {} bytes in {} ms, peak {} KB queued)",
+                    st.keys(), st.bytes(), (System.nanoTime() - t0) / 1_000_000, st.peakQueuedBytes() / 1024);
+        } catch (IOException | RuntimeException e) {
+            lastBgsaveOk = false;
+            log.warn("Background saving error: {}", e.toString());
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort
+            }
+        } finally {
+            lastBgsaveSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            synchronized (rewriteLock) {
+                bgsaving = false;
+                bgsaveThread = null;
+            }
+            updateWriteError();
+        }
+    }
+
+    /** Cancels a running BGSAVE and waits for its thread (shutdown). */
+    private void stopBgsave() {
+        cancelBgsave = true;
+        Thread t = bgsaveThread;
+        if (t == null || t == Thread.currentThread()) return;
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** stop-writes-on-bgsave-error, as Redis 7.2's writeCommandsDeniedByDiskError: only with a save policy. */
+    private void updateWriteError() {
+        if (ctx == null) return;
+        boolean deny = !lastBgsaveOk && config.getBool("stop-writes-on-bgsave-error") && !config.get("save").isBlank();
+        ctx.rdbWriteError(deny ? BGSAVE_MISCONF : null);
+    }
+
+    /**
+     * serverCron's part for RDB: a scheduled BGSAVE once no other job runs, else the {@code save}
+     * policy ("after N seconds if at least M changes"); after a failed BGSAVE both wait
+     * {@link #BGSAVE_RETRY_DELAY} seconds between attempts.
+     */
+    private void autoSaveCheck() {
+        try {
+            if (loading || ctx == null) return;
+            long now = System.currentTimeMillis() / 1000;
+            boolean mayRetry = lastBgsaveOk || now - lastBgsaveTrySeconds > BGSAVE_RETRY_DELAY;
+            synchronized (rewriteLock) {
+                if (bgsaving || rewriting || !mayRetry) return;
+                if (bgsaveScheduled) {
+                    bgsaveScheduled = false;
+                    startBgsaveLocked();
+                    return;
+                }
+                String policy = config.get("save");
+                if (policy.isBlank()) return;
+                String[] w = policy.trim().split("\\s+");
+                long dirty = ctx.stats().dirtySinceSave.get();
+                for (int i = 0; i + 1 < w.length; i += 2) {
+                    long seconds = Long.parseLong(w[i]);
+                    long changes = Long.parseLong(w[i + 1]);
+                    if (dirty >= changes && now - lastSaveSeconds > seconds) {
+                        log.info("{} changes in {} seconds. Saving...", changes, seconds);
+                        startBgsaveLocked();
+                        return;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Automatic save check failed", e);
+        }
+    }
+
     /** SAVE: an RDB snapshot in the foreground (the AOF, when on, keeps going; BGREWRITEAOF rewrites it). */
     @Override
     public void saveNow() {
@@ -423,7 +601,6 @@ public final class Persistence implements PersistenceControl {
      */
     private void rewrite(boolean enabling) throws IOException {
         long t0 = System.nanoTime();
-        long dirtyBefore = ctx.stats().dirtySinceSave.get();
         Path tmp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
         try {
             Files.createDirectories(dir);
@@ -489,9 +666,7 @@ public final class Persistence implements PersistenceControl {
             baseSize = currentSize();
             lastRewriteSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
             lastRewriteStatus = "ok";
-            rewrites++;
-            lastSaveSeconds = System.currentTimeMillis() / 1000;
-            ctx.stats().dirtySinceSave.addAndGet(-dirtyBefore);
+            rewrites++; // not a save: Redis's LASTSAVE and rdb_changes_since_last_save ignore AOF rewrites
             log.info("Background AOF rewrite finished successfully: {} keys, {} bytes in {} ms",
                     keys, bytes, (System.nanoTime() - t0) / 1_000_000);
             if (enabling) log.info("Append only file enabled");
@@ -518,7 +693,7 @@ public final class Persistence implements PersistenceControl {
 
     private void autoRewriteCheck() {
         try {
-            if (rewriteScheduled && !rewriting && !loading) {
+            if (rewriteScheduled && !rewriting && !bgsaving && !loading) {
                 rewriteScheduled = false;
                 rewriteInBackground();
                 return;
@@ -657,13 +832,14 @@ public final class Persistence implements PersistenceControl {
         field(sb, "current_save_keys_processed", 0);
         field(sb, "current_save_keys_total", 0);
         field(sb, "rdb_changes_since_last_save", ctx.stats().dirtySinceSave.get());
-        field(sb, "rdb_bgsave_in_progress", rewriting ? 1 : 0);
+        boolean bg = bgsaving;
+        field(sb, "rdb_bgsave_in_progress", bg ? 1 : 0);
         field(sb, "rdb_last_save_time", lastSaveSeconds);
-        field(sb, "rdb_last_bgsave_status", lastRewriteStatus);
-        field(sb, "rdb_last_bgsave_time_sec", lastRewriteSeconds);
-        field(sb, "rdb_current_bgsave_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1);
-        field(sb, "rdb_saves", rewrites + rdbSaves);
-        field(sb, "rdb_last_cow_size", 0);
+        field(sb, "rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
+        field(sb, "rdb_last_bgsave_time_sec", lastBgsaveSeconds);
+        field(sb, "rdb_current_bgsave_time_sec", bg ? (System.currentTimeMillis() - bgsaveStartMillis) / 1000 : -1);
+        field(sb, "rdb_saves", rdbSaves);
+        field(sb, "rdb_last_cow_size", lastCowSize); // see lastCowSize: the snapshot's peak queued bytes
         field(sb, "rdb_last_load_keys_expired", lastLoadKeysExpired);
         field(sb, "rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         AofWriter w = writer;

@@ -424,7 +424,7 @@ public final class Functions {
             }
         }
         if ((f.flags & NO_WRITES) == 0) {
-            String err = loadingData ? null : server.propagator().writeError();
+            String err = loadingData ? null : server.writeError();
             if (err != null) {
                 if (err.startsWith("MISCONF Errors writing to the AOF")) throw new RedisException(err);
                 throw new RedisException("MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
