@@ -239,7 +239,9 @@ class AofRecoveryIT {
         try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
             assertThat(jedis.bgrewriteaof()).isEqualTo("Background append only file rewriting started");
             assertThatThrownBy(jedis::bgrewriteaof).hasMessage("ERR Background append only file rewriting already in progress");
-            assertThatThrownBy(jedis::bgsave).hasMessage("ERR Background save already in progress");
+            // Redis 7.2: an AOF rewrite is "another child process"
+            assertThatThrownBy(jedis::bgsave).hasMessage("ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                    + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
             assertThat(AofTestSupport.str((byte[]) jedis.sendCommand(redis.clients.jedis.Protocol.Command.BGSAVE, "SCHEDULE")))
                     .isEqualTo("Background saving scheduled");
         } finally {
@@ -247,11 +249,12 @@ class AofRecoveryIT {
         }
         awaitNoRewrite();
         StringBuilder info = new StringBuilder();
-        for (int i = 0; i < 100 && !info.toString().contains("aof_rewrites:1\r\n", "rdb_saves:2\r\n", "rdb_last_bgsave_status:ok\r\n"); i++) {
+        for (int i = 0; i < 100 && !info.toString().contains("rdb_saves:1\r\n"); i++) {
             Thread.sleep(50);
             info.setLength(0);
             server.context().infoSection("persistence").append(info);
         }
-        assertThat(info.toString()).contains("aof_rewrites:1\r\n", "rdb_saves:2\r\n", "rdb_last_bgsave_status:ok\r\n"); // the scheduled one ran after the first
+        // the scheduled BGSAVE ran after the rewrite
+        assertThat(info.toString()).contains("aof_rewrites:1\r\n", "rdb_saves:1\r\n", "rdb_last_bgsave_status:ok\r\n");
     }
 }
