@@ -6,13 +6,20 @@
 #             new-s8=target/keyline-server.jar:-Dkeyline.stripe-bits=8)
 # Per server: fill 1M keys, then two measured runs of the same load: without a rewrite (baseline) and with a
 # BGREWRITEAOF started 2 s into the measured window; RSS (server + children) sampled every 20 ms.
-# Usage: bench/snapshot-cow.sh LABEL=JAR[:OPTS] ...   Env: RATE (20000), KEYS (1000000), DURATION (12)
+# Usage: bench/snapshot-cow.sh LABEL=JAR[:OPTS] ...   Env: RATE (20000), KEYS (1000000), DURATION (12),
+#   MODE (aof: BGREWRITEAOF with the AOF on; bgsave: BGSAVE of dump.rdb with the AOF off)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RATE=${RATE:-20000}
 KEYS=${KEYS:-1000000}
 DURATION=${DURATION:-12}
 WARMUP=3
+MODE=${MODE:-aof}
+if [ "$MODE" = bgsave ]; then
+  CMD=bgsave; BUSY=rdb_bgsave_in_progress; COW=rdb_last_cow_size; AOF=no; RUN=BGSAVE
+else
+  CMD=bgrewriteaof; BUSY=aof_rewrite_in_progress; COW=aof_last_cow_size; AOF=yes; RUN=BGREWRITEAOF
+fi
 work=$(mktemp -d /tmp/snapshot-cow.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; mkdir -p /tmp/snapshot-cow-logs; cp "$work"/*.log "$work/load.err" /tmp/snapshot-cow-logs/ 2>/dev/null || true; rm -rf "$work"; }
@@ -46,8 +53,9 @@ measure() { # label port pid
   java -Xms1g -Xmn768m -XX:+UseSerialGC "$here/churn/ChurnLoad.java" --port "$port" --keys "$KEYS" --value-size 32 \
     --preload --rate 1000 --duration 1 --warmup 0 2>>"$work/load.err" >/dev/null || true
   local keys; keys=$(redis-cli -p "$port" dbsize)
-  redis-cli -p "$port" bgrewriteaof >/dev/null # a first rewrite (JIT warm-up for Keyline; Redis: same work)
-  while [ "$(field "$port" aof_rewrite_in_progress)" != "0" ]; do sleep 0.1; done
+  redis-cli -p "$port" $CMD >/dev/null # a first snapshot (JIT warm-up for Keyline; Redis: same work)
+  sleep 0.2
+  while [ "$(field "$port" $BUSY)" != "0" ]; do sleep 0.1; done
   sleep 1
   load "$port" "$work/$label-base.json" >/dev/null
   local base; base=$(summary "$work/$label-base.json")
@@ -57,28 +65,28 @@ measure() { # label port pid
   local rss0 peak=0 t0 t1
   rss0=$(rss_kb "$pid")
   t0=$(date +%s%N)
-  redis-cli -p "$port" bgrewriteaof >/dev/null
+  redis-cli -p "$port" $CMD >/dev/null
   sleep 0.02
-  while [ "$(field "$port" aof_rewrite_in_progress)" != "0" ]; do
+  while [ "$(field "$port" $BUSY)" != "0" ]; do
     local r; r=$(rss_kb "$pid"); [ "$r" -gt "$peak" ] && peak=$r
     sleep 0.02
   done
   t1=$(date +%s%N)
   wait "$lp"
   local rw; rw=$(summary "$work/$label-rw.json")
-  local cow; cow=$(field "$port" aof_last_cow_size); cow=${cow:-n/a}
+  local cow; cow=$(field "$port" $COW); cow=${cow:-n/a}
   echo "| $label | $keys | baseline | $base | | |"
-  echo "| $label | $keys | BGREWRITEAOF | $rw | $(( (t1 - t0) / 1000000 )) ms | RSS $((rss0 / 1024)) → peak $((peak / 1024)) MB (+$(( (peak - rss0) / 1024 )) MB); aof_last_cow_size $cow |"
+  echo "| $label | $keys | $RUN | $rw | $(( (t1 - t0) / 1000000 )) ms | RSS $((rss0 / 1024)) → peak $((peak / 1024)) MB (+$(( (peak - rss0) / 1024 )) MB); $COW $cow |"
 }
 
 echo "uptime: $(uptime)"
 echo "rate $RATE SET/s, $KEYS keys, value 32 B, 8 connections, measured ${DURATION}s after ${WARMUP}s warm-up"
 echo
-echo "| server | keys | run | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | rewrite time | memory |"
+echo "| server | keys | run | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | snapshot time | memory |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 port=$(free_port)
 mkdir -p "$work/redis"
-redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --dir "$work/redis" --daemonize no \
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly $AOF --dir "$work/redis" --daemonize no \
   --logfile "$work/redis.log" &
 pids+=($!)
 wait_port "$port"
@@ -90,12 +98,12 @@ for spec in "$@"; do
   port=$(free_port)
   mkdir -p "$work/$label"
   # shellcheck disable=SC2086
-  java -Xms2g -Xmx2g $opts -jar "$jar" --port "$port" --bind 127.0.0.1 --capacity 0 --appendonly yes \
+  java -Xms2g -Xmx2g $opts -jar "$jar" --port "$port" --bind 127.0.0.1 --capacity 0 --appendonly $AOF \
     --appendfsync everysec --dir "$work/$label" >"$work/$label.log" 2>&1 &
   pids+=($!)
   wait_port "$port"
   measure "$label" "$port" "${pids[-1]}"
-  grep -h "rewrite finished" "$work/$label.log" | tail -1 | sed 's/^.*finished successfully: /  log: /' >&2
+  grep -hE "rewrite finished|saving terminated" "$work/$label.log" | tail -1 | sed 's/^.*\(finished successfully\|terminated with success\):* */  log: /' >&2
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "${pids[-1]}" 2>/dev/null || true
   sleep 1
 done
