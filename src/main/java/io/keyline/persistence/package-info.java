@@ -5,8 +5,9 @@
  *
  * <ul>
  *   <li>{@link io.keyline.persistence.Persistence}: the lifecycle (load on start-up, log while
- *   running, flush on stop, the SHUTDOWN snapshot), SAVE (dump.rdb), rewrites (BGREWRITEAOF, BGSAVE,
- *   automatic), INFO persistence.</li>
+ *   running, flush on stop, the SHUTDOWN snapshot), SAVE and BGSAVE (dump.rdb; BGSAVE on its own thread,
+ *   the {@code save} policy, stop-writes-on-bgsave-error), AOF rewrites (BGREWRITEAOF, automatic); one
+ *   background job at a time, as Redis's one child process; INFO persistence.</li>
  *   <li>{@link io.keyline.persistence.AofWriter}: the {@code Propagator}: commands are encoded to
  *   RESP into a memory buffer under a short lock; the event loop that appended writes the buffer to
  *   the current incr file when its batch of reads ends (one write per batch, as Redis's
@@ -25,8 +26,10 @@
  *   through a queue bounded in bytes (reusable by any snapshot writer, e.g. an RDB one).</li>
  *   <li>{@link io.keyline.persistence.Manifest}: the manifest's format and file naming.</li>
  *   <li>{@link io.keyline.persistence.RdbSnapshot}: the keyspace as an RDB file: SAVE (every stripe held,
- *   database by database with RESIZEDB) and the AOF's RDB preamble ({@code aof-use-rdb-preamble yes}, a
- *   {@code .base.rdb} written stripe by stripe as the AofRewriter does); {@link
+ *   database by database with RESIZEDB), BGSAVE and the AOF's RDB preamble ({@code aof-use-rdb-preamble
+ *   yes}, a {@code .base.rdb}): both from a {@link io.keyline.store.Snapshot} as the AofRewriter, each
+ *   stripe an in-memory RDB chunk, the CRC64 computed by the {@link io.keyline.persistence.ChunkWriter}'s
+ *   observer; {@link
  *   io.keyline.persistence.RdbLoader} loads one (start-up {@code dir/dbfilename} when the AOF is off, a
  *   {@code .base.rdb} or preamble inside the AOF, DEBUG RELOAD), refusing the start on any corruption;
  *   {@link io.keyline.persistence.RdbCheck} is {@code --check-rdb}.</li>
