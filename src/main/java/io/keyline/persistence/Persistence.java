@@ -151,6 +151,8 @@ public final class Persistence implements PersistenceControl {
 
     /** Flushes and fsyncs the AOF (SIGTERM, SHUTDOWN, SHUTDOWN NOSAVE, stop()). */
     public void stop() {
+        if (cron != null) cron.shutdownNow(); // no automatic BGSAVE or rewrite from now on
+        stopBgsave(); // as Redis's prepareForShutdown: a running BGSAVE is killed before the final save
         // SIGTERM with a save policy, as Redis's prepareForShutdown (SHUTDOWN decides for itself first)
         if (!shutdownDecided && ctx != null && !config.get("save").isBlank()) {
             try {
@@ -159,8 +161,6 @@ public final class Persistence implements PersistenceControl {
                 log.warn("Error trying to save the DB on shutdown: {}", e.getMessage());
             }
         }
-        if (cron != null) cron.shutdownNow();
-        stopBgsave();
         cancelRewrite = true;
         Thread rt = rewriteThread;
         if (rt != null) {
