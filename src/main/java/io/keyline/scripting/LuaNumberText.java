@@ -23,8 +23,9 @@ public final class LuaNumberText {
     public static String format(double d) {
         // Whole numbers of up to 14 digits print in full (the common case: no BigDecimal).
         if (d == (long) d && Math.abs(d) < 1e14) return Long.toString((long) d);
-        // glibc prints NaN's sign bit: 0/0 on x86 is the negative default NaN ("-nan"), -(0/0) is "nan".
-        if (Double.isNaN(d)) return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
+        // glibc prints NaN's sign bit and x86's 0/0 is the negative default NaN ("-nan"); the JVM's NaN signs do
+        // not follow the hardware's (constant folding gives Double.NaN), so every NaN prints as 0/0 does.
+        if (Double.isNaN(d)) return "-nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
         BigDecimal r = new BigDecimal(d).round(DIGITS);
         int exp = r.precision() - r.scale() - 1;

@@ -454,6 +454,7 @@ public final class Scripting {
             }
         };
         g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(ScriptMemory.HOOK_INSTRUCTIONS));
+        LuaErrorNames.install(g); // needs the debug library's call frames, loaded above
     }
 
     private static void rawSetGlobal(Globals g, String name, LuaValue v) {
@@ -495,6 +496,16 @@ public final class Scripting {
                     return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("loadstring: binary chunks are not allowed"));
                 }
                 return load.invoke(LuaValue.varargsOf(code, a.arg(2).isnil() ? code : a.arg(2), LuaValue.valueOf("t")));
+            }
+        });
+        final LuaValue error = g.get("error");
+        g.rawset("error", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                // error() / error(nil): a nil message object, so the reply reads "ERR nil" as Redis's (LuaJ would
+                // carry a null text, which LuaErrorNames's error function cannot be handed)
+                if (a.arg1().isnil()) throw new LuaError(LuaValue.NIL);
+                return error.invoke(a);
             }
         });
         final LuaValue tostring = g.get("tostring");
