@@ -498,6 +498,19 @@ public final class Scripting {
                 return load.invoke(LuaValue.varargsOf(code, a.arg(2).isnil() ? code : a.arg(2), LuaValue.valueOf("t")));
             }
         });
+        final LuaValue pcall = g.get("pcall");
+        g.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                // Redis 7's luaRedisPcall: a caught error table (from redis.call) is handed over as its err text,
+                // as the string Lua scripts got before Redis 7 (redis.pcall still returns the table)
+                Varargs r = pcall.invoke(a);
+                if (r.arg1().toboolean()) return r;
+                LuaValue e = r.arg(2);
+                if (e.istable() && e.rawget("err").isstring()) return LuaValue.varargsOf(LuaValue.FALSE, e.rawget("err"));
+                return r;
+            }
+        });
         final LuaValue error = g.get("error");
         g.rawset("error", new VarArgFunction() {
             @Override
