@@ -4,6 +4,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.RedisException;
 import io.keyline.engine.ServerContext;
 import io.keyline.protocol.ReplyWriter;
+import io.keyline.util.DoubleFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.luaj.vm2.Globals;
@@ -453,6 +454,7 @@ public final class Scripting {
             }
         };
         g.get("debug").get("sethook").call(hook, LuaValue.valueOf(""), LuaValue.valueOf(ScriptMemory.HOOK_INSTRUCTIONS));
+        LuaErrorNames.install(g); // needs the debug library's call frames, loaded above
     }
 
     private static void rawSetGlobal(Globals g, String name, LuaValue v) {
@@ -496,6 +498,29 @@ public final class Scripting {
                 return load.invoke(LuaValue.varargsOf(code, a.arg(2).isnil() ? code : a.arg(2), LuaValue.valueOf("t")));
             }
         });
+        final LuaValue pcall = g.get("pcall");
+        g.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                // Redis 7's luaRedisPcall: a caught error table (from redis.call) is handed over as its err text,
+                // as the string Lua scripts got before Redis 7 (redis.pcall still returns the table)
+                Varargs r = pcall.invoke(a);
+                if (r.arg1().toboolean()) return r;
+                LuaValue e = r.arg(2);
+                if (e.istable() && e.rawget("err").isstring()) return LuaValue.varargsOf(LuaValue.FALSE, e.rawget("err"));
+                return r;
+            }
+        });
+        final LuaValue error = g.get("error");
+        g.rawset("error", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                // error() / error(nil): a nil message object, so the reply reads "ERR nil" as Redis's (LuaJ would
+                // carry a null text, which LuaErrorNames's error function cannot be handed)
+                if (a.arg1().isnil()) throw new LuaError(LuaValue.NIL);
+                return error.invoke(a);
+            }
+        });
         final LuaValue tostring = g.get("tostring");
         g.rawset("tostring", new OneArgFunction() {
             @Override
@@ -535,7 +560,7 @@ public final class Scripting {
                 // the argument errors stay rep's own: only well-typed calls are sized here
                 if (a.arg1().isstring() && a.arg(2).isnumber()) {
                     double n = a.arg(2).todouble();
-                    long len = a.arg1().rawlen();
+                    long len = a.arg1().strvalue().rawlen(); // a number is repeated as its text
                     if (n >= 1 && len > 0) ScriptMemory.reserve(n * len >= 1e18 ? Long.MAX_VALUE : (long) n * len);
                 }
                 return rep.invoke(a);
@@ -591,25 +616,7 @@ public final class Scripting {
 
     /** Lua 5.1's {@code %.14g} number formatting (LUAI_NUMFMT). */
     static String formatNumber(double d) {
-        if (d == (long) d && Math.abs(d) < 1e15) return Long.toString((long) d);
-        if (Double.isNaN(d)) return d > 0 ? "nan" : "-nan";
-        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
-        String s = String.format(Locale.ROOT, "%.14g", d);
-        // %g in Java keeps trailing zeros; C's %g strips them.
-        int e = s.indexOf('e');
-        String mant = e >= 0 ? s.substring(0, e) : s;
-        String exp = e >= 0 ? s.substring(e) : "";
-        if (mant.indexOf('.') >= 0) {
-            mant = mant.replaceAll("0+$", "");
-            if (mant.endsWith(".")) mant = mant.substring(0, mant.length() - 1);
-        }
-        if (!exp.isEmpty()) {
-            // C prints at least two exponent digits: e+15
-            char sign = exp.charAt(1);
-            String digits = exp.substring(2).replaceFirst("^0+(?=\\d\\d)", "");
-            exp = "e" + sign + digits;
-        }
-        return mant + exp;
+        return LuaNumberText.format(d);
     }
 
     /** Redis's globals protection: no new globals, reading a missing one is an error, library tables read-only. */
@@ -855,6 +862,16 @@ public final class Scripting {
         return r;
     }
 
+    /**
+     * A number passed to redis.call as Redis 7.2 (with the 7.2.5 fix, redis#13115) converts it, not with Lua's
+     * lossy "%.14g": whole numbers within +-2^62 (double2ll) as integers, anything else with fpconv_dtoa
+     * (shortest round-trip digits: 1/3 gives "0.3333333333333333"). Redis 7.0 used "%.17g" instead.
+     */
+    static String argText(double d) {
+        if (d == (long) d && Math.abs(d) <= 0x1p62) return Long.toString((long) d);
+        return DoubleFormat.dtoa(d);
+    }
+
     private static byte[][] args(Varargs a) {
         int n = a.narg();
         byte[][] argv = new byte[n][];
@@ -862,9 +879,7 @@ public final class Scripting {
             LuaValue v = a.arg(i);
             if (v.type() == LuaValue.TNUMBER) {
                 double d = v.todouble();
-                // Redis converts with lua_tolstring: Lua 5.1's %.14g.
-                argv[i - 1] = formatNumber(d)
-                        .getBytes(StandardCharsets.US_ASCII);
+                argv[i - 1] = argText(d).getBytes(StandardCharsets.US_ASCII);
             } else if (v.type() == LuaValue.TSTRING) {
                 LuaString s = v.checkstring();
                 argv[i - 1] = java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);

@@ -1,0 +1,45 @@
+package io.keyline.scripting;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Lua 5.1's number text ({@code LUAI_NUMFMT "%.14g"}), which Redis scripts see wherever a number becomes a string.
+ * Public because the build patches LuaJ's {@code org.luaj.vm2.LuaDouble.tojstring()} to call {@link #format}
+ * (see tools/PatchLuaDouble.java): LuaJ's own text ({@code Float.toString}, whole doubles printed in full) reaches
+ * concatenation, the string library and {@code table.concat}, none of which Keyline can wrap from outside.
+ */
+public final class LuaNumberText {
+    private LuaNumberText() {
+    }
+
+    private static final MathContext DIGITS = new MathContext(14, RoundingMode.HALF_EVEN);
+
+    /**
+     * C's {@code printf("%.14g", d)}: rounds the double's exact binary value (as glibc does, not Java's Formatter,
+     * which rounds the shortest decimal text), strips trailing zeros, exponent with at least two digits.
+     */
+    public static String format(double d) {
+        // Whole numbers of up to 14 digits print in full (the common case: no BigDecimal).
+        if (d == (long) d && Math.abs(d) < 1e14) return Long.toString((long) d);
+        // glibc prints NaN's sign bit and x86's 0/0 is the negative default NaN ("-nan"); the JVM's NaN signs do
+        // not follow the hardware's (constant folding gives Double.NaN), so every NaN prints as 0/0 does.
+        if (Double.isNaN(d)) return "-nan";
+        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        BigDecimal r = new BigDecimal(d).round(DIGITS);
+        int exp = r.precision() - r.scale() - 1;
+        if (exp >= -4 && exp < 14) return r.stripTrailingZeros().toPlainString();
+        String digits = r.unscaledValue().abs().toString();
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') end--;
+        StringBuilder sb = new StringBuilder(24);
+        if (d < 0) sb.append('-');
+        sb.append(digits.charAt(0));
+        if (end > 1) sb.append('.').append(digits, 1, end);
+        sb.append('e').append(exp < 0 ? '-' : '+');
+        int a = Math.abs(exp);
+        if (a < 10) sb.append('0');
+        return sb.append(a).toString();
+    }
+}
