@@ -32,9 +32,9 @@ with open(sys.argv[1], "wb") as f:
 PY
 
 redis-server --port "$RP" --save '' --appendonly no --daemonize yes >/dev/null
-"$here/keyline-server" --port "$KP" --appendonly no --save "" > "$tmp/keyline.log" 2>&1 &
+"$here/keyline-server" --port "$KP" --appendonly no --save "" --dir "$tmp" > "$tmp/keyline.log" 2>&1 &
 kpid=$!
-until redis-cli -p "$KP" ping >/dev/null 2>&1; do sleep 0.5; done
+until [ "$(redis-cli -p "$KP" ping 2>/dev/null)" = PONG ]; do sleep 0.5; done  # -LOADING is a reply too
 until redis-cli -p "$RP" ping >/dev/null 2>&1; do sleep 0.2; done
 for p in "$RP" "$KP"; do redis-cli -p "$p" --pipe < "$tmp/points.resp" >/dev/null; done
 [ "$(redis-cli -p "$KP" zcard geo)" = "$(redis-cli -p "$RP" zcard geo)" ] || { echo "preload differs" >&2; exit 1; }

@@ -12,12 +12,14 @@ JAR="$ROOT/target/keyline-server.jar"
 TMP="$(mktemp -d)"
 redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
 RPID=$!
-java -jar "$JAR" --port "$KP" -c 1000000 >"$TMP/keyline.log" 2>&1 &
+java -jar "$JAR" --port "$KP" -c 1000000 --appendonly no --save '' --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
 KPID=$!
 cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
 trap cleanup EXIT
+# Waits for PONG, not just any reply: a server still replaying an AOF/RDB answers -LOADING.
+wait_pong() { for _ in $(seq 1 600); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0; sleep 0.2; done; echo "port $1 never answered PONG" >&2; exit 1; }
 for p in "$RP" "$KP"; do
-  for _ in $(seq 1 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  wait_pong "$p"
 done
 rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -r 1000000 -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
 echo "| test | redis-server rps | keyline rps | ratio |"

@@ -13,12 +13,14 @@ JAR="$ROOT/target/keyline-server.jar"
 TMP="$(mktemp -d)"
 redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
 RPID=$!
-java -jar "$JAR" --port "$KP" --bind 127.0.0.1 >"$TMP/keyline.log" 2>&1 &
+java -jar "$JAR" --port "$KP" --bind 127.0.0.1 --appendonly no --save '' --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
 KPID=$!
 cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
 trap cleanup EXIT
+# Waits for PONG, not just any reply: a server still replaying an AOF/RDB answers -LOADING.
+wait_pong() { for _ in $(seq 1 600); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0; sleep 0.2; done; echo "port $1 never answered PONG" >&2; exit 1; }
 for p in "$RP" "$KP"; do
-  for _ in $(seq 1 150); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  wait_pong "$p"
 done
 BODY="redis.call('INCR', KEYS[1]) return redis.call('EXPIRE', KEYS[1], 100)"
 SHA=$(redis-cli -p "$RP" script load "$BODY")

@@ -47,10 +47,10 @@ heap_used_kb() { # live heap after a full GC
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # --- Keyline ---
-"$here/keyline-server" --port "$KP" --appendonly no --save "" --capacity 1000000 > "$tmp/keyline.log" 2>&1 &
+"$here/keyline-server" --port "$KP" --appendonly no --save "" --dir "$tmp" --capacity 1000000 > "$tmp/keyline.log" 2>&1 &
 sleep 1
 kpid=$(pgrep -f "keyline-server.jar --port $KP" | head -1)
-until redis-cli -p "$KP" ping >/dev/null 2>&1; do sleep 0.5; done
+until [ "$(redis-cli -p "$KP" ping 2>/dev/null)" = PONG ]; do sleep 0.5; done  # -LOADING is a reply too
 k0=$(heap_used_kb "$kpid"); kr0=$(rss_kb "$kpid")
 redis-cli -p "$KP" --pipe < "$tmp/small.resp" >/dev/null
 k1=$(heap_used_kb "$kpid"); kr1=$(rss_kb "$kpid")

@@ -36,9 +36,9 @@ r_used1=$(redis-cli -p "$RPORT" info memory | awk -F: '/^used_memory:/ {print $2
 r_rss1=$(rss_kb $RPID)
 r_enc=$(redis-cli -p "$RPORT" object encoding z)
 
-./keyline-server --port "$KPORT" --appendonly no > "$TMP/keyline.log" 2>&1 &
+./keyline-server --port "$KPORT" --appendonly no --save "" --dir "$TMP" > "$TMP/keyline.log" 2>&1 &
 KPID=$!
-for _ in $(seq 1 60); do redis-cli -p "$KPORT" ping > /dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 1 60); do [ "$(redis-cli -p "$KPORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.5; done
 JPID=$(pgrep -P $KPID java || echo $KPID)
 heap_used() { jcmd "$JPID" GC.run > /dev/null; sleep 1; jcmd "$JPID" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K,?","",v); print v; exit}}'; }
 k_heap0=$(heap_used)

@@ -223,17 +223,30 @@ final class GeoCommands {
     static final int RADIUS_COORDS = 1, RADIUS_MEMBER = 2, RADIUS_NOSTORE = 4, GEOSEARCH = 8, GEOSEARCHSTORE = 16;
     private static final int SORT_NONE = 0, SORT_ASC = 1, SORT_DESC = 2;
 
-    private static final class Point {
-        final byte[] member;
-        final double score, lon, lat;
-        double dist;
+    /**
+     * The matches of one search as parallel arrays (Redis's geoArray of geoPoint structs): no object per
+     * matching member, the arrays double as they fill.
+     */
+    private static final class Matches {
+        byte[][] member = new byte[16][];
+        double[] score = new double[16], lon = new double[16], lat = new double[16], dist = new double[16];
+        int size;
 
-        Point(byte[] member, double score, double lon, double lat, double dist) {
-            this.member = member;
-            this.score = score;
-            this.lon = lon;
-            this.lat = lat;
-            this.dist = dist;
+        void add(byte[] m, double sc, double x, double y, double d) {
+            if (size == member.length) {
+                int cap = size * 2;
+                member = java.util.Arrays.copyOf(member, cap);
+                score = java.util.Arrays.copyOf(score, cap);
+                lon = java.util.Arrays.copyOf(lon, cap);
+                lat = java.util.Arrays.copyOf(lat, cap);
+                dist = java.util.Arrays.copyOf(dist, cap);
+            }
+            member[size] = m;
+            score[size] = sc;
+            lon[size] = x;
+            lat[size] = y;
+            dist[size] = d;
+            size++;
         }
     }
 
@@ -366,24 +379,25 @@ final class GeoCommands {
 
         if (count != 0 && sort == SORT_NONE && !any) sort = SORT_ASC;
 
-        List<Point> ga = new ArrayList<>();
+        Matches ga = new Matches();
         membersOfAllNeighbors(zobj, Geohash.areasByShape(shape), shape, ga, any ? count : 0);
 
-        if (ga.isEmpty() && storekey == null) {
+        if (ga.size == 0 && storekey == null) {
             c.reply.emptyArray();
             return;
         }
-        int resultLength = ga.size();
+        int resultLength = ga.size;
         int returned = (count == 0 || resultLength < count) ? resultLength : (int) count;
+        // order[k] is the k-th match to return: the sorts move indices, the matches stay where they are.
+        int[] order = PartialSort.identity(resultLength);
         if (sort != SORT_NONE) {
-            Comparator<Point> asc = (a, b) -> a.dist > b.dist ? 1 : a.dist == b.dist ? 0 : -1;
-            Comparator<Point> cmp = sort == SORT_ASC ? asc : (a, b) -> -asc.compare(a, b);
+            double[] dist = ga.dist;
+            PartialSort.IndexComparator asc = (a, b) -> dist[a] > dist[b] ? 1 : dist[a] == dist[b] ? 0 : -1;
+            PartialSort.IndexComparator cmp = sort == SORT_ASC ? asc : (a, b) -> -asc.compare(a, b);
             if (returned == resultLength) {
-                ga.sort(cmp); // glibc's qsort is a stable merge sort for arrays this size
+                PartialSort.stableSort(order, resultLength, cmp); // glibc's qsort: a stable merge sort at this size
             } else {
-                Point[] arr = ga.toArray(new Point[0]);
-                PartialSort.pqsort(arr, cmp, 0, returned - 1);
-                ga = java.util.Arrays.asList(arr);
+                PartialSort.pqsort(order, resultLength, cmp, 0, returned - 1);
             }
         }
 
@@ -391,17 +405,16 @@ final class GeoCommands {
             int options = (withdist ? 1 : 0) + (withcoords ? 1 : 0) + (withhash ? 1 : 0);
             ReplyWriter r = c.reply;
             r.arrayHeader(returned);
-            for (int i = 0; i < returned; i++) {
-                Point gp = ga.get(i);
-                gp.dist /= shape.conversion;
+            for (int k = 0; k < returned; k++) {
+                int i = order[k];
                 if (options > 0) r.arrayHeader(options + 1);
-                r.bulk(gp.member);
-                if (withdist) distanceReply(r, gp.dist);
-                if (withhash) r.integer(Geohash.scoreAsLongLong(gp.score));
+                r.bulk(ga.member[i]);
+                if (withdist) distanceReply(r, ga.dist[i] / shape.conversion);
+                if (withhash) r.integer(Geohash.scoreAsLongLong(ga.score[i]));
                 if (withcoords) {
                     r.arrayHeader(2);
-                    humanDouble(r, gp.lon);
-                    humanDouble(r, gp.lat);
+                    humanDouble(r, ga.lon[i]);
+                    humanDouble(r, ga.lat[i]);
                 }
             }
             return;
@@ -409,12 +422,11 @@ final class GeoCommands {
 
         if (returned > 0) {
             int maxLen = 0;
-            for (int i = 0; i < returned; i++) maxLen = Math.max(maxLen, ga.get(i).member.length);
+            for (int k = 0; k < returned; k++) maxLen = Math.max(maxLen, ga.member[order[k]].length);
             SortedSetValue dst = new SortedSetValue(c.server().encodingLimits(), returned, maxLen);
-            for (int i = 0; i < returned; i++) {
-                Point gp = ga.get(i);
-                gp.dist /= shape.conversion;
-                dst.put(gp.member, storedist ? gp.dist : gp.score);
+            for (int k = 0; k < returned; k++) {
+                int i = order[k];
+                dst.put(ga.member[i], storedist ? ga.dist[i] / shape.conversion : ga.score[i]);
             }
             db.set(storekey, dst, Database.NO_TTL);
             c.modified(storekey);
@@ -437,7 +449,7 @@ final class GeoCommands {
 
     /** membersOfAllNeighbors: scan each non-zero box once (skipping a repeat of the previous one). */
     private static void membersOfAllNeighbors(SortedSetValue z, Geohash.Bits[] neighbors, Geohash.Shape shape,
-                                              List<Point> ga, long limit) {
+                                              Matches ga, long limit) {
         int lastProcessed = 0;
         for (int i = 0; i < neighbors.length; i++) {
             if (neighbors[i].isZero()) continue;
@@ -445,7 +457,7 @@ final class GeoCommands {
                     && neighbors[i].step() == neighbors[lastProcessed].step()) {
                 continue;
             }
-            if (!ga.isEmpty() && limit != 0 && ga.size() >= limit) break;
+            if (ga.size != 0 && limit != 0 && ga.size >= limit) break;
             long min = Geohash.align52Bits(neighbors[i]);
             long max = Geohash.align52Bits(new Geohash.Bits(neighbors[i].bits() + 1, neighbors[i].step()));
             pointsInRange(z, min, max, shape, ga, limit);
@@ -454,7 +466,7 @@ final class GeoCommands {
     }
 
     /** geoGetPointsInRange: members with min <= score < max that fall inside the shape. */
-    private static void pointsInRange(SortedSetValue z, double min, double max, Geohash.Shape shape, List<Point> ga, long limit) {
+    private static void pointsInRange(SortedSetValue z, double min, double max, Geohash.Shape shape, Matches ga, long limit) {
         long start = z.countBelow(min, false);
         long end = z.countBelow(max, false);
         if (start >= end) return;
@@ -464,13 +476,13 @@ final class GeoCommands {
 
             @Override
             public void accept(byte[] member, double score) {
-                if (full || (!ga.isEmpty() && limit != 0 && ga.size() >= limit)) {
+                if (full || (ga.size != 0 && limit != 0 && ga.size >= limit)) {
                     full = true;
                     return;
                 }
                 Geohash.decodeScore(score, xy);
                 double d = Geohash.distanceIfWithin(shape, xy[0], xy[1]);
-                if (!Double.isNaN(d)) ga.add(new Point(member, score, xy[0], xy[1], d));
+                if (!Double.isNaN(d)) ga.add(member, score, xy[0], xy[1], d);
             }
         });
     }

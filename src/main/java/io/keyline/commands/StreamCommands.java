@@ -254,16 +254,18 @@ final class StreamCommands {
         boolean limitGiven = false;
         for (; i < argv.length; i++) {
             int more = argv.length - 1 - i;
-            String opt = Args.lower(argv[i]);
-            if (xadd && opt.equals("*")) break;
-            if ((opt.equals("maxlen") || opt.equals("minid")) && more >= 1) {
-                if (a.strategy != 0 && a.strategy != (opt.equals("maxlen") ? 1 : 2)
+            // Matched in place, case-insensitively: no lower-cased String per option on the XADD path.
+            byte[] opt = argv[i];
+            if (xadd && opt.length == 1 && opt[0] == '*') break;
+            boolean isMaxLen = Args.is(opt, "maxlen");
+            if ((isMaxLen || Args.is(opt, "minid")) && more >= 1) {
+                if (a.strategy != 0 && a.strategy != (isMaxLen ? 1 : 2)
                         || a.strategy != 0) {
-                    if (a.strategy != (opt.equals("maxlen") ? 1 : 2)) {
+                    if (a.strategy != (isMaxLen ? 1 : 2)) {
                         throw new RedisException("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
                     }
                 }
-                a.strategy = opt.equals("maxlen") ? 1 : 2;
+                a.strategy = isMaxLen ? 1 : 2;
                 byte[] next = argv[i + 1];
                 if (more >= 2 && (next.length == 1 && (next[0] == '~' || next[0] == '='))) {
                     a.approx = next[0] == '~';
@@ -278,12 +280,12 @@ final class StreamCommands {
                     a.minId = strictIdOrError(argv[i + 1], 0);
                 }
                 i++;
-            } else if (opt.equals("limit") && more >= 1) {
+            } else if (Args.is(opt, "limit") && more >= 1) {
                 a.limit = Args.toLong(argv[i + 1]);
                 if (a.limit < 0) throw new RedisException("ERR The LIMIT argument must be >= 0.");
                 limitGiven = true;
                 i++;
-            } else if (xadd && opt.equals("nomkstream")) {
+            } else if (xadd && Args.is(opt, "nomkstream")) {
                 a.noMkStream = true;
             } else if (xadd) {
                 boolean[] sg = new boolean[1];
@@ -363,7 +365,8 @@ final class StreamCommands {
         long before = db.beginUpdate(s);
         io.keyline.store.EncodingLimits lim = c.server().encodingLimits();
         s.append(id, argv, a.fieldsAt, argv.length, lim.streamNodeMaxEntries, lim.streamNodeMaxBytes);
-        c.reply.bulk(id.bytes());
+        byte[] idBytes = id.bytes(); // the reply and the propagated argv share one copy
+        c.reply.bulk(idBytes);
         c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xadd", argv[1]);
         long trimmed = trim(s, a);
         db.endUpdate(argv[1], s, before);
@@ -371,7 +374,7 @@ final class StreamCommands {
         c.modified(argv[1]);
         // Propagate the ID actually used (and an exact trim), as Redis rewrites argv.
         byte[][] prop = argv.clone();
-        prop[a.fieldsAt - 1] = id.bytes();
+        prop[a.fieldsAt - 1] = idBytes;
         rewriteApprox(prop, a, s);
         c.propagateAs(prop);
     }

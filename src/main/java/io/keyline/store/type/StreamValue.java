@@ -55,8 +55,29 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
             return Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq);
         }
 
+        /** "ms-seq" as ASCII, written digit by digit (every XADD replies with one: no String on the way). */
         public byte[] bytes() {
-            return toString().getBytes(StandardCharsets.US_ASCII);
+            if (ms < 0 || seq < 0) return toString().getBytes(StandardCharsets.US_ASCII); // past 2^63: unsigned text
+            int msDigits = digits(ms);
+            byte[] out = new byte[msDigits + 1 + digits(seq)];
+            writeDigits(out, msDigits, ms);
+            out[msDigits] = '-';
+            writeDigits(out, out.length, seq);
+            return out;
+        }
+
+        private static int digits(long v) {
+            int d = 1;
+            for (long t = v; t >= 10; t /= 10) d++;
+            return d;
+        }
+
+        /** Writes the non-negative {@code v} so that its last digit is at {@code end - 1}. */
+        private static void writeDigits(byte[] out, int end, long v) {
+            do {
+                out[--end] = (byte) ('0' + v % 10);
+                v /= 10;
+            } while (v != 0);
         }
     }
 
