@@ -271,6 +271,7 @@ public final class KeylineServer implements AutoCloseable {
         if (workerGroup != null) workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (cron != null) cron.shutdownNow();
+        context.dispatcher().shutdownNetworkIo();
         context.blocking().shutdown();
         context.clientPause().shutdown();
         try {
