@@ -272,6 +272,7 @@ public final class KeylineServer implements AutoCloseable {
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (cron != null) cron.shutdownNow();
         context.dispatcher().shutdownNetworkIo();
+        context.closeServices();
         context.blocking().shutdown();
         context.clientPause().shutdown();
         try {
