@@ -35,7 +35,30 @@ class LauncherShutdownIT {
         }
     }
 
-    private record Running(Process process, LauncherIT.Output out, int port) {
+    private record Running(Process process, LogFile out, int port) {
+    }
+
+    /**
+     * The server's output, sent to a file: {@link Process#destroy()} closes the parent's end of a pipe, so what the
+     * server logs while it stops would be lost to a pipe reader.
+     */
+    record LogFile(Path path) {
+        String text() {
+            try {
+                return Files.exists(path) ? Files.readString(path) : "";
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        boolean waitFor(String needle, long timeoutMillis) throws InterruptedException {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            while (System.currentTimeMillis() < end) {
+                if (text().contains(needle)) return true;
+                Thread.sleep(50);
+            }
+            return text().contains(needle);
+        }
     }
 
     private Running start(String... extra) throws Exception {
@@ -45,8 +68,9 @@ class LauncherShutdownIT {
                 "--dir", workDir.toString(), "--save", ""));
         cmd.addAll(List.of(extra));
         boolean jarBuilt = Files.exists(Path.of("target", "keyline-server.jar"));
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
-        LauncherIT.Output out = new LauncherIT.Output(p.getInputStream());
+        LogFile out = new LogFile(workDir.resolve("server-" + port + ".log"));
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.path().toFile()).start();
         boolean ready = out.waitFor("Ready to accept connections", jarBuilt ? 60_000 : 300_000);
         if (!ready) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertThat(ready).as("server became ready; output:%n%s", out.text()).isTrue();
@@ -84,7 +108,9 @@ class LauncherShutdownIT {
             assertThat(exited).as("exited within %d s; output:%n%s%nthreads:%n%s", EXIT_BOUND_SECONDS, r.out().text(), threads).isTrue();
         }
         assertThat(r.process().exitValue()).as("exit status; output:%n%s", r.out().text()).isZero();
-        assertThat(r.out().text()).contains("Keyline is now ready to exit, bye bye...");
+        // the reader thread may still be draining the pipe when the process is gone
+        assertThat(r.out().waitFor("Keyline is now ready to exit, bye bye...", 20_000))
+                .as("orderly stop logged; output:%n%s", r.out().text()).isTrue();
     }
 
     @Test
