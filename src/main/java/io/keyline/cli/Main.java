@@ -253,6 +253,8 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         server.exitOnShutdown(true);
+        // Before start(): a SIGTERM while the AOF loads must end the process too (Redis: "during loading").
+        ShutdownSignals.install(server, log);
         try {
             server.start();
         } catch (ConfigException e) {
@@ -263,12 +265,9 @@ public final class Main implements Callable<Integer> {
             log.error("Start-up failed: {}", e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!server.stopped()) {
-                log.warn("Received shutdown signal, scheduling shutdown...");
-                server.stop();
-            }
-        }, "keyline-signal"));
+        // Every way out (SIGTERM/SIGINT via ShutdownSignals, SHUTDOWN, System.exit) ends in System.exit after
+        // server.stop(); main only waits. It is the one non-daemon thread Keyline has, so the JVM never
+        // lingers on a stopped server: the exit paths never wait for it.
         Thread.currentThread().join();
         return 0;
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * second MIGRATE to the same target meanwhile opens a connection of its own, and only one of the two stays
  * cached.
  */
-final class MigrateSockets {
+final class MigrateSockets implements AutoCloseable {
     static final int MAX_ITEMS = 64;
     static final long TTL_MILLIS = 10_000;
 
@@ -39,6 +39,7 @@ final class MigrateSockets {
 
     private final Map<String, Target> cached = new HashMap<>();
     private boolean checkScheduled;
+    private boolean closed;
 
     static MigrateSockets of(ServerContext server) {
         synchronized (MigrateSockets.class) {
@@ -84,7 +85,7 @@ final class MigrateSockets {
         Target dropped = null;
         synchronized (this) {
             t.lastUse = System.currentTimeMillis();
-            if (cached.containsKey(t.name)) {
+            if (closed || cached.containsKey(t.name)) { // closed: a MIGRATE that ended after the server stopped
                 dropped = t;
             } else {
                 if (cached.size() >= MAX_ITEMS) {
@@ -100,6 +101,18 @@ final class MigrateSockets {
             }
         }
         if (dropped != null) dropped.close();
+    }
+
+    /** The server stopped: closes every cached connection now rather than when its idle time is up. */
+    @Override
+    public void close() {
+        List<Target> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(cached.values());
+            cached.clear();
+        }
+        for (Target t : all) t.close();
     }
 
     /** Number of cached connections (tests). */

@@ -121,6 +121,18 @@ public final class Dispatcher {
     }
 
     /**
+     * Ends the {@link CommandSpec.Flag#NETWORK_IO} threads with the server (they would otherwise idle for a
+     * minute after a stopped embedded server): an unfinished MIGRATE is interrupted, its socket then fails.
+     */
+    public void shutdownNetworkIo() {
+        java.util.concurrent.ExecutorService e;
+        synchronized (this) {
+            e = networkIo;
+        }
+        if (e != null) e.shutdownNow();
+    }
+
+    /**
      * For a {@link CommandSpec.Flag#NETWORK_IO} command (which the call path does not lock): runs {@code body}
      * holding the stripes of {@code keys} (none of its own under EXEC or a script, which hold every stripe), and
      * logs what {@code body} changed before releasing them, so the AOF sees the writes to a key in the order they

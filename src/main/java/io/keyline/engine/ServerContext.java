@@ -342,6 +342,21 @@ public final class ServerContext {
         return type.cast(services.get(type.getName()));
     }
 
+    /**
+     * Closes every published service that is {@link AutoCloseable} (e.g. MIGRATE's cached sockets), when the
+     * server stops: what they hold (sockets, timers) must not outlive an embedded server.
+     */
+    public void closeServices() {
+        for (Object s : services.values()) {
+            if (!(s instanceof AutoCloseable c)) continue;
+            try {
+                c.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(ServerContext.class).warn("Error closing {}", s.getClass().getName(), e);
+            }
+        }
+    }
+
     /** Runs {@code listener} whenever a client disconnects (e.g. to drop it from blocking queues). */
     public void onClientClosed(java.util.function.Consumer<Client> listener) {
         closeListeners.add(listener);

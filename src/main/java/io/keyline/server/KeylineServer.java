@@ -271,6 +271,8 @@ public final class KeylineServer implements AutoCloseable {
         if (workerGroup != null) workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (bossGroup != null) bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (cron != null) cron.shutdownNow();
+        context.dispatcher().shutdownNetworkIo();
+        context.closeServices();
         context.blocking().shutdown();
         context.clientPause().shutdown();
         try {

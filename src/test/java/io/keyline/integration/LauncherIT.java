@@ -130,7 +130,8 @@ class LauncherIT {
             }
         } finally {
             server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            // generous: the first exit after a jar rebuild writes the class-data archive (seconds on a loaded machine)
+            if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -179,7 +180,8 @@ class LauncherIT {
                     .startsWith("user app on sanitize-payload #").endsWith(" ~app:* resetchannels -@all +get +set +del");
         } finally {
             server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            // generous: the first exit after a jar rebuild writes the class-data archive (seconds on a loaded machine)
+            if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         // A bad ACL file stops the start-up with one line naming the problem.
         Files.writeString(acl, "user app on +nosuchcommand\n");
