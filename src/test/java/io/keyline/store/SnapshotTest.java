@@ -127,7 +127,8 @@ class SnapshotTest {
         }
     }
 
-    private void scenario(long seed, boolean flushes, boolean activeExpiry) throws Exception {
+    /** Runs one scenario and returns how many keys the cut held. */
+    private int scenario(long seed, boolean flushes, boolean activeExpiry) throws Exception {
         Random setup = new Random(seed);
         Clock.Manual clock = new Clock.Manual(1_000_000);
         Keyspace ks = new Keyspace(DBS, 4, clock);
@@ -205,7 +206,10 @@ class SnapshotTest {
         List<String> got = new ArrayList<>(dumped);
         Collections.sort(got);
         assertThat(got).as("seed %d", seed).isEqualTo(atCut);
-        assertThat(atCut).isNotEmpty();
+        // Without flushes the cut always holds the preloaded keys. With them, a cut can land right after a
+        // FLUSHALL on a loaded machine (CI saw that), so the flush test requires data across its seeds instead.
+        if (!flushes) assertThat(atCut).isNotEmpty();
+        return atCut.size();
     }
 
     @Test
@@ -220,7 +224,9 @@ class SnapshotTest {
 
     @Test
     void snapshotEqualsTheDataAtTheCutWithFlushallAndSwapdb() throws Exception {
-        for (long seed = 200; seed <= 215; seed++) scenario(seed, true, true);
+        long keysAtCuts = 0;
+        for (long seed = 200; seed <= 215; seed++) keysAtCuts += scenario(seed, true, true);
+        assertThat(keysAtCuts).as("keys at the cuts of all seeds").isPositive();
     }
 
     @Test
