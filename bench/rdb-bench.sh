@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RDB figures, redis-server and Keyline side by side in one run: SAVE time and dump.rdb size for N keys
+# RDB figures, redis-server and Keyline side by side in one run: SAVE and BGSAVE time and dump.rdb size for N keys
 # of mixed types (60% strings, 10% each hashes, lists, sets, sorted sets of 5 elements), then the
 # start-up load time of that file (from "DB loaded from disk" in each server's log).
 # Usage: bench/rdb-bench.sh [keys]   (default 1000000). Free ports are picked; both servers are stopped on exit.
@@ -47,6 +47,13 @@ run() { # name start-command... : fill, SAVE, restart with the file, report
   local keys t0 t1; keys=$(redis-cli -p "$port" dbsize)
   t0=$(ms); redis-cli -p "$port" save > /dev/null; t1=$(ms)
   local save_ms=$((t1 - t0)) size; size=$(stat -c %s "$dir/dump.rdb")
+  # BGSAVE of the same data: time until rdb_bgsave_in_progress drops, and what the server says it cost
+  # (Redis: the child's copy-on-write pages; Keyline: the snapshot's peak of encoded bytes queued for the disk)
+  t0=$(ms); redis-cli -p "$port" bgsave > /dev/null
+  until redis-cli -p "$port" info persistence | grep -q '^rdb_bgsave_in_progress:0'; do sleep 0.05; done; t1=$(ms)
+  local bg_ms=$((t1 - t0)) bg_status cow
+  bg_status=$(redis-cli -p "$port" info persistence | grep '^rdb_last_bgsave_status' | cut -d: -f2 | tr -d '\r')
+  cow=$(redis-cli -p "$port" info persistence | grep '^rdb_last_cow_size' | cut -d: -f2 | tr -d '\r')
   redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true; wait "$pid" 2>/dev/null || true
   : > "$dir/server.log"
   t0=$(ms)
@@ -55,13 +62,13 @@ run() { # name start-command... : fill, SAVE, restart with the file, report
   local loaded; loaded=$(redis-cli -p "$port" dbsize)
   local logline; logline=$(grep -o 'DB loaded from disk: [0-9.]* seconds' "$dir/server.log" | head -1)
   redis-cli -p "$port" shutdown nosave > /dev/null 2>&1 || true; wait "$pid" 2>/dev/null || true
-  printf '| %s | %s | %d | %s | %s | %d | %s |\n' "$name" "$keys" "$save_ms" "$size" "$loaded" "$((t1 - t0))" "${logline#DB loaded from disk: }"
+  printf '| %s | %s | %d | %d (%s, cow %s B) | %s | %s | %d | %s |\n' "$name" "$keys" "$save_ms" "$bg_ms" "$bg_status" "$cow" "$size" "$loaded" "$((t1 - t0))" "${logline#DB loaded from disk: }"
 }
 
 echo "keys=$N  $(uptime)"
 echo
-echo "| server | keys | SAVE ms | dump.rdb bytes | keys after restart | start to PONG ms | load (server log) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| server | keys | SAVE ms | BGSAVE ms (status, rdb_last_cow_size) | dump.rdb bytes | keys after restart | start to PONG ms | load (server log) |"
+echo "|---|---|---|---|---|---|---|---|"
 run redis-server redis-server --save '' --appendonly no
 run keyline ${KEYLINE_CMD:-$repo/keyline-server} --save '' --appendonly no --capacity 0
 echo
