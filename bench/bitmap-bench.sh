@@ -5,23 +5,10 @@
 # rejects as a bit offset) and sets bit 7 of random small keys (creating up to 1M one-byte
 # bitmaps); the reads scan the big bitmap (BITCOUNT/BITPOS over all 128 KB, and a 1 KB BYTE range). Stops every server it starts. Usage: bench/bitmap-bench.sh [requests] (default 200000)
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$HERE")"
 N="${1:-200000}"
-RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
-JAR="$ROOT/target/keyline-server.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
-TMP="$(mktemp -d)"
-redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
-RPID=$!
-java -jar "$JAR" --port "$KP" -c 1000000 --appendonly no --save '' --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
-KPID=$!
-cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-# Waits for PONG, not just any reply: a server still replaying an AOF/RDB answers -LOADING.
-wait_pong() { for _ in $(seq 1 600); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0; sleep 0.2; done; echo "port $1 never answered PONG" >&2; exit 1; }
+KEYLINE_EXTRA=(-c 1000000)
+. "$(dirname "${BASH_SOURCE[0]}")/side-by-side.sh"
 for p in "$RP" "$KP"; do
-  wait_pong "$p"
   # the bitmap the reads scan: 1 Mbit, bit 1048575 set so it is full length; the BITPOS 1 target
   # sits near the end so the scan covers the string
   redis-cli -p "$p" setbit bm 1048575 1 >/dev/null

@@ -3,24 +3,9 @@
 # redis-benchmark (50 clients, P1 and P16) and the memory of 100,000 HyperLogLogs (10 elements each,
 # sparse). Stops every server it starts. Usage: bench/hll-bench.sh [requests]  (default 200000)
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$HERE")"
 N="${1:-200000}"
-RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
-JAR="$ROOT/target/keyline-server.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
-TMP="$(mktemp -d)"
-redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
-RPID=$!
-java -jar "$JAR" --port "$KP" -c 1000000 --appendonly no --save '' --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
-KPID=$!
-cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-# Waits for PONG, not just any reply: a server still replaying an AOF/RDB answers -LOADING.
-wait_pong() { for _ in $(seq 1 600); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0; sleep 0.2; done; echo "port $1 never answered PONG" >&2; exit 1; }
-for p in "$RP" "$KP"; do
-  wait_pong "$p"
-done
+KEYLINE_EXTRA=(-c 1000000)
+. "$(dirname "${BASH_SOURCE[0]}")/side-by-side.sh"
 rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -r 1000000 -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
 echo "| test | redis-server rps | keyline rps | ratio |"
 echo "|---|---|---|---|"
@@ -36,7 +21,6 @@ w=sys.stdout.buffer
 for i in range(100000):
     args=[b'PFADD', b'h:%d'%i]+[b'e%d'%(i*10+j) for j in range(10)]
     w.write(b'*%d\r\n'%len(args)+b''.join(b'\$%d\r\n%s\r\n'%(len(a),a) for a in args))"; }
-mem() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
 echo
 echo "| 100,000 HLLs (10 elements, sparse) | redis-server | keyline |"
 echo "|---|---|---|"

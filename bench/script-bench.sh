@@ -4,24 +4,8 @@
 # scripts (SCRIPT LOAD of distinct bodies: used_memory, used_memory_scripts_eval, used_memory_vm_eval and RSS deltas). Stops every server it
 # starts. Usage: bench/script-bench.sh [requests]  (default 100000)
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$HERE")"
 N="${1:-100000}"
-RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
-JAR="$ROOT/target/keyline-server.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
-TMP="$(mktemp -d)"
-redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
-RPID=$!
-java -jar "$JAR" --port "$KP" --bind 127.0.0.1 --appendonly no --save '' --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
-KPID=$!
-cleanup() { kill "$RPID" "$KPID" 2>/dev/null || true; wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-# Waits for PONG, not just any reply: a server still replaying an AOF/RDB answers -LOADING.
-wait_pong() { for _ in $(seq 1 600); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0; sleep 0.2; done; echo "port $1 never answered PONG" >&2; exit 1; }
-for p in "$RP" "$KP"; do
-  wait_pong "$p"
-done
+. "$(dirname "${BASH_SOURCE[0]}")/side-by-side.sh"
 BODY="redis.call('INCR', KEYS[1]) return redis.call('EXPIRE', KEYS[1], 100)"
 SHA=$(redis-cli -p "$RP" script load "$BODY")
 redis-cli -p "$KP" script load "$BODY" >/dev/null
@@ -44,7 +28,6 @@ for i in range(10000):
     body=b\"return redis.call('GET', KEYS[1]) .. '%d'\" % i
     args=[b'SCRIPT', b'LOAD', body]
     w.write(b'*%d\r\n'%len(args)+b''.join(b'\$%d\r\n%s\r\n'%(len(a),a) for a in args))"; }
-mem() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
 rss() { ps -o rss= -p "$1" | tr -d ' '; }
 echo
 echo "| 10,000 cached scripts | redis-server | keyline |"

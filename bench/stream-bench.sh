@@ -7,29 +7,10 @@
 # redis-server does. Stops every server it starts.
 # Usage: bench/stream-bench.sh [requests] [entries]  (defaults 200000 and 1000000)
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$HERE")"
 N="${1:-200000}"
 E="${2:-1000000}"
-RP=$((20000 + RANDOM % 10000)); KP=$((RP + 1))
-JAR="$ROOT/target/keyline-server.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -o -DskipTests package)
-TMP="$(mktemp -d)"
-redis-server --port "$RP" --save '' --appendonly no --daemonize no --dir "$TMP" >"$TMP/redis.log" 2>&1 &
-RPID=$!
-java -jar "$JAR" --port "$KP" -c 1000000 --appendonly no --save '' --dir "$TMP" >"$TMP/keyline.log" 2>&1 &
-KPID=$!
-# A Keyline whose shutdown hangs is killed after 10 s, so the script always ends.
-cleanup() {
-  kill "$RPID" "$KPID" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$KPID" 2>/dev/null || true
-  wait "$RPID" "$KPID" 2>/dev/null || true; rm -rf "$TMP"
-}
-trap cleanup EXIT
-# Waits for PONG, not just any reply: a server still replaying an AOF/RDB answers -LOADING.
-wait_pong() { for _ in $(seq 1 600); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0; sleep 0.2; done; echo "port $1 never answered PONG" >&2; exit 1; }
-for p in "$RP" "$KP"; do wait_pong "$p"; done
+KEYLINE_EXTRA=(-c 1000000)
+. "$(dirname "${BASH_SOURCE[0]}")/side-by-side.sh"
 # rps, then the server's CPU time per request in us (utime+stime from /proc): on a shared, loaded machine the
 # CPU cost is the steadier figure, rps also measures how often the scheduler runs the server.
 TCK=$(getconf CLK_TCK)
@@ -73,7 +54,6 @@ w=sys.stdout.buffer
 cmd=b'*7\r\n\$4\r\nXADD\r\n\$1\r\nm\r\n\$1\r\n*\r\n\$2\r\nf1\r\n\$2\r\nv1\r\n\$2\r\nf2\r\n\$2\r\nv2\r\n'
 for i in range($E // 1000):
     w.write(cmd*1000)"; }
-mem() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
 echo
 echo "| $E entries (XADD m * f1 v1 f2 v2) | redis-server | keyline |"
 echo "|---|---|---|"
