@@ -5,7 +5,9 @@
 #   <label>   Keyline jars given as LABEL=JAR[:JAVA_OPTS] (e.g. old=/tmp/old.jar new=target/keyline-server.jar
 #             new-s8=target/keyline-server.jar:-Dkeyline.stripe-bits=8)
 # Per server: fill 1M keys, then two measured runs of the same load: without a rewrite (baseline) and with a
-# BGREWRITEAOF started 2 s into the measured window; RSS (server + children) sampled every 20 ms.
+# BGREWRITEAOF started 2 s into the measured window; extra memory = the server's peak RSS
+# growth (VmHWM) plus, for Redis, the pages its child copied on write (its own rdb/aof_last_cow_size); the save is
+# watched by bench/snapshot-watch.py, one process, no forks (see its header for why).
 # Usage: bench/snapshot-cow.sh LABEL=JAR[:OPTS] ...   Env: RATE (20000), KEYS (1000000), DURATION (12),
 #   MODE (aof: BGREWRITEAOF with the AOF on; bgsave: BGSAVE of dump.rdb with the AOF off)
 set -euo pipefail
@@ -28,13 +30,6 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 600); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; return 1; }
 field() { redis-cli -p "$1" info persistence | tr -d '\r' | sed -n "s/^$2://p"; }
-rss_kb() { # server + its children (the fork's copy-on-write shows there)
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 load() { # port json
   java -Xms1g -Xmn768m -XX:+UseSerialGC "$here/churn/ChurnLoad.java" --port "$1" --rate "$RATE" --duration "$DURATION" \
     --warmup "$WARMUP" --keys "$KEYS" --value-size 32 --set-ratio 1 --connections 8 --json "$2" 2>>"$work/load.err" || true # exits non-zero when the rate was missed: still a result
@@ -62,21 +57,16 @@ measure() { # label port pid
   ( load "$port" "$work/$label-rw.json" >/dev/null ) &
   local lp=$!
   sleep $((WARMUP + 2))
-  local rss0 peak=0 t0 t1
-  rss0=$(rss_kb "$pid")
-  t0=$(date +%s%N)
-  redis-cli -p "$port" $CMD >/dev/null
-  sleep 0.02
-  while [ "$(field "$port" $BUSY)" != "0" ]; do
-    local r; r=$(rss_kb "$pid"); [ "$r" -gt "$peak" ] && peak=$r
-    sleep 0.02
-  done
-  t1=$(date +%s%N)
+  local watch rss0 peak ms
+  watch=$(python3 "$here/snapshot-watch.py" "$port" "$pid" "$CMD" "$BUSY")
+  read -r ms rss0 peak <<<"$watch"
   wait "$lp"
   local rw; rw=$(summary "$work/$label-rw.json")
-  local cow; cow=$(field "$port" $COW); cow=${cow:-n/a}
+  local cow; cow=$(field "$port" $COW); cow=${cow:-0}
+  local extra=$(( (peak - rss0) / 1024 )) # the server's own growth; for Redis add the child's copied pages
+  [ "$label" = redis ] && extra=$(( extra + cow / 1048576 ))
   echo "| $label | $keys | baseline | $base | | |"
-  echo "| $label | $keys | $RUN | $rw | $(( (t1 - t0) / 1000000 )) ms | RSS $((rss0 / 1024)) → peak $((peak / 1024)) MB (+$(( (peak - rss0) / 1024 )) MB); $COW $cow |"
+  echo "| $label | $keys | $RUN | $rw | $ms ms | +$extra MB (RSS $((rss0 / 1024)) → peak $((peak / 1024)) MB; $COW $((cow / 1048576)) MB) |"
 }
 
 echo "uptime: $(uptime)"
