@@ -1,7 +1,7 @@
 package io.keyline.engine;
 
-import io.keyline.protocol.Doubles;
 import io.keyline.util.Bytes;
+import io.keyline.util.DoubleFormat;
 
 /** Argument parsing with Redis's error texts. */
 public final class Args {
@@ -30,8 +30,8 @@ public final class Args {
 
     /** A double or {@code ERR value is not a valid float}. */
     public static double toDouble(byte[] b) {
-        Double d = Doubles.parse(b);
-        if (d == null) throw new RedisException(Errors.NOT_FLOAT);
+        double d = DoubleFormat.parseOrNaN(b);
+        if (Double.isNaN(d)) throw new RedisException(Errors.NOT_FLOAT);
         return d;
     }
 

@@ -105,8 +105,8 @@ class SkipListTest {
         for (SkipList.Node x = list.header; x != null; x = x.next0) {
             int levels = x == list.header ? list.level : x.levels();
             for (int i = 1; i < levels; i++) {
-                SkipList.Node nx = x.next(i);
-                if (nx != null) assertThat(x.span(i)).as("seed %d", seed).isEqualTo(pos.get(nx) - pos.get(x));
+                SkipList.Node nx = SkipList.next(x, i);
+                if (nx != null) assertThat(SkipList.span(x, i)).as("seed %d", seed).isEqualTo(pos.get(nx) - pos.get(x));
             }
         }
     }
