@@ -535,16 +535,12 @@ public final class Dispatcher {
         }
     }
 
-    /** Every stripe, in order (as {@link Keyspace#lockAll}), bounded as {@link #lock(int)}. */
+    /** Every stripe (as {@link Keyspace#lockAll}), bounded as {@link #lock(int)}. */
     private void lockAll() {
-        int n = keyspace.stripes();
-        for (int i = 0; i < n; i++) {
-            try {
-                lock(i);
-            } catch (RedisException e) {
-                for (int j = i - 1; j >= 0; j--) keyspace.unlock(j);
-                throw e;
-            }
+        if (keyspace.tryLockAll(0)) return;
+        while (!keyspace.tryLockAll(LOCK_POLL_NANOS)) {
+            String busy = scriptThread.busyError();
+            if (busy != null) throw new RedisException(busy);
         }
     }
 
