@@ -725,11 +725,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     /**
      * On the script thread between two scripts of a batch: whether the next may run there. Not once the
      * client is gone, closing or blocked (as {@link #process}), nor during CLIENT PAUSE: the rest then goes
-     * back to this loop, which runs it the usual way.
+     * back to this loop, which runs it the usual way; nor once the server stops (no new script starts).
      */
     private boolean batchMayGoOn() {
         return ctx.channel().isActive() && !client.killed() && !client.closeAfterReply() && !client.blocked()
-                && !server.clientPause().paused();
+                && !server.clientPause().paused() && !server.scriptThread().shuttingDown();
     }
 
     /** Puts commands parsed ahead but not run back in front of the others (this loop only). */
