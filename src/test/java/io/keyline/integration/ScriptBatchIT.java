@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Pipelined scripts run on the script thread in one hand-off per read batch (issue 15): each script is still
  * its own command (replies in order, interleaved with the non-script commands around them, its own
- * commandstats and SLOWLOG entry), SCRIPT KILL stops only the script it targets, and the scripts of a client
+ * commandstats, SLOWLOG and MONITOR entries, CLIENT REPLY SKIP applying to one script only), SCRIPT KILL stops only the script it targets, and the scripts of a client
  * that disconnects while one of them runs are not run.
  */
 class ScriptBatchIT extends ServerTestBase {
@@ -149,6 +149,34 @@ class ScriptBatchIT extends ServerTestBase {
         awaitNotBusy(jedis); // the killed script has ended (nothing of the batch after it ran)
         assertThat(jedis.get("gone")).isNull();
         assertThat(jedis.eval(INCR, 1, "gone")).isEqualTo(1L);
+    }
+
+    @Test
+    void monitorSeesEachPipelinedScriptThenItsCallsAndClientReplySkipDropsOnlyTheNextReply() throws Exception {
+        try (Socket monitor = new Socket("127.0.0.1", keyline.port()); Socket client = new Socket("127.0.0.1", keyline.port())) {
+            monitor.setSoTimeout(10_000);
+            client.setSoTimeout(10_000);
+            java.io.BufferedReader fromMonitor = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(monitor.getInputStream(), StandardCharsets.UTF_8));
+            monitor.getOutputStream().write(command("MONITOR").getBytes(StandardCharsets.UTF_8));
+            assertThat(fromMonitor.readLine()).isEqualTo("+OK");
+            String batch = command("CLIENT", "REPLY", "SKIP") + command("EVAL", INCR, "1", "m")
+                    + command("EVAL", INCR, "1", "m") + command("EVAL", INCR, "1", "m") + command("GET", "m");
+            client.getOutputStream().write(batch.getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader fromClient = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            // The first script's reply is skipped; the other two and GET's follow in order.
+            assertThat(List.of(fromClient.readLine(), fromClient.readLine(), fromClient.readLine(), fromClient.readLine()))
+                    .containsExactly(":2", ":3", "$1", "3");
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < 8) {
+                String line = fromMonitor.readLine();
+                seen.add(line.substring(line.indexOf('"'))); // drop the timestamp and client
+            }
+            String eval = "\"EVAL\" \"" + INCR + "\" \"1\" \"m\"";
+            assertThat(seen).containsExactly("\"CLIENT\" \"REPLY\" \"SKIP\"", eval, "\"INCR\" \"m\"", eval,
+                    "\"INCR\" \"m\"", eval, "\"INCR\" \"m\"", "\"GET\" \"m\"");
+        }
     }
 
     private static String command(String... args) {
