@@ -85,19 +85,29 @@ public final class Dispatcher {
         // A script holds every stripe while it runs: off the event loop, so that loop's other clients
         // are still answered (BUSY after the threshold). The connection waits for it, suspended.
         if (spec.scriptThread && ctx.origin == CallContext.Origin.CLIENT && !ctx.replaying
-                && c.connection().detach(scriptThread, () -> runDetached(ctx, spec, argv))) {
+                && c.connection().detach(scriptThread, () -> runDetached(ctx, spec, argv), this::joinsScriptBatch)) {
             return true;
         }
         // MIGRATE waits on another server: Redis blocks its only thread meanwhile; here only the calling
         // connection waits (suspended) and its event loop goes on serving the others.
         if (spec.networkIo && ctx.origin == CallContext.Origin.CLIENT && !ctx.replaying
-                && c.connection().detach(networkIo(), () -> runDetached(ctx, spec, argv))) {
+                && c.connection().detach(networkIo(), () -> runDetached(ctx, spec, argv), null)) {
             return true;
         }
         call(ctx, spec, argv);
         BlockingRegistry blocking = server.blocking();
         if (blocking.hasReady()) blocking.serveReady();
         return false;
+    }
+
+    /**
+     * Whether a command a client pipelined right after a script may run on the script thread in the same
+     * hand-off: another script command (EVAL*, FCALL*). The whole call path still runs for it there (the
+     * first script ran outside MULTI, and a script cannot start one), so this only chooses the thread.
+     */
+    private boolean joinsScriptBatch(byte[][] argv) {
+        CommandSpec spec = server.table().lookup(argv[0]);
+        return spec != null && spec.scriptThread;
     }
 
     /** Threads for {@link CommandSpec.Flag#NETWORK_IO} commands, created on first use, idle ones end after a minute. */
@@ -525,16 +535,12 @@ public final class Dispatcher {
         }
     }
 
-    /** Every stripe, in order (as {@link Keyspace#lockAll}), bounded as {@link #lock(int)}. */
+    /** Every stripe (as {@link Keyspace#lockAll}), bounded as {@link #lock(int)}. */
     private void lockAll() {
-        int n = keyspace.stripes();
-        for (int i = 0; i < n; i++) {
-            try {
-                lock(i);
-            } catch (RedisException e) {
-                for (int j = i - 1; j >= 0; j--) keyspace.unlock(j);
-                throw e;
-            }
+        if (keyspace.tryLockAll(0)) return;
+        while (!keyspace.tryLockAll(LOCK_POLL_NANOS)) {
+            String busy = scriptThread.busyError();
+            if (busy != null) throw new RedisException(busy);
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * loop: the other connections of that loop could then never be answered, not even with BUSY. Commands
  * flagged {@link CommandSpec.Flag#SCRIPT_THREAD} (EVAL*, FCALL*) sent by a network client therefore run on
  * one dedicated thread while the calling connection is suspended ({@code Connection.detach}); inside MULTI,
- * during AOF replay or for an internal client they still run inline.
+ * during AOF replay or for an internal client they still run inline. The scripts a client pipelined right after
+ * the first run in the same hand-off, one after the other (each its own command), and their replies go back together.
  *
  * <p>While a script runs, other commands wait (as in Redis, where the server is busy) until it ends or it has
  * run for {@code busy-reply-threshold} ms; then they are refused with BUSY, except the {@code allow-busy}

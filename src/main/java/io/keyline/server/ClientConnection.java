@@ -155,7 +155,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             // A client killed by CLIENT KILL from another thread runs nothing more, even before its close.
             while (!client.blocked() && !closing && !client.killed()) {
                 byte[][] argv = client.takePostponed(); // a command CLIENT PAUSE held runs first
+                if (argv == null) argv = parsedAhead.pollFirst(); // then those a script batch left
                 if (argv == null) {
+                    if (parseAheadError != null) { // met while parsing ahead, after the commands before it ran
+                        ProtocolException e = parseAheadError;
+                        parseAheadError = null;
+                        throw e;
+                    }
                     if (in == null || !in.isReadable()) break;
                     parser.unauthenticated(!client.authenticated());
                     argv = parser.next(in);
@@ -628,44 +634,117 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     /** True while this connection's command runs on the script thread: nothing more is parsed meanwhile. */
     private boolean suspended;
 
+    /** The most scripts one hand-off runs, so that one client's long pipeline does not hold the script thread. */
+    private static final int MAX_SCRIPT_BATCH = 64;
+    /** Commands parsed ahead for a script batch and not run by it: they run next, before anything else is parsed. */
+    private final java.util.ArrayDeque<byte[][]> parsedAhead = new java.util.ArrayDeque<>();
+    /** A protocol error met while parsing ahead: raised once the commands before it have run. */
+    private ProtocolException parseAheadError;
+
     /**
-     * Hands the running command to {@code executor}. Its replies go to a buffer of their own (the replies
-     * before it are flushed as usual meanwhile); when it is done, {@link #scriptDone} appends them on this
-     * loop and parsing resumes. Reading from the socket goes on (no per-script autoRead toggling, which
-     * costs two epoll_ctl calls): what arrives queues in {@code in}.
+     * Hands the running command to {@code executor}, together with the commands already buffered after it
+     * that {@code joinsBatch} accepts (a pipelined run of scripts: one hand-off and one wake-up for all of
+     * them instead of two per script). Their replies go to a buffer of their own (the replies before them
+     * are flushed as usual meanwhile); when they are done, {@link #scriptDone} appends them on this loop
+     * and parsing resumes. Reading from the socket goes on (no per-script autoRead toggling, which costs
+     * two epoll_ctl calls): what arrives queues in {@code in}.
      */
     @Override
-    public boolean detach(Executor executor, Runnable work) {
+    public boolean detach(Executor executor, Runnable work, java.util.function.Predicate<byte[][]> joinsBatch) {
         if (ctx == null || !ctx.executor().inEventLoop()) return false;
         ByteBuf reply = ctx.alloc().ioBuffer(256);
+        java.util.List<byte[][]> batch = joinsBatch == null ? java.util.List.of() : parseAheadBatch(joinsBatch);
         suspended = true;
         client.reply.buffer(reply); // the call context writes through the client's writer
         try {
             executor.execute(() -> {
+                long seq = 0;
+                int ran = 0;
                 try {
                     work.run();
+                    seq = call.durableSeq();
+                    if (client.dropReplyOfLastCommand()) reply.clear(); // CLIENT REPLY OFF/SKIP
+                    while (ran < batch.size() && batchMayGoOn()) {
+                        int start = reply.writerIndex();
+                        dispatcher.execute(call, batch.get(ran++)); // on this thread: runs inline, never detaches
+                        seq = Math.max(seq, call.durableSeq());
+                        if (client.dropReplyOfLastCommand()) reply.writerIndex(start);
+                    }
+                } catch (RuntimeException | Error e) {
+                    log.warn("Internal error in a script batch of client id={}", client.id(), e);
                 } finally {
-                    long seq = call.durableSeq();
-                    ctx.executor().execute(() -> scriptDone(reply, seq));
+                    long durableSeq = seq;
+                    java.util.List<byte[][]> notRun = batch.subList(ran, batch.size());
+                    ctx.executor().execute(() -> scriptDone(reply, durableSeq, notRun));
                 }
             });
         } catch (RuntimeException e) { // the script thread is gone (the server stops)
             suspended = false;
             client.reply.buffer(out);
             reply.release();
+            giveBack(batch);
             return false;
         }
         return true;
     }
 
-    /** On this loop, once the detached command is done: its reply, then the pushes it caused, then the next commands. */
-    private void scriptDone(ByteBuf reply, long durableSeq) {
+    /**
+     * On this loop, before a script is handed off: the scripts buffered right after it, parsed now (up to the
+     * first other command, which is kept to run after them). None for a client that tracks keys or has
+     * subscriptions: pushes its scripts cause to itself must follow each one's reply, which a batch would not keep.
+     */
+    private java.util.List<byte[][]> parseAheadBatch(java.util.function.Predicate<byte[][]> joinsBatch) {
+        if (client.trackingFlags() != 0 || client.pubsub()) return java.util.List.of();
+        java.util.List<byte[][]> batch = null;
+        while (batch == null || batch.size() < MAX_SCRIPT_BATCH) {
+            byte[][] argv = parsedAhead.peekFirst();
+            if (argv != null) {
+                if (!joinsBatch.test(argv)) break;
+                parsedAhead.pollFirst();
+            } else {
+                if (parseAheadError != null || in == null || !in.isReadable()) break;
+                try {
+                    argv = parser.next(in);
+                } catch (ProtocolException e) {
+                    parseAheadError = e;
+                    break;
+                }
+                if (argv == null) break;
+                if (argv.length == 0) continue;
+                if (!joinsBatch.test(argv)) {
+                    parsedAhead.addLast(argv);
+                    break;
+                }
+            }
+            if (batch == null) batch = new java.util.ArrayList<>(8);
+            batch.add(argv);
+        }
+        return batch == null ? java.util.List.of() : batch;
+    }
+
+    /**
+     * On the script thread between two scripts of a batch: whether the next may run there. Not once the
+     * client is gone, closing or blocked (as {@link #process}), nor during CLIENT PAUSE: the rest then goes
+     * back to this loop, which runs it the usual way; nor once the server stops (no new script starts).
+     */
+    private boolean batchMayGoOn() {
+        return ctx.channel().isActive() && !client.killed() && !client.closeAfterReply() && !client.blocked()
+                && !server.clientPause().paused() && !server.scriptThread().shuttingDown();
+    }
+
+    /** Puts commands parsed ahead but not run back in front of the others (this loop only). */
+    private void giveBack(java.util.List<byte[][]> notRun) {
+        for (int i = notRun.size() - 1; i >= 0; i--) parsedAhead.addFirst(notRun.get(i));
+    }
+
+    /** On this loop, once the detached commands are done: their replies, then the pushes they caused, then the next commands. */
+    private void scriptDone(ByteBuf reply, long durableSeq, java.util.List<byte[][]> notRun) {
         suspended = false;
         if (closing || !ctx.channel().isActive()) {
             reply.release();
             return;
         }
-        if (client.dropReplyOfLastCommand()) reply.clear(); // CLIENT REPLY OFF/SKIP
+        giveBack(notRun);
         if (durableSeq > pendingDurableSeq) pendingDurableSeq = durableSeq;
         if (out == null) {
             out = reply;

@@ -47,8 +47,12 @@ public interface Connection {
      * replies {@code work} writes to the client's reply writer are sent, in order, when it is done;
      * then the connection resumes. Called from the connection's own thread while it runs a command.
      * False if this connection cannot be suspended (an internal client): the caller runs {@code work} inline.
+     *
+     * <p>{@code joinsBatch} (null for a command that runs alone) tells which commands already parsed after this
+     * one may run on {@code executor} right after it, in the same hand-off (a pipelined run of scripts): each
+     * still goes through the whole call path there, one after the other, and their replies come back together.
      */
-    default boolean detach(Executor executor, Runnable work) {
+    default boolean detach(Executor executor, Runnable work, java.util.function.Predicate<byte[][]> joinsBatch) {
         return false;
     }
 

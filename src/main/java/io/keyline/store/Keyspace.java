@@ -5,20 +5,27 @@ import io.keyline.util.Slots;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * All databases, the stripe locks that guard them, key-count capacity, memory estimate, the LRU/LFU
  * clock, active expiry and eviction.
  *
- * <p>Locking rule: a thread holding stripe locks may only take higher-numbered stripes; whole-keyspace
- * operations take all of them in order ({@link #lockAll()}). Locks are reentrant, so a command run
- * inside MULTI/EXEC (which holds every lock) can lock its own stripes again.
+ * <p>Locking rule: a thread holding stripe locks may only take higher-numbered stripes. Whole-keyspace
+ * operations (scripts, EXEC, FLUSHALL, SWAPDB, a snapshot's cut) take every stripe at once through one
+ * read/write lock, the {@code gate}: each stripe lock is taken under the gate's read side (shared, one CAS),
+ * {@link #lockAll()} takes its write side, so it costs the same at 64 stripes as at 4096. Locks are
+ * reentrant, so a command run inside MULTI/EXEC (which holds every lock) can lock its own stripes again;
+ * a thread holding only some stripes may not take them all (the gate cannot be upgraded).
  */
 public final class Keyspace {
     private final int stripeBits;
     private final int stripeMask;
     private final ReentrantLock[] locks;
+    /** Read side: held with any stripe lock; write side: every stripe at once (see the class comment). */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile Database[] databases;
     private final Clock clock;
     final KeyspaceStats stats = new KeyspaceStats();
@@ -76,48 +83,82 @@ public final class Keyspace {
     }
 
     public void lock(int stripe) {
+        gate.readLock().lock();
         locks[stripe].lock();
         Snapshot s = snapshot;
         if (s != null) s.touched(stripe);
     }
 
-    /** Takes the stripe if it is free right now. */
+    /**
+     * Takes the stripe if it is free right now. Not ahead of a thread already waiting for every stripe
+     * ({@link #tryLockAll}): a stream of single-stripe commands must not starve a script.
+     */
     public boolean tryLock(int stripe) {
-        if (!locks[stripe].tryLock()) return false;
+        return tryLock(stripe, 0);
+    }
+
+    /** Takes the stripe, waiting at most {@code nanos}; false if it stayed taken (or the thread was interrupted). */
+    public boolean tryLock(int stripe, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        try {
+            // The timed form queues behind a waiting lockAll (the untimed tryLock would barge past it).
+            if (!gate.readLock().tryLock(nanos, TimeUnit.NANOSECONDS)) return false;
+            if (!locks[stripe].tryLock() && !locks[stripe].tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                gate.readLock().unlock();
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
         Snapshot s = snapshot;
         if (s != null) s.touched(stripe);
         return true;
     }
 
-    /** Takes the stripe, waiting at most {@code nanos}; false if it stayed taken (or the thread was interrupted). */
-    public boolean tryLock(int stripe, long nanos) {
+    public void unlock(int stripe) {
+        locks[stripe].unlock();
+        gate.readLock().unlock();
+    }
+
+    public boolean heldByCurrentThread(int stripe) {
+        return gate.isWriteLockedByCurrentThread() || locks[stripe].isHeldByCurrentThread();
+    }
+
+    /** Every stripe: the gate's write side (reentrant; also under {@link #beginSnapshot}'s cut). */
+    public void lockAll() {
+        refuseUpgrade();
+        gate.writeLock().lock();
+        touchedAll();
+    }
+
+    /** As {@link #lockAll()}, waiting at most {@code nanos}; false if some stripe stayed taken (or interrupted). */
+    public boolean tryLockAll(long nanos) {
+        refuseUpgrade();
         try {
-            if (!locks[stripe].tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)) return false;
-            Snapshot s = snapshot;
-            if (s != null) s.touched(stripe);
-            return true;
+            if (!gate.writeLock().tryLock(nanos, TimeUnit.NANOSECONDS)) return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+        touchedAll();
+        return true;
     }
 
-    public void unlock(int stripe) {
-        locks[stripe].unlock();
-    }
-
-    public boolean heldByCurrentThread(int stripe) {
-        return locks[stripe].isHeldByCurrentThread();
-    }
-
-    public void lockAll() {
-        for (ReentrantLock l : locks) l.lock();
+    private void touchedAll() {
         Snapshot s = snapshot;
         if (s != null) s.touchedAll(); // the caller may change any stripe: each must be dumped first
     }
 
+    /** A thread holding some stripes that waited for all of them would wait for itself: fail instead. */
+    private void refuseUpgrade() {
+        if (!gate.isWriteLockedByCurrentThread() && gate.getReadHoldCount() > 0) {
+            throw new IllegalStateException("every stripe requested by a thread holding some of them");
+        }
+    }
+
     public void unlockAll() {
-        for (int i = locks.length - 1; i >= 0; i--) locks[i].unlock();
+        gate.writeLock().unlock();
     }
 
     public Clock clock() {
@@ -156,7 +197,7 @@ public final class Keyspace {
     public Snapshot beginSnapshot(SnapshotSink sink, Runnable atCut) {
         // Two beginnings exclude each other through the locks; the end is a compare-and-set, so
         // no monitor is needed (one would deadlock against a cancel() from a thread holding a stripe).
-        for (ReentrantLock l : locks) l.lock(); // not lockAll(): a running snapshot must not be dumped here
+        gate.writeLock().lock(); // not lockAll(): a running snapshot must not be dumped here
         try {
             if (snapshot != null) throw new IllegalStateException("a snapshot is already running");
             if (atCut != null) atCut.run();
@@ -164,7 +205,7 @@ public final class Keyspace {
             snapshot = s;
             return s;
         } finally {
-            for (int i = locks.length - 1; i >= 0; i--) locks[i].unlock();
+            gate.writeLock().unlock();
         }
     }
 

@@ -1,0 +1,162 @@
+package io.keyline.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link Keyspace}'s locks: every stripe at once ({@link Keyspace#lockAll}) excludes every single-stripe holder
+ * and is reentrant for its holder, a waiting lockAll is not overtaken by new single-stripe tryLocks, a holder
+ * of some stripes cannot ask for all of them, and stripe lockers in order mixed with lockAll never deadlock
+ * and never overlap.
+ */
+class KeyspaceLockTest {
+    private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
+
+    @Test
+    void lockAllExcludesAStripeHolderAndIsReentrantForItsHolder() throws Exception {
+        Keyspace ks = new Keyspace(1, 10, Clock.SYSTEM);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            ks.lock(700);
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ks.unlock(700);
+            }
+        });
+        holder.start();
+        held.await();
+        assertThat(ks.tryLockAll(0)).isFalse();
+        assertThat(ks.tryLock(3)).isTrue(); // other stripes stay available
+        ks.unlock(3);
+        release.countDown();
+        holder.join();
+        assertThat(ks.tryLockAll(WAIT)).isTrue();
+        try {
+            assertThat(ks.heldByCurrentThread(700)).isTrue();
+            ks.lock(700); // under every stripe, a command still locks its own
+            ks.unlock(700);
+            ks.lockAll(); // EXEC running a script: reentrant
+            ks.unlockAll();
+            AtomicBoolean otherGotOne = new AtomicBoolean(true);
+            Thread other = new Thread(() -> otherGotOne.set(ks.tryLock(5)));
+            other.start();
+            other.join();
+            assertThat(otherGotOne).isFalse();
+        } finally {
+            ks.unlockAll();
+        }
+        assertThat(ks.heldByCurrentThread(700)).isFalse();
+    }
+
+    @Test
+    void aThreadHoldingSomeStripesMayNotAskForAll() {
+        Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
+        ks.lock(1);
+        try {
+            assertThatThrownBy(ks::lockAll).isInstanceOf(IllegalStateException.class);
+        } finally {
+            ks.unlock(1);
+        }
+        ks.lockAll();
+        ks.unlockAll();
+    }
+
+    @Test
+    void aWaitingLockAllIsNotOvertakenByNewStripeLockers() throws Exception {
+        Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
+        ks.lock(1);
+        AtomicBoolean gotAll = new AtomicBoolean();
+        Thread all = new Thread(() -> {
+            ks.lockAll();
+            gotAll.set(true);
+            ks.unlockAll();
+        });
+        all.start();
+        // Once the lockAll waits, a tryLock from another thread no longer gets in ahead of it.
+        AtomicReference<Boolean> got = new AtomicReference<>(true);
+        long deadline = System.nanoTime() + WAIT;
+        while (got.get() && System.nanoTime() < deadline) {
+            Thread t = new Thread(() -> {
+                boolean ok = ks.tryLock(2);
+                if (ok) ks.unlock(2);
+                got.set(ok);
+            });
+            t.start();
+            t.join();
+        }
+        assertThat(got.get()).isFalse();
+        assertThat(gotAll).isFalse();
+        ks.unlock(1);
+        all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
+        assertThat(gotAll).isTrue();
+    }
+
+    @Test
+    void orderedStripeLockersAndLockAllNeverOverlapNorDeadlock() throws Exception {
+        Keyspace ks = new Keyspace(1, 4, Clock.SYSTEM);
+        int[] owners = new int[ks.stripes()]; // per stripe: how many threads think they hold it
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            boolean allLocker = t == 0;
+            threads.add(new Thread(() -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                for (int i = 0; i < 20_000; i++) {
+                    if (allLocker && i % 4 == 0) {
+                        ks.lockAll();
+                        try {
+                            synchronized (owners) {
+                                for (int s = 0; s < owners.length; s++) if (owners[s] != 0) overlaps.incrementAndGet();
+                            }
+                        } finally {
+                            ks.unlockAll();
+                        }
+                        continue;
+                    }
+                    int a = r.nextInt(owners.length);
+                    int b = a + r.nextInt(owners.length - a);
+                    ks.lock(a);
+                    if (b != a) ks.lock(b);
+                    try {
+                        synchronized (owners) {
+                            if (++owners[a] != 1) overlaps.incrementAndGet();
+                            if (b != a && ++owners[b] != 1) overlaps.incrementAndGet();
+                        }
+                        synchronized (owners) {
+                            owners[a]--;
+                            if (b != a) owners[b]--;
+                        }
+                    } finally {
+                        if (b != a) ks.unlock(b);
+                        ks.unlock(a);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.setUncaughtExceptionHandler((th, e) -> failure.compareAndSet(null, e));
+            t.start();
+        }
+        for (Thread t : threads) t.join(TimeUnit.NANOSECONDS.toMillis(WAIT) * 6);
+        for (Thread t : threads) assertThat(t.isAlive()).as("deadlocked").isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(overlaps).hasValue(0);
+    }
+}
