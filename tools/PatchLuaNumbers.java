@@ -12,7 +12,7 @@ import java.util.zip.ZipFile;
 
 /**
  * Build step (process-classes, run with the JDK's source launcher): writes copies of LuaJ 3.0.1's number classes
- * and of its compiler's FuncState into target/classes, four methods changed to Lua 5.1's behaviour. LuaJ is MIT-licensed; the patched classes are
+ * and of its compiler's FuncState into target/classes, four methods and a constant changed to Lua 5.1's behaviour. LuaJ is MIT-licensed; the patched classes are
  * build products only (target/classes comes before the LuaJ jar on every class path, and the shade plugin leaves
  * the jar's copies out).
  * <ul>
@@ -27,6 +27,9 @@ import java.util.zip.ZipFile;
  *   <li>{@code FuncState.numberK(LuaValue)} (the compiler's numeric constants, after constant folding of
  *       {@code -0} or {@code 0/-1}) normalises through {@code LuaDouble.valueOf} instead of its own whole-number
  *       check, so a folded -0 stays a double.
+ *   <li>{@code LuaDouble}'s NaN constant (the result of 0/0, {@code LuaDouble.NAN}) gets x86's default NaN bits,
+ *       sign set, as C's 0/0 on the machines Redis runs on, so {@code tostring(0/0)} is "-nan" and
+ *       {@code tostring(-(0/0))} "nan" (the JVM's {@code dneg} flips the sign bit).
  * </ul>
  *
  * <p>Each patch overwrites the start of the method's code and leaves the rest (now unreachable, or the target of
@@ -57,6 +60,9 @@ public final class PatchLuaNumbers {
             dbl.patch("valueOf", "(D)Lorg/luaj/vm2/LuaNumber;", 17, code(
                     DLOAD_0, INVOKESTATIC, u2(dbl.methodRef(TEXT, "isLuaInteger", "(D)Z")), IFEQ, u2(13),
                     DLOAD_0, D2I, INVOKESTATIC, u2(integerValueOf), ARETURN, NOP, NOP, NOP, NOP));
+            // x86's default NaN (what 0/0 and inf-inf give in C, printed "-nan" by glibc) has the sign bit set;
+            // LuaJ's NaN constant (0/0 in LuaDouble.ddiv and dmod, LuaDouble.NAN) is Java's positive Double.NaN.
+            dbl.setNaNConstants(0xFFF8000000000000L);
             dbl.write(Path.of(args[1]));
 
             ClassFile integer = ClassFile.read(jar, "org/luaj/vm2/LuaInteger");
@@ -104,6 +110,7 @@ public final class PatchLuaNumbers {
         private final int[] tag;
         private final int[] ref1;
         private final int[] ref2;
+        private final int[] valuePos;
         private int count;
         private final ByteArrayOutputStream appended = new ByteArrayOutputStream();
         private final List<String> appendedKeys = new ArrayList<>();
@@ -123,9 +130,11 @@ public final class PatchLuaNumbers {
             tag = new int[count];
             ref1 = new int[count];
             ref2 = new int[count];
+            valuePos = new int[count];
             for (int i = 1; i < count; i++) {
                 int t = b.get() & 0xFF;
                 tag[i] = t;
+                valuePos[i] = b.position();
                 switch (t) {
                     case 1 -> {
                         byte[] s = new byte[b.getShort() & 0xFFFF];
@@ -160,6 +169,18 @@ public final class PatchLuaNumbers {
         int field(String owner, String member, String desc) {
             for (int i = 1; i < count; i++) if (tag[i] == 9 && refersTo(i, owner, member, desc)) return i;
             throw new IllegalStateException(name + ": no field " + owner + "." + member + ":" + desc);
+        }
+
+        /** Gives every NaN Double constant the raw bits {@code bits}; fails if the pool has none. */
+        void setNaNConstants(long bits) {
+            int changed = 0;
+            for (int i = 1; i < utf8.length; i++) {
+                if (tag[i] == 6 && Double.isNaN(ByteBuffer.wrap(bytes).getDouble(valuePos[i]))) {
+                    ByteBuffer.wrap(bytes).putLong(valuePos[i], bits);
+                    changed++;
+                }
+            }
+            if (changed == 0) throw new IllegalStateException(name + ": no NaN constant");
         }
 
         /** The index of an existing Class constant. */

@@ -36,9 +36,10 @@ public final class LuaNumberText {
         if (isNegativeZero(d)) return "-0";
         // Whole numbers of up to 14 digits print in full (the common case: no BigDecimal).
         if (d == (long) d && Math.abs(d) < 1e14) return Long.toString((long) d);
-        // glibc prints NaN's sign bit and x86's 0/0 is the negative default NaN ("-nan"); the JVM's NaN signs do
-        // not follow the hardware's (constant folding gives Double.NaN), so every NaN prints as 0/0 does.
-        if (Double.isNaN(d)) return "-nan";
+        // glibc prints NaN's sign bit: x86's default NaN (0/0, inf-inf) is negative, "-nan"; -(0/0) is "nan". LuaJ's
+        // own NaN constant is patched to the negative one (tools/PatchLuaNumbers.java); the JVM's arithmetic on x86
+        // produces and propagates NaNs as the CPU does.
+        if (Double.isNaN(d)) return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
         BigDecimal r = new BigDecimal(d).round(DIGITS);
         int exp = r.precision() - r.scale() - 1;
