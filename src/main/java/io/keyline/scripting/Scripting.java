@@ -771,10 +771,11 @@ public final class Scripting {
                 return t;
             }
         });
-        r.rawset("sha1hex", new OneArgFunction() {
+        r.rawset("sha1hex", new org.luaj.vm2.lib.VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue s) {
-                if (!s.isstring()) throw new LuaError("wrong number of arguments");
+            public Varargs invoke(Varargs args) {
+                LuaValue s = args.arg1();
+                if (args.narg() != 1 || !s.isstring()) throw apiError("ERR wrong number of arguments");
                 LuaString str = s.checkstring();
                 byte[] b = java.util.Arrays.copyOfRange(str.m_bytes, str.m_offset, str.m_offset + str.m_length);
                 return LuaValue.valueOf(sha1hex(b));

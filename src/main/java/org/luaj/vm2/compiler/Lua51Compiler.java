@@ -13,7 +13,8 @@ import org.luaj.vm2.Prototype;
  * LuaJ's compiler with Lua 5.1's lexer rules and syntax-error texts, as Redis's Lua reports them:
  * {@code user_script:1: unexpected symbol near '<eof>'} where LuaJ says {@code unexpected symbol 286 (Ğ)},
  * {@code '<eof>' expected near 'end'} where LuaJ says {@code '<eos>' expected}, {@code malformed number near '12abc'}
- * where LuaJ lets a {@code NumberFormatException} escape, and {@code break} outside a loop reported where it stands.
+ * where LuaJ lets a {@code NumberFormatException} escape, and {@code break} outside a loop reported where it stands;
+ * and no tail calls of fields and methods, so that an error in {@code return t:m()} names {@code m} and its line.
  *
  * <p>LuaJ's parser is kept; only the lexer is a subclass ({@link Lexer}), created by {@link #compile} in place of
  * {@code LuaC.CompileState}'s private parser entry (same steps). The overridden members are package-private in
@@ -48,7 +49,46 @@ public final class Lua51Compiler implements Globals.Compiler {
             // LuaJ's str2d parses the numeral with Double.parseDouble, which throws where 5.1 reports the token
             lexer.lexerror("malformed number", LexState.TK_NUMBER);
         }
+        withoutTailCalls(main.f);
         return main.f;
+    }
+
+    /**
+     * Turns {@code return t.f(...)} and {@code return t:m(...)} tail calls into a plain call followed by the return
+     * already emitted after it (C = 0: all results, as the tail call passes them). LuaJ runs a tail call after the
+     * calling frame is gone, so an error there ({@code return t:bad()}, {@code return redis.nosuch()}, a failing
+     * {@code return redis.call(...)}) knew neither its line nor the name of what was called; Lua 5.1 reports
+     * both. Calls of a local or upvalue ({@code return loop(n - 1)}, the way a script recurses) stay tail calls,
+     * so tail recursion still runs in constant stack.
+     */
+    private static void withoutTailCalls(Prototype p) {
+        for (int pc = 0; pc < p.code.length; pc++) {
+            int i = p.code[pc];
+            if (Lua.GET_OPCODE(i) == Lua.OP_TAILCALL && calleeIsField(p.code, pc, Lua.GETARG_A(i))) {
+                p.code[pc] = (i & Lua.MASK_NOT_OP & Lua.MASK_NOT_C) | (Lua.OP_CALL << Lua.POS_OP);
+            }
+        }
+        if (p.p != null) for (Prototype nested : p.p) withoutTailCalls(nested);
+    }
+
+    /** Whether the last instruction before {@code pc} that sets register {@code a} is a table read or a SELF. */
+    private static boolean calleeIsField(int[] code, int pc, int a) {
+        for (int at = pc - 1; at >= 0; at--) {
+            int i = code[at];
+            if (Lua.GETARG_A(i) != a) continue;
+            switch (Lua.GET_OPCODE(i)) {
+                case Lua.OP_GETTABLE, Lua.OP_SELF:
+                    return true;
+                case Lua.OP_MOVE, Lua.OP_LOADK, Lua.OP_LOADKX, Lua.OP_LOADBOOL, Lua.OP_LOADNIL, Lua.OP_GETUPVAL,
+                        Lua.OP_GETTABUP, Lua.OP_NEWTABLE, Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL, Lua.OP_DIV, Lua.OP_MOD,
+                        Lua.OP_POW, Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN, Lua.OP_CONCAT, Lua.OP_CALL, Lua.OP_CLOSURE,
+                        Lua.OP_VARARG:
+                    return false;
+                default:
+                    break; // reads register a (a comparison, a store): keep looking
+            }
+        }
+        return false;
     }
 
     /** LuaJ's lexer with 5.1's numerals, reserved words and error texts. */
