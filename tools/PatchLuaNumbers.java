@@ -12,7 +12,7 @@ import java.util.zip.ZipFile;
 
 /**
  * Build step (process-classes, run with the JDK's source launcher): writes copies of LuaJ 3.0.1's number classes
- * and of its compiler's FuncState into target/classes, four methods and a constant changed to Lua 5.1's behaviour. LuaJ is MIT-licensed; the patched classes are
+ * and of its compiler's FuncState and LuaError into target/classes, five methods and a constant changed to Lua 5.1's behaviour. LuaJ is MIT-licensed; the patched classes are
  * build products only (target/classes comes before the LuaJ jar on every class path, and the shade plugin leaves
  * the jar's copies out).
  * <ul>
@@ -30,6 +30,9 @@ import java.util.zip.ZipFile;
  *   <li>{@code LuaDouble}'s NaN constant (the result of 0/0, {@code LuaDouble.NAN}) gets x86's default NaN bits,
  *       sign set, as C's 0/0 on the machines Redis runs on, so {@code tostring(0/0)} is "-nan" and
  *       {@code tostring(-(0/0))} "nan" (the JVM's {@code dneg} flips the sign bit).
+ *   <li>{@code LuaError.getMessage()} writes the position as Lua 5.1 does ({@code "user_script:1: x"}, through
+ *       {@code io.keyline.scripting.LuaErrorText.message}) instead of LuaJ's {@code "@user_script:1 x"}: the text
+ *       {@code pcall} gives a script.
  * </ul>
  *
  * <p>Each patch overwrites the start of the method's code and leaves the rest (now unreachable, or the target of
@@ -83,6 +86,21 @@ public final class PatchLuaNumbers {
                     INVOKESTATIC, u2(funcState.methodRef("org/luaj/vm2/LuaDouble", "valueOf", "(D)Lorg/luaj/vm2/LuaNumber;")),
                     ASTORE_1, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP, NOP));
             funcState.write(Path.of(args[1]));
+
+            // LuaError.getMessage(): bytes 0-22 (the traceback if any, null without a message) stay; from 23 the
+            // position and message are LuaErrorText.message(fileline, m), up to the original "return m" at 57.
+            ClassFile error = ClassFile.read(jar, "org/luaj/vm2/LuaError");
+            String getMessage = "()Ljava/lang/String;";
+            error.expectCode("getMessage", getMessage, 23, ALOAD_0);
+            error.expectCode("getMessage", getMessage, 57, ALOAD_1);
+            byte[] position = new byte[57 - 23];
+            byte[] call = code(ALOAD_0, GETFIELD, u2(error.field("org/luaj/vm2/LuaError", "fileline", "Ljava/lang/String;")),
+                    ALOAD_1, INVOKESTATIC,
+                    u2(error.methodRef("io/keyline/scripting/LuaErrorText", "message", "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;")),
+                    ARETURN);
+            System.arraycopy(call, 0, position, 0, call.length); // the rest: NOPs up to 57
+            error.patchAt("getMessage", getMessage, 23, position);
+            error.write(Path.of(args[1]));
         }
     }
 
@@ -250,7 +268,16 @@ public final class PatchLuaNumbers {
 
         /** Overwrites the first {@code newCode.length} bytes of the method's code (at least {@code minLength}). */
         void patch(String method, String desc, int minLength, byte[] newCode) {
-            int at = codeOffset(method, desc, Math.max(minLength, newCode.length));
+            patchAt(method, desc, 0, Math.max(minLength, newCode.length), newCode);
+        }
+
+        /** Overwrites the method's code from {@code start} (an instruction boundary, as the end must be). */
+        void patchAt(String method, String desc, int start, byte[] newCode) {
+            patchAt(method, desc, start, start + newCode.length, newCode);
+        }
+
+        private void patchAt(String method, String desc, int start, int minLength, byte[] newCode) {
+            int at = codeOffset(method, desc, minLength) + start;
             codeEdits.add(() -> System.arraycopy(newCode, 0, bytes, at, newCode.length));
         }
 

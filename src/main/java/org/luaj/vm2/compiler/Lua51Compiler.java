@@ -14,7 +14,7 @@ import org.luaj.vm2.Prototype;
  * {@code user_script:1: unexpected symbol near '<eof>'} where LuaJ says {@code unexpected symbol 286 (Ğ)},
  * {@code '<eof>' expected near 'end'} where LuaJ says {@code '<eos>' expected}, {@code malformed number near '12abc'}
  * where LuaJ lets a {@code NumberFormatException} escape, and {@code break} outside a loop reported where it stands;
- * and no tail calls of fields and methods, so that an error in {@code return t:m()} names {@code m} and its line.
+ * and tail calls only of upvalues, so that an error in {@code return t:m()} names {@code m} and its line.
  *
  * <p>LuaJ's parser is kept; only the lexer is a subclass ({@link Lexer}), created by {@link #compile} in place of
  * {@code LuaC.CompileState}'s private parser entry (same steps). The overridden members are package-private in
@@ -54,35 +54,36 @@ public final class Lua51Compiler implements Globals.Compiler {
     }
 
     /**
-     * Turns {@code return t.f(...)} and {@code return t:m(...)} tail calls into a plain call followed by the return
-     * already emitted after it (C = 0: all results, as the tail call passes them). LuaJ runs a tail call after the
-     * calling frame is gone, so an error there ({@code return t:bad()}, {@code return redis.nosuch()}, a failing
-     * {@code return redis.call(...)}) knew neither its line nor the name of what was called; Lua 5.1 reports
-     * both. Calls of a local or upvalue ({@code return loop(n - 1)}, the way a script recurses) stay tail calls,
-     * so tail recursion still runs in constant stack.
+     * Turns tail calls into a plain call followed by the return already emitted after it (C = 0: all results, as
+     * the tail call passes them), except calls of an upvalue. LuaJ runs a tail call after the calling frame is
+     * gone, so an error there ({@code return t:bad()}, {@code return redis.nosuch()}, a failing
+     * {@code return redis.call(...)}, {@code local d = cjson.decode return d('{')}) knew neither its line nor the
+     * name of what was called; Lua 5.1 reports both (it runs a C function called in tail position as a plain call).
+     * A function recurses through an upvalue ({@code local function loop(n) ... return loop(n - 1) end}), so those
+     * stay tail calls and tail recursion still runs in constant stack.
      */
     private static void withoutTailCalls(Prototype p) {
         for (int pc = 0; pc < p.code.length; pc++) {
             int i = p.code[pc];
-            if (Lua.GET_OPCODE(i) == Lua.OP_TAILCALL && calleeIsField(p.code, pc, Lua.GETARG_A(i))) {
+            if (Lua.GET_OPCODE(i) == Lua.OP_TAILCALL && !calleeIsUpvalue(p.code, pc, Lua.GETARG_A(i))) {
                 p.code[pc] = (i & Lua.MASK_NOT_OP & Lua.MASK_NOT_C) | (Lua.OP_CALL << Lua.POS_OP);
             }
         }
         if (p.p != null) for (Prototype nested : p.p) withoutTailCalls(nested);
     }
 
-    /** Whether the last instruction before {@code pc} that sets register {@code a} is a table read or a SELF. */
-    private static boolean calleeIsField(int[] code, int pc, int a) {
+    /** Whether the last instruction before {@code pc} that sets register {@code a} reads an upvalue. */
+    private static boolean calleeIsUpvalue(int[] code, int pc, int a) {
         for (int at = pc - 1; at >= 0; at--) {
             int i = code[at];
             if (Lua.GETARG_A(i) != a) continue;
             switch (Lua.GET_OPCODE(i)) {
-                case Lua.OP_GETTABLE, Lua.OP_SELF:
+                case Lua.OP_GETUPVAL:
                     return true;
-                case Lua.OP_MOVE, Lua.OP_LOADK, Lua.OP_LOADKX, Lua.OP_LOADBOOL, Lua.OP_LOADNIL, Lua.OP_GETUPVAL,
-                        Lua.OP_GETTABUP, Lua.OP_NEWTABLE, Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL, Lua.OP_DIV, Lua.OP_MOD,
-                        Lua.OP_POW, Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN, Lua.OP_CONCAT, Lua.OP_CALL, Lua.OP_CLOSURE,
-                        Lua.OP_VARARG:
+                case Lua.OP_GETTABLE, Lua.OP_SELF, Lua.OP_MOVE, Lua.OP_LOADK, Lua.OP_LOADKX, Lua.OP_LOADBOOL,
+                        Lua.OP_LOADNIL, Lua.OP_GETTABUP, Lua.OP_NEWTABLE, Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL,
+                        Lua.OP_DIV, Lua.OP_MOD, Lua.OP_POW, Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN, Lua.OP_CONCAT,
+                        Lua.OP_CALL, Lua.OP_CLOSURE, Lua.OP_VARARG:
                     return false;
                 default:
                     break; // reads register a (a comparison, a store): keep looking
