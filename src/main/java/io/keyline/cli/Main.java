@@ -341,6 +341,15 @@ public final class Main implements Callable<Integer> {
             while (inline == null && i < args.size() && !(args.get(i).startsWith("--") && args.get(i).length() > 2)) {
                 values.add(args.get(i++));
             }
+            if (name.equals("user") && !values.isEmpty()) {
+                // --user alice on '>pw' '~*' '+@all': one word per rule, as redis-server reads its command line
+                try {
+                    config.addUser(values);
+                } catch (ConfigException e) {
+                    throw new ConfigException("invalid value for '--user' ('" + String.join(" ", values) + "'): " + e.getMessage());
+                }
+                continue;
+            }
             if (config.find(name) == null) {
                 throw new ConfigException("unknown option '--" + name + "': Bad directive or wrong number of arguments");
             }

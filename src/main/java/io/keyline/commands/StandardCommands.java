@@ -42,6 +42,7 @@ public final class StandardCommands {
         MonitoringCommands.register(t);
         PubSubCommands.register(t);
         AclCommands.register(t);
+        StandaloneCommands.register(t); // after ScriptingCommands: adds SCRIPT DEBUG
         t.clientInfo(cl -> ClientCommands.describe(cl, System.currentTimeMillis())); // ACL LOG's client-info
         return t;
     }

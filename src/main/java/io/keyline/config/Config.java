@@ -22,6 +22,8 @@ import java.util.function.Consumer;
 public final class Config {
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
     private final List<Parameter> all = new ArrayList<>();
+    /** The {@code user} directives (file and command line) in order: the username, then its ACL rules. */
+    private final List<List<String>> users = new ArrayList<>();
 
     /** A registry with every parameter at its default. */
     public static Config defaults() {
@@ -432,6 +434,29 @@ public final class Config {
         }
     }
 
+    /**
+     * The users declared by {@code user name rules...} directives, each the username then its rules, loaded at
+     * start (engine's ACL); not a parameter (CONFIG GET does not show them), as in Redis.
+     */
+    public List<List<String>> users() {
+        return List.copyOf(users);
+    }
+
+    /**
+     * One {@code user} directive, {@code words} being the username then its rules. Redis's ACLAppendUserForLoading:
+     * a name may be declared once; the rules are checked when the users are loaded.
+     */
+    public void addUser(List<String> words) {
+        String name = words.get(0);
+        for (List<String> u : users) {
+            if (u.get(0).equals(name)) {
+                throw new ConfigException("Error in user declaration '" + name
+                        + "': Duplicate user found. A user can only be defined once in config files");
+            }
+        }
+        users.add(List.copyOf(words));
+    }
+
     /** Applies one {@code name value...} directive (from a file or from command-line flags). */
     public void applyDirective(String line, String where) {
         List<byte[]> words = io.keyline.protocol.RespParser.splitArgs(line.getBytes(StandardCharsets.UTF_8));
@@ -443,6 +468,16 @@ public final class Config {
         for (int i = 1; i < words.size(); i++) {
             if (i > 1) value.append(' ');
             value.append(new String(words.get(i), StandardCharsets.UTF_8));
+        }
+        if (name.equals("user") && words.size() >= 2) {
+            List<String> declaration = new ArrayList<>();
+            for (byte[] w : words.subList(1, words.size())) declaration.add(new String(w, StandardCharsets.UTF_8));
+            try {
+                addUser(declaration);
+            } catch (ConfigException e) {
+                throw new ConfigException(fatal(where, line, e.getMessage()));
+            }
+            return;
         }
         Parameter p = find(name);
         if (p == null || (words.size() < 2 && p.type != Parameter.Type.SPECIAL && p.type != Parameter.Type.STRING)) {

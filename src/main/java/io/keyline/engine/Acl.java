@@ -917,6 +917,31 @@ public final class Acl {
      * Redis's ACLLoadFromFile: every line "user name rules..." (blank lines skipped). Nothing changes
      * unless the whole file is valid; returns null, or every error found on one line.
      */
+    /**
+     * Redis's ACLLoadConfiguredUsers: creates the users of the {@code user} config directives (each the username
+     * then its rules; a declared {@code default} is reset first). Returns null, or the first error as Redis logs it.
+     */
+    public synchronized String loadConfiguredUsers(List<List<String>> declarations) {
+        for (List<String> d : declarations) {
+            String name = d.get(0);
+            if (hasSpaces(name)) return "Spaces not allowed in ACL usernames";
+            State st = newState();
+            List<String> ops = mergeSelectors(d.subList(1, d.size()), null);
+            if (ops == null) return "Error loading ACL rule for the user named '" + name + "': Unmatched parenthesis in acl selector";
+            for (String op : ops) {
+                try {
+                    setUser(st, op);
+                } catch (RuleException e) {
+                    return "Error loading ACL rule '" + op + "' for the user named '" + name + "': " + e.getMessage();
+                }
+            }
+            st.freeze();
+            if (name.equals("default")) defaultUser.state = st;
+            else users.put(name, new AclUser(name, st));
+        }
+        return null;
+    }
+
     public String load(Path file, ServerContext server, Client current) {
         List<String> lines;
         try {

@@ -78,6 +78,7 @@ public final class ServerContext {
         config.onChange("acl-pubsub-default", acl::pubsubDefault);
         config.onChange("acllog-max-len", v -> acl.logMaxLen(Long.parseLong(v)));
         config.onChange("requirepass", acl::defaultPassword);
+        loadConfiguredUsers(config.users(), config.get("aclfile"));
         loadAclFile(config.get("aclfile"));
         onClientClosed(pubsub::removeClient);
         this.encodingLimits = bindEncodingLimits(config);
@@ -151,6 +152,21 @@ public final class ServerContext {
     }
 
     /** As Redis's ACLLoadUsersAtStartup: a bad ACL file stops the server from starting. */
+    /** Redis's ACLLoadUsersAtStartup for the {@code user} directives: refused together with an aclfile. */
+    private void loadConfiguredUsers(java.util.List<java.util.List<String>> users, String aclfile) {
+        if (users.isEmpty()) return;
+        if (aclfile != null && !aclfile.isEmpty()) {
+            throw new io.keyline.config.ConfigException("Configuring Redis with users defined in redis.conf and at the same "
+                    + "setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and "
+                    + "security holes, please define either an ACL file or declare users directly in your redis.conf, but "
+                    + "not both.");
+        }
+        String error = acl.loadConfiguredUsers(users);
+        if (error != null) {
+            throw new io.keyline.config.ConfigException(error + "\nCritical error while loading ACLs. Exiting.");
+        }
+    }
+
     private void loadAclFile(String file) {
         if (file == null || file.isEmpty()) return;
         String errors = acl.load(java.nio.file.Path.of(file), this, null);

@@ -63,7 +63,8 @@ final class LuaFormat extends VarArgFunction {
     /** C printf of one double conversion; %g strips trailing zeros as C does (Java's %g does not). */
     static String formatDouble(String spec, char conv, double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-            String s = Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
+            // glibc prints NaN's sign (x86's 0/0 is negative: "-nan"), as LuaNumberText.format does
+            String s = Double.isNaN(d) ? (Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan") : d > 0 ? "inf" : "-inf";
             if (Character.isUpperCase(conv)) s = s.toUpperCase(Locale.ROOT);
             String flagsWidth = spec.substring(1, spec.length() - 1).replaceAll("\\..*", "").replace("0", "");
             return String.format(Locale.ROOT, "%" + flagsWidth + "s", s);

@@ -86,7 +86,9 @@ public final class LuaLibraries {
                 } catch (OutOfMemoryError e) {
                     throw new ScriptMemory.Exceeded();
                 } catch (LuaLibError e) {
-                    throw new TableError(LuaValue.valueOf(e.getMessage())); // positioned by Scripting.scriptError
+                    // luaL_error: the position of the calling Lua code when there is one ("user_script:1: ..."), none
+                    // when pcall called the function directly; LuaJ records it and LuaError.getMessage writes it
+                    throw new LuaError(e.getMessage());
                 }
                 LuaValue[] values = new LuaValue[out.length];
                 for (int i = 0; i < out.length; i++) {

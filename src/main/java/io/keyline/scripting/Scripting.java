@@ -15,7 +15,7 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.compiler.Lua51Compiler;
 import org.luaj.vm2.lib.Bit32Lib;
 import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.StringLib;
@@ -96,7 +96,7 @@ public final class Scripting {
         this.server = server;
         this.compiler = new Globals();
         LoadState.install(compiler);
-        LuaC.install(compiler);
+        Lua51Compiler.install(compiler);
     }
 
     /** The scripting engine of {@code server}, created (without a Lua state yet) on first call. */
@@ -470,7 +470,7 @@ public final class Scripting {
         g.load(new JseMathLib());
         g.load(new Bit32Lib());
         LoadState.install(g);
-        LuaC.install(g);
+        Lua51Compiler.install(g);
         installTimeLimit(g);
         // Lua 5.1 as Redis embeds it.
         LuaTable table = (LuaTable) g.get("table");
@@ -771,10 +771,11 @@ public final class Scripting {
                 return t;
             }
         });
-        r.rawset("sha1hex", new OneArgFunction() {
+        r.rawset("sha1hex", new org.luaj.vm2.lib.VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue s) {
-                if (!s.isstring()) throw new LuaError("wrong number of arguments");
+            public Varargs invoke(Varargs args) {
+                LuaValue s = args.arg1();
+                if (args.narg() != 1 || !s.isstring()) throw apiError("ERR wrong number of arguments");
                 LuaString str = s.checkstring();
                 byte[] b = java.util.Arrays.copyOfRange(str.m_bytes, str.m_offset, str.m_offset + str.m_length);
                 return LuaValue.valueOf(sha1hex(b));

@@ -156,4 +156,50 @@ class MainTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8).strip()).matches("Keyline server v=\\S+ redis_version=\\d+\\.\\d+\\.\\d+");
     }
+
+    /** {@code user} directives (redis.conf) and {@code --user name rules...}: the users exist at start. */
+    @Test
+    void usersDeclaredInTheConfigFileAndOnTheCommandLine() throws Exception {
+        Path conf = dir.resolve("users.conf");
+        Files.writeString(conf, "user alice on >pw ~* +@all\nuser bob on >x ~k* +get\nuser default on nopass ~* +@all -flushall\n");
+        Config config = Main.configFor(conf.toString(), "--user", "carol", "on", ">c", "~*", "+@read");
+        assertThat(config.users()).hasSize(4);
+        io.keyline.engine.ServerContext server = new io.keyline.engine.ServerContext(
+                new io.keyline.store.Keyspace(16), config, io.keyline.commands.StandardCommands.table());
+        io.keyline.engine.Acl acl = server.acl();
+        assertThat(acl.describeUser(acl.user("bob"))).isEqualTo("user bob on sanitize-payload "
+                + "#2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881 ~k* resetchannels -@all +get");
+        assertThat(acl.describeUser(acl.user("carol"))).endsWith(" ~* resetchannels -@all +@read");
+        assertThat(acl.describeUser(acl.defaultUser())).isEqualTo("user default on nopass sanitize-payload ~* resetchannels +@all -flushall");
+    }
+
+    @Test
+    void aUserDeclaredTwiceIsAConfigError() throws Exception {
+        Path conf = dir.resolve("dup.conf");
+        Files.writeString(conf, "user alice on >pw ~* +@all\nuser alice off\n");
+        assertOneLineError(conf.toString());
+        assertThat(stderr()).contains("at line 2").contains(
+                "Error in user declaration 'alice': Duplicate user found. A user can only be defined once in config files");
+    }
+
+    /** Redis's ACLLoadUsersAtStartup texts; the rules are checked when the users load, as Redis does. */
+    @Test
+    void usersAndAnAclFileTogetherOrABadRuleStopTheStart() throws Exception {
+        Path acl = dir.resolve("users.acl");
+        Files.writeString(acl, "user carol on >c ~* +@all\n");
+        Path conf = dir.resolve("both.conf");
+        Files.writeString(conf, "user alice on >pw ~* +@all\naclfile " + acl + "\n");
+        assertThat(Main.run(new String[]{conf.toString()})).isEqualTo(1);
+        assertThat(stderr()).contains("Configuring Redis with users defined in redis.conf and at the same setting an ACL "
+                + "file path is invalid. This setup is very likely to lead to configuration errors and security holes, "
+                + "please define either an ACL file or declare users directly in your redis.conf, but not both.");
+        err.reset();
+        assertThat(Main.run(new String[]{"--user", "bad", "on", "+nosuch"})).isEqualTo(1);
+        assertThat(stderr()).contains("Error loading ACL rule '+nosuch' for the user named 'bad': Unknown command or "
+                + "category name in ACL").contains("Critical error while loading ACLs. Exiting.").doesNotContain("\tat ");
+        err.reset();
+        // one quoted word is one username, as redis-server reads its command line
+        assertThat(Main.run(new String[]{"--user", "alice on >pw ~* +@all"})).isEqualTo(1);
+        assertThat(stderr()).contains("Spaces not allowed in ACL usernames");
+    }
 }

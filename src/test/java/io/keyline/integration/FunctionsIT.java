@@ -38,7 +38,7 @@ class FunctionsIT extends ServerTestBase {
         assertThatThrownBy(() -> jedis.fcallReadonly("setit", List.of("k"), List.of("w")))
                 .hasMessage("ERR Can not execute a script with write flag using *_ro command.");
         assertThatThrownBy(() -> jedis.fcall("sneaky", List.of("k"), List.of()))
-                .hasMessage("ERR Write commands are not allowed from read-only scripts. script: sneaky, on @user_function:1.");
+                .hasMessage("ERR Write commands are not allowed from read-only scripts. script: sneaky, on @user_function:4.");
         assertThat(jedis.get("k")).isEqualTo("v");
         assertThatThrownBy(() -> jedis.fcall("nosuch", List.of(), List.of())).hasMessage("ERR Function not found");
         assertThatThrownBy(() -> jedis.sendCommand(Protocol.Command.FCALL, "setit", "x"))

@@ -14,7 +14,7 @@ class LuaNumberTextTest {
         {5e-324, "4.9406564584125e-324"}, {Double.MAX_VALUE, "1.7976931348623e+308"}, {0.1 + 0.2, "0.3"},
         {100.5, "100.5"}, {-Math.pow(2, 31) - 0.5, "-2147483648.5"}, {1e100, "1e+100"}, {2.0 / 3, "0.66666666666667"},
         {12345.678901234567, "12345.678901235"}, {Double.POSITIVE_INFINITY, "inf"}, {Double.NEGATIVE_INFINITY, "-inf"},
-        {0.0 / 0.0, "-nan"},
+        {Double.longBitsToDouble(0xFFF8000000000000L), "-nan"}, {Double.NaN, "nan"}, {-0.0, "-0"}, {0.0, "0"},
     };
 
     @Test
@@ -26,11 +26,33 @@ class LuaNumberTextTest {
 
     @Test
     void luajNumbersUseItThroughThePatchedLuaDouble() {
-        // tools/PatchLuaDouble.java rewrites LuaDouble.tojstring (process-classes); concatenation goes through it
+        // tools/PatchLuaNumbers.java rewrites LuaDouble.tojstring (process-classes); concatenation goes through it
         for (Object[] c : CASES) {
             LuaValue v = LuaValue.valueOf((Double) c[0]);
             assertThat(v.tojstring()).as("%s", c[0]).isEqualTo(c[1]);
             assertThat(LuaValue.valueOf("").concat(v).tojstring()).isEqualTo(c[1]);
         }
+    }
+
+    @Test
+    void negativeZeroStaysADoubleThroughThePatchedLuaJ() {
+        // tools/PatchLuaNumbers.java: LuaDouble.valueOf and LuaInteger.neg keep -0 a double, as Lua 5.1 does
+        assertThat(LuaValue.valueOf(-0.0).isinttype()).isFalse();
+        assertThat(LuaValue.valueOf(-0.0).tojstring()).isEqualTo("-0");
+        assertThat(LuaValue.valueOf(0).neg().tojstring()).isEqualTo("-0");
+        assertThat(LuaValue.valueOf(0.0).isinttype()).isTrue();
+        assertThat(LuaValue.valueOf(-7).neg().isinttype()).isTrue();
+        assertThat(LuaNumberText.isLuaInteger(-0.0)).isFalse();
+        assertThat(LuaNumberText.isLuaInteger(3.0)).isTrue();
+        assertThat(LuaNumberText.isLuaInteger(3.5)).isFalse();
+    }
+
+    @Test
+    void zeroOverZeroIsX86sNegativeNaN() {
+        // tools/PatchLuaNumbers.java gives LuaDouble's NaN constant the sign bit, as C's 0/0 on x86
+        LuaValue nan = LuaValue.valueOf(0).div(LuaValue.valueOf(0));
+        assertThat(nan.tojstring()).isEqualTo("-nan");
+        assertThat(nan.neg().tojstring()).isEqualTo("nan");
+        assertThat(LuaFormat.formatDouble("%f", 'f', nan.todouble())).isEqualTo("-nan");
     }
 }
