@@ -70,6 +70,9 @@ public final class Persistence implements PersistenceControl {
     private volatile long lastBgsaveTrySeconds;
     private volatile long lastBgsaveSeconds = -1;
     private volatile boolean lastBgsaveOk = true;
+    /** The running BGSAVE's or AOF rewrite's progress (INFO's current_* fields), null when none runs. */
+    private volatile SaveProgress bgsaveProgress;
+    private volatile SaveProgress rewriteProgress;
     /**
      * rdb_last_cow_size: Keyline has no fork, so no copy-on-write pages; the extra memory of a
      * snapshot is the encoded stripes waiting for the disk, whose peak is reported here.
@@ -475,6 +478,7 @@ public final class Persistence implements PersistenceControl {
     private void startBgsaveLocked() {
         bgsaving = true;
         cancelBgsave = false;
+        bgsaveProgress = new SaveProgress(config.getLong("rdb-key-save-delay"), () -> cancelBgsave);
         bgsaveStartMillis = System.currentTimeMillis();
         lastBgsaveTrySeconds = bgsaveStartMillis / 1000;
         Thread t = new Thread(this::bgsaveRun, "keyline-bgsave");
@@ -493,11 +497,16 @@ public final class Persistence implements PersistenceControl {
         long t0 = System.nanoTime();
         Path target = rdbPath();
         Path tmp = target.resolveSibling("temp-bgsave-" + ProcessHandle.current().pid() + ".rdb");
+        SaveProgress progress = bgsaveProgress;
         long[] dirtyAtCut = {0};
         try {
             RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, false,
-                    () -> dirtyAtCut[0] = ctx.stats().dirtySinceSave.get(), () -> cancelBgsave);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    () -> dirtyAtCut[0] = ctx.stats().dirtySinceSave.get(), progress);
+            synchronized (rewriteLock) {
+                // A kill (FLUSHALL) takes this lock too: once it returned, this file never replaces dump.rdb.
+                if (progress.killed()) throw new IOException("snapshot cancelled");
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
             Manifest.fsyncDir(target.toAbsolutePath().getParent());
             ctx.stats().dirtySinceSave.addAndGet(-dirtyAtCut[0]);
             lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -507,8 +516,13 @@ public final class Persistence implements PersistenceControl {
             log.info("Background saving terminated with success ({} keys, {} bytes in {} ms, peak {} KB queued)",
                     st.keys(), st.bytes(), (System.nanoTime() - t0) / 1_000_000, st.peakQueuedBytes() / 1024);
         } catch (IOException | RuntimeException e) {
-            lastBgsaveOk = false;
-            log.warn("Background saving error: {}", e.toString());
+            if (progress.killed()) {
+                // Redis's child killed with SIGUSR1 (FLUSHALL, shutdown): not an error, the status stays.
+                log.warn("Background saving terminated: killed");
+            } else {
+                lastBgsaveOk = false;
+                log.warn("Background saving error: {}", e.toString());
+            }
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException | RuntimeException ignored) {
@@ -519,14 +533,43 @@ public final class Persistence implements PersistenceControl {
             synchronized (rewriteLock) {
                 bgsaving = false;
                 bgsaveThread = null;
+                bgsaveProgress = null;
             }
             updateWriteError();
+        }
+    }
+
+    @Override
+    public void killBgsave() {
+        synchronized (rewriteLock) {
+            SaveProgress p = bgsaveProgress;
+            if (!bgsaving || p == null) return;
+            cancelBgsave = true;
+            p.kill();
+        }
+    }
+
+    /**
+     * Redis 7.2's flushAllDataAndResetRDB after the flush (the caller holds every stripe lock):
+     * the BGSAVE killed, then with a save policy the empty dataset saved in the foreground, which
+     * resets rdb_changes_since_last_save. A failed save is logged and FLUSHALL still succeeds.
+     */
+    @Override
+    public boolean flushedAll() {
+        killBgsave();
+        if (config.get("save").isBlank()) return false;
+        try {
+            saveRdb();
+            return true;
+        } catch (RedisException e) {
+            return false;
         }
     }
 
     /** Cancels a running BGSAVE and waits for its thread (shutdown). */
     private void stopBgsave() {
         cancelBgsave = true;
+        killBgsave();
         Thread t = bgsaveThread;
         if (t == null || t == Thread.currentThread()) return;
         try {
@@ -602,6 +645,8 @@ public final class Persistence implements PersistenceControl {
     private void rewrite(boolean enabling) throws IOException {
         long t0 = System.nanoTime();
         Path tmp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+        SaveProgress progress = new SaveProgress(config.getLong("rdb-key-save-delay"), () -> cancelRewrite);
+        rewriteProgress = progress;
         try {
             Files.createDirectories(dir);
             Manifest cur = manifest;
@@ -640,12 +685,12 @@ public final class Persistence implements PersistenceControl {
             // 3. The base, from the live data.
             long keys, bytes;
             if (rdbBase) {
-                RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, true, atSwitch, () -> cancelRewrite);
+                RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, true, atSwitch, progress);
                 keys = st.keys();
                 bytes = st.bytes();
             } else {
                 AofRewriter.Stats st = AofRewriter.writeBase(ctx.keyspace(), ctx.service(io.keyline.engine.AofPreamble.class), tmp,
-                        atSwitch, () -> cancelRewrite);
+                        atSwitch, progress);
                 keys = st.keys();
                 bytes = st.bytes();
                 log.info("AOF rewrite snapshot: stripe encode avg {} us, longest {} us, {} stripes dumped by clients, peak {} KB queued",
@@ -687,6 +732,7 @@ public final class Persistence implements PersistenceControl {
             }
             throw e;
         } finally {
+            rewriteProgress = null;
             rewriting = false;
         }
     }
@@ -825,12 +871,15 @@ public final class Persistence implements PersistenceControl {
         boolean isLoading = l != null || rl != null;
         field(sb, "loading", isLoading ? 1 : 0);
         field(sb, "async_loading", 0);
-        field(sb, "current_cow_peak", 0);
-        field(sb, "current_cow_size", 0);
+        // The running save's progress, as Redis's child reports it. Keyline measures when asked, so the
+        // cow size is never stale: its age is 0. The "cow" is the encoded data waiting for the disk.
+        SaveProgress save = bgsaveProgress != null ? bgsaveProgress : rewriteProgress;
+        field(sb, "current_cow_peak", save == null ? 0 : save.cowPeakBytes());
+        field(sb, "current_cow_size", save == null ? 0 : save.cowBytes());
         field(sb, "current_cow_size_age", 0);
-        field(sb, "current_fork_perc", "0.00");
-        field(sb, "current_save_keys_processed", 0);
-        field(sb, "current_save_keys_total", 0);
+        field(sb, "current_fork_perc", String.format(java.util.Locale.ROOT, "%.2f", save == null ? 0.0 : save.percent()));
+        field(sb, "current_save_keys_processed", save == null ? 0 : save.keysProcessed());
+        field(sb, "current_save_keys_total", save == null ? 0 : save.keysTotal());
         field(sb, "rdb_changes_since_last_save", ctx.stats().dirtySinceSave.get());
         boolean bg = bgsaving;
         field(sb, "rdb_bgsave_in_progress", bg ? 1 : 0);
