@@ -46,6 +46,13 @@ public final class Persistence implements PersistenceControl {
     private ScheduledExecutorService cron;
     private volatile boolean started;
     private volatile boolean rewriteScheduled;
+    /**
+     * CONFIG SET appendonly yes came while another job ran (Redis's AOF_WAIT_REWRITE with
+     * aof_rewrite_scheduled): the rewrite that turns logging on starts when the job ends.
+     */
+    private volatile boolean enableScheduled;
+    /** From CONFIG SET appendonly yes until its rewrite ended: INFO's aof_enabled is already 1, as Redis's AOF_WAIT_REWRITE. */
+    private volatile boolean aofTurningOn;
 
     private final Object rewriteLock = new Object();
     private volatile boolean rewriting;
@@ -378,21 +385,50 @@ public final class Persistence implements PersistenceControl {
         shutdownDecided = true;
     }
 
-    /** CONFIG SET appendonly: on = a rewrite that starts logging at its switch point (as Redis does); off = stop logging. */
+    /**
+     * CONFIG SET appendonly, as Redis 7.2's startAppendOnly/stopAppendOnly. On: a rewrite that
+     * starts logging at its switch point; while a BGSAVE runs it is scheduled for when the save
+     * ends, and a running rewrite (BGREWRITEAOF with the AOF off) is stopped and replaced, as its
+     * base would have no log after it. Off: logging stops and a scheduled or running rewrite is
+     * dropped.
+     */
     private void appendOnlyChanged(boolean on) {
-        if (on && writer == null) {
+        if (on && writer == null && !aofTurningOn) {
             synchronized (rewriteLock) {
-                if (rewriting || bgsaving) throw new IllegalStateException("an AOF rewrite or BGSAVE is in progress, try again later");
+                aofTurningOn = true;
+                if (rewriting || bgsaving) {
+                    if (rewriting) {
+                        log.info("AOF was enabled but there is already an AOF rewriting in background. Stopping it: a new "
+                                + "rewrite starts when it ended.");
+                        cancelRewrite = true;
+                    } else {
+                        log.info("AOF was enabled but there is already another background operation. An AOF background "
+                                + "was scheduled to start when possible.");
+                    }
+                    enableScheduled = true;
+                    rewriteScheduled = true;
+                    return;
+                }
                 rewriting = true;
                 cancelRewrite = false;
                 rewriteStartMillis = System.currentTimeMillis();
             }
             startRewriteThread(true);
-        } else if (!on && writer != null) {
+        } else if (!on && (writer != null || aofTurningOn)) {
+            synchronized (rewriteLock) {
+                if (aofTurningOn) {
+                    aofTurningOn = false;
+                    enableScheduled = false;
+                    rewriteScheduled = false;
+                    if (rewriting) cancelRewrite = true; // as Redis's killAppendOnlyChild
+                }
+            }
             AofWriter w = writer;
-            ctx.propagator(null);
-            writer = null;
-            w.close();
+            if (w != null) {
+                ctx.propagator(null);
+                writer = null;
+                w.close();
+            }
             log.info("Append only file turned off");
         }
     }
@@ -733,6 +769,7 @@ public final class Persistence implements PersistenceControl {
             throw e;
         } finally {
             rewriteProgress = null;
+            if (enabling) aofTurningOn = false; // on (writer set) or failed (off again)
             rewriting = false;
         }
     }
@@ -740,8 +777,17 @@ public final class Persistence implements PersistenceControl {
     private void autoRewriteCheck() {
         try {
             if (rewriteScheduled && !rewriting && !bgsaving && !loading) {
-                rewriteScheduled = false;
-                rewriteInBackground();
+                boolean enable;
+                synchronized (rewriteLock) {
+                    if (rewriting || bgsaving) return;
+                    rewriteScheduled = false;
+                    enable = enableScheduled;
+                    enableScheduled = false;
+                    rewriting = true;
+                    cancelRewrite = false;
+                    rewriteStartMillis = System.currentTimeMillis();
+                }
+                startRewriteThread(enable);
                 return;
             }
             if (writer == null || rewriting || loading) return;
@@ -892,7 +938,7 @@ public final class Persistence implements PersistenceControl {
         field(sb, "rdb_last_load_keys_expired", lastLoadKeysExpired);
         field(sb, "rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         AofWriter w = writer;
-        field(sb, "aof_enabled", w != null ? 1 : 0);
+        field(sb, "aof_enabled", w != null || aofTurningOn ? 1 : 0);
         field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
         field(sb, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         field(sb, "aof_last_rewrite_time_sec", lastRewriteSeconds);

@@ -366,4 +366,47 @@ class BgsaveIT {
             }
         }
     }
+
+    /**
+     * Redis 7.2's startAppendOnly during a BGSAVE: CONFIG SET appendonly yes succeeds, INFO shows
+     * aof_enabled:1 and aof_rewrite_scheduled:1, and the rewrite that turns the AOF on runs once
+     * the save ended; the data then survives a restart from the AOF.
+     */
+    @Test
+    void appendonlyYesDuringABgsaveSchedulesTheRewrite() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "no", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            populate(j, 3000);
+            j.configSet("rdb-key-save-delay", "1000"); // 3 s
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            assertThat(j.configSet("appendonly", "yes")).isEqualTo("OK");
+            Map<String, String> info = persistence(j);
+            assertThat(info.get("rdb_bgsave_in_progress")).isEqualTo("1");
+            assertThat(info.get("aof_enabled")).isEqualTo("1");
+            assertThat(info.get("aof_rewrite_scheduled")).isEqualTo("1");
+            assertThat(info.get("aof_rewrite_in_progress")).isEqualTo("0");
+            assertThat(j.configGet("appendonly")).containsEntry("appendonly", "yes");
+            j.configSet("rdb-key-save-delay", "0"); // the rewrite to come runs at full speed
+            j.set("during", "1");
+            awaitBgsaveDone(j);
+            for (int i = 0; i < 1500; i++) {
+                info = persistence(j);
+                if ("0".equals(info.get("aof_rewrite_scheduled")) && "0".equals(info.get("aof_rewrite_in_progress"))
+                        && "1".equals(info.get("aof_rewrites"))) break;
+                Thread.sleep(20);
+            }
+            assertThat(info.get("aof_rewrite_scheduled")).isEqualTo("0");
+            assertThat(info.get("aof_rewrites")).isEqualTo("1");
+            assertThat(info.get("aof_last_bgrewrite_status")).isEqualTo("ok");
+            assertThat(info.get("aof_enabled")).isEqualTo("1");
+            j.set("after", "2");
+        }
+        server.stop();
+        server = AofTestSupport.start(dir, "appendonly", "yes", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThat(j.dbSize()).isEqualTo(3002);
+            assertThat(j.get("during")).isEqualTo("1");
+            assertThat(j.get("after")).isEqualTo("2");
+        }
+    }
 }
