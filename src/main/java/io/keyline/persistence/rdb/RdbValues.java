@@ -348,13 +348,9 @@ public final class RdbValues {
                 return zsetFromPairs(listpackEntries(in.readString()), limits);
             case Rdb.TYPE_HASH: {
                 int n = nonEmpty(in.readCount());
-                HashValue h = new HashValue(limits);
-                for (int i = 0; i < n; i++) {
-                    byte[] f = in.readString();
-                    byte[] v = in.readString();
-                    if (!h.put(f, v)) throw new RdbFormatException("duplicate hash field");
-                }
-                return h;
+                List<byte[]> flat = new ArrayList<>(Math.min(2 * n, 1 << 16));
+                for (int i = 0; i < 2 * n; i++) flat.add(in.readString());
+                return hashFromPairs(flat, limits);
             }
             case Rdb.TYPE_HASH_ZIPMAP:
                 return hashFromPairs(OldEncodings.zipmap(in.readString()), limits);
@@ -423,10 +419,8 @@ public final class RdbValues {
 
     private static HashValue hashFromPairs(List<byte[]> flat, EncodingLimits limits) {
         if (flat.isEmpty() || flat.size() % 2 != 0) throw new RdbFormatException("bad hash pairs");
-        HashValue h = new HashValue(limits);
-        for (int i = 0; i < flat.size(); i += 2) {
-            if (!h.put(flat.get(i), flat.get(i + 1))) throw new RdbFormatException("duplicate hash field");
-        }
+        HashValue h = HashValue.fromPairs(limits, flat); // one pass: no search per field
+        if (h == null) throw new RdbFormatException("duplicate hash field");
         return h;
     }
 
