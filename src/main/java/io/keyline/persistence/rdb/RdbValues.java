@@ -408,12 +408,17 @@ public final class RdbValues {
 
     private static SortedSetValue zsetFromPairs(List<byte[]> flat, EncodingLimits limits) {
         if (flat.isEmpty() || flat.size() % 2 != 0) throw new RdbFormatException("bad zset pairs");
-        SortedSetValue z = new SortedSetValue(limits, flat.size() / 2, 0);
-        for (int i = 0; i < flat.size(); i += 2) {
-            Double score = DoubleFormat.parse(flat.get(i + 1));
+        int n = flat.size() / 2;
+        List<byte[]> members = new ArrayList<>(n);
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            Double score = DoubleFormat.parse(flat.get(2 * i + 1));
             if (score == null || score.isNaN()) throw new RdbFormatException("bad zset score");
-            if (!z.put(flat.get(i), score)) throw new RdbFormatException("duplicate zset member");
+            members.add(flat.get(2 * i));
+            scores[i] = score;
         }
+        SortedSetValue z = SortedSetValue.fromPairs(limits, members, scores); // one pass: no search per member
+        if (z == null) throw new RdbFormatException("duplicate zset member");
         return z;
     }
 

@@ -237,4 +237,33 @@ class RdbFormatTest {
         assertThat(HashValue.fromPairs(limits, flat)).isNull();
         assertThat(HashValue.fromPairs(EncodingLimits.DEFAULTS, flat)).isNull();
     }
+
+    /** The same for a 60,000-member listpack sorted set (zset-max-listpack-entries 100000): sorted, one pass. */
+    @Test
+    void bigListpackZsetLoadsInOnePass() {
+        EncodingLimits limits = new EncodingLimits();
+        limits.zsetMaxListpackEntries = 100_000;
+        List<byte[]> members = new ArrayList<>();
+        double[] scores = new double[60_000];
+        for (int i = 0; i < 60_000; i++) {
+            members.add(b("member:" + i));
+            scores[i] = (60_000 - i) * 0.5; // given in reverse order: the build sorts them
+        }
+        SortedSetValue z = SortedSetValue.fromPairs(limits, members, scores);
+        assertThat(z.encoding()).isEqualTo(SortedSetValue.LISTPACK);
+        byte[] payload = Dump.payload(z, 11, true, 100);
+        assertThat(payload[0]).isEqualTo((byte) Rdb.TYPE_ZSET_LISTPACK);
+        SortedSetValue back = (SortedSetValue) Dump.value(payload, limits);
+        assertThat(back.encoding()).isEqualTo(SortedSetValue.LISTPACK);
+        assertThat(back.size()).isEqualTo(60_000);
+        List<String> firstTwo = new ArrayList<>();
+        back.range(0, 2, false, (m, score) -> firstTwo.add(new String(m, StandardCharsets.UTF_8) + "=" + score));
+        assertThat(firstTwo).containsExactly("member:59999=0.5", "member:59998=1.0");
+        SortedSetValue skiplist = (SortedSetValue) Dump.value(payload, EncodingLimits.DEFAULTS);
+        assertThat(skiplist.encoding()).isNotEqualTo(SortedSetValue.LISTPACK);
+        assertThat(skiplist.size()).isEqualTo(60_000);
+        members.set(1, b("member:0"));
+        assertThat(SortedSetValue.fromPairs(limits, members, scores)).isNull();
+        assertThat(SortedSetValue.fromPairs(EncodingLimits.DEFAULTS, members, scores)).isNull();
+    }
 }
