@@ -53,10 +53,11 @@ def main():
     SIZE = int(sys.argv[4]) if len(sys.argv) > 4 else 20000
     r, k = Conn(rp), Conn(kp)
     # Redis keeps (and restores) these keys as one listpack each; Keyline keeps its default limits, so it
-    # converts them while it restores. With SAME_HASH_LIMITS=1 Keyline gets Redis's hash limits too and
-    # restores the hash as one listpack (built in one pass; the zset listpack is still built by inserts).
-    if os.environ.get("SAME_HASH_LIMITS") == "1":
-        for p, v in (("hash-max-listpack-entries", 100000), ("hash-max-listpack-value", 64)):
+    # converts them while it restores. With SAME_LIMITS=1 Keyline gets Redis's hash and zset limits too
+    # and restores both as one listpack each (built in one pass).
+    if os.environ.get("SAME_LIMITS") == "1":
+        for p, v in (("hash-max-listpack-entries", 100000), ("hash-max-listpack-value", 64),
+                     ("zset-max-listpack-entries", 100000), ("zset-max-listpack-value", 64)):
             k.call("CONFIG", "SET", p, v)
     for c in (r,):
         for p, v in (("hash-max-listpack-entries", 100000), ("hash-max-listpack-value", 64),
