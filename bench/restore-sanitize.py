@@ -6,6 +6,7 @@ every payload N times; the figure is the mean time per RESTORE measured by the c
 connection. Usage: bench/restore-sanitize.py REDIS_PORT KEYLINE_PORT [N]  (servers started and stopped by
 bench/restore-sanitize.sh)."""
 import socket
+import os
 import sys
 import time
 
@@ -52,8 +53,12 @@ def main():
     SIZE = int(sys.argv[4]) if len(sys.argv) > 4 else 20000
     r, k = Conn(rp), Conn(kp)
     # Redis keeps (and restores) these keys as one listpack each; Keyline keeps its default limits, so it
-    # converts them while it restores (with the same limits raised, Keyline's listpack inserts make a
-    # 60,000-entry RESTORE quadratic: a separate issue, see the results file).
+    # converts them while it restores. With SAME_LIMITS=1 Keyline gets Redis's hash and zset limits too
+    # and restores both as one listpack each (built in one pass).
+    if os.environ.get("SAME_LIMITS") == "1":
+        for p, v in (("hash-max-listpack-entries", 100000), ("hash-max-listpack-value", 64),
+                     ("zset-max-listpack-entries", 100000), ("zset-max-listpack-value", 64)):
+            k.call("CONFIG", "SET", p, v)
     for c in (r,):
         for p, v in (("hash-max-listpack-entries", 100000), ("hash-max-listpack-value", 64),
                      ("zset-max-listpack-entries", 100000), ("zset-max-listpack-value", 64),

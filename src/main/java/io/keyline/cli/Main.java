@@ -98,7 +98,7 @@ public final class Main implements Callable<Integer> {
 
     /** The options that take a value, by every name they answer to. */
     private static final List<String> VALUE_OPTIONS = List.of("-p", "--port", "-c", "--capacity", "--bind", "--maxmemory",
-            "--maxmemory-policy", "--databases", "--loglevel", "--check-aof");
+            "--maxmemory-policy", "--databases", "--loglevel", "--check-aof", "--check-rdb");
 
     /**
      * Fills the option fields from {@code args} as picocli would (its {@code @Option} names, values as
@@ -151,6 +151,7 @@ public final class Main implements Callable<Integer> {
                 case "--databases" -> databases = parseInt(name, value);
                 case "--loglevel" -> loglevel = value;
                 case "--check-aof" -> checkAof = value;
+                case "--check-rdb" -> checkRdb = value;
                 default -> throw new IllegalStateException(name);
             }
         }
@@ -173,6 +174,7 @@ public final class Main implements Callable<Integer> {
             case "--maxmemory" -> "BYTES";
             case "--maxmemory-policy" -> "POLICY";
             case "--loglevel" -> "LEVEL";
+            case "--check-rdb" -> "FILE";
             default -> "DIR";
         };
     }

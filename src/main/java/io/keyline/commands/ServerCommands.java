@@ -26,6 +26,7 @@ final class ServerCommands {
         t.command("flushall", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                .beforeLocks(ServerCommands::killBgsaveBeforeFlushall)
                 .handler(ServerCommands::flushall);
         t.command("flushdb", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
@@ -49,11 +50,24 @@ final class ServerCommands {
     }
 
     private static void checkFlushMode(byte[][] argv) {
-        if (argv.length > 2) throw Errors.syntax();
-        if (argv.length == 2 && !Args.is(argv[1], "sync") && !Args.is(argv[1], "async")) throw Errors.syntax();
+        if (!validFlushMode(argv)) throw Errors.syntax();
     }
 
-    /** FLUSHALL [ASYNC | SYNC] */
+    /**
+     * Before FLUSHALL takes every lock: a running BGSAVE is killed now (the handler would kill it
+     * anyway), so taking the locks does not first encode the stripes its snapshot still owes.
+     */
+    private static void killBgsaveBeforeFlushall(CallContext c, byte[][] argv) {
+        if (!validFlushMode(argv)) return; // the handler refuses it: nothing to kill
+        io.keyline.engine.PersistenceControl p = c.server().service(io.keyline.engine.PersistenceControl.class);
+        if (p != null) p.killBgsave();
+    }
+
+    private static boolean validFlushMode(byte[][] argv) {
+        return argv.length == 1 || (argv.length == 2 && (Args.is(argv[1], "sync") || Args.is(argv[1], "async")));
+    }
+
+    /** FLUSHALL [ASYNC | SYNC]; then, as Redis 7.2's flushAllDataAndResetRDB, the BGSAVE killed and the empty dataset saved. */
     static void flushall(CallContext c, byte[][] argv) {
         checkFlushMode(argv);
         c.server().watches().touchAll(-1); // before the flush: it tells stored keys from absent ones
@@ -65,6 +79,8 @@ final class ServerCommands {
         c.server().keyspace().flushAllLocked();
         c.server().tracking().invalidateOnFlush(c.client()); // Redis's trackingInvalidateKeysOnFlush
         c.changed();
+        io.keyline.engine.PersistenceControl p = c.server().service(io.keyline.engine.PersistenceControl.class);
+        if (p != null && p.flushedAll()) c.savedItsChanges();
         c.reply.ok();
     }
 

@@ -160,7 +160,8 @@ final class CompatibilityParameters {
 
     /** Redis's HIDDEN_CONFIG test knobs: CONFIG GET shows them only when asked by exact name. */
     private static void registerHidden(Config c) {
-        c.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, INT_MAX).hidden().noEffect().add();
+        // Microseconds per key a background save waits (tests watch a save run): see persistence.SaveProgress.
+        c.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, INT_MAX).hidden().add();
         c.integer("key-load-delay", 0, Integer.MIN_VALUE, INT_MAX).hidden().noEffect().add();
         c.integer("watchdog-period", 0, 0, INT_MAX).hidden().noEffect().add();
         c.bool("use-exit-on-panic", false).hidden().noEffect().add();

@@ -45,6 +45,8 @@ public final class CallContext {
     // ---- what the command reports back ------------------------------------------------------
     /** Number of changes made (Redis's {@code server.dirty} delta): non-zero means "log it". */
     long dirty;
+    /** The command saved a snapshot holding its own changes: they are logged but not counted as unsaved. */
+    boolean savedItsChanges;
     /** Commands to log instead of argv (e.g. SET ... EX 10 logged as SET ... PXAT t). */
     List<byte[][]> propagateAs;
     /** Set by a blocking command that found nothing: the keys to wait on (null: did not block). */
@@ -77,6 +79,7 @@ public final class CallContext {
         this.reply = reply;
         this.db = client.db();
         this.dirty = 0;
+        this.savedItsChanges = false;
         this.propagateAs = null;
         this.blockKeys = null;
         this.blockType = null;
@@ -207,6 +210,15 @@ public final class CallContext {
     /** The command changed data not tied to one key (FLUSHALL, SWAPDB...). */
     public void changed() {
         dirty++;
+    }
+
+    /**
+     * The command wrote a snapshot that holds its changes (FLUSHALL with a save policy, as Redis's
+     * rdbSave resetting server.dirty): they are still logged to the AOF, but not counted in
+     * rdb_changes_since_last_save.
+     */
+    public void savedItsChanges() {
+        savedItsChanges = true;
     }
 
     /** Log these commands instead of the command as received. Call once per command to log. */

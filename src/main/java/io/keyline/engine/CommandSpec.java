@@ -389,6 +389,13 @@ public final class CommandSpec {
         return handler;
     }
 
+    /** See {@link Builder#beforeLocks}; null for most commands. */
+    private Handler beforeLocks;
+
+    public Handler beforeLocks() {
+        return beforeLocks;
+    }
+
     public List<KeySpec> keySpecs() {
         return keySpecs;
     }
@@ -473,6 +480,19 @@ public final class CommandSpec {
             return this;
         }
 
+        /**
+         * A step the call path runs on the caller's thread before it takes the command's stripe
+         * locks (not for a command inside EXEC or a script, whose locks are already held). It must
+         * neither reply nor throw. FLUSHALL kills a running BGSAVE there, so the snapshot's pending
+         * stripes are not encoded by the lock taking only to be thrown away.
+         */
+        public Builder beforeLocks(Handler h) {
+            this.beforeLocks = h;
+            return this;
+        }
+
+        private Handler beforeLocks;
+
         /** Registers the command with its handler. */
         public CommandSpec handler(Handler h) {
             String full = parent == null ? name : parent.name + "|" + name;
@@ -480,6 +500,7 @@ public final class CommandSpec {
             if (parent != null) for (String c : parent.aclCategories) if (!isDerived(c) && !cats.contains(c)) cats.add(c);
             CommandSpec spec = new CommandSpec(full, arity, flags, first, last, step, finder, cats, group,
                     summary, since, complexity, h, parent, keySpecs, tips);
+            spec.beforeLocks = beforeLocks;
             if (parent == null) table.add(spec);
             else parent.subcommands.put(name, spec);
             return spec;

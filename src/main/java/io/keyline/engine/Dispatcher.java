@@ -418,6 +418,7 @@ public final class Dispatcher {
         int single = -1;
         int[] stripes = null;
         boolean all = locks && spec.lockAll;
+        if (locks && spec.beforeLocks() != null) spec.beforeLocks().handle(ctx, argv);
         try {
             if (locks && !all && keys.length == 1) {
                 single = keyspace.stripeOf(argv[keys[0]]);
@@ -561,7 +562,7 @@ public final class Dispatcher {
 
     /** Logs what the call changed: its own argv, or what it asked to propagate instead. */
     private void propagate(CallContext ctx, byte[][] argv) {
-        server.stats().dirtySinceSave.addAndGet(ctx.dirty);
+        if (!ctx.savedItsChanges) server.stats().dirtySinceSave.addAndGet(ctx.dirty);
         List<byte[][]> cmds = ctx.propagateAs;
         int db = ctx.dbIndex();
         if (ctx.transactionLog != null) {

@@ -37,6 +37,22 @@ public interface PersistenceControl {
     default void prepareShutdown(boolean save, boolean nosave, boolean force) {
     }
 
+    /**
+     * Redis's killRDBChild: a running BGSAVE stops at once, leaves no file behind and is not an
+     * error (LASTSAVE and rdb_last_bgsave_status unchanged). No effect on an AOF rewrite.
+     */
+    default void killBgsave() {
+    }
+
+    /**
+     * FLUSHALL's part, as Redis 7.2's flushAllDataAndResetRDB, called under every stripe lock after
+     * the flush: kills a running BGSAVE and, when a {@code save} policy is configured, saves the
+     * now empty dataset in the foreground. True if it saved.
+     */
+    default boolean flushedAll() {
+        return false;
+    }
+
     /** Unix time (seconds) of the last successful save. */
     long lastSaveSeconds();
 

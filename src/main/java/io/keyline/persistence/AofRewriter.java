@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 
 /**
  * Writes a compact base file from the live keyspace, from a {@link Snapshot} (copy-on-write per
@@ -44,12 +43,11 @@ final class AofRewriter {
     record Stats(long bytes, long keys, long peakQueuedBytes, long maxStripeNanos, long avgStripeNanos, long stripesDumpedByClients) {
     }
 
-    static Stats writeBase(Keyspace keyspace, Path target, Runnable atSwitch, BooleanSupplier cancelled) throws IOException {
-        return writeBase(keyspace, null, target, atSwitch, cancelled);
-    }
-
-    /** As above, the {@code preamble}'s commands (the function libraries) first, as Redis's rewriteAppendOnlyFile. */
-    static Stats writeBase(Keyspace keyspace, AofPreamble preamble, Path target, Runnable atSwitch, BooleanSupplier cancelled)
+    /**
+     * The {@code preamble}'s commands (the function libraries) first, as Redis's rewriteAppendOnlyFile,
+     * then the keys; {@code progress} follows the dump for INFO, paces it and can kill it.
+     */
+    static Stats writeBase(Keyspace keyspace, AofPreamble preamble, Path target, Runnable atSwitch, SaveProgress progress)
             throws IOException {
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -58,6 +56,7 @@ final class AofRewriter {
             Snapshot snapshot;
             try {
                 snapshot = keyspace.beginSnapshot((stripe, contents) -> dumpStripe(contents, out, keys), () -> {
+                    progress.atCut(keyspace);
                     atSwitch.run();
                     // The libraries at the cut: no command can change them while every lock is held.
                     if (preamble != null) {
@@ -66,12 +65,18 @@ final class AofRewriter {
                         out.put(r.data, r.len);
                     }
                 });
+            } catch (java.util.concurrent.CancellationException e) {
+                out.abort();
+                throw new IOException("rewrite cancelled");
             } catch (RuntimeException e) {
                 out.abort();
                 throw e;
             }
+            progress.started(snapshot, out);
             try {
-                snapshot.run(cancelled);
+                snapshot.run(progress::pacedCancelCheck);
+                progress.pace();
+                if (progress.killed()) throw new java.util.concurrent.CancellationException("rewrite cancelled");
                 out.finish();
             } catch (java.util.concurrent.CancellationException e) {
                 out.abort();

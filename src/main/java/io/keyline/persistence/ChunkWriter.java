@@ -159,6 +159,11 @@ public final class ChunkWriter {
     }
 
     /** The most bytes that waited in the queue at once (the snapshot's extra memory, besides the encoders). */
+    /** Encoded bytes waiting for the disk right now (INFO's current_cow_size while a save runs). */
+    public synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
     public synchronized long peakQueuedBytes() {
         return peakQueuedBytes;
     }

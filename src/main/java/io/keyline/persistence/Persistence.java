@@ -46,6 +46,13 @@ public final class Persistence implements PersistenceControl {
     private ScheduledExecutorService cron;
     private volatile boolean started;
     private volatile boolean rewriteScheduled;
+    /**
+     * CONFIG SET appendonly yes came while another job ran (Redis's AOF_WAIT_REWRITE with
+     * aof_rewrite_scheduled): the rewrite that turns logging on starts when the job ends.
+     */
+    private volatile boolean enableScheduled;
+    /** From CONFIG SET appendonly yes until its rewrite ended: INFO's aof_enabled is already 1, as Redis's AOF_WAIT_REWRITE. */
+    private volatile boolean aofTurningOn;
 
     private final Object rewriteLock = new Object();
     private volatile boolean rewriting;
@@ -70,6 +77,9 @@ public final class Persistence implements PersistenceControl {
     private volatile long lastBgsaveTrySeconds;
     private volatile long lastBgsaveSeconds = -1;
     private volatile boolean lastBgsaveOk = true;
+    /** The running BGSAVE's or AOF rewrite's progress (INFO's current_* fields), null when none runs. */
+    private volatile SaveProgress bgsaveProgress;
+    private volatile SaveProgress rewriteProgress;
     /**
      * rdb_last_cow_size: Keyline has no fork, so no copy-on-write pages; the extra memory of a
      * snapshot is the encoded stripes waiting for the disk, whose peak is reported here.
@@ -375,21 +385,50 @@ public final class Persistence implements PersistenceControl {
         shutdownDecided = true;
     }
 
-    /** CONFIG SET appendonly: on = a rewrite that starts logging at its switch point (as Redis does); off = stop logging. */
+    /**
+     * CONFIG SET appendonly, as Redis 7.2's startAppendOnly/stopAppendOnly. On: a rewrite that
+     * starts logging at its switch point; while a BGSAVE runs it is scheduled for when the save
+     * ends, and a running rewrite (BGREWRITEAOF with the AOF off) is stopped and replaced, as its
+     * base would have no log after it. Off: logging stops and a scheduled or running rewrite is
+     * dropped.
+     */
     private void appendOnlyChanged(boolean on) {
-        if (on && writer == null) {
+        if (on && writer == null && !aofTurningOn) {
             synchronized (rewriteLock) {
-                if (rewriting || bgsaving) throw new IllegalStateException("an AOF rewrite or BGSAVE is in progress, try again later");
+                aofTurningOn = true;
+                if (rewriting || bgsaving) {
+                    if (rewriting) {
+                        log.info("AOF was enabled but there is already an AOF rewriting in background. Stopping it: a new "
+                                + "rewrite starts when it ended.");
+                        cancelRewrite = true;
+                    } else {
+                        log.info("AOF was enabled but there is already another background operation. An AOF background "
+                                + "was scheduled to start when possible.");
+                    }
+                    enableScheduled = true;
+                    rewriteScheduled = true;
+                    return;
+                }
                 rewriting = true;
                 cancelRewrite = false;
                 rewriteStartMillis = System.currentTimeMillis();
             }
             startRewriteThread(true);
-        } else if (!on && writer != null) {
+        } else if (!on && (writer != null || aofTurningOn)) {
+            synchronized (rewriteLock) {
+                if (aofTurningOn) {
+                    aofTurningOn = false;
+                    enableScheduled = false;
+                    rewriteScheduled = false;
+                    if (rewriting) cancelRewrite = true; // as Redis's killAppendOnlyChild
+                }
+            }
             AofWriter w = writer;
-            ctx.propagator(null);
-            writer = null;
-            w.close();
+            if (w != null) {
+                ctx.propagator(null);
+                writer = null;
+                w.close();
+            }
             log.info("Append only file turned off");
         }
     }
@@ -475,6 +514,7 @@ public final class Persistence implements PersistenceControl {
     private void startBgsaveLocked() {
         bgsaving = true;
         cancelBgsave = false;
+        bgsaveProgress = new SaveProgress(config.getLong("rdb-key-save-delay"), () -> cancelBgsave);
         bgsaveStartMillis = System.currentTimeMillis();
         lastBgsaveTrySeconds = bgsaveStartMillis / 1000;
         Thread t = new Thread(this::bgsaveRun, "keyline-bgsave");
@@ -493,11 +533,16 @@ public final class Persistence implements PersistenceControl {
         long t0 = System.nanoTime();
         Path target = rdbPath();
         Path tmp = target.resolveSibling("temp-bgsave-" + ProcessHandle.current().pid() + ".rdb");
+        SaveProgress progress = bgsaveProgress;
         long[] dirtyAtCut = {0};
         try {
             RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, false,
-                    () -> dirtyAtCut[0] = ctx.stats().dirtySinceSave.get(), () -> cancelBgsave);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    () -> dirtyAtCut[0] = ctx.stats().dirtySinceSave.get(), progress);
+            synchronized (rewriteLock) {
+                // A kill (FLUSHALL) takes this lock too: once it returned, this file never replaces dump.rdb.
+                if (progress.killed()) throw new IOException("snapshot cancelled");
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
             Manifest.fsyncDir(target.toAbsolutePath().getParent());
             ctx.stats().dirtySinceSave.addAndGet(-dirtyAtCut[0]);
             lastSaveSeconds = System.currentTimeMillis() / 1000;
@@ -507,8 +552,13 @@ public final class Persistence implements PersistenceControl {
             log.info("Background saving terminated with success ({} keys, {} bytes in {} ms, peak {} KB queued)",
                     st.keys(), st.bytes(), (System.nanoTime() - t0) / 1_000_000, st.peakQueuedBytes() / 1024);
         } catch (IOException | RuntimeException e) {
-            lastBgsaveOk = false;
-            log.warn("Background saving error: {}", e.toString());
+            if (progress.killed()) {
+                // Redis's child killed with SIGUSR1 (FLUSHALL, shutdown): not an error, the status stays.
+                log.warn("Background saving terminated: killed");
+            } else {
+                lastBgsaveOk = false;
+                log.warn("Background saving error: {}", e.toString());
+            }
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException | RuntimeException ignored) {
@@ -519,14 +569,43 @@ public final class Persistence implements PersistenceControl {
             synchronized (rewriteLock) {
                 bgsaving = false;
                 bgsaveThread = null;
+                bgsaveProgress = null;
             }
             updateWriteError();
+        }
+    }
+
+    @Override
+    public void killBgsave() {
+        synchronized (rewriteLock) {
+            SaveProgress p = bgsaveProgress;
+            if (!bgsaving || p == null) return;
+            cancelBgsave = true;
+            p.kill();
+        }
+    }
+
+    /**
+     * Redis 7.2's flushAllDataAndResetRDB after the flush (the caller holds every stripe lock):
+     * the BGSAVE killed, then with a save policy the empty dataset saved in the foreground, which
+     * resets rdb_changes_since_last_save. A failed save is logged and FLUSHALL still succeeds.
+     */
+    @Override
+    public boolean flushedAll() {
+        killBgsave();
+        if (config.get("save").isBlank()) return false;
+        try {
+            saveRdb();
+            return true;
+        } catch (RedisException e) {
+            return false;
         }
     }
 
     /** Cancels a running BGSAVE and waits for its thread (shutdown). */
     private void stopBgsave() {
         cancelBgsave = true;
+        killBgsave();
         Thread t = bgsaveThread;
         if (t == null || t == Thread.currentThread()) return;
         try {
@@ -602,6 +681,8 @@ public final class Persistence implements PersistenceControl {
     private void rewrite(boolean enabling) throws IOException {
         long t0 = System.nanoTime();
         Path tmp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+        SaveProgress progress = new SaveProgress(config.getLong("rdb-key-save-delay"), () -> cancelRewrite);
+        rewriteProgress = progress;
         try {
             Files.createDirectories(dir);
             Manifest cur = manifest;
@@ -640,12 +721,12 @@ public final class Persistence implements PersistenceControl {
             // 3. The base, from the live data.
             long keys, bytes;
             if (rdbBase) {
-                RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, true, atSwitch, () -> cancelRewrite);
+                RdbSnapshot.Stats st = RdbSnapshot.writeSnapshot(ctx, RdbSnapshot.Options.of(ctx), tmp, true, atSwitch, progress);
                 keys = st.keys();
                 bytes = st.bytes();
             } else {
                 AofRewriter.Stats st = AofRewriter.writeBase(ctx.keyspace(), ctx.service(io.keyline.engine.AofPreamble.class), tmp,
-                        atSwitch, () -> cancelRewrite);
+                        atSwitch, progress);
                 keys = st.keys();
                 bytes = st.bytes();
                 log.info("AOF rewrite snapshot: stripe encode avg {} us, longest {} us, {} stripes dumped by clients, peak {} KB queued",
@@ -687,6 +768,8 @@ public final class Persistence implements PersistenceControl {
             }
             throw e;
         } finally {
+            rewriteProgress = null;
+            if (enabling) aofTurningOn = false; // on (writer set) or failed (off again)
             rewriting = false;
         }
     }
@@ -694,8 +777,17 @@ public final class Persistence implements PersistenceControl {
     private void autoRewriteCheck() {
         try {
             if (rewriteScheduled && !rewriting && !bgsaving && !loading) {
-                rewriteScheduled = false;
-                rewriteInBackground();
+                boolean enable;
+                synchronized (rewriteLock) {
+                    if (rewriting || bgsaving) return;
+                    rewriteScheduled = false;
+                    enable = enableScheduled;
+                    enableScheduled = false;
+                    rewriting = true;
+                    cancelRewrite = false;
+                    rewriteStartMillis = System.currentTimeMillis();
+                }
+                startRewriteThread(enable);
                 return;
             }
             if (writer == null || rewriting || loading) return;
@@ -825,12 +917,15 @@ public final class Persistence implements PersistenceControl {
         boolean isLoading = l != null || rl != null;
         field(sb, "loading", isLoading ? 1 : 0);
         field(sb, "async_loading", 0);
-        field(sb, "current_cow_peak", 0);
-        field(sb, "current_cow_size", 0);
+        // The running save's progress, as Redis's child reports it. Keyline measures when asked, so the
+        // cow size is never stale: its age is 0. The "cow" is the encoded data waiting for the disk.
+        SaveProgress save = bgsaveProgress != null ? bgsaveProgress : rewriteProgress;
+        field(sb, "current_cow_peak", save == null ? 0 : save.cowPeakBytes());
+        field(sb, "current_cow_size", save == null ? 0 : save.cowBytes());
         field(sb, "current_cow_size_age", 0);
-        field(sb, "current_fork_perc", "0.00");
-        field(sb, "current_save_keys_processed", 0);
-        field(sb, "current_save_keys_total", 0);
+        field(sb, "current_fork_perc", String.format(java.util.Locale.ROOT, "%.2f", save == null ? 0.0 : save.percent()));
+        field(sb, "current_save_keys_processed", save == null ? 0 : save.keysProcessed());
+        field(sb, "current_save_keys_total", save == null ? 0 : save.keysTotal());
         field(sb, "rdb_changes_since_last_save", ctx.stats().dirtySinceSave.get());
         boolean bg = bgsaving;
         field(sb, "rdb_bgsave_in_progress", bg ? 1 : 0);
@@ -843,7 +938,7 @@ public final class Persistence implements PersistenceControl {
         field(sb, "rdb_last_load_keys_expired", lastLoadKeysExpired);
         field(sb, "rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         AofWriter w = writer;
-        field(sb, "aof_enabled", w != null ? 1 : 0);
+        field(sb, "aof_enabled", w != null || aofTurningOn ? 1 : 0);
         field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
         field(sb, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         field(sb, "aof_last_rewrite_time_sec", lastRewriteSeconds);

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 
 /**
  * Writes the keyspace as an RDB file (SAVE, SHUTDOWN, DEBUG RELOAD, the AOF's RDB preamble) with
@@ -77,11 +76,12 @@ final class RdbSnapshot {
 
     /**
      * BGSAVE and the AOF's RDB preamble: the file from a {@link Snapshot} (see the class comment).
-     * {@code atCut} runs under every stripe lock at the cut; a {@code cancelled} snapshot fails with
-     * an IOException.
+     * {@code atCut} runs under every stripe lock at the cut; {@code progress} follows the save for
+     * INFO, paces it ({@code rdb-key-save-delay}) and can kill it: a killed save fails with an
+     * IOException.
      */
     static Stats writeSnapshot(ServerContext ctx, Options o, Path target, boolean aofBase, Runnable atCut,
-                               BooleanSupplier cancelled) throws IOException {
+                               SaveProgress progress) throws IOException {
         Keyspace ks = ctx.keyspace();
         EvictionPolicy policy = ks.policy();
         boolean lfu = policy != null && policy.lfu();
@@ -96,6 +96,7 @@ final class RdbSnapshot {
             Snapshot snapshot;
             try {
                 snapshot = ks.beginSnapshot((stripe, contents) -> dumpStripe(contents, o, out, keys, lru, lfu), () -> {
+                    progress.atCut(ks);
                     if (atCut != null) atCut.run();
                     // Header, aux fields and libraries as they are at the cut (every lock is held).
                     Chunk c = new Chunk(1 << 12);
@@ -111,12 +112,18 @@ final class RdbSnapshot {
             } catch (UncheckedIOException e) {
                 out.abort();
                 throw e.getCause();
+            } catch (CancellationException e) {
+                out.abort();
+                throw new IOException("snapshot cancelled");
             } catch (RuntimeException e) {
                 out.abort();
                 throw e;
             }
+            progress.started(snapshot, out);
             try {
-                snapshot.run(cancelled);
+                snapshot.run(progress::pacedCancelCheck);
+                progress.pace(); // the delay owed for the last stripes
+                if (progress.killed()) throw new CancellationException("snapshot cancelled");
                 out.put(new byte[]{(byte) Rdb.OPCODE_EOF}, 1);
                 out.finish();
             } catch (CancellationException e) {

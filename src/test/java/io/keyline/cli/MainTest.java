@@ -47,6 +47,25 @@ class MainTest {
         assertThat(out).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    /** --check-rdb is a tool, not a server option: a missing file exits 1 with redis-check-rdb's first line. */
+    @Test
+    void checkRdbRunsTheChecker() {
+        PrintStream savedOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run(new String[]{"--check-rdb", dir.resolve("missing.rdb").toString()});
+        } finally {
+            System.setOut(savedOut);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("[offset 0] Checking RDB file " + dir.resolve("missing.rdb"));
+        assertThat(stderr()).doesNotContain("unknown option");
+        assertOneLineError("--check-rdb");
+        assertThat(stderr()).contains("'--check-rdb' (FILE)");
+    }
+
     @Test
     void nonNumericPort() {
         assertOneLineError("--port", "abc");

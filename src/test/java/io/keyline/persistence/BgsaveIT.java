@@ -227,4 +227,186 @@ class BgsaveIT {
             assertThat(persistence(j).get("rdb_saves")).isEqualTo("1");
         }
     }
+
+    private static void populate(Jedis j, int keys) {
+        Pipeline p = j.pipelined();
+        for (int i = 0; i < keys; i++) p.set("key:" + i, "value:" + i);
+        p.sync();
+    }
+
+    private static long number(Map<String, String> info, String field) {
+        return Long.parseLong(info.get(field));
+    }
+
+    private boolean tempFilesLeft() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("temp-"));
+        }
+    }
+
+    /**
+     * Redis 7.2's "Test FLUSHALL aborts bgsave": without a save policy FLUSHALL kills the BGSAVE
+     * (not an error: the status stays ok), the changes stay unsaved, no file or temp file is left
+     * and writes go on. The save is slowed to 20 s so only the kill can end it in time.
+     */
+    @Test
+    void flushallKillsTheBgsave() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "no", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            populate(j, 2000);
+            j.configSet("rdb-key-save-delay", "10000"); // 10 ms a key: 20 s
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            assertThat(persistence(j).get("rdb_bgsave_in_progress")).isEqualTo("1");
+            assertThat(j.flushAll()).isEqualTo("OK");
+            for (int i = 0; i < 500 && !"0".equals(persistence(j).get("rdb_bgsave_in_progress")); i++) Thread.sleep(20);
+            Map<String, String> info = persistence(j);
+            assertThat(info.get("rdb_bgsave_in_progress")).isEqualTo("0");
+            assertThat(info.get("rdb_last_bgsave_status")).isEqualTo("ok");
+            assertThat(info.get("rdb_saves")).isEqualTo("0");
+            assertThat(number(info, "rdb_changes_since_last_save")).isGreaterThan(1999);
+            assertThat(Files.exists(dir.resolve("dump.rdb"))).isFalse();
+            assertThat(tempFilesLeft()).isFalse();
+            assertThat(j.set("x", "xx")).isEqualTo("OK");
+        }
+    }
+
+    /**
+     * With a save policy, FLUSHALL during a BGSAVE kills it and saves the empty dataset in the
+     * foreground (flushAllDataAndResetRDB): rdb_changes_since_last_save is 0, dump.rdb is the empty
+     * dataset (never the killed save's data), and the FLUSHALL still reaches the AOF.
+     */
+    @Test
+    void flushallWithASavePolicyKillsTheBgsaveAndSavesTheEmptyDataset() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "yes", "save", "3600 1");
+        Path other = Files.createDirectory(dir.resolve("reader"));
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            populate(j, 2000);
+            j.configSet("rdb-key-save-delay", "10000");
+            long savesBefore = number(persistence(j), "rdb_saves");
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            assertThat(j.flushAll()).isEqualTo("OK");
+            Map<String, String> info = persistence(j);
+            assertThat(info.get("rdb_changes_since_last_save")).isEqualTo("0");
+            assertThat(number(info, "rdb_saves")).isEqualTo(savesBefore + 1);
+            awaitBgsaveDone(j);
+            assertThat(persistence(j).get("rdb_last_bgsave_status")).isEqualTo("ok");
+            assertThat(number(persistence(j), "rdb_saves")).isEqualTo(savesBefore + 1);
+            assertThat(tempFilesLeft()).isFalse();
+            Files.copy(dir.resolve("dump.rdb"), other.resolve("dump.rdb")); // before the shutdown saves again
+            j.set("after", "1");
+        }
+        server.stop();
+        server = null;
+        // The dump is the empty dataset; the AOF replays the FLUSHALL and the write after it.
+        reader = AofTestSupport.start(other, "appendonly", "no");
+        try (Jedis j = new Jedis("127.0.0.1", reader.port())) {
+            assertThat(j.dbSize()).isZero();
+        }
+        reader.stop();
+        reader = null;
+        server = AofTestSupport.start(dir, "appendonly", "yes", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThat(j.dbSize()).isEqualTo(1);
+            assertThat(j.get("after")).isEqualTo("1");
+        }
+    }
+
+    /** FLUSHALL without a save policy counts as a change, as in Redis ("should not reset the dirty counter"). */
+    @Test
+    void flushallWithoutASavePolicyKeepsTheChangeCount() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "no", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            j.set("key", "value");
+            j.flushAll();
+            assertThat(number(persistence(j), "rdb_changes_since_last_save")).isGreaterThan(0);
+            j.configSet("save", "3600 1 300 100 60 10000");
+            j.set("key", "value");
+            j.flushAll();
+            assertThat(persistence(j).get("rdb_changes_since_last_save")).isEqualTo("0");
+        }
+    }
+
+    /**
+     * INFO's current_save_* and current_cow_* fields follow a running BGSAVE and an AOF rewrite
+     * (slowed by rdb-key-save-delay): keys at the cut, keys processed so far, the progress in
+     * percent; all back to 0 once no save runs.
+     */
+    @Test
+    void infoFollowsARunningSave() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "no", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            populate(j, 2000);
+            // A rewrite of 4 s, left to finish; then a BGSAVE of 20 s, killed by FLUSHALL.
+            for (String job : new String[]{"bgrewriteaof", "bgsave"}) {
+                boolean bgsave = job.equals("bgsave");
+                j.configSet("rdb-key-save-delay", bgsave ? "10000" : "2000");
+                assertThat(bgsave ? j.bgsave() : j.bgrewriteaof()).startsWith("Background");
+                Map<String, String> info = persistence(j);
+                for (int i = 0; i < 500 && number(info, "current_save_keys_processed") == 0; i++) {
+                    Thread.sleep(20);
+                    info = persistence(j);
+                }
+                assertThat(number(info, "current_save_keys_total")).isEqualTo(2000);
+                assertThat(number(info, "current_save_keys_processed")).isBetween(1L, 1999L);
+                assertThat(Double.parseDouble(info.get("current_fork_perc"))).isGreaterThan(0).isLessThan(100);
+                assertThat(number(info, "current_cow_peak")).isGreaterThanOrEqualTo(number(info, "current_cow_size"));
+                assertThat(info.get("current_cow_size_age")).isEqualTo("0");
+                if (bgsave) {
+                    j.flushAll(); // kills it
+                    awaitBgsaveDone(j);
+                } else {
+                    for (int i = 0; i < 1500 && !"0".equals(persistence(j).get("aof_rewrite_in_progress")); i++) Thread.sleep(20);
+                    assertThat(persistence(j).get("aof_last_bgrewrite_status")).isEqualTo("ok");
+                }
+                info = persistence(j);
+                assertThat(info.get("current_save_keys_total")).isEqualTo("0");
+                assertThat(info.get("current_save_keys_processed")).isEqualTo("0");
+                assertThat(info.get("current_fork_perc")).isEqualTo("0.00");
+                assertThat(info.get("current_cow_size")).isEqualTo("0");
+            }
+        }
+    }
+
+    /**
+     * Redis 7.2's startAppendOnly during a BGSAVE: CONFIG SET appendonly yes succeeds, INFO shows
+     * aof_enabled:1 and aof_rewrite_scheduled:1, and the rewrite that turns the AOF on runs once
+     * the save ended; the data then survives a restart from the AOF.
+     */
+    @Test
+    void appendonlyYesDuringABgsaveSchedulesTheRewrite() throws Exception {
+        server = AofTestSupport.start(dir, "appendonly", "no", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            populate(j, 3000);
+            j.configSet("rdb-key-save-delay", "1000"); // 3 s
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            assertThat(j.configSet("appendonly", "yes")).isEqualTo("OK");
+            Map<String, String> info = persistence(j);
+            assertThat(info.get("rdb_bgsave_in_progress")).isEqualTo("1");
+            assertThat(info.get("aof_enabled")).isEqualTo("1");
+            assertThat(info.get("aof_rewrite_scheduled")).isEqualTo("1");
+            assertThat(info.get("aof_rewrite_in_progress")).isEqualTo("0");
+            assertThat(j.configGet("appendonly")).containsEntry("appendonly", "yes");
+            j.configSet("rdb-key-save-delay", "0"); // the rewrite to come runs at full speed
+            j.set("during", "1");
+            awaitBgsaveDone(j);
+            for (int i = 0; i < 1500; i++) {
+                info = persistence(j);
+                if ("0".equals(info.get("aof_rewrite_scheduled")) && "0".equals(info.get("aof_rewrite_in_progress"))
+                        && "1".equals(info.get("aof_rewrites"))) break;
+                Thread.sleep(20);
+            }
+            assertThat(info.get("aof_rewrite_scheduled")).isEqualTo("0");
+            assertThat(info.get("aof_rewrites")).isEqualTo("1");
+            assertThat(info.get("aof_last_bgrewrite_status")).isEqualTo("ok");
+            assertThat(info.get("aof_enabled")).isEqualTo("1");
+            j.set("after", "2");
+        }
+        server.stop();
+        server = AofTestSupport.start(dir, "appendonly", "yes", "save", "");
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThat(j.dbSize()).isEqualTo(3002);
+            assertThat(j.get("during")).isEqualTo("1");
+            assertThat(j.get("after")).isEqualTo("2");
+        }
+    }
 }

@@ -297,7 +297,7 @@ public final class Rdb {
         private void need(long n) {
             if (n >= 0 && n <= end - pos) return;
             if (n < 0 || source == null || !fill(n)) {
-                throw new RdbFormatException("unexpected end of data at offset " + offset());
+                throw RdbFormatException.endOfData("unexpected end of data at offset " + offset());
             }
         }
 

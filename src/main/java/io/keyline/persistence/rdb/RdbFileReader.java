@@ -39,6 +39,14 @@ public final class RdbFileReader {
         /** Called every few thousand keys with the offset reached (loading progress). */
         default void progress(long offset) {
         }
+
+        /** Called once, first: the reader's current byte offset, for a tool that reports where each record ends. */
+        default void position(java.util.function.LongSupplier offset) {
+        }
+
+        /** A SELECTDB record. */
+        default void selectDb(int db) {
+        }
     }
 
     /**
@@ -56,35 +64,51 @@ public final class RdbFileReader {
      */
     public static Summary read(InputStream in, long length, EncodingLimits limits, int databases, boolean verifyChecksum, Sink sink) {
         Rdb.Input r = new Rdb.Input(in, length);
+        sink.position(r::offset);
         byte[] magic;
         try {
             magic = r.read(9);
         } catch (RdbFormatException e) {
-            throw new RdbFormatException("Short read or OOM loading DB: the file is shorter than the RDB header (offset 0)");
+            throw new RdbFormatException("Short read or OOM loading DB: the file is shorter than the RDB header (offset 0)")
+                    .at(new RdbFormatException.Where(0, "start", null, 0, EOF_REASON));
         }
         String head = new String(magic, StandardCharsets.US_ASCII);
-        if (!head.startsWith("REDIS")) throw new RdbFormatException("Wrong signature trying to load DB from file (offset 0)");
+        if (!head.startsWith("REDIS")) {
+            throw new RdbFormatException("Wrong signature trying to load DB from file (offset 0)")
+                    .at(new RdbFormatException.Where(9, "start", null, 0, "Wrong signature trying to load DB from file"));
+        }
         int version;
         try {
             version = Integer.parseInt(head.substring(5));
         } catch (NumberFormatException e) {
-            throw new RdbFormatException("Wrong signature trying to load DB from file (offset 5)");
+            version = 0; // atoi's answer for a non-number, refused below as Redis does
         }
-        if (version < 1 || version > Rdb.VERSION) throw new RdbFormatException("Can't handle RDB format version " + version + " (offset 5)");
+        if (version < 1 || version > Rdb.VERSION) {
+            throw new RdbFormatException("Can't handle RDB format version " + version + " (offset 5)")
+                    .at(new RdbFormatException.Where(9, "start", null, 0, "Can't handle RDB format version " + version));
+        }
         int db = 0;
         long expireAt = -1, lruIdle = -1;
         int lfuFreq = -1;
         long keys = 0, volatileKeys = 0, functions = 0;
         int aux = 0;
+        // What redis-check-rdb's rdbstate would say at an error (see RdbFormatException.Where). Its
+        // key type starts at 0 and becomes -1 after the first key: a quirk its output shows, kept.
+        String doing = "start";
+        byte[] key = null;
+        int keyType = 0;
         while (true) {
             long at = r.offset();
-            int type;
+            int type = -1;
             try {
+                doing = "read-type";
                 type = r.readByte();
                 if (type == Rdb.OPCODE_EXPIRETIME) {
+                    doing = "read-expire";
                     expireAt = r.readLE(4) * 1000;
                     continue;
                 } else if (type == Rdb.OPCODE_EXPIRETIME_MS) {
+                    doing = "read-expire";
                     expireAt = r.readMillis();
                     continue;
                 } else if (type == Rdb.OPCODE_FREQ) {
@@ -97,6 +121,7 @@ public final class RdbFileReader {
                 } else if (type == Rdb.OPCODE_EOF) {
                     break;
                 } else if (type == Rdb.OPCODE_SELECTDB) {
+                    doing = "read-len";
                     long d = r.readLen();
                     if (r.encoded || d < 0) throw new RdbFormatException("bad database number");
                     if (d >= databases) {
@@ -104,8 +129,10 @@ public final class RdbFileReader {
                                 + databases + " databases");
                     }
                     db = (int) d;
+                    sink.selectDb(db);
                     continue;
                 } else if (type == Rdb.OPCODE_RESIZEDB) {
+                    doing = "read-len";
                     long size = r.readLen();
                     boolean bad = r.encoded;
                     long expires = r.readLen();
@@ -113,16 +140,19 @@ public final class RdbFileReader {
                     sink.resizeDb(db, size, expires);
                     continue;
                 } else if (type == Rdb.OPCODE_AUX) {
+                    doing = "read-aux";
                     byte[] k = r.readString();
                     byte[] v = r.readString();
                     aux++;
                     sink.aux(k, v);
                     continue;
                 } else if (type == Rdb.OPCODE_MODULE_AUX) {
+                    doing = "read-module-aux";
                     throw new RdbFormatException("the file holds module AUX data (RDB_OPCODE_MODULE_AUX): Redis modules are not supported");
                 } else if (type == Rdb.OPCODE_FUNCTION_PRE_GA) {
                     throw new RdbFormatException("Pre-release function format not supported");
                 } else if (type == Rdb.OPCODE_FUNCTION2) {
+                    doing = "read-functions";
                     sink.function(r.readString());
                     functions++;
                     continue;
@@ -131,24 +161,33 @@ public final class RdbFileReader {
                 } else if (!Rdb.isValueType(type)) {
                     throw new RdbFormatException("Unknown RDB opcode or value type " + type);
                 }
-                byte[] key = r.readString();
+                keyType = type;
+                doing = "read-key";
+                key = r.readString();
+                keys++;
+                doing = "read-object-value";
                 Object value;
                 try {
                     value = RdbValues.read(type, r, limits);
                 } catch (RdbFormatException e) {
-                    throw new RdbFormatException(e.getMessage() + " (key '" + printable(key) + "')");
+                    String m = e.getMessage() + " (key '" + printable(key) + "')";
+                    throw e.endOfData() ? RdbFormatException.endOfData(m) : new RdbFormatException(m);
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     throw new RdbFormatException("bad value: " + e.getMessage() + " (key '" + printable(key) + "')");
                 }
                 sink.entry(db, key, value, expireAt, lruIdle, lfuFreq);
-                keys++;
+                key = null;
+                keyType = -1;
                 if (expireAt >= 0) volatileKeys++;
                 if ((keys & 1023) == 0) sink.progress(r.offset());
                 expireAt = -1;
                 lruIdle = -1;
                 lfuFreq = -1;
             } catch (RdbFormatException e) {
-                throw withOffset(e, at);
+                String reason = e.endOfData() ? EOF_REASON
+                        : doing.equals("read-type") && type >= 0 && !Rdb.isValueType(type) ? "Invalid object type: " + type
+                        : e.getMessage();
+                throw withOffset(e, at).at(new RdbFormatException.Where(r.offset(), doing, key, keyType, reason));
             }
         }
         long computed = r.crcSoFar();
@@ -159,18 +198,22 @@ public final class RdbFileReader {
             try {
                 stored = r.readLE(8);
             } catch (RdbFormatException e) {
-                throw new RdbFormatException("Short read loading the checksum at offset " + at);
+                throw new RdbFormatException("Short read loading the checksum at offset " + at)
+                        .at(new RdbFormatException.Where(r.offset(), "check-sum", null, keyType, EOF_REASON));
             }
             if (verifyChecksum && stored != 0) {
                 checked = true;
                 if (stored != computed) {
                     throw new RdbFormatException(String.format("Wrong RDB checksum expected: (%x) got: (%x) at offset %d",
-                            stored, computed, at));
+                            stored, computed, at)).at(new RdbFormatException.Where(r.offset(), "check-sum", null, keyType, "RDB CRC error"));
                 }
             }
         }
         return new Summary(version, keys, volatileKeys, functions, aux, checked, stored, r.offset());
     }
+
+    /** redis-check-rdb's words for a short read. */
+    private static final String EOF_REASON = "Unexpected EOF reading RDB file";
 
     private static RdbFormatException withOffset(RdbFormatException e, long recordAt) {
         String m = e.getMessage();

@@ -348,13 +348,9 @@ public final class RdbValues {
                 return zsetFromPairs(listpackEntries(in.readString()), limits);
             case Rdb.TYPE_HASH: {
                 int n = nonEmpty(in.readCount());
-                HashValue h = new HashValue(limits);
-                for (int i = 0; i < n; i++) {
-                    byte[] f = in.readString();
-                    byte[] v = in.readString();
-                    if (!h.put(f, v)) throw new RdbFormatException("duplicate hash field");
-                }
-                return h;
+                List<byte[]> flat = new ArrayList<>(Math.min(2 * n, 1 << 16));
+                for (int i = 0; i < 2 * n; i++) flat.add(in.readString());
+                return hashFromPairs(flat, limits);
             }
             case Rdb.TYPE_HASH_ZIPMAP:
                 return hashFromPairs(OldEncodings.zipmap(in.readString()), limits);
@@ -412,21 +408,24 @@ public final class RdbValues {
 
     private static SortedSetValue zsetFromPairs(List<byte[]> flat, EncodingLimits limits) {
         if (flat.isEmpty() || flat.size() % 2 != 0) throw new RdbFormatException("bad zset pairs");
-        SortedSetValue z = new SortedSetValue(limits, flat.size() / 2, 0);
-        for (int i = 0; i < flat.size(); i += 2) {
-            Double score = DoubleFormat.parse(flat.get(i + 1));
+        int n = flat.size() / 2;
+        List<byte[]> members = new ArrayList<>(n);
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            Double score = DoubleFormat.parse(flat.get(2 * i + 1));
             if (score == null || score.isNaN()) throw new RdbFormatException("bad zset score");
-            if (!z.put(flat.get(i), score)) throw new RdbFormatException("duplicate zset member");
+            members.add(flat.get(2 * i));
+            scores[i] = score;
         }
+        SortedSetValue z = SortedSetValue.fromPairs(limits, members, scores); // one pass: no search per member
+        if (z == null) throw new RdbFormatException("duplicate zset member");
         return z;
     }
 
     private static HashValue hashFromPairs(List<byte[]> flat, EncodingLimits limits) {
         if (flat.isEmpty() || flat.size() % 2 != 0) throw new RdbFormatException("bad hash pairs");
-        HashValue h = new HashValue(limits);
-        for (int i = 0; i < flat.size(); i += 2) {
-            if (!h.put(flat.get(i), flat.get(i + 1))) throw new RdbFormatException("duplicate hash field");
-        }
+        HashValue h = HashValue.fromPairs(limits, flat); // one pass: no search per field
+        if (h == null) throw new RdbFormatException("duplicate hash field");
         return h;
     }
 

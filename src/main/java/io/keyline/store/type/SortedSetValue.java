@@ -194,6 +194,38 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         return dict.scan(cursor, count, n -> emit.accept(n.member, n.score));
     }
 
+    /**
+     * A sorted set from loaded pairs (an RDB or RESTORE payload), built without a search per member:
+     * a listpack is filled once in score order after a set checked for repeated members, where
+     * {@link #put} would scan and shift the arrays for every member (quadratic for a 60,000-member
+     * listpack); a skiplist takes each member in O(log n). Null if a member repeats.
+     */
+    public static SortedSetValue fromPairs(EncodingLimits limits, List<byte[]> members, double[] scores) {
+        int n = members.size();
+        int maxLen = 0;
+        for (byte[] m : members) maxLen = Math.max(maxLen, m.length);
+        SortedSetValue z = new SortedSetValue(limits, n, maxLen);
+        if (z.list != null) {
+            for (int i = 0; i < n; i++) if (!z.put(members.get(i), scores[i])) return null;
+            return z;
+        }
+        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>(Math.max(16, n * 2));
+        for (byte[] m : members) if (!seen.add(java.nio.ByteBuffer.wrap(m))) return null;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> SkipList.compare(scores[a], members.get(a), scores[b], members.get(b)));
+        z.members = new byte[Math.max(2, n)][];
+        z.scores = new double[z.members.length];
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            z.members[k] = members.get(i);
+            z.scores[k] = scores[i] == 0 ? 0.0 : scores[i]; // as insertSorted: the listpack has no -0
+            z.memberBytes += Memory.array(members.get(i).length);
+        }
+        z.size = n;
+        return z;
+    }
+
     // ---- updates -----------------------------------------------------------------------------
 
     /** Sets a member's score; true if the member was added, false if it existed (score updated). */
