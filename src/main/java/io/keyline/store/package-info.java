@@ -8,7 +8,8 @@
  * or its {@code {hash tag}}) modulo the stripe count, so keys that share a tag share a stripe. Each
  * database keeps one {@link io.keyline.store.KeyTable} per stripe: a chained hash table with
  * Redis's incremental rehash and reverse-binary SCAN cursor. Lock {@code i} guards table {@code i}
- * of every database, so SWAPDB and FLUSHALL take all locks, single-key commands take one.
+ * of every database, so SWAPDB and FLUSHALL take all locks (at once, through the keyspace's read/write
+ * gate), single-key commands take one.
  *
  * <p>Entries are kept small on purpose (one object per key plus its key and value arrays): a key
  * without a TTL costs a 32-byte {@link io.keyline.store.Entry}; only keys with a TTL use the larger
