@@ -9,17 +9,21 @@ import java.util.concurrent.atomic.LongAccumulator;
  *
  * <p>How: {@link Keyspace#beginSnapshot} holds every stripe lock for an instant (the <em>cut</em>),
  * runs the caller's {@code atCut} there and marks every stripe pending. From then on, the first
- * thread to lock a pending stripe — {@link #run()} walking the stripes in order, or any client,
- * expiry, eviction or whole-keyspace command that gets there earlier — hands that stripe to the
- * {@link SnapshotSink} under the lock before doing anything else with it ("dump on first touch").
- * Nothing can change a stripe before it is dumped, so the data is exactly the data at the cut; a
- * client waits at most for the encoding of the stripes it locks, never for the whole dump. Reads
+ * thread to lock a pending stripe deals with it under the lock before doing anything else with it:
+ * {@link #run()}, walking the stripes in order, hands it to the {@link SnapshotSink}; any client,
+ * expiry, eviction or whole-keyspace command that gets there earlier copies its entries (strings are
+ * shared, being immutable; collections are deep-copied) for {@link #run()} to encode later, outside
+ * the lock ("copy on first touch"). Nothing can change a stripe before it is dumped or copied, so the
+ * data is exactly the data at the cut; a client waits at most for the copying of the stripes it
+ * locks, never for their encoding. Reads
  * trigger the dump too: a lock does not say whether its holder will write (a read can expire a key
  * lazily, and LRU/LFU hints change on every access), and a read costs one stripe's encoding once
  * per snapshot at most.
  *
  * <p>Cost when no snapshot runs: one volatile read per stripe lock. While one runs: a plain array
- * read per lock. Extra memory: whatever the sink holds (its encoded stripes waiting for the disk).
+ * read per lock. Extra memory: whatever the sink holds (its encoded stripes waiting for the disk),
+ * plus the copies of stripes touched before {@link #run()} reached them (entries, and the collections
+ * among their values), each dropped once encoded.
  *
  * <p>Usage (at most one snapshot at a time per keyspace):
  * <pre>{@code
@@ -34,8 +38,13 @@ public final class Snapshot {
     private final SnapshotSink sink;
     private final long cutMillis;
     private final int databases;
-    /** Per stripe, guarded by that stripe's lock: already handed to the sink (or skipped when stopped). */
+    /** Per stripe, guarded by that stripe's lock: already handed to the sink or captured (or skipped when stopped). */
     private final boolean[] done;
+    /**
+     * Per stripe, guarded by that stripe's lock: the stripe's entries at the cut, copied by another thread
+     * that touched it first, per database (null where empty), waiting for {@link #run()} to encode them.
+     */
+    private final Entry[][][] captured;
     private volatile boolean stopped;
     private volatile Throwable failure;
     private volatile Thread runner;
@@ -51,6 +60,7 @@ public final class Snapshot {
         this.cutMillis = cutMillis;
         this.databases = databases;
         this.done = new boolean[stripes];
+        this.captured = new Entry[stripes][][];
     }
 
     /** The keyspace clock at the cut: a key whose deadline is at or before it was already expired then. */
@@ -76,8 +86,15 @@ public final class Snapshot {
                     cancel();
                     break;
                 }
-                keyspace.lock(s); // the lock hook dumps the stripe if nobody did yet
-                keyspace.unlock(s);
+                Entry[][] copies;
+                keyspace.lock(s); // the lock hook dumps the stripe if nobody dumped or captured it yet
+                try {
+                    copies = captured[s];
+                    captured[s] = null;
+                } finally {
+                    keyspace.unlock(s);
+                }
+                if (copies != null && !stopped) dump(s, copies); // outside the lock: nobody waits for it
             }
         } finally {
             runner = null;
@@ -123,14 +140,35 @@ public final class Snapshot {
         return done.length;
     }
 
-    /** Called by {@link Keyspace} after it took {@code stripe}'s lock while this snapshot is active. */
+    /**
+     * Called by {@link Keyspace} after it took {@code stripe}'s lock while this snapshot is active. The
+     * thread in {@link #run()} encodes the stripe there; any other thread (a client's event loop, expiry,
+     * a script) only copies the stripe's entries (references to the immutable keys and string values, deep
+     * copies of the mutable values) and leaves the encoding to {@link #run()}. Copying is ~100x cheaper
+     * than encoding, and random writes touch every pending stripe within milliseconds of the cut, so if
+     * touching threads encoded, the event loops would do most of the save themselves (p99 1.4 s during a
+     * BGSAVE of 1M keys under 5k SET/s, against Redis's 0.1 s).
+     */
     void touched(int stripe) {
         if (done[stripe]) return;
         done[stripe] = true;
         if (stopped) return;
+        if (Thread.currentThread() != runner) {
+            Entry[][] copies = capture(stripe);
+            if (copies != null) {
+                captured[stripe] = copies;
+                dumpedByOthers.incrementAndGet();
+                return;
+            }
+        }
+        dump(stripe, null);
+    }
+
+    /** Encodes a stripe: the live tables (under the stripe's lock) or the copies taken at first touch. */
+    private void dump(int stripe, Entry[][] copies) {
         long t0 = System.nanoTime();
         try {
-            sink.stripe(stripe, new StripeContents(stripe));
+            sink.stripe(stripe, new StripeContents(stripe, copies));
         } catch (Throwable t) {
             // The sink broke, not the caller's command: fail the snapshot, let the caller go on.
             if (failure == null) failure = t;
@@ -139,7 +177,36 @@ public final class Snapshot {
         long ns = System.nanoTime() - t0;
         maxStripeNanos.accumulate(ns);
         totalStripeNanos.addAndGet(ns);
-        if (Thread.currentThread() != runner) dumpedByOthers.incrementAndGet();
+    }
+
+    /**
+     * The stripe's entries in every database, copied: same key and string arrays (never changed in place),
+     * deep copies of collections and mutable strings, same deadline and LRU/LFU reading. Null if some value
+     * cannot be copied (the caller then encodes the stripe itself, as before).
+     */
+    private Entry[][] capture(int stripe) {
+        Entry[][] copies = new Entry[databases][];
+        try {
+            for (int d = 0; d < databases; d++) {
+                KeyTable t = keyspace.db(d).table(stripe);
+                if (t.size() == 0) continue;
+                Entry[] out = new Entry[t.size()];
+                int[] n = {0};
+                keyspace.db(d).forEachInStripe(stripe, e -> out[n[0]++] = copyOf(e));
+                copies[d] = n[0] == out.length ? out : java.util.Arrays.copyOf(out, n[0]);
+            }
+        } catch (IllegalStateException notCopyable) {
+            return null;
+        }
+        return copies;
+    }
+
+    private static Entry copyOf(Entry e) {
+        Object value = Copyable.copyOf(e.value);
+        long at = e.expireAt();
+        Entry copy = at >= 0 ? new VolatileEntry(e.hash, e.key, value, at) : new Entry(e.hash, e.key, value);
+        copy.access = e.access;
+        return copy;
     }
 
     /** A whole-keyspace lock was taken: every stripe is about to be open to change. */
@@ -161,9 +228,11 @@ public final class Snapshot {
      */
     public final class StripeContents {
         private final int stripe;
+        private final Entry[][] copies; // null: read the live tables, under the stripe's lock
 
-        private StripeContents(int stripe) {
+        private StripeContents(int stripe, Entry[][] copies) {
             this.stripe = stripe;
+            this.copies = copies;
         }
 
         public int stripe() {
@@ -182,6 +251,15 @@ public final class Snapshot {
         /** Calls {@code visitor} for every entry of this stripe, database by database. */
         public void forEach(EntryVisitor visitor) {
             long n = 0;
+            if (copies != null) {
+                for (int d = 0; d < copies.length; d++) {
+                    if (copies[d] == null) continue;
+                    for (Entry e : copies[d]) visitor.entry(d, e);
+                    n += copies[d].length;
+                }
+                keys.addAndGet(n);
+                return;
+            }
             for (int d = 0; d < databases; d++) {
                 KeyTable t = keyspace.db(d).table(stripe);
                 if (t.size() == 0) continue;
