@@ -914,10 +914,6 @@ public final class Acl {
     // ---- the ACL file -------------------------------------------------------------------------
 
     /**
-     * Redis's ACLLoadFromFile: every line "user name rules..." (blank lines skipped). Nothing changes
-     * unless the whole file is valid; returns null, or every error found on one line.
-     */
-    /**
      * Redis's ACLLoadConfiguredUsers: creates the users of the {@code user} config directives (each the username
      * then its rules; a declared {@code default} is reset first). Returns null, or the first error as Redis logs it.
      */
@@ -942,6 +938,10 @@ public final class Acl {
         return null;
     }
 
+    /**
+     * Redis's ACLLoadFromFile: every line "user name rules..." (blank lines skipped). Nothing changes
+     * unless the whole file is valid; returns null, or every error found on one line.
+     */
     public String load(Path file, ServerContext server, Client current) {
         List<String> lines;
         try {

@@ -151,7 +151,6 @@ public final class ServerContext {
         return acl;
     }
 
-    /** As Redis's ACLLoadUsersAtStartup: a bad ACL file stops the server from starting. */
     /** Redis's ACLLoadUsersAtStartup for the {@code user} directives: refused together with an aclfile. */
     private void loadConfiguredUsers(java.util.List<java.util.List<String>> users, String aclfile) {
         if (users.isEmpty()) return;
@@ -167,6 +166,7 @@ public final class ServerContext {
         }
     }
 
+    /** As Redis's ACLLoadUsersAtStartup: a bad ACL file stops the server from starting. */
     private void loadAclFile(String file) {
         if (file == null || file.isEmpty()) return;
         String errors = acl.load(java.nio.file.Path.of(file), this, null);
@@ -236,13 +236,12 @@ public final class ServerContext {
         return encodingLimits;
     }
 
-    /** Clients blocked on keys (BLPOP and friends). */
-    /** The clients in MONITOR mode, fed by the call path. */
     /** CLIENT PAUSE state. */
     public ClientPause clientPause() {
         return clientPause;
     }
 
+    /** The clients in MONITOR mode, fed by the call path. */
     public Monitors monitors() {
         return monitors;
     }
@@ -252,6 +251,7 @@ public final class ServerContext {
         return tracking;
     }
 
+    /** Clients blocked on keys (BLPOP and friends). */
     public BlockingRegistry blocking() {
         return blocking;
     }

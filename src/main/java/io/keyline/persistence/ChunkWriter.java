@@ -158,12 +158,12 @@ public final class ChunkWriter {
         return written;
     }
 
-    /** The most bytes that waited in the queue at once (the snapshot's extra memory, besides the encoders). */
     /** Encoded bytes waiting for the disk right now (INFO's current_cow_size while a save runs). */
     public synchronized long queuedBytes() {
         return queuedBytes;
     }
 
+    /** The most bytes that waited in the queue at once (the snapshot's extra memory, besides the encoders). */
     public synchronized long peakQueuedBytes() {
         return peakQueuedBytes;
     }
