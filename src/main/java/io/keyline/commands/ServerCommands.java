@@ -4,6 +4,7 @@ import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.PersistenceControl;
 import io.keyline.engine.RedisException;
 
 import io.keyline.engine.CommandSpec.Flag;
@@ -55,11 +56,11 @@ final class ServerCommands {
 
     /**
      * Before FLUSHALL takes every lock: a running BGSAVE is killed now (the handler would kill it
-     * anyway), so taking the locks does not first encode the stripes its snapshot still owes.
+     * anyway), so taking the locks does not first copy the stripes its snapshot still owes.
      */
     private static void killBgsaveBeforeFlushall(CallContext c, byte[][] argv) {
         if (!validFlushMode(argv)) return; // the handler refuses it: nothing to kill
-        io.keyline.engine.PersistenceControl p = c.server().service(io.keyline.engine.PersistenceControl.class);
+        PersistenceControl p = c.server().service(PersistenceControl.class);
         if (p != null) p.killBgsave();
     }
 
@@ -79,7 +80,7 @@ final class ServerCommands {
         c.server().keyspace().flushAllLocked();
         c.server().tracking().invalidateOnFlush(c.client()); // Redis's trackingInvalidateKeysOnFlush
         c.changed();
-        io.keyline.engine.PersistenceControl p = c.server().service(io.keyline.engine.PersistenceControl.class);
+        PersistenceControl p = c.server().service(PersistenceControl.class);
         if (p != null && p.flushedAll()) c.savedItsChanges();
         c.reply.ok();
     }
@@ -129,7 +130,7 @@ final class ServerCommands {
         String busy = nosave ? null : c.server().scriptThread().busyError();
         if (busy != null) throw new RedisException(busy);
         // SAVE, or a save policy without NOSAVE, writes dump.rdb first; a failed save keeps the server up unless FORCE
-        io.keyline.engine.PersistenceControl p = c.server().service(io.keyline.engine.PersistenceControl.class);
+        PersistenceControl p = c.server().service(PersistenceControl.class);
         if (p != null) p.prepareShutdown(save, nosave, force);
         c.server().shutdownHandler().shutdown(nosave);
         c.client().closeAfterReply(true); // like Redis, the client gets no reply: the connection just closes

@@ -483,8 +483,8 @@ public final class CommandSpec {
         /**
          * A step the call path runs on the caller's thread before it takes the command's stripe
          * locks (not for a command inside EXEC or a script, whose locks are already held). It must
-         * neither reply nor throw. FLUSHALL kills a running BGSAVE there, so the snapshot's pending
-         * stripes are not encoded by the lock taking only to be thrown away.
+         * neither reply nor throw. FLUSHALL kills a running BGSAVE there, so taking every lock does not
+         * first copy the stripes the snapshot still owes, only to throw them away.
          */
         public Builder beforeLocks(Handler h) {
             this.beforeLocks = h;

@@ -16,9 +16,9 @@ import java.util.function.BooleanSupplier;
  * the kill switch (Redis's killRDBChild) and the {@code rdb-key-save-delay} pacing.
  *
  * <p>Pacing: Redis's child sleeps {@code rdb-key-save-delay} microseconds per key it writes (a
- * negative value -N sleeps 1 µs for one key in N). Keyline's dump runs partly on client threads
- * under stripe locks, where a sleep would stall clients; so the save's own thread pays the delay
- * owed for the keys processed so far between stripes, with no lock held. The file's content is the
+ * negative value -N sleeps 1 µs for one key in N). Keyline's save thread encodes some stripes under
+ * their locks, where a sleep would stall clients; so it pays the delay owed for the keys processed so
+ * far between stripes, with no lock held. The file's content is the
  * same; only the save takes longer, which is what the knob is for (tests that watch a save run).
  */
 final class SaveProgress {
@@ -58,8 +58,8 @@ final class SaveProgress {
     }
 
     /**
-     * Redis's killRDBChild: the snapshot stops at once (stripes it still owes are never encoded, so
-     * clients and a FLUSHALL about to take every lock do not pay for them) and the save fails
+     * Redis's killRDBChild: the snapshot stops at once (stripes it still owes are never copied or
+     * encoded, so clients and a FLUSHALL about to take every lock do not pay for them) and the save fails
      * with a cancellation. Safe from any thread.
      */
     void kill() {

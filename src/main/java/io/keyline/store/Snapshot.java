@@ -153,15 +153,16 @@ public final class Snapshot {
         if (done[stripe]) return;
         done[stripe] = true;
         if (stopped) return;
-        if (Thread.currentThread() != runner) {
-            Entry[][] copies = capture(stripe);
-            if (copies != null) {
-                captured[stripe] = copies;
-                dumpedByOthers.incrementAndGet();
-                return;
-            }
+        if (Thread.currentThread() == runner) {
+            dump(stripe, null);
+            return;
         }
-        dump(stripe, null);
+        try {
+            captured[stripe] = capture(stripe);
+            dumpedByOthers.incrementAndGet();
+        } catch (RuntimeException t) {
+            fail(t); // a value that cannot be copied could not be saved either
+        }
     }
 
     /** Encodes a stripe: the live tables (under the stripe's lock) or the copies taken at first touch. */
@@ -170,33 +171,32 @@ public final class Snapshot {
         try {
             sink.stripe(stripe, new StripeContents(stripe, copies));
         } catch (Throwable t) {
-            // The sink broke, not the caller's command: fail the snapshot, let the caller go on.
-            if (failure == null) failure = t;
-            stopped = true;
+            fail(t);
         }
         long ns = System.nanoTime() - t0;
         maxStripeNanos.accumulate(ns);
         totalStripeNanos.addAndGet(ns);
     }
 
+    /** The snapshot or its sink broke, not the caller's command: fail the snapshot, let the caller go on. */
+    private void fail(Throwable t) {
+        if (failure == null) failure = t;
+        stopped = true;
+    }
+
     /**
      * The stripe's entries in every database, copied: same key and string arrays (never changed in place),
-     * deep copies of collections and mutable strings, same deadline and LRU/LFU reading. Null if some value
-     * cannot be copied (the caller then encodes the stripe itself, as before).
+     * deep copies of collections and mutable strings ({@link Copyable#copyOf}), same deadline and LRU/LFU reading.
      */
     private Entry[][] capture(int stripe) {
         Entry[][] copies = new Entry[databases][];
-        try {
-            for (int d = 0; d < databases; d++) {
-                KeyTable t = keyspace.db(d).table(stripe);
-                if (t.size() == 0) continue;
-                Entry[] out = new Entry[t.size()];
-                int[] n = {0};
-                keyspace.db(d).forEachInStripe(stripe, e -> out[n[0]++] = copyOf(e));
-                copies[d] = n[0] == out.length ? out : java.util.Arrays.copyOf(out, n[0]);
-            }
-        } catch (IllegalStateException notCopyable) {
-            return null;
+        for (int d = 0; d < databases; d++) {
+            KeyTable t = keyspace.db(d).table(stripe);
+            if (t.size() == 0) continue;
+            Entry[] out = new Entry[t.size()];
+            int[] n = {0};
+            keyspace.db(d).forEachInStripe(stripe, e -> out[n[0]++] = copyOf(e));
+            copies[d] = n[0] == out.length ? out : java.util.Arrays.copyOf(out, n[0]);
         }
         return copies;
     }
