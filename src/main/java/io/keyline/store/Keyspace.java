@@ -15,8 +15,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Locking rule: a thread holding stripe locks may only take higher-numbered stripes. Whole-keyspace
  * operations (scripts, EXEC, FLUSHALL, SWAPDB, a snapshot's cut) take every stripe at once through one
- * read/write lock, the {@code gate}: each stripe lock is taken under the gate's read side (shared; ~20 ns more per lock in JMH),
- * {@link #lockAll()} takes its write side, so it costs the same at 64 stripes as at 4096. Locks are
+ * read/write lock, the {@code gate}: each stripe lock is taken under the gate's read side (shared; about
+ * 20 ns more per lock in JMH), {@link #lockAll()} takes its write side, so it costs the same at 64 stripes
+ * as at 4096. Locks are
  * reentrant, so a command run inside MULTI/EXEC (which holds every lock) can lock its own stripes again;
  * a thread holding only some stripes may not take them all (the gate cannot be upgraded).
  */
