@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.RedisException;
 
@@ -32,27 +33,19 @@ final class ConfigCommands {
         t.subcommand(config, "get", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the effective values of configuration parameters.", "2.0.0",
                         "O(N) when N is the number of configuration parameters provided")
-                .handler(ConfigCommands::get);
+                .handler(Op.CONFIG_GET);
         t.subcommand(config, "set", -4).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets configuration parameters in-flight.", "2.0.0",
                         "O(N) when N is the number of configuration parameters provided")
                 .tips("request_policy:all_nodes", "response_policy:all_succeeded")
-                .handler(ConfigCommands::set);
+                .handler(Op.CONFIG_SET);
         t.subcommand(config, "resetstat", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-                .doc("Resets the server's statistics.", "2.0.0", "O(1)").handler(ConfigCommands::resetstat);
+                .doc("Resets the server's statistics.", "2.0.0", "O(1)").handler(Op.CONFIG_RESETSTAT);
         t.subcommand(config, "rewrite", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-                .doc("Persists the effective configuration to file.", "2.8.0", "O(1)").handler(ConfigCommands::rewrite);
+                .doc("Persists the effective configuration to file.", "2.8.0", "O(1)").handler(Op.CONFIG_REWRITE);
         t.subcommand(config, "help", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
-                .handler((c, a) -> Help.reply(c, "CONFIG",
-                        "GET <pattern>",
-                        "    Return parameters matching the glob-like <pattern> and their values.",
-                        "SET <directive> <value>",
-                        "    Set the configuration <directive> to <value>.",
-                        "RESETSTAT",
-                        "    Reset statistics reported by the INFO command.",
-                        "REWRITE",
-                        "    Rewrite the configuration file."));
+                .handler(Op.CONFIG_HELP);
     }
 
     /** CONFIG GET parameter [parameter ...] */
@@ -108,5 +101,29 @@ final class ConfigCommands {
         }
         log.warn("CONFIG REWRITE executed with success.");
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        CONFIG_GET, CONFIG_SET, CONFIG_RESETSTAT, CONFIG_REWRITE, CONFIG_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case CONFIG_GET -> get(c, argv);
+                case CONFIG_SET -> set(c, argv);
+                case CONFIG_RESETSTAT -> resetstat(c, argv);
+                case CONFIG_REWRITE -> rewrite(c, argv);
+                case CONFIG_HELP -> Help.reply(c, "CONFIG",
+                    "GET <pattern>",
+                    "    Return parameters matching the glob-like <pattern> and their values.",
+                    "SET <directive> <value>",
+                    "    Set the configuration <directive> to <value>.",
+                    "RESETSTAT",
+                    "    Reset statistics reported by the INFO command.",
+                    "REWRITE",
+                    "    Rewrite the configuration file.");
+            }
+        }
     }
 }
