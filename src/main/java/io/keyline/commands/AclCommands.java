@@ -20,7 +20,6 @@ import java.util.List;
 
 /** ACL and its subcommands (Redis 7.2's aclCommand); the users and checks are {@link Acl}'s. */
 final class AclCommands {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String NO_ACLFILE = "ERR This Redis instance is not configured to use an ACL file. You may want "
             + "to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
             + "configuration file set) in order to store users in the Redis configuration.";
@@ -186,10 +185,15 @@ final class AclCommands {
         }
         int chars = (int) ((bits + 3) / 4);
         byte[] random = new byte[(chars + 1) / 2];
-        RANDOM.nextBytes(random);
+        GenpassRandom.RANDOM.nextBytes(random);
         StringBuilder sb = new StringBuilder(chars + 1);
         for (byte b : random) sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
         c.reply.bulk(sb.substring(0, chars));
+    }
+
+    /** ACL GENPASS's source, created at its first use: a SecureRandom loads the security providers (~40 classes) at start-up. */
+    private static final class GenpassRandom {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     /** ACL LOG [count | RESET] */
