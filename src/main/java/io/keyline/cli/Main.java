@@ -221,6 +221,21 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkAof == null && checkRdb == null) {
+            // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
+            // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
+            // Netty 4.2's adaptive allocator checks whether its JFR events are enabled on the first buffer it
+            // allocates, which initialises JFR's event machinery: ~40 classes and 0.05-0.3 s inside the
+            // first client's first reply. A server without a recording gains nothing from those events;
+            // -Dio.netty.jfr.enabled=true brings them back.
+            if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
+            if (System.getProperty("io.netty.leakDetection.level") == null) {
+                System.setProperty("io.netty.leakDetection.level", "disabled");
+            }
+            // The command table and Netty's set-up start now, on two threads, while this one reads the
+            // configuration and sets up Logback.
+            KeylineServer.startAhead();
+        }
         Config config;
         try {
             config = buildConfig();
@@ -235,16 +250,6 @@ public final class Main implements Callable<Integer> {
             return CheckRdb.run(Path.of(checkRdb));
         }
         Logging.applyLevel(config.get("loglevel"));
-        // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
-        // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
-        // Netty 4.2's adaptive allocator checks whether its JFR events are enabled on the first buffer it
-        // allocates, which initialises JFR's event machinery: ~40 classes and 0.05-0.3 s inside the
-        // first client's first reply. A server without a recording gains nothing from those events;
-        // -Dio.netty.jfr.enabled=true brings them back.
-        if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-        }
         Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server;
         try {
