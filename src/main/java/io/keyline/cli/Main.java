@@ -5,6 +5,7 @@ import io.keyline.config.Config;
 import io.keyline.config.ConfigException;
 import io.keyline.server.KeylineServer;
 import io.keyline.server.Logging;
+import io.keyline.server.StartAhead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -232,9 +233,8 @@ public final class Main implements Callable<Integer> {
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
-            // The command table and Netty's set-up start now, on two threads, while this one reads the
-            // configuration and sets up Logback.
-            KeylineServer.startAhead();
+            // The command table is built on another thread while this one reads the configuration and sets up Logback.
+            StartAhead.commandTable();
         }
         Config config;
         try {
@@ -250,6 +250,7 @@ public final class Main implements Callable<Integer> {
             return CheckRdb.run(Path.of(checkRdb));
         }
         Logging.applyLevel(config.get("loglevel"));
+        StartAhead.netty();
         Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server;
         try {

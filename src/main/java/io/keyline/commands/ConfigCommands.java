@@ -22,7 +22,14 @@ import java.util.Map;
 
 /** CONFIG GET / SET / RESETSTAT / REWRITE / HELP over the {@link Config} registry. */
 final class ConfigCommands {
-    private static final Logger log = LoggerFactory.getLogger(ConfigCommands.class);
+    /**
+     * Looked up when used rather than held in a static field: the launcher builds the command table
+     * while it sets up SLF4J, and a logger obtained meanwhile could make this thread SLF4J's
+     * initialiser (see io.keyline.server.StartAhead).
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ConfigCommands.class);
+    }
 
     private ConfigCommands() {
     }
@@ -96,10 +103,10 @@ final class ConfigCommands {
         try {
             config.rewrite();
         } catch (IOException e) {
-            log.warn("CONFIG REWRITE failed: {}", e.getMessage());
+            log().warn("CONFIG REWRITE failed: {}", e.getMessage());
             throw new RedisException("ERR Rewriting config file: " + e.getMessage());
         }
-        log.warn("CONFIG REWRITE executed with success.");
+        log().warn("CONFIG REWRITE executed with success.");
         c.reply.ok();
     }
 

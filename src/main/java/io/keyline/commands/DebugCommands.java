@@ -37,7 +37,14 @@ import java.util.Locale;
  * {@code enable-debug-command} (no / yes / local), exactly as Redis checks it.
  */
 final class DebugCommands {
-    private static final Logger log = LoggerFactory.getLogger(DebugCommands.class);
+    /**
+     * Looked up when used rather than held in a static field: the launcher builds the command table
+     * while it sets up SLF4J, and a logger obtained meanwhile could make this thread SLF4J's
+     * initialiser (see io.keyline.server.StartAhead).
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(DebugCommands.class);
+    }
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
             + "you can run it from a local connection, otherwise you need to set this option in the configuration file, "
             + "and then restart the server.";
@@ -97,7 +104,7 @@ final class DebugCommands {
             case "protocol" -> protocol(c, argv);
             case "log" -> {
                 if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
-                log.warn("DEBUG LOG: {}", Args.str(argv[2]));
+                log().warn("DEBUG LOG: {}", Args.str(argv[2]));
                 c.reply.ok();
             }
             case "error" -> {

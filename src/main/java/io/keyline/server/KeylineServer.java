@@ -10,11 +10,9 @@ import io.keyline.store.Clock;
 import io.keyline.store.EvictionPolicy;
 import io.keyline.store.Keyspace;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelId;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -35,13 +33,10 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A whole Keyline server: build it from a {@link Config}, {@link #start()} it, {@link #stop()} it.
@@ -117,51 +112,13 @@ public final class KeylineServer implements AutoCloseable {
     public KeylineServer(Config config, Clock clock) {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"), STRIPE_BITS, clock);
-        FutureTask<CommandTable> ahead = tableAhead.getAndSet(null);
-        this.context = new ServerContext(keyspace, config, ahead != null ? join(ahead) : StandardCommands.table());
+        CommandTable ahead = StartAhead.takeCommandTable();
+        this.context = new ServerContext(keyspace, config, ahead != null ? ahead : StandardCommands.table());
         config.onChange("client-output-buffer-limit", outputBufferLimits::apply);
         this.clientEviction = new ClientEviction(context);
         config.onChange("maxmemory", v -> clientEviction.maxmemory(Long.parseLong(v)));
         config.onChange("maxmemory-clients", clientEviction::configure);
         wireConfig();
-    }
-
-    /** The command table {@link #startAhead} is building, for the next server constructed. */
-    private static final AtomicReference<FutureTask<CommandTable>> tableAhead = new AtomicReference<>();
-
-    /**
-     * Starts the parts of a JVM's first server start that need no configuration on two daemon threads,
-     * so that they overlap with what the caller does meanwhile (the launcher: reading the configuration,
-     * setting up Logback): building the command table, which the next server constructed takes, and
-     * loading Netty's native transport and its channel-id and allocator classes, which {@link #start}
-     * would load otherwise. Each was ~0.1 s of the launcher's 0.6 s to the first PING, in series, on an
-     * idle 2-core machine. Call it after setting Netty's system properties ({@code io.netty.*}): its
-     * classes read them when they initialise.
-     */
-    public static void startAhead() {
-        FutureTask<CommandTable> table = new FutureTask<>(StandardCommands::table);
-        tableAhead.set(table);
-        Thread t = new Thread(table, "keyline-start-table");
-        t.setDaemon(true);
-        t.start();
-        Thread netty = new Thread(() -> {
-            if (Epoll.isAvailable()) EpollIoHandler.newFactory();
-            DefaultChannelId.newInstance();
-            ByteBufAllocator.DEFAULT.buffer(64).release();
-        }, "keyline-start-netty");
-        netty.setDaemon(true);
-        netty.start();
-    }
-
-    private static CommandTable join(FutureTask<CommandTable> table) {
-        try {
-            return table.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the command table was built", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("building the command table failed", e.getCause());
-        }
     }
 
     private void wireConfig() {
