@@ -230,6 +230,8 @@ public final class Main implements Callable<Integer> {
             // first client's first reply. A server without a recording gains nothing from those events;
             // -Dio.netty.jfr.enabled=true brings them back.
             if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
+            // A property rather than ResourceLeakDetector.setLevel, which would load Netty on this thread and,
+            // through its logger, set up SLF4J before the table's thread starts.
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
@@ -250,7 +252,7 @@ public final class Main implements Callable<Integer> {
             return CheckRdb.run(Path.of(checkRdb));
         }
         Logging.applyLevel(config.get("loglevel"));
-        StartAhead.netty();
+        StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server;
         try {
