@@ -281,12 +281,13 @@ final class ListCommands {
             return;
         }
         long before = db.beginUpdate(l);
+        ListValue.ElementSink reply = c.reply::bulk; // straight from the list into the reply
         if (!hasCount) {
-            c.reply.bulk(l.pop(left));
+            l.pop(left, reply);
         } else {
             int n = (int) Math.min(count, l.size());
             c.reply.arrayHeader(n);
-            for (int i = 0; i < n; i++) c.reply.bulk(l.pop(left));
+            for (int i = 0; i < n; i++) l.pop(left, reply);
         }
         db.endUpdate(key, l, before);
         c.modified(key);

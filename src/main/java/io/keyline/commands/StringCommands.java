@@ -162,8 +162,11 @@ final class StringCommands {
 
     /** The string at {@code key} (a byte[] or a MutableString, read with {@link Strings}), null if absent. */
     static Object string(Database db, byte[] key) {
-        return db.getAnyOf(key, byte[].class, MutableString.class);
+        return db.getAnyOf(key, STRING_TYPES);
     }
+
+    /** The two classes a string value may have; one array, not a varargs array per GET. */
+    private static final Class<?>[] STRING_TYPES = {byte[].class, MutableString.class};
 
     /** GETSET key value */
     static void getset(CallContext c, byte[][] argv) {
