@@ -281,13 +281,13 @@ final class ListCommands {
             return;
         }
         long before = db.beginUpdate(l);
-        ListValue.ElementSink reply = c.reply::bulk; // straight from the list into the reply
+        // The reply writer takes each element straight from the list node (no copy, no sink object per call).
         if (!hasCount) {
-            l.pop(left, reply);
+            l.pop(left, c.reply);
         } else {
             int n = (int) Math.min(count, l.size());
             c.reply.arrayHeader(n);
-            for (int i = 0; i < n; i++) l.pop(left, reply);
+            for (int i = 0; i < n; i++) l.pop(left, c.reply);
         }
         db.endUpdate(key, l, before);
         c.modified(key);

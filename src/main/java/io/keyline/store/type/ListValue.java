@@ -6,6 +6,7 @@ import io.keyline.store.Copyable;
 import io.keyline.store.ListLike;
 import io.keyline.store.CollectionValue;
 import io.keyline.store.TypedValue;
+import io.keyline.util.ByteRangeSink;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -331,18 +332,12 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         return left ? popLeft() : popRight();
     }
 
-    /** Receives an element's bytes where they lie, {@code bytes[offset, offset + length)}, only during the call. */
-    @FunctionalInterface
-    public interface ElementSink {
-        void accept(byte[] bytes, int offset, int length);
-    }
-
     /**
      * Removes the first or last element and hands its bytes to {@code sink} straight from the node:
      * LPOP's reply is written without copying the element out first (one copy, as Redis's). The sink
      * must not change this list. False when empty.
      */
-    public boolean pop(boolean left, ElementSink sink) {
+    public boolean pop(boolean left, ByteRangeSink sink) {
         if (size == 0) return false;
         int ni = left ? 0 : nodes.size() - 1;
         PackedNode n = nodes.get(ni);
