@@ -252,15 +252,18 @@ final class StandaloneCommands {
     }
 
     /**
-     * WAIT numreplicas timeout: no replica ever acknowledges, so 0. Redis blocks until the timeout when more than 0
-     * replicas are asked for; Keyline answers at once.
+     * WAIT numreplicas timeout: no replica ever acknowledges, so the answer is 0, at once when no replica is asked
+     * for or the client may not block (MULTI), else after the timeout in ms (0 = forever) or a CLIENT UNBLOCK.
      */
     static void waitReplicas(CallContext c, byte[][] argv) {
-        Bytes.parseLongOrThrow(argv[1], Errors.notInteger());
-        long timeout = Bytes.parseLongOrThrow(argv[2], Errors.notInteger());
+        long wanted = Bytes.parseLongOrThrow(argv[1], Errors.notInteger());
+        long timeout = Bytes.parseLongOrThrow(argv[2], TIMEOUT_NOT_INTEGER);
         if (timeout < 0) throw new RedisException("ERR timeout is negative");
-        c.reply.integer(0);
+        if (wanted <= 0 || !c.mayBlock()) c.reply.integer(0);
+        else c.blockUntilTimeout(timeout);
     }
+
+    private static final RedisException TIMEOUT_NOT_INTEGER = new RedisException("ERR timeout is not an integer or out of range");
 
     /** MODULE LIST: no module is loaded. */
     static void moduleList(CallContext c, byte[][] argv) {

@@ -59,6 +59,7 @@ public final class BlockingRegistry implements KeyReadyListener {
         final int[] stripes;
         boolean independent;     // stream waiters: an unserved one does not hold back the next
         boolean unblockOnNoKey;  // XREADGROUP: released with an error when the key goes away
+        boolean answersZero;     // WAIT: no keys; its timeout reply is :0, not a null array
         boolean done; // guarded by the waiter's stripes
         ScheduledFuture<?> timeout;
 
@@ -103,15 +104,16 @@ public final class BlockingRegistry implements KeyReadyListener {
      * then re-runs {@code argv}. Called by the call path with the command's stripes held.
      */
     void block(Client c, CommandSpec spec, byte[][] argv, byte[][] keys, Class<?> type, long timeoutMillis) {
-        block(c, spec, argv, keys, type, timeoutMillis, false, false);
+        block(c, spec, argv, keys, type, timeoutMillis, false, false, false);
     }
 
     void block(Client c, CommandSpec spec, byte[][] argv, byte[][] keys, Class<?> type, long timeoutMillis,
-               boolean independent, boolean unblockOnNoKey) {
+               boolean independent, boolean unblockOnNoKey, boolean answersZero) {
         Database db = c.db();
         Waiter w = new Waiter(c, db, spec, argv, keys, type, stripesOf(argv, spec.keyIndexes(argv)));
         w.independent = independent;
         w.unblockOnNoKey = unblockOnNoKey;
+        w.answersZero = answersZero;
         for (byte[] key : keys) {
             ArrayDeque<Waiter> q = waiting.computeIfAbsent(new WatchRegistry.WatchedKey(db.id(), key), k -> new ArrayDeque<>());
             synchronized (q) {
@@ -178,12 +180,24 @@ public final class BlockingRegistry implements KeyReadyListener {
         finish(w, error);
     }
 
+    /**
+     * Marks {@code w} answered; false if another thread already did. The waiter's stripes make this exclusive for a
+     * waiter on keys; a waiter on none (WAIT) has no stripes, so its timeout, CLIENT UNBLOCK and a disconnect
+     * meet on the waiter's monitor.
+     */
+    private static boolean claim(Waiter w) {
+        synchronized (w) {
+            if (w.done) return false;
+            w.done = true;
+            return true;
+        }
+    }
+
     /** Ends a wait without serving: timeout reply (error == null) or an error reply. */
     private boolean finish(Waiter w, String error) {
         lock(w);
         try {
-            if (w.done) return false;
-            w.done = true;
+            if (!claim(w)) return false;
             detach(w);
         } finally {
             unlock(w);
@@ -195,7 +209,9 @@ public final class BlockingRegistry implements KeyReadyListener {
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(32);
         ReplyWriter r = new ReplyWriter(buf, w.client.protocol());
         if (error == null) {
-            r.nullArray(); // every blocking command times out with a null array, BLMOVE included
+            // Every key-blocking command times out with a null array, BLMOVE included; WAIT with the replicas' count.
+            if (w.answersZero) r.integer(0);
+            else r.nullArray();
         } else {
             server.stats().errorReplies.increment();
             server.stats().countErrorCode(error);
@@ -217,8 +233,7 @@ public final class BlockingRegistry implements KeyReadyListener {
         if (!(c.blockState() instanceof Waiter w)) return;
         lock(w);
         try {
-            if (w.done) return;
-            w.done = true;
+            if (!claim(w)) return;
             detach(w);
         } finally {
             unlock(w);

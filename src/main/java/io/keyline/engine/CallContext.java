@@ -54,6 +54,8 @@ public final class CallContext {
     long blockTimeoutMillis;
     Class<?> blockType;
     boolean blockForStream;
+    /** WAIT: a wait with no key to wake it, answered {@code :0} when it times out or is unblocked. */
+    boolean blockAnswersZero;
 
     /** EXEC's log of the writes of its queued commands (db, argv), wrapped in MULTI/EXEC when it ends. */
     List<Object[]> transactionLog;
@@ -84,6 +86,7 @@ public final class CallContext {
         this.blockKeys = null;
         this.blockType = null;
         this.blockForStream = false;
+        this.blockAnswersZero = false;
         this.durableSeq = 0;
         this.now = Long.MIN_VALUE;
     }
@@ -252,4 +255,16 @@ public final class CallContext {
     }
 
     boolean blockUnblockOnNoKey;
+
+    /**
+     * WAIT with replicas to wait for: no replica ever acknowledges, so, as Redis with none connected, the client
+     * waits out {@code timeoutMillis} (0 = forever) or a CLIENT UNBLOCK and is then answered {@code :0}.
+     * Callers check {@link #mayBlock()} first.
+     */
+    public void blockUntilTimeout(long timeoutMillis) {
+        block(NO_KEYS, timeoutMillis, null);
+        this.blockAnswersZero = true;
+    }
+
+    private static final byte[][] NO_KEYS = new byte[0][];
 }

@@ -474,7 +474,7 @@ public final class Dispatcher {
                     // Registered under the keys' locks, so a push cannot slip between the miss and the wait.
                     if (!ctx.reprocessing) {
                         server.blocking().block(ctx.client(), spec, argv, ctx.blockKeys, ctx.blockType,
-                                ctx.blockTimeoutMillis, ctx.blockForStream, ctx.blockUnblockOnNoKey);
+                                ctx.blockTimeoutMillis, ctx.blockForStream, ctx.blockUnblockOnNoKey, ctx.blockAnswersZero);
                     }
                     if (counted) server.callObserver().afterBlock(spec, System.nanoTime() - started);
                 } else if (counted) {
