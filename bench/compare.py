@@ -47,6 +47,17 @@ WORKLOADS = {
 }
 ALL_WORKLOADS = list(WORKLOADS)
 
+# Reply volume per run is capped: LRANGE_100 with 1 KB values answers ~100 KB per request, and at -P 16 Redis serves
+# under 2,000 of them a second here, so the pipelined request count would not finish within --run-timeout.
+REPLY_BYTES_PER_RUN = 2_000_000_000
+ELEMENTS_PER_REPLY = {"LRANGE_100": 100}
+
+
+def requests_for(wl, n, dsize):
+    """The request count for one run: n, or fewer where the replies would exceed REPLY_BYTES_PER_RUN."""
+    per_reply = ELEMENTS_PER_REPLY.get(wl, 1) * dsize
+    return min(n, max(1000, REPLY_BYTES_PER_RUN // per_reply))
+
 QUICK = dict(
     workloads=["PING_MBULK", "SET", "GET", "LPUSH"],
     configs=[(1, 3), (16, 1024)],
@@ -519,6 +530,7 @@ def throughput_section(env, cfg, results, deadline):
                 except Exception as e:
                     log("FLUSHALL failed on %s: %s" % (s.label, e))
             for wl in wls:
+                n_wl = requests_for(wl, n, dsize)
                 runs = {"A": [], "B": []}
                 busy = wait_quiet(args.max_quiet_wait)
                 for rnd in range(args.rounds):
@@ -535,7 +547,7 @@ def throughput_section(env, cfg, results, deadline):
                             srv, _ = env.start(which, cpu=scpu)
                             servers[which] = srv
                         timeout = max(args.run_timeout, 60)
-                        r = run_benchmark(env, srv, wl, clients, pipeline, dsize, n, args.keyspace, lcpu, timeout)
+                        r = run_benchmark(env, srv, wl, clients, pipeline, dsize, n_wl, args.keyspace, lcpu, timeout)
                         r["round"] = rnd
                         runs[which].append(r)
                         log("%-9s %-10s c=%-4d P=%-2d d=%-4d %-26s %s" % (
@@ -549,7 +561,7 @@ def throughput_section(env, cfg, results, deadline):
                             srv, _ = env.start(which, cpu=scpu)
                             servers[which] = srv
                 row = {"placement": placement, "workload": wl, "clients": clients, "pipeline": pipeline, "busy_before": busy,
-                       "dsize": dsize, "n": n, "A": pick(runs["A"], args.pick), "B": pick(runs["B"], args.pick),
+                       "dsize": dsize, "n": n_wl, "A": pick(runs["A"], args.pick), "B": pick(runs["B"], args.pick),
                        "runs": runs}
                 rows.append(row)
         for s in servers.values():
@@ -1090,10 +1102,12 @@ def render(env, results, facts, kfacts, args, mode):
         L.append("Each cell is the %s of %d alternating rounds (A B A B ...) by ops/s; the latency figures "
                  "are from that same run. Latency is p50 / p99 / p99.9 in ms as reported by redis-benchmark "
                  "(with -P 16 it is the latency of a request inside a pipelined batch). `-r %d` random keys; "
-                 "-n = %d unpipelined, %d with -P 16, %d with 1000 clients. "
+                 "-n = %d unpipelined, %d with -P 16, %d with 1000 clients, at most %d GB of replies per run "
+                 "(LRANGE_100 with 1 KB values runs fewer requests). "
                  "Placement *pinned*: both servers `taskset -c 0`, redis-benchmark `taskset -c 1`; *unpinned*: "
                  "no affinity. ratio = %s / Redis ops/s (higher is better for %s)."
-                 % (args.pick, args.rounds, args.keyspace, args.n, args.n_pipelined, args.conn_n, B, B))
+                 % (args.pick, args.rounds, args.keyspace, args.n, args.n_pipelined, args.conn_n,
+                    REPLY_BYTES_PER_RUN // 1_000_000_000, B, B))
         L.append("")
         L.append("| placement | workload | clients | pipeline | value | Redis ops/s | %s ops/s | ratio | "
                  "Redis p50 / p99 / p99.9 ms | %s p50 / p99 / p99.9 ms |" % (B, B))
