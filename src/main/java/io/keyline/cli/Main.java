@@ -222,6 +222,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LauncherLogging.select();
         if (checkAof == null && checkRdb == null) {
             // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
             // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
