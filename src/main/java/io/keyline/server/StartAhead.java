@@ -3,8 +3,10 @@ package io.keyline.server;
 import io.keyline.commands.StandardCommands;
 import io.keyline.engine.CommandTable;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -51,13 +53,18 @@ public final class StartAhead {
             if (Epoll.isAvailable()) EpollIoHandler.newFactory();
             DefaultChannelId.newInstance();
             ByteBufAllocator.DEFAULT.buffer(64).release();
+        });
+        // On a thread of its own: the bind needs these after the transport, and on one thread they came too late.
+        start("keyline-start-annotations", () -> {
             // Netty looks for its @Skip annotation on a handler's methods when the first channel is set
-            // up; reading one here generates the annotation's proxy class, which the first bind waited for.
+            // up, and for @Sharable on each handler added to a pipeline: reading them here generates the
+            // annotations' proxy classes (and their meta-annotations'), which the first bind waited for.
             try {
                 ChannelInboundHandlerAdapter.class.getMethod("channelRead", ChannelHandlerContext.class, Object.class).getAnnotations();
             } catch (NoSuchMethodException e) {
                 // another Netty version: nothing to warm
             }
+            ChannelInitializer.class.isAnnotationPresent(ChannelHandler.Sharable.class);
         });
     }
 
