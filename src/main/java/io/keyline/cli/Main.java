@@ -222,7 +222,6 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LauncherLogging.select();
         if (checkAof == null && checkRdb == null) {
             // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
             // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
@@ -252,6 +251,7 @@ public final class Main implements Callable<Integer> {
         if (checkRdb != null) {
             return CheckRdb.run(Path.of(checkRdb));
         }
+        LauncherLogging.bind();
         Logging.applyLevel(config.get("loglevel"));
         StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         Logger log = LoggerFactory.getLogger(Main.class);
