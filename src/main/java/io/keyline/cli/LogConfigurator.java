@@ -9,10 +9,11 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * The launcher's Logback set-up, registered through {@code META-INF/services} in keyline-server.jar only
- * (src/launcher/resources, added by the shade plugin), so the library jar never configures an
- * embedding application's Logback. One console appender with
- * {@link RedisLogLayout}, root at INFO (changed by {@code loglevel}). Avoids XML parsing at start-up;
+ * The launcher's Logback set-up: one console appender with {@link RedisLogLayout}, root at INFO
+ * (changed by {@code loglevel}), Netty at WARN. The launcher applies it through {@link LauncherLogging};
+ * it is also registered through {@code META-INF/services} in keyline-server.jar only
+ * (src/launcher/resources, added by the shade plugin), for a run that picks Logback's own SLF4J provider,
+ * so the library jar never configures an embedding application's Logback. Avoids XML parsing at start-up;
  * a {@code logback.xml} on the class path or {@code -Dlogback.configurationFile} still wins.
  *
  * <p>No {@code @ConfiguratorRank}: Logback tries the configurators registered as services before its
@@ -27,6 +28,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
                 || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        apply(ctx);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Adds the console appender with Redis's layout to {@code ctx} and sets the levels. */
+    static void apply(LoggerContext ctx) {
         RedisLogLayout layout = new RedisLogLayout();
         layout.setContext(ctx);
         layout.start();
@@ -43,6 +50,5 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.setLevel(Level.INFO);
         root.addAppender(console);
         ctx.getLogger("io.netty").setLevel(Level.WARN);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

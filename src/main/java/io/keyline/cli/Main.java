@@ -251,6 +251,7 @@ public final class Main implements Callable<Integer> {
         if (checkRdb != null) {
             return CheckRdb.run(Path.of(checkRdb));
         }
+        LauncherLogging.bind();
         Logging.applyLevel(config.get("loglevel"));
         StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         Logger log = LoggerFactory.getLogger(Main.class);

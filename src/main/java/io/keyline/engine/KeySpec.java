@@ -94,9 +94,25 @@ public final class KeySpec {
 
     /** The bit mask of space-separated key-spec flag names. */
     public static int bits(String names) {
+        // Split by hand, not with split("\\s+") and valueOf: the command table calls this ~220 times while
+        // it is built on the way to the first PING, and each split compiled a regular expression.
         int bits = 0;
-        for (String name : names.trim().split("\\s+")) bits |= KeyFlag.valueOf(name.toUpperCase(Locale.ROOT)).bit;
+        int i = 0;
+        int n = names.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(names.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(names.charAt(i))) i++;
+            if (i > start) bits |= flag(names.substring(start, i)).bit;
+        }
         return bits;
+    }
+
+    private static KeyFlag flag(String name) {
+        for (KeyFlag f : KeyFlag.values()) {
+            if (f.name().equalsIgnoreCase(name)) return f;
+        }
+        throw new IllegalArgumentException("unknown key-spec flag: " + name);
     }
 
     /**

@@ -3,15 +3,14 @@ package io.keyline.server;
 import io.keyline.commands.StandardCommands;
 import io.keyline.engine.CommandTable;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The parts of a JVM's first server start that need no configuration, started early on daemon threads
@@ -24,16 +23,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * call it had to record meanwhile (Netty logs at debug level as its classes initialise).
  */
 public final class StartAhead {
-    private static final AtomicReference<FutureTask<CommandTable>> table = new AtomicReference<>();
+    // Guarded by the class's lock, not an AtomicReference: its VarHandle was the first on the launcher's path
+    // and set up java.lang.invoke before the table's thread could start.
+    private static TableBuilder table;
 
     private StartAhead() {
     }
 
-    /** Starts building the command table, which the next {@link KeylineServer} constructed takes. */
+    /**
+     * Starts building the command table, which the next {@link KeylineServer} constructed takes. The thread is
+     * a class of its own rather than a FutureTask of a method reference: this is the launcher's first step, and
+     * linking its first lambda and FutureTask's VarHandles held the table's thread back by ~0.01-0.03 s.
+     */
     public static void commandTable() {
-        FutureTask<CommandTable> task = new FutureTask<>(StandardCommands::table);
-        table.set(task);
-        start("keyline-start-table", task);
+        TableBuilder builder = new TableBuilder();
+        synchronized (StartAhead.class) {
+            table = builder;
+        }
+        builder.start();
     }
 
     /**
@@ -46,27 +53,56 @@ public final class StartAhead {
             if (Epoll.isAvailable()) EpollIoHandler.newFactory();
             DefaultChannelId.newInstance();
             ByteBufAllocator.DEFAULT.buffer(64).release();
+        });
+        // On a thread of its own: the bind needs these after the transport, and on one thread they came too late.
+        start("keyline-start-annotations", () -> {
             // Netty looks for its @Skip annotation on a handler's methods when the first channel is set
-            // up; reading one here generates the annotation's proxy class, which the first bind waited for.
+            // up, and for @Sharable on each handler added to a pipeline: reading them here generates the
+            // annotations' proxy classes (and their meta-annotations'), which the first bind waited for.
             try {
                 ChannelInboundHandlerAdapter.class.getMethod("channelRead", ChannelHandlerContext.class, Object.class).getAnnotations();
             } catch (NoSuchMethodException e) {
                 // another Netty version: nothing to warm
             }
+            ChannelInitializer.class.isAnnotationPresent(ChannelHandler.Sharable.class);
         });
     }
 
     /** The table {@link #commandTable()} built, waiting for it, or null if none was started. */
     static CommandTable takeCommandTable() {
-        FutureTask<CommandTable> task = table.getAndSet(null);
-        if (task == null) return null;
+        TableBuilder builder;
+        synchronized (StartAhead.class) {
+            builder = table;
+            table = null;
+        }
+        if (builder == null) return null;
         try {
-            return task.get();
+            builder.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the command table was built", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("building the command table failed", e.getCause());
+        }
+        if (builder.failure != null) throw new IllegalStateException("building the command table failed", builder.failure);
+        return builder.built;
+    }
+
+    /** Builds the standard command table; {@link Thread#join} makes its fields visible to the taker. */
+    private static final class TableBuilder extends Thread {
+        private CommandTable built;
+        private Throwable failure;
+
+        TableBuilder() {
+            super("keyline-start-table");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                built = StandardCommands.table();
+            } catch (Throwable t) {
+                failure = t;
+            }
         }
     }
 
