@@ -72,9 +72,13 @@ class LauncherCdsIT {
 
         // 3. A new jar (a rebuild leaves the jar newer than the archive): the old archive no longer
         // applies. The server starts, and the archive it leaves is a new one, made for the new jar.
+        // Another flag set's archive made from the old jar is removed too (they piled up, one per flag set).
         long jarTime = Files.getLastModifiedTime(jar).toMillis();
         Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime - 120_000));
+        Path otherFlags = Files.copy(archive, archive.resolveSibling("keyline-jdk25-12345.jsa"));
+        Files.setLastModifiedTime(otherFlags, FileTime.fromMillis(jarTime - 120_000));
         Run rebuilt = runServer();
+        assertThat(otherFlags).as("another flag set's archive older than the jar").doesNotExist();
         assertThat(rebuilt.fromArchive).as("the stale archive is not used").isZero();
         Path remade = onlyArchive();
         assertThat(Files.getLastModifiedTime(remade).toMillis()).as("a new archive, newer than the jar").isGreaterThan(jarTime);
