@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * <li>{@code listpack}: parallel sorted arrays of members and scores (binary search by score, linear
  *     member lookup) while there are at most {@code zset-max-listpack-entries} members of at most
  *     {@code zset-max-listpack-value} bytes;</li>
- * <li>{@code skiplist}: a {@link SkipList} with spans for O(log n) ranks plus a member→node hash
- *     table for O(1) score lookups.</li>
+ * <li>{@code skiplist} (Redis's name, which OBJECT ENCODING reports): a {@link ScoreTree} (a counted
+ *     B+ tree; Redis has a skip list with spans) for O(log n) ranks plus a member→score hash table for
+ *     O(1) score lookups.</li>
  * </ul>
  * Ranks are 0-based. Not thread-safe: the caller holds the key's stripe lock.
  */
@@ -36,14 +37,28 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         void accept(byte[] member, double score);
     }
 
-    private static final class Dict extends MemberTable<SkipList.Node> {
+    /** A member and its score, as the member table holds them (the tree holds its own copy of the score). */
+    private static final class Entry {
+        final byte[] member;
+        double score;
+
+        Entry(byte[] member, double score) {
+            this.member = member;
+            this.score = score;
+        }
+    }
+
+    /** Heap bytes of an {@link Entry} (compressed references). */
+    private static final long ENTRY_BYTES = 24;
+
+    private static final class Dict extends MemberTable<Entry> {
         Dict(int capacity) {
             super(capacity);
         }
 
         @Override
-        byte[] memberOf(SkipList.Node n) {
-            return n.member;
+        byte[] memberOf(Entry e) {
+            return e.member;
         }
     }
 
@@ -52,9 +67,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     private double[] scores;
     private int size;
     // skiplist
-    private SkipList list;
+    private ScoreTree list;
     private Dict dict;
-    private long nodeBytes;
     private long memberBytes;
     private final EncodingLimits limits;
 
@@ -70,7 +84,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             members = new byte[Math.max(2, Math.min(sizeHint, 128))][];
             scores = new double[members.length];
         } else {
-            list = new SkipList();
+            list = new ScoreTree();
             dict = new Dict(sizeHint);
         }
     }
@@ -90,7 +104,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     }
 
     public int size() {
-        return list == null ? size : (int) list.length;
+        return list == null ? size : (int) list.size();
     }
 
     public boolean isEmpty() {
@@ -100,7 +114,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     @Override
     public long estimatedBytes() {
         if (list == null) return HEADER + 2 * 16 + 12L * members.length + memberBytes;
-        return HEADER + 200 + 24 + dict.tableBytes() + nodeBytes + memberBytes;
+        return HEADER + 24 + dict.tableBytes() + list.bytes() + ENTRY_BYTES * list.size() + memberBytes;
     }
 
     // ---- point queries -----------------------------------------------------------------------
@@ -111,8 +125,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             int i = indexOf(member);
             return i < 0 ? Double.NaN : scores[i];
         }
-        SkipList.Node n = dict.get(member);
-        return n == null ? Double.NaN : n.score;
+        Entry e = dict.get(member);
+        return e == null ? Double.NaN : e.score;
     }
 
     public boolean contains(byte[] member) {
@@ -127,8 +141,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     /** 0-based ascending rank, or -1 if absent. */
     public long rank(byte[] member) {
         if (list == null) return indexOf(member);
-        SkipList.Node n = dict.get(member);
-        return n == null ? -1 : list.rank(n.score, n.member) - 1;
+        Entry e = dict.get(member);
+        return e == null ? -1 : list.rank(e.score, e.member) - 1;
     }
 
     /** Number of members with score below {@code s} (at most {@code s} when {@code inclusive}). */
@@ -173,11 +187,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             }
             return;
         }
-        SkipList.Node x = list.byRank(start + 1);
-        for (long k = 0; k < count && x != null; k++) {
-            out.accept(x.member, x.score);
-            x = reverse ? x.backward : x.next0;
-        }
+        list.range(start, count, reverse, out);
     }
 
     /** Every element in ascending order. */
@@ -191,7 +201,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             forEach(emit);
             return 0;
         }
-        return dict.scan(cursor, count, n -> emit.accept(n.member, n.score));
+        return dict.scan(cursor, count, e -> emit.accept(e.member, e.score));
     }
 
     /**
@@ -213,7 +223,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         for (byte[] m : members) if (!seen.add(java.nio.ByteBuffer.wrap(m))) return null;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> SkipList.compare(scores[a], members.get(a), scores[b], members.get(b)));
+        Arrays.sort(order, (a, b) -> ScoreTree.compare(scores[a], members.get(a), scores[b], members.get(b)));
         z.members = new byte[Math.max(2, n)][];
         z.scores = new double[z.members.length];
         for (int k = 0; k < n; k++) {
@@ -245,26 +255,19 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             insertSorted(member, score);
             return true;
         }
-        SkipList.Node n = dict.get(member);
-        if (n != null) {
-            if (n.score == score) return false;
-            // Still between its neighbours: update in place, as Redis's zslUpdateScore does.
-            if ((n.backward == null || SkipList.compare(n.backward.score, n.backward.member, score, n.member) < 0)
-                    && (n.next0 == null || SkipList.compare(n.next0.score, n.next0.member, score, n.member) > 0)) {
-                n.score = score;
-                return false;
+        Entry e = dict.get(member);
+        if (e != null) {
+            if (e.score == score) return false;
+            if (!list.updateInPlace(e.score, e.member, score)) {
+                list.delete(e.score, e.member);
+                list.insert(score, e.member);
             }
-            list.delete(n.score, n.member);
-            nodeBytes -= n.bytes();
-            SkipList.Node fresh = list.insert(score, n.member);
-            nodeBytes += fresh.bytes();
-            dict.replace(fresh);
+            e.score = score;
             return false;
         }
-        SkipList.Node fresh = list.insert(score, member);
-        nodeBytes += fresh.bytes();
+        list.insert(score, member);
         memberBytes += Memory.array(member.length);
-        dict.insertNew(fresh);
+        dict.insertNew(new Entry(member, score));
         return true;
     }
 
@@ -274,7 +277,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         int lo = 0, hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (SkipList.compare(scores[mid], members[mid], score, member) < 0) lo = mid + 1;
+            if (ScoreTree.compare(scores[mid], members[mid], score, member) < 0) lo = mid + 1;
             else hi = mid;
         }
         if (size == members.length) {
@@ -305,11 +308,10 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             removeAt(at);
             return true;
         }
-        SkipList.Node n = dict.remove(member);
-        if (n == null) return false;
-        list.delete(n.score, n.member);
-        nodeBytes -= n.bytes();
-        memberBytes -= Memory.array(n.member.length);
+        Entry e = dict.remove(member);
+        if (e == null) return false;
+        list.delete(e.score, e.member);
+        memberBytes -= Memory.array(e.member.length);
         return true;
     }
 
@@ -323,17 +325,14 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     }
 
     private void toSkiplist() {
-        SkipList l = new SkipList();
+        ScoreTree l = new ScoreTree();
         Dict d = new Dict(size + 1);
-        long nb = 0;
         for (int i = 0; i < size; i++) {
-            SkipList.Node n = l.insert(scores[i], members[i]);
-            nb += n.bytes();
-            d.insertNew(n);
+            l.insert(scores[i], members[i]);
+            d.insertNew(new Entry(members[i], scores[i]));
         }
         list = l;
         dict = d;
-        nodeBytes = nb;
         members = null;
         scores = null;
         size = 0;
