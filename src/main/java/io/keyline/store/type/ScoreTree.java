@@ -120,10 +120,12 @@ final class ScoreTree {
             insertAt(l, pos, score, member);
             return;
         }
-        // Split: the upper half moves to a new right neighbour, then the pair goes where it belongs.
+        // Split: the upper half moves to a new right neighbour, then the pair goes where it belongs. At
+        // either end of the whole tree the new leaf takes only the pair (as a B+ tree's bulk load does),
+        // so ascending or descending loads fill leaves instead of leaving them half empty.
         Leaf r = new Leaf();
         leaves++;
-        int half = LEAF_MAX / 2;
+        int half = pos == LEAF_MAX && l.next == null ? LEAF_MAX : pos == 0 && l.prev == null ? 0 : LEAF_MAX / 2;
         System.arraycopy(l.scores, half, r.scores, 0, LEAF_MAX - half);
         System.arraycopy(l.members, half, r.members, 0, LEAF_MAX - half);
         Arrays.fill(l.members, half, LEAF_MAX, null);
@@ -133,7 +135,7 @@ final class ScoreTree {
         if (r.next != null) r.next.prev = r;
         r.prev = l;
         l.next = r;
-        if (pos <= half) insertAt(l, pos, score, member);
+        if (pos < half || (pos == half && half < LEAF_MAX)) insertAt(l, pos, score, member);
         else insertAt(r, pos - half, score, member);
         addChild(height - 1, l, l.n, r, r.n, r.scores[0], r.members[0]);
     }
@@ -179,7 +181,8 @@ final class ScoreTree {
         }
         Inner q = new Inner();
         inners++;
-        int half = INNER_MAX / 2;
+        // Appending at the right edge of the tree: q takes only the new child (see insert).
+        int half = i + 1 == INNER_MAX && rightmost(h) ? INNER_MAX - 1 : INNER_MAX / 2;
         System.arraycopy(p.kids, half, q.kids, 0, INNER_MAX - half);
         System.arraycopy(p.counts, half, q.counts, 0, INNER_MAX - half);
         System.arraycopy(p.keyScores, half, q.keyScores, 0, INNER_MAX - half);
@@ -194,6 +197,12 @@ final class ScoreTree {
         if (i + 1 <= half) insertKid(p, i + 1, right, rightCount, keyScore, keyMember);
         else insertKid(q, i + 1 - half, right, rightCount, keyScore, keyMember);
         addChild(h - 1, p, sum(p), q, sum(q), upScore, upMember);
+    }
+
+    /** Whether path[h] is the last node of its level (every ancestor's child on the path is its last). */
+    private boolean rightmost(int h) {
+        for (int k = 0; k < h; k++) if (at[k] != path[k].n - 1) return false;
+        return true;
     }
 
     private static void insertKid(Inner p, int i, Object kid, int count, double keyScore, byte[] keyMember) {

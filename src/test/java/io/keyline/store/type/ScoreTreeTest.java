@@ -86,6 +86,20 @@ class ScoreTreeTest {
     }
 
     @Test
+    void orderedLoadsFillLeaves() {
+        for (boolean descending : new boolean[] {false, true}) {
+            ScoreTree tree = new ScoreTree();
+            int n = 200_000;
+            for (int i = 0; i < n; i++) tree.insert(descending ? n - i : i, Bytes.of("m"));
+            tree.check();
+            // full leaves but the last: n / LEAF_MAX of them, not twice as many
+            assertThat(tree.bytes()).isLessThan((n / ScoreTree.LEAF_MAX + 1) * ScoreTree.LEAF_BYTES * 11 / 10
+                    + (n / ScoreTree.LEAF_MAX / 16 + 8) * ScoreTree.INNER_BYTES);
+            assertThat(tree.rank(descending ? n : n - 1, Bytes.of("m"))).isEqualTo(n);
+        }
+    }
+
+    @Test
     void updateInPlaceOnlyBetweenNeighbours() {
         ScoreTree tree = new ScoreTree();
         for (int i = 0; i < 1000; i++) tree.insert(i * 10, Bytes.of("m" + i));
