@@ -91,6 +91,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     // every change, so it never outlives the entry it names.
     private byte[] lookedUp;
     private Entry lookedUpEntry;
+    private int lookedUpHash;
     private long memberBytes;
     private final EncodingLimits limits;
 
@@ -147,9 +148,11 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             int i = indexOf(member);
             return i < 0 ? Double.NaN : scores[i];
         }
-        Entry e = dict.get(member);
+        int hash = Bytes.hash(member);
+        Entry e = dict.get(member, hash);
         lookedUp = member;
         lookedUpEntry = e;
+        lookedUpHash = hash;
         return e == null ? Double.NaN : e.score;
     }
 
@@ -279,10 +282,11 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             insertSorted(member, score);
             return true;
         }
-        int hash = 0;
+        int hash;
         Entry e;
         if (member == lookedUp) {
             e = lookedUpEntry;
+            hash = lookedUpHash;
         } else {
             hash = Bytes.hash(member);
             e = dict.get(member, hash);
@@ -300,7 +304,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         }
         list.insert(score, member);
         memberBytes += Memory.array(member.length);
-        dict.insertNew(new Entry(member, hash == 0 ? Bytes.hash(member) : hash, score));
+        dict.insertNew(new Entry(member, hash, score));
         return true;
     }
 
