@@ -40,7 +40,8 @@ r_enc=$(redis-cli -p "$RPORT" object encoding z)
 KPID=$!
 for _ in $(seq 1 60); do [ "$(redis-cli -p "$KPORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.5; done
 JPID=$(pgrep -P $KPID java || echo $KPID)
-heap_used() { jcmd "$JPID" GC.run > /dev/null; sleep 1; jcmd "$JPID" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K,?","",v); print v; exit}}'; }
+# Heap used in KB; ZGC on JDK 25 prints "used 126M", older ones "used 129024K,".
+heap_used() { jcmd "$JPID" GC.run > /dev/null; sleep 1; jcmd "$JPID" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(",","",v); m=1; if (v ~ /M$/) m=1024; if (v ~ /G$/) m=1048576; sub("[KMG]$","",v); print int(v*m); exit}}'; }
 k_heap0=$(heap_used)
 k_rss0=$(rss_kb $JPID)
 redis-cli -p "$KPORT" --pipe < "$TMP/load.resp" > /dev/null

@@ -28,6 +28,19 @@ abstract class MemberTable<T> {
     /** The member bytes of an element. */
     abstract byte[] memberOf(T element);
 
+    /** {@link Bytes#hash} of the element's member; an element that keeps it saves reading its member on resizes. */
+    int hashOf(T element) {
+        return Bytes.hash(memberOf(element));
+    }
+
+    /**
+     * Whether the element is {@code member}, whose hash is {@code hash}: an element that keeps its hash
+     * compares it first, so a probe past another member reads no member bytes (a cache miss each).
+     */
+    boolean matches(T element, byte[] member, int hash) {
+        return Arrays.equals(memberOf(element), member);
+    }
+
     int size() {
         return size;
     }
@@ -41,14 +54,19 @@ abstract class MemberTable<T> {
         return 16 + 4L * slots.length;
     }
 
-    @SuppressWarnings("unchecked")
     T get(byte[] member) {
+        return get(member, Bytes.hash(member));
+    }
+
+    /** As {@link #get(byte[])}, with the member's {@link Bytes#hash} already computed. */
+    @SuppressWarnings("unchecked")
+    T get(byte[] member, int hash) {
         int mask = slots.length - 1;
-        int i = Bytes.hash(member) & mask;
+        int i = hash & mask;
         while (true) {
             Object o = slots[i];
             if (o == null) return null;
-            if (o != TOMBSTONE && Arrays.equals(memberOf((T) o), member)) return (T) o;
+            if (o != TOMBSTONE && matches((T) o, member, hash)) return (T) o;
             i = (i + 1) & mask;
         }
     }
@@ -57,7 +75,7 @@ abstract class MemberTable<T> {
     void insertNew(T element) {
         if ((used + 1) * 4L > slots.length * 3L) resize(Math.max(8, Integer.highestOneBit(Math.max(1, size) * 2) * 2));
         int mask = slots.length - 1;
-        int i = Bytes.hash(memberOf(element)) & mask;
+        int i = hashOf(element) & mask;
         while (slots[i] != null && slots[i] != TOMBSTONE) i = (i + 1) & mask;
         if (slots[i] == null) used++;
         slots[i] = element;
@@ -68,12 +86,13 @@ abstract class MemberTable<T> {
     @SuppressWarnings("unchecked")
     void replace(T element) {
         byte[] member = memberOf(element);
+        int hash = hashOf(element);
         int mask = slots.length - 1;
-        int i = Bytes.hash(member) & mask;
+        int i = hash & mask;
         while (true) {
             Object o = slots[i];
             if (o == null) throw new IllegalStateException("absent");
-            if (o != TOMBSTONE && Arrays.equals(memberOf((T) o), member)) {
+            if (o != TOMBSTONE && matches((T) o, member, hash)) {
                 slots[i] = element;
                 return;
             }
@@ -83,12 +102,13 @@ abstract class MemberTable<T> {
 
     @SuppressWarnings("unchecked")
     T remove(byte[] member) {
+        int hash = Bytes.hash(member);
         int mask = slots.length - 1;
-        int i = Bytes.hash(member) & mask;
+        int i = hash & mask;
         while (true) {
             Object o = slots[i];
             if (o == null) return null;
-            if (o != TOMBSTONE && Arrays.equals(memberOf((T) o), member)) {
+            if (o != TOMBSTONE && matches((T) o, member, hash)) {
                 slots[i] = TOMBSTONE;
                 size--;
                 if (slots.length > 64 && size * 8L < slots.length) resize(Math.max(8, Integer.highestOneBit(Math.max(1, size)) * 4));
@@ -106,7 +126,7 @@ abstract class MemberTable<T> {
         for (Object o : old) {
             if (o == null || o == TOMBSTONE) continue;
             @SuppressWarnings("unchecked") T t = (T) o;
-            int i = Bytes.hash(memberOf(t)) & mask;
+            int i = hashOf(t) & mask;
             while (slots[i] != null) i = (i + 1) & mask;
             slots[i] = o;
             used++;
@@ -149,7 +169,7 @@ abstract class MemberTable<T> {
             int home = (int) (v & mask);
             for (int i = home; slots[i] != null; i = (int) ((i + 1) & mask)) {
                 Object o = slots[i];
-                if (o != TOMBSTONE && (Bytes.hash(memberOf((T) o)) & mask) == home) {
+                if (o != TOMBSTONE && (hashOf((T) o) & mask) == home) {
                     emit.accept((T) o);
                     emitted++;
                 }

@@ -1,6 +1,7 @@
 package io.keyline.store.type;
 
 import io.keyline.store.EncodingLimits;
+import io.keyline.util.Bytes;
 import io.keyline.util.DoubleFormat;
 import io.keyline.store.Memory;
 import io.keyline.store.CollectionValue;
@@ -18,8 +19,9 @@ import java.util.function.Consumer;
  * <li>{@code listpack}: parallel sorted arrays of members and scores (binary search by score, linear
  *     member lookup) while there are at most {@code zset-max-listpack-entries} members of at most
  *     {@code zset-max-listpack-value} bytes;</li>
- * <li>{@code skiplist}: a {@link SkipList} with spans for O(log n) ranks plus a member→node hash
- *     table for O(1) score lookups.</li>
+ * <li>{@code skiplist} (Redis's name, which OBJECT ENCODING reports): a {@link ScoreTree} (a counted
+ *     B+ tree; Redis has a skip list with spans) for O(log n) ranks plus a member→score hash table for
+ *     O(1) score lookups.</li>
  * </ul>
  * Ranks are 0-based. Not thread-safe: the caller holds the key's stripe lock.
  */
@@ -36,14 +38,44 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         void accept(byte[] member, double score);
     }
 
-    private static final class Dict extends MemberTable<SkipList.Node> {
+    /**
+     * A member, its hash and its score, as the member table holds them (the tree holds its own copy of
+     * the score). The hash lets a lookup pass other members' entries without reading their bytes
+     * (one cache miss fewer per probe) and a resize rehash without reading any member.
+     */
+    private static final class Entry {
+        final byte[] member;
+        final int hash;
+        double score;
+
+        Entry(byte[] member, int hash, double score) {
+            this.member = member;
+            this.hash = hash;
+            this.score = score;
+        }
+    }
+
+    /** Heap bytes of an {@link Entry} (compressed references). */
+    private static final long ENTRY_BYTES = 24;
+
+    private static final class Dict extends MemberTable<Entry> {
         Dict(int capacity) {
             super(capacity);
         }
 
         @Override
-        byte[] memberOf(SkipList.Node n) {
-            return n.member;
+        byte[] memberOf(Entry e) {
+            return e.member;
+        }
+
+        @Override
+        int hashOf(Entry e) {
+            return e.hash;
+        }
+
+        @Override
+        boolean matches(Entry e, byte[] member, int hash) {
+            return e.hash == hash && Arrays.equals(e.member, member);
         }
     }
 
@@ -52,9 +84,14 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     private double[] scores;
     private int size;
     // skiplist
-    private SkipList list;
+    private ScoreTree list;
     private Dict dict;
-    private long nodeBytes;
+    // The last score() lookup in the skiplist encoding: ZADD reads a member's score, then puts it,
+    // and put() reuses the entry found (null: absent) instead of hashing and probing again. Cleared by
+    // every change, so it never outlives the entry it names.
+    private byte[] lookedUp;
+    private Entry lookedUpEntry;
+    private int lookedUpHash;
     private long memberBytes;
     private final EncodingLimits limits;
 
@@ -70,7 +107,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             members = new byte[Math.max(2, Math.min(sizeHint, 128))][];
             scores = new double[members.length];
         } else {
-            list = new SkipList();
+            list = new ScoreTree();
             dict = new Dict(sizeHint);
         }
     }
@@ -90,7 +127,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     }
 
     public int size() {
-        return list == null ? size : (int) list.length;
+        return list == null ? size : (int) list.size();
     }
 
     public boolean isEmpty() {
@@ -100,7 +137,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     @Override
     public long estimatedBytes() {
         if (list == null) return HEADER + 2 * 16 + 12L * members.length + memberBytes;
-        return HEADER + 200 + 24 + dict.tableBytes() + nodeBytes + memberBytes;
+        return HEADER + 24 + dict.tableBytes() + list.bytes() + ENTRY_BYTES * list.size() + memberBytes;
     }
 
     // ---- point queries -----------------------------------------------------------------------
@@ -111,8 +148,12 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             int i = indexOf(member);
             return i < 0 ? Double.NaN : scores[i];
         }
-        SkipList.Node n = dict.get(member);
-        return n == null ? Double.NaN : n.score;
+        int hash = Bytes.hash(member);
+        Entry e = dict.get(member, hash);
+        lookedUp = member;
+        lookedUpEntry = e;
+        lookedUpHash = hash;
+        return e == null ? Double.NaN : e.score;
     }
 
     public boolean contains(byte[] member) {
@@ -127,8 +168,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     /** 0-based ascending rank, or -1 if absent. */
     public long rank(byte[] member) {
         if (list == null) return indexOf(member);
-        SkipList.Node n = dict.get(member);
-        return n == null ? -1 : list.rank(n.score, n.member) - 1;
+        Entry e = dict.get(member);
+        return e == null ? -1 : list.rank(e.score, e.member) - 1;
     }
 
     /** Number of members with score below {@code s} (at most {@code s} when {@code inclusive}). */
@@ -173,11 +214,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             }
             return;
         }
-        SkipList.Node x = list.byRank(start + 1);
-        for (long k = 0; k < count && x != null; k++) {
-            out.accept(x.member, x.score);
-            x = reverse ? x.backward : x.next0;
-        }
+        list.range(start, count, reverse, out);
     }
 
     /** Every element in ascending order. */
@@ -191,7 +228,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             forEach(emit);
             return 0;
         }
-        return dict.scan(cursor, count, n -> emit.accept(n.member, n.score));
+        return dict.scan(cursor, count, e -> emit.accept(e.member, e.score));
     }
 
     /**
@@ -213,7 +250,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         for (byte[] m : members) if (!seen.add(java.nio.ByteBuffer.wrap(m))) return null;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> SkipList.compare(scores[a], members.get(a), scores[b], members.get(b)));
+        Arrays.sort(order, (a, b) -> ScoreTree.compare(scores[a], members.get(a), scores[b], members.get(b)));
         z.members = new byte[Math.max(2, n)][];
         z.scores = new double[z.members.length];
         for (int k = 0; k < n; k++) {
@@ -245,26 +282,29 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             insertSorted(member, score);
             return true;
         }
-        SkipList.Node n = dict.get(member);
-        if (n != null) {
-            if (n.score == score) return false;
-            // Still between its neighbours: update in place, as Redis's zslUpdateScore does.
-            if ((n.backward == null || SkipList.compare(n.backward.score, n.backward.member, score, n.member) < 0)
-                    && (n.next0 == null || SkipList.compare(n.next0.score, n.next0.member, score, n.member) > 0)) {
-                n.score = score;
-                return false;
+        int hash;
+        Entry e;
+        if (member == lookedUp) {
+            e = lookedUpEntry;
+            hash = lookedUpHash;
+        } else {
+            hash = Bytes.hash(member);
+            e = dict.get(member, hash);
+        }
+        lookedUp = null;
+        lookedUpEntry = null;
+        if (e != null) {
+            if (e.score == score) return false;
+            if (!list.updateInPlace(e.score, e.member, score)) {
+                list.delete(e.score, e.member);
+                list.insert(score, e.member);
             }
-            list.delete(n.score, n.member);
-            nodeBytes -= n.bytes();
-            SkipList.Node fresh = list.insert(score, n.member);
-            nodeBytes += fresh.bytes();
-            dict.replace(fresh);
+            e.score = score;
             return false;
         }
-        SkipList.Node fresh = list.insert(score, member);
-        nodeBytes += fresh.bytes();
+        list.insert(score, member);
         memberBytes += Memory.array(member.length);
-        dict.insertNew(fresh);
+        dict.insertNew(new Entry(member, hash, score));
         return true;
     }
 
@@ -274,7 +314,7 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         int lo = 0, hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (SkipList.compare(scores[mid], members[mid], score, member) < 0) lo = mid + 1;
+            if (ScoreTree.compare(scores[mid], members[mid], score, member) < 0) lo = mid + 1;
             else hi = mid;
         }
         if (size == members.length) {
@@ -305,11 +345,12 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
             removeAt(at);
             return true;
         }
-        SkipList.Node n = dict.remove(member);
-        if (n == null) return false;
-        list.delete(n.score, n.member);
-        nodeBytes -= n.bytes();
-        memberBytes -= Memory.array(n.member.length);
+        lookedUp = null;
+        lookedUpEntry = null;
+        Entry e = dict.remove(member);
+        if (e == null) return false;
+        list.delete(e.score, e.member);
+        memberBytes -= Memory.array(e.member.length);
         return true;
     }
 
@@ -323,17 +364,14 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     }
 
     private void toSkiplist() {
-        SkipList l = new SkipList();
+        ScoreTree l = new ScoreTree();
         Dict d = new Dict(size + 1);
-        long nb = 0;
         for (int i = 0; i < size; i++) {
-            SkipList.Node n = l.insert(scores[i], members[i]);
-            nb += n.bytes();
-            d.insertNew(n);
+            l.insert(scores[i], members[i]);
+            d.insertNew(new Entry(members[i], Bytes.hash(members[i]), scores[i]));
         }
         list = l;
         dict = d;
-        nodeBytes = nb;
         members = null;
         scores = null;
         size = 0;

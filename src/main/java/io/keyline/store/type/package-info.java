@@ -12,7 +12,8 @@
  * (list-max-listpack-size) from them at each operation, so CONFIG SET reaches existing lists.
  *
  * <p>{@link io.keyline.store.type.SetValue} (intset / listpack / hashtable) and
- * {@link io.keyline.store.type.SortedSetValue} (listpack / skiplist with spans plus a member table),
+ * {@link io.keyline.store.type.SortedSetValue} (listpack / "skiplist": a counted B+ tree,
+ * {@link io.keyline.store.type.ScoreTree}, plus a member table),
  * converted one way upward at the thresholds in {@link io.keyline.store.EncodingLimits}, as
  * Redis 7.2 does. Each value reports its heap footprint and emptiness
  * ({@link io.keyline.store.CollectionValue}).

@@ -94,4 +94,25 @@ class SortedSetValueTest {
         assertThat(Bytes.str(cmds.get(0)[5])).isEqualTo("m1");
         assertThat(Bytes.str(cmds.get(0)[4])).isEqualTo("0.5");
     }
+
+    /** ZADD's score() then put() of one member array reuses the lookup; removals in between must not. */
+    @Test
+    void putAfterScoreOfTheSameMemberArray() {
+        SortedSetValue z = new SortedSetValue(1000, 1);
+        byte[] m = b("m");
+        assertThat(z.score(m)).isNaN();
+        assertThat(z.put(m, 1)).isTrue();
+        assertThat(z.score(m)).isEqualTo(1);
+        assertThat(z.put(m, 2)).isFalse();
+        assertThat(z.score(b("m"))).isEqualTo(2);
+        assertThat(z.score(m)).isEqualTo(2);
+        assertThat(z.remove(b("m"))).isTrue();
+        assertThat(z.put(m, 3)).isTrue();
+        assertThat(z.size()).isEqualTo(1);
+        assertThat(z.score(m)).isEqualTo(3);
+        z.put(b("other"), 0);
+        assertThat(z.put(m, 4)).isFalse();
+        assertThat(z.rank(m)).isEqualTo(1);
+        assertThat(z.size()).isEqualTo(2);
+    }
 }
