@@ -369,7 +369,7 @@ public final class Keyspace {
         for (Database d : dbs) total += volatileOnly ? d.volatileSize() : d.size();
         if (total <= 0) return false;
         Database bestDb = null;
-        Entry best = null;
+        Object best = null;
         int bestStripe = -1;
         long bestScore = Long.MIN_VALUE;
         int samples = evictionSamples;
@@ -389,12 +389,12 @@ public final class Keyspace {
             lock(stripe);
             try {
                 KeyTable t = d.table(stripe);
-                Entry e = volatileOnly ? t.randomVolatile(rnd) : t.randomEntry(rnd);
+                Object e = volatileOnly ? t.randomVolatile(rnd) : t.randomSlot(rnd);
                 if (e == null) continue;
                 long score = switch (p) {
-                    case ALLKEYS_LRU, VOLATILE_LRU -> lruIdle(e);
-                    case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(e);
-                    case VOLATILE_TTL -> -e.expireAt();
+                    case ALLKEYS_LRU, VOLATILE_LRU -> idleSeconds(SlotLayout.access(e));
+                    case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayedCounter(SlotLayout.access(e));
+                    case VOLATILE_TTL -> -SlotLayout.expireAt(e);
                     default -> rnd.nextLong();
                 };
                 if (best == null || score > bestScore) {
@@ -408,16 +408,16 @@ public final class Keyspace {
             }
         }
         if (best == null) return false;
+        byte[] evicted;
         lock(bestStripe);
         try {
-            Entry current = bestDb.table(bestStripe).find(best.hash, best.key);
-            if (current != best) return true; // changed meanwhile; caller re-checks the limit
-            bestDb.removeLocked(bestStripe, best);
+            if (!bestDb.stillHolds(bestStripe, best)) return true; // changed meanwhile; caller re-checks the limit
+            evicted = bestDb.removeLocked(bestStripe, best);
         } finally {
             unlock(bestStripe);
         }
         stats.evictedKeys.increment();
-        listener.evicted(bestDb, best.key);
+        listener.evicted(bestDb, evicted);
         return true;
     }
 
@@ -457,11 +457,12 @@ public final class Keyspace {
         lruClockCache = (int) ((clock.millis() - startMillis) / 1000);
     }
 
-    void touch(Entry e) {
+    /** Records an access to a stored key in its 24-bit clock (Redis's updateLFU / LRU_CLOCK). */
+    void touchSlot(Object slot) {
         if (policy.lfu()) {
-            e.access = lfuIncrement(e.access);
+            SlotLayout.access(slot, lfuIncrement(SlotLayout.access(slot)));
         } else {
-            e.access = lruClock();
+            SlotLayout.access(slot, lruClock() & SlotLayout.ACCESS_MASK);
         }
     }
 
@@ -473,21 +474,24 @@ public final class Keyspace {
     public boolean setAccess(Entry e, long lfuFreq, long lruIdleSeconds) {
         if (policy.lfu()) {
             if (lfuFreq < 0) return false;
-            e.access = (minutesNow() << 8) | (int) Math.min(lfuFreq, 255);
+            e.access((minutesNow() << 8) | (int) Math.min(lfuFreq, 255));
         } else {
             if (lruIdleSeconds < 0) return false;
-            e.access = (int) (lruClock() - Math.min(lruIdleSeconds, Integer.MAX_VALUE / 2));
+            // 24 bits of seconds, as Redis's LRU clock: an idle time beyond ~194 days wraps, there too.
+            e.access((int) (lruClock() - Math.min(lruIdleSeconds, SlotLayout.ACCESS_MASK)) & SlotLayout.ACCESS_MASK);
         }
         return true;
     }
 
     /** Seconds since the key was last touched. */
     public long idleSeconds(Entry e) {
-        return Math.max(0, lruClock() - e.access);
+        return idleSeconds(e.access());
     }
 
-    private long lruIdle(Entry e) {
-        return idleSeconds(e);
+    /** Seconds since a 24-bit access clock, across the clock's wrap (Redis's estimateObjectIdleTime). */
+    private long idleSeconds(int access) {
+        int now = lruClock() & SlotLayout.ACCESS_MASK;
+        return now >= access ? now - access : now + (SlotLayout.ACCESS_MASK + 1L - access);
     }
 
     // LFU: high 16 bits = minutes of last decrement, low 8 bits = logarithmic counter (Redis's layout).
@@ -496,9 +500,13 @@ public final class Keyspace {
     }
 
     public int lfuDecayed(Entry e) {
-        int counter = e.access & 0xff;
-        if (e.access == 0) counter = 5; // LFU_INIT_VAL for keys created before the policy switch
-        int last = (e.access >>> 8) & 0xffff;
+        return lfuDecayedCounter(e.access());
+    }
+
+    /** The LFU counter of an access clock after decay; 5 (LFU_INIT_VAL) for keys created before the policy switch. */
+    private int lfuDecayedCounter(int access) {
+        int counter = access == 0 ? 5 : access & 0xff;
+        int last = (access >>> 8) & 0xffff;
         int now = minutesNow();
         int elapsed = now >= last ? now - last : 65535 - last + now;
         int periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
@@ -598,11 +606,11 @@ public final class Keyspace {
                     try {
                         long now = clock.millis();
                         for (int i = 0; i < sample && t.volatileCount() > 0; i++) {
-                            VolatileEntry v = t.randomVolatile(rnd);
-                            if (v != null && v.expireAt < now) {
-                                d.removeLocked(s, v);
+                            Object v = t.randomVolatile(rnd);
+                            if (v != null && SlotLayout.expireAt(v) < now) {
+                                byte[] key = d.removeLocked(s, v);
                                 stats.expiredKeys.increment();
-                                listener.expired(d, v.key);
+                                listener.expired(d, key);
                                 expiredInSample++;
                                 removed++;
                             }
