@@ -185,8 +185,10 @@ public final class Snapshot {
     }
 
     /**
-     * The stripe's entries in every database, copied: same key and string arrays (never changed in place),
-     * deep copies of collections and mutable strings ({@link Copyable#copyOf}), same deadline and LRU/LFU reading.
+     * The stripe's entries in every database, copied: a blob's bytes (its LRU/LFU clock and volatile-index
+     * position change in place, so sharing it would let the copy drift from the cut), the same key and
+     * string arrays of a boxed entry (never changed in place), deep copies of collections and mutable
+     * strings ({@link Copyable#copyOf}), same deadline and LRU/LFU reading.
      */
     private Entry[][] capture(int stripe) {
         Entry[][] copies = new Entry[databases][];
@@ -202,11 +204,10 @@ public final class Snapshot {
     }
 
     private static Entry copyOf(Entry e) {
-        Object value = Copyable.copyOf(e.value);
+        if (e.slot() instanceof byte[] blob) return new BlobEntry(blob.clone());
+        Object value = Copyable.copyOf(e.value());
         long at = e.expireAt();
-        Entry copy = at >= 0 ? new VolatileEntry(e.hash, e.key, value, at) : new Entry(e.hash, e.key, value);
-        copy.access = e.access;
-        return copy;
+        return at >= 0 ? new VolatileEntry(e.key(), value, at, e.access()) : new BoxedEntry(e.key(), value, e.access());
     }
 
     /** A whole-keyspace lock was taken: every stripe is about to be open to change. */
