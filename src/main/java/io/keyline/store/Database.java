@@ -199,9 +199,12 @@ public final class Database {
      * @throws WrongTypeException if the key holds another type
      */
     public Entry entryForWrite(byte[] key, Class<?> type) {
-        Entry e = lookupWrite(key);
-        if (e != null) typed(e.value(), type);
-        return e;
+        Object slot = findLive(key);
+        if (slot == null) return null;
+        keyspace.touchSlot(slot);
+        // A blob holds a string: check the type without copying its value out (INCR reads it once more).
+        if (!(slot instanceof byte[] && type.isAssignableFrom(byte[].class))) typed(SlotLayout.value(slot), type);
+        return SlotLayout.view(slot);
     }
 
     /**
@@ -351,13 +354,10 @@ public final class Database {
      * clock). Caller holds the key's stripe since the lookup.
      */
     public void update(Entry e, Object value) {
-        byte[] key = e.key();
-        int hash = Bytes.hash(key);
-        KeyTable t = table(key);
-        Object old = t.find(hash, key);
-        if (old == null) throw new IllegalStateException("updated key is gone");
-        Object replacement = SlotLayout.make(keyOf(old, key), value, SlotLayout.expireAt(old), SlotLayout.access(old));
-        replaceSlot(t, hash, old, replacement);
+        Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
+        byte[] key = SlotLayout.key(old);
+        Object replacement = SlotLayout.make(key, value, SlotLayout.expireAt(old), SlotLayout.access(old));
+        replaceSlot(table(key), Bytes.hash(key), old, replacement);
     }
 
     /** Removes the key; returns its value or null if it was absent (or expired). */
