@@ -166,4 +166,26 @@ class DatabaseTest {
         for (Iterator<Entry> it = db.iterator(); it.hasNext(); ) seen.add(Bytes.str(it.next().key()));
         assertThat(seen).hasSize(300);
     }
+
+    @Test
+    void overwritingABlobSizedStringAllocatesOneBlobAndNothingElse() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] key = k("key:000000000001"); // 16 bytes, as the memory benchmark's keys
+        byte[][] values = {k("value-0000000001"), k("value-0000000002")};
+        int stripe = keyspace.stripeOf(key);
+        keyspace.lock(stripe);
+        try {
+            db.set(key, values[0], Database.NO_TTL);
+            long blob = Memory.array(4 + 16 + 16);
+            for (int round = 0; round < 3; round++) { // the later rounds run compiled
+                int n = 20_000;
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < n; i++) db.set(key, values[i & 1], Database.NO_TTL);
+                long perSet = (mx.getCurrentThreadAllocatedBytes() - before) / n;
+                assertThat(perSet).as("bytes allocated per SET, round " + round).isLessThanOrEqualTo(blob);
+            }
+        } finally {
+            keyspace.unlock(stripe);
+        }
+    }
 }
