@@ -39,7 +39,8 @@
  * <p>Snapshots: {@link io.keyline.store.Keyspace#beginSnapshot} fixes a point-in-time cut under every
  * lock for an instant; the snapshot's thread then hands the stripes to a {@link io.keyline.store.SnapshotSink}
  * one by one. A client that locks a stripe before the snapshot reached it first copies that stripe's
- * entries (strings are shared, being immutable; collections are deep-copied), which the snapshot's thread
+ * entries (a blob's bytes, whose access clock changes in place; a boxed entry's strings shared, being
+ * immutable; collections deep-copied), which the snapshot's thread
  * encodes later, so a client waits at most for the copying of the stripes it locks, never for encoding. The
  * hook is in {@link io.keyline.store.Keyspace#lock} and its variants (one volatile read when no
  * snapshot runs); see {@link io.keyline.store.Snapshot}.
