@@ -3,7 +3,6 @@ package io.keyline.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
@@ -15,8 +14,11 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * embedding application's Logback. One console appender with
  * {@link RedisLogLayout}, root at INFO (changed by {@code loglevel}). Avoids XML parsing at start-up;
  * a {@code logback.xml} on the class path or {@code -Dlogback.configurationFile} still wins.
+ *
+ * <p>No {@code @ConfiguratorRank}: Logback tries the configurators registered as services before its
+ * own whatever their rank, and this is the only one in the jar; reading the annotation cost start-up
+ * a generated proxy class (and the JDK's class-file library to write it) on the way to the first PING.
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {

@@ -5,6 +5,7 @@ import io.keyline.config.Config;
 import io.keyline.config.ConfigException;
 import io.keyline.server.KeylineServer;
 import io.keyline.server.Logging;
+import io.keyline.server.StartAhead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -221,6 +222,22 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkAof == null && checkRdb == null) {
+            // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
+            // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
+            // Netty 4.2's adaptive allocator checks whether its JFR events are enabled on the first buffer it
+            // allocates, which initialises JFR's event machinery: ~40 classes and 0.05-0.3 s inside the
+            // first client's first reply. A server without a recording gains nothing from those events;
+            // -Dio.netty.jfr.enabled=true brings them back.
+            if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
+            // A property rather than ResourceLeakDetector.setLevel, which would load Netty on this thread and,
+            // through its logger, set up SLF4J before the table's thread starts.
+            if (System.getProperty("io.netty.leakDetection.level") == null) {
+                System.setProperty("io.netty.leakDetection.level", "disabled");
+            }
+            // The command table is built on another thread while this one reads the configuration and sets up Logback.
+            StartAhead.commandTable();
+        }
         Config config;
         try {
             config = buildConfig();
@@ -235,16 +252,7 @@ public final class Main implements Callable<Integer> {
             return CheckRdb.run(Path.of(checkRdb));
         }
         Logging.applyLevel(config.get("loglevel"));
-        // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests
-        // (which keep it), not in a production server's hot path. -Dio.netty.leakDetection.level wins.
-        // Netty 4.2's adaptive allocator checks whether its JFR events are enabled on the first buffer it
-        // allocates, which initialises JFR's event machinery: ~40 classes and 0.05-0.3 s inside the
-        // first client's first reply. A server without a recording gains nothing from those events;
-        // -Dio.netty.jfr.enabled=true brings them back.
-        if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-        }
+        StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server;
         try {

@@ -7,6 +7,7 @@ import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.RedisException;
 import io.keyline.util.Bytes;
@@ -19,7 +20,6 @@ import java.util.List;
 
 /** ACL and its subcommands (Redis 7.2's aclCommand); the users and checks are {@link Acl}'s. */
 final class AclCommands {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String NO_ACLFILE = "ERR This Redis instance is not configured to use an ACL file. You may want "
             + "to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
             + "configuration file set) in order to store users in the Redis configuration.";
@@ -35,38 +35,38 @@ final class AclCommands {
         String users = "O(N). Where N is the number of configured users.";
         t.subcommand(acl, "cat", -2).flags(plain)
                 .doc("Lists the ACL categories, or the commands inside a category.", "6.0.0",
-                        "O(1) since the categories and commands are a fixed set.").handler(AclCommands::cat);
+                        "O(1) since the categories and commands are a fixed set.").handler(Op.ACL_CAT);
         t.subcommand(acl, "deluser", -3).flags(admin).tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .doc("Deletes ACL users, and terminates their connections.", "6.0.0",
-                        "O(1) amortized time considering the typical user.").handler(AclCommands::deluser);
+                        "O(1) amortized time considering the typical user.").handler(Op.ACL_DELUSER);
         t.subcommand(acl, "dryrun", -4).flags(admin)
                 .doc("Simulates the execution of a command by a user, without executing the command.", "7.0.0", "O(1).")
-                .handler(AclCommands::dryrun);
+                .handler(Op.ACL_DRYRUN);
         t.subcommand(acl, "genpass", -2).flags(plain)
                 .doc("Generates a pseudorandom, secure password that can be used to identify ACL users.", "6.0.0", "O(N)")
-                .handler(AclCommands::genpass);
+                .handler(Op.ACL_GENPASS);
         t.subcommand(acl, "getuser", 3).flags(admin)
                 .doc("Lists the ACL rules of a user.", "6.0.0",
                         "O(N). Where N is the number of password, command and pattern rules that the user has.")
-                .handler(AclCommands::getuser);
+                .handler(Op.ACL_GETUSER);
         t.subcommand(acl, "help", 2).flags(Flag.LOADING, Flag.STALE)
-                .doc("Returns helpful text about the different subcommands.", "6.0.0", "O(1)").handler(AclCommands::help);
+                .doc("Returns helpful text about the different subcommands.", "6.0.0", "O(1)").handler(Op.ACL_HELP);
         t.subcommand(acl, "list", 2).flags(admin).doc("Dumps the effective rules in ACL file format.", "6.0.0", users)
-                .handler(AclCommands::list);
+                .handler(Op.ACL_LIST);
         t.subcommand(acl, "load", 2).flags(admin).doc("Reloads the rules from the configured ACL file.", "6.0.0", users)
-                .handler(AclCommands::load);
+                .handler(Op.ACL_LOAD);
         t.subcommand(acl, "log", -2).flags(admin)
                 .doc("Lists recent security events generated due to ACL rules.", "6.0.0",
-                        "O(N) with N being the number of entries shown.").handler(AclCommands::log);
+                        "O(N) with N being the number of entries shown.").handler(Op.ACL_LOG);
         t.subcommand(acl, "save", 2).flags(admin).tips("request_policy:all_nodes", "response_policy:all_succeeded")
-                .doc("Saves the effective ACL rules in the configured ACL file.", "6.0.0", users).handler(AclCommands::save);
+                .doc("Saves the effective ACL rules in the configured ACL file.", "6.0.0", users).handler(Op.ACL_SAVE);
         t.subcommand(acl, "setuser", -3).flags(admin).tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .doc("Creates and modifies an ACL user and its rules.", "6.0.0",
-                        "O(N). Where N is the number of rules provided.").handler(AclCommands::setuser);
-        t.subcommand(acl, "users", 2).flags(admin).doc("Lists all ACL users.", "6.0.0", users).handler(AclCommands::users);
+                        "O(N). Where N is the number of rules provided.").handler(Op.ACL_SETUSER);
+        t.subcommand(acl, "users", 2).flags(admin).doc("Lists all ACL users.", "6.0.0", users).handler(Op.ACL_USERS);
         t.subcommand(acl, "whoami", 2).flags(plain)
                 .doc("Returns the authenticated username of the current connection.", "6.0.0", "O(1)")
-                .handler(AclCommands::whoami);
+                .handler(Op.ACL_WHOAMI);
     }
 
     private static String latin1(byte[] b) {
@@ -185,10 +185,15 @@ final class AclCommands {
         }
         int chars = (int) ((bits + 3) / 4);
         byte[] random = new byte[(chars + 1) / 2];
-        RANDOM.nextBytes(random);
+        GenpassRandom.RANDOM.nextBytes(random);
         StringBuilder sb = new StringBuilder(chars + 1);
         for (byte b : random) sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
         c.reply.bulk(sb.substring(0, chars));
+    }
+
+    /** ACL GENPASS's source, created at its first use: a SecureRandom loads the security providers (~40 classes) at start-up. */
+    private static final class GenpassRandom {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     /** ACL LOG [count | RESET] */
@@ -257,5 +262,30 @@ final class AclCommands {
                 "    List all the registered usernames.",
                 "WHOAMI",
                 "    Return the current connection username.");
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        ACL_CAT, ACL_DELUSER, ACL_DRYRUN, ACL_GENPASS, ACL_GETUSER, ACL_HELP, ACL_LIST, ACL_LOAD, ACL_LOG, ACL_SAVE,
+        ACL_SETUSER, ACL_USERS, ACL_WHOAMI;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case ACL_CAT -> cat(c, argv);
+                case ACL_DELUSER -> deluser(c, argv);
+                case ACL_DRYRUN -> dryrun(c, argv);
+                case ACL_GENPASS -> genpass(c, argv);
+                case ACL_GETUSER -> getuser(c, argv);
+                case ACL_HELP -> help(c, argv);
+                case ACL_LIST -> list(c, argv);
+                case ACL_LOAD -> load(c, argv);
+                case ACL_LOG -> log(c, argv);
+                case ACL_SAVE -> save(c, argv);
+                case ACL_SETUSER -> setuser(c, argv);
+                case ACL_USERS -> users(c, argv);
+                case ACL_WHOAMI -> whoami(c, argv);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
 import io.keyline.pubsub.KeyspaceEvents;
@@ -45,34 +46,34 @@ final class BitmapCommands {
         t.command("setbit", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", "2.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(BitmapCommands::setbit);
+                .handler(Op.SETBIT);
         t.command("getbit", 3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Returns a bit value by offset.", "2.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(BitmapCommands::getbit);
+                .handler(Op.GETBIT);
         t.command("bitcount", -2).flags(Flag.READONLY).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Counts the number of set bits (population counting) in a string.", "2.6.0", "O(N)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(BitmapCommands::bitcount);
+                .handler(Op.BITCOUNT);
         t.command("bitpos", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Finds the first set (1) or clear (0) bit in a string.", "2.8.7", "O(N)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(BitmapCommands::bitpos);
+                .handler(Op.BITPOS);
         t.command("bitop", -4).flags(Flag.WRITE, Flag.DENYOOM).keys(2, -1, 1).acl("bitmap").group("bitmap")
                 .doc("Performs bitwise operations on multiple strings, and stores the result.", "2.6.0", "O(N)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(3).range(-1, 1, 0).flags("RO access"))
-                .handler(BitmapCommands::bitop);
+                .handler(Op.BITOP);
         t.command("bitfield", -2).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Performs arbitrary bitfield integer operations on strings.", "3.2.0", "O(1) for each subcommand specified")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update variable_flags")
                         .notes("This command allows both access and modification of the key")
                         .actualFlags(BitmapCommands::bitfieldKeyFlags))
-                .handler((c, argv) -> bitfield(c, argv, false));
+                .handler(Op.BITFIELD);
         t.command("bitfield_ro", -2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Performs arbitrary read-only bitfield integer operations on strings.", "6.0.0", "O(1) for each subcommand specified")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, argv) -> bitfield(c, argv, true));
+                .handler(Op.BITFIELD_RO);
     }
 
     // ---- arguments ----------------------------------------------------------------------------
@@ -548,5 +549,23 @@ final class BitmapCommands {
         }
         limit[0] = r;
         return 1;
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case SETBIT -> setbit(c, argv);
+                case GETBIT -> getbit(c, argv);
+                case BITCOUNT -> bitcount(c, argv);
+                case BITPOS -> bitpos(c, argv);
+                case BITOP -> bitop(c, argv);
+                case BITFIELD -> bitfield(c, argv, false);
+                case BITFIELD_RO -> bitfield(c, argv, true);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.BlockingRegistry;
@@ -28,17 +29,17 @@ final class BlockingZSetCommands {
                 .doc("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
                         "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
                 .keySpec(KeySpec.index(1).range(-2, 1, 0).flags("RW access delete"))
-                .handler((c, argv) -> bzpop(c, argv, false));
+                .handler(Op.BZPOPMIN);
         t.command("bzpopmax", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).keys(1, -2, 1).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
                         "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.")
                 .keySpec(KeySpec.index(1).range(-2, 1, 0).flags("RW access delete"))
-                .handler((c, argv) -> bzpop(c, argv, true));
+                .handler(Op.BZPOPMAX);
         t.command("bzmpop", -5).flags(Flag.WRITE, Flag.BLOCKING).keys(SetCommands.numKeysAt(2)).acl("sortedset").group("sorted-set")
                 .doc("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
                         "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access delete"))
-                .handler(BlockingZSetCommands::bzmpop);
+                .handler(Op.BZMPOP);
     }
 
     /** Pops one element from the first non-empty key, replying [key, member, score]; false if all are empty. */
@@ -84,5 +85,19 @@ final class BlockingZSetCommands {
             return;
         }
         c.block(a.keys(), timeout, SortedSetValue.class);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        BZPOPMIN, BZPOPMAX, BZMPOP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case BZPOPMIN -> bzpop(c, argv, false);
+                case BZPOPMAX -> bzpop(c, argv, true);
+                case BZMPOP -> bzmpop(c, argv);
+            }
+        }
     }
 }

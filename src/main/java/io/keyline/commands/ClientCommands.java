@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.RedisException;
 import io.keyline.session.Client;
@@ -35,124 +36,60 @@ final class ClientCommands {
                 .doc("A container for client connection commands.", "2.4.0", "Depends on subcommand.").handler(null);
         t.subcommand(client, "id", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the unique client ID of the connection.", "5.0.0", "O(1)")
-                .handler((c, a) -> c.reply.integer(c.id()));
+                .handler(Op.CLIENT_ID);
         t.subcommand(client, "setname", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-                .doc("Sets the connection name.", "2.6.9", "O(1)").handler(ClientCommands::setname);
+                .doc("Sets the connection name.", "2.6.9", "O(1)").handler(Op.CLIENT_SETNAME);
         t.subcommand(client, "getname", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the name of the connection.", "2.6.9", "O(1)")
-                .handler((c, a) -> {
-                    if (c.client().name().isEmpty()) c.reply.nullBulk();
-                    else c.reply.bulk(c.client().name());
-                });
+                .handler(Op.CLIENT_GETNAME);
         t.subcommand(client, "list", -2).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Lists open connections.", "2.4.0", "O(N) where N is the number of client connections")
                 .tips("nondeterministic_output")
-                .handler(ClientCommands::list);
+                .handler(Op.CLIENT_LIST);
         t.subcommand(client, "info", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns information about the connection.", "6.2.0", "O(1)")
                 .tips("nondeterministic_output")
-                .handler((c, a) -> c.reply.verbatim(describe(c.client(), System.currentTimeMillis()) + "\n"));
+                .handler(Op.CLIENT_INFO);
         t.subcommand(client, "kill", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Terminates open connections.", "2.4.0", "O(N) where N is the number of client connections")
-                .handler(ClientCommands::kill);
+                .handler(Op.CLIENT_KILL);
         t.subcommand(client, "setinfo", 4).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets information specific to the client or connection.", "7.2.0", "O(1)")
-                .handler(ClientCommands::setinfo);
+                .handler(Op.CLIENT_SETINFO);
         t.subcommand(client, "no-evict", 3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets the client eviction mode of the connection.", "7.0.0", "O(1)")
-                .handler((c, a) -> {
-                    c.client().noEvict(onOff(a[2]));
-                    c.reply.ok();
-                });
+                .handler(Op.CLIENT_NO_EVICT);
         t.subcommand(client, "no-touch", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)")
-                .handler((c, a) -> {
-                    c.client().noTouch(onOff(a[2]));
-                    c.reply.ok();
-                });
+                .handler(Op.CLIENT_NO_TOUCH);
         t.subcommand(client, "reply", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Instructs the server whether to reply to commands.", "3.2.0", "O(1)")
-                .handler(ClientCommands::reply);
+                .handler(Op.CLIENT_REPLY);
         t.subcommand(client, "pause", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-                .doc("Suspends commands processing.", "3.0.0", "O(1)").handler(ClientCommands::pause);
+                .doc("Suspends commands processing.", "3.0.0", "O(1)").handler(Op.CLIENT_PAUSE);
         t.subcommand(client, "unpause", 2).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients")
-                .handler((c, a) -> {
-                    c.server().clientPause().unpause();
-                    c.reply.ok();
-                });
+                .handler(Op.CLIENT_UNPAUSE);
         t.subcommand(client, "unblock", -3).acl("connection").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
                         "O(log N) where N is the number of client connections")
-                .handler(ClientCommands::unblock);
+                .handler(Op.CLIENT_UNBLOCK);
         t.subcommand(client, "getredir", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)")
-                .handler(ClientCommands::getredir);
+                .handler(Op.CLIENT_GETREDIR);
         t.subcommand(client, "tracking", -3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Controls server-assisted client-side caching for the connection.", "6.0.0",
                         "O(1). Some options may introduce additional complexity.")
-                .handler(ClientCommands::tracking);
+                .handler(Op.CLIENT_TRACKING);
         t.subcommand(client, "trackinginfo", 2).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)")
-                .handler(ClientCommands::trackinginfo);
+                .handler(Op.CLIENT_TRACKINGINFO);
         t.subcommand(client, "caching", 3).acl("connection").flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Instructs the server whether to track the keys in the next request.", "6.0.0", "O(1)")
-                .handler(ClientCommands::caching);
+                .handler(Op.CLIENT_CACHING);
         t.subcommand(client, "help", 2).acl("connection").flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
-                .handler((c, a) -> Help.reply(c, "CLIENT",
-                        "CACHING (YES|NO)",
-                        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
-                        "GETREDIR",
-                        "    Return the client ID we are redirecting to when tracking is enabled.",
-                        "GETNAME",
-                        "    Return the name of the current connection.",
-                        "ID",
-                        "    Return the ID of the current connection.",
-                        "INFO",
-                        "    Return information about the current client connection.",
-                        "KILL <ip:port>",
-                        "    Kill connection made from <ip:port>.",
-                        "KILL <option> <value> [<option> <value> [...]]",
-                        "    Kill connections. Options are:",
-                        "    * ADDR (<ip:port>|<unixsocket>:0)",
-                        "      Kill connections made from the specified address",
-                        "    * LADDR (<ip:port>|<unixsocket>:0)",
-                        "      Kill connections made to specified local address",
-                        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-                        "      Kill connections by type.",
-                        "    * USER <username>",
-                        "      Kill connections authenticated by <username>.",
-                        "    * SKIPME (YES|NO)",
-                        "      Skip killing current connection (default: yes).",
-                        "    * ID <client-id>",
-                        "      Kill connections by client id.",
-                        "LIST [options ...]",
-                        "    Return information about client connections. Options:",
-                        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-                        "      Return clients of specified type.",
-                        "    * ID <client-id> [<client-id> ...]",
-                        "      Return clients with the specified IDs.",
-                        "UNPAUSE",
-                        "    Stop the current client pause, resuming traffic.",
-                        "PAUSE <timeout> [WRITE|ALL]",
-                        "    Suspend all, or just write, clients for <timeout> milliseconds.",
-                        "REPLY (ON|OFF|SKIP)",
-                        "    Control the replies sent to the current connection.",
-                        "SETNAME <name>",
-                        "    Assign the name <name> to the current connection.",
-                        "SETINFO <option> <value>",
-                        "    Set client meta attr. Options are:",
-                        "    * LIB-NAME: the client lib name.",
-                        "    * LIB-VER: the client lib version.",
-                        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-                        "    Unblock the specified blocked client.",
-                        "TRACKINGINFO",
-                        "    Report tracking status for the current connection.",
-                        "NO-EVICT (ON|OFF)",
-                        "    Protect current client connection from eviction.",
-                        "NO-TOUCH (ON|OFF)",
-                        "    Will not touch LRU/LFU stats when this mode is on."));
+                .handler(Op.CLIENT_HELP);
     }
 
     static void validateName(String name) {
@@ -516,5 +453,100 @@ final class ClientCommands {
         List<byte[]> prefixes = cl.trackingPrefixes();
         c.reply.arrayHeader(prefixes.size());
         for (byte[] p : prefixes) c.reply.bulk(p);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        CLIENT_ID, CLIENT_SETNAME, CLIENT_GETNAME, CLIENT_LIST, CLIENT_INFO, CLIENT_KILL, CLIENT_SETINFO,
+        CLIENT_NO_EVICT, CLIENT_NO_TOUCH, CLIENT_REPLY, CLIENT_PAUSE, CLIENT_UNPAUSE, CLIENT_UNBLOCK, CLIENT_GETREDIR,
+        CLIENT_TRACKING, CLIENT_TRACKINGINFO, CLIENT_CACHING, CLIENT_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case CLIENT_ID -> c.reply.integer(c.id());
+                case CLIENT_SETNAME -> setname(c, argv);
+                case CLIENT_GETNAME -> {
+                    if (c.client().name().isEmpty()) c.reply.nullBulk();
+                    else c.reply.bulk(c.client().name());
+                }
+                case CLIENT_LIST -> list(c, argv);
+                case CLIENT_INFO -> c.reply.verbatim(describe(c.client(), System.currentTimeMillis()) + "\n");
+                case CLIENT_KILL -> kill(c, argv);
+                case CLIENT_SETINFO -> setinfo(c, argv);
+                case CLIENT_NO_EVICT -> {
+                    c.client().noEvict(onOff(argv[2]));
+                    c.reply.ok();
+                }
+                case CLIENT_NO_TOUCH -> {
+                    c.client().noTouch(onOff(argv[2]));
+                    c.reply.ok();
+                }
+                case CLIENT_REPLY -> reply(c, argv);
+                case CLIENT_PAUSE -> pause(c, argv);
+                case CLIENT_UNPAUSE -> {
+                    c.server().clientPause().unpause();
+                    c.reply.ok();
+                }
+                case CLIENT_UNBLOCK -> unblock(c, argv);
+                case CLIENT_GETREDIR -> getredir(c, argv);
+                case CLIENT_TRACKING -> tracking(c, argv);
+                case CLIENT_TRACKINGINFO -> trackinginfo(c, argv);
+                case CLIENT_CACHING -> caching(c, argv);
+                case CLIENT_HELP -> Help.reply(c, "CLIENT",
+                    "CACHING (YES|NO)",
+                    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                    "GETREDIR",
+                    "    Return the client ID we are redirecting to when tracking is enabled.",
+                    "GETNAME",
+                    "    Return the name of the current connection.",
+                    "ID",
+                    "    Return the ID of the current connection.",
+                    "INFO",
+                    "    Return information about the current client connection.",
+                    "KILL <ip:port>",
+                    "    Kill connection made from <ip:port>.",
+                    "KILL <option> <value> [<option> <value> [...]]",
+                    "    Kill connections. Options are:",
+                    "    * ADDR (<ip:port>|<unixsocket>:0)",
+                    "      Kill connections made from the specified address",
+                    "    * LADDR (<ip:port>|<unixsocket>:0)",
+                    "      Kill connections made to specified local address",
+                    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                    "      Kill connections by type.",
+                    "    * USER <username>",
+                    "      Kill connections authenticated by <username>.",
+                    "    * SKIPME (YES|NO)",
+                    "      Skip killing current connection (default: yes).",
+                    "    * ID <client-id>",
+                    "      Kill connections by client id.",
+                    "LIST [options ...]",
+                    "    Return information about client connections. Options:",
+                    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                    "      Return clients of specified type.",
+                    "    * ID <client-id> [<client-id> ...]",
+                    "      Return clients with the specified IDs.",
+                    "UNPAUSE",
+                    "    Stop the current client pause, resuming traffic.",
+                    "PAUSE <timeout> [WRITE|ALL]",
+                    "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                    "REPLY (ON|OFF|SKIP)",
+                    "    Control the replies sent to the current connection.",
+                    "SETNAME <name>",
+                    "    Assign the name <name> to the current connection.",
+                    "SETINFO <option> <value>",
+                    "    Set client meta attr. Options are:",
+                    "    * LIB-NAME: the client lib name.",
+                    "    * LIB-VER: the client lib version.",
+                    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                    "    Unblock the specified blocked client.",
+                    "TRACKINGINFO",
+                    "    Report tracking status for the current connection.",
+                    "NO-EVICT (ON|OFF)",
+                    "    Protect current client connection from eviction.",
+                    "NO-TOUCH (ON|OFF)",
+                    "    Will not touch LRU/LFU stats when this mode is on.");
+            }
+        }
     }
 }

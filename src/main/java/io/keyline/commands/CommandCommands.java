@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -34,49 +35,31 @@ final class CommandCommands {
         CommandSpec command = t.command("command", -1).flags(Flag.LOADING, Flag.STALE).acl("connection").group("server")
                 .doc("Returns detailed information about all commands.", "2.8.13", "O(N) where N is the total number of Redis commands")
                 .tips("nondeterministic_output_order")
-                .handler(CommandCommands::all);
+                .handler(Op.COMMAND);
         t.subcommand(command, "count", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns a count of commands.", "2.8.13", "O(1)")
-                .handler((c, a) -> c.reply.integer(c.server().table().size()));
+                .handler(Op.COMMAND_COUNT);
         t.subcommand(command, "info", -2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns information about one, multiple or all commands.", "2.8.13", "O(N) where N is the number of commands to look up")
                 .tips("nondeterministic_output_order")
-                .handler(CommandCommands::info);
+                .handler(Op.COMMAND_INFO);
         t.subcommand(command, "docs", -2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns documentary information about one, multiple or all commands.", "7.0.0", "O(N) where N is the number of commands to look up")
                 .tips("nondeterministic_output_order")
-                .handler(CommandCommands::docs);
+                .handler(Op.COMMAND_DOCS);
         t.subcommand(command, "list", -2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns a list of command names.", "7.0.0", "O(N) where N is the total number of Redis commands")
                 .tips("nondeterministic_output_order")
-                .handler(CommandCommands::list);
+                .handler(Op.COMMAND_LIST);
         t.subcommand(command, "getkeys", -3).flags(Flag.LOADING, Flag.STALE)
                 .doc("Extracts the key names from an arbitrary command.", "2.8.13", "O(N) where N is the number of arguments to the command")
-                .handler((c, a) -> getkeys(c, a, false));
+                .handler(Op.COMMAND_GETKEYS);
         t.subcommand(command, "getkeysandflags", -3).flags(Flag.LOADING, Flag.STALE)
                 .doc("Extracts the key names and access flags for an arbitrary command.", "7.0.0", "O(N) where N is the number of arguments to the command")
-                .handler((c, a) -> getkeys(c, a, true));
+                .handler(Op.COMMAND_GETKEYSANDFLAGS);
         t.subcommand(command, "help", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
-                .handler((c, a) -> Help.reply(c, "COMMAND",
-                        "(no subcommand)",
-                        "    Return details about all Redis commands.",
-                        "COUNT",
-                        "    Return the total number of commands in this Redis server.",
-                        "LIST",
-                        "    Return a list of all commands in this Redis server.",
-                        "INFO [<command-name> ...]",
-                        "    Return details about multiple Redis commands.",
-                        "    If no command names are given, documentation details for all",
-                        "    commands are returned.",
-                        "DOCS [<command-name> ...]",
-                        "    Return documentation details about multiple Redis commands.",
-                        "    If no command names are given, documentation details for all",
-                        "    commands are returned.",
-                        "GETKEYS <full-command>",
-                        "    Return the keys from a full Redis command.",
-                        "GETKEYSANDFLAGS <full-command>",
-                        "    Return the keys and the access flags from a full Redis command."));
+                .handler(Op.COMMAND_HELP);
     }
 
     /** COMMAND */
@@ -269,5 +252,43 @@ final class CommandCommands {
 
     static List<int[]> keysWithFlags(CommandSpec spec, byte[][] cmd) {
         return CommandSpec.keysWithFlags(spec, cmd);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        COMMAND, COMMAND_COUNT, COMMAND_INFO, COMMAND_DOCS, COMMAND_LIST, COMMAND_GETKEYS, COMMAND_GETKEYSANDFLAGS,
+        COMMAND_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case COMMAND -> all(c, argv);
+                case COMMAND_COUNT -> c.reply.integer(c.server().table().size());
+                case COMMAND_INFO -> info(c, argv);
+                case COMMAND_DOCS -> docs(c, argv);
+                case COMMAND_LIST -> list(c, argv);
+                case COMMAND_GETKEYS -> getkeys(c, argv, false);
+                case COMMAND_GETKEYSANDFLAGS -> getkeys(c, argv, true);
+                case COMMAND_HELP -> Help.reply(c, "COMMAND",
+                    "(no subcommand)",
+                    "    Return details about all Redis commands.",
+                    "COUNT",
+                    "    Return the total number of commands in this Redis server.",
+                    "LIST",
+                    "    Return a list of all commands in this Redis server.",
+                    "INFO [<command-name> ...]",
+                    "    Return details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
+                    "DOCS [<command-name> ...]",
+                    "    Return documentation details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
+                    "GETKEYS <full-command>",
+                    "    Return the keys from a full Redis command.",
+                    "GETKEYSANDFLAGS <full-command>",
+                    "    Return the keys and the access flags from a full Redis command.");
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.RedisException;
 
@@ -21,7 +22,14 @@ import java.util.Map;
 
 /** CONFIG GET / SET / RESETSTAT / REWRITE / HELP over the {@link Config} registry. */
 final class ConfigCommands {
-    private static final Logger log = LoggerFactory.getLogger(ConfigCommands.class);
+    /**
+     * Looked up when used rather than held in a static field: the launcher builds the command table
+     * while it sets up SLF4J, and a logger obtained meanwhile could make this thread SLF4J's
+     * initialiser (see io.keyline.server.StartAhead).
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ConfigCommands.class);
+    }
 
     private ConfigCommands() {
     }
@@ -32,27 +40,19 @@ final class ConfigCommands {
         t.subcommand(config, "get", -3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Returns the effective values of configuration parameters.", "2.0.0",
                         "O(N) when N is the number of configuration parameters provided")
-                .handler(ConfigCommands::get);
+                .handler(Op.CONFIG_GET);
         t.subcommand(config, "set", -4).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
                 .doc("Sets configuration parameters in-flight.", "2.0.0",
                         "O(N) when N is the number of configuration parameters provided")
                 .tips("request_policy:all_nodes", "response_policy:all_succeeded")
-                .handler(ConfigCommands::set);
+                .handler(Op.CONFIG_SET);
         t.subcommand(config, "resetstat", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-                .doc("Resets the server's statistics.", "2.0.0", "O(1)").handler(ConfigCommands::resetstat);
+                .doc("Resets the server's statistics.", "2.0.0", "O(1)").handler(Op.CONFIG_RESETSTAT);
         t.subcommand(config, "rewrite", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-                .doc("Persists the effective configuration to file.", "2.8.0", "O(1)").handler(ConfigCommands::rewrite);
+                .doc("Persists the effective configuration to file.", "2.8.0", "O(1)").handler(Op.CONFIG_REWRITE);
         t.subcommand(config, "help", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
-                .handler((c, a) -> Help.reply(c, "CONFIG",
-                        "GET <pattern>",
-                        "    Return parameters matching the glob-like <pattern> and their values.",
-                        "SET <directive> <value>",
-                        "    Set the configuration <directive> to <value>.",
-                        "RESETSTAT",
-                        "    Reset statistics reported by the INFO command.",
-                        "REWRITE",
-                        "    Rewrite the configuration file."));
+                .handler(Op.CONFIG_HELP);
     }
 
     /** CONFIG GET parameter [parameter ...] */
@@ -103,10 +103,34 @@ final class ConfigCommands {
         try {
             config.rewrite();
         } catch (IOException e) {
-            log.warn("CONFIG REWRITE failed: {}", e.getMessage());
+            log().warn("CONFIG REWRITE failed: {}", e.getMessage());
             throw new RedisException("ERR Rewriting config file: " + e.getMessage());
         }
-        log.warn("CONFIG REWRITE executed with success.");
+        log().warn("CONFIG REWRITE executed with success.");
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        CONFIG_GET, CONFIG_SET, CONFIG_RESETSTAT, CONFIG_REWRITE, CONFIG_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case CONFIG_GET -> get(c, argv);
+                case CONFIG_SET -> set(c, argv);
+                case CONFIG_RESETSTAT -> resetstat(c, argv);
+                case CONFIG_REWRITE -> rewrite(c, argv);
+                case CONFIG_HELP -> Help.reply(c, "CONFIG",
+                    "GET <pattern>",
+                    "    Return parameters matching the glob-like <pattern> and their values.",
+                    "SET <directive> <value>",
+                    "    Set the configuration <directive> to <value>.",
+                    "RESETSTAT",
+                    "    Reset statistics reported by the INFO command.",
+                    "REWRITE",
+                    "    Rewrite the configuration file.");
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.RedisException;
 import io.keyline.engine.ServerContext;
 
@@ -19,26 +20,26 @@ final class ConnectionCommands {
         t.command("ping", -1).flags(Flag.FAST, Flag.REFUSED_ON_DISK_ERROR, Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT).acl("connection").group("connection")
                 .doc("Returns the server's liveliness response.", "1.0.0", "O(1)")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
-                .handler(ConnectionCommands::ping);
+                .handler(Op.PING);
         t.command("echo", 2).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("connection").group("connection")
-                .doc("Returns the given string.", "1.0.0", "O(1)").handler((c, a) -> c.reply.bulk(a[1]));
+                .doc("Returns the given string.", "1.0.0", "O(1)").handler(Op.ECHO);
         t.command("hello", -1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY)
                 .acl("connection").group("connection")
-                .doc("Handshakes with the Redis server.", "6.0.0", "O(1)").handler(ConnectionCommands::hello);
+                .doc("Handshakes with the Redis server.", "6.0.0", "O(1)").handler(Op.HELLO);
         t.command("auth", -2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY)
                 .acl("connection").group("connection")
                 .doc("Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user")
-                .handler(ConnectionCommands::auth);
+                .handler(Op.AUTH);
         t.command("select", 2).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("connection").group("connection")
-                .doc("Changes the selected database.", "1.0.0", "O(1)").handler(ConnectionCommands::select);
+                .doc("Changes the selected database.", "1.0.0", "O(1)").handler(Op.SELECT);
         t.command("quit", -1).flags(Flag.ALLOW_BUSY, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH,
                         Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION, Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT)
                 .acl("connection").group("connection")
-                .doc("Closes the connection.", "1.0.0", "O(1)").handler(ConnectionCommands::quit);
+                .doc("Closes the connection.", "1.0.0", "O(1)").handler(Op.QUIT);
         t.command("reset", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.NO_AUTH, Flag.ALLOW_BUSY,
                         Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION, Flag.ALLOWED_IN_SUBSCRIBED_CONTEXT)
                 .acl("connection").group("connection")
-                .doc("Resets the connection.", "6.2.0", "O(1)").handler(ConnectionCommands::reset);
+                .doc("Resets the connection.", "6.2.0", "O(1)").handler(Op.RESET);
     }
 
     /** PING [message] */
@@ -156,5 +157,23 @@ final class ConnectionCommands {
         c.client().reset();
         c.client().aclUser(c.server().acl().defaultUser()); // Redis's clientSetDefaultAuth
         c.reply.simple("RESET");
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case PING -> ping(c, argv);
+                case ECHO -> c.reply.bulk(argv[1]);
+                case HELLO -> hello(c, argv);
+                case AUTH -> auth(c, argv);
+                case SELECT -> select(c, argv);
+                case QUIT -> quit(c, argv);
+                case RESET -> reset(c, argv);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.store.Strings;
 import io.keyline.engine.KeySpec;
 
@@ -36,7 +37,14 @@ import java.util.Locale;
  * {@code enable-debug-command} (no / yes / local), exactly as Redis checks it.
  */
 final class DebugCommands {
-    private static final Logger log = LoggerFactory.getLogger(DebugCommands.class);
+    /**
+     * Looked up when used rather than held in a static field: the launcher builds the command table
+     * while it sets up SLF4J, and a logger obtained meanwhile could make this thread SLF4J's
+     * initialiser (see io.keyline.server.StartAhead).
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(DebugCommands.class);
+    }
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
             + "you can run it from a local connection, otherwise you need to set this option in the configuration file, "
             + "and then restart the server.";
@@ -47,39 +55,28 @@ final class DebugCommands {
     static void register(CommandTable t) {
         t.command("debug", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.PROTECTED).group("server")
                 .doc("A container for debugging commands.", "1.0.0", "Depends on subcommand.")
-                .handler(DebugCommands::debug);
+                .handler(Op.DEBUG);
         CommandSpec memory = t.command("memory", -2).group("server")
                 .doc("A container for memory diagnostics commands.", "4.0.0", "Depends on subcommand.").handler(null);
         t.subcommand(memory, "usage", -3).flags(Flag.READONLY).keys(2, 2, 1)
                 .doc("Estimates the memory usage of a key.", "4.0.0", "O(N) where N is the number of samples.")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
-                .handler(DebugCommands::memoryUsage);
+                .handler(Op.MEMORY_USAGE);
         t.subcommand(memory, "stats", 2).doc("Returns details about memory usage.", "4.0.0", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
-                .handler(DebugCommands::memoryStats);
+                .handler(Op.MEMORY_STATS);
         t.subcommand(memory, "doctor", 2).doc("Outputs a memory problems report.", "4.0.0", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
-                .handler(DebugCommands::memoryDoctor);
+                .handler(Op.MEMORY_DOCTOR);
         t.subcommand(memory, "malloc-stats", 2).doc("Returns the allocator statistics.", "4.0.0", "Depends on how much memory is allocated, could be slow")
                 .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
-                .handler((c, a) -> c.reply.verbatim("Stats not supported for the current allocator"));
+                .handler(Op.MEMORY_MALLOC_STATS);
         t.subcommand(memory, "purge", 2).doc("Asks the allocator to release memory.", "4.0.0", "Depends on how much memory is allocated, could be slow")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
-                .handler((c, a) -> c.reply.ok());
+                .handler(Op.MEMORY_PURGE);
         t.subcommand(memory, "help", 2).flags(Flag.LOADING, Flag.STALE)
                 .doc("Returns helpful text about the different subcommands.", "4.0.0", "O(1)")
-                .handler((c, a) -> Help.reply(c, "MEMORY",
-                        "DOCTOR",
-                        "    Return memory problems reports.",
-                        "MALLOC-STATS",
-                        "    Return internal statistics report from the memory allocator.",
-                        "PURGE",
-                        "    Attempt to purge dirty pages for reclamation by the allocator.",
-                        "STATS",
-                        "    Return information about the memory usage of the server.",
-                        "USAGE <key> [SAMPLES <count>]",
-                        "    Return memory in bytes used by <key> and its value. Nested values are",
-                        "    sampled up to <count> times (default: 5, 0 means sample all)."));
+                .handler(Op.MEMORY_HELP);
     }
 
     // ---- DEBUG -------------------------------------------------------------------------------
@@ -107,7 +104,7 @@ final class DebugCommands {
             case "protocol" -> protocol(c, argv);
             case "log" -> {
                 if (argv.length != 3) throw Clients.subcommandSyntax("DEBUG", argv[1]);
-                log.warn("DEBUG LOG: {}", Args.str(argv[2]));
+                log().warn("DEBUG LOG: {}", Args.str(argv[2]));
                 c.reply.ok();
             }
             case "error" -> {
@@ -528,6 +525,35 @@ final class DebugCommands {
                     + "Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n");
         } else {
             c.reply.verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n");
+        }
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        DEBUG, MEMORY_USAGE, MEMORY_STATS, MEMORY_DOCTOR, MEMORY_MALLOC_STATS, MEMORY_PURGE, MEMORY_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case DEBUG -> debug(c, argv);
+                case MEMORY_USAGE -> memoryUsage(c, argv);
+                case MEMORY_STATS -> memoryStats(c, argv);
+                case MEMORY_DOCTOR -> memoryDoctor(c, argv);
+                case MEMORY_MALLOC_STATS -> c.reply.verbatim("Stats not supported for the current allocator");
+                case MEMORY_PURGE -> c.reply.ok();
+                case MEMORY_HELP -> Help.reply(c, "MEMORY",
+                    "DOCTOR",
+                    "    Return memory problems reports.",
+                    "MALLOC-STATS",
+                    "    Return internal statistics report from the memory allocator.",
+                    "PURGE",
+                    "    Attempt to purge dirty pages for reclamation by the allocator.",
+                    "STATS",
+                    "    Return information about the memory usage of the server.",
+                    "USAGE <key> [SAMPLES <count>]",
+                    "    Return memory in bytes used by <key> and its value. Nested values are",
+                    "    sampled up to <count> times (default: 5, 0 means sample all).");
+            }
         }
     }
 }

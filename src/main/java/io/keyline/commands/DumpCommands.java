@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
 import io.keyline.persistence.rdb.Dump;
@@ -41,12 +42,12 @@ final class DumpCommands {
                         "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(DumpCommands::dump);
+                .handler(Op.DUMP);
         t.command("restore", -4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("keyspace", "dangerous").group("generic")
                 .doc("Creates a key from a serialized representation of a value.", "2.6.0",
                         "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
-                .handler(DumpCommands::restore);
+                .handler(Op.RESTORE);
     }
 
     /** DUMP key */
@@ -121,5 +122,18 @@ final class DumpCommands {
         c.modified(key);
         c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "restore", key);
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        DUMP, RESTORE;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case DUMP -> dump(c, argv);
+                case RESTORE -> restore(c, argv);
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
@@ -29,7 +30,7 @@ final class FunctionCommands {
                         .notes("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"))
                 .acl("slow", "scripting").group("scripting")
                 .doc("Invokes a function.", "7.0.0", "Depends on the function that is executed.")
-                .handler((c, a) -> Functions.of(c.server()).fcall(c, a, false));
+                .handler(Op.FCALL);
         t.command("fcall_ro", -3).flags(Flag.READONLY, Flag.NOSCRIPT, Flag.STALE, Flag.SKIP_MONITOR,
                         Flag.NO_MANDATORY_KEYS, Flag.LOCK_ALL, Flag.SCRIPT_THREAD)
                 .keys(SetCommands.numKeysAt(2))
@@ -37,7 +38,7 @@ final class FunctionCommands {
                         .notes("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"))
                 .acl("slow", "scripting").group("scripting")
                 .doc("Invokes a read-only function.", "7.0.0", "Depends on the function that is executed.")
-                .handler((c, a) -> Functions.of(c.server()).fcall(c, a, true));
+                .handler(Op.FCALL_RO);
 
         CommandSpec fn = t.command("function", -2).group("scripting")
                 .doc("A container for function commands.", "7.0.0", "Depends on subcommand.").handler(null);
@@ -45,39 +46,39 @@ final class FunctionCommands {
         t.subcommand(fn, "load", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.NOSCRIPT, Flag.LOCK_ALL).acl("slow", "scripting")
                 .group("scripting").tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .doc("Creates a library.", "7.0.0", "O(1) (considering compilation time is redundant)")
-                .handler(FunctionCommands::load);
+                .handler(Op.FN_LOAD);
         t.subcommand(fn, "delete", 3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.LOCK_ALL).acl("slow", "scripting")
                 .group("scripting").tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .doc("Deletes a library and its functions.", "7.0.0", "O(1)")
-                .handler(FunctionCommands::delete);
+                .handler(Op.FN_DELETE);
         t.subcommand(fn, "list", -2).flags(Flag.NOSCRIPT).acl("slow", "scripting").group("scripting")
                 .tips("nondeterministic_output_order")
                 .doc("Returns information about all libraries.", "7.0.0", "O(N) where N is the number of functions")
-                .handler(FunctionCommands::list);
+                .handler(Op.FN_LIST);
         t.subcommand(fn, "flush", -2).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.LOCK_ALL).acl("slow", "scripting")
                 .group("scripting").tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .doc("Deletes all libraries and functions.", "7.0.0", "O(N) where N is the number of functions deleted")
-                .handler(FunctionCommands::flush);
+                .handler(Op.FN_FLUSH);
         t.subcommand(fn, "dump", 2).flags(Flag.NOSCRIPT).acl("slow", "scripting").group("scripting")
                 .doc("Dumps all libraries into a serialized binary payload.", "7.0.0",
                         "O(N) where N is the number of functions")
-                .handler((c, a) -> c.reply.bulk(Functions.of(c.server()).dump()));
+                .handler(Op.FN_DUMP);
         t.subcommand(fn, "restore", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.NOSCRIPT, Flag.LOCK_ALL).acl("slow", "scripting")
                 .group("scripting").tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .doc("Restores all libraries from a payload.", "7.0.0",
                         "O(N) where N is the number of functions on the payload")
-                .handler(FunctionCommands::restore);
+                .handler(Op.FN_RESTORE);
         t.subcommand(fn, "stats", 2).flags(Flag.NOSCRIPT, Flag.ALLOW_BUSY).acl("slow", "scripting").group("scripting")
                 .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                 .doc("Returns information about a function during execution.", "7.0.0", "O(1)")
-                .handler(FunctionCommands::stats);
+                .handler(Op.FN_STATS);
         t.subcommand(fn, "kill", 2).flags(Flag.NOSCRIPT, Flag.ALLOW_BUSY).acl("slow", "scripting").group("scripting")
                 .tips("request_policy:all_shards", "response_policy:one_succeeded")
                 .doc("Terminates a function during execution.", "7.0.0", "O(1)")
-                .handler(FunctionCommands::kill);
+                .handler(Op.FN_KILL);
         t.subcommand(fn, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("slow", "scripting").group("scripting")
                 .doc("Returns helpful text about the different subcommands.", "7.0.0", "O(1)")
-                .handler(FunctionCommands::help);
+                .handler(Op.FN_HELP);
     }
 
     /** FUNCTION LOAD [REPLACE] code */
@@ -275,5 +276,27 @@ final class FunctionCommands {
                 "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
                 "      libraries with the new libraries (notice that even on this option there is a chance of failure",
                 "      in case of functions name collision with another library).");
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        FCALL, FCALL_RO, FN_LOAD, FN_DELETE, FN_LIST, FN_FLUSH, FN_DUMP, FN_RESTORE, FN_STATS, FN_KILL, FN_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case FCALL -> Functions.of(c.server()).fcall(c, argv, false);
+                case FCALL_RO -> Functions.of(c.server()).fcall(c, argv, true);
+                case FN_LOAD -> load(c, argv);
+                case FN_DELETE -> delete(c, argv);
+                case FN_LIST -> list(c, argv);
+                case FN_FLUSH -> flush(c, argv);
+                case FN_DUMP -> c.reply.bulk(Functions.of(c.server()).dump());
+                case FN_RESTORE -> restore(c, argv);
+                case FN_STATS -> stats(c, argv);
+                case FN_KILL -> kill(c, argv);
+                case FN_HELP -> help(c, argv);
+            }
+        }
     }
 }

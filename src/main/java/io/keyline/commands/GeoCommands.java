@@ -6,6 +6,7 @@ import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
 import io.keyline.protocol.Doubles;
@@ -41,54 +42,54 @@ final class GeoCommands {
                 "O(log(N)) for each item added, where N is the number of elements in the sorted set.")
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(GeoCommands::geoadd);
+                .handler(Op.GEOADD);
         g(t, "geopos", -2, "Returns longitude and latitude of members of a geospatial index", "3.2.0",
                 "O(N) where N is the number of members requested.")
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(GeoCommands::geopos);
+                .handler(Op.GEOPOS);
         g(t, "geodist", -4, "Returns the distance between two members of a geospatial index", "3.2.0", "O(log(N))")
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(GeoCommands::geodist);
+                .handler(Op.GEODIST);
         g(t, "geohash", -2, "Returns members of a geospatial index as standard geohash strings", "3.2.0",
                 "O(log(N)) for each member requested, where N is the number of elements in the sorted set.")
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(GeoCommands::geohash);
+                .handler(Op.GEOHASH);
         g(t, "georadius", -6, "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point",
                 "3.2.0", radiusCx)
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(argv -> radiusKeys(argv, 6))
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .keySpec(KeySpec.keyword("STORE", 6).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.keyword("STOREDIST", 6).range(0, 1, 0).flags("OW update"))
-                .handler((c, a) -> search(c, a, 1, RADIUS_COORDS));
+                .handler(Op.GEORADIUS);
         g(t, "georadius_ro", -6, "A read-only variant for GEORADIUS", "3.2.10", radiusCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> search(c, a, 1, RADIUS_COORDS | RADIUS_NOSTORE));
+                .handler(Op.GEORADIUS_RO);
         g(t, "georadiusbymember", -5, "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member",
                 "3.2.0", radiusCx)
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(argv -> radiusKeys(argv, 5))
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .keySpec(KeySpec.keyword("STORE", 5).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.keyword("STOREDIST", 5).range(0, 1, 0).flags("OW update"))
-                .handler((c, a) -> search(c, a, 1, RADIUS_MEMBER));
+                .handler(Op.GEORADIUSBYMEMBER);
         g(t, "georadiusbymember_ro", -5, "A read-only variant for GEORADIUSBYMEMBER", "3.2.10", radiusCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> search(c, a, 1, RADIUS_MEMBER | RADIUS_NOSTORE));
+                .handler(Op.GEORADIUSBYMEMBER_RO);
         g(t, "geosearch", -7, "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.",
                 "6.2.0", searchCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> search(c, a, 1, GEOSEARCH));
+                .handler(Op.GEOSEARCH);
         g(t, "geosearchstore", -8, "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.",
                 "6.2.0", searchCx)
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> search(c, a, 2, GEOSEARCH | GEOSEARCHSTORE));
+                .handler(Op.GEOSEARCHSTORE);
     }
 
     /** Redis's georadiusGetKeys: the source key and the last STORE/STOREDIST destination. */
@@ -485,5 +486,27 @@ final class GeoCommands {
                 if (!Double.isNaN(d)) ga.add(member, score, xy[0], xy[1], d);
             }
         });
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        GEOADD, GEOPOS, GEODIST, GEOHASH, GEORADIUS, GEORADIUS_RO, GEORADIUSBYMEMBER, GEORADIUSBYMEMBER_RO, GEOSEARCH,
+        GEOSEARCHSTORE;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case GEOADD -> geoadd(c, argv);
+                case GEOPOS -> geopos(c, argv);
+                case GEODIST -> geodist(c, argv);
+                case GEOHASH -> geohash(c, argv);
+                case GEORADIUS -> search(c, argv, 1, GeoCommands.RADIUS_COORDS);
+                case GEORADIUS_RO -> search(c, argv, 1, GeoCommands.RADIUS_COORDS | GeoCommands.RADIUS_NOSTORE);
+                case GEORADIUSBYMEMBER -> search(c, argv, 1, GeoCommands.RADIUS_MEMBER);
+                case GEORADIUSBYMEMBER_RO -> search(c, argv, 1, GeoCommands.RADIUS_MEMBER | GeoCommands.RADIUS_NOSTORE);
+                case GEOSEARCH -> search(c, argv, 1, GeoCommands.GEOSEARCH);
+                case GEOSEARCHSTORE -> search(c, argv, 2, GeoCommands.GEOSEARCH | GeoCommands.GEOSEARCHSTORE);
+            }
+        }
     }
 }

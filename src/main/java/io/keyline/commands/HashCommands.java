@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -36,77 +37,77 @@ final class HashCommands {
                 .doc("Creates or modifies the value of a field in a hash.", "2.0.0",
                         "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(HashCommands::hset);
+                .handler(Op.HSET);
         t.command("hsetnx", 4).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Sets the value of a field in a hash only when the field doesn't exist.", "2.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(HashCommands::hsetnx);
+                .handler(Op.HSETNX);
         t.command("hget", 3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns the value of a field in a hash.", "2.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(HashCommands::hget);
+                .handler(Op.HGET);
         t.command("hmget", -3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns the values of all fields in a hash.", "2.0.0", "O(N) where N is the number of fields being requested.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(HashCommands::hmget);
+                .handler(Op.HMGET);
         t.command("hmset", -4).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Sets the values of multiple fields.", "2.0.0", "O(N) where N is the number of fields being set.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(HashCommands::hmset);
+                .handler(Op.HMSET);
         t.command("hdel", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "2.0.0",
                         "O(N) where N is the number of fields to be removed.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                .handler(HashCommands::hdel);
+                .handler(Op.HDEL);
         t.command("hlen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns the number of fields in a hash.", "2.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(HashCommands::hlen);
+                .handler(Op.HLEN);
         t.command("hstrlen", 3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns the length of the value of a field.", "3.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(HashCommands::hstrlen);
+                .handler(Op.HSTRLEN);
         t.command("hexists", 3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Determines whether a field exists in a hash.", "2.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(HashCommands::hexists);
+                .handler(Op.HEXISTS);
         t.command("hkeys", 2).flags(Flag.READONLY).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns all fields in a hash.", "2.0.0", "O(N) where N is the size of the hash.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(HashCommands::hkeys);
+                .handler(Op.HKEYS);
         t.command("hvals", 2).flags(Flag.READONLY).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns all values in a hash.", "2.0.0", "O(N) where N is the size of the hash.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(HashCommands::hvals);
+                .handler(Op.HVALS);
         t.command("hgetall", 2).flags(Flag.READONLY).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns all fields and values in a hash.", "2.0.0", "O(N) where N is the size of the hash.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(HashCommands::hgetall);
+                .handler(Op.HGETALL);
         t.command("hincrby", 4).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.",
                         "2.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(HashCommands::hincrby);
+                .handler(Op.HINCRBY);
         t.command("hincrbyfloat", 4).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.",
                         "2.6.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(HashCommands::hincrbyfloat);
+                .handler(Op.HINCRBYFLOAT);
         t.command("hrandfield", -2).flags(Flag.READONLY).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Returns one or more random fields from a hash.", "6.2.0",
                         "O(N) where N is the number of fields returned")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(HashCommands::hrandfield);
+                .handler(Op.HRANDFIELD);
         t.command("hscan", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("hash").group("hash")
                 .doc("Iterates over fields and values of a hash.", "2.8.0",
                         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(HashCommands::hscan);
+                .handler(Op.HSCAN);
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -392,6 +393,34 @@ final class HashCommands {
             return negative ? -v : v;
         } catch (NumberFormatException e) {
             throw new RedisException(Errors.INVALID_CURSOR);
+        }
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        HSET, HSETNX, HGET, HMGET, HMSET, HDEL, HLEN, HSTRLEN, HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT,
+        HRANDFIELD, HSCAN;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case HSET -> hset(c, argv);
+                case HSETNX -> hsetnx(c, argv);
+                case HGET -> hget(c, argv);
+                case HMGET -> hmget(c, argv);
+                case HMSET -> hmset(c, argv);
+                case HDEL -> hdel(c, argv);
+                case HLEN -> hlen(c, argv);
+                case HSTRLEN -> hstrlen(c, argv);
+                case HEXISTS -> hexists(c, argv);
+                case HKEYS -> hkeys(c, argv);
+                case HVALS -> hvals(c, argv);
+                case HGETALL -> hgetall(c, argv);
+                case HINCRBY -> hincrby(c, argv);
+                case HINCRBYFLOAT -> hincrbyfloat(c, argv);
+                case HRANDFIELD -> hrandfield(c, argv);
+                case HSCAN -> hscan(c, argv);
+            }
         }
     }
 }

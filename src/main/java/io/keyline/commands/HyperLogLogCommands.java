@@ -3,6 +3,7 @@ package io.keyline.commands;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
 import io.keyline.pubsub.KeyspaceEvents;
@@ -29,26 +30,26 @@ final class HyperLogLogCommands {
                 .doc("Adds elements to a HyperLogLog key. Creates the key if it doesn't exist.", "2.8.9",
                         "O(1) to add every element.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(HyperLogLogCommands::pfadd);
+                .handler(Op.PFADD);
         t.command("pfcount", -2).flags(Flag.READONLY, Flag.MAY_REPLICATE).keys(1, -1, 1).acl("hyperloglog").group("hyperloglog")
                 .doc("Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s).", "2.8.9",
                         "O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RW access")
                         .notes("RW because it may change the internal representation of the key, and propagate to replicas"))
-                .handler(HyperLogLogCommands::pfcount);
+                .handler(Op.PFCOUNT);
         t.command("pfmerge", -2).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("hyperloglog").group("hyperloglog")
                 .doc("Merges one or more HyperLogLog values into a single key.", "2.8.9",
                         "O(N) to merge N HyperLogLogs, but with high constant times.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access insert"))
                 .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
-                .handler(HyperLogLogCommands::pfmerge);
+                .handler(Op.PFMERGE);
         t.command("pfdebug", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.ADMIN).keys(2, 2, 1).acl("hyperloglog").group("hyperloglog")
                 .doc("Internal commands for debugging HyperLogLog values.", "2.8.9", "N/A")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW access"))
-                .handler(HyperLogLogCommands::pfdebug);
+                .handler(Op.PFDEBUG);
         t.command("pfselftest", 1).flags(Flag.ADMIN).acl("hyperloglog").group("hyperloglog")
                 .doc("An internal command for testing HyperLogLog values.", "2.8.9", "N/A")
-                .handler(HyperLogLogCommands::pfselftest);
+                .handler(Op.PFSELFTEST);
     }
 
     private static RedisException invalidHll() {
@@ -304,5 +305,21 @@ final class HyperLogLogCommands {
             }
         }
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        PFADD, PFCOUNT, PFMERGE, PFDEBUG, PFSELFTEST;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case PFADD -> pfadd(c, argv);
+                case PFCOUNT -> pfcount(c, argv);
+                case PFMERGE -> pfmerge(c, argv);
+                case PFDEBUG -> pfdebug(c, argv);
+                case PFSELFTEST -> pfselftest(c, argv);
+            }
+        }
     }
 }

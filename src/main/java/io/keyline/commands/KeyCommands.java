@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -40,99 +41,99 @@ final class KeyCommands {
                 .doc("Deletes one or more keys.", "1.0.0", "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RM delete"))
                 .tips("request_policy:multi_shard", "response_policy:agg_sum")
-                .handler(KeyCommands::del);
+                .handler(Op.DEL);
         t.command("unlink", -2).flags(Flag.WRITE, Flag.FAST).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RM delete"))
                 .tips("request_policy:multi_shard", "response_policy:agg_sum")
-                .handler(KeyCommands::del);
+                .handler(Op.UNLINK);
         t.command("exists", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Determines whether one or more keys exist.", "1.0.0", "O(N) where N is the number of keys to check.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO"))
                 .tips("request_policy:multi_shard", "response_policy:agg_sum")
-                .handler(KeyCommands::exists);
+                .handler(Op.EXISTS);
         t.command("type", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Determines the type of value stored at a key.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(KeyCommands::type);
+                .handler(Op.TYPE);
         t.command("touch", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("keyspace").group("generic")
                 .doc("Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1",
                         "O(N) where N is the number of keys that will be touched.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO"))
                 .tips("request_policy:multi_shard", "response_policy:agg_sum")
-                .handler(KeyCommands::touch);
+                .handler(Op.TOUCH);
         t.command("expire", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key in seconds.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler((c, a) -> expire(c, a, SetCommand.now(c), true, "expire"));
+                .handler(Op.EXPIRE);
         t.command("pexpire", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key in milliseconds.", "2.6.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler((c, a) -> expire(c, a, SetCommand.now(c), false, "pexpire"));
+                .handler(Op.PEXPIRE);
         t.command("expireat", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler((c, a) -> expire(c, a, 0, true, "expireat"));
+                .handler(Op.EXPIREAT);
         t.command("pexpireat", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler((c, a) -> expire(c, a, 0, false, "pexpireat"));
+                .handler(Op.PEXPIREAT);
         t.command("ttl", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time in seconds of a key.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler((c, a) -> ttl(c, a[1], false, false));
+                .handler(Op.TTL);
         t.command("pttl", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time in milliseconds of a key.", "2.6.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler((c, a) -> ttl(c, a[1], true, false));
+                .handler(Op.PTTL);
         t.command("expiretime", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> ttl(c, a[1], false, true));
+                .handler(Op.EXPIRETIME);
         t.command("pexpiretime", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> ttl(c, a[1], true, true));
+                .handler(Op.PEXPIRETIME);
         t.command("persist", 2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Removes the expiration time of a key.", "2.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(KeyCommands::persist);
+                .handler(Op.PERSIST);
         t.command("keys", 2).flags(Flag.READONLY).acl("keyspace", "dangerous").group("generic")
                 .doc("Returns all key names that match a pattern.", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.")
                 .tips("request_policy:all_shards", "nondeterministic_output_order")
-                .handler(KeyCommands::keys);
+                .handler(Op.KEYS);
         t.command("scan", -2).flags(Flag.READONLY).acl("keyspace").group("generic")
                 .doc("Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
                 .tips("nondeterministic_output", "request_policy:special")
-                .handler(ScanCommand::scan);
+                .handler(Op.SCAN);
         t.command("randomkey", 1).flags(Flag.READONLY).acl("keyspace").group("generic")
                 .doc("Returns a random key name from the database.", "1.0.0", "O(1)")
                 .tips("request_policy:all_shards", "nondeterministic_output")
-                .handler(KeyCommands::randomkey);
+                .handler(Op.RANDOMKEY);
         t.command("rename", 3).flags(Flag.WRITE).keys(1, 2, 1).acl("keyspace").group("generic")
                 .doc("Renames a key and overwrites the destination.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW update"))
-                .handler((c, a) -> rename(c, a, false));
+                .handler(Op.RENAME);
         t.command("renamenx", 3).flags(Flag.WRITE, Flag.FAST).keys(1, 2, 1).acl("keyspace").group("generic")
                 .doc("Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW insert"))
-                .handler((c, a) -> rename(c, a, true));
+                .handler(Op.RENAMENX);
         t.command("copy", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).acl("keyspace").group("generic")
                 .doc("Copies the value of a key to a new key.", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("OW update"))
-                .handler(KeyCommands::copy);
+                .handler(Op.COPY);
         t.command("move", 3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("keyspace").group("generic")
                 .doc("Moves a key to another database.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(KeyCommands::move);
+                .handler(Op.MOVE);
         t.command("swapdb", 3).flags(Flag.WRITE, Flag.FAST, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Swaps two Redis databases.", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.")
-                .handler(KeyCommands::swapdb);
+                .handler(Op.SWAPDB);
     }
 
     /** DEL key [key ...] and UNLINK key [key ...] (freed at once here; UNLINK still counts in lazyfreed_objects, see LazyFree) */
@@ -395,5 +396,39 @@ final class KeyCommands {
         Keyspace ks = c.server().keyspace();
         if (index < 0 || index >= ks.databaseCount()) throw new RedisException(Errors.DB_INDEX);
         return ks.db((int) index);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        DEL, UNLINK, EXISTS, TYPE, TOUCH, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME,
+        PERSIST, KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX, COPY, MOVE, SWAPDB;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case DEL -> del(c, argv);
+                case UNLINK -> del(c, argv);
+                case EXISTS -> exists(c, argv);
+                case TYPE -> type(c, argv);
+                case TOUCH -> touch(c, argv);
+                case EXPIRE -> expire(c, argv, SetCommand.now(c), true, "expire");
+                case PEXPIRE -> expire(c, argv, SetCommand.now(c), false, "pexpire");
+                case EXPIREAT -> expire(c, argv, 0, true, "expireat");
+                case PEXPIREAT -> expire(c, argv, 0, false, "pexpireat");
+                case TTL -> ttl(c, argv[1], false, false);
+                case PTTL -> ttl(c, argv[1], true, false);
+                case EXPIRETIME -> ttl(c, argv[1], false, true);
+                case PEXPIRETIME -> ttl(c, argv[1], true, true);
+                case PERSIST -> persist(c, argv);
+                case KEYS -> keys(c, argv);
+                case SCAN -> ScanCommand.scan(c, argv);
+                case RANDOMKEY -> randomkey(c, argv);
+                case RENAME -> rename(c, argv, false);
+                case RENAMENX -> rename(c, argv, true);
+                case COPY -> copy(c, argv);
+                case MOVE -> move(c, argv);
+                case SWAPDB -> swapdb(c, argv);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -52,115 +53,115 @@ final class ListCommands {
                 .doc("Prepends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::lpush);
+                .handler(Op.LPUSH);
         t.command("rpush", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Appends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::rpush);
+                .handler(Op.RPUSH);
         t.command("lpushx", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Prepends one or more elements to a list only when the list exists.", "2.2.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::lpushx);
+                .handler(Op.LPUSHX);
         t.command("rpushx", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Appends an element to a list only when the list exists.", "2.2.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::rpushx);
+                .handler(Op.RPUSHX);
         t.command("lpop", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Returns the first elements in a list after removing it. Deletes the list if the last element was popped.",
                         "1.0.0", "O(N) where N is the number of elements returned")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
-                .handler(ListCommands::lpop);
+                .handler(Op.LPOP);
         t.command("rpop", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Returns and removes the last elements of a list. Deletes the list if the last element was popped.",
                         "1.0.0", "O(N) where N is the number of elements returned")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
-                .handler(ListCommands::rpop);
+                .handler(Op.RPOP);
         t.command("llen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Returns the length of a list.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(ListCommands::llen);
+                .handler(Op.LLEN);
         t.command("lrange", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("list").group("list")
                 .doc("Returns a range of elements from a list.", "1.0.0",
                         "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(ListCommands::lrange);
+                .handler(Op.LRANGE);
         t.command("lindex", 3).flags(Flag.READONLY).keys(1, 1, 1).acl("list").group("list")
                 .doc("Returns an element from a list by its index.", "1.0.0",
                         "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(ListCommands::lindex);
+                .handler(Op.LINDEX);
         t.command("lset", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("list").group("list")
                 .doc("Sets the value of an element in a list by its index.", "1.0.0",
                         "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(ListCommands::lset);
+                .handler(Op.LSET);
         t.command("linsert", 5).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("list").group("list")
                 .doc("Inserts an element before or after another element in a list.", "2.2.0",
                         "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::linsert);
+                .handler(Op.LINSERT);
         t.command("lrem", 4).flags(Flag.WRITE).keys(1, 1, 1).acl("list").group("list")
                 .doc("Removes elements from a list. Deletes the list if the last element was removed.", "1.0.0",
                         "O(N+M) where N is the length of the list and M is the number of elements removed.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                .handler(ListCommands::lrem);
+                .handler(Op.LREM);
         t.command("ltrim", 4).flags(Flag.WRITE).keys(1, 1, 1).acl("list").group("list")
                 .doc("Removes elements from both ends a list. Deletes the list if all elements were trimmed.", "1.0.0",
                         "O(N) where N is the number of elements to be removed by the operation.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                .handler(ListCommands::ltrim);
+                .handler(Op.LTRIM);
         t.command("lpos", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("list").group("list")
                 .doc("Returns the index of matching elements in a list.", "6.0.6",
                         "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(ListCommands::lpos);
+                .handler(Op.LPOS);
         t.command("lmove", 5).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).acl("list").group("list")
                 .doc("Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.",
                         "6.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::lmove);
+                .handler(Op.LMOVE);
         t.command("rpoplpush", 3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1).acl("list").group("list")
                 .doc("Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.",
                         "1.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::rpoplpush);
+                .handler(Op.RPOPLPUSH);
         t.command("lmpop", -4).flags(Flag.WRITE).keys(ListCommands.numkeysAt(1)).acl("list").group("list")
                 .doc("Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.",
                         "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.")
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RW access delete"))
-                .handler(ListCommands::lmpop);
+                .handler(Op.LMPOP);
         t.command("blpop", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.BLOCKING).keys(1, -2, 1).acl("list").group("list")
                 .doc("Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
                         "2.0.0", "O(N) where N is the number of provided keys.")
                 .keySpec(KeySpec.index(1).range(-2, 1, 0).flags("RW access delete"))
-                .handler(ListCommands::blpop);
+                .handler(Op.BLPOP);
         t.command("brpop", -3).flags(Flag.WRITE, Flag.NOSCRIPT, Flag.BLOCKING).keys(1, -2, 1).acl("list").group("list")
                 .doc("Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
                         "2.0.0", "O(N) where N is the number of provided keys.")
                 .keySpec(KeySpec.index(1).range(-2, 1, 0).flags("RW access delete"))
-                .handler(ListCommands::brpop);
+                .handler(Op.BRPOP);
         t.command("brpoplpush", 4).flags(Flag.WRITE, Flag.DENYOOM, Flag.NOSCRIPT, Flag.BLOCKING).keys(1, 2, 1).acl("list").group("list")
                 .doc("Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.",
                         "2.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::brpoplpush);
+                .handler(Op.BRPOPLPUSH);
         t.command("blmove", 6).flags(Flag.WRITE, Flag.DENYOOM, Flag.NOSCRIPT, Flag.BLOCKING).keys(1, 2, 1).acl("list").group("list")
                 .doc("Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.",
                         "6.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(ListCommands::blmove);
+                .handler(Op.BLMOVE);
         t.command("blmpop", -5).flags(Flag.WRITE, Flag.BLOCKING).keys(ListCommands.numkeysAt(2)).acl("list").group("list")
                 .doc("Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
                         "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.")
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RW access delete"))
-                .handler(ListCommands::blmpop);
+                .handler(Op.BLMPOP);
     }
 
     /** Keys of LMPOP (numkeys at 1) and BLMPOP (numkeys at 2): empty when malformed (the handler reports it). */
@@ -280,12 +281,13 @@ final class ListCommands {
             return;
         }
         long before = db.beginUpdate(l);
+        // The reply writer takes each element straight from the list node (no copy, no sink object per call).
         if (!hasCount) {
-            c.reply.bulk(l.pop(left));
+            l.pop(left, c.reply);
         } else {
             int n = (int) Math.min(count, l.size());
             c.reply.arrayHeader(n);
-            for (int i = 0; i < n; i++) c.reply.bulk(l.pop(left));
+            for (int i = 0; i < n; i++) l.pop(left, c.reply);
         }
         db.endUpdate(key, l, before);
         c.modified(key);
@@ -687,5 +689,39 @@ final class ListCommands {
     private static byte[][] moveCommand(byte[] src, byte[] dst, boolean fromLeft, boolean toLeft, boolean rpoplpush) {
         if (rpoplpush) return new byte[][]{RPOPLPUSH, src, dst};
         return new byte[][]{LMOVE, src, dst, fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT};
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LLEN, LRANGE, LINDEX, LSET, LINSERT, LREM, LTRIM, LPOS, LMOVE,
+        RPOPLPUSH, LMPOP, BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case LPUSH -> lpush(c, argv);
+                case RPUSH -> rpush(c, argv);
+                case LPUSHX -> lpushx(c, argv);
+                case RPUSHX -> rpushx(c, argv);
+                case LPOP -> lpop(c, argv);
+                case RPOP -> rpop(c, argv);
+                case LLEN -> llen(c, argv);
+                case LRANGE -> lrange(c, argv);
+                case LINDEX -> lindex(c, argv);
+                case LSET -> lset(c, argv);
+                case LINSERT -> linsert(c, argv);
+                case LREM -> lrem(c, argv);
+                case LTRIM -> ltrim(c, argv);
+                case LPOS -> lpos(c, argv);
+                case LMOVE -> lmove(c, argv);
+                case RPOPLPUSH -> rpoplpush(c, argv);
+                case LMPOP -> lmpop(c, argv);
+                case BLPOP -> blpop(c, argv);
+                case BRPOP -> brpop(c, argv);
+                case BRPOPLPUSH -> brpoplpush(c, argv);
+                case BLMOVE -> blmove(c, argv);
+                case BLMPOP -> blmpop(c, argv);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
 import io.keyline.persistence.rdb.Dump;
@@ -53,7 +54,7 @@ final class MigrateCommand {
                 .keySpec(KeySpec.index(3).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.keyword("KEYS", -2).range(-1, 1, 0).flags("RW access delete incomplete"))
                 .tips("nondeterministic_output")
-                .handler(MigrateCommand::migrate);
+                .handler(Op.MIGRATE);
         // What MIGRATE sends in cluster mode (to a node still importing the slot); Keyline is never a cluster node,
         // so it sends RESTORE, but answers RESTORE-ASKING as Redis does: as RESTORE.
         t.command("restore-asking", -4).flags(Flag.WRITE, Flag.DENYOOM, Flag.ASKING).keys(1, 1, 1)
@@ -61,7 +62,7 @@ final class MigrateCommand {
                 .doc("An internal command for migrating keys in a cluster.", "3.0.0",
                         "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
-                .handler(DumpCommands::restore);
+                .handler(Op.RESTORE_ASKING);
     }
 
     /** Redis's migrateGetKeys: argv[3], or every argument after KEYS when argv[3] is empty. */
@@ -336,5 +337,18 @@ final class MigrateCommand {
 
     private static byte[] ascii(long n) {
         return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        MIGRATE, RESTORE_ASKING;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case MIGRATE -> migrate(c, argv);
+                case RESTORE_ASKING -> DumpCommands.restore(c, argv);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.keyline.engine.CallContext;
 import io.keyline.engine.CallObserver;
 import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandTable;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.LatencyHistogram;
 import io.keyline.engine.LatencyMonitor;
@@ -30,72 +31,49 @@ final class MonitoringCommands {
         t.subcommand(slowlog, "get", -2).flags(Flag.ADMIN, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the slow log's entries.", "2.2.12", "O(N) where N is the number of entries returned")
                 .tips("request_policy:all_nodes", "nondeterministic_output")
-                .handler(MonitoringCommands::slowlogGet);
+                .handler(Op.SLOWLOG_GET);
         t.subcommand(slowlog, "len", 2).flags(Flag.ADMIN, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the number of entries in the slow log.", "2.2.12", "O(1)")
                 .tips("request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output")
-                .handler((c, argv) -> c.reply.integer(c.server().callObserver().slowLog().length()));
+                .handler(Op.SLOWLOG_LEN);
         t.subcommand(slowlog, "reset", 2).flags(Flag.ADMIN, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Clears all entries from the slow log.", "2.2.12", "O(N) where N is the number of entries in the slowlog")
                 .tips("request_policy:all_nodes", "response_policy:all_succeeded")
-                .handler(MonitoringCommands::slowlogReset);
+                .handler(Op.SLOWLOG_RESET);
         t.subcommand(slowlog, "help", 2).flags(Flag.LOADING, Flag.STALE).group("server")
                 .doc("Show helpful text about the different subcommands", "6.2.0", "O(1)")
-                .handler((c, argv) -> Help.reply(c, "SLOWLOG",
-                        "GET [<count>]",
-                        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-                        "    Entries are made of:",
-                        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-                        "    client name",
-                        "LEN",
-                        "    Return the length of the slowlog.",
-                        "RESET",
-                        "    Reset the slowlog."));
+                .handler(Op.SLOWLOG_HELP);
 
         CommandSpec latency = t.command("latency", -2).group("server")
                 .doc("A container for latency diagnostics commands.", "2.8.13", "Depends on subcommand.").handler(null);
         t.subcommand(latency, "doctor", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns a human-readable latency analysis report.", "2.8.13", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-                .handler((c, argv) -> c.reply.verbatim(c.server().callObserver().latencyMonitor().doctor()));
+                .handler(Op.LATENCY_DOCTOR);
         t.subcommand(latency, "graph", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns a latency graph for an event.", "2.8.13", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-                .handler(MonitoringCommands::latencyGraph);
+                .handler(Op.LATENCY_GRAPH);
         t.subcommand(latency, "help", 2).flags(Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns helpful text about the different subcommands.", "2.8.13", "O(1)")
-                .handler((c, argv) -> Help.reply(c, "LATENCY",
-                        "DOCTOR",
-                        "    Return a human readable latency analysis report.",
-                        "GRAPH <event>",
-                        "    Return an ASCII latency graph for the <event> class.",
-                        "HISTORY <event>",
-                        "    Return time-latency samples for the <event> class.",
-                        "LATEST",
-                        "    Return the latest latency samples for all events.",
-                        "RESET [<event> ...]",
-                        "    Reset latency data of one or more <event> classes.",
-                        "    (default: reset all data for all event classes)",
-                        "HISTOGRAM [COMMAND ...]",
-                        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
-                        "    If no commands are specified then all histograms are replied."));
+                .handler(Op.LATENCY_HELP);
         t.subcommand(latency, "histogram", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the cumulative distribution of latencies of a subset or all commands.", "7.0.0",
                         "O(N) where N is the number of commands with latency information being retrieved.")
                 .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-                .handler(MonitoringCommands::latencyHistogram);
+                .handler(Op.LATENCY_HISTOGRAM);
         t.subcommand(latency, "history", 3).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns timestamp-latency samples for an event.", "2.8.13", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-                .handler(MonitoringCommands::latencyHistory);
+                .handler(Op.LATENCY_HISTORY);
         t.subcommand(latency, "latest", 2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Returns the latest latency samples for all events.", "2.8.13", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-                .handler(MonitoringCommands::latencyLatest);
+                .handler(Op.LATENCY_LATEST);
         t.subcommand(latency, "reset", -2).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Resets the latency data for one or more events.", "2.8.13", "O(1)")
                 .tips("request_policy:all_nodes", "response_policy:all_succeeded")
-                .handler(MonitoringCommands::latencyReset);
+                .handler(Op.LATENCY_RESET);
     }
 
     // ---- SLOWLOG -----------------------------------------------------------------------------
@@ -229,6 +207,52 @@ final class MonitoringCommands {
         for (long[] s : steps) {
             c.reply.integer(s[0]);
             c.reply.integer(s[1]);
+        }
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        SLOWLOG_GET, SLOWLOG_LEN, SLOWLOG_RESET, SLOWLOG_HELP, LATENCY_DOCTOR, LATENCY_GRAPH, LATENCY_HELP,
+        LATENCY_HISTOGRAM, LATENCY_HISTORY, LATENCY_LATEST, LATENCY_RESET;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case SLOWLOG_GET -> slowlogGet(c, argv);
+                case SLOWLOG_LEN -> c.reply.integer(c.server().callObserver().slowLog().length());
+                case SLOWLOG_RESET -> slowlogReset(c, argv);
+                case SLOWLOG_HELP -> Help.reply(c, "SLOWLOG",
+                    "GET [<count>]",
+                    "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                    "    Entries are made of:",
+                    "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                    "    client name",
+                    "LEN",
+                    "    Return the length of the slowlog.",
+                    "RESET",
+                    "    Reset the slowlog.");
+                case LATENCY_DOCTOR -> c.reply.verbatim(c.server().callObserver().latencyMonitor().doctor());
+                case LATENCY_GRAPH -> latencyGraph(c, argv);
+                case LATENCY_HELP -> Help.reply(c, "LATENCY",
+                    "DOCTOR",
+                    "    Return a human readable latency analysis report.",
+                    "GRAPH <event>",
+                    "    Return an ASCII latency graph for the <event> class.",
+                    "HISTORY <event>",
+                    "    Return time-latency samples for the <event> class.",
+                    "LATEST",
+                    "    Return the latest latency samples for all events.",
+                    "RESET [<event> ...]",
+                    "    Reset latency data of one or more <event> classes.",
+                    "    (default: reset all data for all event classes)",
+                    "HISTOGRAM [COMMAND ...]",
+                    "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+                    "    If no commands are specified then all histograms are replied.");
+                case LATENCY_HISTOGRAM -> latencyHistogram(c, argv);
+                case LATENCY_HISTORY -> latencyHistory(c, argv);
+                case LATENCY_LATEST -> latencyLatest(c, argv);
+                case LATENCY_RESET -> latencyReset(c, argv);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.CallContext;
@@ -48,24 +49,24 @@ final class ObjectCommand {
                 .doc("Returns the internal encoding of a Redis object.", "2.2.3", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
                 .tips("nondeterministic_output")
-                .handler(ObjectCommand::encoding);
+                .handler(Op.OBJECT_ENCODING);
         t.subcommand(object, "freq", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
                 .doc("Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
                 .tips("nondeterministic_output")
-                .handler(ObjectCommand::freq);
+                .handler(Op.OBJECT_FREQ);
         t.subcommand(object, "idletime", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
                 .doc("Returns the time since the last access to a Redis object.", "2.2.3", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
                 .tips("nondeterministic_output")
-                .handler(ObjectCommand::idletime);
+                .handler(Op.OBJECT_IDLETIME);
         t.subcommand(object, "refcount", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("keyspace").group("generic")
                 .doc("Returns the reference count of a value of a key.", "2.2.3", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO"))
                 .tips("nondeterministic_output")
-                .handler(ObjectCommand::refcount);
+                .handler(Op.OBJECT_REFCOUNT);
         t.subcommand(object, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("keyspace").group("generic")
-                .doc("Returns helpful text about the different subcommands.", "6.2.0", "O(1)").handler(ObjectCommand::help);
+                .doc("Returns helpful text about the different subcommands.", "6.2.0", "O(1)").handler(Op.OBJECT_HELP);
     }
 
     /** OBJECT ENCODING key */
@@ -137,5 +138,21 @@ final class ObjectCommand {
     static void help(CallContext c, byte[][] argv) {
         c.reply.arrayHeader(HELP.length);
         for (String line : HELP) c.reply.simple(line);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        OBJECT_ENCODING, OBJECT_FREQ, OBJECT_IDLETIME, OBJECT_REFCOUNT, OBJECT_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case OBJECT_ENCODING -> encoding(c, argv);
+                case OBJECT_FREQ -> freq(c, argv);
+                case OBJECT_IDLETIME -> idletime(c, argv);
+                case OBJECT_REFCOUNT -> refcount(c, argv);
+                case OBJECT_HELP -> help(c, argv);
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.PersistenceControl;
 import io.keyline.engine.RedisException;
 
@@ -23,18 +24,18 @@ public final class PersistenceCommands {
         t.command("save", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING, Flag.NO_MULTI).acl("admin", "slow", "dangerous")
                 .group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0",
                         "O(N) where N is the total number of keys in all databases")
-                .handler(PersistenceCommands::save);
+                .handler(Op.SAVE);
         t.command("bgsave", -1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING).acl("admin", "slow", "dangerous")
                 .group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0",
                         "O(1)")
-                .handler(PersistenceCommands::bgsave);
+                .handler(Op.BGSAVE);
         t.command("bgrewriteaof", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING).acl("admin", "slow", "dangerous")
                 .group("server").doc("Asynchronously rewrites the append-only file to disk.", "1.0.0", "O(1)")
-                .handler(PersistenceCommands::bgrewriteaof);
+                .handler(Op.BGREWRITEAOF);
         t.command("lastsave", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).acl("admin", "fast", "dangerous")
                 .group("server").doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)")
                 .tips("nondeterministic_output")
-                .handler(PersistenceCommands::lastsave);
+                .handler(Op.LASTSAVE);
     }
 
     private static PersistenceControl control(CallContext c) {
@@ -101,5 +102,20 @@ public final class PersistenceCommands {
             return;
         }
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case SAVE -> save(c, argv);
+                case BGSAVE -> bgsave(c, argv);
+                case BGREWRITEAOF -> bgrewriteaof(c, argv);
+                case LASTSAVE -> lastsave(c, argv);
+            }
+        }
     }
 }

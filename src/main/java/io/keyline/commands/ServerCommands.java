@@ -4,6 +4,7 @@ import io.keyline.engine.Args;
 import io.keyline.engine.CallContext;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.PersistenceControl;
 import io.keyline.engine.RedisException;
 
@@ -23,31 +24,31 @@ final class ServerCommands {
         t.command("dbsize", 1).flags(Flag.READONLY, Flag.FAST).acl("keyspace").group("server")
                 .doc("Returns the number of keys in the database.", "1.0.0", "O(1)")
                 .tips("request_policy:all_shards", "response_policy:agg_sum")
-                .handler((c, a) -> c.reply.integer(c.db().size()));
+                .handler(Op.DBSIZE);
         t.command("flushall", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
                 .beforeLocks(ServerCommands::killBgsaveBeforeFlushall)
-                .handler(ServerCommands::flushall);
+                .handler(Op.FLUSHALL);
         t.command("flushdb", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
-                .handler(ServerCommands::flushdb);
+                .handler(Op.FLUSHDB);
         t.command("info", -1).flags(Flag.LOADING, Flag.STALE).acl("dangerous").group("server")
                 .doc("Returns information and statistics about the server.", "1.0.0", "O(1)")
                 .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
-                .handler(ServerCommands::info);
+                .handler(Op.INFO);
         t.command("monitor", 1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).group("server")
                 .doc("Listens for all requests received by the server in real-time.", "1.0.0", null)
-                .handler(ServerCommands::monitor);
+                .handler(Op.MONITOR);
         t.command("time", 1).flags(Flag.LOADING, Flag.STALE, Flag.FAST).group("server")
                 .doc("Returns the server time.", "2.6.0", "O(1)")
                 .tips("nondeterministic_output")
-                .handler(ServerCommands::time);
+                .handler(Op.TIME);
         t.command("shutdown", -1).flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.NO_MULTI, Flag.ALLOW_BUSY)
                 .group("server").doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0",
                         "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
-                .handler(ServerCommands::shutdown);
+                .handler(Op.SHUTDOWN);
     }
 
     private static void checkFlushMode(byte[][] argv) {
@@ -146,5 +147,23 @@ final class ServerCommands {
         if (c.client().monitor()) return;
         c.server().monitors().add(c.client());
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        DBSIZE, FLUSHALL, FLUSHDB, INFO, MONITOR, TIME, SHUTDOWN;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case DBSIZE -> c.reply.integer(c.db().size());
+                case FLUSHALL -> flushall(c, argv);
+                case FLUSHDB -> flushdb(c, argv);
+                case INFO -> info(c, argv);
+                case MONITOR -> monitor(c, argv);
+                case TIME -> time(c, argv);
+                case SHUTDOWN -> shutdown(c, argv);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -36,90 +37,90 @@ final class SetCommands {
                 .doc("Adds one or more members to a set. Creates the key if it doesn't exist.", "1.0.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(SetCommands::sadd);
+                .handler(Op.SADD);
         t.command("srem", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Removes one or more members from a set. Deletes the set if the last member was removed.", "1.0.0",
                         "O(N) where N is the number of members to be removed.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                .handler(SetCommands::srem);
+                .handler(Op.SREM);
         t.command("scard", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Returns the number of members in a set.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(SetCommands::scard);
+                .handler(Op.SCARD);
         t.command("sismember", 3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Determines whether a member belongs to a set.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(SetCommands::sismember);
+                .handler(Op.SISMEMBER);
         t.command("smismember", -3).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Determines whether multiple members belong to a set.", "6.2.0",
                         "O(N) where N is the number of elements being checked for membership")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(SetCommands::smismember);
+                .handler(Op.SMISMEMBER);
         t.command("smembers", 2).flags(Flag.READONLY).keys(1, 1, 1).acl("set").group("set")
                 .doc("Returns all members of a set.", "1.0.0", "O(N) where N is the set cardinality.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(SetCommands::smembers);
+                .handler(Op.SMEMBERS);
         t.command("spop", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("set").group("set")
                 .doc("Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.",
                         "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .tips("nondeterministic_output")
-                .handler(SetCommands::spop);
+                .handler(Op.SPOP);
         t.command("srandmember", -2).flags(Flag.READONLY).keys(1, 1, 1).acl("set").group("set")
                 .doc("Get one or multiple random members from a set", "1.0.0",
                         "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(SetCommands::srandmember);
+                .handler(Op.SRANDMEMBER);
         t.command("smove", 4).flags(Flag.WRITE, Flag.FAST).keys(1, 2, 1).acl("set").group("set")
                 .doc("Moves a member from one set to another.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(SetCommands::smove);
+                .handler(Op.SMOVE);
         t.command("sinter", -2).flags(Flag.READONLY).keys(1, -1, 1).acl("set").group("set")
                 .doc("Returns the intersect of multiple sets.", "1.0.0",
                         "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(SetCommands::sinter);
+                .handler(Op.SINTER);
         t.command("sintercard", -3).flags(Flag.READONLY).keys(numKeysAt(1)).acl("set").group("set")
                 .doc("Returns the number of members of the intersect of multiple sets.", "7.0.0",
                         "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
-                .handler(SetCommands::sintercard);
+                .handler(Op.SINTERCARD);
         t.command("sinterstore", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("set").group("set")
                 .doc("Stores the intersect of multiple sets in a key.", "1.0.0",
                         "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
-                .handler(SetCommands::sinterstore);
+                .handler(Op.SINTERSTORE);
         t.command("sunion", -2).flags(Flag.READONLY).keys(1, -1, 1).acl("set").group("set")
                 .doc("Returns the union of multiple sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(SetCommands::sunion);
+                .handler(Op.SUNION);
         t.command("sunionstore", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("set").group("set")
                 .doc("Stores the union of multiple sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
-                .handler(SetCommands::sunionstore);
+                .handler(Op.SUNIONSTORE);
         t.command("sdiff", -2).flags(Flag.READONLY).keys(1, -1, 1).acl("set").group("set")
                 .doc("Returns the difference of multiple sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output_order")
-                .handler(SetCommands::sdiff);
+                .handler(Op.SDIFF);
         t.command("sdiffstore", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 1).acl("set").group("set")
                 .doc("Stores the difference of multiple sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).range(-1, 1, 0).flags("RO access"))
-                .handler(SetCommands::sdiffstore);
+                .handler(Op.SDIFFSTORE);
         t.command("sscan", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("set").group("set")
                 .doc("Iterates over members of a set.", "2.8.0",
                         "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(SetCommands::sscan);
+                .handler(Op.SSCAN);
     }
 
     /**
@@ -447,5 +448,34 @@ final class SetCommands {
         c.reply.bulk(io.keyline.util.Bytes.fromLong(next));
         c.reply.arrayHeader(found.size());
         for (byte[] m : found) c.reply.bulk(m);
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        SADD, SREM, SCARD, SISMEMBER, SMISMEMBER, SMEMBERS, SPOP, SRANDMEMBER, SMOVE, SINTER, SINTERCARD, SINTERSTORE,
+        SUNION, SUNIONSTORE, SDIFF, SDIFFSTORE, SSCAN;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case SADD -> sadd(c, argv);
+                case SREM -> srem(c, argv);
+                case SCARD -> scard(c, argv);
+                case SISMEMBER -> sismember(c, argv);
+                case SMISMEMBER -> smismember(c, argv);
+                case SMEMBERS -> smembers(c, argv);
+                case SPOP -> spop(c, argv);
+                case SRANDMEMBER -> srandmember(c, argv);
+                case SMOVE -> smove(c, argv);
+                case SINTER -> sinter(c, argv);
+                case SINTERCARD -> sintercard(c, argv);
+                case SINTERSTORE -> sinterstore(c, argv);
+                case SUNION -> sunion(c, argv);
+                case SUNIONSTORE -> sunionstore(c, argv);
+                case SDIFF -> sdiff(c, argv);
+                case SDIFFSTORE -> sdiffstore(c, argv);
+                case SSCAN -> sscan(c, argv);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.store.Strings;
 import io.keyline.engine.KeySpec;
 
@@ -45,14 +46,14 @@ final class SortCommand {
                         .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"))
                 .keySpec(KeySpec.unknown().flags("OW update")
                         .notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"))
-                .handler((c, argv) -> sort(c, argv, false));
+                .handler(Op.SORT);
         t.command("sort_ro", -2).flags(Flag.READONLY, Flag.LOCK_ALL).keys(1, 1, 1).keys(argv -> SORTED_KEY_ONLY)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Returns the sorted elements of a list, a set, or a sorted set.", "7.0.0", cx)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .keySpec(KeySpec.unknown().flags("RO access")
                         .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"))
-                .handler((c, argv) -> sort(c, argv, true));
+                .handler(Op.SORT_RO);
     }
 
     /** SORT_RO reads only its first key (Redis still reports it movablekeys, for its BY/GET patterns). */
@@ -265,5 +266,18 @@ final class SortCommand {
         if (v == null) return null;
         if (field != null) return v instanceof HashLike h ? h.get(field) : null;
         return Strings.isString(v) ? Strings.bytes(v) : null;
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        SORT, SORT_RO;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case SORT -> sort(c, argv, false);
+                case SORT_RO -> sort(c, argv, true);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -48,153 +49,153 @@ final class SortedSetCommands {
                 "1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set.")
                 .flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(SortedSetCommands::zadd);
+                .handler(Op.ZADD);
         z(t, "zincrby", 4, "Increments the score of a member in a sorted set.", "1.2.0",
                 "O(log(N)) where N is the number of elements in the sorted set.")
                 .flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(SortedSetCommands::zincrby);
+                .handler(Op.ZINCRBY);
         z(t, "zrem", -3, "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.",
                 "1.2.0", "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.")
                 .flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                .handler(SortedSetCommands::zrem);
+                .handler(Op.ZREM);
         z(t, "zcard", 2, "Returns the number of members in a sorted set.", "1.2.0", "O(1)")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(SortedSetCommands::zcard);
+                .handler(Op.ZCARD);
         z(t, "zscore", 3, "Returns the score of a member in a sorted set.", "1.2.0", "O(1)")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(SortedSetCommands::zscore);
+                .handler(Op.ZSCORE);
         z(t, "zmscore", -3, "Returns the score of one or more members in a sorted set.", "6.2.0",
                 "O(N) where N is the number of members being requested.")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(SortedSetCommands::zmscore);
+                .handler(Op.ZMSCORE);
         z(t, "zrank", -3, "Returns the index of a member in a sorted set ordered by ascending scores.", "2.0.0", "O(log(N))")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrank(cl, a, false));
+                .handler(Op.ZRANK);
         z(t, "zrevrank", -3, "Returns the index of a member in a sorted set ordered by descending scores.", "2.0.0", "O(log(N))")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrank(cl, a, true));
+                .handler(Op.ZREVRANK);
         z(t, "zcount", 4, "Returns the count of members in a sorted set that have scores within a range.", "2.0.0",
                 "O(log(N)) with N being the number of elements in the sorted set.")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(SortedSetCommands::zcount);
+                .handler(Op.ZCOUNT);
         z(t, "zlexcount", 4, "Returns the number of members in a sorted set within a lexicographical range.", "2.8.9",
                 "O(log(N)) with N being the number of elements in the sorted set.")
                 .flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(SortedSetCommands::zlexcount);
+                .handler(Op.ZLEXCOUNT);
         String rangeCx = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.";
         z(t, "zrange", -4, "Returns members in a sorted set within a range of indexes.", "1.2.0", rangeCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.AUTO, Dir.AUTO));
+                .handler(Op.ZRANGE);
         z(t, "zrangestore", -5, "Stores a range of members from sorted set in a key.", "6.2.0",
                 "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.")
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 2, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 2, true, Type.AUTO, Dir.AUTO));
+                .handler(Op.ZRANGESTORE);
         z(t, "zrevrange", -4, "Returns members in a sorted set within a range of indexes in reverse order.", "1.2.0", rangeCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.RANK, Dir.REVERSE));
+                .handler(Op.ZREVRANGE);
         z(t, "zrangebyscore", -4, "Returns members in a sorted set within a range of scores.", "1.0.5", rangeCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.SCORE, Dir.FORWARD));
+                .handler(Op.ZRANGEBYSCORE);
         z(t, "zrevrangebyscore", -4, "Returns members in a sorted set within a range of scores in reverse order.", "2.2.0", rangeCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.SCORE, Dir.REVERSE));
+                .handler(Op.ZREVRANGEBYSCORE);
         z(t, "zrangebylex", -4, "Returns members in a sorted set within a lexicographical range.", "2.8.9", rangeCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.LEX, Dir.FORWARD));
+                .handler(Op.ZRANGEBYLEX);
         z(t, "zrevrangebylex", -4, "Returns members in a sorted set within a lexicographical range in reverse order.", "2.8.9", rangeCx)
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((cl, a) -> zrangeGeneric(cl, a, 1, false, Type.LEX, Dir.REVERSE));
+                .handler(Op.ZREVRANGEBYLEX);
         String remCx = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.";
         z(t, "zremrangebyrank", 4, "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.",
                 "2.0.0", remCx).flags(Flag.WRITE).keys(1, 1, 1)
                         .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                        .handler((cl, a) -> zremrange(cl, a, Type.RANK));
+                        .handler(Op.ZREMRANGEBYRANK);
         z(t, "zremrangebyscore", 4, "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.",
                 "1.2.0", remCx).flags(Flag.WRITE).keys(1, 1, 1)
                         .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                        .handler((cl, a) -> zremrange(cl, a, Type.SCORE));
+                        .handler(Op.ZREMRANGEBYSCORE);
         z(t, "zremrangebylex", 4, "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.",
                 "2.8.9", remCx).flags(Flag.WRITE).keys(1, 1, 1)
                         .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                        .handler((cl, a) -> zremrange(cl, a, Type.LEX));
+                        .handler(Op.ZREMRANGEBYLEX);
         String popCx = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.";
         z(t, "zpopmin", -2, "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
                 "5.0.0", popCx).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1)
                         .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
-                        .handler((cl, a) -> zpop(cl, a, false));
+                        .handler(Op.ZPOPMIN);
         z(t, "zpopmax", -2, "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
                 "5.0.0", popCx).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1)
                         .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
-                        .handler((cl, a) -> zpop(cl, a, true));
+                        .handler(Op.ZPOPMAX);
         z(t, "zmpop", -4, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
                 "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
                 .flags(Flag.WRITE).keys(SetCommands.numKeysAt(1))
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RW access delete"))
-                .handler(SortedSetCommands::zmpop);
+                .handler(Op.ZMPOP);
         z(t, "zrandmember", -2, "Returns one or more random members from a sorted set.", "6.2.0",
                 "O(N) where N is the number of members returned")
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(SortedSetCommands::zrandmember);
+                .handler(Op.ZRANDMEMBER);
         String unionCx = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.";
         String interCx = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.";
         String diffCx = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.";
         z(t, "zunion", -3, "Returns the union of multiple sorted sets.", "6.2.0", unionCx)
                 .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
-                .handler((cl, a) -> zsetop(cl, a, Op.UNION, false));
+                .handler(Op.ZUNION);
         z(t, "zinter", -3, "Returns the intersect of multiple sorted sets.", "6.2.0", interCx)
                 .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
-                .handler((cl, a) -> zsetop(cl, a, Op.INTER, false));
+                .handler(Op.ZINTER);
         z(t, "zdiff", -3, "Returns the difference between multiple sorted sets.", "6.2.0", diffCx)
                 .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
-                .handler((cl, a) -> zsetop(cl, a, Op.DIFF, false));
+                .handler(Op.ZDIFF);
         z(t, "zunionstore", -4, "Stores the union of multiple sorted sets in a key.", "2.0.0", unionCx)
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true))
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
-                .handler((cl, a) -> zsetop(cl, a, Op.UNION, true));
+                .handler(Op.ZUNIONSTORE);
         z(t, "zinterstore", -4, "Stores the intersect of multiple sorted sets in a key.", "2.0.0", interCx)
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true))
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
-                .handler((cl, a) -> zsetop(cl, a, Op.INTER, true));
+                .handler(Op.ZINTERSTORE);
         z(t, "zdiffstore", -4, "Stores the difference of multiple sorted sets in a key.", "6.2.0", diffCx)
                 .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(SetCommands.numKeysAt(2, true))
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.index(2).keynum(0, 1, 1).flags("RO access"))
-                .handler((cl, a) -> zsetop(cl, a, Op.DIFF, true));
+                .handler(Op.ZDIFFSTORE);
         z(t, "zintercard", -3, "Returns the number of members of the intersect of multiple sorted sets.", "7.0.0",
                 "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.")
                 .flags(Flag.READONLY).keys(SetCommands.numKeysAt(1))
                 .keySpec(KeySpec.index(1).keynum(0, 1, 1).flags("RO access"))
-                .handler(SortedSetCommands::zintercard);
+                .handler(Op.ZINTERCARD);
         z(t, "zscan", -3, "Iterates over members and scores of a sorted set.", "2.8.0",
                 "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.")
                 .flags(Flag.READONLY).keys(1, 1, 1)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(SortedSetCommands::zscan);
+                .handler(Op.ZSCAN);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -203,7 +204,7 @@ final class SortedSetCommands {
 
     enum Dir { AUTO, FORWARD, REVERSE }
 
-    enum Op { UNION, INTER, DIFF }
+    enum SetOp { UNION, INTER, DIFF }
 
     /** Members and scores collected for a reply. */
     static final class Elements implements SortedSetValue.ElementConsumer {
@@ -860,7 +861,7 @@ final class SortedSetCommands {
     }
 
     /** ZUNION/ZINTER/ZDIFF numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES] and their STORE forms. */
-    static void zsetop(CallContext c, byte[][] argv, Op op, boolean store) {
+    static void zsetop(CallContext c, byte[][] argv, SetOp op, boolean store) {
         int at = store ? 2 : 1;
         long numkeys = Args.toLong(argv[at]);
         if (numkeys < 1) {
@@ -874,14 +875,14 @@ final class SortedSetCommands {
         boolean withScores = false;
         for (int j = at + 1 + n; j < argv.length; j++) {
             int left = argv.length - j - 1;
-            if (op != Op.DIFF && Args.is(argv[j], "weights") && left >= n) {
+            if (op != SetOp.DIFF && Args.is(argv[j], "weights") && left >= n) {
                 for (int k = 0; k < n; k++) {
                     Double w = Doubles.parse(argv[j + 1 + k]);
                     if (w == null) throw new RedisException("ERR weight value is not a float");
                     weights[k] = w;
                 }
                 j += n;
-            } else if (op != Op.DIFF && Args.is(argv[j], "aggregate") && left >= 1) {
+            } else if (op != SetOp.DIFF && Args.is(argv[j], "aggregate") && left >= 1) {
                 byte[] a = argv[++j];
                 if (Args.is(a, "sum")) agg = 0;
                 else if (Args.is(a, "min")) agg = 1;
@@ -901,15 +902,15 @@ final class SortedSetCommands {
         }
         Elements result = compute(src, op, agg);
         if (store) {
-            storeResult(c, op == Op.UNION ? "zunionstore" : op == Op.INTER ? "zinterstore" : "zdiffstore", argv[1], result);
+            storeResult(c, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore", argv[1], result);
         }
         else replyMembers(c.reply, result, withScores);
     }
 
-    private static Elements compute(Source[] src, Op op, int agg) {
+    private static Elements compute(Source[] src, SetOp op, int agg) {
         Map<ByteBuffer, double[]> acc = new HashMap<>();
         Map<ByteBuffer, byte[]> names = new HashMap<>();
-        if (op == Op.DIFF) {
+        if (op == SetOp.DIFF) {
             Source first = src[0];
             first.forEach((m, s) -> {
                 for (int k = 1; k < src.length; k++) if (!Double.isNaN(src[k].score(m))) return;
@@ -917,7 +918,7 @@ final class SortedSetCommands {
                 acc.put(b, new double[] {s});
                 names.put(b, m);
             });
-        } else if (op == Op.INTER) {
+        } else if (op == SetOp.INTER) {
             Source[] sorted = src.clone();
             Arrays.sort(sorted, Comparator.comparingInt(Source::size));
             if (sorted[0].size() > 0) {
@@ -982,7 +983,7 @@ final class SortedSetCommands {
             Object v = db.getAnyOf(argv[2 + k], SortedSetValue.class, SetValue.class);
             src[k] = new Source(v, 1);
         }
-        Elements e = compute(src, Op.INTER, 0);
+        Elements e = compute(src, SetOp.INTER, 0);
         c.reply.integer(limit > 0 ? Math.min(limit, e.size()) : e.size());
     }
 
@@ -1001,6 +1002,52 @@ final class SortedSetCommands {
         for (int i = 0; i < found.size(); i++) {
             c.reply.bulk(found.members.get(i));
             c.reply.bulk(Doubles.format(found.scores[i]).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT, ZRANGE, ZRANGESTORE, ZREVRANGE,
+        ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX, ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX,
+        ZPOPMIN, ZPOPMAX, ZMPOP, ZRANDMEMBER, ZUNION, ZINTER, ZDIFF, ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZINTERCARD,
+        ZSCAN;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case ZADD -> zadd(c, argv);
+                case ZINCRBY -> zincrby(c, argv);
+                case ZREM -> zrem(c, argv);
+                case ZCARD -> zcard(c, argv);
+                case ZSCORE -> zscore(c, argv);
+                case ZMSCORE -> zmscore(c, argv);
+                case ZRANK -> zrank(c, argv, false);
+                case ZREVRANK -> zrank(c, argv, true);
+                case ZCOUNT -> zcount(c, argv);
+                case ZLEXCOUNT -> zlexcount(c, argv);
+                case ZRANGE -> zrangeGeneric(c, argv, 1, false, Type.AUTO, Dir.AUTO);
+                case ZRANGESTORE -> zrangeGeneric(c, argv, 2, true, Type.AUTO, Dir.AUTO);
+                case ZREVRANGE -> zrangeGeneric(c, argv, 1, false, Type.RANK, Dir.REVERSE);
+                case ZRANGEBYSCORE -> zrangeGeneric(c, argv, 1, false, Type.SCORE, Dir.FORWARD);
+                case ZREVRANGEBYSCORE -> zrangeGeneric(c, argv, 1, false, Type.SCORE, Dir.REVERSE);
+                case ZRANGEBYLEX -> zrangeGeneric(c, argv, 1, false, Type.LEX, Dir.FORWARD);
+                case ZREVRANGEBYLEX -> zrangeGeneric(c, argv, 1, false, Type.LEX, Dir.REVERSE);
+                case ZREMRANGEBYRANK -> zremrange(c, argv, Type.RANK);
+                case ZREMRANGEBYSCORE -> zremrange(c, argv, Type.SCORE);
+                case ZREMRANGEBYLEX -> zremrange(c, argv, Type.LEX);
+                case ZPOPMIN -> zpop(c, argv, false);
+                case ZPOPMAX -> zpop(c, argv, true);
+                case ZMPOP -> zmpop(c, argv);
+                case ZRANDMEMBER -> zrandmember(c, argv);
+                case ZUNION -> zsetop(c, argv, SetOp.UNION, false);
+                case ZINTER -> zsetop(c, argv, SetOp.INTER, false);
+                case ZDIFF -> zsetop(c, argv, SetOp.DIFF, false);
+                case ZUNIONSTORE -> zsetop(c, argv, SetOp.UNION, true);
+                case ZINTERSTORE -> zsetop(c, argv, SetOp.INTER, true);
+                case ZDIFFSTORE -> zsetop(c, argv, SetOp.DIFF, true);
+                case ZINTERCARD -> zintercard(c, argv);
+                case ZSCAN -> zscan(c, argv);
+            }
         }
     }
 }

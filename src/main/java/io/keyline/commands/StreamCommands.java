@@ -6,6 +6,7 @@ import io.keyline.engine.CommandSpec;
 import io.keyline.engine.CommandSpec.Flag;
 import io.keyline.engine.CommandTable;
 import io.keyline.engine.Errors;
+import io.keyline.engine.Handler;
 import io.keyline.engine.Help;
 import io.keyline.engine.KeySpec;
 import io.keyline.engine.RedisException;
@@ -41,113 +42,113 @@ final class StreamCommands {
                         "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .tips("nondeterministic_output")
-                .handler(StreamCommands::xadd);
+                .handler(Op.XADD);
         t.command("xrange", -4).flags(Flag.READONLY).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Returns the messages from a stream within a range of IDs.", "5.0.0",
                         "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> xrange(c, a, false));
+                .handler(Op.XRANGE);
         t.command("xrevrange", -4).flags(Flag.READONLY).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Returns the messages from a stream within a range of IDs in reverse order.", "5.0.0",
                         "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler((c, a) -> xrange(c, a, true));
+                .handler(Op.XREVRANGE);
         t.command("xlen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Return the number of messages in a stream.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(StreamCommands::xlen);
+                .handler(Op.XLEN);
         t.command("xdel", -3).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Returns the number of messages after removing them from a stream.", "5.0.0",
                         "O(1) for each single item to delete in the stream, regardless of the stream size.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
-                .handler(StreamCommands::xdel);
+                .handler(Op.XDEL);
         t.command("xtrim", -4).flags(Flag.WRITE).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Deletes messages from the beginning of a stream.", "5.0.0",
                         "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
                 .tips("nondeterministic_output")
-                .handler(StreamCommands::xtrim);
+                .handler(Op.XTRIM);
         t.command("xread", -4).flags(Flag.READONLY, Flag.BLOCKING).keys(StreamCommands::xreadKeys).acl("stream").group("stream")
                 .doc("Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.", "5.0.0",
                         "")
                 .keySpec(KeySpec.keyword("STREAMS", 1).range(-1, 1, 2).flags("RO access"))
-                .handler((c, a) -> xread(c, a, false));
+                .handler(Op.XREAD);
         t.command("xreadgroup", -7).flags(Flag.WRITE, Flag.BLOCKING).keys(StreamCommands::xreadKeys).acl("stream").group("stream")
                 .doc("Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", "5.0.0",
                         "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.")
                 .keySpec(KeySpec.keyword("STREAMS", 4).range(-1, 1, 2).flags("RW access"))
-                .handler((c, a) -> xread(c, a, true));
+                .handler(Op.XREADGROUP);
         t.command("xsetid", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("An internal command for replicating stream values.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(StreamCommands::xsetid);
+                .handler(Op.XSETID);
         t.command("xack", -4).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.", "5.0.0",
                         "O(1) for each message ID processed.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(StreamCommands::xack);
+                .handler(Op.XACK);
         t.command("xpending", -3).flags(Flag.READONLY).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Returns the information and entries from a stream consumer group's pending entries list.", "5.0.0",
                         "O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(StreamCommands::xpending);
+                .handler(Op.XPENDING);
         t.command("xclaim", -6).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Changes, or acquires, ownership of a message in a consumer group, as if the message was delivered a consumer group member.", "5.0.0",
                         "O(log N) with N being the number of messages in the PEL of the consumer group.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .tips("nondeterministic_output")
-                .handler(StreamCommands::xclaim);
+                .handler(Op.XCLAIM);
         t.command("xautoclaim", -6).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("stream").group("stream")
                 .doc("Changes, or acquires, ownership of messages in a consumer group, as if the messages were delivered to as consumer group member.", "6.2.0",
                         "O(1) if COUNT is small.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
                 .tips("nondeterministic_output")
-                .handler(StreamCommands::xautoclaim);
+                .handler(Op.XAUTOCLAIM);
         CommandSpec xgroup = t.command("xgroup", -2).group("stream")
                 .doc("A container for consumer groups commands.", "5.0.0", "Depends on subcommand.").handler(null);
         t.subcommand(xgroup, "create", -5).flags(Flag.WRITE, Flag.DENYOOM).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Creates a consumer group.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(StreamCommands::xgroupCreate);
+                .handler(Op.XGROUP_CREATE);
         t.subcommand(xgroup, "createconsumer", 5).flags(Flag.WRITE, Flag.DENYOOM).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Creates a consumer in a consumer group.", "6.2.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW insert"))
-                .handler(StreamCommands::xgroupCreateConsumer);
+                .handler(Op.XGROUP_CREATECONSUMER);
         t.subcommand(xgroup, "delconsumer", 5).flags(Flag.WRITE).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Deletes a consumer from a consumer group.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW delete"))
-                .handler(StreamCommands::xgroupDelConsumer);
+                .handler(Op.XGROUP_DELCONSUMER);
         t.subcommand(xgroup, "destroy", 4).flags(Flag.WRITE).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Destroys a consumer group.", "5.0.0",
                         "O(N) where N is the number of entries in the group's pending entries list (PEL).")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW delete"))
-                .handler(StreamCommands::xgroupDestroy);
+                .handler(Op.XGROUP_DESTROY);
         t.subcommand(xgroup, "setid", -5).flags(Flag.WRITE).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Sets the last-delivered ID of a consumer group.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RW update"))
-                .handler(StreamCommands::xgroupSetId);
+                .handler(Op.XGROUP_SETID);
         t.subcommand(xgroup, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("stream").group("stream")
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
-                .handler(StreamCommands::xgroupHelp);
+                .handler(Op.XGROUP_HELP);
         CommandSpec xinfo = t.command("xinfo", -2).group("stream")
                 .doc("A container for stream introspection commands.", "5.0.0", "Depends on subcommand.").handler(null);
         t.subcommand(xinfo, "stream", -3).flags(Flag.READONLY).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Returns information about a stream.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO access"))
-                .handler(StreamCommands::xinfoStream);
+                .handler(Op.XINFO_STREAM);
         t.subcommand(xinfo, "groups", 3).flags(Flag.READONLY).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Returns a list of the consumer groups of a stream.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO access"))
-                .handler(StreamCommands::xinfoGroups);
+                .handler(Op.XINFO_GROUPS);
         t.subcommand(xinfo, "consumers", 4).flags(Flag.READONLY).keys(2, 2, 1).acl("stream").group("stream")
                 .doc("Returns a list of the consumers in a consumer group.", "5.0.0", "O(1)")
                 .keySpec(KeySpec.index(2).range(0, 1, 0).flags("RO access"))
                 .tips("nondeterministic_output")
-                .handler(StreamCommands::xinfoConsumers);
+                .handler(Op.XINFO_CONSUMERS);
         t.subcommand(xinfo, "help", 2).flags(Flag.LOADING, Flag.STALE).acl("stream").group("stream")
                 .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)")
-                .handler(StreamCommands::xinfoHelp);
+                .handler(Op.XINFO_HELP);
     }
 
     /** Keys of XREAD/XREADGROUP: the first half of the arguments after STREAMS. */
@@ -1332,5 +1333,41 @@ final class StreamCommands {
                 "    Show the stream consumer groups.",
                 "STREAM <key> [FULL [COUNT <count>]",
                 "    Show information about the stream.");
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        XADD, XRANGE, XREVRANGE, XLEN, XDEL, XTRIM, XREAD, XREADGROUP, XSETID, XACK, XPENDING, XCLAIM, XAUTOCLAIM,
+        XGROUP_CREATE, XGROUP_CREATECONSUMER, XGROUP_DELCONSUMER, XGROUP_DESTROY, XGROUP_SETID, XGROUP_HELP,
+        XINFO_STREAM, XINFO_GROUPS, XINFO_CONSUMERS, XINFO_HELP;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case XADD -> xadd(c, argv);
+                case XRANGE -> xrange(c, argv, false);
+                case XREVRANGE -> xrange(c, argv, true);
+                case XLEN -> xlen(c, argv);
+                case XDEL -> xdel(c, argv);
+                case XTRIM -> xtrim(c, argv);
+                case XREAD -> xread(c, argv, false);
+                case XREADGROUP -> xread(c, argv, true);
+                case XSETID -> xsetid(c, argv);
+                case XACK -> xack(c, argv);
+                case XPENDING -> xpending(c, argv);
+                case XCLAIM -> xclaim(c, argv);
+                case XAUTOCLAIM -> xautoclaim(c, argv);
+                case XGROUP_CREATE -> xgroupCreate(c, argv);
+                case XGROUP_CREATECONSUMER -> xgroupCreateConsumer(c, argv);
+                case XGROUP_DELCONSUMER -> xgroupDelConsumer(c, argv);
+                case XGROUP_DESTROY -> xgroupDestroy(c, argv);
+                case XGROUP_SETID -> xgroupSetId(c, argv);
+                case XGROUP_HELP -> xgroupHelp(c, argv);
+                case XINFO_STREAM -> xinfoStream(c, argv);
+                case XINFO_GROUPS -> xinfoGroups(c, argv);
+                case XINFO_CONSUMERS -> xinfoConsumers(c, argv);
+                case XINFO_HELP -> xinfoHelp(c, argv);
+            }
+        }
     }
 }

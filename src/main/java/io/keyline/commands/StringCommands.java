@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.Args;
@@ -55,101 +56,101 @@ final class StringCommands {
         t.command("get", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the string value of a key.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(StringCommands::get);
+                .handler(Op.GET);
         t.command("set", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update variable_flags")
                         .notes("RW and ACCESS due to the optional `GET` argument")
                         .actualFlags(StringCommands::setKeyFlags))
-                .handler(SetCommand::set);
+                .handler(Op.SET);
         t.command("setnx", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW insert"))
-                .handler(SetCommand::setnx);
+                .handler(Op.SETNX);
         t.command("setex", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
-                .handler(SetCommand::setex);
+                .handler(Op.SETEX);
         t.command("psetex", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("OW update"))
-                .handler(SetCommand::psetex);
+                .handler(Op.PSETEX);
         t.command("getset", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(StringCommands::getset);
+                .handler(Op.GETSET);
         t.command("getdel", 2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access delete"))
-                .handler(StringCommands::getdel);
+                .handler(Op.GETDEL);
         t.command("getex", -2).flags(Flag.WRITE, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the string value of a key after setting its expiration time.", "6.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update")
                         .notes("RW and UPDATE because it changes the TTL"))
-                .handler(SetCommand::getex);
+                .handler(Op.GETEX);
         t.command("mget", -2).flags(Flag.READONLY, Flag.FAST).keys(1, -1, 1).acl("string").group("string")
                 .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N) where N is the number of keys to retrieve.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO access"))
                 .tips("request_policy:multi_shard")
-                .handler(StringCommands::mget);
+                .handler(Op.MGET);
         t.command("mset", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 2).acl("string").group("string")
                 .doc("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "O(N) where N is the number of keys to set.")
                 .keySpec(KeySpec.index(1).range(-1, 2, 0).flags("OW update"))
                 .tips("request_policy:multi_shard", "response_policy:all_succeeded")
-                .handler(StringCommands::mset);
+                .handler(Op.MSET);
         t.command("msetnx", -3).flags(Flag.WRITE, Flag.DENYOOM).keys(1, -1, 2).acl("string").group("string")
                 .doc("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1",
                         "O(N) where N is the number of keys to set.")
                 .keySpec(KeySpec.index(1).range(-1, 2, 0).flags("OW insert"))
                 .tips("request_policy:multi_shard", "response_policy:agg_min")
-                .handler(StringCommands::msetnx);
+                .handler(Op.MSETNX);
         t.command("append", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0",
                         "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW insert"))
-                .handler(StringCommands::append);
+                .handler(Op.APPEND);
         t.command("strlen", 2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns the length of a string value.", "2.2.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO"))
-                .handler(StringCommands::strlen);
+                .handler(Op.STRLEN);
         String rangeComplexity = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
         t.command("getrange", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns a substring of the string stored at a key.", "2.4.0", rangeComplexity)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(StringCommands::getrange);
+                .handler(Op.GETRANGE);
         t.command("substr", 4).flags(Flag.READONLY).keys(1, 1, 1).acl("string").group("string")
                 .doc("Returns a substring from a string value.", "1.0.0", rangeComplexity)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
-                .handler(StringCommands::getrange);
+                .handler(Op.SUBSTR);
         t.command("setrange", 4).flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).acl("string").group("string")
                 .doc("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0",
                         "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW update"))
-                .handler(StringCommands::setrange);
+                .handler(Op.SETRANGE);
         t.command("incr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(StringCommands::incr);
+                .handler(Op.INCR);
         t.command("decr", 2).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(StringCommands::decr);
+                .handler(Op.DECR);
         t.command("incrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(StringCommands::incrby);
+                .handler(Op.INCRBY);
         t.command("decrby", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(StringCommands::decrby);
+                .handler(Op.DECRBY);
         t.command("incrbyfloat", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update"))
-                .handler(StringCommands::incrbyfloat);
+                .handler(Op.INCRBYFLOAT);
         t.command("lcs", -3).flags(Flag.READONLY).keys(1, 2, 1).acl("string").group("string")
                 .doc("Finds the longest common substring.", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively")
                 .keySpec(KeySpec.index(1).range(1, 1, 0).flags("RO access"))
-                .handler(LcsCommand::lcs);
+                .handler(Op.LCS);
     }
 
     /** GET key */
@@ -161,8 +162,11 @@ final class StringCommands {
 
     /** The string at {@code key} (a byte[] or a MutableString, read with {@link Strings}), null if absent. */
     static Object string(Database db, byte[] key) {
-        return db.getAnyOf(key, byte[].class, MutableString.class);
+        return db.getAnyOf(key, STRING_TYPES);
     }
+
+    /** The two classes a string value may have; one array, not a varargs array per GET. */
+    private static final Class<?>[] STRING_TYPES = {byte[].class, MutableString.class};
 
     /** GETSET key value */
     static void getset(CallContext c, byte[][] argv) {
@@ -393,4 +397,38 @@ final class StringCommands {
     }
 
     private static final byte[] ZERO = {'0'};
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        GET, SET, SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, APPEND, STRLEN, GETRANGE, SUBSTR,
+        SETRANGE, INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT, LCS;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case GET -> get(c, argv);
+                case SET -> SetCommand.set(c, argv);
+                case SETNX -> SetCommand.setnx(c, argv);
+                case SETEX -> SetCommand.setex(c, argv);
+                case PSETEX -> SetCommand.psetex(c, argv);
+                case GETSET -> getset(c, argv);
+                case GETDEL -> getdel(c, argv);
+                case GETEX -> SetCommand.getex(c, argv);
+                case MGET -> mget(c, argv);
+                case MSET -> mset(c, argv);
+                case MSETNX -> msetnx(c, argv);
+                case APPEND -> append(c, argv);
+                case STRLEN -> strlen(c, argv);
+                case GETRANGE -> getrange(c, argv);
+                case SUBSTR -> getrange(c, argv);
+                case SETRANGE -> setrange(c, argv);
+                case INCR -> incr(c, argv);
+                case DECR -> decr(c, argv);
+                case INCRBY -> incrby(c, argv);
+                case DECRBY -> decrby(c, argv);
+                case INCRBYFLOAT -> incrbyfloat(c, argv);
+                case LCS -> LcsCommand.lcs(c, argv);
+            }
+        }
+    }
 }

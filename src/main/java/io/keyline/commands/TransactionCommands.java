@@ -1,5 +1,6 @@
 package io.keyline.commands;
 
+import io.keyline.engine.Handler;
 import io.keyline.engine.KeySpec;
 
 import io.keyline.engine.CallContext;
@@ -17,24 +18,24 @@ final class TransactionCommands {
     static void register(CommandTable t) {
         t.command("multi", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED)
                 .acl("transaction").group("transactions").doc("Starts a transaction.", "1.2.0", "O(1)")
-                .handler(TransactionCommands::multi);
+                .handler(Op.MULTI);
         t.command("exec", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.SKIP_SLOWLOG, Flag.LOCK_ALL,
                         Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION, Flag.EXECUTES_QUEUED)
                 .acl("transaction").group("transactions")
                 .doc("Executes all commands in a transaction.", "1.2.0", "Depends on commands in the transaction")
-                .handler((c, argv) -> c.server().dispatcher().exec(c));
+                .handler(Op.EXEC);
         t.command("discard", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY,
                         Flag.NOT_QUEUED, Flag.ENDS_TRANSACTION)
                 .acl("transaction").group("transactions").doc("Discards a transaction.", "2.0.0", "O(N) where N is the number of queued commands")
-                .handler(TransactionCommands::discard);
+                .handler(Op.DISCARD);
         t.command("watch", -2).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY, Flag.NOT_QUEUED).keys(1, -1, 1)
                 .acl("transaction").group("transactions")
                 .doc("Monitors changes to keys to determine the execution of a transaction.", "2.2.0", "O(1) for every key.")
                 .keySpec(KeySpec.index(1).range(-1, 1, 0).flags("RO"))
-                .handler(TransactionCommands::watch);
+                .handler(Op.WATCH);
         t.command("unwatch", 1).flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.ALLOW_BUSY)
                 .acl("transaction").group("transactions").doc("Forgets about watched keys of a transaction.", "2.2.0", "O(1)")
-                .handler(TransactionCommands::unwatch);
+                .handler(Op.UNWATCH);
     }
 
     /** MULTI */
@@ -66,5 +67,21 @@ final class TransactionCommands {
     static void unwatch(CallContext c, byte[][] argv) {
         c.server().watches().unwatchAll(c.client());
         c.reply.ok();
+    }
+
+    /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
+    private enum Op implements Handler {
+        MULTI, EXEC, DISCARD, WATCH, UNWATCH;
+
+        @Override
+        public void handle(CallContext c, byte[][] argv) {
+            switch (this) {
+                case MULTI -> multi(c, argv);
+                case EXEC -> c.server().dispatcher().exec(c);
+                case DISCARD -> discard(c, argv);
+                case WATCH -> watch(c, argv);
+                case UNWATCH -> unwatch(c, argv);
+            }
+        }
     }
 }

@@ -923,9 +923,12 @@ public final class Persistence implements PersistenceControl {
         field(sb, "current_cow_peak", save == null ? 0 : save.cowPeakBytes());
         field(sb, "current_cow_size", save == null ? 0 : save.cowBytes());
         field(sb, "current_cow_size_age", 0);
-        field(sb, "current_fork_perc", String.format(java.util.Locale.ROOT, "%.2f", save == null ? 0.0 : save.percent()));
-        field(sb, "current_save_keys_processed", save == null ? 0 : save.keysProcessed());
-        field(sb, "current_save_keys_total", save == null ? 0 : save.keysTotal());
+        // One reading of the live counter for both fields, so that the percentage agrees with the count.
+        long saveProcessed = save == null ? 0 : save.keysProcessed();
+        long saveTotal = save == null ? 0 : save.keysTotal();
+        field(sb, "current_fork_perc", String.format(java.util.Locale.ROOT, "%.2f", SaveProgress.percent(saveProcessed, saveTotal)));
+        field(sb, "current_save_keys_processed", saveProcessed);
+        field(sb, "current_save_keys_total", saveTotal);
         field(sb, "rdb_changes_since_last_save", ctx.stats().dirtySinceSave.get());
         boolean bg = bgsaving;
         field(sb, "rdb_bgsave_in_progress", bg ? 1 : 0);

@@ -121,8 +121,7 @@ final class SaveProgress {
     }
 
     /** Redis's current_fork_perc: keys processed out of the keys at the cut, in percent. */
-    double percent() {
-        long total = keysTotal;
-        return total == 0 ? 0 : Math.min(100.0, keysProcessed() * 100.0 / total);
+    static double percent(long processed, long total) {
+        return total == 0 ? 0 : Math.min(100.0, processed * 100.0 / total);
     }
 }

@@ -1,5 +1,6 @@
 package io.keyline.protocol;
 
+import io.keyline.util.ByteRangeSink;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * <p>The buffer is swapped per read batch by the connection; nothing here allocates except when a
  * buffer grows.
  */
-public final class ReplyWriter {
+public final class ReplyWriter implements ByteRangeSink {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] QUEUED = "+QUEUED\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -130,6 +131,12 @@ public final class ReplyWriter {
         }
         out.writeBytes(value, offset, length);
         out.writeBytes(CRLF);
+    }
+
+    /** As a {@link ByteRangeSink}: the bytes as one bulk string (a value handing its element straight to the reply). */
+    @Override
+    public void accept(byte[] bytes, int offset, int length) {
+        bulk(bytes, offset, length);
     }
 
     public void bulk(String value) {

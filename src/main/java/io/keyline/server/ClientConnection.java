@@ -176,7 +176,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
                     }
                     if (argv.length == 0) continue;
                 }
-                if (out == null) out = ctx.alloc().ioBuffer(256);
+                if (out == null) out = ctx.alloc().ioBuffer(replySizeHint);
                 client.reply.buffer(out);
                 client.touchInteraction(now);
                 int replyStart = out.writerIndex();
@@ -230,6 +230,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     private void flush(boolean thenClose) {
         ByteBuf buf = out;
         out = null;
+        if (buf != null) replySizeHint = Math.max(MIN_REPLY_BUFFER, Math.min(MAX_REPLY_HINT, buf.readableBytes()));
         if (buf != null && !buf.isReadable()) {
             buf.release();
             buf = null;
@@ -274,6 +275,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
         }
         writeOut(buf, thenClose);
     }
+
+    /**
+     * Initial size of the next batch's reply buffer: the last batch's reply size (a pipelining client
+     * tends to send the same batch again), so 16 GETs of 1 KB values do not grow the buffer from 256
+     * bytes through seven reallocations, each copying what was written so far.
+     */
+    private int replySizeHint = MIN_REPLY_BUFFER;
+    private static final int MIN_REPLY_BUFFER = 256;
+    /** A hint never reserves more than this up front (a large reply still grows past it as needed). */
+    private static final int MAX_REPLY_HINT = 64 * 1024;
 
     /** Replies held for durability, their highest AOF sequence and whether to close after them. */
     private ByteBuf held;

@@ -112,7 +112,8 @@ public final class KeylineServer implements AutoCloseable {
     public KeylineServer(Config config, Clock clock) {
         this.config = config;
         this.keyspace = new Keyspace(config.getInt("databases"), STRIPE_BITS, clock);
-        this.context = new ServerContext(keyspace, config, StandardCommands.table());
+        CommandTable ahead = StartAhead.takeCommandTable();
+        this.context = new ServerContext(keyspace, config, ahead != null ? ahead : StandardCommands.table());
         config.onChange("client-output-buffer-limit", outputBufferLimits::apply);
         this.clientEviction = new ClientEviction(context);
         config.onChange("maxmemory", v -> clientEviction.maxmemory(Long.parseLong(v)));

@@ -5,7 +5,8 @@
  * {@link io.keyline.server.KeylineServer}, which assembles config, keyspace, commands and
  * background tasks (active expiry) and owns start-up and shutdown. Writes from other threads (pub/sub
  * messages, invalidations, wake-ups) queue per connection and are drained by one task per event loop
- * ({@link io.keyline.server.LoopOutbox}).
+ * ({@link io.keyline.server.LoopOutbox}). {@link io.keyline.server.StartAhead} lets the launcher build the
+ * command table and load Netty's transport on threads of their own while it reads its configuration.
  *
  * <p>May use {@code commands} (the standard table), {@code persistence}, {@code engine},
  * {@code session}, {@code store}, {@code protocol}, {@code config} and {@code util}; nothing uses it

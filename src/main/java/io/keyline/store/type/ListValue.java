@@ -6,6 +6,7 @@ import io.keyline.store.Copyable;
 import io.keyline.store.ListLike;
 import io.keyline.store.CollectionValue;
 import io.keyline.store.TypedValue;
+import io.keyline.util.ByteRangeSink;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -152,9 +153,13 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     /** Bytes the element takes inside a listpack (encoding byte(s) + data + back-length). */
     static long listpackEntryBytes(byte[] e) {
-        long enc = integerEncodingBytes(e);
+        return listpackEntryBytes(e, 0, e.length);
+    }
+
+    /** As {@link #listpackEntryBytes(byte[])} for the element in {@code e[off, off + len)}. */
+    static long listpackEntryBytes(byte[] e, int off, int len) {
+        long enc = integerEncodingBytes(e, off, len);
         if (enc < 0) {
-            int len = e.length;
             enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
         }
         long back = enc <= 127 ? 1 : enc < 16383 ? 2 : enc < 2097151 ? 3 : enc < 268435455 ? 4 : 5;
@@ -162,14 +167,14 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** Listpack integer encoding size, or -1 if {@code e} is not a canonical 64-bit integer (string2ll). */
-    private static long integerEncodingBytes(byte[] e) {
-        int n = e.length;
-        if (n == 0 || n > 20) return -1;
-        int i = 0;
-        boolean negative = e[0] == '-';
+    private static long integerEncodingBytes(byte[] e, int off, int len) {
+        if (len == 0 || len > 20) return -1;
+        int n = off + len;
+        int i = off;
+        boolean negative = e[off] == '-';
         if (negative) {
-            if (n == 1) return -1;
-            i = 1;
+            if (len == 1) return -1;
+            i = off + 1;
         }
         if (e[i] == '0' && (n > i + 1 || negative)) return -1; // no leading zeros, no "-0"
         long x = 0; // accumulated as a negative number so Long.MIN_VALUE fits
@@ -327,11 +332,35 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         return left ? popLeft() : popRight();
     }
 
+    /**
+     * Removes the first or last element and hands its bytes to {@code sink} straight from the node:
+     * LPOP's reply is written without copying the element out first (one copy, as Redis's). The sink
+     * must not change this list. False when empty.
+     */
+    public boolean pop(boolean left, ByteRangeSink sink) {
+        if (size == 0) return false;
+        int ni = left ? 0 : nodes.size() - 1;
+        PackedNode n = nodes.get(ni);
+        int len = left ? n.firstLength() : n.lastLength();
+        int off = left ? n.firstData(len) : n.lastData(len);
+        sink.accept(n.buf, off, len);
+        long lp = listpackEntryBytes(n.buf, off, len);
+        if (left) n.dropFirst(len);
+        else n.dropLast(len);
+        removedFrom(n, ni, lp, PackedNode.entrySize(len));
+        shrinking(fill());
+        return true;
+    }
+
     /** Bookkeeping after {@code e} left node {@code n} (at node index {@code ni}): drops empty nodes. */
     private void removedFrom(PackedNode n, int ni, byte[] e) {
-        n.lpBytes -= listpackEntryBytes(e);
+        removedFrom(n, ni, listpackEntryBytes(e), heapOf(e));
+    }
+
+    private void removedFrom(PackedNode n, int ni, long entryBytes, long heap) {
+        n.lpBytes -= entryBytes;
         size--;
-        elementHeap -= heapOf(e);
+        elementHeap -= heap;
         if (n.size() == 0 && nodes.size() > 1) nodes.remove(ni);
         else n.compact();
     }

@@ -168,6 +168,40 @@ final class PackedNode {
         return e;
     }
 
+    /** Length of the first element (the node must not be empty). */
+    int firstLength() {
+        return lengthForward(start);
+    }
+
+    /** Length of the last element (the node must not be empty). */
+    int lastLength() {
+        return lengthBackward(end);
+    }
+
+    /** Offset in {@link #buf} of the first element's bytes, given its length. */
+    int firstData(int len) {
+        return start + varintSize(len);
+    }
+
+    /** Offset in {@link #buf} of the last element's bytes, given its length. */
+    int lastData(int len) {
+        return end - varintSize(len) - len;
+    }
+
+    /** Removes the first element, of length {@code len}, without reading it out. */
+    void dropFirst(int len) {
+        start += entrySize(len);
+        count--;
+        cacheIndex = -1;
+    }
+
+    /** Removes the last element, of length {@code len}, without reading it out. */
+    void dropLast(int len) {
+        end -= entrySize(len);
+        count--;
+        cacheIndex = -1;
+    }
+
     byte[] removeLast() {
         int len = lengthBackward(end);
         int pos = end - entrySize(len);

@@ -41,6 +41,39 @@ class ListValueTest {
         assertThat(l.encoding()).isEqualTo("listpack");
     }
 
+    /** Popping into a sink (LPOP's reply, read in place) leaves the list exactly as the copying pop does. */
+    @Test
+    void popIntoSinkMatchesCopyingPop() {
+        Random rnd = new Random(7);
+        for (int fill : new int[]{-2, 3, 128}) {
+            ListValue copying = list(fill);
+            ListValue sinking = list(fill);
+            for (int i = 0; i < 300; i++) {
+                // Integers take listpack's integer encodings: the node sizes must come out the same.
+                byte[] e = switch (i % 4) {
+                    case 0 -> b(Integer.toString(rnd.nextInt(100000) - 50000));
+                    case 1 -> b("-0");
+                    case 2 -> new byte[rnd.nextInt(3000)];
+                    default -> b("element-" + i);
+                };
+                copying.pushRight(e);
+                sinking.pushRight(e);
+            }
+            while (copying.size() > 0) {
+                boolean left = rnd.nextBoolean();
+                byte[] expected = copying.pop(left);
+                byte[][] got = new byte[1][];
+                assertThat(sinking.pop(left, (bytes, off, len) -> got[0] = java.util.Arrays.copyOfRange(bytes, off, off + len))).isTrue();
+                assertThat(got[0]).isEqualTo(expected);
+                assertThat(sinking.size()).isEqualTo(copying.size());
+                assertThat(sinking.estimatedBytes()).isEqualTo(copying.estimatedBytes());
+                assertThat(sinking.encoding()).isEqualTo(copying.encoding());
+                assertThat(sinking.nodeCount()).isEqualTo(copying.nodeCount());
+            }
+            assertThat(sinking.pop(true, (bytes, off, len) -> { throw new AssertionError("empty list"); })).isFalse();
+        }
+    }
+
     @Test
     void countLimitConvertsToQuicklistAndBackWhenSmall() {
         ListValue l = list(4);
