@@ -32,6 +32,7 @@ final class KeyTable {
     /** Marks a slot of the old table whose key moved out during a resize. */
     private static final Object TOMBSTONE = new Object();
     private static final int MIN_SIZE = 8;
+    private static final int REHASH_PER_INSERT = 8;
 
     private int[] hashes0 = NO_HASHES;
     private Object[] slots0 = NO_SLOTS;
@@ -97,7 +98,10 @@ final class KeyTable {
 
     /** Adds a slot whose key is known to be absent. */
     void insert(int hash, Object slot) {
-        if (slots1 != null) rehashStep(2); // two per insert: the old table drains faster than the new one fills
+        // Eight per insert: the old table (3/4 full at a doubling) is drained within 3/32 of its size
+        // in inserts, so a table loaded in a burst seldom ends it holding both arrays (the old one
+        // was an eighth of the live heap of 1M small keys loaded, bench/results/2026-12-07-mem.md).
+        if (slots1 != null) rehashStep(REHASH_PER_INSERT);
         if (slots1 == null) {
             growIfNeeded();
         } else if ((used1 + 1) * 4L > slots1.length * 3L) {

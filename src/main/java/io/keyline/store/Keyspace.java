@@ -455,6 +455,42 @@ public final class Keyspace {
     /** Called by the server cron: refreshes the cached LRU clock. */
     public void cronTick() {
         lruClockCache = (int) ((clock.millis() - startMillis) / 1000);
+        if (activeRehashing) activeRehash(REHASH_BUDGET_NANOS);
+    }
+
+    /** Redis's budget for active rehashing: 1 ms per cron tick. */
+    private static final long REHASH_BUDGET_NANOS = 1_000_000L;
+    private volatile boolean activeRehashing = true;
+
+    /** Redis's {@code activerehashing}: whether {@link #cronTick} finishes the resizes commands left half done. */
+    public void activeRehashing(boolean on) {
+        this.activeRehashing = on;
+    }
+
+    /**
+     * Redis's active rehashing (databasesCron): a resize moves keys only as commands reach its stripe,
+     * so a table written in a burst and then left alone would keep both its arrays for good (the old
+     * one was a seventh of the live heap of 1M small keys, bench/results/2026-12-07-mem.md). Moves the
+     * keys of such tables for at most {@code budgetNanos}, one stripe lock at a time and at most 1,024
+     * keys per hold; a stripe another thread holds waits for the next tick. Not while a snapshot is
+     * cut, as Redis does not rehash while a child saves: taking a stripe would make the snapshot copy it.
+     */
+    void activeRehash(long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        for (Database d : databases) {
+            for (int s = 0; s < locks.length; s++) {
+                KeyTable t = d.table(s);
+                while (t.rehashing()) { // read without the lock, checked again under it
+                    if (snapshot != null || !tryLock(s)) break;
+                    try {
+                        if (t.rehashing()) t.rehashStep(1024);
+                    } finally {
+                        unlock(s);
+                    }
+                    if (System.nanoTime() > deadline) return;
+                }
+            }
+        }
     }
 
     /** Records an access to a stored key in its 24-bit clock (Redis's updateLFU / LRU_CLOCK). */
