@@ -8,8 +8,8 @@ public final class Memory {
     static final long VOLATILE_EXTRA = 24;
     /** A blob's reference in the volatile index (its deadline and index are in the blob's length). */
     static final long VOLATILE_INDEX = 8;
-    /** A table slot: an int hash and a reference, at the table's average load (between 3/8 and 3/4). */
-    static final long SLOT = 14;
+    /** A table slot: a one-byte tag and a reference, at the table's average load (between 3/8 and 3/4). */
+    static final long SLOT = 9;
 
     private Memory() {
     }

@@ -1,5 +1,7 @@
 package io.keyline.store;
 
+import io.keyline.util.Bytes;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -131,6 +133,12 @@ final class SlotLayout {
             return Arrays.equals(blob, at, at + len, key, 0, len);
         }
         return Arrays.equals(((BoxedEntry) slot).key, key);
+    }
+
+    /** The key's {@link Bytes#hash}, computed from the slot's key bytes (no copy). */
+    static int keyHash(Object slot) {
+        if (slot instanceof byte[] blob) return Bytes.hash(blob, keyOffset(blob), keyLength(blob));
+        return Bytes.hash(((BoxedEntry) slot).key);
     }
 
     static byte[] key(Object slot) {
