@@ -474,6 +474,7 @@ public final class Keyspace {
      * keys of such tables for at most {@code budgetNanos}, one stripe lock at a time and at most 1,024
      * keys per hold; a stripe another thread holds waits for the next tick. Not while a snapshot is
      * cut, as Redis does not rehash while a child saves: taking a stripe would make the snapshot copy it.
+     * Nor while a file loads: the loader writes without the stripe locks (and finishes its resizes itself).
      */
     void activeRehash(long budgetNanos) {
         long deadline = System.nanoTime() + budgetNanos;
@@ -481,9 +482,9 @@ public final class Keyspace {
             for (int s = 0; s < locks.length; s++) {
                 KeyTable t = d.table(s);
                 while (t.rehashing()) { // read without the lock, checked again under it
-                    if (snapshot != null || !tryLock(s)) break;
+                    if (snapshot != null || bulkLoading || !tryLock(s)) break;
                     try {
-                        if (t.rehashing()) t.rehashStep(1024);
+                        if (t.rehashing() && !bulkLoading) t.rehashStep(1024);
                     } finally {
                         unlock(s);
                     }

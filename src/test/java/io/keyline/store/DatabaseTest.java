@@ -33,6 +33,37 @@ class DatabaseTest {
         return seen;
     }
 
+    /** Inserts into stripe 0 until its table starts a resize; returns the keys inserted. */
+    private List<byte[]> fillUntilStripe0Resizes(Keyspace ks) {
+        List<byte[]> keys = new ArrayList<>();
+        KeyTable t = ks.db(0).table(0);
+        for (int i = 0; !t.rehashing(); i++) {
+            byte[] key = k("k" + i);
+            if (ks.stripeOf(key) != 0) continue;
+            ks.db(0).set(key, key, Database.NO_TTL);
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    @Test
+    void theCronFinishesAResizeLeftHalfDoneUnlessTurnedOffOrAFileIsLoading() {
+        List<byte[]> keys = fillUntilStripe0Resizes(keyspace);
+        KeyTable t = db.table(0);
+        keyspace.activeRehashing(false);
+        keyspace.cronTick();
+        assertThat(t.rehashing()).isTrue();
+        keyspace.activeRehashing(true);
+        keyspace.bulkLoading(true);
+        keyspace.cronTick();
+        assertThat(t.rehashing()).as("not while a loader writes without the locks").isTrue();
+        keyspace.bulkLoading(false);
+        keyspace.cronTick();
+        assertThat(t.rehashing()).isFalse();
+        assertThat(t.capacity()).isGreaterThan(keys.size());
+        for (byte[] key : keys) assertThat((byte[]) db.lookupNoTouch(key).value()).isEqualTo(key);
+    }
+
     @Test
     void scanReturnsEveryKeyPresentForTheWholeScanWhileKeysComeAndGo() {
         Random rnd = new Random(7);
