@@ -30,12 +30,15 @@ import java.util.Set;
  * (a quarter of RAM): left alone, the heap grows to hold the garbage of a burst and keeps it committed.
  * After each full collection this sets the flag to {@code max(FLOOR, heap used after the collection x RATIO)},
  * never above {@code -Xmx}; the collector then starts its cycles to stay under it (a soft limit: it
- * still grows the heap rather than stall an allocation), and the launcher's short
- * {@code -XX:ZUncommitDelay} hands the pages freed above it back to the OS.
+ * still grows the heap rather than stall an allocation), and the launcher's {@code -XX:ZUncommitDelay=0}
+ * hands the pages freed above it back to the OS at once. A burst that ends leaves the garbage of its last
+ * stretch, and with no allocation after it nothing would collect it: so one collection runs when
+ * allocation pauses with the heap above the target ({@link #watchForIdle}).
  *
- * <p>Measured (bench/results/2026-12-07-mem.md): RSS per small key after loading 1M keys, read a second
- * after the load, fell from 220 to ~100 B with the live heap at 73 B/key; the price is more
- * collection cycles while the data grows.
+ * <p>Measured (bench/results/2026-12-07-mem.md, with the key table's changes of the same day): RSS growth
+ * per small key a second after loading 1M keys fell from ~220 to ~100-110 B (live heap 67 B/key); the
+ * price is more collection cycles while the data grows. FLOOR and RATIO take system properties
+ * ({@code keyline.heap-governor.floor}, {@code .ratio}) for such measurements only.
  *
  * <p>It changes a JVM-wide flag, so only the command-line server, which owns its process, runs it
  * ({@link KeylineServer#exitOnShutdown}); never an embedded one. {@code heap-governor no} (also by
