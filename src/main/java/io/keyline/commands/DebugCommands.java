@@ -485,7 +485,7 @@ final class DebugCommands {
             c.reply.nullBulk();
             return;
         }
-        long bytes = Memory.entry(e.key(), e.value()) + (e.expireAt() >= 0 ? 16 : 0);
+        long bytes = e.footprint();
         c.reply.integer(bytes);
     }
 

@@ -27,7 +27,7 @@ final class CompatibilityParameters {
         c.bool("always-show-logo", false).immutable().noEffect().add();
         c.bool("rdbcompression", true).add(); // LZF in DUMP payloads and RDB files (persistence.rdb)
         c.bool("rdb-del-sync-files", false).noEffect().add();
-        c.bool("activerehashing", true).noEffect().add();
+        c.bool("activerehashing", true).add(); // the cron finishes resizes commands left half done (store.Keyspace)
         c.bool("stop-writes-on-bgsave-error", true).add();
         c.bool("set-proc-title", true).immutable().noEffect().add();
         c.bool("dynamic-hz", true).noEffect().add();

@@ -39,6 +39,8 @@ final class Parameters {
         c.integer("lfu-decay-time", 1, 0, INT_MAX).add();
         c.integer("hz", 10, 0, INT_MAX).normalize(Validators::hz).add();
         c.bool("active-expire-enabled", true).add(); // Keyline name; DEBUG SET-ACTIVE-EXPIRE sets it too
+        // Keyline's own: the standalone server keeps the committed heap near the live data (server.HeapGovernor).
+        c.bool("heap-governor", true).add();
 
         // Protocol
         c.memory("proto-max-bulk-len", 512L * 1024 * 1024).range(1024 * 1024, LONG_MAX).add();

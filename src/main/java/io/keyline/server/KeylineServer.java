@@ -129,6 +129,7 @@ public final class KeylineServer implements AutoCloseable {
         config.onChange("lfu-log-factor", v -> keyspace.lfuParams(Integer.parseInt(v), config.getInt("lfu-decay-time")));
         config.onChange("lfu-decay-time", v -> keyspace.lfuParams(config.getInt("lfu-log-factor"), Integer.parseInt(v)));
         config.onChange("active-expire-enabled", v -> keyspace.activeExpireEnabled("yes".equals(v)));
+        config.onChange("activerehashing", v -> keyspace.activeRehashing("yes".equals(v)));
         config.onChange("hz", v -> {
             if (cron != null) scheduleExpiry();
         });
@@ -195,6 +196,7 @@ public final class KeylineServer implements AutoCloseable {
         context.loading(false);
         persistence.start(context);
         log.info("Ready to accept connections tcp (started in {} ms)", (System.nanoTime() - t0) / 1_000_000);
+        if (exitOnShutdown) HeapGovernor.start(config); // a JVM-wide flag: only a server that owns its process
         return this;
     }
 

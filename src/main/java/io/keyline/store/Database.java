@@ -48,15 +48,8 @@ public final class Database {
 
     /** The live entry for the key, or null if absent or expired. Counts as an access and as a keyspace hit/miss. */
     public Entry lookup(byte[] key) {
-        Entry e = lookupNoTouch(key);
-        if (e != null) {
-            keyspace.touch(e);
-            keyspace.stats.keyspaceHits.increment();
-        } else {
-            keyspace.stats.keyspaceMisses.increment();
-            keyspace.listener().missed(this, key);
-        }
-        return e;
+        Object slot = findForRead(key);
+        return slot == null ? null : SlotLayout.view(slot);
     }
 
     /**
@@ -64,9 +57,10 @@ public final class Database {
      * counts as an access but not as a keyspace hit or miss.
      */
     public Entry lookupWrite(byte[] key) {
-        Entry e = lookupNoTouch(key);
-        if (e != null) keyspace.touch(e);
-        return e;
+        Object slot = findLive(key);
+        if (slot == null) return null;
+        keyspace.touchSlot(slot);
+        return SlotLayout.view(slot);
     }
 
     /**
@@ -86,18 +80,37 @@ public final class Database {
 
     /** As {@link #lookup} without updating the LRU/LFU data (OBJECT, TYPE-like peeks). */
     public Entry lookupNoTouch(byte[] key) {
+        Object slot = findLive(key);
+        return slot == null ? null : SlotLayout.view(slot);
+    }
+
+    /** The slot holding the live key, or null; expires the key on the way if it is past its deadline. */
+    private Object findLive(byte[] key) {
         int hash = Bytes.hash(key);
         KeyTable t = table(key);
-        Entry e = t.find(hash, key);
-        if (e != null && e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis()) {
-            if (!keyspace.expiryEnabledOnAccess()) return e;
+        Object slot = t.find(hash, key);
+        if (slot != null && SlotLayout.hasTtl(slot) && SlotLayout.expireAt(slot) < keyspace.clock().millis()) {
+            if (!keyspace.expiryEnabledOnAccess()) return slot;
             if (keyspace.expiryDeletionPaused()) return null; // CLIENT PAUSE: reads as expired, deleted later
-            removeEntry(t, e);
+            removeSlot(t, hash, key);
             keyspace.stats.expiredKeys.increment();
-            keyspace.listener().expired(this, e.key);
+            keyspace.listener().expired(this, key);
             return null;
         }
-        return e;
+        return slot;
+    }
+
+    /** As {@link #findLive}, counting an access and a keyspace hit or miss (Redis's lookupKeyRead). */
+    private Object findForRead(byte[] key) {
+        Object slot = findLive(key);
+        if (slot != null) {
+            keyspace.touchSlot(slot);
+            keyspace.stats.keyspaceHits.increment();
+        } else {
+            keyspace.stats.keyspaceMisses.increment();
+            keyspace.listener().missed(this, key);
+        }
+        return slot;
     }
 
     /**
@@ -105,7 +118,8 @@ public final class Database {
      * DIGEST-VALUE, which Redis runs on the raw dict). Caller holds the key's stripe.
      */
     public Entry findIncludingExpired(byte[] key) {
-        return table(key).find(Bytes.hash(key), key);
+        Object slot = table(key).find(Bytes.hash(key), key);
+        return slot == null ? null : SlotLayout.view(slot);
     }
 
     /**
@@ -122,14 +136,25 @@ public final class Database {
      * not reclaimed yet. Does not expire it. False while loading, when keys never expire.
      */
     public boolean holdsExpired(byte[] key) {
-        Entry e = table(key).find(Bytes.hash(key), key);
-        return e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis() && keyspace.expiryEnabledOnAccess();
+        Object slot = table(key).find(Bytes.hash(key), key);
+        return slot != null && SlotLayout.hasTtl(slot) && SlotLayout.expireAt(slot) < keyspace.clock().millis()
+                && keyspace.expiryEnabledOnAccess();
     }
 
     /** The value, or null. */
     public Object get(byte[] key) {
-        Entry e = lookup(key);
-        return e == null ? null : e.value;
+        Object slot = findForRead(key);
+        return slot == null ? null : SlotLayout.value(slot);
+    }
+
+    /**
+     * The string at {@code key} (a read, as {@link #get(byte[], Class)}), null if absent: the GET
+     * path, which copies a blob's value out without making an {@link Entry} view.
+     *
+     * @throws WrongTypeException if the key holds another type
+     */
+    public byte[] getString(byte[] key) {
+        return typed(get(key), byte[].class);
     }
 
     // ---- typed access: the one place that checks a value's type, creates and accounts collections ----
@@ -141,8 +166,8 @@ public final class Database {
      * @throws WrongTypeException if the key holds another type
      */
     public <T> T get(byte[] key, Class<T> type) {
-        Entry e = lookup(key);
-        return e == null ? null : typed(e.value, type);
+        Object slot = findForRead(key);
+        return slot == null ? null : typed(SlotLayout.value(slot), type);
     }
 
     /**
@@ -150,8 +175,21 @@ public final class Database {
      * lookupKeyWrite: an access, not a keyspace hit or miss).
      */
     public <T> T getForWrite(byte[] key, Class<T> type) {
-        Entry e = lookupWrite(key);
-        return e == null ? null : typed(e.value, type);
+        Object slot = findLive(key);
+        if (slot == null) return null;
+        keyspace.touchSlot(slot);
+        return typed(SlotLayout.value(slot), type);
+    }
+
+    /**
+     * Whether the live key exists, for a command about to change it (Redis's lookupKeyWrite: an
+     * access, not a keyspace hit or miss), without copying anything out of it.
+     */
+    public boolean existsForWrite(byte[] key) {
+        Object slot = findLive(key);
+        if (slot == null) return false;
+        keyspace.touchSlot(slot);
+        return true;
     }
 
     /**
@@ -161,9 +199,12 @@ public final class Database {
      * @throws WrongTypeException if the key holds another type
      */
     public Entry entryForWrite(byte[] key, Class<?> type) {
-        Entry e = lookupWrite(key);
-        if (e != null) typed(e.value, type);
-        return e;
+        Object slot = findLive(key);
+        if (slot == null) return null;
+        keyspace.touchSlot(slot);
+        // A blob holds a string: check the type without copying its value out (INCR reads it once more).
+        if (!(slot instanceof byte[] && type.isAssignableFrom(byte[].class))) typed(SlotLayout.value(slot), type);
+        return SlotLayout.view(slot);
     }
 
     /**
@@ -173,9 +214,9 @@ public final class Database {
      * @throws WrongTypeException if the key holds any other type
      */
     public Object getAnyOf(byte[] key, Class<?>... types) {
-        Entry e = lookup(key);
-        if (e == null) return null;
-        for (Class<?> t : types) if (t.isInstance(e.value)) return e.value;
+        Object value = get(key);
+        if (value == null) return null;
+        for (Class<?> t : types) if (t.isInstance(value)) return value;
         throw WrongTypeException.INSTANCE;
     }
 
@@ -237,54 +278,52 @@ public final class Database {
 
     /**
      * Stores a value. {@code expireAt} is an epoch-ms deadline, {@link #NO_TTL} to clear any TTL, or
-     * {@link #KEEP_TTL}. Returns the previous value (null if the key was absent).
+     * {@link #KEEP_TTL}. Returns whether the key existed (live) before. Never changes a stored
+     * blob's bytes: the key gets a new slot, so values read out before stay as they were.
      */
-    public Object set(byte[] key, Object value, long expireAt) {
+    public boolean set(byte[] key, Object value, long expireAt) {
         int hash = Bytes.hash(key);
         KeyTable t = table(key);
-        Entry e = t.find(hash, key);
-        if (e != null && e instanceof VolatileEntry v && v.expireAt < keyspace.clock().millis()
+        Object old = t.find(hash, key);
+        if (old != null && SlotLayout.hasTtl(old) && SlotLayout.expireAt(old) < keyspace.clock().millis()
                 && keyspace.expiryEnabledOnAccess()) {
-            removeEntry(t, e);
+            removeSlot(t, hash, key);
             keyspace.stats.expiredKeys.increment();
-            keyspace.listener().expired(this, e.key);
-            e = null;
+            keyspace.listener().expired(this, key);
+            old = null;
         }
-        if (e == null) {
+        if (old == null) {
             keyspace.reserveKey();
-            Entry fresh = expireAt >= 0 ? new VolatileEntry(hash, key, value, expireAt) : new Entry(hash, key, value);
-            keyspace.touch(fresh);
-            t.insert(fresh);
+            Object fresh = SlotLayout.make(key, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0);
+            keyspace.touchSlot(fresh);
+            t.insert(hash, fresh);
             if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
-            keyspace.adjustMemory(Memory.entry(key, value) + (expireAt >= 0 ? Memory.VOLATILE_EXTRA : 0));
+            keyspace.adjustMemory(Memory.slot(fresh));
             if (!keyspace.bulkLoading()) keyspace.listener().created(this, key);
-            return null;
+            return false;
         }
-        Object old = e.value;
-        keyspace.adjustMemory(Memory.value(value) - Memory.value(old));
-        Entry current = e;
-        if (expireAt == KEEP_TTL) {
-            e.value = value;
-        } else if (expireAt == NO_TTL) {
-            if (e instanceof VolatileEntry) {
-                current = new Entry(hash, e.key, value);
-                current.access = e.access;
-                t.replace(e, current);
-                keyspace.adjustMemory(-Memory.VOLATILE_EXTRA);
-            } else {
-                e.value = value;
-            }
-        } else if (e instanceof VolatileEntry v) {
-            v.value = value;
-            v.expireAt = expireAt;
-        } else {
-            current = new VolatileEntry(hash, e.key, value, expireAt);
-            current.access = e.access;
-            t.replace(e, current);
-            keyspace.adjustMemory(Memory.VOLATILE_EXTRA);
-        }
-        keyspace.touch(current);
-        return old;
+        long at = expireAt == KEEP_TTL ? SlotLayout.expireAt(old) : expireAt;
+        Object replacement = SlotLayout.make(keyOf(old, key), value, at, SlotLayout.access(old));
+        keyspace.touchSlot(replacement);
+        replaceSlot(t, hash, old, replacement);
+        return true;
+    }
+
+    /** The key array to store in a new slot: a boxed entry's own (no copy), else the caller's. */
+    private static byte[] keyOf(Object slot, byte[] key) {
+        return slot instanceof BoxedEntry b ? b.key : key;
+    }
+
+    /** Puts {@code replacement} where {@code old} is (same key) and accounts the difference. */
+    private void replaceSlot(KeyTable t, int hash, Object old, Object replacement) {
+        t.replace(hash, old, replacement);
+        keyspace.adjustMemory(Memory.slot(replacement) - Memory.slot(old));
+    }
+
+    /** Replaces the live key's slot by one with the same value and access clock and the deadline {@code at}. */
+    private void reexpire(byte[] key, Object slot, long at) {
+        Object replacement = SlotLayout.make(keyOf(slot, key), SlotLayout.value(slot), at, SlotLayout.access(slot));
+        replaceSlot(table(key), Bytes.hash(key), slot, replacement);
     }
 
     /**
@@ -297,9 +336,10 @@ public final class Database {
     public MutableString mutableStringForWrite(byte[] key) {
         Entry e = lookupWrite(key);
         if (e == null) return null;
-        if (e.value instanceof MutableString m) return m;
-        if (!(e.value instanceof byte[])) throw WrongTypeException.INSTANCE;
-        MutableString m = MutableString.of(e.value);
+        Object value = e.value();
+        if (value instanceof MutableString m) return m;
+        if (!(value instanceof byte[])) throw WrongTypeException.INSTANCE;
+        MutableString m = MutableString.of(value);
         update(e, m);
         return m;
     }
@@ -309,28 +349,40 @@ public final class Database {
         keyspace.adjustMemory(bytesAfter - bytesBefore);
     }
 
-    /** Replaces the value of an existing live key in place (keeps its TTL). */
+    /**
+     * Replaces the value of the live key {@code e} was looked up as (keeps its TTL and access
+     * clock). Caller holds the key's stripe since the lookup.
+     */
     public void update(Entry e, Object value) {
-        keyspace.adjustMemory(Memory.value(value) - Memory.value(e.value));
-        e.value = value;
+        Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
+        byte[] key = SlotLayout.key(old);
+        Object replacement = SlotLayout.make(key, value, SlotLayout.expireAt(old), SlotLayout.access(old));
+        replaceSlot(table(key), Bytes.hash(key), old, replacement);
     }
 
     /** Removes the key; returns its value or null if it was absent (or expired). */
     public Object remove(byte[] key) {
-        Entry e = lookupNoTouch(key);
-        if (e == null) return null;
-        removeEntry(table(key), e);
-        return e.value;
+        Object slot = findLive(key);
+        if (slot == null) return null;
+        removeSlot(table(key), Bytes.hash(key), key);
+        return SlotLayout.value(slot);
     }
 
+    /** Removes the key; false if it was absent (or expired). Copies nothing out. */
     public boolean delete(byte[] key) {
-        return remove(key) != null;
+        if (findLive(key) == null) return false;
+        removeSlot(table(key), Bytes.hash(key), key);
+        return true;
     }
 
-    private void removeEntry(KeyTable t, Entry e) {
-        t.remove(e.hash, e.key);
-        keyspace.releaseKey();
-        keyspace.adjustMemory(-Memory.entry(e.key, e.value) - (e instanceof VolatileEntry ? Memory.VOLATILE_EXTRA : 0));
+    /** Removes a stored key from its table and releases its count and memory; returns its slot. */
+    private Object removeSlot(KeyTable t, int hash, byte[] key) {
+        Object slot = t.remove(hash, key);
+        if (slot != null) {
+            keyspace.releaseKey();
+            keyspace.adjustMemory(-Memory.slot(slot));
+        }
+        return slot;
     }
 
     /**
@@ -339,10 +391,11 @@ public final class Database {
      * already present there. Caller holds the key's stripe (which guards it in every database).
      */
     public boolean moveTo(byte[] key, Database target) {
-        Entry e = lookupNoTouch(key);
-        if (e == null || target == this || target.lookupNoTouch(key) != null) return false;
-        table(key).remove(e.hash, e.key);
-        target.table(key).insert(e);
+        Object slot = findLive(key);
+        if (slot == null || target == this || target.findLive(key) != null) return false;
+        int hash = Bytes.hash(key);
+        table(key).remove(hash, key);
+        target.table(key).insert(hash, slot);
         keyspace.listener().created(target, key);
         return true;
     }
@@ -353,53 +406,39 @@ public final class Database {
      * work at full capacity). False if {@code src} is absent. Caller holds both stripes.
      */
     public boolean rename(byte[] src, byte[] dst) {
-        Entry e = lookupNoTouch(src);
-        if (e == null) return false;
+        Object slot = findLive(src);
+        if (slot == null) return false;
         if (java.util.Arrays.equals(src, dst)) return true;
-        Entry old = lookupNoTouch(dst);
-        if (old != null) removeEntry(table(dst), old);
-        table(src).remove(e.hash, e.key);
-        int hash = Bytes.hash(dst);
-        long at = e.expireAt();
-        Entry renamed = at >= 0 ? new VolatileEntry(hash, dst, e.value, at) : new Entry(hash, dst, e.value);
-        renamed.access = e.access;
-        table(dst).insert(renamed);
-        keyspace.adjustMemory(Memory.array(dst.length) - Memory.array(src.length));
+        int dstHash = Bytes.hash(dst);
+        if (findLive(dst) != null) removeSlot(table(dst), dstHash, dst);
+        table(src).remove(Bytes.hash(src), src);
+        Object renamed = SlotLayout.make(dst, SlotLayout.value(slot), SlotLayout.expireAt(slot), SlotLayout.access(slot));
+        table(dst).insert(dstHash, renamed);
+        keyspace.adjustMemory(Memory.slot(renamed) - Memory.slot(slot));
         keyspace.listener().created(this, dst); // Redis deletes an existing dst, then dbAdd: always "new"
         return true;
     }
 
     /** TTL deadline of a live key: epoch ms, -1 if it has none, -2 if the key does not exist. */
     public long expireAt(byte[] key) {
-        Entry e = lookupNoTouch(key);
-        if (e == null) return -2;
-        return e.expireAt();
+        Object slot = findLive(key);
+        if (slot == null) return -2;
+        return SlotLayout.expireAt(slot);
     }
 
     /** Sets a deadline on a live key; false if the key does not exist. */
     public boolean setExpire(byte[] key, long at) {
-        Entry e = lookupNoTouch(key);
-        if (e == null) return false;
-        if (e instanceof VolatileEntry v) {
-            v.expireAt = at;
-        } else {
-            KeyTable t = table(key);
-            VolatileEntry ve = new VolatileEntry(e.hash, e.key, e.value, at);
-            ve.access = e.access;
-            t.replace(e, ve);
-            keyspace.adjustMemory(Memory.VOLATILE_EXTRA);
-        }
+        Object slot = findLive(key);
+        if (slot == null) return false;
+        reexpire(key, slot, at);
         return true;
     }
 
     /** Removes the TTL; true if there was one. */
     public boolean persist(byte[] key) {
-        Entry e = lookupNoTouch(key);
-        if (!(e instanceof VolatileEntry)) return false;
-        Entry plain = new Entry(e.hash, e.key, e.value);
-        plain.access = e.access;
-        table(key).replace(e, plain);
-        keyspace.adjustMemory(-Memory.VOLATILE_EXTRA);
+        Object slot = findLive(key);
+        if (slot == null || !SlotLayout.hasTtl(slot)) return false;
+        reexpire(key, slot, NO_TTL);
         return true;
     }
 
@@ -424,9 +463,10 @@ public final class Database {
             keyspace.lock(s);
             try {
                 for (int i = 0; i < samples && t.volatileCount() > 0; i++) {
-                    VolatileEntry v = t.randomVolatile(rnd);
-                    if (v != null && v.expireAt > now) {
-                        sum += v.expireAt - now;
+                    Object v = t.randomVolatile(rnd);
+                    long at = v == null ? -1 : SlotLayout.expireAt(v);
+                    if (at > now) {
+                        sum += at - now;
                         n++;
                     }
                 }
@@ -476,14 +516,14 @@ public final class Database {
         long now = keyspace.clock().millis();
         boolean reclaim = reclaimIf != null && keyspace.expiryEnabledOnAccess();
         long[] counter = new long[1];
-        List<Entry> expired = new ArrayList<>();
-        Consumer<Entry> filter = e -> {
-            if (e.expireAt() >= 0 && e.expireAt() < now) {
-                if (reclaim && reclaimIf.test(e.key)) expired.add(e);
+        List<Object> expired = new ArrayList<>();
+        Consumer<Object> filter = slot -> {
+            if (SlotLayout.hasTtl(slot) && SlotLayout.expireAt(slot) < now) {
+                if (reclaim && reclaimIf.test(SlotLayout.key(slot))) expired.add(slot);
                 return;
             }
             counter[0]++;
-            emit.accept(e);
+            emit.accept(SlotLayout.view(slot));
         };
         while (stripe < tables.length) {
             keyspace.lock(stripe);
@@ -513,12 +553,14 @@ public final class Database {
     }
 
     /** Lazy expiry of entries a scan met past their deadline; caller holds their stripe. */
-    private void reclaimExpired(KeyTable t, List<Entry> expired) {
-        for (Entry e : expired) {
-            if (t.find(e.hash, e.key) != e) continue; // already gone (listed twice by a rehash)
-            removeEntry(t, e);
+    private void reclaimExpired(KeyTable t, List<Object> expired) {
+        for (Object slot : expired) {
+            byte[] key = SlotLayout.key(slot);
+            int hash = Bytes.hash(key);
+            if (t.find(hash, key) != slot) continue; // already gone (listed twice by a rehash)
+            removeSlot(t, hash, key);
             keyspace.stats.expiredKeys.increment();
-            keyspace.listener().expired(this, e.key);
+            keyspace.listener().expired(this, key);
         }
         expired.clear();
     }
@@ -533,8 +575,10 @@ public final class Database {
             if (stripe < 0) return null;
             keyspace.lock(stripe);
             try {
-                Entry e = tables[stripe].randomEntry(rnd);
-                if (e != null && (e.expireAt() < 0 || e.expireAt() >= now)) return e;
+                Object slot = tables[stripe].randomSlot(rnd);
+                if (slot != null && (!SlotLayout.hasTtl(slot) || SlotLayout.expireAt(slot) >= now)) {
+                    return SlotLayout.view(slot);
+                }
             } finally {
                 keyspace.unlock(stripe);
             }
@@ -588,7 +632,7 @@ public final class Database {
         KeyTable t = tables[stripe];
         long cursor = 0;
         do {
-            cursor = t.scan(cursor, action);
+            cursor = t.scan(cursor, slot -> action.accept(SlotLayout.view(slot)));
         } while (cursor != 0);
     }
 
@@ -598,8 +642,16 @@ public final class Database {
         return tables[stripe];
     }
 
-    /** Removes an entry known to be in {@code stripe}'s table; caller holds that stripe. */
-    void removeLocked(int stripe, Entry e) {
-        removeEntry(tables[stripe], e);
+    /** Removes a slot known to be in {@code stripe}'s table; returns its key. Caller holds that stripe. */
+    byte[] removeLocked(int stripe, Object slot) {
+        byte[] key = SlotLayout.key(slot);
+        removeSlot(tables[stripe], Bytes.hash(key), key);
+        return key;
+    }
+
+    /** Whether {@code slot} is still what {@code stripe}'s table holds for its key. Caller holds that stripe. */
+    boolean stillHolds(int stripe, Object slot) {
+        byte[] key = SlotLayout.key(slot);
+        return tables[stripe].find(Bytes.hash(key), key) == slot;
     }
 }

@@ -1,37 +1,35 @@
 package io.keyline.store;
 
 /**
- * One key in a {@link KeyTable} bucket chain. The value is a {@code byte[]} for strings or a
- * data-type object. {@code access} holds the LRU clock or the LFU counter, depending on the policy.
- * 32 bytes with compressed references: header, hash, key, value, next, access.
+ * One key as callers see it: its key, value, TTL and LRU/LFU clock. The table itself holds either
+ * a compact blob ({@link SlotLayout}; the caller then gets a {@link BlobEntry} view of it) or, for
+ * values that do not fit one, a {@link BoxedEntry}. Either way an entry is a snapshot of the key
+ * when it was looked up: a write replaces what the table holds, it never changes a key's or a
+ * string value's bytes in place, so an entry read under the stripe lock stays valid after it.
  */
-public class Entry {
-    final int hash;
-    final byte[] key;
-    Object value;
-    Entry next;
-    int access;
-
-    Entry(int hash, byte[] key, Object value) {
-        this.hash = hash;
-        this.key = key;
-        this.value = value;
+public abstract class Entry {
+    Entry() {
     }
 
-    public byte[] key() {
-        return key;
-    }
+    /** The key (a copy for a blob: compare by content, never by identity). */
+    public abstract byte[] key();
 
-    public Object value() {
-        return value;
-    }
+    /** The value: a {@code byte[]} for strings (a copy for a blob) or a data-type object. */
+    public abstract Object value();
 
     /** Epoch ms deadline, or -1 when the key has no TTL. */
-    public long expireAt() {
-        return -1;
-    }
+    public abstract long expireAt();
 
-    public int access() {
-        return access;
+    /** The 24-bit LRU clock or LFU counter, depending on the policy. */
+    public abstract int access();
+
+    abstract void access(int access);
+
+    /** What the table holds for this key: the blob a view reads, or the boxed entry itself. */
+    abstract Object slot();
+
+    /** Heap bytes this key costs, its share of the table included (MEMORY USAGE, maxmemory). */
+    public long footprint() {
+        return Memory.slot(slot());
     }
 }

@@ -369,7 +369,7 @@ public final class Keyspace {
         for (Database d : dbs) total += volatileOnly ? d.volatileSize() : d.size();
         if (total <= 0) return false;
         Database bestDb = null;
-        Entry best = null;
+        Object best = null;
         int bestStripe = -1;
         long bestScore = Long.MIN_VALUE;
         int samples = evictionSamples;
@@ -389,12 +389,12 @@ public final class Keyspace {
             lock(stripe);
             try {
                 KeyTable t = d.table(stripe);
-                Entry e = volatileOnly ? t.randomVolatile(rnd) : t.randomEntry(rnd);
+                Object e = volatileOnly ? t.randomVolatile(rnd) : t.randomSlot(rnd);
                 if (e == null) continue;
                 long score = switch (p) {
-                    case ALLKEYS_LRU, VOLATILE_LRU -> lruIdle(e);
-                    case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(e);
-                    case VOLATILE_TTL -> -e.expireAt();
+                    case ALLKEYS_LRU, VOLATILE_LRU -> idleSeconds(SlotLayout.access(e));
+                    case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayedCounter(SlotLayout.access(e));
+                    case VOLATILE_TTL -> -SlotLayout.expireAt(e);
                     default -> rnd.nextLong();
                 };
                 if (best == null || score > bestScore) {
@@ -408,16 +408,16 @@ public final class Keyspace {
             }
         }
         if (best == null) return false;
+        byte[] evicted;
         lock(bestStripe);
         try {
-            Entry current = bestDb.table(bestStripe).find(best.hash, best.key);
-            if (current != best) return true; // changed meanwhile; caller re-checks the limit
-            bestDb.removeLocked(bestStripe, best);
+            if (!bestDb.stillHolds(bestStripe, best)) return true; // changed meanwhile; caller re-checks the limit
+            evicted = bestDb.removeLocked(bestStripe, best);
         } finally {
             unlock(bestStripe);
         }
         stats.evictedKeys.increment();
-        listener.evicted(bestDb, best.key);
+        listener.evicted(bestDb, evicted);
         return true;
     }
 
@@ -455,13 +455,51 @@ public final class Keyspace {
     /** Called by the server cron: refreshes the cached LRU clock. */
     public void cronTick() {
         lruClockCache = (int) ((clock.millis() - startMillis) / 1000);
+        if (activeRehashing) activeRehash(REHASH_BUDGET_NANOS);
     }
 
-    void touch(Entry e) {
+    /** Redis's budget for active rehashing: 1 ms per cron tick. */
+    private static final long REHASH_BUDGET_NANOS = 1_000_000L;
+    private volatile boolean activeRehashing = true;
+
+    /** Redis's {@code activerehashing}: whether {@link #cronTick} finishes the resizes commands left half done. */
+    public void activeRehashing(boolean on) {
+        this.activeRehashing = on;
+    }
+
+    /**
+     * Redis's active rehashing (databasesCron): a resize moves keys only as commands reach its stripe,
+     * so a table written in a burst and then left alone would keep both its arrays for good (the old
+     * one was a seventh of the live heap of 1M small keys, bench/results/2026-12-07-mem.md). Moves the
+     * keys of such tables for at most {@code budgetNanos}, one stripe lock at a time and at most 1,024
+     * keys per hold; a stripe another thread holds waits for the next tick. Not while a snapshot is
+     * cut, as Redis does not rehash while a child saves: taking a stripe would make the snapshot copy it.
+     * Nor while a file loads: the loader writes without the stripe locks (and finishes its resizes itself).
+     */
+    void activeRehash(long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        for (Database d : databases) {
+            for (int s = 0; s < locks.length; s++) {
+                KeyTable t = d.table(s);
+                while (t.rehashing()) { // read without the lock, checked again under it
+                    if (snapshot != null || bulkLoading || !tryLock(s)) break;
+                    try {
+                        if (t.rehashing() && !bulkLoading) t.rehashStep(1024);
+                    } finally {
+                        unlock(s);
+                    }
+                    if (System.nanoTime() > deadline) return;
+                }
+            }
+        }
+    }
+
+    /** Records an access to a stored key in its 24-bit clock (Redis's updateLFU / LRU_CLOCK). */
+    void touchSlot(Object slot) {
         if (policy.lfu()) {
-            e.access = lfuIncrement(e.access);
+            SlotLayout.access(slot, lfuIncrement(SlotLayout.access(slot)));
         } else {
-            e.access = lruClock();
+            SlotLayout.access(slot, lruClock() & SlotLayout.ACCESS_MASK);
         }
     }
 
@@ -473,21 +511,24 @@ public final class Keyspace {
     public boolean setAccess(Entry e, long lfuFreq, long lruIdleSeconds) {
         if (policy.lfu()) {
             if (lfuFreq < 0) return false;
-            e.access = (minutesNow() << 8) | (int) Math.min(lfuFreq, 255);
+            e.access((minutesNow() << 8) | (int) Math.min(lfuFreq, 255));
         } else {
             if (lruIdleSeconds < 0) return false;
-            e.access = (int) (lruClock() - Math.min(lruIdleSeconds, Integer.MAX_VALUE / 2));
+            // 24 bits of seconds, as Redis's LRU clock: an idle time beyond ~194 days wraps, there too.
+            e.access((int) (lruClock() - Math.min(lruIdleSeconds, SlotLayout.ACCESS_MASK)) & SlotLayout.ACCESS_MASK);
         }
         return true;
     }
 
     /** Seconds since the key was last touched. */
     public long idleSeconds(Entry e) {
-        return Math.max(0, lruClock() - e.access);
+        return idleSeconds(e.access());
     }
 
-    private long lruIdle(Entry e) {
-        return idleSeconds(e);
+    /** Seconds since a 24-bit access clock, across the clock's wrap (Redis's estimateObjectIdleTime). */
+    private long idleSeconds(int access) {
+        int now = lruClock() & SlotLayout.ACCESS_MASK;
+        return now >= access ? now - access : now + (SlotLayout.ACCESS_MASK + 1L - access);
     }
 
     // LFU: high 16 bits = minutes of last decrement, low 8 bits = logarithmic counter (Redis's layout).
@@ -496,9 +537,13 @@ public final class Keyspace {
     }
 
     public int lfuDecayed(Entry e) {
-        int counter = e.access & 0xff;
-        if (e.access == 0) counter = 5; // LFU_INIT_VAL for keys created before the policy switch
-        int last = (e.access >>> 8) & 0xffff;
+        return lfuDecayedCounter(e.access());
+    }
+
+    /** The LFU counter of an access clock after decay; 5 (LFU_INIT_VAL) for keys created before the policy switch. */
+    private int lfuDecayedCounter(int access) {
+        int counter = access == 0 ? 5 : access & 0xff;
+        int last = (access >>> 8) & 0xffff;
         int now = minutesNow();
         int elapsed = now >= last ? now - last : 65535 - last + now;
         int periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
@@ -598,11 +643,11 @@ public final class Keyspace {
                     try {
                         long now = clock.millis();
                         for (int i = 0; i < sample && t.volatileCount() > 0; i++) {
-                            VolatileEntry v = t.randomVolatile(rnd);
-                            if (v != null && v.expireAt < now) {
-                                d.removeLocked(s, v);
+                            Object v = t.randomVolatile(rnd);
+                            if (v != null && SlotLayout.expireAt(v) < now) {
+                                byte[] key = d.removeLocked(s, v);
                                 stats.expiredKeys.increment();
-                                listener.expired(d, v.key);
+                                listener.expired(d, key);
                                 expiredInSample++;
                                 removed++;
                             }

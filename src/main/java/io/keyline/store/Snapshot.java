@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAccumulator;
  * runs the caller's {@code atCut} there and marks every stripe pending. From then on, the first
  * thread to lock a pending stripe deals with it under the lock before doing anything else with it:
  * {@link #run()}, walking the stripes in order, hands it to the {@link SnapshotSink}; any client,
- * expiry, eviction or whole-keyspace command that gets there earlier copies its entries (strings are
- * shared, being immutable; collections are deep-copied) for {@link #run()} to encode later, outside
+ * expiry, eviction or whole-keyspace command that gets there earlier copies its entries (a blob's bytes,
+ * whose access clock changes in place; a boxed entry's strings shared, being immutable; collections
+ * deep-copied) for {@link #run()} to encode later, outside
  * the lock ("copy on first touch"). Nothing can change a stripe before it is dumped or copied, so the
  * data is exactly the data at the cut; a client waits at most for the copying of the stripes it
  * locks, never for their encoding. Reads
@@ -143,8 +144,8 @@ public final class Snapshot {
     /**
      * Called by {@link Keyspace} after it took {@code stripe}'s lock while this snapshot is active. The
      * thread in {@link #run()} encodes the stripe there; any other thread (a client's event loop, expiry,
-     * a script) only copies the stripe's entries (references to the immutable keys and string values, deep
-     * copies of the mutable values) and leaves the encoding to {@link #run()}. Copying is ~100x cheaper
+     * a script) only copies the stripe's entries (a blob's bytes, references to a boxed entry's immutable key
+     * and string value, deep copies of the mutable values) and leaves the encoding to {@link #run()}. Copying is ~100x cheaper
      * than encoding, and random writes touch every pending stripe within milliseconds of the cut, so if
      * touching threads encoded, the event loops would do most of the save themselves (p99 1.4 s during a
      * BGSAVE of 1M keys under 5k SET/s, against Redis's 0.1 s).
@@ -185,8 +186,10 @@ public final class Snapshot {
     }
 
     /**
-     * The stripe's entries in every database, copied: same key and string arrays (never changed in place),
-     * deep copies of collections and mutable strings ({@link Copyable#copyOf}), same deadline and LRU/LFU reading.
+     * The stripe's entries in every database, copied: a blob's bytes (its LRU/LFU clock and volatile-index
+     * position change in place, so sharing it would let the copy drift from the cut), the same key and
+     * string arrays of a boxed entry (never changed in place), deep copies of collections and mutable
+     * strings ({@link Copyable#copyOf}), same deadline and LRU/LFU reading.
      */
     private Entry[][] capture(int stripe) {
         Entry[][] copies = new Entry[databases][];
@@ -202,11 +205,10 @@ public final class Snapshot {
     }
 
     private static Entry copyOf(Entry e) {
-        Object value = Copyable.copyOf(e.value);
+        if (e.slot() instanceof byte[] blob) return new BlobEntry(blob.clone());
+        Object value = Copyable.copyOf(e.value());
         long at = e.expireAt();
-        Entry copy = at >= 0 ? new VolatileEntry(e.hash, e.key, value, at) : new Entry(e.hash, e.key, value);
-        copy.access = e.access;
-        return copy;
+        return at >= 0 ? new VolatileEntry(e.key(), value, at, e.access()) : new BoxedEntry(e.key(), value, e.access());
     }
 
     /** A whole-keyspace lock was taken: every stripe is about to be open to change. */

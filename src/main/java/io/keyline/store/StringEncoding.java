@@ -46,6 +46,14 @@ public final class StringEncoding {
         return byContent(s);
     }
 
+    /**
+     * Whether this array's encoding is recorded by identity: the store keeps such a value as its
+     * own array (not copied into a blob) so the record still applies.
+     */
+    static boolean tracked(byte[] s) {
+        return s.length <= EMBSTR_SIZE_LIMIT && !EXCEPTIONS.isEmpty() && EXCEPTIONS.containsKey(s);
+    }
+
     /** What {@code tryObjectEncoding} picks for these bytes. */
     public static String byContent(byte[] s) {
         if (s.length <= 20 && Bytes.isLong(s)) return INT;

@@ -1,12 +1,12 @@
 package io.keyline.store;
 
-/** An entry with a TTL; also indexed in its table's volatile array for the active expiry cycle. */
-final class VolatileEntry extends Entry {
-    long expireAt;
+/** A boxed entry with a TTL; also indexed in its table's volatile array for the active expiry cycle. */
+final class VolatileEntry extends BoxedEntry {
+    final long expireAt;
     int volatileIndex = -1;
 
-    VolatileEntry(int hash, byte[] key, Object value, long expireAt) {
-        super(hash, key, value);
+    VolatileEntry(byte[] key, Object value, long expireAt, int access) {
+        super(key, value, access);
         this.expireAt = expireAt;
     }
 

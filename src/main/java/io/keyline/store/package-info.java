@@ -6,17 +6,23 @@
  * <p>Shape: a {@link io.keyline.store.Keyspace} holds 16 (configurable) {@link io.keyline.store.Database}s
  * and one lock per <em>stripe</em>. A key's stripe is its Redis Cluster hash slot (CRC16 of the key
  * or its {@code {hash tag}}) modulo the stripe count, so keys that share a tag share a stripe. Each
- * database keeps one {@link io.keyline.store.KeyTable} per stripe: a chained hash table with
- * Redis's incremental rehash and reverse-binary SCAN cursor. Lock {@code i} guards table {@code i}
- * of every database, so SWAPDB and FLUSHALL take all locks (at once, through the keyspace's read/write
- * gate), single-key commands take one.
+ * database keeps one {@link io.keyline.store.KeyTable} per stripe: an open-addressing table (a
+ * {@code byte[]} of 8-bit hash tags beside an {@code Object[]} of slots) with Redis's incremental resize
+ * (finished by the cron when commands leave one half done, Redis's {@code activerehashing}) and
+ * reverse-binary SCAN cursor over home buckets. Lock {@code i} guards table {@code i} of every
+ * database, so SWAPDB and FLUSHALL take all locks (at once, through the keyspace's read/write gate),
+ * single-key commands take one.
  *
- * <p>Entries are kept small on purpose (one object per key plus its key and value arrays): a key
- * without a TTL costs a 32-byte {@link io.keyline.store.Entry}; only keys with a TTL use the larger
- * {@link io.keyline.store.VolatileEntry}, which also sits in its stripe's array of volatile keys
- * that the active expiry cycle samples, as Redis samples its {@code expires} dict.
+ * <p>Entries are compact on purpose ({@link io.keyline.store.SlotLayout}): a key of up to 127 bytes
+ * with a string value of up to 64 bytes is one {@code byte[]} blob in its slot (flags, the 24-bit
+ * LRU/LFU clock, the TTL if any, key and value inline); anything else is a
+ * {@link io.keyline.store.BoxedEntry} object. Callers see either as an {@link io.keyline.store.Entry}
+ * (a {@link io.keyline.store.BlobEntry} view for a blob), whose key and string value are copies:
+ * a write stores a new slot and never changes stored bytes, so nothing may rely on the identity of
+ * a short value's array. Keys with a TTL also sit in their stripe's volatile index, which the
+ * active expiry cycle samples, as Redis samples its {@code expires} dict.
  *
- * <p>Values: strings are immutable {@code byte[]} (shared freely, never changed in place); every
+ * <p>Values: strings are immutable {@code byte[]} (never changed in place; a boxed one is shared, a blob's copied out); every
  * other data type implements {@link io.keyline.store.TypedValue} (its TYPE and OBJECT ENCODING
  * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). A string's OBJECT ENCODING
  * ({@code int}/{@code embstr}/{@code raw}) comes from its content, except where
@@ -34,7 +40,8 @@
  * <p>Snapshots: {@link io.keyline.store.Keyspace#beginSnapshot} fixes a point-in-time cut under every
  * lock for an instant; the snapshot's thread then hands the stripes to a {@link io.keyline.store.SnapshotSink}
  * one by one. A client that locks a stripe before the snapshot reached it first copies that stripe's
- * entries (strings are shared, being immutable; collections are deep-copied), which the snapshot's thread
+ * entries (a blob's bytes, whose access clock changes in place; a boxed entry's strings shared, being
+ * immutable; collections deep-copied), which the snapshot's thread
  * encodes later, so a client waits at most for the copying of the stripes it locks, never for encoding. The
  * hook is in {@link io.keyline.store.Keyspace#lock} and its variants (one volatile read when no
  * snapshot runs); see {@link io.keyline.store.Snapshot}.

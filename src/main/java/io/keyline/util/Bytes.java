@@ -11,10 +11,15 @@ public final class Bytes {
 
     /** A well-mixed 32-bit hash of the bytes (FNV-1a folded through a murmur finalizer). */
     public static int hash(byte[] b) {
+        return hash(b, 0, b.length);
+    }
+
+    /** {@link #hash(byte[])} of {@code b[offset, offset + length)}: the same value as hashing a copy of that range. */
+    public static int hash(byte[] b, int offset, int length) {
         int h = 0x811c9dc5;
-        int i = 0;
-        int n = b.length;
-        for (; i + 4 <= n; i += 4) {
+        int i = offset;
+        int end = offset + length;
+        for (; i + 4 <= end; i += 4) {
             int k = (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] << 24);
             k *= 0xcc9e2d51;
             k = Integer.rotateLeft(k, 15);
@@ -23,11 +28,11 @@ public final class Bytes {
             h = Integer.rotateLeft(h, 13);
             h = h * 5 + 0xe6546b64;
         }
-        for (; i < n; i++) {
+        for (; i < end; i++) {
             h ^= b[i] & 0xff;
             h *= 0x01000193;
         }
-        h ^= n;
+        h ^= length;
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The {@code ./keyline-server} launcher as a user runs it: a separate process, its start-up banner,
@@ -199,5 +200,44 @@ class LauncherIT {
         Finished version = runToCompletion("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.output().strip()).matches("Keyline server v=\\S+ redis_version=\\d+\\.\\d+\\.\\d+");
+    }
+
+    /** The value of the JVM flag {@code name} in process {@code pid}, read with the jcmd beside its java. */
+    private static String vmFlag(long pid, String name) throws Exception {
+        String java = ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElseThrow();
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.flags", "-all").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out.lines().filter(l -> l.matches(".*\\b" + name + "\\s+=.*")).findFirst()
+                .map(l -> l.replaceAll(".*=\\s*(\\S+).*", "$1")).orElseThrow(() -> new AssertionError(out));
+    }
+
+    @Test
+    void theHeapGovernorFollowsTheHeapUnderZgcAndPutsTheFlagBackWhenTurnedOff() throws Exception {
+        int port = freePort();
+        Process server = new ProcessBuilder(launcher().toString(), "-p", Integer.toString(port), "--appendonly", "no",
+                "--dir", workDir.toString()).directory(workDir.toFile()).redirectErrorStream(true).start();
+        try {
+            Output out = new Output(server.getInputStream());
+            assertThat(out.waitFor("Ready to accept connections", 300_000)).as("output:%n%s", out.text()).isTrue();
+            String java = ProcessHandle.of(server.pid()).flatMap(h -> h.info().commandLine()).orElse("");
+            assumeTrue(java.contains("-XX:+UseZGC"), "the launcher picked a JDK without generational ZGC");
+            long max = Long.parseLong(vmFlag(server.pid(), "MaxHeapSize"));
+            long deadline = System.currentTimeMillis() + 30_000;
+            long soft = Long.parseLong(vmFlag(server.pid(), "SoftMaxHeapSize"));
+            while (soft > max / 2 && System.currentTimeMillis() < deadline) { // the governor starts after "Ready"
+                Thread.sleep(100);
+                soft = Long.parseLong(vmFlag(server.pid(), "SoftMaxHeapSize"));
+            }
+            assertThat(soft).as("an empty server's soft maximum: the governor's floor, 64 MB, or a little more").isBetween(64L << 20, 128L << 20);
+            try (Jedis jedis = new Jedis("127.0.0.1", port, 10_000)) {
+                jedis.configSet("heap-governor", "no");
+                assertThat(Long.parseLong(vmFlag(server.pid(), "SoftMaxHeapSize"))).as("put back").isGreaterThan(max / 2);
+            }
+        } finally {
+            server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -33,6 +33,37 @@ class DatabaseTest {
         return seen;
     }
 
+    /** Inserts into stripe 0 until its table starts a resize; returns the keys inserted. */
+    private List<byte[]> fillUntilStripe0Resizes(Keyspace ks) {
+        List<byte[]> keys = new ArrayList<>();
+        KeyTable t = ks.db(0).table(0);
+        for (int i = 0; !t.rehashing(); i++) {
+            byte[] key = k("k" + i);
+            if (ks.stripeOf(key) != 0) continue;
+            ks.db(0).set(key, key, Database.NO_TTL);
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    @Test
+    void theCronFinishesAResizeLeftHalfDoneUnlessTurnedOffOrAFileIsLoading() {
+        List<byte[]> keys = fillUntilStripe0Resizes(keyspace);
+        KeyTable t = db.table(0);
+        keyspace.activeRehashing(false);
+        keyspace.cronTick();
+        assertThat(t.rehashing()).isTrue();
+        keyspace.activeRehashing(true);
+        keyspace.bulkLoading(true);
+        keyspace.cronTick();
+        assertThat(t.rehashing()).as("not while a loader writes without the locks").isTrue();
+        keyspace.bulkLoading(false);
+        keyspace.cronTick();
+        assertThat(t.rehashing()).isFalse();
+        assertThat(t.capacity()).isGreaterThan(keys.size());
+        for (byte[] key : keys) assertThat((byte[]) db.lookupNoTouch(key).value()).isEqualTo(key);
+    }
+
     @Test
     void scanReturnsEveryKeyPresentForTheWholeScanWhileKeysComeAndGo() {
         Random rnd = new Random(7);
@@ -165,5 +196,27 @@ class DatabaseTest {
         Set<String> seen = new HashSet<>();
         for (Iterator<Entry> it = db.iterator(); it.hasNext(); ) seen.add(Bytes.str(it.next().key()));
         assertThat(seen).hasSize(300);
+    }
+
+    @Test
+    void overwritingABlobSizedStringAllocatesOneBlobAndNothingElse() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] key = k("key:000000000001"); // 16 bytes, as the memory benchmark's keys
+        byte[][] values = {k("value-0000000001"), k("value-0000000002")};
+        int stripe = keyspace.stripeOf(key);
+        keyspace.lock(stripe);
+        try {
+            db.set(key, values[0], Database.NO_TTL);
+            long blob = Memory.array(4 + 16 + 16);
+            for (int round = 0; round < 3; round++) { // the later rounds run compiled
+                int n = 20_000;
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < n; i++) db.set(key, values[i & 1], Database.NO_TTL);
+                long perSet = (mx.getCurrentThreadAllocatedBytes() - before) / n;
+                assertThat(perSet).as("bytes allocated per SET, round " + round).isLessThanOrEqualTo(blob);
+            }
+        } finally {
+            keyspace.unlock(stripe);
+        }
     }
 }

@@ -15,24 +15,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-stripe hash table alone: incremental rehash, SCAN guarantees, the volatile index. */
 class KeyTableTest {
-    private static Entry entry(String key) {
+    /** A blob slot, or a boxed one for every third key, so both kinds share the table. */
+    private static Object entry(String key) {
         byte[] k = Bytes.of(key);
-        return new Entry(Bytes.hash(k), k, k);
+        return Bytes.hash(k) % 3 == 0 ? new BoxedEntry(k, k, 0) : SlotLayout.make(k, k, -1, 0);
     }
 
-    private static VolatileEntry volatileEntry(String key, long at) {
+    private static Object volatileEntry(String key, long at) {
         byte[] k = Bytes.of(key);
-        return new VolatileEntry(Bytes.hash(k), k, k, at);
+        return Bytes.hash(k) % 3 == 0 ? new VolatileEntry(k, k, at, 0) : SlotLayout.make(k, k, at, 0);
     }
 
-    private static Entry find(KeyTable t, String key) {
+    private static void insert(KeyTable t, Object slot) {
+        t.insert(Bytes.hash(SlotLayout.key(slot)), slot);
+    }
+
+    private static String keyOf(Object slot) {
+        return Bytes.str(SlotLayout.key(slot));
+    }
+
+    private static Object find(KeyTable t, String key) {
         byte[] k = Bytes.of(key);
         return t.find(Bytes.hash(k), k);
     }
 
-    private static Entry remove(KeyTable t, String key) {
+    private static Object remove(KeyTable t, String key) {
         byte[] k = Bytes.of(key);
         return t.remove(Bytes.hash(k), k);
+    }
+
+    private static void replace(KeyTable t, Object old, Object replacement) {
+        t.replace(Bytes.hash(SlotLayout.key(old)), old, replacement);
     }
 
     @Test
@@ -40,7 +53,7 @@ class KeyTableTest {
         KeyTable t = new KeyTable();
         boolean sawRehash = false;
         for (int i = 0; i < 5000; i++) {
-            t.insert(entry("key:" + i));
+            insert(t, entry("key:" + i));
             sawRehash |= t.rehashing();
             // Every key inserted so far is findable whether or not a rehash is in progress.
             if (i % 97 == 0) {
@@ -58,7 +71,7 @@ class KeyTableTest {
         KeyTable t = new KeyTable();
         int finished = 0;
         for (int i = 0; i < 5000; i++) {
-            t.insert(entry("key:" + i));
+            insert(t, entry("key:" + i));
             if (t.rehashing()) {
                 t.finishRehash();
                 finished++;
@@ -73,7 +86,7 @@ class KeyTableTest {
     @Test
     void shrinksWhenEmptiedAndKeepsTheRest() {
         KeyTable t = new KeyTable();
-        for (int i = 0; i < 4000; i++) t.insert(entry("k" + i));
+        for (int i = 0; i < 4000; i++) insert(t, entry("k" + i));
         boolean sawRehash = false;
         for (int i = 0; i < 3990; i++) {
             assertThat(remove(t, "k" + i)).isNotNull();
@@ -90,13 +103,13 @@ class KeyTableTest {
         KeyTable t = new KeyTable();
         Set<String> all = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
-            t.insert(entry("s" + i));
+            insert(t, entry("s" + i));
             all.add("s" + i);
         }
         Set<String> seen = new HashSet<>();
         long cursor = 0;
         do {
-            cursor = t.scan(cursor, e -> seen.add(Bytes.str(e.key())));
+            cursor = t.scan(cursor, o -> seen.add(keyOf(o)));
         } while (cursor != 0);
         assertThat(seen).isEqualTo(all);
     }
@@ -109,21 +122,21 @@ class KeyTableTest {
             Set<String> stable = new HashSet<>();
             List<String> churn = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                t.insert(entry("stable" + i));
+                insert(t, entry("stable" + i));
                 stable.add("stable" + i);
             }
             Set<String> seen = new HashSet<>();
             long cursor = 0;
             int n = 0;
             do {
-                cursor = t.scan(cursor, e -> seen.add(Bytes.str(e.key())));
+                cursor = t.scan(cursor, o -> seen.add(keyOf(o)));
                 // Between steps the table grows a lot, then shrinks back: both trigger rehashes.
                 int phase = (n++ / 20) % 2;
                 if (phase == 0) {
                     for (int k = 0; k < 40; k++) {
                         String key = "churn" + round + ":" + rnd.nextInt(1_000_000);
                         if (find(t, key) == null) {
-                            t.insert(entry(key));
+                            insert(t, entry(key));
                             churn.add(key);
                         }
                     }
@@ -138,23 +151,23 @@ class KeyTableTest {
     @Test
     void volatileIndexFollowsInsertReplaceAndRemove() {
         KeyTable t = new KeyTable();
-        for (int i = 0; i < 100; i++) t.insert(i % 2 == 0 ? volatileEntry("v" + i, 1000 + i) : entry("v" + i));
+        for (int i = 0; i < 100; i++) insert(t, i % 2 == 0 ? volatileEntry("v" + i, 1000 + i) : entry("v" + i));
         assertThat(t.volatileCount()).isEqualTo(50);
         // Replacing a plain entry with a volatile one (EXPIRE) and back (PERSIST).
-        Entry plain = find(t, "v1");
-        VolatileEntry withTtl = volatileEntry("v1", 5);
-        t.replace(plain, withTtl);
+        Object plain = find(t, "v1");
+        Object withTtl = volatileEntry("v1", 5);
+        replace(t, plain, withTtl);
         assertThat(t.volatileCount()).isEqualTo(51);
-        t.replace(withTtl, entry("v1"));
+        replace(t, withTtl, entry("v1"));
         assertThat(t.volatileCount()).isEqualTo(50);
         for (int i = 0; i < 100; i += 4) remove(t, "v" + i);
         assertThat(t.volatileCount()).isEqualTo(25);
         Set<String> sampled = new HashSet<>();
         for (int i = 0; i < 2000; i++) {
-            VolatileEntry v = t.randomVolatile(ThreadLocalRandom.current());
-            assertThat(v.expireAt()).isGreaterThanOrEqualTo(1000);
-            assertThat(find(t, Bytes.str(v.key()))).isSameAs(v);
-            sampled.add(Bytes.str(v.key()));
+            Object v = t.randomVolatile(ThreadLocalRandom.current());
+            assertThat(SlotLayout.expireAt(v)).isGreaterThanOrEqualTo(1000);
+            assertThat(find(t, keyOf(v))).isSameAs(v);
+            sampled.add(keyOf(v));
         }
         assertThat(sampled).hasSize(25);
     }

@@ -280,6 +280,35 @@ class SnapshotTest {
     }
 
     @Test
+    void aBlobCopiedAtFirstTouchKeepsItsClockAndDeadlineFromTheCut() {
+        Clock.Manual clock = new Clock.Manual(1_000_000);
+        Keyspace ks = new Keyspace(1, 2, clock);
+        byte[] k = Bytes.of("a"); // a short key and value: stored as one blob
+        int stripe = ks.stripeOf(k);
+        ks.lock(stripe);
+        try {
+            ks.db(0).set(k, Bytes.of("v"), 5_000_000);
+        } finally {
+            ks.unlock(stripe);
+        }
+        List<String> seen = new ArrayList<>();
+        Snapshot snap = ks.beginSnapshot((s, c) -> c.forEach((db, e) -> seen.add(
+                Bytes.str((byte[]) e.value()) + "|" + e.expireAt() + "|" + e.access())), null);
+        int accessAtCut;
+        ks.lock(stripe);
+        try {
+            accessAtCut = ks.db(0).lookupNoTouch(k).access();
+            clock.advance(100_000); // 100 s later the read below moves the LRU clock, written into the blob in place
+            assertThat(ks.db(0).lookup(k).access()).isNotEqualTo(accessAtCut);
+            ks.db(0).setExpire(k, 9_000_000);
+        } finally {
+            ks.unlock(stripe);
+        }
+        snap.run();
+        assertThat(seen).containsExactly("v|5000000|" + accessAtCut);
+    }
+
+    @Test
     void runWorksOnAThreadThatHoldsEveryLock() {
         Keyspace ks = new Keyspace(2, 3, new Clock.Manual(0));
         for (int i = 0; i < 100; i++) ks.db(i % 2).set(Bytes.of("k" + i), Bytes.of("v"), Database.NO_TTL);

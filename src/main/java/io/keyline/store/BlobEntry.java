@@ -1,0 +1,44 @@
+package io.keyline.store;
+
+/**
+ * A view of a key stored as a blob ({@link SlotLayout}), made for callers that need an
+ * {@link Entry}. Key and value are copied out on request; {@link #access(int)} writes through to
+ * the blob, which is the one part of a blob that changes after it is stored.
+ */
+final class BlobEntry extends Entry {
+    private final byte[] blob;
+
+    BlobEntry(byte[] blob) {
+        this.blob = blob;
+    }
+
+    @Override
+    public byte[] key() {
+        return SlotLayout.blobKey(blob);
+    }
+
+    @Override
+    public Object value() {
+        return SlotLayout.blobValue(blob);
+    }
+
+    @Override
+    public long expireAt() {
+        return SlotLayout.blobExpireAt(blob);
+    }
+
+    @Override
+    public int access() {
+        return SlotLayout.blobAccess(blob);
+    }
+
+    @Override
+    void access(int access) {
+        SlotLayout.blobAccess(blob, access);
+    }
+
+    @Override
+    Object slot() {
+        return blob;
+    }
+}

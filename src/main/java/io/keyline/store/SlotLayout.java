@@ -1,0 +1,184 @@
+package io.keyline.store;
+
+import io.keyline.util.Bytes;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * What a {@link KeyTable} slot holds for one key: a small string key is one {@code byte[]} blob,
+ * anything else a {@link BoxedEntry}. A blob packs what a boxed entry spreads over three objects:
+ *
+ * <pre>
+ *   byte 0       key length (7 bits) | 0x80 if the key has a TTL
+ *   bytes 1..3   LRU clock or LFU counter (24 bits, Redis's width)
+ *   bytes 4..11  TTL deadline, epoch ms            } only with a TTL
+ *   bytes 12..15 position in the volatile index    }
+ *   then         key bytes, then value bytes (the value's length is what is left)
+ * </pre>
+ *
+ * <p>A 16-byte key and value cost one 56-byte array instead of an entry, a key array and a value
+ * array (~100 bytes). The key, value and deadline bytes are never written after the blob is
+ * stored (a write stores a new blob), so copies taken under the stripe lock stay valid after it;
+ * the access clock and the volatile index are written in place, under the lock.
+ *
+ * <p>The static methods take any slot object, blob or boxed, so the table and {@link Database}
+ * need not care which they hold.
+ */
+final class SlotLayout {
+    /** Longest key kept in a blob (its length must fit 7 bits). */
+    static final int MAX_INLINE_KEY = 127;
+    /**
+     * Longest string value kept in a blob; longer ones are boxed. Copying a value into a blob
+     * doubles what a SET allocates (the parsed argument becomes garbage), which under ZGC shows in
+     * RSS: with 1 KB values inline, RSS per key rose from 1,244 to 1,593 B although the live heap
+     * fell by 27 B (bench/results/2026-12-06-layout.md). Past a few dozen bytes the entry and key
+     * arrays a blob saves are small beside the value, so only short values go inline.
+     */
+    static final int MAX_INLINE_VALUE = 64;
+    /** The 24-bit mask of the access clock. */
+    static final int ACCESS_MASK = 0xFFFFFF;
+
+    private static final int TTL_FLAG = 0x80;
+    private static final int HEADER = 4;
+    private static final int TTL_HEADER = HEADER + 8 + 4;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private SlotLayout() {
+    }
+
+    /**
+     * The slot for a key: a blob when the key and value fit one, else a boxed entry. A string
+     * whose OBJECT ENCODING is tracked by the array's identity ({@link StringEncoding}) stays boxed
+     * so the identity survives.
+     */
+    static Object make(byte[] key, Object value, long expireAt, int access) {
+        if (key.length <= MAX_INLINE_KEY && value instanceof byte[] v && v.length <= MAX_INLINE_VALUE
+                && !StringEncoding.tracked(v)) {
+            return blob(key, v, expireAt, access);
+        }
+        return expireAt >= 0 ? new VolatileEntry(key, value, expireAt, access) : new BoxedEntry(key, value, access);
+    }
+
+    static byte[] blob(byte[] key, byte[] value, long expireAt, int access) {
+        boolean ttl = expireAt >= 0;
+        int keyAt = ttl ? TTL_HEADER : HEADER;
+        byte[] blob = new byte[keyAt + key.length + value.length];
+        blob[0] = (byte) (key.length | (ttl ? TTL_FLAG : 0));
+        blobAccess(blob, access);
+        if (ttl) {
+            LONGS.set(blob, HEADER, expireAt);
+            INTS.set(blob, HEADER + 8, -1);
+        }
+        System.arraycopy(key, 0, blob, keyAt, key.length);
+        System.arraycopy(value, 0, blob, keyAt + key.length, value.length);
+        return blob;
+    }
+
+    // ---- blobs -------------------------------------------------------------------------------
+
+    private static boolean blobHasTtl(byte[] blob) {
+        return (blob[0] & TTL_FLAG) != 0;
+    }
+
+    static int keyOffset(byte[] blob) {
+        return blobHasTtl(blob) ? TTL_HEADER : HEADER;
+    }
+
+    static int keyLength(byte[] blob) {
+        return blob[0] & 0x7F;
+    }
+
+    static int valueOffset(byte[] blob) {
+        return keyOffset(blob) + keyLength(blob);
+    }
+
+    static byte[] blobKey(byte[] blob) {
+        int at = keyOffset(blob);
+        return Arrays.copyOfRange(blob, at, at + keyLength(blob));
+    }
+
+    static byte[] blobValue(byte[] blob) {
+        return Arrays.copyOfRange(blob, valueOffset(blob), blob.length);
+    }
+
+    static int blobValueLength(byte[] blob) {
+        return blob.length - valueOffset(blob);
+    }
+
+    static long blobExpireAt(byte[] blob) {
+        return blobHasTtl(blob) ? (long) LONGS.get(blob, HEADER) : -1;
+    }
+
+    static int blobAccess(byte[] blob) {
+        return (blob[1] & 0xFF) | (blob[2] & 0xFF) << 8 | (blob[3] & 0xFF) << 16;
+    }
+
+    static void blobAccess(byte[] blob, int access) {
+        blob[1] = (byte) access;
+        blob[2] = (byte) (access >>> 8);
+        blob[3] = (byte) (access >>> 16);
+    }
+
+    // ---- any slot ----------------------------------------------------------------------------
+
+    static boolean keyEquals(Object slot, byte[] key) {
+        if (slot instanceof byte[] blob) {
+            int len = keyLength(blob);
+            if (len != key.length) return false;
+            int at = keyOffset(blob);
+            return Arrays.equals(blob, at, at + len, key, 0, len);
+        }
+        return Arrays.equals(((BoxedEntry) slot).key, key);
+    }
+
+    /** The key's {@link Bytes#hash}, computed from the slot's key bytes (no copy). */
+    static int keyHash(Object slot) {
+        if (slot instanceof byte[] blob) return Bytes.hash(blob, keyOffset(blob), keyLength(blob));
+        return Bytes.hash(((BoxedEntry) slot).key);
+    }
+
+    static byte[] key(Object slot) {
+        return slot instanceof byte[] blob ? blobKey(blob) : ((BoxedEntry) slot).key;
+    }
+
+    static Object value(Object slot) {
+        return slot instanceof byte[] blob ? blobValue(blob) : ((BoxedEntry) slot).value;
+    }
+
+    static long expireAt(Object slot) {
+        if (slot instanceof byte[] blob) return blobExpireAt(blob);
+        return slot instanceof VolatileEntry v ? v.expireAt : -1;
+    }
+
+    static boolean hasTtl(Object slot) {
+        return slot instanceof byte[] blob ? blobHasTtl(blob) : slot instanceof VolatileEntry;
+    }
+
+    static int access(Object slot) {
+        return slot instanceof byte[] blob ? blobAccess(blob) : ((BoxedEntry) slot).access;
+    }
+
+    static void access(Object slot, int access) {
+        if (slot instanceof byte[] blob) blobAccess(blob, access);
+        else ((BoxedEntry) slot).access = access;
+    }
+
+    /** Position in the table's volatile index of a slot with a TTL (-1 if not indexed). */
+    static int volatileIndex(Object slot) {
+        return slot instanceof byte[] blob ? (int) INTS.get(blob, HEADER + 8) : ((VolatileEntry) slot).volatileIndex;
+    }
+
+    static void volatileIndex(Object slot, int index) {
+        if (slot instanceof byte[] blob) INTS.set(blob, HEADER + 8, index);
+        else ((VolatileEntry) slot).volatileIndex = index;
+    }
+
+    /** The entry callers see for a slot. */
+    static Entry view(Object slot) {
+        return slot instanceof byte[] blob ? new BlobEntry(blob) : (Entry) slot;
+    }
+}
