@@ -714,6 +714,25 @@ def redis_used_memory(port):
     return int(m.group(1)) if m else None
 
 
+SETTLE_MAX_SECS = 20.0
+
+
+def settled_rss_kb(pid, rss):
+    """VmRSS once it stops moving: read every second until two readings are within 1 MB of each other (at most
+    SETTLE_MAX_SECS). A collector returns the heap freed after a load to the OS a little later (the launcher's
+    ZGC after one second), and jemalloc purges dirty pages in the background: the steady figure is what a server
+    that has been loaded holds. Returns (kB, seconds waited)."""
+    waited = 0.0
+    while waited < SETTLE_MAX_SECS:
+        time.sleep(1.0)
+        waited += 1.0
+        now = rss_kb(pid)
+        if abs(now - rss) < 1024:
+            return now, waited
+        rss = now
+    return rss, waited
+
+
 def memory_section(env, cfg, results):
     args = env.args
     rows = results["memory"] = []
@@ -737,6 +756,9 @@ def memory_section(env, cfg, results):
                 rss1 = rss_kb(pid)
                 row.update(load_secs=secs, dbsize=dbs, rss_before_kb=rss0, rss_after_kb=rss1,
                            rss_per_key=(rss1 - rss0) * 1024.0 / args.mem_keys)
+                rss2, waited = settled_rss_kb(pid, rss1)
+                row.update(rss_settled_kb=rss2, settle_secs=1.0 + waited,
+                           rss_settled_per_key=(rss2 - rss0) * 1024.0 / args.mem_keys)
                 if um0 is not None:
                     um1 = redis_used_memory(srv.port)
                     row.update(used_memory_per_key=(um1 - um0) / args.mem_keys)
@@ -751,8 +773,8 @@ def memory_section(env, cfg, results):
                         row["note"] = note
                 if dbs != args.mem_keys:
                     row["note"] = (row.get("note", "") + " DBSIZE=%s, expected %d" % (dbs, args.mem_keys)).strip()
-                log("memory %-26s %5d-byte values: RSS %+.1f B/key%s%s (load %.1fs)" % (
-                    name, vsize, row["rss_per_key"],
+                log("memory %-26s %5d-byte values: RSS %+.1f B/key settled, %+.1f at +1 s%s%s (load %.1fs)" % (
+                    name, vsize, row["rss_settled_per_key"], row["rss_per_key"],
                     ", used_memory %.1f B/key" % row["used_memory_per_key"] if "used_memory_per_key" in row else "",
                     ", live heap %.1f B/key" % row["live_per_key"] if "live_per_key" in row else "", secs))
             except Exception as e:
@@ -1140,25 +1162,27 @@ def render(env, results, facts, kfacts, args, mode):
         L.append("## Memory per key")
         L.append("")
         L.append("Fresh server per row; keys `key:%012d` (16 bytes) set with one pipelined connection. "
-                 "RSS = growth of VmRSS from before to after loading, divided by the key count. "
+                 "RSS = growth of VmRSS from before to after loading, divided by the key count: read 1 s after "
+                 "the load, and once VmRSS has settled (two readings a second apart within 1 MB, at most %d s). "
                  "used_memory = Redis INFO used_memory growth. Live heap = growth of the JVM's live objects "
                  "(total of `jcmd GC.class_histogram`, which runs a full GC) per key; heap used = `GC.heap_info` "
-                 "used after `jcmd GC.run`.")
+                 "used after `jcmd GC.run`." % SETTLE_MAX_SECS)
         L.append("")
-        L.append("| server | keys | value | RSS B/key | Redis used_memory B/key | JVM live heap B/key | "
-                 "JVM heap used after GC B/key | RSS after load | note |")
-        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        L.append("| server | keys | value | RSS B/key, settled (after) | RSS B/key, +1 s | Redis used_memory B/key | "
+                 "JVM live heap B/key | JVM heap used after GC B/key | RSS after load, settled | note |")
+        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for r in results["memory"]:
             if r.get("error"):
-                L.append("| %s | %d | %s | n/a | | | | | %s |" % (r["server"], r["keys"], vs(r["vsize"]),
+                L.append("| %s | %d | %s | n/a | | | | | | %s |" % (r["server"], r["keys"], vs(r["vsize"]),
                                                                 r["error"].replace("|", "/")))
                 continue
 
             def g(k):
                 return "%.1f" % r[k] if r.get(k) is not None else "-"
-            L.append("| %s | %d | %s | %s | %s | %s | %s | %.0f MB | %s |" % (
-                r["server"], r["keys"], vs(r["vsize"]), g("rss_per_key"), g("used_memory_per_key"),
-                g("live_per_key"), g("heap_used_per_key"), r["rss_after_kb"] / 1024.0,
+            settled = "%s (%.0f s)" % (g("rss_settled_per_key"), r["settle_secs"]) if r.get("settle_secs") else "-"
+            L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %.0f MB | %s |" % (
+                r["server"], r["keys"], vs(r["vsize"]), settled, g("rss_per_key"), g("used_memory_per_key"),
+                g("live_per_key"), g("heap_used_per_key"), r.get("rss_settled_kb", r["rss_after_kb"]) / 1024.0,
                 r.get("note", "").replace("|", "/")))
         L.append("")
         L.append("For reference: the key and value bytes alone are %d B/key (16-byte values) and %d B/key "

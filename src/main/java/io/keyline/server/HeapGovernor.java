@@ -30,8 +30,8 @@ import java.util.Set;
  * (a quarter of RAM): left alone, the heap grows to hold the garbage of a burst and keeps it committed.
  * After each full collection this sets the flag to {@code max(FLOOR, heap used after the collection x RATIO)},
  * never above {@code -Xmx}; the collector then starts its cycles to stay under it (a soft limit: it
- * still grows the heap rather than stall an allocation), and the launcher's {@code -XX:ZUncommitDelay=0}
- * hands the pages freed above it back to the OS at once. A burst that ends leaves the garbage of its last
+ * still grows the heap rather than stall an allocation), and the launcher's {@code -XX:ZUncommitDelay=1}
+ * hands the pages freed above it back to the OS a second later. A burst that ends leaves the garbage of its last
  * stretch, and with no allocation after it nothing would collect it: so one collection runs when
  * allocation pauses with the heap above the target ({@link #watchForIdle}).
  *
