@@ -714,23 +714,18 @@ def redis_used_memory(port):
     return int(m.group(1)) if m else None
 
 
-SETTLE_MAX_SECS = 20.0
+SETTLE_SECS = 10
 
 
 def settled_rss_kb(pid, rss):
-    """VmRSS once it stops moving: read every second until two readings are within 1 MB of each other (at most
-    SETTLE_MAX_SECS). A collector returns the heap freed after a load to the OS a little later (the launcher's
-    ZGC after one second), and jemalloc purges dirty pages in the background: the steady figure is what a server
-    that has been loaded holds. Returns (kB, seconds waited)."""
-    waited = 0.0
-    while waited < SETTLE_MAX_SECS:
+    """VmRSS 10 s after the load (read each second, the last reading kept): a collector returns the heap freed
+    after a load to the OS a little later (the launcher's ZGC: a collection when allocation stops, then pages
+    unused for a second are uncommitted, over a few seconds), and jemalloc purges dirty pages in the background.
+    A "two equal readings" rule stopped on the plateau before the uncommit. Returns (kB, seconds waited)."""
+    for _ in range(SETTLE_SECS - 1):
         time.sleep(1.0)
-        waited += 1.0
-        now = rss_kb(pid)
-        if abs(now - rss) < 1024:
-            return now, waited
-        rss = now
-    return rss, waited
+        rss = rss_kb(pid)
+    return rss, float(SETTLE_SECS - 1)
 
 
 def memory_section(env, cfg, results):
@@ -773,7 +768,7 @@ def memory_section(env, cfg, results):
                         row["note"] = note
                 if dbs != args.mem_keys:
                     row["note"] = (row.get("note", "") + " DBSIZE=%s, expected %d" % (dbs, args.mem_keys)).strip()
-                log("memory %-26s %5d-byte values: RSS %+.1f B/key settled, %+.1f at +1 s%s%s (load %.1fs)" % (
+                log("memory %-26s %5d-byte values: RSS %+.1f B/key at +10 s, %+.1f at +1 s%s%s (load %.1fs)" % (
                     name, vsize, row["rss_settled_per_key"], row["rss_per_key"],
                     ", used_memory %.1f B/key" % row["used_memory_per_key"] if "used_memory_per_key" in row else "",
                     ", live heap %.1f B/key" % row["live_per_key"] if "live_per_key" in row else "", secs))
@@ -1161,15 +1156,15 @@ def render(env, results, facts, kfacts, args, mode):
     if "memory" in results:
         L.append("## Memory per key")
         L.append("")
-        L.append("Fresh server per row; keys `key:%012d` (16 bytes) set with one pipelined connection. "
+        L.append("Fresh server per row; keys `key:%%012d` (16 bytes) set with one pipelined connection. "
                  "RSS = growth of VmRSS from before to after loading, divided by the key count: read 1 s after "
-                 "the load, and once VmRSS has settled (two readings a second apart within 1 MB, at most %d s). "
+                 "the load, and %d s after it (settled). "
                  "used_memory = Redis INFO used_memory growth. Live heap = growth of the JVM's live objects "
                  "(total of `jcmd GC.class_histogram`, which runs a full GC) per key; heap used = `GC.heap_info` "
-                 "used after `jcmd GC.run`." % SETTLE_MAX_SECS)
+                 "used after `jcmd GC.run`." % SETTLE_SECS)
         L.append("")
-        L.append("| server | keys | value | RSS B/key, settled (after) | RSS B/key, +1 s | Redis used_memory B/key | "
-                 "JVM live heap B/key | JVM heap used after GC B/key | RSS after load, settled | note |")
+        L.append("| server | keys | value | RSS B/key, +10 s | RSS B/key, +1 s | Redis used_memory B/key | "
+                 "JVM live heap B/key | JVM heap used after GC B/key | RSS after load, +10 s | note |")
         L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for r in results["memory"]:
             if r.get("error"):
@@ -1179,7 +1174,7 @@ def render(env, results, facts, kfacts, args, mode):
 
             def g(k):
                 return "%.1f" % r[k] if r.get(k) is not None else "-"
-            settled = "%s (%.0f s)" % (g("rss_settled_per_key"), r["settle_secs"]) if r.get("settle_secs") else "-"
+            settled = g("rss_settled_per_key")
             L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %.0f MB | %s |" % (
                 r["server"], r["keys"], vs(r["vsize"]), settled, g("rss_per_key"), g("used_memory_per_key"),
                 g("live_per_key"), g("heap_used_per_key"), r.get("rss_settled_kb", r["rss_after_kb"]) / 1024.0,
@@ -1473,6 +1468,10 @@ def main():
         if interrupted:
             break
 
+    # The measurements first: a rendering error must not lose a run of many minutes.
+    with open(base + ".json", "w") as f:
+        json.dump({"facts": facts, "keyline": kfacts, "args": {k: v for k, v in vars(args).items()},
+                   "results": results}, f, indent=1, default=str)
     md = render(env, results, facts, kfacts, args, mode)
     if results.get("errors"):
         md += "\n## Errors\n\n" + "\n".join("- " + e for e in results["errors"]) + "\n"
@@ -1486,9 +1485,6 @@ def main():
               for x in results.get("sections", [])))
     with open(base + ".md", "w") as f:
         f.write(md)
-    with open(base + ".json", "w") as f:
-        json.dump({"facts": facts, "keyline": kfacts, "args": {k: v for k, v in vars(args).items()},
-                   "results": results}, f, indent=1, default=str)
     print(md)
     log("wrote %s.md%s, %s.json and %s.log" % (base, ", %s" % png if png else "", base, base))
     if not args.keep_tmp:
