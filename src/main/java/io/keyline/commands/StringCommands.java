@@ -155,9 +155,7 @@ final class StringCommands {
 
     /** GET key */
     static void get(CallContext c, byte[][] argv) {
-        Object v = string(c.db(), argv[1]);
-        if (v == null) c.reply.nullBulk();
-        else c.reply.bulk(Strings.array(v), 0, Strings.length(v));
+        if (!c.db().readString(argv[1], c.reply)) c.reply.nullBulk();
     }
 
     /** The string at {@code key} (a byte[] or a MutableString, read with {@link Strings}), null if absent. */

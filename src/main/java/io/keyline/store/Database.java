@@ -1,5 +1,6 @@
 package io.keyline.store;
 
+import io.keyline.util.ByteRangeSink;
 import io.keyline.util.Bytes;
 
 import java.util.ArrayList;
@@ -155,6 +156,26 @@ public final class Database {
      */
     public byte[] getString(byte[] key) {
         return typed(get(key), byte[].class);
+    }
+
+    /**
+     * GET's read: hands the string at {@code key} to {@code out} where it lies (a blob's value is not copied
+     * out, as {@link #get(byte[])} must), false if absent; a read, as {@link #get(byte[])}.
+     *
+     * @throws WrongTypeException if the key holds another type
+     */
+    public boolean readString(byte[] key, ByteRangeSink out) {
+        Object slot = findForRead(key);
+        if (slot == null) return false;
+        if (slot instanceof byte[] blob) { // a blob always holds a string
+            int at = SlotLayout.valueOffset(blob);
+            out.accept(blob, at, blob.length - at);
+            return true;
+        }
+        Object value = SlotLayout.value(slot);
+        if (!Strings.isString(value)) throw WrongTypeException.INSTANCE;
+        out.accept(Strings.array(value), 0, Strings.length(value));
+        return true;
     }
 
     // ---- typed access: the one place that checks a value's type, creates and accounts collections ----

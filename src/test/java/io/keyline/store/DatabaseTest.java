@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Database over its striped tables: SCAN across stripes, expiry, MOVE/RENAME accounting. */
 class DatabaseTest {
@@ -217,6 +218,30 @@ class DatabaseTest {
             }
         } finally {
             keyspace.unlock(stripe);
+        }
+    }
+
+    @Test
+    void readingABlobsStringHandsOverItsBytesWithoutCopying() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] key = k("key:000000000001");
+        db.set(key, k("value-0000000001"), Database.NO_TTL);
+        db.set(k("list"), new io.keyline.store.type.ListValue(), Database.NO_TTL);
+        int[] seen = new int[1];
+        io.keyline.util.ByteRangeSink sink = (bytes, offset, length) -> {
+            assertThat(new String(bytes, offset, length, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("value-0000000001");
+            seen[0]++;
+        };
+        assertThat(db.readString(key, sink)).isTrue();
+        assertThat(db.readString(k("absent"), sink)).isFalse();
+        assertThatThrownBy(() -> db.readString(k("list"), sink)).isInstanceOf(WrongTypeException.class);
+        assertThat(seen[0]).isEqualTo(1);
+        io.keyline.util.ByteRangeSink quiet = (bytes, offset, length) -> seen[0] += length;
+        for (int round = 0; round < 3; round++) { // the later rounds run compiled
+            int n = 20_000;
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < n; i++) db.readString(key, quiet);
+            assertThat((mx.getCurrentThreadAllocatedBytes() - before) / n).as("bytes allocated per read, round " + round).isZero();
         }
     }
 }
