@@ -23,29 +23,16 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import free_port, ping_once  # noqa: E402  (the harness's own helpers)
+
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ping(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def cpu_seconds(pid):
@@ -80,7 +67,7 @@ def start(target, port, pinned, tmp):
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True, cwd=tmp)
     deadline = time.time() + 120
-    while not ping(port):
+    while not ping_once(port, timeout=0.5):
         if proc.poll() is not None or time.time() > deadline:
             raise RuntimeError(f"{target} did not start")
         time.sleep(0.05)
