@@ -39,7 +39,7 @@ final class Parameters {
         c.integer("lfu-decay-time", 1, 0, INT_MAX).add();
         c.integer("hz", 10, 0, INT_MAX).normalize(Validators::hz).add();
         c.bool("active-expire-enabled", true).add(); // Keyline name; DEBUG SET-ACTIVE-EXPIRE sets it too
-        // Keyline's own: the standalone server collects when writes pause, so RSS follows the data (server.HeapGovernor).
+        // Keyline's own: the standalone server collects once writes have paused for 2 s, so RSS follows the data (server.HeapGovernor).
         c.bool("heap-governor", true).add();
 
         // Protocol

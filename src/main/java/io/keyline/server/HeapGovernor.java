@@ -1,5 +1,6 @@
 package io.keyline.server;
 
+import com.sun.management.GcInfo;
 import io.keyline.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,14 +8,29 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Gives the heap a write burst leaves behind back to the OS, so that a loaded server's RSS follows its data.
  * ZGC (the launcher's collector) and Shenandoah grow the heap to hold a burst's garbage and, with no allocation
- * after the burst, have no reason to collect it: the heap stays committed at its peak. So when allocation
- * pauses after enough has been allocated since the last collection, this runs one collection (concurrent
- * under these collectors: no pause beyond their usual milliseconds), and the launcher's
- * {@code -XX:ZUncommitDelay=1} returns the pages it frees a second later.
+ * after the burst, have no reason to collect it: the heap stays committed at its peak. So when allocation has
+ * stayed quiet for {@link #QUIET_MILLIS} after the heap grew enough since the last collection, this runs one
+ * collection (concurrent under these collectors: no pause beyond their usual milliseconds), and the launcher's
+ * {@code -XX:ZUncommitDelay=1} returns the pages it frees a second or two later.
+ *
+ * <p>Why a quiet period and not the first pause: pages given back must be committed and faulted in again by the
+ * next burst, at some 16 us per 4 KB page on a virtual machine (measured: a pipelined 1 KB SET run after its
+ * heap was returned cost 8-10 us of server CPU per request against 4.6 with the heap kept;
+ * bench/results/2026-12-07-governor.md). Bursts closer together than the quiet period keep their heap, as
+ * jemalloc keeps dirty pages for its decay time. And the first version, which acted on a 50 ms lull, collected
+ * in the middle of a load whenever the client paused to build its next batch, and then not after it.
  *
  * <p>It does not bound the heap while writes run. Keeping ZGC's {@code SoftMaxHeapSize} at 1.2x the live heap
  * (an earlier version) brought RSS down as well, but made the collector cycle back to back under a pipelined
@@ -28,9 +44,11 @@ import java.lang.management.MemoryMXBean;
 final class HeapGovernor {
     private static final Logger log = LoggerFactory.getLogger(HeapGovernor.class);
     private static final long POLL_MILLIS = 50;
-    /** Allocation per poll below which the JVM counts as idle (~5 MB/s, some ten thousand small writes a second). */
+    /** Allocation per poll below which the JVM counts as quiet (~5 MB/s, some ten thousand small writes a second). */
     static final long IDLE_BYTES = 256 << 10;
-    /** At least this much allocated since the last collection before a pause is worth one. */
+    /** How long allocation must stay quiet before the heap is collected and given back. */
+    static final long QUIET_MILLIS = 2000;
+    /** At least this much heap growth since the last collection before a quiet period is worth one. */
     static final long MIN_GROWTH = 64L << 20;
 
     private volatile boolean on = true;
@@ -51,7 +69,7 @@ final class HeapGovernor {
             HeapGovernor g = new HeapGovernor();
             g.on = "yes".equals(config.get("heap-governor"));
             config.onChange("heap-governor", v -> g.on = "yes".equals(v));
-            g.watchForIdle();
+            g.watchForQuiet();
         }, "keyline-heap-governor");
         t.setDaemon(true);
         t.start();
@@ -67,27 +85,30 @@ final class HeapGovernor {
     }
 
     /**
-     * True when a pause in allocation is worth a collection: at least {@link #MIN_GROWTH}, and at least half
-     * the heap that was in use after the last one, allocated since. The second bound keeps a large server
-     * with short bursts from collecting its whole heap after each of them.
+     * True when a quiet period is worth a collection: the heap in use grew by at least {@link #MIN_GROWTH}, and
+     * by at least half of what was in use after the last collection, since that collection. The second bound
+     * keeps a large server with short bursts from collecting its whole heap after each of them.
      */
-    static boolean worthCollecting(long allocatedSinceLast, long usedAfterLast) {
-        return allocatedSinceLast >= Math.max(MIN_GROWTH, usedAfterLast / 2);
+    static boolean worthCollecting(long growthSinceLast, long usedAfterLast) {
+        return growthSinceLast >= Math.max(MIN_GROWTH, usedAfterLast / 2);
     }
 
     /**
-     * Every {@link #POLL_MILLIS} reads how much the JVM's threads have allocated; less than {@link #IDLE_BYTES}
-     * since the previous poll is a pause in allocation, and one collection runs if {@link #worthCollecting}.
+     * Every {@link #POLL_MILLIS} reads how much the JVM's threads have allocated; after {@link #QUIET_MILLIS} of
+     * polls below {@link #IDLE_BYTES} each, one collection runs if {@link #worthCollecting}. The heap in use after
+     * the last collection counts the collector's own cycles too, so a heap the collector just cleaned is left alone.
      */
-    private void watchForIdle() {
+    private void watchForQuiet() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
                 || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
             log.debug("Heap governor off: the JVM does not count allocated bytes");
             return;
         }
+        CollectorCycles cycles = new CollectorCycles();
         long previous = threads.getTotalThreadAllocatedBytes();
-        long atLastCollection = previous;
+        long quietPolls = 0;
+        long seenCycles = cycles.count();
         long usedAfterLast = memory.getHeapMemoryUsage().getUsed();
         while (true) {
             try {
@@ -96,14 +117,60 @@ final class HeapGovernor {
                 return;
             }
             long allocated = threads.getTotalThreadAllocatedBytes();
-            boolean idle = allocated - previous < IDLE_BYTES;
+            quietPolls = allocated - previous < IDLE_BYTES ? quietPolls + 1 : 0;
             previous = allocated;
-            if (!on || !idle || !worthCollecting(allocated - atLastCollection, usedAfterLast)) continue;
+            long count = cycles.count();
+            if (count != seenCycles) {
+                seenCycles = count;
+                usedAfterLast = cycles.usedAfterLatest(usedAfterLast);
+            }
+            if (!on || quietPolls * POLL_MILLIS < QUIET_MILLIS) continue;
             long before = memory.getHeapMemoryUsage().getUsed();
+            if (!worthCollecting(before - usedAfterLast, usedAfterLast)) continue;
             System.gc(); // a concurrent cycle under ZGC and Shenandoah
             usedAfterLast = memory.getHeapMemoryUsage().getUsed();
-            previous = atLastCollection = threads.getTotalThreadAllocatedBytes();
-            log.debug("Heap governor: allocation paused, collected: heap used {} MB -> {} MB", before >> 20, usedAfterLast >> 20);
+            seenCycles = cycles.count();
+            previous = threads.getTotalThreadAllocatedBytes();
+            log.debug("Heap governor: allocation quiet for {} ms, collected: heap used {} MB -> {} MB",
+                    QUIET_MILLIS, before >> 20, usedAfterLast >> 20);
+        }
+    }
+
+    /** The collector's cycles (ZGC's "Minor/Major Cycles", Shenandoah's "Cycles"), not its pauses. */
+    private static final class CollectorCycles {
+        private final List<com.sun.management.GarbageCollectorMXBean> beans = new ArrayList<>();
+        private final Set<String> heapPools = new HashSet<>();
+
+        CollectorCycles() {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc.getName().endsWith("Cycles") && gc instanceof com.sun.management.GarbageCollectorMXBean bean) {
+                    beans.add(bean);
+                }
+            }
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) heapPools.add(pool.getName());
+            }
+        }
+
+        long count() {
+            long n = 0;
+            for (GarbageCollectorMXBean bean : beans) n += bean.getCollectionCount();
+            return n;
+        }
+
+        /** Heap in use when the most recent cycle ended, or {@code otherwise} if no cycle reports it. */
+        long usedAfterLatest(long otherwise) {
+            GcInfo latest = null;
+            for (com.sun.management.GarbageCollectorMXBean bean : beans) {
+                GcInfo info = bean.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) latest = info;
+            }
+            if (latest == null) return otherwise;
+            long used = 0;
+            for (Map.Entry<String, MemoryUsage> e : latest.getMemoryUsageAfterGc().entrySet()) {
+                if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
+            }
+            return used;
         }
     }
 }
