@@ -47,7 +47,7 @@ final class HeapGovernor {
     /** Allocation per poll below which the JVM counts as quiet (~5 MB/s, some ten thousand small writes a second). */
     static final long IDLE_BYTES = 256 << 10;
     /** How long allocation must stay quiet before the heap is collected and given back. */
-    static final long QUIET_MILLIS = 1000;
+    static final long QUIET_MILLIS = 2000;
     /** At least this much heap growth since the last collection before a quiet period is worth one. */
     static final long MIN_GROWTH = 64L << 20;
 
