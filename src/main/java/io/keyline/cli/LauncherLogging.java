@@ -34,50 +34,28 @@ public final class LauncherLogging implements SLF4JServiceProvider {
     // Made here, not in initialize(): SLF4J asks for the MDC adapter before it initialises the provider.
     private final LogbackMDCAdapter mdc = new LogbackMDCAdapter();
 
-    /** Run by {@link #initialize()}, that is once SLF4J has begun setting up this provider; see {@link #bind}. */
-    private static volatile Runnable whenInitialising;
-
     /**
      * Sets SLF4J up with this provider, unless the command line chose one ({@code -Dslf4j.provider}) or SLF4J
      * is set up already. Call it before anything gets a logger. The system properties that choose the
      * provider are set only while SLF4J reads them: a JVM that runs the launcher in-process (the tests)
      * would otherwise hand this provider to every SLF4J loaded later, with or without Logback.
-     *
-     * <p>{@code whenInitialising} runs as soon as SLF4J has begun initialising this provider, before Logback
-     * is set up (or after {@code bind} if another provider was chosen or SLF4J was set up already). Threads it
-     * starts may log from then on: until Logback is ready SLF4J hands them substitute loggers, and replays
-     * what they logged meanwhile through Logback's levels once it is. They must not get a logger earlier: that
-     * would initialise SLF4J on their thread, without this provider.
      */
-    static void bind(Runnable whenInitialising) {
+    static void bind() {
         boolean provider = System.getProperty(PROVIDER_PROPERTY) == null;
-        // SLF4J announces an explicitly chosen provider at its INFO verbosity, and the replay of calls it
-        // recorded during the set-up (see above) at its WARN verbosity, on stderr, at every start.
+        // SLF4J announces an explicitly chosen provider at its INFO verbosity, on stderr, at every start.
         boolean verbosity = provider && System.getProperty(VERBOSITY_PROPERTY) == null;
         if (provider) System.setProperty(PROVIDER_PROPERTY, LauncherLogging.class.getName());
-        if (verbosity) System.setProperty(VERBOSITY_PROPERTY, "ERROR");
-        LauncherLogging.whenInitialising = whenInitialising;
+        if (verbosity) System.setProperty(VERBOSITY_PROPERTY, "WARN");
         try {
             LoggerFactory.getILoggerFactory();
         } finally {
             if (provider) System.clearProperty(PROVIDER_PROPERTY);
             if (verbosity) System.clearProperty(VERBOSITY_PROPERTY);
-            runInitialisingHook(); // if SLF4J did not initialise this provider
         }
-    }
-
-    private static void runInitialisingHook() {
-        Runnable hook;
-        synchronized (LauncherLogging.class) {
-            hook = whenInitialising;
-            whenInitialising = null;
-        }
-        if (hook != null) hook.run();
     }
 
     @Override
     public void initialize() {
-        runInitialisingHook();
         context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
         context.setMDCAdapter(mdc);
         ClassLoader loader = LauncherLogging.class.getClassLoader();

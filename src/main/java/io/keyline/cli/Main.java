@@ -251,10 +251,9 @@ public final class Main implements Callable<Integer> {
         if (checkRdb != null) {
             return CheckRdb.run(Path.of(checkRdb));
         }
-        // Netty's warm-up starts as soon as SLF4J has begun its set-up, beside Logback's (not before it: Netty
-        // logs as its classes initialise, which would initialise SLF4J on its thread, without LauncherLogging).
-        LauncherLogging.bind(StartAhead::netty);
+        LauncherLogging.bind();
         Logging.applyLevel(config.get("loglevel"));
+        StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server;
         try {
