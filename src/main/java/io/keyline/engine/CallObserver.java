@@ -3,6 +3,7 @@ package io.keyline.engine;
 import io.keyline.session.Client;
 
 import io.keyline.config.Config;
+import io.keyline.util.Words;
 
 import java.util.Locale;
 
@@ -113,7 +114,7 @@ public final class CallObserver {
     private static double[] parsePercentiles(String value) {
         String v = value.trim();
         if (v.isEmpty()) return new double[0];
-        String[] parts = v.split("\\s+");
+        String[] parts = Words.split(v);
         double[] out = new double[parts.length];
         for (int i = 0; i < parts.length; i++) out[i] = Double.parseDouble(parts[i]);
         return out;

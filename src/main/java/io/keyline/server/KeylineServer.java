@@ -9,6 +9,7 @@ import io.keyline.config.ConfigException;
 import io.keyline.store.Clock;
 import io.keyline.store.EvictionPolicy;
 import io.keyline.store.Keyspace;
+import io.keyline.util.Words;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -225,7 +226,7 @@ public final class KeylineServer implements AutoCloseable {
                     }
                 });
         int port = config.getInt("port");
-        String[] addrs = config.get("bind").trim().split("\\s+");
+        String[] addrs = Words.split(config.get("bind"));
         for (String raw : addrs) {
             boolean optional = raw.startsWith("-");
             String host = optional ? raw.substring(1) : raw;

@@ -1,5 +1,7 @@
 package io.keyline.server;
 
+import io.keyline.util.Words;
+
 import java.util.Locale;
 
 /**
@@ -23,7 +25,7 @@ final class OutputBufferLimits {
 
     /** Applies a canonical value; classes not named keep their limits. */
     void apply(String value) {
-        String[] t = value.trim().split("\\s+");
+        String[] t = Words.split(value);
         for (int i = 0; i + 3 < t.length; i += 4) {
             Limit l = new Limit(Long.parseLong(t[i + 1]), Long.parseLong(t[i + 2]), Long.parseLong(t[i + 3]));
             switch (t[i].toLowerCase(Locale.ROOT)) {

@@ -1,5 +1,7 @@
 package io.keyline.server;
 
+import io.keyline.util.Words;
+
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,7 @@ final class ProtectedMode {
     }
 
     static boolean bindsEverywhere(String bind) {
-        for (String raw : bind.trim().split("\\s+")) {
+        for (String raw : Words.split(bind)) {
             String host = raw.startsWith("-") ? raw.substring(1) : raw;
             if (host.equals("*") || host.equals("0.0.0.0") || host.equals("::") || host.equals("::*")) return true;
         }

@@ -3,7 +3,7 @@
  *
  * <p>{@link io.keyline.util.Bytes}: binary-safe key and number helpers; {@link io.keyline.util.Slots}:
  * cluster hash slots (CRC16, hash tags), which also pick a key's stripe; {@link io.keyline.util.DoubleFormat}:
- * doubles printed and parsed as Redis does. {@link io.keyline.util.Glob} is Redis's glob matcher ({@code stringmatchlen}), used by KEYS, the
+ * doubles printed and parsed as Redis does. {@link io.keyline.util.Words} splits configuration values into words without a regular expression. {@link io.keyline.util.Glob} is Redis's glob matcher ({@code stringmatchlen}), used by KEYS, the
  * SCAN family's MATCH, CONFIG GET, COMMAND LIST FILTERBY PATTERN and other pattern arguments.
  */
 package io.keyline.util;
