@@ -5,16 +5,17 @@ Usage: bench/thread-probe.py [--pinned] [--warmup 50000] [-n 30000] [-d 3] [--st
            [--workload set:1 ...] TARGET
 
 TARGET is a Keyline checkout with a built jar (started by its own ./keyline-server, as compare.py does) or
-`redis` (redis-server). The server starts afresh, gets compare.py's unrecorded warm-up (PING_MBULK, SET,
-GET, --warmup requests each), then every workload runs once (TEST:PIPELINE, redis-benchmark's -t names;
-50 clients, -r 1000000, -d 3 as compare.py's unpipelined rows). Around each run the script reads
-/proc/PID/task/*/schedstat and status (CPU time and time spent runnable but waiting for a CPU, in ns;
-voluntary and involuntary context switches) and prints the deltas per thread, grouped by thread name with
-digits dropped (the ZGC workers, C2 compiler threads ...), in microseconds per request, and the process's
-minor page faults per request (a heap ZGC gave back and commits again faults its pages in). --strace attaches `strace -c -f` for the run and prints the syscalls
-per request; it slows the server, so its ops/s and latencies are not comparable with runs without it.
---gc-log adds -Xlog:gc (KEYLINE_JAVA_OPTS) and counts the collections that started during each run.
---pinned: server on CPU 0, redis-benchmark on CPU 1 (compare.py's pinned placement).
+`redis` (redis-server). The server starts afresh, gets compare.py's unrecorded warm-up (PING_MBULK, SET, GET,
+--warmup requests each; --warmup-tests names others), then every workload runs once (TEST:PIPELINE with
+redis-benchmark's -t names; 50 clients, -r 1000000, -d 3 as compare.py's unpipelined rows). Around each run the
+script reads /proc/PID/task/*/schedstat and status (CPU time and time spent runnable but waiting for a CPU, in
+ns; voluntary and involuntary context switches) and prints the deltas per thread, grouped by thread name with
+digits dropped (the ZGC workers, C2 compiler threads ...), in microseconds per request, and the process's minor
+page faults per request (a heap ZGC gave back and commits again faults its pages in). --strace attaches
+`strace -c -f` for the run and prints the syscalls per request; it slows the server, so its ops/s and
+latencies are not comparable with runs without it. --gc-log adds -Xlog:gc (KEYLINE_JAVA_OPTS) and counts the
+collections that ended during each run. --pinned: server on CPU 0, redis-benchmark on CPU 1 (compare.py's
+pinned placement). --gap sleeps before each run, --repeat runs each workload several times.
 Standard library only; the server is stopped at the end, also on error.
 """
 import argparse
@@ -92,6 +93,7 @@ def main():
     ap.add_argument("target")
     ap.add_argument("--pinned", action="store_true")
     ap.add_argument("--warmup", type=int, default=50000)
+    ap.add_argument("--warmup-tests", default="ping_mbulk,set,get", help="what the warm-up runs (compare.py's)")
     ap.add_argument("-n", type=int, default=30000)
     ap.add_argument("-d", type=int, default=3)
     ap.add_argument("--workload", action="append", help="TEST:PIPELINE (repeatable); default set:1 incr:1 "
@@ -131,7 +133,7 @@ def main():
                 raise RuntimeError("server did not start")
             time.sleep(0.05)
         pid = proc.pid
-        for test in ("ping_mbulk", "set", "get"):
+        for test in args.warmup_tests.split(","):
             if args.warmup:
                 bench(port, test, 1, args.warmup, args.d, args.pinned)
         print(f"{args.target}: pid {pid}, {len(os.listdir(f'/proc/{pid}/task'))} threads after warm-up; "
