@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -23,9 +22,16 @@ public final class BatchEnd {
 
     private final Executor loop;
     /** Shared tasks, each at most once per batch; a few at most, so a linear check is cheap. */
-    private final List<Runnable> shared = new ArrayList<>(2);
+    private ArrayList<Runnable> shared = new ArrayList<>(2);
     /** One per connection with replies to send; the caller keeps them unique. */
-    private final List<Runnable> flushes = new ArrayList<>();
+    private ArrayList<Runnable> flushes = new ArrayList<>();
+    /**
+     * The lists being run: each round swaps them with the pending ones, so tasks added meanwhile go to
+     * the next round without a copy of the list per batch (an unpipelined batch is a request or two, and
+     * the copy was 3 MB of the 130 MB a JFR recording of 180,000 SET/INCR/LPOP sampled).
+     */
+    private ArrayList<Runnable> runningShared = new ArrayList<>(2);
+    private ArrayList<Runnable> runningFlushes = new ArrayList<>();
     private boolean scheduled;
     private final Runnable runPending = this::runPending;
 
@@ -48,7 +54,7 @@ public final class BatchEnd {
     public static boolean runAfterBatch(Runnable task) {
         BatchEnd b = CURRENT.get();
         if (b == null) return false;
-        List<Runnable> s = b.shared;
+        ArrayList<Runnable> s = b.shared;
         for (int i = 0; i < s.size(); i++) if (s.get(i) == task) return true;
         s.add(task);
         b.schedule();
@@ -78,21 +84,28 @@ public final class BatchEnd {
         // Work added while this runs schedules another round (right after this one), except flushes
         // added by the shared tasks (replies released by the fsync), which still go out in this one.
         scheduled = false;
-        runAll(shared);
-        runAll(flushes);
+        ArrayList<Runnable> s = shared;
+        shared = runningShared;
+        runningShared = s;
+        runAll(s);
+        ArrayList<Runnable> f = flushes; // swapped after the shared tasks: the flushes they add go out now
+        flushes = runningFlushes;
+        runningFlushes = f;
+        runAll(f);
     }
 
-    private static void runAll(List<Runnable> tasks) {
-        if (tasks.isEmpty()) return;
-        Runnable[] now = tasks.toArray(new Runnable[0]);
-        tasks.clear();
-        for (Runnable t : now) {
-            try {
-                t.run();
-            } catch (RuntimeException e) {
-                // The others still run: a connection whose flush was skipped would never send again.
-                log.warn("A batch-end task failed", e);
+    private static void runAll(ArrayList<Runnable> tasks) {
+        try {
+            for (int i = 0; i < tasks.size(); i++) {
+                try {
+                    tasks.get(i).run();
+                } catch (RuntimeException e) {
+                    // The others still run: a connection whose flush was skipped would never send again.
+                    log.warn("A batch-end task failed", e);
+                }
             }
+        } finally {
+            tasks.clear();
         }
     }
 }

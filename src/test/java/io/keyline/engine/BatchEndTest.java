@@ -33,4 +33,25 @@ class BatchEndTest {
             assertThat(BatchEnd.runAfterBatch(flush)).isFalse(); // this test thread is not an event loop
         }
     }
+
+    @Test
+    void workAddedWhileARoundRunsGoesOutInTheNextRoundAndEveryRoundReusesItsLists() throws Exception {
+        try (TestEventLoop loop = new TestEventLoop()) {
+            List<String> ran = new CopyOnWriteArrayList<>();
+            Runnable second = () -> ran.add("second flush");
+            Runnable first = () -> {
+                ran.add("first flush");
+                BatchEnd.flushAfterBatch(second); // a flush that queues another: the next round sends it
+                BatchEnd.runAfterBatch(() -> ran.add("shared after"));
+            };
+            loop.batch(() -> BatchEnd.flushAfterBatch(first));
+            loop.batch(() -> { }); // the next round was queued behind the first one: let it run
+            assertThat(ran).containsExactly("first flush", "shared after", "second flush");
+            ran.clear();
+            for (int i = 0; i < 3; i++) { // the lists swapped back and forth still run each task once
+                loop.batch(() -> BatchEnd.flushAfterBatch(() -> ran.add("flush")));
+            }
+            assertThat(ran).containsExactly("flush", "flush", "flush");
+        }
+    }
 }
