@@ -207,6 +207,12 @@ public final class RespParser {
     static long string2ll(ByteBuf in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) return INVALID;
+        if (len <= 2) { // nearly every count and length line: "*3", "$3", "$16", without the loop
+            int d = in.getByte(from) - '0';
+            if (len == 1) return d >= 0 && d <= 9 ? d : INVALID;
+            int e = in.getByte(from + 1) - '0';
+            return d >= 1 && d <= 9 && e >= 0 && e <= 9 ? d * 10 + e : d == '-' - '0' && e >= 1 && e <= 9 ? -1 : INVALID;
+        }
         int i = from;
         if (len == 1 && in.getByte(i) == '0') return 0;
         boolean negative = false;

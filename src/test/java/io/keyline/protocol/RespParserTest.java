@@ -455,4 +455,20 @@ class RespParserTest {
         byte[][] a = p.next(Unpooled.wrappedBuffer(b("*2\r\n$3\r\nGET\r\n$3\r\nGET\r\n")));
         assertThat(a[1]).isNotSameAs(a[0]);
     }
+
+    @Test
+    void string2llOnShortLinesAgreesWithTheGeneralRule() {
+        String chars = "0123456789-+ a";
+        for (int a = 0; a < chars.length(); a++) {
+            for (int c = -1; c < chars.length(); c++) {
+                String t = "" + chars.charAt(a) + (c < 0 ? "" : "" + chars.charAt(c));
+                long expected;
+                if (t.matches("0|[1-9][0-9]?")) expected = Long.parseLong(t);
+                else if (t.matches("-[1-9]")) expected = -1;
+                else expected = Long.MIN_VALUE; // INVALID
+                ByteBuf in = Unpooled.wrappedBuffer(b("$" + t));
+                assertThat(RespParser.string2ll(in, 1, 1 + t.length())).as("'%s'", t).isEqualTo(expected);
+            }
+        }
+    }
 }
