@@ -14,7 +14,7 @@ archive goes to a temp dir so builds never share one); NAME=redis starts redis-s
 starts each server afresh (order alternated per round), runs an unrecorded warm-up of each workload
 (--warmup requests, so the JIT has compiled the path; 0 for none), then the measured runs without a
 FLUSHALL in between (ZADD's set keeps growing, as in compare.py's second round). A workload is
-TEST:PIPELINE:REQUESTS with redis-benchmark's -t names; 50 clients, -r 1000000. --pinned runs the
+TEST:PIPELINE:REQUESTS[:VALUE_BYTES] with redis-benchmark's -t names (-d, default 3); 50 clients, -r 1000000. --pinned runs the
 server on CPU 0 and redis-benchmark on CPU 1 (compare.py's pinned placement).
 Prints, per workload and build, the median CPU us/request and requests/s, and each build's ratio to
 the first one.
@@ -74,9 +74,9 @@ def start(target, port, pinned, tmp):
     return proc, java_pid(proc.pid)
 
 
-def bench(port, test, pipeline, n, pinned):
+def bench(port, test, pipeline, n, pinned, size=3):
     argv = ["redis-benchmark", "-p", str(port), "-q", "--csv", "-c", "50", "-P", str(pipeline), "-n", str(n),
-            "-r", "1000000", "-t", test]
+            "-r", "1000000", "-d", str(size), "-t", test]
     if pinned:
         argv = ["taskset", "-c", "1"] + argv
     out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=600).stdout
@@ -99,7 +99,8 @@ def main():
                          "heap, e.g. '-t mset -P 16 -n 200000 -d 1024' (compare.py's pinned ZADD row runs after "
                          "its MSET row: ~0.9 GB of 1 KB values)")
     args = ap.parse_args()
-    workloads = [(w.split(":")[0], int(w.split(":")[1]), int(w.split(":")[2]))
+    workloads = [(w.split(":")[0], int(w.split(":")[1]), int(w.split(":")[2]),
+                  int(w.split(":")[3]) if len(w.split(":")) > 3 else 3)
                  for w in (args.workload or ["zadd:16:300000"])]
     targets = [t.split("=", 1) for t in args.targets]
     res = {}  # (workload, name) -> [(cpu_us, rps)]
@@ -118,14 +119,14 @@ def main():
                         subprocess.run((["taskset", "-c", "1"] if args.pinned else []) + pre, check=True,
                                        stdout=subprocess.DEVNULL, timeout=900)
                     if args.warmup:
-                        for test, p, _ in workloads:
-                            bench(port, test, p, args.warmup, args.pinned)
-                    for test, p, n in workloads:
+                        for test, p, _, size in workloads:
+                            bench(port, test, p, args.warmup, args.pinned, size)
+                    for test, p, n, size in workloads:
                         c0 = cpu_seconds(pid)
-                        rps = bench(port, test, p, n, args.pinned)
+                        rps = bench(port, test, p, n, args.pinned, size)
                         c1 = cpu_seconds(pid)
                         us = (c1 - c0) * 1e6 / n
-                        res.setdefault((f"{test} -P {p}", name), []).append((us, rps))
+                        res.setdefault((f"{test} -P {p} -d {size}", name), []).append((us, rps))
                         print(f"round {r + 1} {name:10s} {test} -P {p}: {us:.2f} us/req cpu, {rps:,.0f} req/s",
                               file=sys.stderr)
                 finally:
@@ -141,8 +142,8 @@ def main():
     first = targets[0][0]
     print(f"| workload | build | server CPU us/req (median) | runs | req/s (median) | CPU vs {first} |")
     print("|---|---|---:|---|---:|---:|")
-    for test, p, n in workloads:
-        row = f"{test} -P {p}"
+    for test, p, n, size in workloads:
+        row = f"{test} -P {p} -d {size}"
         base = statistics.median(u for u, _ in res[(row, first)])
         for name, _ in targets:
             runs = res[(row, name)]

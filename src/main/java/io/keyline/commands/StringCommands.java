@@ -360,7 +360,7 @@ final class StringCommands {
     static void incrBy(CallContext c, byte[] key, long increment) {
         Database db = c.db();
         Entry e = db.entryForWrite(key, byte[].class);
-        long value = e == null ? 0 : Bytes.parseLongOrThrow(Strings.bytes(e.value()), NOT_INTEGER);
+        long value = e == null ? 0 : e.parseLong(NOT_INTEGER);
         if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
                 || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
             throw new RedisException(OVERFLOW);
@@ -368,7 +368,7 @@ final class StringCommands {
         value += increment;
         byte[] text = Bytes.fromLong(value);
         if (e == null) db.set(key, text, Database.NO_TTL);
-        else db.update(e, text);
+        else db.update(key, e, text);
         c.modified(key);
         c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
         c.reply.integer(value);

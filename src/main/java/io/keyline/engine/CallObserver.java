@@ -44,14 +44,13 @@ public final class CallObserver {
      */
     public void afterCall(Client c, CommandSpec spec, byte[][] argv, long elapsedNanos) {
         long micros = elapsedNanos / 1000;
-        latencyMonitor.addSampleIfNeeded(spec.hasFlag(CommandSpec.Flag.FAST) ? "fast-command" : "command", micros / 1000);
+        latencyMonitor.addSampleIfNeeded(spec.latencyEvent, micros / 1000);
         record(c, spec, argv, micros);
     }
 
     /** A command blocked: as Redis's call(), only the latency monitor sees it now; the rest when answered. */
     public void afterBlock(CommandSpec spec, long elapsedNanos) {
-        latencyMonitor.addSampleIfNeeded(spec.hasFlag(CommandSpec.Flag.FAST) ? "fast-command" : "command",
-                elapsedNanos / 1_000_000);
+        latencyMonitor.addSampleIfNeeded(spec.latencyEvent, elapsedNanos / 1_000_000);
     }
 
     private void record(Client c, CommandSpec spec, byte[][] argv, long micros) {

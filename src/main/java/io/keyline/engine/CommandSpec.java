@@ -2,6 +2,7 @@ package io.keyline.engine;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,6 +93,8 @@ public final class CommandSpec {
     final CommandSpec parent;
     final boolean write;
     final boolean readonly;
+    /** The latency monitor's event for this command ("fast-command" or "command"), decided once, not per call. */
+    final String latencyEvent;
     final boolean denyOom;
     final boolean lockAll;
     final boolean scriptThread;
@@ -124,7 +127,8 @@ public final class CommandSpec {
         this.tips = List.copyOf(tips);
         this.displayName = name;
         this.arity = arity;
-        this.flags = flags;
+        // An EnumSet: hasFlag is one bit test (a TreeSet's walk cost every call; same ordinal order).
+        this.flags = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
         this.firstKey = firstKey;
         this.lastKey = lastKey;
         this.keyStep = keyStep;
@@ -138,6 +142,7 @@ public final class CommandSpec {
         this.subcommands = new LinkedHashMap<>();
         this.write = flags.contains(Flag.WRITE);
         this.readonly = flags.contains(Flag.READONLY);
+        this.latencyEvent = flags.contains(Flag.FAST) ? "fast-command" : "command";
         this.denyOom = flags.contains(Flag.DENYOOM);
         this.lockAll = flags.contains(Flag.LOCK_ALL);
         this.scriptThread = flags.contains(Flag.SCRIPT_THREAD);

@@ -137,8 +137,7 @@ public final class RespParser {
             }
             // As Redis: the two bytes after the data are skipped, not checked.
             if (in.readableBytes() < (long) bulkLength + 2) return null;
-            byte[] arg = new byte[bulkLength];
-            in.readBytes(arg);
+            byte[] arg = argCount == 0 && bulkLength <= MAX_CACHED_NAME ? commandName(in, bulkLength) : readArg(in, bulkLength);
             in.skipBytes(2);
             if (argCount == args.length) args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, expectedArgs));
             args[argCount++] = arg;
@@ -149,6 +148,42 @@ public final class RespParser {
         args = null;
         return done;
     }
+
+    private static byte[] readArg(ByteBuf in, int length) {
+        byte[] arg = new byte[length];
+        in.readBytes(arg);
+        return arg;
+    }
+
+    /**
+     * The command name at the reader index, as the array this parser returned the last time the
+     * same bytes came: a client sends the same few names over and over, and a fresh array per
+     * request is garbage the collector must chase (16 bytes of every GET's 86). Shared arrays are
+     * safe because nothing writes into an argument's bytes. One direct-mapped entry per hash.
+     */
+    private byte[] commandName(ByteBuf in, int length) {
+        int at = in.readerIndex();
+        int h = length;
+        for (int i = 0; i < length; i++) h = h * 31 + in.getByte(at + i);
+        int slot = (h ^ (h >>> 7)) & (NAME_CACHE - 1);
+        byte[] cached = names[slot];
+        if (cached != null && cached.length == length) {
+            int i = 0;
+            while (i < length && cached[i] == in.getByte(at + i)) i++;
+            if (i == length) {
+                in.skipBytes(length);
+                return cached;
+            }
+        }
+        byte[] name = readArg(in, length);
+        names[slot] = name;
+        return name;
+    }
+
+    /** Longest command name {@link #commandName} keeps (Redis's longest is 20 bytes). */
+    private static final int MAX_CACHED_NAME = 24;
+    private static final int NAME_CACHE = 32;
+    private final byte[][] names = new byte[NAME_CACHE][];
 
     /**
      * Index of the {@code \r} ending the line that starts at {@code from}, when the byte after it
@@ -172,6 +207,12 @@ public final class RespParser {
     static long string2ll(ByteBuf in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) return INVALID;
+        if (len <= 2) { // nearly every count and length line: "*3", "$3", "$16", without the loop
+            int d = in.getByte(from) - '0';
+            if (len == 1) return d >= 0 && d <= 9 ? d : INVALID;
+            int e = in.getByte(from + 1) - '0';
+            return d >= 1 && d <= 9 && e >= 0 && e <= 9 ? d * 10 + e : d == '-' - '0' && e >= 1 && e <= 9 ? -1 : INVALID;
+        }
         int i = from;
         if (len == 1 && in.getByte(i) == '0') return 0;
         boolean negative = false;

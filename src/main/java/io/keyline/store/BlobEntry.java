@@ -1,5 +1,7 @@
 package io.keyline.store;
 
+import io.keyline.util.Bytes;
+
 /**
  * A view of a key stored as a blob ({@link SlotLayout}), made for callers that need an
  * {@link Entry}. Key and value are copied out on request; {@link #access(int)} writes through to
@@ -20,6 +22,12 @@ final class BlobEntry extends Entry {
     @Override
     public Object value() {
         return SlotLayout.blobValue(blob);
+    }
+
+    @Override
+    public long parseLong(RuntimeException notInteger) {
+        int at = SlotLayout.valueOffset(blob);
+        return Bytes.parseLongOrThrow(blob, at, blob.length - at, notInteger);
     }
 
     @Override

@@ -375,8 +375,16 @@ public final class Database {
      * clock). Caller holds the key's stripe since the lookup.
      */
     public void update(Entry e, Object value) {
+        update(SlotLayout.key(e.slot()), e, value);
+    }
+
+    /**
+     * As {@link #update(Entry, Object)} for the caller that has the key at hand ({@code key} is
+     * the entry's key): a blob's key is not copied out to build its replacement.
+     */
+    public void update(byte[] key, Entry e, Object value) {
         Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
-        byte[] key = SlotLayout.key(old);
+        if (old instanceof BoxedEntry b) key = b.key; // a boxed entry keeps its own array, as set() does
         Object replacement = SlotLayout.make(key, value, SlotLayout.expireAt(old), SlotLayout.access(old));
         replaceSlot(table(key), Bytes.hash(key), old, replacement);
     }

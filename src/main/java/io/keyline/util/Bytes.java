@@ -101,15 +101,20 @@ public final class Bytes {
      * preallocated stackless exception keeps the INCR path allocation-free).
      */
     public static long parseLongOrThrow(byte[] b, RuntimeException error) {
-        int n = b.length;
-        if (n == 0 || n > 20) throw error;
-        if (n == 1 && b[0] == '0') return 0L;
-        int i = 0;
+        return parseLongOrThrow(b, 0, b.length, error);
+    }
+
+    /** {@link #parseLongOrThrow(byte[], RuntimeException)} of {@code b[offset, offset + length)}. */
+    public static long parseLongOrThrow(byte[] b, int offset, int length, RuntimeException error) {
+        if (length == 0 || length > 20) throw error;
+        if (length == 1 && b[offset] == '0') return 0L;
+        int n = offset + length;
+        int i = offset;
         boolean negative = false;
-        if (b[0] == '-') {
+        if (b[offset] == '-') {
             negative = true;
-            i = 1;
-            if (n == 1) throw error;
+            i++;
+            if (length == 1) throw error;
         }
         if (b[i] < '1' || b[i] > '9') throw error;
         long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;

@@ -430,4 +430,45 @@ class RespParserTest {
         for (byte[] p : parts) out.add(new String(p, StandardCharsets.ISO_8859_1));
         return out;
     }
+
+    @Test
+    void aRepeatedCommandNameIsTheSameArrayAndOtherNamesNeverShareIt() {
+        RespParser p = new RespParser(MAX_BULK);
+        StringBuilder sb = new StringBuilder();
+        String[] names = {"GET", "SET", "get", "GEt", "MSET", "LPOP", "INCR", "SADD", "HSET", "ZADD", "PING", "EXEC"};
+        for (int round = 0; round < 3; round++) {
+            for (String n : names) sb.append("*2\r\n$").append(n.length()).append("\r\n").append(n).append("\r\n$1\r\nk\r\n");
+        }
+        ByteBuf in = Unpooled.wrappedBuffer(b(sb.toString()));
+        java.util.Map<String, byte[]> first = new java.util.HashMap<>();
+        int reused = 0;
+        for (int i = 0; i < 3 * names.length; i++) {
+            byte[][] argv = p.next(in);
+            String name = names[i % names.length];
+            assertThat(new String(argv[0], StandardCharsets.ISO_8859_1)).isEqualTo(name);
+            assertThat(new String(argv[1], StandardCharsets.ISO_8859_1)).isEqualTo("k");
+            byte[] seen = first.putIfAbsent(name, argv[0]);
+            if (seen == argv[0]) reused++;
+        }
+        assertThat(reused).isGreaterThan(0); // a name the cache kept comes back as the same array
+        // Arguments after the first never come from the cache.
+        byte[][] a = p.next(Unpooled.wrappedBuffer(b("*2\r\n$3\r\nGET\r\n$3\r\nGET\r\n")));
+        assertThat(a[1]).isNotSameAs(a[0]);
+    }
+
+    @Test
+    void string2llOnShortLinesAgreesWithTheGeneralRule() {
+        String chars = "0123456789-+ a";
+        for (int a = 0; a < chars.length(); a++) {
+            for (int c = -1; c < chars.length(); c++) {
+                String t = "" + chars.charAt(a) + (c < 0 ? "" : "" + chars.charAt(c));
+                long expected;
+                if (t.matches("0|[1-9][0-9]?")) expected = Long.parseLong(t);
+                else if (t.matches("-[1-9]")) expected = -1;
+                else expected = Long.MIN_VALUE; // INVALID
+                ByteBuf in = Unpooled.wrappedBuffer(b("$" + t));
+                assertThat(RespParser.string2ll(in, 1, 1 + t.length())).as("'%s'", t).isEqualTo(expected);
+            }
+        }
+    }
 }

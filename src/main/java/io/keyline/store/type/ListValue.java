@@ -131,7 +131,8 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     /** A node holding one large element, which no other element may join. */
     private static boolean isPlain(PackedNode n) {
-        return n.size() == 1 && isLarge(n.get(0));
+        // The length alone: reading the element out would copy it on every push to a one-element node.
+        return n.size() == 1 && n.firstLength() >= packedThreshold;
     }
 
     private static long sizeLimit(int fill) {
