@@ -2,7 +2,6 @@ package io.keyline.engine;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -127,8 +126,7 @@ public final class CommandSpec {
         this.tips = List.copyOf(tips);
         this.displayName = name;
         this.arity = arity;
-        // An EnumSet: hasFlag is one bit test (a TreeSet's walk cost every call; same ordinal order).
-        this.flags = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
+        this.flags = flags;
         this.firstKey = firstKey;
         this.lastKey = lastKey;
         this.keyStep = keyStep;
