@@ -28,26 +28,40 @@ import java.util.function.Consumer;
  * <p>Keys with a TTL are also kept in a volatile index (an array the active expiry cycle and the
  * volatile eviction policies sample); each such slot knows its position there.
  *
+ * <p><b>Chunks</b>: every array here (slots, tags, the volatile index) is held as chunks of at most
+ * 16384 elements, position {@code i} at {@code [i >>> 14][i & 16383]}, and a table of up to 16384
+ * slots is one chunk. Without references compressed (ZGC has none) an
+ * {@code Object[32768]} is 262,160 bytes, just over ZGC's small-object limit (256 KB, 1/8 of a small
+ * page), so the stripes of 1M keys (64 tables of 32768 slots) all went to medium pages, which ZGC
+ * compacts poorly: ~16 MB more heap in use after a collection and ~38 B/key more RSS than with
+ * 128 stripes (bench/results/2026-12-07-chunks.md). An {@code Object[16384]} (128 KB) stays small
+ * whatever the table's size. Probing, wrap-around and backward shift work on the whole table's
+ * positions; only the element access goes through the chunk.
+ *
  * <p>Not thread-safe: guarded by its stripe's lock.
  */
 final class KeyTable {
-    private static final byte[] NO_TAGS = new byte[0];
-    private static final Object[] NO_SLOTS = new Object[0];
+    private static final int CHUNK_BITS = 14;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final int CHUNK_MASK = CHUNK - 1;
+    // One empty chunk: a table's length is its first chunk's length while it has one chunk.
+    private static final byte[][] NO_TAGS = {new byte[0]};
+    private static final Object[][] NO_SLOTS = {new Object[0]};
     /** Marks a slot of the old table whose key moved out during a resize. */
     private static final Object TOMBSTONE = new Object();
     private static final int MIN_SIZE = 8;
     private static final int REHASH_PER_INSERT = 8;
 
-    private byte[] tags0 = NO_TAGS;
-    private Object[] slots0 = NO_SLOTS;
+    private byte[][] tags0 = NO_TAGS;
+    private Object[][] slots0 = NO_SLOTS;
     private int used0;
     // The table being filled while a resize runs (null otherwise).
-    private byte[] tags1;
-    private Object[] slots1;
+    private byte[][] tags1;
+    private Object[][] slots1;
     private int used1;
     private int rehashIndex = -1;
 
-    private Object[] volatiles = NO_SLOTS;
+    private Object[][] volatiles = NO_SLOTS;
     private int volatileCount;
 
     int size() {
@@ -64,7 +78,44 @@ final class KeyTable {
 
     /** Number of slots (both tables while resizing): the table's own footprint is this many tags and references. */
     int capacity() {
-        return slots0.length + (slots1 == null ? 0 : slots1.length);
+        return length(slots0) + (slots1 == null ? 0 : length(slots1));
+    }
+
+    // ---- chunked arrays ---------------------------------------------------------------------
+
+    /** Number of positions in a chunked array (a power of two for slots and tags). */
+    private static int length(Object[][] chunks) {
+        return chunks.length == 1 ? chunks[0].length : chunks.length << CHUNK_BITS;
+    }
+
+    private static Object get(Object[][] chunks, int i) {
+        return chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    }
+
+    private static void set(Object[][] chunks, int i, Object o) {
+        chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = o;
+    }
+
+    private static byte tagAt(byte[][] tags, int i) {
+        return tags[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    }
+
+    private static void setTag(byte[][] tags, int i, byte tag) {
+        tags[i >>> CHUNK_BITS][i & CHUNK_MASK] = tag;
+    }
+
+    private static Object[][] newSlots(int n) {
+        if (n <= CHUNK) return new Object[][] {new Object[n]};
+        Object[][] chunks = new Object[n >>> CHUNK_BITS][];
+        for (int c = 0; c < chunks.length; c++) chunks[c] = new Object[CHUNK];
+        return chunks;
+    }
+
+    private static byte[][] newTags(int n) {
+        if (n <= CHUNK) return new byte[][] {new byte[n]};
+        byte[][] chunks = new byte[n >>> CHUNK_BITS][];
+        for (int c = 0; c < chunks.length; c++) chunks[c] = new byte[CHUNK];
+        return chunks;
     }
 
     /** The slot object holding the key, or null. */
@@ -72,10 +123,10 @@ final class KeyTable {
         if (size() == 0) return null;
         if (slots1 != null) rehashStep(1);
         int i = indexOf(tags0, slots0, hash, key);
-        if (i >= 0) return slots0[i];
+        if (i >= 0) return get(slots0, i);
         if (slots1 != null) {
             i = indexOf(tags1, slots1, hash, key);
-            if (i >= 0) return slots1[i];
+            if (i >= 0) return get(slots1, i);
         }
         return null;
     }
@@ -84,25 +135,31 @@ final class KeyTable {
         return (byte) (hash >>> 24); // the index uses the low bits
     }
 
-    private static int indexOf(byte[] tags, Object[] slots, int hash, byte[] key) {
-        if (slots.length == 0) return -1;
-        int mask = slots.length - 1;
+    private static int indexOf(byte[][] tags, Object[][] slots, int hash, byte[] key) {
+        int mask = length(slots) - 1;
+        if (mask < 0) return -1;
         byte tag = tag(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object o = slots[i];
+            Object o = get(slots, i);
             if (o == null) return -1;
-            if (tags[i] == tag && o != TOMBSTONE && SlotLayout.keyEquals(o, key)) return i;
+            if (tagAt(tags, i) == tag && o != TOMBSTONE && SlotLayout.keyEquals(o, key)) return i;
         }
     }
 
-    private static int indexOfSlot(Object[] slots, int hash, Object slot) {
-        if (slots.length == 0) return -1;
-        int mask = slots.length - 1;
+    private static int indexOfSlot(Object[][] slots, int hash, Object slot) {
+        int mask = length(slots) - 1;
+        if (mask < 0) return -1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object o = slots[i];
+            Object o = get(slots, i);
             if (o == null) return -1;
             if (o == slot) return i;
         }
+    }
+
+    /** Where the key lies in the table at rest, or -1: for tests of runs that cross chunks. */
+    int positionOf(int hash, byte[] key) {
+        if (slots1 != null) throw new IllegalStateException("resizing");
+        return indexOf(tags0, slots0, hash, key);
     }
 
     /** Adds a slot whose key is known to be absent. */
@@ -113,7 +170,7 @@ final class KeyTable {
         if (slots1 != null) rehashStep(REHASH_PER_INSERT);
         if (slots1 == null) {
             growIfNeeded();
-        } else if ((used1 + 1) * 4L > slots1.length * 3L) {
+        } else if ((used1 + 1) * 4L > length(slots1) * 3L) {
             // Inserts outran a shrink: finish it and size again rather than overfill the target.
             finishRehash();
             growIfNeeded();
@@ -129,12 +186,12 @@ final class KeyTable {
     }
 
     /** Puts a slot at the first empty position of its probe sequence (a table without tombstones). */
-    private static void place(byte[] tags, Object[] slots, int hash, Object slot) {
-        int mask = slots.length - 1;
+    private static void place(byte[][] tags, Object[][] slots, int hash, Object slot) {
+        int mask = length(slots) - 1;
         int i = hash & mask;
-        while (slots[i] != null) i = (i + 1) & mask;
-        slots[i] = slot;
-        tags[i] = tag(hash);
+        while (get(slots, i) != null) i = (i + 1) & mask;
+        set(slots, i, slot);
+        setTag(tags, i, tag(hash));
     }
 
     /** Removes the key; returns its slot object or null. */
@@ -144,12 +201,12 @@ final class KeyTable {
         Object removed = null;
         int i = indexOf(tags0, slots0, hash, key);
         if (i >= 0) {
-            removed = slots0[i];
+            removed = get(slots0, i);
             removeAt0(i);
         } else if (slots1 != null) {
             i = indexOf(tags1, slots1, hash, key);
             if (i >= 0) {
-                removed = slots1[i];
+                removed = get(slots1, i);
                 backwardShiftDelete(tags1, slots1, i);
                 used1--;
             }
@@ -163,8 +220,8 @@ final class KeyTable {
 
     private void removeAt0(int i) {
         if (slots1 != null) {
-            slots0[i] = TOMBSTONE; // the old table keeps its probe sequences until it is dropped
-            tags0[i] = 0;
+            set(slots0, i, TOMBSTONE); // the old table keeps its probe sequences until it is dropped
+            setTag(tags0, i, (byte) 0);
         } else {
             backwardShiftDelete(tags0, slots0, i);
         }
@@ -175,40 +232,40 @@ final class KeyTable {
      * Empties position {@code i} and moves later members of the cluster back into the gap when
      * their home allows it, so no probe sequence is broken and no tombstone is needed.
      */
-    private static void backwardShiftDelete(byte[] tags, Object[] slots, int i) {
-        int mask = slots.length - 1;
+    private static void backwardShiftDelete(byte[][] tags, Object[][] slots, int i) {
+        int mask = length(slots) - 1;
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            Object o = slots[j];
+            Object o = get(slots, j);
             if (o == null) break;
             int home = SlotLayout.keyHash(o) & mask;
             // o may fill the gap at i unless its home lies cyclically in (i, j].
             boolean homeBetween = i <= j ? (home > i && home <= j) : (home > i || home <= j);
             if (!homeBetween) {
-                slots[i] = o;
-                tags[i] = tags[j];
+                set(slots, i, o);
+                setTag(tags, i, tagAt(tags, j));
                 i = j;
             }
         }
-        slots[i] = null;
-        tags[i] = 0;
+        set(slots, i, null);
+        setTag(tags, i, (byte) 0);
     }
 
     /** Swaps {@code old} for {@code replacement} (same key, so same hash) in place, keeping the volatile index right. */
     void replace(int hash, Object old, Object replacement) {
         int i = indexOfSlot(slots0, hash, old);
         if (i >= 0) {
-            slots0[i] = replacement;
+            set(slots0, i, replacement);
         } else {
             i = slots1 == null ? -1 : indexOfSlot(slots1, hash, old);
             if (i < 0) throw new IllegalStateException("slot not in table");
-            slots1[i] = replacement;
+            set(slots1, i, replacement);
         }
         boolean wasVolatile = SlotLayout.hasTtl(old), isVolatile = SlotLayout.hasTtl(replacement);
         if (wasVolatile && isVolatile) {
             int at = SlotLayout.volatileIndex(old);
-            volatiles[at] = replacement;
+            set(volatiles, at, replacement);
             SlotLayout.volatileIndex(replacement, at);
         } else if (wasVolatile) {
             removeVolatile(old);
@@ -230,55 +287,68 @@ final class KeyTable {
 
     // ---- volatile (TTL) index -------------------------------------------------------------
 
+    // Chunked like the table: one array doubling up to a chunk, then whole chunks added one by one.
     private void addVolatile(Object slot) {
-        if (volatileCount == volatiles.length) {
-            volatiles = Arrays.copyOf(volatiles, Math.max(8, volatileCount * 2));
+        int n = volatiles.length;
+        if (volatileCount == length(volatiles)) {
+            if (n == 1 && volatileCount < CHUNK) {
+                volatiles = new Object[][] {Arrays.copyOf(volatiles[0], Math.max(8, volatileCount * 2))};
+            } else {
+                volatiles = Arrays.copyOf(volatiles, n + 1);
+                volatiles[n] = new Object[CHUNK];
+            }
         }
         SlotLayout.volatileIndex(slot, volatileCount);
-        volatiles[volatileCount++] = slot;
+        set(volatiles, volatileCount++, slot);
     }
 
     private void removeVolatile(Object slot) {
         int i = SlotLayout.volatileIndex(slot);
         if (i < 0) return;
-        Object last = volatiles[--volatileCount];
-        volatiles[i] = last;
+        Object last = get(volatiles, --volatileCount);
+        set(volatiles, i, last);
         SlotLayout.volatileIndex(last, i);
-        volatiles[volatileCount] = null;
+        set(volatiles, volatileCount, null);
         SlotLayout.volatileIndex(slot, -1);
-        if (volatiles.length > 64 && volatileCount < volatiles.length / 4) {
-            volatiles = Arrays.copyOf(volatiles, volatiles.length / 2);
+        int n = volatiles.length;
+        if (n > 1) {
+            // A chunk goes once a whole other one is free, so adds and removes at a boundary do not churn.
+            if (volatileCount <= (n - 2) << CHUNK_BITS) volatiles = Arrays.copyOf(volatiles, n - 1);
+        } else if (volatiles[0].length > 64 && volatileCount < volatiles[0].length / 4) {
+            volatiles = new Object[][] {Arrays.copyOf(volatiles[0], volatiles[0].length / 2)};
         }
     }
 
     /** A random slot with a TTL, or null. */
     Object randomVolatile(ThreadLocalRandom rnd) {
-        return volatileCount == 0 ? null : volatiles[rnd.nextInt(volatileCount)];
+        return volatileCount == 0 ? null : get(volatiles, rnd.nextInt(volatileCount));
     }
 
     // ---- resizing ---------------------------------------------------------------------------
 
     private void growIfNeeded() {
-        if (slots0.length == 0) {
-            tags0 = new byte[MIN_SIZE];
-            slots0 = new Object[MIN_SIZE];
-        } else if ((used0 + 1) * 4L > slots0.length * 3L) {
-            startRehash(slots0.length * 2);
+        int length = length(slots0);
+        if (length == 0) {
+            tags0 = newTags(MIN_SIZE);
+            slots0 = newSlots(MIN_SIZE);
+        } else if ((used0 + 1) * 4L > length * 3L) {
+            startRehash(length * 2);
         }
     }
 
     private void shrinkIfNeeded() {
         if (slots1 != null) return;
-        if (slots0.length > MIN_SIZE && used0 * 8L < slots0.length) {
+        int length = length(slots0);
+        if (length > MIN_SIZE && used0 * 8L < length) {
             int target = MIN_SIZE;
             while (target < used0 * 2) target <<= 1; // half full: room for inserts while it drains
-            if (target < slots0.length) startRehash(target);
+            if (target < length) startRehash(target);
         }
     }
 
     private void startRehash(int newSize) {
-        tags1 = new byte[newSize];
-        slots1 = new Object[newSize];
+        tags1 = newTags(newSize);
+        slots1 = newSlots(newSize);
         used1 = 0;
         rehashIndex = 0;
     }
@@ -295,15 +365,15 @@ final class KeyTable {
     void rehashStep(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && used0 > 0) {
-            Object o = slots0[rehashIndex];
+            Object o = get(slots0, rehashIndex);
             if (o == null || o == TOMBSTONE) {
                 rehashIndex++;
                 if (--emptyVisits == 0) break;
                 continue;
             }
             place(tags1, slots1, SlotLayout.keyHash(o), o);
-            slots0[rehashIndex] = TOMBSTONE;
-            tags0[rehashIndex] = 0;
+            set(slots0, rehashIndex, TOMBSTONE);
+            setTag(tags0, rehashIndex, (byte) 0);
             rehashIndex++;
             used0--;
             used1++;
@@ -331,19 +401,19 @@ final class KeyTable {
         if (size() == 0) return 0;
         long v = cursor;
         if (slots1 == null) {
-            long m0 = slots0.length - 1;
+            long m0 = length(slots0) - 1;
             emitHome(slots0, (int) (v & m0), emit);
             v |= ~m0;
             v = Long.reverse(v);
             v++;
             v = Long.reverse(v);
         } else {
-            Object[] small = slots0, large = slots1;
-            if (small.length > large.length) {
+            Object[][] small = slots0, large = slots1;
+            if (length(small) > length(large)) {
                 small = slots1;
                 large = slots0;
             }
-            long m0 = small.length - 1, m1 = large.length - 1;
+            long m0 = length(small) - 1, m1 = length(large) - 1;
             emitHome(small, (int) (v & m0), emit);
             do {
                 emitHome(large, (int) (v & m1), emit);
@@ -357,10 +427,10 @@ final class KeyTable {
     }
 
     /** Emits the keys whose home is {@code bucket}: they lie in the run of occupied slots starting there. */
-    private static void emitHome(Object[] slots, int bucket, Consumer<Object> emit) {
-        int mask = slots.length - 1;
+    private static void emitHome(Object[][] slots, int bucket, Consumer<Object> emit) {
+        int mask = length(slots) - 1;
         for (int i = bucket; ; i = (i + 1) & mask) {
-            Object o = slots[i];
+            Object o = get(slots, i);
             if (o == null) return;
             if (o != TOMBSTONE && (SlotLayout.keyHash(o) & mask) == bucket) emit.accept(o);
         }
@@ -371,11 +441,12 @@ final class KeyTable {
         if (size() == 0) return null;
         for (int attempt = 0; attempt < 1_000_000; attempt++) {
             Object o;
+            int length0 = length(slots0);
             if (slots1 != null) {
-                int i = rnd.nextInt(slots0.length + slots1.length);
-                o = i < slots0.length ? slots0[i] : slots1[i - slots0.length];
+                int i = rnd.nextInt(length0 + length(slots1));
+                o = i < length0 ? get(slots0, i) : get(slots1, i - length0);
             } else {
-                o = slots0[rnd.nextInt(slots0.length)];
+                o = get(slots0, rnd.nextInt(length0));
             }
             if (o != null && o != TOMBSTONE) return o;
         }

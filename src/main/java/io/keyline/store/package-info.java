@@ -7,7 +7,8 @@
  * and one lock per <em>stripe</em>. A key's stripe is its Redis Cluster hash slot (CRC16 of the key
  * or its {@code {hash tag}}) modulo the stripe count, so keys that share a tag share a stripe. Each
  * database keeps one {@link io.keyline.store.KeyTable} per stripe: an open-addressing table (a
- * {@code byte[]} of 8-bit hash tags beside an {@code Object[]} of slots) with Redis's incremental resize
+ * {@code byte[]} of 8-bit hash tags beside an {@code Object[]} of slots, both in chunks of 16384 so they stay
+ * ZGC small objects) with Redis's incremental resize
  * (finished by the cron when commands leave one half done, Redis's {@code activerehashing}) and
  * reverse-binary SCAN cursor over home buckets. Lock {@code i} guards table {@code i} of every
  * database, so SWAPDB and FLUSHALL take all locks (at once, through the keyspace's read/write gate),
