@@ -34,9 +34,14 @@ class KeyTableModelTest {
     private static final long NOW = 1_000_000_000L;
     private static final int WRITERS = 4;
     private static final int STRIPE_BITS = 3; // 8 stripes: two per writer
-    private static final int OPS = 12_000;
-    private static final int POOL = 3_000;
     private static final int STABLE = 60;
+    /** Slots per chunk of a table's arrays (KeyTable.CHUNK): a table past it spans several arrays. */
+    private static final int CHUNK_SLOTS = 1 << 14;
+
+    // The run's size: small tables by default; matchesTheModelWithTablesOfSeveralChunks makes them larger.
+    private int pool = 3_000;
+    private int ops = 12_000;
+    private int phase = 3_000;
 
     /** A key's value and deadline (-1 without TTL) in the model. */
     private record Stored(byte[] value, long expireAt) {
@@ -51,6 +56,24 @@ class KeyTableModelTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 2026})
     void matchesTheModelUnderConcurrentWritersExpiryScanResizeAndEviction(long seed) throws Exception {
+        runAgainstTheModel(seed, 512);
+    }
+
+    /**
+     * The same with 12,000-24,000 keys per stripe at the peak (32,768-slot tables: two chunks), so the tables
+     * grow past one chunk of their arrays (probe runs, shift-deletes, resizes and scans crossing chunk
+     * boundaries) and shrink back into one.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {7})
+    void matchesTheModelWithTablesOfSeveralChunks(long seed) throws Exception {
+        pool = 64_000;
+        ops = 240_000;
+        phase = 120_000;
+        runAgainstTheModel(seed, 2 * CHUNK_SLOTS);
+    }
+
+    private void runAgainstTheModel(long seed, int peakCapacityAtLeast) throws Exception {
         List<Writer> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) writers.add(new Writer(w, new Random(seed * 1_000_003L + w)));
         Set<String> stable = new HashSet<>();
@@ -86,7 +109,7 @@ class KeyTableModelTest {
 
         for (Writer w : writers) {
             w.checkAll();
-            assertThat(w.largestCapacity).as("the tables grew").isGreaterThanOrEqualTo(512);
+            assertThat(w.largestCapacity).as("the tables grew").isGreaterThanOrEqualTo(peakCapacityAtLeast);
             assertThat(w.smallestCapacityAfterPeak).as("and shrank again").isLessThan(w.largestCapacity);
         }
         assertAccountingMatchesTheTables();
@@ -196,7 +219,7 @@ class KeyTableModelTest {
             this.id = id;
             this.rnd = rnd;
             this.stripes = new int[]{id, id + WRITERS};
-            for (int i = 0; keys.size() < POOL; i++) {
+            for (int i = 0; keys.size() < pool; i++) {
                 byte[] k = Bytes.of("w" + id + ":key:" + i + (i % 5 == 0 ? ":" + "x".repeat(120 + i % 40) : ""));
                 if (mine(k)) keys.add(k);
             }
@@ -220,10 +243,10 @@ class KeyTableModelTest {
         }
 
         void run() {
-            for (int op = 0; op < OPS; op++) {
+            for (int op = 0; op < ops; op++) {
                 // Phases of filling and draining make the tables grow and shrink.
-                boolean filling = (op / 3_000) % 2 == 0;
-                int keyRange = filling ? POOL : POOL / 30;
+                boolean filling = (op / phase) % 2 == 0;
+                int keyRange = filling ? pool : pool / 30;
                 byte[] key = keys.get(rnd.nextInt(keyRange));
                 int roll = rnd.nextInt(100);
                 int stripe = keyspace.stripeOf(key);
@@ -291,7 +314,7 @@ class KeyTableModelTest {
         void delete(byte[] key, int sweep) {
             deleteLocked(key);
             for (int i = 0; i < sweep; i++) {
-                byte[] k = keys.get(drainCursor++ % POOL);
+                byte[] k = keys.get(drainCursor++ % pool);
                 int stripe = keyspace.stripeOf(k);
                 if (keyspace.heldByCurrentThread(stripe)) {
                     deleteLocked(k);
