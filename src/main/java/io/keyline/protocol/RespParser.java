@@ -211,7 +211,7 @@ public final class RespParser {
             int d = in.getByte(from) - '0';
             if (len == 1) return d >= 0 && d <= 9 ? d : INVALID;
             int e = in.getByte(from + 1) - '0';
-            return d >= 1 && d <= 9 && e >= 0 && e <= 9 ? d * 10 + e : d == '-' - '0' && e >= 1 && e <= 9 ? -1 : INVALID;
+            return d >= 1 && d <= 9 && e >= 0 && e <= 9 ? d * 10 + e : d == '-' - '0' && e >= 1 && e <= 9 ? -e : INVALID;
         }
         int i = from;
         if (len == 1 && in.getByte(i) == '0') return 0;

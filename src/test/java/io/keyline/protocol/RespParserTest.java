@@ -463,8 +463,7 @@ class RespParserTest {
             for (int c = -1; c < chars.length(); c++) {
                 String t = "" + chars.charAt(a) + (c < 0 ? "" : "" + chars.charAt(c));
                 long expected;
-                if (t.matches("0|[1-9][0-9]?")) expected = Long.parseLong(t);
-                else if (t.matches("-[1-9]")) expected = -1;
+                if (t.matches("0|[1-9][0-9]?|-[1-9]")) expected = Long.parseLong(t);
                 else expected = Long.MIN_VALUE; // INVALID
                 ByteBuf in = Unpooled.wrappedBuffer(b("$" + t));
                 assertThat(RespParser.string2ll(in, 1, 1 + t.length())).as("'%s'", t).isEqualTo(expected);
