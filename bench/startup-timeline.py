@@ -21,26 +21,14 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import free_port, ping_once as ping  # noqa: E402  (the harness's own helpers)
+
 MILESTONES = [("Main", "io.keyline.cli.Main"), ("LoggerContext", "ch.qos.logback.classic.LoggerContext"),
               ("Netty start", "io.netty.channel.epoll.Epoll"), ("KeylineServer", "io.keyline.server.KeylineServer"),
               ("ServerContext", "io.keyline.engine.ServerContext"),
               ("bind", "io.netty.channel.epoll.EpollServerSocketChannel"),
               ("1st conn", "io.keyline.session.Connection"), ("PING ran", "io.keyline.commands.ConnectionCommands$1")]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ping(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def run(launcher):
