@@ -30,6 +30,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 CHURN_SRC = os.path.join(HERE, "churn", "ChurnLoad.java")
+sys.path.insert(0, HERE)
+from hiccup import HiccupMeter  # noqa: E402  (bench/hiccup.py)
 
 # name -> (redis-benchmark -t test, title prefix of the section to parse)
 WORKLOADS = {
@@ -981,7 +983,12 @@ def churn_section(env, cfg, results):
                 argv = ["taskset", "-c", str(lcpu)] + argv
             log("churn %s: %d keys loaded in %.1fs, running %gs at %d ops/s" % (
                 name, dbs, row["preload_secs"], args.churn_duration, args.churn_rate))
-            rc, out = run_tool(argv, timeout=args.churn_duration + args.churn_warmup + 120)
+            # a hiccup meter per CPU beside the run: a stall every process on a CPU saw is the machine's, not the server's
+            meter = HiccupMeter(range(os.cpu_count() or 1)).start()
+            try:
+                rc, out = run_tool(argv, timeout=args.churn_duration + args.churn_warmup + 120)
+            finally:
+                row["hiccup"] = meter.stop()
             if LOG:
                 LOG.write("$ %s\n%s\n" % (" ".join(argv), out))
             if not os.path.exists(jpath):
@@ -1010,6 +1017,31 @@ def churn_section(env, cfg, results):
             if srv:
                 srv.stop()
         rows.append(row)
+
+
+def hiccup_cells(row):
+    """The churn table's CPU-stall cell (max lateness of the hiccup meter per CPU, and how many wake-ups were
+    >= 10 ms late) and notes matching each request slower than 50 ms with a meter stall at the same time."""
+    h = row.get("hiccup")
+    if not h:
+        return "-", []
+    cells, stall_spans = [], []
+    for cpu, c in sorted(h.get("cpus", {}).items()):
+        if "max_late_ms" not in c:
+            cells.append("cpu%s ?" % cpu)
+            continue
+        cells.append("cpu%s max %.0f ms (%d >= 10 ms)" % (cpu, c["max_late_ms"], c["over_threshold"]))
+        stall_spans += [(e["at"], e["at"] + e["ms"] / 1000.0 + 0.001) for e in c.get("events", [])]
+    vm = {k: v for k, v in h.get("vmstat_delta", {}).items() if v}
+    if vm:
+        cells.append(", ".join("%s +%d" % kv for kv in sorted(vm.items())))
+    notes = []
+    slow = [s for s in (row.get("result") or {}).get("slow_request_times", []) if s["ms"] >= 50]
+    if slow:
+        seen = sum(1 for s in slow
+                   if any(a <= s["at"] + s["ms"] / 1000.0 and s["at"] <= b for a, b in stall_spans))
+        notes.append("%d requests >= 50 ms, %d of them during a CPU stall the meter saw" % (len(slow), seen))
+    return "; ".join(cells), notes
 
 
 # --------------------------------------------------------------------------- facts
@@ -1221,12 +1253,12 @@ def render(env, results, facts, kfacts, args, mode):
                     round(100 - args.churn_set_ratio * 100), args.churn_keys, args.churn_connections, c0["placement"]))
         L.append("")
         L.append("| server | achieved ops/s | p50 | p99 | p99.9 | max | service p50 / p99 / p99.9 / max | "
-                 "errors | server GC during run | RSS after | note |")
-        L.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | --- |")
+                 "errors | server GC during run | RSS after | CPU stalls (hiccup meter) | note |")
+        L.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | --- | --- |")
         for r in results["churn"]:
             res = r.get("result")
             if not res:
-                L.append("| %s | n/a | | | | | | | | | %s |" % (r["server"], (r.get("error") or "").replace("|", "/")))
+                L.append("| %s | n/a | | | | | | | | | | %s |" % (r["server"], (r.get("error") or "").replace("|", "/")))
                 continue
             lm, sm = res["latency_ms"], res["service_ms"]
             gc = "-"
@@ -1246,11 +1278,13 @@ def render(env, results, facts, kfacts, args, mode):
             if res.get("completion_s") and res["completion_s"] > res.get("duration_s", 0) * 1.05:
                 notes.append("server fell behind: the %gs schedule took %.1fs to complete" % (
                     res["duration_s"], res["completion_s"]))
+            stalls, slow_notes = hiccup_cells(r)
+            notes += slow_notes
             note = "; ".join(notes)
-            L.append("| %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f / %.3f / %.3f / %.3f | %d | %s | %s | %s |" % (
+            L.append("| %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f / %.3f / %.3f / %.3f | %d | %s | %s | %s | %s |" % (
                 r["server"], res["achieved_rate"], lm["p50"], lm["p99"], lm["p99_9"], lm["max"], sm["p50"],
                 sm["p99"], sm["p99_9"], sm["max"], res["error_replies"] + res["io_errors"], gc,
-                "%.0f MB" % (r["rss_after_kb"] / 1024.0) if r.get("rss_after_kb") else "-", note.strip()))
+                "%.0f MB" % (r["rss_after_kb"] / 1024.0) if r.get("rss_after_kb") else "-", stalls, note.strip()))
         L.append("")
         for r in results["churn"]:
             if r.get("jvm"):

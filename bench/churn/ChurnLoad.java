@@ -311,6 +311,8 @@ public class ChurnLoad {
         int expected = (int) Math.min(Integer.MAX_VALUE - 8, (long) (rate * durationSec * 1.05) + 16);
         long[] lat = new long[expected], svc = new long[expected];
         int n = 0;
+        slow.setLength(0);
+        slowCount = 0;
         long sets = 0, gets = 0, misses = 0, errRep = 0, ioErr = 0, connects = 0, maxLag = 0;
         String lastError = null;
         Selector sel = Selector.open();
@@ -405,6 +407,7 @@ public class ChurnLoad {
                                     lastDone = done;
                                     svc[n] = done - c.sent;
                                     n++;
+                                    if (done - c.sent >= SLOW_NS) noteSlow(c.sent, done - c.sent, c.isSet);
                                 }
                             }
                             // unpipelined: nothing else may follow; drop any stray bytes
@@ -432,6 +435,19 @@ public class ChurnLoad {
     }
 
     static long unsent;
+
+    /** Service time from which a request is listed with its wall-clock time, to match stalls with other logs. */
+    static final long SLOW_NS = 20_000_000L;
+    static final long EPOCH_MS_AT_NANO_ZERO = System.currentTimeMillis() - System.nanoTime() / 1_000_000L;
+    static final StringBuilder slow = new StringBuilder();
+    static int slowCount;
+
+    static void noteSlow(long sentNanos, long serviceNanos, boolean isSet) {
+        if (slowCount++ >= 50) return;
+        if (slow.length() > 0) slow.append(", ");
+        slow.append(String.format(Locale.ROOT, "{\"at\": %.3f, \"ms\": %.1f, \"cmd\": \"%s\"}",
+                (EPOCH_MS_AT_NANO_ZERO + sentNanos / 1_000_000L) / 1000.0, serviceNanos / 1e6, isSet ? "SET" : "GET"));
+    }
 
     static void openConn(NConn c, Selector sel) throws IOException {
         SocketChannel ch = SocketChannel.open();
@@ -467,6 +483,8 @@ public class ChurnLoad {
         js.append(String.format(Locale.ROOT, "  \"loadgen_gc_count\": %d,\n  \"loadgen_gc_ms\": %d,\n  \"loadgen_jvm\": %s,\n",
                 gc1[0] - gc0[0], gc1[1] - gc0[1], jsonStr(System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))));
         js.append("  \"last_error\": ").append(lastError == null ? "null" : jsonStr(lastError)).append(",\n");
+        js.append(String.format(Locale.ROOT, "  \"slow_requests\": %d,\n", slowCount));
+        js.append("  \"slow_request_times\": [").append(slow).append("],\n");
         for (int k = 0; k < 2; k++) {
             long[] a = k == 0 ? lat : svc;
             js.append(k == 0 ? "  \"latency_ms\": {" : "  \"service_ms\": {");
