@@ -237,20 +237,13 @@ public final class Main implements Callable<Integer> {
             }
             // The command table is built on another thread while this one sets up Logback and reads the configuration.
             StartAhead.commandTable();
-            // The main thread waits for Netty's warm-up at the bind, so it starts first, beside Logback's set-up, with
-            // Netty's loggers recording until SLF4J is ready (EarlyNettyLogging); in a JVM whose Netty logging was
-            // set up before (a test), after it, as SLF4J's set-up must have begun before Netty's classes log.
-            boolean nettyFirst = EarlyNettyLogging.install();
-            if (nettyFirst) StartAhead.netty();
+            StartAhead.jdk();
             LauncherLogging.prepare();
             // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
-            // below, and only to Keyline's loggers). A bad configuration still ends the run below, having logged nothing.
-            try {
-                LauncherLogging.bind();
-            } finally {
-                EarlyNettyLogging.ready();
-            }
-            if (!nettyFirst) StartAhead.netty();
+            // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so
+            // it starts as early as SLF4J allows. A bad configuration still ends the run below, having logged nothing.
+            LauncherLogging.bind();
+            StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         }
         Config config;
         try {
