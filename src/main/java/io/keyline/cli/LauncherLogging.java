@@ -17,8 +17,6 @@ import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
-import java.util.TimeZone;
-
 /**
  * The launcher's SLF4J provider: Logback, set up by {@link LogConfigurator#apply} directly. Logback's own
  * provider gets there through its auto-configuration (service look-ups on the class path, version checks
@@ -53,34 +51,6 @@ public final class LauncherLogging implements SLF4JServiceProvider {
         } finally {
             if (provider) System.clearProperty(PROVIDER_PROPERTY);
             if (verbosity) System.clearProperty(VERBOSITY_PROPERTY);
-        }
-    }
-
-    /**
-     * Starts asking the JDK, on a daemon thread, for what {@link #initialize} and {@link RedisLogLayout} need, so
-     * that the answers are cached when the main thread asks: the look-ups of Logback's configuration files (a
-     * resource outside any package is searched for in every module of the run-time image, through a reader that
-     * is set up for it, then on the class path, which opens the jar: classes from the CDS archive never did),
-     * the process id and the default time zone (whose look-up reads
-     * and indexes the whole time-zone database). They took ~0.08 s of the main thread's ~0.13 s Logback set-up
-     * at load 4.6. Nothing here logs or depends on SLF4J.
-     */
-    static void prepare() {
-        Thread t = new Thread(new Prepare(), "keyline-start-logging");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** {@link #prepare}'s task: a class, not a lambda (see {@code io.keyline.server.StartAhead}'s steps). */
-    private static final class Prepare implements Runnable {
-        @Override
-        public void run() {
-            // In the order the main thread needs them.
-            ClassLoader loader = LauncherLogging.class.getClassLoader();
-            loader.getResource(ClassicConstants.AUTOCONFIG_FILE);
-            loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE);
-            ProcessHandle.current().pid();
-            TimeZone.getDefault();
         }
     }
 

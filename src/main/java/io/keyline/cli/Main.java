@@ -237,8 +237,6 @@ public final class Main implements Callable<Integer> {
             }
             // The command table is built on another thread while this one sets up Logback and reads the configuration.
             StartAhead.commandTable();
-            StartAhead.jdk();
-            LauncherLogging.prepare();
             // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
             // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so
             // it starts as early as SLF4J allows. A bad configuration still ends the run below, having logged nothing.

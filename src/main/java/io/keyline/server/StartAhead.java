@@ -12,10 +12,6 @@ import io.netty.channel.DefaultChannelId;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.channels.Selector;
-
 
 /**
  * The parts of a JVM's first server start that need no configuration, started early on daemon threads
@@ -63,17 +59,6 @@ public final class StartAhead {
     }
 
     /**
-     * Starts on a daemon thread what Netty's epoll transport first asks of the JDK: its {@code Native} class opens
-     * and closes a {@link Selector} (the selector provider's service look-up on the class path, the JDK's epoll
-     * classes) and then sets up {@link InetAddress}, which loads the JDK's security properties: ~0.06 s of the
-     * ~0.18 s transport chain that the bind waits for, at load 3-4. Only JDK classes, which do not log, so unlike
-     * {@link #netty} this can start before SLF4J is set up, at the launcher's first step.
-     */
-    public static void jdk() {
-        start("keyline-start-jdk", new Step(Step.JDK));
-    }
-
-    /**
      * One warm-up step. A class with a switch rather than lambdas: these threads start before the launcher has
      * linked its first lambda, and the first one links {@code java.lang.invoke} (no call site comes linked from
      * the CDS archive under ZGC on JDK 25), ~0.02 s of CPU quiet and 0.1 s at load 7 on the main thread.
@@ -81,7 +66,6 @@ public final class StartAhead {
     private static final class Step implements Runnable {
         static final int NETTY = 0;
         static final int ANNOTATIONS = 1;
-        static final int JDK = 2;
         private final int step;
 
         Step(int step) {
@@ -95,14 +79,6 @@ public final class StartAhead {
                     if (Epoll.isAvailable()) EpollIoHandler.newFactory();
                     DefaultChannelId.newInstance();
                     ByteBufAllocator.DEFAULT.buffer(64).release();
-                }
-                case JDK -> {
-                    try {
-                        Selector.open().close();
-                    } catch (IOException e) {
-                        // Netty's transport will report it
-                    }
-                    InetAddress.getLoopbackAddress();
                 }
                 default -> {
                     // Netty looks for its @Skip annotation on a handler's methods when the first channel is set
