@@ -235,8 +235,13 @@ public final class Main implements Callable<Integer> {
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
-            // The command table is built on another thread while this one reads the configuration and sets up Logback.
+            // The command table is built on another thread while this one sets up Logback and reads the configuration.
             StartAhead.commandTable();
+            // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
+            // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so
+            // it starts as early as SLF4J allows. A bad configuration still ends the run below, having logged nothing.
+            LauncherLogging.bind();
+            StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         }
         Config config;
         try {
@@ -251,9 +256,7 @@ public final class Main implements Callable<Integer> {
         if (checkRdb != null) {
             return CheckRdb.run(Path.of(checkRdb));
         }
-        LauncherLogging.bind();
         Logging.applyLevel(config.get("loglevel"));
-        StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         Logger log = LoggerFactory.getLogger(Main.class);
         KeylineServer server;
         try {

@@ -89,11 +89,11 @@ final class CompatibilityParameters {
         c.memory("hll-sparse-max-bytes", 3000).add();
 
         c.special("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
-                .normalizeWithCurrent(Validators::clientOutputBufferLimit).add();
-        c.special("oom-score-adj-values", "0 200 800").normalize(Validators::oomScoreAdjValues).noEffect().add();
-        c.special("notify-keyspace-events", "").normalize(Validators::notifyKeyspaceEvents)
-                .display(Validators::notifyKeyspaceEventsShown).add();
-        c.special("maxmemory-clients", "0").normalize(Validators::memoryOrPercent).add(); // server.ClientEviction
+                .normalizeWithCurrent(new Validators.ClientOutputBufferLimit()).add();
+        c.special("oom-score-adj-values", "0 200 800").normalize(Validators.Check.OOM_SCORE_ADJ_VALUES).noEffect().add();
+        c.special("notify-keyspace-events", "").normalize(Validators.Check.NOTIFY_KEYSPACE_EVENTS)
+                .display(Validators.Check.NOTIFY_KEYSPACE_EVENTS_SHOWN).add();
+        c.special("maxmemory-clients", "0").normalize(Validators.Check.MEMORY_OR_PERCENT).add(); // server.ClientEviction
     }
 
     private static void registerReplicationAndCluster(Config c) {

@@ -106,7 +106,7 @@ public final class Config {
 
         /** Extra validation / canonical form, throwing {@link ConfigException} with Redis's reason. */
         public Builder normalize(java.util.function.UnaryOperator<String> n) {
-            this.normalizer = (current, candidate) -> n.apply(candidate);
+            this.normalizer = new CandidateOnly(n);
             return this;
         }
 
@@ -133,6 +133,20 @@ public final class Config {
             if (byName.put(name, p) != null) throw new IllegalStateException("duplicate parameter " + name);
             for (String a : aliases) byName.put(a, p);
             all.add(p);
+        }
+    }
+
+    /** A normalizer that ignores the current value: a class, not a lambda (see {@code Validators.Check}). */
+    private static final class CandidateOnly implements Parameter.Normalizer {
+        private final java.util.function.UnaryOperator<String> normalize;
+
+        CandidateOnly(java.util.function.UnaryOperator<String> normalize) {
+            this.normalize = normalize;
+        }
+
+        @Override
+        public String apply(String current, String candidate) {
+            return normalize.apply(candidate);
         }
     }
 

@@ -37,7 +37,7 @@ final class Parameters {
         c.integer("maxmemory-samples", 5, 1, INT_MAX).add();
         c.integer("lfu-log-factor", 10, 0, INT_MAX).add();
         c.integer("lfu-decay-time", 1, 0, INT_MAX).add();
-        c.integer("hz", 10, 0, INT_MAX).normalize(Validators::hz).add();
+        c.integer("hz", 10, 0, INT_MAX).normalize(Validators.Check.HZ).add();
         c.bool("active-expire-enabled", true).add(); // Keyline name; DEBUG SET-ACTIVE-EXPIRE sets it too
         // Keyline's own: the standalone server collects once writes have paused for 2 s, so RSS follows the data (server.HeapGovernor).
         c.bool("heap-governor", true).add();
@@ -61,7 +61,7 @@ final class Parameters {
         c.integer("slowlog-max-len", 128, 0, LONG_MAX).add();
         c.integer("latency-monitor-threshold", 0, 0, LONG_MAX).add(); // milliseconds; 0 disables
         c.bool("latency-tracking", true).add();
-        c.special("latency-tracking-info-percentiles", "50 99 99.9").normalize(Validators::percentiles).add();
+        c.special("latency-tracking-info-percentiles", "50 99 99.9").normalize(Validators.Check.PERCENTILES).add();
 
         // Persistence
         c.bool("appendonly", true).add();
@@ -75,7 +75,7 @@ final class Parameters {
         c.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024).add();
         c.bool("no-appendfsync-on-rewrite", false).add();
         c.bool("aof-rewrite-incremental-fsync", true).add();
-        c.special("save", "").normalize(Validators::save).add();
+        c.special("save", "").normalize(Validators.Check.SAVE).add();
         c.string("dbfilename", "dump.rdb").protectedConfig().add();
         // Keyline's own: the RDB version DUMP, SAVE and the AOF preamble write; 10 leaves out 7.2-only encodings so Redis 7.0 reads it.
         c.integer("rdb-version", 11, 10, 11).add();
