@@ -165,7 +165,7 @@ public final class Dispatcher {
             ctx.dirty = 0; // logged: the call path's own propagation must not log it again
             ctx.propagateAs = null;
         } finally {
-            if (stripes != null) for (int i = stripes.length - 1; i >= 0; i--) keyspace.unlock(stripes[i]);
+            if (stripes != null) keyspace.unlockStripes(stripes, stripes.length);
         }
     }
 
@@ -499,7 +499,7 @@ public final class Dispatcher {
                 if (single >= 0) {
                     keyspace.unlock(single);
                 } else if (stripes != null) {
-                    for (int i = stripes.length - 1; i >= 0; i--) keyspace.unlock(stripes[i]);
+                    keyspace.unlockStripes(stripes, stripes.length);
                 } else if (all) {
                     keyspace.unlockAll();
                 }
@@ -524,15 +524,16 @@ public final class Dispatcher {
 
     private static final long LOCK_POLL_NANOS = 2_000_000;
 
-    /** Takes {@code stripes[0..n)} in order; on BUSY releases those taken. */
+    /**
+     * Takes {@code stripes[0..n)} (ascending, distinct) for the whole command, under one hold of the keyspace's
+     * gate ({@link Keyspace#tryLockStripes}), bounded as {@link #lock(int)}: all or none, so BUSY leaves none held.
+     * Release with {@link Keyspace#unlockStripes}.
+     */
     private void lock(int[] stripes, int n) {
-        for (int i = 0; i < n; i++) {
-            try {
-                lock(stripes[i]);
-            } catch (RedisException e) {
-                for (int j = i - 1; j >= 0; j--) keyspace.unlock(stripes[j]);
-                throw e;
-            }
+        if (keyspace.tryLockStripes(stripes, n, 0)) return;
+        while (!keyspace.tryLockStripes(stripes, n, LOCK_POLL_NANOS)) {
+            String busy = scriptThread.busyError();
+            if (busy != null) throw new RedisException(busy);
         }
     }
 

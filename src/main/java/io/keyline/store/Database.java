@@ -315,7 +315,7 @@ public final class Database {
         }
         if (old == null) {
             keyspace.reserveKey();
-            Object fresh = SlotLayout.make(key, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0);
+            Object fresh = SlotLayout.make(key, hash, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0);
             keyspace.touchSlot(fresh);
             t.insert(hash, fresh);
             if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
@@ -324,10 +324,15 @@ public final class Database {
             return false;
         }
         long at = expireAt == KEEP_TTL ? SlotLayout.expireAt(old) : expireAt;
-        Object replacement = SlotLayout.make(keyOf(old, key), value, at, SlotLayout.access(old));
+        Object replacement = SlotLayout.make(keyOf(old, key), hash, value, at, SlotLayout.access(old));
         keyspace.touchSlot(replacement);
         replaceSlot(t, hash, old, replacement);
         return true;
+    }
+
+    /** The key's hash: a boxed entry's stored one, else computed from the caller's key. */
+    private static int hashOf(Object slot, byte[] key) {
+        return slot instanceof BoxedEntry b ? b.hash : Bytes.hash(key);
     }
 
     /** The key array to store in a new slot: a boxed entry's own (no copy), else the caller's. */
@@ -343,8 +348,9 @@ public final class Database {
 
     /** Replaces the live key's slot by one with the same value and access clock and the deadline {@code at}. */
     private void reexpire(byte[] key, Object slot, long at) {
-        Object replacement = SlotLayout.make(keyOf(slot, key), SlotLayout.value(slot), at, SlotLayout.access(slot));
-        replaceSlot(table(key), Bytes.hash(key), slot, replacement);
+        int hash = hashOf(slot, key);
+        Object replacement = SlotLayout.make(keyOf(slot, key), hash, SlotLayout.value(slot), at, SlotLayout.access(slot));
+        replaceSlot(table(key), hash, slot, replacement);
     }
 
     /**
@@ -384,9 +390,10 @@ public final class Database {
      */
     public void update(byte[] key, Entry e, Object value) {
         Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
+        int hash = hashOf(old, key);
         if (old instanceof BoxedEntry b) key = b.key; // a boxed entry keeps its own array, as set() does
-        Object replacement = SlotLayout.make(key, value, SlotLayout.expireAt(old), SlotLayout.access(old));
-        replaceSlot(table(key), Bytes.hash(key), old, replacement);
+        Object replacement = SlotLayout.make(key, hash, value, SlotLayout.expireAt(old), SlotLayout.access(old));
+        replaceSlot(table(key), hash, old, replacement);
     }
 
     /** Removes the key; returns its value or null if it was absent (or expired). */
@@ -441,7 +448,7 @@ public final class Database {
         int dstHash = Bytes.hash(dst);
         if (findLive(dst) != null) removeSlot(table(dst), dstHash, dst);
         table(src).remove(Bytes.hash(src), src);
-        Object renamed = SlotLayout.make(dst, SlotLayout.value(slot), SlotLayout.expireAt(slot), SlotLayout.access(slot));
+        Object renamed = SlotLayout.make(dst, dstHash, SlotLayout.value(slot), SlotLayout.expireAt(slot), SlotLayout.access(slot));
         table(dst).insert(dstHash, renamed);
         keyspace.adjustMemory(Memory.slot(renamed) - Memory.slot(slot));
         keyspace.listener().created(this, dst); // Redis deletes an existing dst, then dbAdd: always "new"

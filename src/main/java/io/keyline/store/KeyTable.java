@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * a blob or a boxed entry ({@link SlotLayout}), beside a {@code byte[]} of tags, the top 8 bits of
  * each slot's key hash. No node per key: a small key costs its blob and its share of the two arrays.
  * A probe reads the slot only when its tag matches (1 in 256 for another key); the rare steps that
- * need a slot's whole hash (resize, backward-shift delete, SCAN) compute it again from the key. Tags
+ * need a slot's whole hash (resize, backward-shift delete, SCAN) read a boxed entry's stored hash
+ * ({@link BoxedEntry#hash}) and compute a blob's again from its key bytes. Tags
  * instead of an {@code int[]} of whole hashes saved 6 of the 73 bytes of live heap per small key
  * loaded (bench/results/2026-12-07-mem.md).
  *

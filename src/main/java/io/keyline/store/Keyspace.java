@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * operations (scripts, EXEC, FLUSHALL, SWAPDB, a snapshot's cut) take every stripe at once through one
  * read/write lock, the {@code gate}: each stripe lock is taken under the gate's read side (shared; about
  * 20 ns more per lock in JMH), {@link #lockAll()} takes its write side, so it costs the same at 64 stripes
- * as at 4096. Locks are
+ * as at 4096. A multi-key command takes its stripes together under one read hold
+ * ({@link #tryLockStripes}). Locks are
  * reentrant, so a command run inside MULTI/EXEC (which holds every lock) can lock its own stripes again;
  * a thread holding only some stripes may not take them all (the gate cannot be upgraded).
  */
@@ -120,6 +121,47 @@ public final class Keyspace {
 
     public void unlock(int stripe) {
         locks[stripe].unlock();
+        gate.readLock().unlock();
+    }
+
+    /**
+     * Takes {@code stripes[0..n)} (ascending and distinct, per the locking rule) under one hold of the gate's read
+     * side instead of one per stripe, as a multi-key command (MSET, MGET, DEL) needs them all for its whole run.
+     * Waits at most {@code nanos} in all (0: only what is free right now, and not ahead of a waiting
+     * {@link #tryLockAll}); all or none: false, holding none of them, if one stayed taken or the thread was
+     * interrupted. Release with {@link #unlockStripes}.
+     */
+    public boolean tryLockStripes(int[] stripes, int n, long nanos) {
+        long start = nanos == 0 ? 0 : System.nanoTime();
+        boolean entered = false;
+        int taken = 0;
+        try {
+            if (!gate.readLock().tryLock(nanos, TimeUnit.NANOSECONDS)) return false;
+            entered = true;
+            while (taken < n) {
+                ReentrantLock l = locks[stripes[taken]];
+                // Earlier stripes stay held while a later one is awaited: safe, all are taken in ascending order.
+                if (!l.tryLock() && (nanos == 0 || !l.tryLock(start + nanos - System.nanoTime(), TimeUnit.NANOSECONDS))) {
+                    break;
+                }
+                taken++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (taken < n) {
+            for (int i = taken - 1; i >= 0; i--) locks[stripes[i]].unlock();
+            if (entered) gate.readLock().unlock();
+            return false;
+        }
+        Snapshot s = snapshot;
+        if (s != null) for (int i = 0; i < n; i++) s.touched(stripes[i]);
+        return true;
+    }
+
+    /** Releases what {@link #tryLockStripes} took. */
+    public void unlockStripes(int[] stripes, int n) {
+        for (int i = n - 1; i >= 0; i--) locks[stripes[i]].unlock();
         gate.readLock().unlock();
     }
 

@@ -53,14 +53,14 @@ final class SlotLayout {
     /**
      * The slot for a key: a blob when the key and value fit one, else a boxed entry. A string
      * whose OBJECT ENCODING is tracked by the array's identity ({@link StringEncoding}) stays boxed
-     * so the identity survives.
+     * so the identity survives. {@code hash} is {@code Bytes.hash(key)} (kept by a boxed entry).
      */
-    static Object make(byte[] key, Object value, long expireAt, int access) {
+    static Object make(byte[] key, int hash, Object value, long expireAt, int access) {
         if (key.length <= MAX_INLINE_KEY && value instanceof byte[] v && v.length <= MAX_INLINE_VALUE
                 && !StringEncoding.tracked(v)) {
             return blob(key, v, expireAt, access);
         }
-        return expireAt >= 0 ? new VolatileEntry(key, value, expireAt, access) : new BoxedEntry(key, value, access);
+        return expireAt >= 0 ? new VolatileEntry(key, hash, value, expireAt, access) : new BoxedEntry(key, hash, value, access);
     }
 
     static byte[] blob(byte[] key, byte[] value, long expireAt, int access) {
@@ -135,10 +135,10 @@ final class SlotLayout {
         return Arrays.equals(((BoxedEntry) slot).key, key);
     }
 
-    /** The key's {@link Bytes#hash}, computed from the slot's key bytes (no copy). */
+    /** The key's {@link Bytes#hash}: a boxed entry's stored one, a blob's computed from its key bytes (no copy). */
     static int keyHash(Object slot) {
         if (slot instanceof byte[] blob) return Bytes.hash(blob, keyOffset(blob), keyLength(blob));
-        return Bytes.hash(((BoxedEntry) slot).key);
+        return ((BoxedEntry) slot).hash;
     }
 
     static byte[] key(Object slot) {

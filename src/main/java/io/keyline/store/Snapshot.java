@@ -208,7 +208,8 @@ public final class Snapshot {
         if (e.slot() instanceof byte[] blob) return new BlobEntry(blob.clone());
         Object value = Copyable.copyOf(e.value());
         long at = e.expireAt();
-        return at >= 0 ? new VolatileEntry(e.key(), value, at, e.access()) : new BoxedEntry(e.key(), value, e.access());
+        BoxedEntry b = (BoxedEntry) e.slot();
+        return at >= 0 ? new VolatileEntry(b.key, b.hash, value, at, e.access()) : new BoxedEntry(b.key, b.hash, value, e.access());
     }
 
     /** A whole-keyspace lock was taken: every stripe is about to be open to change. */

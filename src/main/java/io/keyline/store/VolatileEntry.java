@@ -5,8 +5,8 @@ final class VolatileEntry extends BoxedEntry {
     final long expireAt;
     int volatileIndex = -1;
 
-    VolatileEntry(byte[] key, Object value, long expireAt, int access) {
-        super(key, value, access);
+    VolatileEntry(byte[] key, int hash, Object value, long expireAt, int access) {
+        super(key, hash, value, access);
         this.expireAt = expireAt;
     }
 

@@ -18,12 +18,12 @@ class KeyTableTest {
     /** A blob slot, or a boxed one for every third key, so both kinds share the table. */
     private static Object entry(String key) {
         byte[] k = Bytes.of(key);
-        return Bytes.hash(k) % 3 == 0 ? new BoxedEntry(k, k, 0) : SlotLayout.make(k, k, -1, 0);
+        return Bytes.hash(k) % 3 == 0 ? new BoxedEntry(k, Bytes.hash(k), k, 0) : SlotLayout.make(k, Bytes.hash(k), k, -1, 0);
     }
 
     private static Object volatileEntry(String key, long at) {
         byte[] k = Bytes.of(key);
-        return Bytes.hash(k) % 3 == 0 ? new VolatileEntry(k, k, at, 0) : SlotLayout.make(k, k, at, 0);
+        return Bytes.hash(k) % 3 == 0 ? new VolatileEntry(k, Bytes.hash(k), k, at, 0) : SlotLayout.make(k, Bytes.hash(k), k, at, 0);
     }
 
     private static void insert(KeyTable t, Object slot) {

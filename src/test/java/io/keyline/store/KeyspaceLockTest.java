@@ -159,4 +159,114 @@ class KeyspaceLockTest {
         assertThat(failure.get()).isNull();
         assertThat(overlaps).hasValue(0);
     }
+
+    @Test
+    void tryLockStripesTakesAllOrNone() throws Exception {
+        Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            ks.lock(5);
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ks.unlock(5);
+            }
+        });
+        holder.start();
+        held.await();
+        int[] stripes = {1, 5, 9};
+        assertThat(ks.tryLockStripes(stripes, 3, 0)).isFalse();
+        assertThat(ks.tryLockStripes(stripes, 3, TimeUnit.MILLISECONDS.toNanos(20))).isFalse();
+        // None of them is left held: another thread takes 1 and 9, and this one may still take every stripe.
+        AtomicBoolean otherGotThem = new AtomicBoolean();
+        Thread other = new Thread(() -> {
+            boolean ok = ks.tryLock(1) && ks.tryLock(9);
+            if (ok) {
+                ks.unlock(9);
+                ks.unlock(1);
+            }
+            otherGotThem.set(ok);
+        });
+        other.start();
+        other.join();
+        assertThat(otherGotThem).isTrue();
+        assertThat(ks.heldByCurrentThread(1)).isFalse();
+        assertThat(ks.tryLockAll(0)).isFalse(); // 5 is still held by the holder, but no upgrade is refused
+        release.countDown();
+        holder.join();
+        assertThat(ks.tryLockStripes(stripes, 3, WAIT)).isTrue();
+        try {
+            for (int s : stripes) assertThat(ks.heldByCurrentThread(s)).isTrue();
+            assertThat(ks.heldByCurrentThread(2)).isFalse();
+            ks.lock(5); // reentrant, as a command's own stripe under its multi-key lock
+            ks.unlock(5);
+        } finally {
+            ks.unlockStripes(stripes, 3);
+        }
+        for (int s : stripes) assertThat(ks.heldByCurrentThread(s)).isFalse();
+        ks.lockAll(); // the gate's read side was released once: no hold left
+        ks.unlockAll();
+    }
+
+    @Test
+    void stripeSetsSingleStripesAndLockAllNeverOverlapNorDeadlock() throws Exception {
+        Keyspace ks = new Keyspace(1, 4, Clock.SYSTEM);
+        int[] owners = new int[ks.stripes()];
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int role = t;
+            threads.add(new Thread(() -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                int[] set = new int[owners.length];
+                for (int i = 0; i < 20_000; i++) {
+                    if (role == 0 && i % 4 == 0) {
+                        ks.lockAll();
+                        try {
+                            synchronized (owners) {
+                                for (int s = 0; s < owners.length; s++) if (owners[s] != 0) overlaps.incrementAndGet();
+                            }
+                        } finally {
+                            ks.unlockAll();
+                        }
+                        continue;
+                    }
+                    int n = 0;
+                    if (role == 1) {
+                        set[n++] = r.nextInt(owners.length);
+                        ks.lock(set[0]);
+                    } else {
+                        for (int s = 0; s < owners.length; s++) if (r.nextInt(3) == 0) set[n++] = s; // ascending
+                        if (n == 0) continue;
+                        // Polled with a short wait as the dispatcher does; all or none each time.
+                        while (!ks.tryLockStripes(set, n, r.nextBoolean() ? 0 : 100_000)) Thread.onSpinWait();
+                    }
+                    try {
+                        synchronized (owners) {
+                            for (int k = 0; k < n; k++) if (++owners[set[k]] != 1) overlaps.incrementAndGet();
+                        }
+                        synchronized (owners) {
+                            for (int k = 0; k < n; k++) owners[set[k]]--;
+                        }
+                    } finally {
+                        if (role == 1) ks.unlock(set[0]);
+                        else ks.unlockStripes(set, n);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.setUncaughtExceptionHandler((th, e) -> failure.compareAndSet(null, e));
+            t.start();
+        }
+        for (Thread t : threads) t.join(TimeUnit.NANOSECONDS.toMillis(WAIT) * 6);
+        for (Thread t : threads) assertThat(t.isAlive()).as("deadlocked").isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(overlaps).hasValue(0);
+    }
 }
