@@ -287,7 +287,8 @@ final class ListCommands {
         } else {
             int n = (int) Math.min(count, l.size());
             c.reply.arrayHeader(n);
-            for (int i = 0; i < n; i++) l.pop(left, c.reply);
+            for (int i = 0; i < n; i++) l.pop(left, c.reply.bulks());
+            c.reply.endBulks();
         }
         db.endUpdate(key, l, before);
         c.modified(key);
@@ -310,7 +311,8 @@ final class ListCommands {
         } else {
             n = (int) Math.min(count, l.size());
             r.arrayHeader(n);
-            for (int i = 0; i < n; i++) l.pop(left, r);
+            for (int i = 0; i < n; i++) l.pop(left, r.bulks());
+            r.endBulks();
         }
         db.endUpdate(key, l, before);
         return n;
@@ -343,8 +345,10 @@ final class ListCommands {
         }
         if (end >= len) end = len - 1;
         c.reply.arrayHeader(end - start + 1);
-        // Each element goes from the list node's bytes straight into the reply (no copy, no lambda).
-        l.forEachRange((int) start, (int) end, c.reply);
+        // Each element goes from the list node's bytes straight into the reply (no copy, no lambda),
+        // short ones through the writer's staging block.
+        l.forEachRange((int) start, (int) end, c.reply.bulks());
+        c.reply.endBulks();
     }
 
     /** LINDEX key index */
