@@ -14,7 +14,8 @@ archive goes to a temp dir so builds never share one); NAME=redis starts redis-s
 starts each server afresh (order alternated per round), runs an unrecorded warm-up of each workload
 (--warmup requests, so the JIT has compiled the path; 0 for none), then the measured runs without a
 FLUSHALL in between (ZADD's set keeps growing, as in compare.py's second round). A workload is
-TEST:PIPELINE:REQUESTS[:VALUE_BYTES] with redis-benchmark's -t names (-d, default 3); 50 clients, -r 1000000. --pinned runs the
+TEST:PIPELINE:REQUESTS[:VALUE_BYTES] with redis-benchmark's -t names (-d, default 3); 50 clients, -r 1000000;
+lrange_N (100, 300, 500, 600) measures only the LRANGE mylist 0 N-1 requests, after an unmeasured LPUSH fill. --pinned runs the
 server on CPU 0 and redis-benchmark on CPU 1 (compare.py's pinned placement).
 Prints, per workload and build, the median CPU us/request and requests/s, and each build's ratio to
 the first one.
@@ -76,7 +77,19 @@ def start(target, port, pinned, tmp):
 
 def bench(port, test, pipeline, n, pinned, size=3):
     argv = ["redis-benchmark", "-p", str(port), "-q", "--csv", "-c", "50", "-P", str(pipeline), "-n", str(n),
-            "-r", "1000000", "-d", str(size), "-t", test]
+            "-r", "1000000", "-d", str(size)]
+    if test.startswith("lrange_"):
+        # `-t lrange_100` first runs -n LPUSHes into mylist and prints their row first: the CPU read
+        # around it would mix both. So the list gets a few hundred elements of this size at its head
+        # (unmeasured; LPUSH, so an earlier workload's elements sit behind them), and only
+        # `LRANGE mylist 0 N-1` is measured, the command redis-benchmark's LRANGE_N row sends.
+        fill = ["redis-benchmark", "-p", str(port), "-q", "-c", "50", "-n", str(max(1000, 2 * int(test[7:]))),
+                "-d", str(size), "-t", "lpush"]
+        subprocess.run((["taskset", "-c", "1"] if pinned else []) + fill, check=True, stdout=subprocess.DEVNULL,
+                       timeout=600)
+        argv += ["LRANGE", "mylist", "0", str(int(test[7:]) - 1)]
+    else:
+        argv += ["-t", test]
     if pinned:
         argv = ["taskset", "-c", "1"] + argv
     out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=600).stdout

@@ -287,7 +287,8 @@ final class ListCommands {
         } else {
             int n = (int) Math.min(count, l.size());
             c.reply.arrayHeader(n);
-            for (int i = 0; i < n; i++) l.pop(left, c.reply);
+            for (int i = 0; i < n; i++) l.pop(left, c.reply.bulks());
+            c.reply.endBulks();
         }
         db.endUpdate(key, l, before);
         c.modified(key);
@@ -303,13 +304,15 @@ final class ListCommands {
         r.arrayHeader(2);
         r.bulk(key);
         int n;
+        // Each element goes from the list node straight into the reply, as LPOP's do.
         if (count < 0) {
-            r.bulk(l.pop(left));
+            l.pop(left, r);
             n = 1;
         } else {
             n = (int) Math.min(count, l.size());
             r.arrayHeader(n);
-            for (int i = 0; i < n; i++) r.bulk(l.pop(left));
+            for (int i = 0; i < n; i++) l.pop(left, r.bulks());
+            r.endBulks();
         }
         db.endUpdate(key, l, before);
         return n;
@@ -342,8 +345,10 @@ final class ListCommands {
         }
         if (end >= len) end = len - 1;
         c.reply.arrayHeader(end - start + 1);
-        ReplyWriter r = c.reply;
-        l.forEach((int) start, (int) end, r::bulk);
+        // Each element goes from the list node's bytes straight into the reply (no copy, no lambda),
+        // short ones through the writer's staging block.
+        l.forEachRange((int) start, (int) end, c.reply.bulks());
+        c.reply.endBulks();
     }
 
     /** LINDEX key index */

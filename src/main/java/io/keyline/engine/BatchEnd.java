@@ -73,6 +73,15 @@ public final class BatchEnd {
         return true;
     }
 
+    /**
+     * True when shared work (the AOF's write, a tracking broadcast) waits for the calling loop's batch
+     * end: replies of this batch must not leave before it has run. False on an unbound thread.
+     */
+    public static boolean sharedWorkPending() {
+        BatchEnd b = CURRENT.get();
+        return b != null && !b.shared.isEmpty();
+    }
+
     private void schedule() {
         if (!scheduled) {
             scheduled = true;

@@ -50,6 +50,18 @@ public final class ReplyWriter implements ByteRangeSink {
     private ByteBuf out;
     private int protocol = 2;
 
+    /**
+     * Short bulk strings of a range reply (LRANGE of 3-byte elements) are gathered here, header,
+     * payload and CRLF, and go to the buffer in one write per block instead of three buffer calls
+     * (each with its bounds and capacity checks) per element.
+     */
+    private static final int STAGE_BYTES = 8192;
+    /** Longer elements are written straight to the buffer: staging would only add a copy. */
+    private static final int STAGE_MAX_ELEMENT = 256;
+    private byte[] stage;
+    private int staged;
+    private final ByteRangeSink stagedBulks = this::stageBulk;
+
     public ReplyWriter() {
     }
 
@@ -64,6 +76,47 @@ public final class ReplyWriter implements ByteRangeSink {
 
     public void buffer(ByteBuf out) {
         this.out = out;
+        staged = 0; // whatever a failed range left staged belongs to no reply
+    }
+
+    /**
+     * A sink that writes each range it is handed as a bulk string, short ones staged: the caller
+     * hands it every element of the reply and then calls {@link #endBulks()}, writing nothing else
+     * in between.
+     */
+    public ByteRangeSink bulks() {
+        return stagedBulks;
+    }
+
+    /** Writes what {@link #bulks()} staged. */
+    public void endBulks() {
+        if (staged > 0) {
+            out.writeBytes(stage, 0, staged);
+            staged = 0;
+        }
+    }
+
+    private void stageBulk(byte[] bytes, int offset, int length) {
+        if (length > STAGE_MAX_ELEMENT) {
+            endBulks();
+            bulk(bytes, offset, length);
+            return;
+        }
+        byte[] s = stage;
+        if (s == null) s = stage = new byte[STAGE_BYTES];
+        int p = staged;
+        if (p + length + 8 > s.length) { // "$256\r\n" + payload + CRLF at most
+            endBulks();
+            p = 0;
+        }
+        byte[] header = BULK_HEADERS[length];
+        System.arraycopy(header, 0, s, p, header.length);
+        p += header.length;
+        System.arraycopy(bytes, offset, s, p, length);
+        p += length;
+        s[p] = '\r';
+        s[p + 1] = '\n';
+        staged = p + 2;
     }
 
     public int protocol() {

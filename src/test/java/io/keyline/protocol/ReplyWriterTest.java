@@ -188,4 +188,38 @@ class ReplyWriterTest {
         r.nullBulk();
         assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo("$-1\r\n_\r\n");
     }
+
+    /** Staged bulks write what one bulk call per element writes: short, long, empty, across staging blocks. */
+    @Test
+    void stagedBulksMatchOneBulkCallEach() {
+        java.util.Random rnd = new java.util.Random(3);
+        byte[][] elements = new byte[3000][];
+        for (int i = 0; i < elements.length; i++) {
+            int len = switch (i % 7) {
+                case 0 -> 0;
+                case 1 -> 256; // the longest staged
+                case 2 -> 257; // the shortest written straight
+                case 3 -> 1024 + rnd.nextInt(4000);
+                default -> rnd.nextInt(20);
+            };
+            elements[i] = new byte[len + 2];
+            rnd.nextBytes(elements[i]);
+        }
+        String expected = resp2(r -> {
+            for (byte[] e : elements) r.bulk(e, 1, e.length - 2);
+        });
+        String staged = resp2(r -> {
+            io.keyline.util.ByteRangeSink sink = r.bulks();
+            for (byte[] e : elements) sink.accept(e, 1, e.length - 2);
+            r.endBulks();
+        });
+        assertThat(staged).isEqualTo(expected);
+        // A range that failed half-way leaves nothing staged for the next command's reply.
+        ByteBuf buf = Unpooled.buffer(16);
+        ReplyWriter w = new ReplyWriter(buf, 2);
+        w.bulks().accept(new byte[]{'x'}, 0, 1);
+        w.buffer(buf);
+        w.endBulks();
+        assertThat(buf.readableBytes()).isZero();
+    }
 }

@@ -523,6 +523,26 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         }
     }
 
+    /**
+     * Hands elements {@code from..to} (0-based, inclusive, in range) to {@code sink} in order, straight
+     * from the nodes' bytes (LRANGE's reply is written without copying each element out first). The
+     * sink must not change this list.
+     */
+    public void forEachRange(int from, int to, ByteRangeSink sink) {
+        if (from > to) return;
+        long loc = locate(from);
+        int ni = (int) (loc >>> 32);
+        int off = (int) loc;
+        int remaining = to - from + 1;
+        while (remaining > 0) {
+            PackedNode n = nodes.get(ni++);
+            int take = Math.min(n.size() - off, remaining);
+            if (take > 0) n.forEach(off, off + take - 1, sink);
+            remaining -= take;
+            off = 0;
+        }
+    }
+
     /** A cursor for walking the list from one end (LPOS, LREM). */
     public Cursor cursor(boolean fromHead) {
         return new Cursor(fromHead);

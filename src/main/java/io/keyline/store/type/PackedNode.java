@@ -1,5 +1,7 @@
 package io.keyline.store.type;
 
+import io.keyline.util.ByteRangeSink;
+
 import java.util.Arrays;
 
 /**
@@ -141,6 +143,23 @@ final class PackedNode {
 
     byte[] get(int i) {
         return readAt(offsetOf(i));
+    }
+
+    /**
+     * Hands entries {@code from..to} (inclusive, in range) to {@code sink} where they lie in
+     * {@link #buf}, in order, walking the entries once from the first: no element is copied out.
+     * The sink must not change this node.
+     */
+    void forEach(int from, int to, ByteRangeSink sink) {
+        int pos = offsetOf(from);
+        byte[] b = buf;
+        for (int i = from; i <= to; i++) {
+            int len = lengthForward(pos);
+            int lenBytes = varintSize(len);
+            int data = pos + lenBytes;
+            sink.accept(b, data, len);
+            pos = data + len + lenBytes;
+        }
     }
 
     void addFirst(byte[] e) {

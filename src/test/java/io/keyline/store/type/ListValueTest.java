@@ -314,4 +314,65 @@ class ListValueTest {
             assertThat(strings(l)).as("seed %d", seed).isEqualTo(model);
         }
     }
+
+    /** The elements forEachRange hands over, each copied out of the node it was read in place from. */
+    private static List<byte[]> range(ListValue l, int from, int to) {
+        List<byte[]> out = new ArrayList<>();
+        l.forEachRange(from, to, (bytes, off, len) -> out.add(java.util.Arrays.copyOfRange(bytes, off, off + len)));
+        return out;
+    }
+
+    /** Every range of lists of several node sizes (element lengths around the varint steps) matches the copying walk. */
+    @Test
+    void forEachRangeMatchesTheCopyingWalk() {
+        Random rnd = new Random(11);
+        for (int fill : new int[]{-2, 1, 3, 128}) {
+            ListValue l = list(fill);
+            for (int i = 0; i < 60; i++) {
+                byte[] e = switch (i % 5) {
+                    case 0 -> new byte[0];
+                    case 1 -> new byte[127 + rnd.nextInt(3)]; // one- and two-byte lengths
+                    case 2 -> new byte[rnd.nextInt(2000)];
+                    case 3 -> b(Integer.toString(i));
+                    default -> b("element-" + i);
+                };
+                rnd.nextBytes(e);
+                if (rnd.nextBoolean()) l.pushLeft(e);
+                else l.pushRight(e);
+            }
+            if (fill != 128) assertThat(l.nodeCount()).isGreaterThan(1);
+            List<byte[]> all = l.toList();
+            for (int from = 0; from < l.size(); from++) {
+                for (int to = from; to < l.size(); to++) {
+                    assertThat(range(l, from, to)).containsExactlyElementsOf(all.subList(from, to + 1));
+                }
+            }
+            assertThat(range(l, 5, 4)).isEmpty();
+        }
+    }
+
+    @Test
+    void forEachRangeOfAnEmptyListOrAnEmptyRangeCallsNothing() {
+        ListValue l = new ListValue();
+        l.forEachRange(0, -1, (bytes, off, len) -> { throw new AssertionError("empty"); });
+        l.pushRight(b("x"));
+        l.forEachRange(1, 0, (bytes, off, len) -> { throw new AssertionError("empty range"); });
+        assertThat(range(l, 0, 0)).containsExactly(b("x"));
+    }
+
+    /** A range that starts and ends mid-node, crossing whole nodes, after pops left the edge nodes partial. */
+    @Test
+    void forEachRangeAcrossNodeBoundariesAfterPops() {
+        ListValue l = list(4);
+        for (int i = 0; i < 40; i++) l.pushRight(b("v" + i));
+        l.popLeft();
+        l.popLeft();
+        l.popRight();
+        assertThat(l.nodeCount()).isGreaterThan(5);
+        List<String> got = new ArrayList<>();
+        l.forEachRange(3, 20, (bytes, off, len) -> got.add(new String(bytes, off, len, StandardCharsets.UTF_8)));
+        List<String> want = new ArrayList<>();
+        for (int i = 5; i <= 22; i++) want.add("v" + i);
+        assertThat(got).containsExactlyElementsOf(want);
+    }
 }
