@@ -98,8 +98,10 @@ public final class ReplyWriter implements ByteRangeSink {
      * in between.
      */
     public ByteRangeSink bulks() {
-        stage = STAGE.get();
-        staged = 0;
+        if (stage == null) { // callers may ask again per element (LPOP with a count) before endBulks()
+            stage = STAGE.get();
+            staged = 0;
+        }
         return stagedBulks;
     }
 

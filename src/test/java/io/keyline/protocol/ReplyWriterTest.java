@@ -214,6 +214,12 @@ class ReplyWriterTest {
             r.endBulks();
         });
         assertThat(staged).isEqualTo(expected);
+        // LPOP with a count asks for the sink once per element before endBulks(): nothing staged is lost.
+        String perElement = resp2(r -> {
+            for (byte[] e : elements) r.bulks().accept(e, 1, e.length - 2);
+            r.endBulks();
+        });
+        assertThat(perElement).isEqualTo(expected);
         // A range that failed half-way leaves nothing staged for the next command's reply.
         ByteBuf buf = Unpooled.buffer(16);
         ReplyWriter w = new ReplyWriter(buf, 2);
