@@ -1,8 +1,10 @@
 package io.keyline.store;
 
 /**
- * Arrays of a hash table held as chunks of at most {@link #SIZE} (16384) elements: position {@code i}
- * at {@code [i >>> 14][i & 16383]}; an array of up to 16384 elements is one chunk of its own length.
+ * Arrays of a hash table held as chunks of {@code 1 << bits} elements: position {@code i} at
+ * {@code [i >>> bits][i & (1 << bits) - 1]}; an array of up to one chunk's size is one chunk of its
+ * own length. The key tables ({@link #BITS}: 16384) allocate every chunk at once; the collection
+ * tables ({@link #PAGE_BITS}: 256) as they fill.
  * Used by the key tables ({@link KeyTable}) and the collection tables of {@code store.type}.
  *
  * <p>Why chunks: without compressed references (ZGC has none) an {@code Object[32768]} is just over
@@ -11,7 +13,8 @@ package io.keyline.store;
  * when it is allocated, all at once: the 80 MB of a 4M-slot hash took the command that grew it
  * hundreds of milliseconds (bench/results/2026-12-07-rehash.md).
  *
- * <p><b>Lazy chunks</b> ({@link #lazyObjects}, {@link #lazyInts}): a new table of several chunks
+ * <p><b>Lazy chunks</b> ({@link #lazyObjects}, {@link #lazyInts}, of {@link #PAGE_BITS} for the
+ * collection tables): a new table of several chunks
  * starts with every chunk being one shared, empty, read-only chunk ({@code EMPTY_*}); reads of it
  * see null / 0 (an empty slot), and {@link #setNew}/{@link #setNewInt} allocate a chunk of its own
  * at the first write into it. An incremental resize fills the new table in the old one's order, so
@@ -20,26 +23,32 @@ package io.keyline.store;
  * setters are for slots known to be occupied (their chunk is real) or for writing null/0.
  */
 public final class Chunks {
+    /** The key tables' chunks: 16384 elements (an {@code Object[]} of 128 KB, a ZGC small object). */
     public static final int BITS = 14;
     public static final int SIZE = 1 << BITS;
     public static final int MASK = SIZE - 1;
+    /**
+     * The collection tables' chunks, allocated lazily: 256 elements (2 KB of references), about a
+     * page, so an insert that lands in a chunk not allocated yet costs about what Redis's does when it
+     * first touches a page of its calloc'd table. With 16384 the first thousand inserts after a 4M-slot
+     * hash started to grow allocated nearly all 80 MB of its new arrays (one chunk each, at random).
+     */
+    public static final int PAGE_BITS = 8;
 
+    // Shared read-only chunks of the largest size; a smaller geometry reads only their first elements.
     private static final Object[] EMPTY_OBJECTS = new Object[SIZE];
     private static final int[] EMPTY_INTS = new int[SIZE];
 
     private Chunks() {
     }
 
-    /** Number of positions (a power of two for tables). */
+    // ---- the key tables' geometry (BITS) -----------------------------------------------------
+
     public static int length(Object[][] chunks) {
-        return chunks.length == 1 ? chunks[0].length : chunks.length << BITS;
+        return length(chunks, BITS);
     }
 
     public static int length(byte[][] chunks) {
-        return chunks.length == 1 ? chunks[0].length : chunks.length << BITS;
-    }
-
-    public static int length(int[][] chunks) {
         return chunks.length == 1 ? chunks[0].length : chunks.length << BITS;
     }
 
@@ -47,7 +56,6 @@ public final class Chunks {
         return chunks[i >>> BITS][i & MASK];
     }
 
-    /** Sets an occupied position (or clears one). */
     public static void set(Object[][] chunks, int i, Object o) {
         chunks[i >>> BITS][i & MASK] = o;
     }
@@ -58,29 +66,6 @@ public final class Chunks {
 
     public static void set(byte[][] chunks, int i, byte b) {
         chunks[i >>> BITS][i & MASK] = b;
-    }
-
-    public static int get(int[][] chunks, int i) {
-        return chunks[i >>> BITS][i & MASK];
-    }
-
-    /** Sets an occupied position (or clears one). */
-    public static void setInt(int[][] chunks, int i, int v) {
-        chunks[i >>> BITS][i & MASK] = v;
-    }
-
-    /** Sets a position that may lie in a chunk not allocated yet (allocating it). */
-    public static void setNew(Object[][] chunks, int i, Object o) {
-        Object[] c = chunks[i >>> BITS];
-        if (c == EMPTY_OBJECTS) chunks[i >>> BITS] = c = new Object[SIZE];
-        c[i & MASK] = o;
-    }
-
-    /** As {@link #setNew} for an {@code int} chunk. */
-    public static void setNewInt(int[][] chunks, int i, int v) {
-        int[] c = chunks[i >>> BITS];
-        if (c == EMPTY_INTS) chunks[i >>> BITS] = c = new int[SIZE];
-        c[i & MASK] = v;
     }
 
     /** {@code n} (a power of two) positions, every chunk allocated now. */
@@ -98,18 +83,61 @@ public final class Chunks {
         return chunks;
     }
 
+    // ---- any geometry: bits is a constant at every call site, which the JIT folds --------------
+
+    /** Number of positions (a power of two for tables) of chunks of {@code 1 << bits}. */
+    public static int length(Object[][] chunks, int bits) {
+        return chunks.length == 1 ? chunks[0].length : chunks.length << bits;
+    }
+
+    public static int length(int[][] chunks, int bits) {
+        return chunks.length == 1 ? chunks[0].length : chunks.length << bits;
+    }
+
+    public static Object get(Object[][] chunks, int i, int bits) {
+        return chunks[i >>> bits][i & ((1 << bits) - 1)];
+    }
+
+    /** Sets an occupied position (or clears one). */
+    public static void set(Object[][] chunks, int i, Object o, int bits) {
+        chunks[i >>> bits][i & ((1 << bits) - 1)] = o;
+    }
+
+    public static int get(int[][] chunks, int i, int bits) {
+        return chunks[i >>> bits][i & ((1 << bits) - 1)];
+    }
+
+    /** Sets an occupied position (or clears one). */
+    public static void setInt(int[][] chunks, int i, int v, int bits) {
+        chunks[i >>> bits][i & ((1 << bits) - 1)] = v;
+    }
+
+    /** Sets a position that may lie in a chunk not allocated yet (allocating it). */
+    public static void setNew(Object[][] chunks, int i, Object o, int bits) {
+        Object[] c = chunks[i >>> bits];
+        if (c == EMPTY_OBJECTS) chunks[i >>> bits] = c = new Object[1 << bits];
+        c[i & ((1 << bits) - 1)] = o;
+    }
+
+    /** As {@link #setNew} for an {@code int} chunk. */
+    public static void setNewInt(int[][] chunks, int i, int v, int bits) {
+        int[] c = chunks[i >>> bits];
+        if (c == EMPTY_INTS) chunks[i >>> bits] = c = new int[1 << bits];
+        c[i & ((1 << bits) - 1)] = v;
+    }
+
     /** {@code n} (a power of two) positions whose chunks are allocated at their first {@link #setNew}. */
-    public static Object[][] lazyObjects(int n) {
-        if (n <= SIZE) return new Object[][] {new Object[n]};
-        Object[][] chunks = new Object[n >>> BITS][];
+    public static Object[][] lazyObjects(int n, int bits) {
+        if (n <= 1 << bits) return new Object[][] {new Object[n]};
+        Object[][] chunks = new Object[n >>> bits][];
         java.util.Arrays.fill(chunks, EMPTY_OBJECTS);
         return chunks;
     }
 
     /** As {@link #lazyObjects} for {@code int}s. */
-    public static int[][] lazyInts(int n) {
-        if (n <= SIZE) return new int[][] {new int[n]};
-        int[][] chunks = new int[n >>> BITS][];
+    public static int[][] lazyInts(int n, int bits) {
+        if (n <= 1 << bits) return new int[][] {new int[n]};
+        int[][] chunks = new int[n >>> bits][];
         java.util.Arrays.fill(chunks, EMPTY_INTS);
         return chunks;
     }

@@ -30,6 +30,8 @@ final class FieldTable {
     /** An old-table slot whose field moved out or was deleted during a resize (compared by identity). */
     private static final byte[] TOMBSTONE = new byte[0];
     private static final int MIN_SIZE = 16;
+    /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
+    private static final int B = Chunks.PAGE_BITS;
     private static final int MAX_SIZE = 1 << 30;
 
     // The table (the old one while resizing).
@@ -50,9 +52,9 @@ final class FieldTable {
     /** An empty table for about {@code n} fields (at most half full). */
     FieldTable(int n) {
         int cap = targetFor(n);
-        hashes0 = Chunks.lazyInts(cap);
-        fields0 = Chunks.lazyObjects(cap);
-        values0 = Chunks.lazyObjects(cap);
+        hashes0 = Chunks.lazyInts(cap, B);
+        fields0 = Chunks.lazyObjects(cap, B);
+        values0 = Chunks.lazyObjects(cap, B);
     }
 
     private FieldTable() {
@@ -64,7 +66,7 @@ final class FieldTable {
 
     /** Slots of both tables while resizing. */
     int capacity() {
-        return Chunks.length(fields0) + (fields1 == null ? 0 : Chunks.length(fields1));
+        return Chunks.length(fields0, B) + (fields1 == null ? 0 : Chunks.length(fields1, B));
     }
 
     boolean rehashing() {
@@ -73,8 +75,8 @@ final class FieldTable {
 
     /** Heap bytes of the three arrays (of both tables while resizing), compressed references assumed as {@link Memory}. */
     long tableBytes() {
-        long bytes = 3L * Memory.array(Chunks.length(fields0) * 4);
-        if (fields1 != null) bytes += 3L * Memory.array(Chunks.length(fields1) * 4);
+        long bytes = 3L * Memory.array(Chunks.length(fields0, B) * 4);
+        if (fields1 != null) bytes += 3L * Memory.array(Chunks.length(fields1, B) * 4);
         return bytes;
     }
 
@@ -88,21 +90,21 @@ final class FieldTable {
     }
 
     private static int indexOf(int[][] hashes, Object[][] fields, byte[] field, int hash) {
-        int mask = Chunks.length(fields) - 1;
+        int mask = Chunks.length(fields, B) - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object f = Chunks.get(fields, i);
+            Object f = Chunks.get(fields, i, B);
             if (f == null) return -1;
-            if (Chunks.get(hashes, i) == hash && f != TOMBSTONE && Arrays.equals((byte[]) f, field)) return i;
+            if (Chunks.get(hashes, i, B) == hash && f != TOMBSTONE && Arrays.equals((byte[]) f, field)) return i;
         }
     }
 
     /** The value of {@code field} (whose hash is {@code hash}), or null. */
     byte[] get(byte[] field, int hash) {
         int i = indexOf(hashes0, fields0, field, hash);
-        if (i >= 0) return (byte[]) Chunks.get(values0, i);
+        if (i >= 0) return (byte[]) Chunks.get(values0, i, B);
         if (fields1 != null) {
             i = indexOf(hashes1, fields1, field, hash);
-            if (i >= 0) return (byte[]) Chunks.get(values1, i);
+            if (i >= 0) return (byte[]) Chunks.get(values1, i, B);
         }
         return null;
     }
@@ -112,24 +114,24 @@ final class FieldTable {
         if (fields1 != null) rehashStep(MemberTable.REHASH_STEP);
         int i = indexOf(hashes0, fields0, field, hash);
         if (i >= 0) {
-            dataHeap += heapOf(value) - heapOf((byte[]) Chunks.get(values0, i));
-            Chunks.set(values0, i, value);
+            dataHeap += heapOf(value) - heapOf((byte[]) Chunks.get(values0, i, B));
+            Chunks.set(values0, i, value, B);
             return false;
         }
         if (fields1 != null) {
             i = indexOf(hashes1, fields1, field, hash);
             if (i >= 0) {
-                dataHeap += heapOf(value) - heapOf((byte[]) Chunks.get(values1, i));
-                Chunks.set(values1, i, value);
+                dataHeap += heapOf(value) - heapOf((byte[]) Chunks.get(values1, i, B));
+                Chunks.set(values1, i, value, B);
                 return false;
             }
-            if ((size1 + 1) * 4L > Chunks.length(fields1) * 3L) {
+            if ((size1 + 1) * 4L > Chunks.length(fields1, B) * 3L) {
                 // Inserts outran the moves: move faster, and only as a last resort rebuild at once.
                 rehashStep(MemberTable.REHASH_STEP * 16);
-                if (fields1 != null && (size1 + size0 + 1) * 8L > Chunks.length(fields1) * 7L) rebuild();
+                if (fields1 != null && (size1 + size0 + 1) * 8L > Chunks.length(fields1, B) * 7L) rebuild();
             }
         }
-        if (fields1 == null && (size0 + 1) * 4L > Chunks.length(fields0) * 3L) startRehash(targetFor(size0 + 1));
+        if (fields1 == null && (size0 + 1) * 4L > Chunks.length(fields0, B) * 3L) startRehash(targetFor(size0 + 1));
         if (fields1 != null) {
             place(hashes1, fields1, values1, hash, field, value);
             size1++;
@@ -143,12 +145,12 @@ final class FieldTable {
 
     /** Puts a field at the first empty slot of its probe sequence (a table without tombstones). */
     private static void place(int[][] hashes, Object[][] fields, Object[][] values, int hash, Object field, Object value) {
-        int mask = Chunks.length(fields) - 1;
+        int mask = Chunks.length(fields, B) - 1;
         int i = hash & mask;
-        while (Chunks.get(fields, i) != null) i = (i + 1) & mask;
-        Chunks.setNew(fields, i, field);
-        Chunks.setNew(values, i, value);
-        Chunks.setNewInt(hashes, i, hash);
+        while (Chunks.get(fields, i, B) != null) i = (i + 1) & mask;
+        Chunks.setNew(fields, i, field, B);
+        Chunks.setNew(values, i, value, B);
+        Chunks.setNewInt(hashes, i, hash, B);
     }
 
     /** Removes {@code field}; true if it was there. */
@@ -156,11 +158,11 @@ final class FieldTable {
         if (fields1 != null) rehashStep(MemberTable.REHASH_STEP);
         int i = indexOf(hashes0, fields0, field, hash);
         if (i >= 0) {
-            dataHeap -= heapOf(field) + heapOf((byte[]) Chunks.get(values0, i));
+            dataHeap -= heapOf(field) + heapOf((byte[]) Chunks.get(values0, i, B));
             if (fields1 != null) {
-                Chunks.set(fields0, i, TOMBSTONE); // the old table keeps its probe sequences until it is dropped
-                Chunks.set(values0, i, null);
-                Chunks.setInt(hashes0, i, 0);
+                Chunks.set(fields0, i, TOMBSTONE, B); // the old table keeps its probe sequences until it is dropped
+                Chunks.set(values0, i, null, B);
+                Chunks.setInt(hashes0, i, 0, B);
             } else {
                 deleteSlot(hashes0, fields0, values0, i);
             }
@@ -168,14 +170,14 @@ final class FieldTable {
         } else {
             i = fields1 == null ? -1 : indexOf(hashes1, fields1, field, hash);
             if (i < 0) return false;
-            dataHeap -= heapOf(field) + heapOf((byte[]) Chunks.get(values1, i));
+            dataHeap -= heapOf(field) + heapOf((byte[]) Chunks.get(values1, i, B));
             deleteSlot(hashes1, fields1, values1, i);
             size1--;
         }
         if (fields1 != null) {
             if (size0 == 0) endRehash();
         } else {
-            int length = Chunks.length(fields0);
+            int length = Chunks.length(fields0, B);
             if (length > MIN_SIZE && size0 * 8L < length) startRehash(targetFor(size0));
         }
         return true;
@@ -183,26 +185,26 @@ final class FieldTable {
 
     /** Backward-shift deletion: keeps every field reachable from its home slot without tombstones. */
     private static void deleteSlot(int[][] hashes, Object[][] fields, Object[][] values, int hole) {
-        int mask = Chunks.length(fields) - 1;
+        int mask = Chunks.length(fields, B) - 1;
         int i = hole;
         while (true) {
             i = (i + 1) & mask;
-            Object f = Chunks.get(fields, i);
+            Object f = Chunks.get(fields, i, B);
             if (f == null) break;
-            int h = Chunks.get(hashes, i);
+            int h = Chunks.get(hashes, i, B);
             int home = h & mask;
             // Move entry i into the hole if its home is not in (hole, i] (cyclically).
             boolean homeBetween = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
             if (!homeBetween) {
-                Chunks.set(fields, hole, f);
-                Chunks.set(values, hole, Chunks.get(values, i));
-                Chunks.setInt(hashes, hole, h);
+                Chunks.set(fields, hole, f, B);
+                Chunks.set(values, hole, Chunks.get(values, i, B), B);
+                Chunks.setInt(hashes, hole, h, B);
                 hole = i;
             }
         }
-        Chunks.set(fields, hole, null);
-        Chunks.set(values, hole, null);
-        Chunks.setInt(hashes, hole, 0);
+        Chunks.set(fields, hole, null, B);
+        Chunks.set(values, hole, null, B);
+        Chunks.setInt(hashes, hole, 0, B);
     }
 
     // ---- resizing ---------------------------------------------------------------------------
@@ -215,9 +217,9 @@ final class FieldTable {
     }
 
     private void startRehash(int newSize) {
-        hashes1 = Chunks.lazyInts(newSize);
-        fields1 = Chunks.lazyObjects(newSize);
-        values1 = Chunks.lazyObjects(newSize);
+        hashes1 = Chunks.lazyInts(newSize, B);
+        fields1 = Chunks.lazyObjects(newSize, B);
+        values1 = Chunks.lazyObjects(newSize, B);
         size1 = 0;
         rehashIndex = 0;
         if (size0 == 0) endRehash();
@@ -227,16 +229,16 @@ final class FieldTable {
     void rehashStep(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && size0 > 0) {
-            Object f = Chunks.get(fields0, rehashIndex);
+            Object f = Chunks.get(fields0, rehashIndex, B);
             if (f == null || f == TOMBSTONE) {
                 rehashIndex++;
                 if (--emptyVisits == 0) break;
                 continue;
             }
-            place(hashes1, fields1, values1, Chunks.get(hashes0, rehashIndex), f, Chunks.get(values0, rehashIndex));
+            place(hashes1, fields1, values1, Chunks.get(hashes0, rehashIndex, B), f, Chunks.get(values0, rehashIndex, B));
             size1++;
-            Chunks.set(fields0, rehashIndex, TOMBSTONE);
-            Chunks.set(values0, rehashIndex, null);
+            Chunks.set(fields0, rehashIndex, TOMBSTONE, B);
+            Chunks.set(values0, rehashIndex, null, B);
             rehashIndex++;
             size0--;
             n--;
@@ -287,7 +289,8 @@ final class FieldTable {
     private static void forEachIn(Object[][] fields, Object[][] values, BiConsumer<byte[], byte[]> out) {
         for (int c = 0; c < fields.length; c++) {
             Object[] fc = fields[c], vc = values[c];
-            for (int i = 0; i < fc.length; i++) {
+            // (a chunk not allocated yet is the shared empty one, longer than a chunk: only its first part counts)
+            for (int i = 0, n = Math.min(fc.length, 1 << B); i < n; i++) {
                 Object f = fc[i];
                 if (f != null && f != TOMBSTONE) out.accept((byte[]) f, (byte[]) vc[i]);
             }
@@ -299,8 +302,8 @@ final class FieldTable {
      * one holds a field, so every field is equally likely; at least 1/8 of the slots hold one at rest.
      */
     byte[][] randomPair(RandomGenerator rnd) {
-        int length0 = Chunks.length(fields0);
-        int length = fields1 == null ? length0 : length0 + Chunks.length(fields1);
+        int length0 = Chunks.length(fields0, B);
+        int length = fields1 == null ? length0 : length0 + Chunks.length(fields1, B);
         while (true) {
             int i = rnd.nextInt(length);
             Object[][] fields = fields0, values = values0;
@@ -309,8 +312,8 @@ final class FieldTable {
                 fields = fields1;
                 values = values1;
             }
-            Object f = Chunks.get(fields, i);
-            if (f != null && f != TOMBSTONE) return new byte[][] {(byte[]) f, (byte[]) Chunks.get(values, i)};
+            Object f = Chunks.get(fields, i, B);
+            if (f != null && f != TOMBSTONE) return new byte[][] {(byte[]) f, (byte[]) Chunks.get(values, i, B)};
         }
     }
 
@@ -328,18 +331,18 @@ final class FieldTable {
         long visitsLeft = countHint > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(1, countHint) * 10;
         long emitted = 0;
         if (fields1 == null) {
-            long mask = Chunks.length(fields0) - 1;
+            long mask = Chunks.length(fields0, B) - 1;
             do {
                 emitted += emitHome(hashes0, fields0, values0, (int) (v & mask), out);
                 v = Chunks.nextCursor(v, mask);
             } while (v != 0 && emitted < countHint && --visitsLeft > 0);
             return v;
         }
-        boolean oldIsSmall = Chunks.length(fields0) <= Chunks.length(fields1);
+        boolean oldIsSmall = Chunks.length(fields0, B) <= Chunks.length(fields1, B);
         int[][] hs = oldIsSmall ? hashes0 : hashes1, hl = oldIsSmall ? hashes1 : hashes0;
         Object[][] fs = oldIsSmall ? fields0 : fields1, fl = oldIsSmall ? fields1 : fields0;
         Object[][] vs = oldIsSmall ? values0 : values1, vl = oldIsSmall ? values1 : values0;
-        long m0 = Chunks.length(fs) - 1, m1 = Chunks.length(fl) - 1;
+        long m0 = Chunks.length(fs, B) - 1, m1 = Chunks.length(fl, B) - 1;
         do {
             emitted += emitHome(hs, fs, vs, (int) (v & m0), out);
             do {
@@ -353,13 +356,13 @@ final class FieldTable {
     /** Emits the fields whose home is {@code home}: they lie in the run of non-empty slots starting there. */
     private static int emitHome(int[][] hashes, Object[][] fields, Object[][] values, int home,
                                 BiConsumer<byte[], byte[]> out) {
-        int mask = Chunks.length(fields) - 1;
+        int mask = Chunks.length(fields, B) - 1;
         int n = 0;
         for (int i = home; ; i = (i + 1) & mask) {
-            Object f = Chunks.get(fields, i);
+            Object f = Chunks.get(fields, i, B);
             if (f == null) return n;
-            if (f != TOMBSTONE && (Chunks.get(hashes, i) & mask) == home) {
-                out.accept((byte[]) f, (byte[]) Chunks.get(values, i));
+            if (f != TOMBSTONE && (Chunks.get(hashes, i, B) & mask) == home) {
+                out.accept((byte[]) f, (byte[]) Chunks.get(values, i, B));
                 n++;
             }
         }

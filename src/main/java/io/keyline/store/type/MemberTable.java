@@ -33,6 +33,8 @@ abstract class MemberTable<T> {
     /** Old elements moved per write while a resize runs: the old table is drained within ~1/10 of its size in writes. */
     static final int REHASH_STEP = 8;
     private static final int MIN_SIZE = 8;
+    /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
+    private static final int B = Chunks.PAGE_BITS;
     private static final int MAX_SIZE = 1 << 30;
 
     // The table (the old one while resizing): live elements, and live + tombstones.
@@ -49,7 +51,7 @@ abstract class MemberTable<T> {
     MemberTable(int capacity) {
         int cap = MIN_SIZE;
         while (cap < capacity * 2L && cap < MAX_SIZE) cap <<= 1;
-        slots0 = Chunks.lazyObjects(cap);
+        slots0 = Chunks.lazyObjects(cap, B);
     }
 
     /** The member bytes of an element. */
@@ -74,7 +76,7 @@ abstract class MemberTable<T> {
 
     /** Slots of both tables while resizing. */
     int capacity() {
-        return Chunks.length(slots0) + (slots1 == null ? 0 : Chunks.length(slots1));
+        return Chunks.length(slots0, B) + (slots1 == null ? 0 : Chunks.length(slots1, B));
     }
 
     boolean rehashing() {
@@ -94,19 +96,19 @@ abstract class MemberTable<T> {
     @SuppressWarnings("unchecked")
     T get(byte[] member, int hash) {
         int i = indexOf(slots0, member, hash);
-        if (i >= 0) return (T) Chunks.get(slots0, i);
+        if (i >= 0) return (T) Chunks.get(slots0, i, B);
         if (slots1 != null) {
             i = indexOf(slots1, member, hash);
-            if (i >= 0) return (T) Chunks.get(slots1, i);
+            if (i >= 0) return (T) Chunks.get(slots1, i, B);
         }
         return null;
     }
 
     @SuppressWarnings("unchecked")
     private int indexOf(Object[][] slots, byte[] member, int hash) {
-        int mask = Chunks.length(slots) - 1;
+        int mask = Chunks.length(slots, B) - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object o = Chunks.get(slots, i);
+            Object o = Chunks.get(slots, i, B);
             if (o == null) return -1;
             if (o != TOMBSTONE && matches((T) o, member, hash)) return i;
         }
@@ -121,15 +123,15 @@ abstract class MemberTable<T> {
     void insertNew(T element, int hash) {
         if (slots1 != null) {
             rehashStep(REHASH_STEP);
-            if (slots1 != null && (used1 + 1) * 4L > Chunks.length(slots1) * 3L) {
+            if (slots1 != null && (used1 + 1) * 4L > Chunks.length(slots1, B) * 3L) {
                 // Inserts outran the moves (a target sized for few elements, many empty old slots to pass, or
                 // churn leaving tombstones in the target): move faster, and only as a last resort rebuild at once
                 // rather than overfill the target.
                 rehashStep(REHASH_STEP * 16);
-                if (slots1 != null && (used1 + size0 + 1) * 8L > Chunks.length(slots1) * 7L) rebuild();
+                if (slots1 != null && (used1 + size0 + 1) * 8L > Chunks.length(slots1, B) * 7L) rebuild();
             }
         }
-        if (slots1 == null && (used0 + 1) * 4L > Chunks.length(slots0) * 3L) startRehash(targetFor(size0 + 1));
+        if (slots1 == null && (used0 + 1) * 4L > Chunks.length(slots0, B) * 3L) startRehash(targetFor(size0 + 1));
         if (slots1 != null) {
             if (place(slots1, hash, element)) used1++;
             size1++;
@@ -141,11 +143,11 @@ abstract class MemberTable<T> {
 
     /** Puts the element at the first empty or dead slot of its probe sequence; true if that slot was empty. */
     private static boolean place(Object[][] slots, int hash, Object element) {
-        int mask = Chunks.length(slots) - 1;
+        int mask = Chunks.length(slots, B) - 1;
         int i = hash & mask;
         Object o;
-        while ((o = Chunks.get(slots, i)) != null && o != TOMBSTONE) i = (i + 1) & mask;
-        Chunks.setNew(slots, i, element);
+        while ((o = Chunks.get(slots, i, B)) != null && o != TOMBSTONE) i = (i + 1) & mask;
+        Chunks.setNew(slots, i, element, B);
         return o == null;
     }
 
@@ -155,12 +157,12 @@ abstract class MemberTable<T> {
         int hash = hashOf(element);
         int i = indexOf(slots0, member, hash);
         if (i >= 0) {
-            Chunks.set(slots0, i, element);
+            Chunks.set(slots0, i, element, B);
             return;
         }
         i = slots1 == null ? -1 : indexOf(slots1, member, hash);
         if (i < 0) throw new IllegalStateException("absent");
-        Chunks.set(slots1, i, element);
+        Chunks.set(slots1, i, element, B);
     }
 
     @SuppressWarnings("unchecked")
@@ -170,20 +172,20 @@ abstract class MemberTable<T> {
         Object removed;
         int i = indexOf(slots0, member, hash);
         if (i >= 0) {
-            removed = Chunks.get(slots0, i);
-            Chunks.set(slots0, i, TOMBSTONE);
+            removed = Chunks.get(slots0, i, B);
+            Chunks.set(slots0, i, TOMBSTONE, B);
             size0--;
         } else {
             i = slots1 == null ? -1 : indexOf(slots1, member, hash);
             if (i < 0) return null;
-            removed = Chunks.get(slots1, i);
-            Chunks.set(slots1, i, TOMBSTONE);
+            removed = Chunks.get(slots1, i, B);
+            Chunks.set(slots1, i, TOMBSTONE, B);
             size1--;
         }
         if (slots1 != null) {
             if (size0 == 0) endRehash();
         } else {
-            int length = Chunks.length(slots0);
+            int length = Chunks.length(slots0, B);
             if (length > 64 && size0 * 8L < length) startRehash(targetFor(size0));
         }
         return (T) removed;
@@ -199,7 +201,7 @@ abstract class MemberTable<T> {
     }
 
     private void startRehash(int newSize) {
-        slots1 = Chunks.lazyObjects(newSize);
+        slots1 = Chunks.lazyObjects(newSize, B);
         size1 = used1 = 0;
         rehashIndex = 0;
         if (size0 == 0) endRehash();
@@ -208,11 +210,12 @@ abstract class MemberTable<T> {
     /** Moves every element into a new table sized for them, at once: O(n), the last resort above. */
     @SuppressWarnings("unchecked")
     private void rebuild() {
-        Object[][] table = Chunks.lazyObjects(targetFor(size()));
+        Object[][] table = Chunks.lazyObjects(targetFor(size()), B);
         int n = 0;
         for (Object[][] slots : slots1 == null ? new Object[][][] {slots0} : new Object[][][] {slots0, slots1}) {
             for (Object[] chunk : slots) {
-                for (Object o : chunk) {
+                for (int i = 0, end = Math.min(chunk.length, 1 << B); i < end; i++) {
+                    Object o = chunk[i];
                     if (o == null || o == TOMBSTONE) continue;
                     place(table, hashOf((T) o), o);
                     n++;
@@ -236,7 +239,7 @@ abstract class MemberTable<T> {
     void rehashStep(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && size0 > 0) {
-            Object o = Chunks.get(slots0, rehashIndex);
+            Object o = Chunks.get(slots0, rehashIndex, B);
             if (o == null || o == TOMBSTONE) {
                 rehashIndex++;
                 if (--emptyVisits == 0) break;
@@ -244,7 +247,7 @@ abstract class MemberTable<T> {
             }
             if (place(slots1, hashOf((T) o), o)) used1++;
             size1++;
-            Chunks.set(slots0, rehashIndex++, TOMBSTONE); // the old table keeps its probe sequences until dropped
+            Chunks.set(slots0, rehashIndex++, TOMBSTONE, B); // the old table keeps its probe sequences until dropped
             size0--;
             n--;
         }
@@ -269,11 +272,11 @@ abstract class MemberTable<T> {
      */
     @SuppressWarnings("unchecked")
     T random(ThreadLocalRandom rnd) {
-        int length0 = Chunks.length(slots0);
-        int length = slots1 == null ? length0 : length0 + Chunks.length(slots1);
+        int length0 = Chunks.length(slots0, B);
+        int length = slots1 == null ? length0 : length0 + Chunks.length(slots1, B);
         while (true) {
             int i = rnd.nextInt(length);
-            Object o = i < length0 ? Chunks.get(slots0, i) : Chunks.get(slots1, i - length0);
+            Object o = i < length0 ? Chunks.get(slots0, i, B) : Chunks.get(slots1, i - length0, B);
             if (o != null && o != TOMBSTONE) return (T) o;
         }
     }
@@ -287,7 +290,11 @@ abstract class MemberTable<T> {
     @SuppressWarnings("unchecked")
     private static <T> void forEachIn(Object[][] slots, Consumer<T> action) {
         for (Object[] chunk : slots) {
-            for (Object o : chunk) if (o != null && o != TOMBSTONE) action.accept((T) o);
+            // (a chunk not allocated yet is the shared empty one, longer than a chunk: only its first part counts)
+            for (int i = 0, end = Math.min(chunk.length, 1 << B); i < end; i++) {
+                Object o = chunk[i];
+                if (o != null && o != TOMBSTONE) action.accept((T) o);
+            }
         }
     }
 
@@ -311,7 +318,7 @@ abstract class MemberTable<T> {
         long emitted = 0;
         long visitsLeft = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(1, count) * 10;
         if (slots1 == null) {
-            long mask = Chunks.length(slots0) - 1;
+            long mask = Chunks.length(slots0, B) - 1;
             do {
                 emitted += emitHome(slots0, (int) (v & mask), emit);
                 v = Chunks.nextCursor(v, mask);
@@ -319,11 +326,11 @@ abstract class MemberTable<T> {
             return v;
         }
         Object[][] small = slots0, large = slots1;
-        if (Chunks.length(small) > Chunks.length(large)) {
+        if (Chunks.length(small, B) > Chunks.length(large, B)) {
             small = slots1;
             large = slots0;
         }
-        long m0 = Chunks.length(small) - 1, m1 = Chunks.length(large) - 1;
+        long m0 = Chunks.length(small, B) - 1, m1 = Chunks.length(large, B) - 1;
         do {
             emitted += emitHome(small, (int) (v & m0), emit);
             do {
@@ -337,10 +344,10 @@ abstract class MemberTable<T> {
     /** Emits the live elements whose home is {@code home}: they lie in the run of non-empty slots starting there. */
     @SuppressWarnings("unchecked")
     private int emitHome(Object[][] slots, int home, Consumer<T> emit) {
-        int mask = Chunks.length(slots) - 1;
+        int mask = Chunks.length(slots, B) - 1;
         int n = 0;
         for (int i = home; ; i = (i + 1) & mask) {
-            Object o = Chunks.get(slots, i);
+            Object o = Chunks.get(slots, i, B);
             if (o == null) return n;
             if (o != TOMBSTONE && (hashOf((T) o) & mask) == home) {
                 emit.accept((T) o);
