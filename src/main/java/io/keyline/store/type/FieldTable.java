@@ -21,8 +21,9 @@ import java.util.random.RandomGenerator;
  * then filled) stalled its HSET for over 300 ms (bench/results/2026-12-07-rehash.md). New fields go
  * to the new table; a field leaving the old table leaves a tombstone there, so the old table's
  * probe sequences stay intact and the moves, which walk it in index order, cannot miss a field a
- * backward shift would have carried behind them. The new table deletes by backward shift. Reads do
- * not move fields (see {@link MemberTable}: accounting and iteration).
+ * backward shift would have carried behind them. The new table deletes by backward shift. Lookups
+ * move one field each, except while the table is iterated, and only writes drop the drained old
+ * arrays (see {@link MemberTable}: iteration and accounting).
  *
  * <p>Also keeps the heap of the fields and values it holds ({@link #dataHeap}). Not thread-safe.
  */
@@ -46,6 +47,8 @@ final class FieldTable {
     private int size1;
     // Old slots below this index have been moved.
     private int rehashIndex = -1;
+    // forEach/scan calls in progress: lookups move nothing meanwhile (as MemberTable).
+    private int iterating;
 
     private long dataHeap;
 
@@ -100,13 +103,16 @@ final class FieldTable {
 
     /** The value of {@code field} (whose hash is {@code hash}), or null. */
     byte[] get(byte[] field, int hash) {
-        int i = indexOf(hashes0, fields0, field, hash);
-        if (i >= 0) return (byte[]) Chunks.get(values0, i, B);
+        int i;
         if (fields1 != null) {
+            if (size0 > 0 && iterating == 0) move(1);
+            // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
+            if (size0 > 0 && (i = indexOf(hashes0, fields0, field, hash)) >= 0) return (byte[]) Chunks.get(values0, i, B);
             i = indexOf(hashes1, fields1, field, hash);
-            if (i >= 0) return (byte[]) Chunks.get(values1, i, B);
+            return i >= 0 ? (byte[]) Chunks.get(values1, i, B) : null;
         }
-        return null;
+        i = indexOf(hashes0, fields0, field, hash);
+        return i >= 0 ? (byte[]) Chunks.get(values0, i, B) : null;
     }
 
     /** Sets {@code field} to {@code value}; true when the field is new. */
@@ -225,8 +231,17 @@ final class FieldTable {
         if (size0 == 0) endRehash();
     }
 
-    /** Moves up to {@code n} fields from the old table to the new one, passing at most {@code 10 n} empty slots. */
+    /** Moves up to {@code n} fields into the new table (see {@link #move}) and drops the old one once it is drained. */
     void rehashStep(int n) {
+        move(n);
+        if (size0 == 0) endRehash();
+    }
+
+    /**
+     * Moves up to {@code n} fields from the old table to the new one, passing at most {@code 10 n}
+     * empty slots. Lookups call it too, but only writes drop the old arrays (see {@link MemberTable}).
+     */
+    private void move(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && size0 > 0) {
             Object f = Chunks.get(fields0, rehashIndex, B);
@@ -243,7 +258,6 @@ final class FieldTable {
             size0--;
             n--;
         }
-        if (size0 == 0) endRehash();
     }
 
     /** Completes a resize in progress at once (tests). */
@@ -282,8 +296,13 @@ final class FieldTable {
 
     /** Every field/value pair once, in no particular order. {@code out} must not change the table. */
     void forEach(BiConsumer<byte[], byte[]> out) {
-        forEachIn(fields0, values0, out);
-        if (fields1 != null) forEachIn(fields1, values1, out);
+        iterating++;
+        try {
+            forEachIn(fields0, values0, out);
+            if (fields1 != null) forEachIn(fields1, values1, out);
+        } finally {
+            iterating--;
+        }
     }
 
     private static void forEachIn(Object[][] fields, Object[][] values, BiConsumer<byte[], byte[]> out) {
@@ -327,6 +346,15 @@ final class FieldTable {
      */
     long scan(long cursor, long countHint, BiConsumer<byte[], byte[]> out) {
         if (size() == 0) return 0;
+        iterating++;
+        try {
+            return scanStep(cursor, countHint, out);
+        } finally {
+            iterating--;
+        }
+    }
+
+    private long scanStep(long cursor, long countHint, BiConsumer<byte[], byte[]> out) {
         long v = cursor;
         long visitsLeft = countHint > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(1, countHint) * 10;
         long emitted = 0;

@@ -24,9 +24,11 @@ import java.util.function.Consumer;
  * resize finishes before another starts. The new table's chunks are allocated as it fills
  * ({@link Chunks#lazyObjects}).
  *
- * <p>Reads never move elements: the value's footprint ({@link #tableBytes}) is accounted only around
- * writes, and a command may look members up in a table while it iterates that same table
- * ({@code SINTER k k}). A table left half-moved by a burst of writes stays so until the next write.
+ * <p>Lookups move one element each too (Redis's {@code dictFind} steps as well), so a table only read
+ * after a burst of writes stops probing two tables; but nothing is moved while the table is being
+ * iterated ({@code SINTER k k} looks members up in the set it walks; Redis's safe iterators pause
+ * rehashing the same way), and only a write drops the drained old arrays: the value's footprint
+ * ({@link #tableBytes}) is accounted around writes.
  */
 abstract class MemberTable<T> {
     private static final Object TOMBSTONE = new Object();
@@ -47,6 +49,8 @@ abstract class MemberTable<T> {
     private int used1;
     // Old slots below this index have been moved.
     private int rehashIndex = -1;
+    // forEach/scan calls in progress: lookups move nothing meanwhile (Redis's safe iterators pause rehashing).
+    private int iterating;
 
     MemberTable(int capacity) {
         int cap = MIN_SIZE;
@@ -95,13 +99,16 @@ abstract class MemberTable<T> {
     /** As {@link #get(byte[])}, with the member's {@link Bytes#hash} already computed. */
     @SuppressWarnings("unchecked")
     T get(byte[] member, int hash) {
-        int i = indexOf(slots0, member, hash);
-        if (i >= 0) return (T) Chunks.get(slots0, i, B);
+        int i;
         if (slots1 != null) {
+            if (size0 > 0 && iterating == 0) move(1);
+            // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
+            if (size0 > 0 && (i = indexOf(slots0, member, hash)) >= 0) return (T) Chunks.get(slots0, i, B);
             i = indexOf(slots1, member, hash);
-            if (i >= 0) return (T) Chunks.get(slots1, i, B);
+            return i >= 0 ? (T) Chunks.get(slots1, i, B) : null;
         }
-        return null;
+        i = indexOf(slots0, member, hash);
+        return i >= 0 ? (T) Chunks.get(slots0, i, B) : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -234,9 +241,20 @@ abstract class MemberTable<T> {
         while (slots1 != null) rehashStep(1 << 16);
     }
 
-    /** Moves up to {@code n} elements from the old table to the new one, passing at most {@code 10 n} empty or dead slots. */
-    @SuppressWarnings("unchecked")
+    /** Moves up to {@code n} elements into the new table (see {@link #move}) and drops the old one once it is drained. */
     void rehashStep(int n) {
+        move(n);
+        if (size0 == 0) endRehash();
+    }
+
+    /**
+     * Moves up to {@code n} elements from the old table to the new one, passing at most {@code 10 n}
+     * empty or dead slots. Lookups call it too, so a table that only is read after a burst of writes
+     * ends up with one table to probe; but only a write drops the old arrays, since the footprint
+     * ({@link #tableBytes}) is accounted around writes.
+     */
+    @SuppressWarnings("unchecked")
+    private void move(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && size0 > 0) {
             Object o = Chunks.get(slots0, rehashIndex, B);
@@ -251,7 +269,6 @@ abstract class MemberTable<T> {
             size0--;
             n--;
         }
-        if (size0 == 0) endRehash();
     }
 
     private void endRehash() {
@@ -283,8 +300,13 @@ abstract class MemberTable<T> {
 
     /** Every element once, in no particular order. {@code action} must not change the table. */
     void forEach(Consumer<T> action) {
-        forEachIn(slots0, action);
-        if (slots1 != null) forEachIn(slots1, action);
+        iterating++;
+        try {
+            forEachIn(slots0, action);
+            if (slots1 != null) forEachIn(slots1, action);
+        } finally {
+            iterating--;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -314,6 +336,15 @@ abstract class MemberTable<T> {
      */
     long scan(long cursor, long count, Consumer<T> emit) {
         if (size() == 0) return 0;
+        iterating++;
+        try {
+            return scanStep(cursor, count, emit);
+        } finally {
+            iterating--;
+        }
+    }
+
+    private long scanStep(long cursor, long count, Consumer<T> emit) {
         long v = cursor;
         long emitted = 0;
         long visitsLeft = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(1, count) * 10;

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dict; {@link FieldTable}: a hash's hashtable) against {@link HashSet}/{@link HashMap} models: random
  * operations in phases that grow and shrink the tables, so that many of them land while a resize is
  * half done; SCAN's guarantee with cursor steps taken while a resize runs, in both directions; random
- * sampling staying uniform mid-resize; and reads leaving the footprint alone (it is accounted only
- * around writes).
+ * sampling staying uniform mid-resize; and lookups draining the old table but leaving the footprint
+ * alone (it is accounted only around writes), and moving nothing while the same table is iterated.
  */
 class IncrementalRehashTest {
     private static final class Members extends MemberTable<byte[]> {
@@ -238,19 +238,49 @@ class IncrementalRehashTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void readsAndScansMoveNothingSoTheFootprintOnlyChangesOnWrites(boolean grow) {
+    void lookupsDrainTheOldTableButOnlyWritesChangeTheFootprint(boolean grow) {
         Members t = midResize(grow);
+        int n = t.size();
         long bytes = t.tableBytes();
         int capacity = t.capacity();
-        for (int i = 0; i < 10_000; i++) t.get(member(i));
-        long cursor = 0;
-        do {
-            cursor = t.scan(cursor, 10, m -> { });
-        } while (cursor != 0);
-        t.forEach(m -> assertThat(t.get(m)).isSameAs(m)); // a lookup while iterating the same table (SINTER k k)
-        assertThat(t.rehashing()).isTrue();
+        // Lookups inside an iteration of the same table (SINTER k k) move nothing: each element is seen once.
+        Set<ByteBuffer> walked = new HashSet<>();
+        int[] visits = {0};
+        t.forEach(m -> {
+            assertThat(t.get(m)).isSameAs(m);
+            assertThat(t.get(Bytes.of("absent"))).isNull();
+            walked.add(w(m));
+            visits[0]++;
+        });
+        assertThat(visits[0]).isEqualTo(n);
+        assertThat(walked).hasSize(n);
+        // Plain lookups move one element each: enough of them drain the old table.
+        for (int i = 0; i < 20 * n; i++) assertThat(t.get(member(i % n))).isNotNull();
+        assertThat(t.rehashing()).as("the old arrays stay until a write").isTrue();
         assertThat(t.capacity()).isEqualTo(capacity);
         assertThat(t.tableBytes()).isEqualTo(bytes);
+        t.insertNew(member(n));
+        assertThat(t.rehashing()).isFalse();
+        assertThat(t.capacity()).isLessThan(capacity);
+        assertThat(t.size()).isEqualTo(n + 1);
+        for (int i = 0; i <= n; i++) assertThat(t.get(member(i))).isNotNull();
+    }
+
+    @Test
+    void fieldLookupsDrainTheOldTableButOnlyWritesDropIt() {
+        FieldTable t = new FieldTable(4);
+        int n = 0;
+        while (n < 3_000 || !t.rehashing()) {
+            t.put(member(n), Bytes.hash(member(n)), member(n));
+            n++;
+        }
+        long bytes = t.tableBytes();
+        for (int i = 0; i < 20 * n; i++) assertThat(t.get(member(i % n), Bytes.hash(member(i % n)))).isEqualTo(member(i % n));
+        assertThat(t.rehashing()).isTrue();
+        assertThat(t.tableBytes()).isEqualTo(bytes);
+        assertThat(t.remove(member(0), Bytes.hash(member(0)))).isTrue();
+        assertThat(t.rehashing()).isFalse();
+        assertThat(t.size()).isEqualTo(n - 1);
     }
 
     @Test
