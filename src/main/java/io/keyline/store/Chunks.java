@@ -4,7 +4,7 @@ package io.keyline.store;
  * Arrays of a hash table held as chunks of {@code 1 << bits} elements: position {@code i} at
  * {@code [i >>> bits][i & (1 << bits) - 1]}; an array of up to one chunk's size is one chunk of its
  * own length. The key tables ({@link #BITS}: 16384) allocate every chunk at once; the collection
- * tables ({@link #PAGE_BITS}: 256) as they fill.
+ * tables ({@link #PAGE_BITS}: 512) as they fill.
  * Used by the key tables ({@link KeyTable}) and the collection tables of {@code store.type}.
  *
  * <p>Why chunks: without compressed references (ZGC has none) an {@code Object[32768]} is just over
@@ -28,12 +28,15 @@ public final class Chunks {
     public static final int SIZE = 1 << BITS;
     public static final int MASK = SIZE - 1;
     /**
-     * The collection tables' chunks, allocated lazily: 256 elements (2 KB of references), about a
-     * page, so an insert that lands in a chunk not allocated yet costs about what Redis's does when it
-     * first touches a page of its calloc'd table. With 16384 the first thousand inserts after a 4M-slot
-     * hash started to grow allocated nearly all 80 MB of its new arrays (one chunk each, at random).
+     * The collection tables' chunks, allocated lazily: 512 elements (4 KB of references), a page, so
+     * an insert that lands in a chunk not allocated yet costs about what Redis's does when it first
+     * touches a page of its calloc'd table. With 16384 the first thousand inserts after a 4M-slot hash
+     * started to grow allocated nearly all 80 MB of its new arrays (one chunk each, at random); with
+     * 256 the outer arrays of a big table (16384 references for 4M slots) cost lookups ~30% more
+     * CPU than a flat array in a 2M-member micro-benchmark, with 1024 about none
+     * (bench/results/2026-12-07-rehash.md).
      */
-    public static final int PAGE_BITS = 8;
+    public static final int PAGE_BITS = 9;
 
     // Shared read-only chunks of the largest size; a smaller geometry reads only their first elements.
     private static final Object[] EMPTY_OBJECTS = new Object[SIZE];

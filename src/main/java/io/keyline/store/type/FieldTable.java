@@ -22,7 +22,7 @@ import java.util.random.RandomGenerator;
  * to the new table; a field leaving the old table leaves a tombstone there, so the old table's
  * probe sequences stay intact and the moves, which walk it in index order, cannot miss a field a
  * backward shift would have carried behind them. The new table deletes by backward shift. Lookups
- * move one field each, except while the table is iterated, and only writes drop the drained old
+ * move a few fields each, except while the table is iterated, and only writes drop the drained old
  * arrays (see {@link MemberTable}: iteration and accounting).
  *
  * <p>Also keeps the heap of the fields and values it holds ({@link #dataHeap}). Not thread-safe.
@@ -105,7 +105,7 @@ final class FieldTable {
     byte[] get(byte[] field, int hash) {
         int i;
         if (fields1 != null) {
-            if (size0 > 0 && iterating == 0) move(1);
+            if (size0 > 0 && iterating == 0) move(MemberTable.REHASH_STEP_READ);
             // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
             if (size0 > 0 && (i = indexOf(hashes0, fields0, field, hash)) >= 0) return (byte[]) Chunks.get(values0, i, B);
             i = indexOf(hashes1, fields1, field, hash);

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Resizing is incremental</b>, as Redis's dict and {@link io.keyline.store} 's key tables: at a
  * load of 3/4 (live elements and tombstones) or below 1/8 live, a second table is started, and every
- * write (insert or remove) moves up to {@link #REHASH_STEP} elements of the old table into it (passing
+ * write (insert or remove) moves up to {@link #REHASH_STEP} (32) elements of the old table into it (passing
  * at most ten times as many empty or dead slots, Redis's {@code empty_visits}), so no single command
  * copies a big table: a 2M-member set's one-step doubling stalled its SADD for hundreds of
  * milliseconds (bench/results/2026-12-07-rehash.md). New elements go to the new table; an element
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * resize finishes before another starts. The new table's chunks are allocated as it fills
  * ({@link Chunks#lazyObjects}).
  *
- * <p>Lookups move one element each too (Redis's {@code dictFind} steps as well), so a table only read
+ * <p>Lookups move a few elements each too (Redis's {@code dictFind} steps as well), so a table only read
  * after a burst of writes stops probing two tables; but nothing is moved while the table is being
  * iterated ({@code SINTER k k} looks members up in the set it walks; Redis's safe iterators pause
  * rehashing the same way), and only a write drops the drained old arrays: the value's footprint
@@ -32,8 +32,16 @@ import java.util.function.Consumer;
  */
 abstract class MemberTable<T> {
     private static final Object TOMBSTONE = new Object();
-    /** Old elements moved per write while a resize runs: the old table is drained within ~1/10 of its size in writes. */
-    static final int REHASH_STEP = 8;
+    /**
+     * Old elements moved per write while a resize runs (a few microseconds at most): the old table is
+     * drained within 1/32 of its size in writes. While it runs every operation probes two tables, the
+     * old one still 3/4 full, so a short window costs less CPU overall than Redis's one bucket per
+     * operation: with 8 per write a 100k-member set was still resizing after its last SADD and its
+     * lookups cost 2-5 times more until the moves were done (bench/results/2026-12-07-rehash.md).
+     */
+    static final int REHASH_STEP = 32;
+    /** Old elements moved per lookup. */
+    static final int REHASH_STEP_READ = 8;
     private static final int MIN_SIZE = 8;
     /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
     private static final int B = Chunks.PAGE_BITS;
@@ -101,7 +109,7 @@ abstract class MemberTable<T> {
     T get(byte[] member, int hash) {
         int i;
         if (slots1 != null) {
-            if (size0 > 0 && iterating == 0) move(1);
+            if (size0 > 0 && iterating == 0) move(REHASH_STEP_READ);
             // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
             if (size0 > 0 && (i = indexOf(slots0, member, hash)) >= 0) return (T) Chunks.get(slots0, i, B);
             i = indexOf(slots1, member, hash);
