@@ -88,7 +88,7 @@ public final class Chunks {
 
     // ---- any geometry: bits is a constant at every call site, which the JIT folds --------------
 
-    /** Number of positions (a power of two for tables) of chunks of {@code 1 << bits}. */
+    /** Number of positions (a power of two for tables) of chunks of {@code 1 << bits}, or of one flat chunk. */
     public static int length(Object[][] chunks, int bits) {
         return chunks.length == 1 ? chunks[0].length : chunks.length << bits;
     }
@@ -97,26 +97,35 @@ public final class Chunks {
         return chunks.length == 1 ? chunks[0].length : chunks.length << bits;
     }
 
+    // A lazily allocated table of up to SIZE positions is one flat chunk (see lazyObjects): the
+    // branch on chunks.length is decided once per table and spares small tables the chunk arithmetic.
+
     public static Object get(Object[][] chunks, int i, int bits) {
-        return chunks[i >>> bits][i & ((1 << bits) - 1)];
+        return chunks.length == 1 ? chunks[0][i] : chunks[i >>> bits][i & ((1 << bits) - 1)];
     }
 
     /** Sets an occupied position (or clears one). */
     public static void set(Object[][] chunks, int i, Object o, int bits) {
-        chunks[i >>> bits][i & ((1 << bits) - 1)] = o;
+        if (chunks.length == 1) chunks[0][i] = o;
+        else chunks[i >>> bits][i & ((1 << bits) - 1)] = o;
     }
 
     public static int get(int[][] chunks, int i, int bits) {
-        return chunks[i >>> bits][i & ((1 << bits) - 1)];
+        return chunks.length == 1 ? chunks[0][i] : chunks[i >>> bits][i & ((1 << bits) - 1)];
     }
 
     /** Sets an occupied position (or clears one). */
     public static void setInt(int[][] chunks, int i, int v, int bits) {
-        chunks[i >>> bits][i & ((1 << bits) - 1)] = v;
+        if (chunks.length == 1) chunks[0][i] = v;
+        else chunks[i >>> bits][i & ((1 << bits) - 1)] = v;
     }
 
     /** Sets a position that may lie in a chunk not allocated yet (allocating it). */
     public static void setNew(Object[][] chunks, int i, Object o, int bits) {
+        if (chunks.length == 1) {
+            chunks[0][i] = o;
+            return;
+        }
         Object[] c = chunks[i >>> bits];
         if (c == EMPTY_OBJECTS) chunks[i >>> bits] = c = new Object[1 << bits];
         c[i & ((1 << bits) - 1)] = o;
@@ -124,14 +133,21 @@ public final class Chunks {
 
     /** As {@link #setNew} for an {@code int} chunk. */
     public static void setNewInt(int[][] chunks, int i, int v, int bits) {
+        if (chunks.length == 1) {
+            chunks[0][i] = v;
+            return;
+        }
         int[] c = chunks[i >>> bits];
         if (c == EMPTY_INTS) chunks[i >>> bits] = c = new int[1 << bits];
         c[i & ((1 << bits) - 1)] = v;
     }
 
-    /** {@code n} (a power of two) positions whose chunks are allocated at their first {@link #setNew}. */
+    /**
+     * {@code n} (a power of two) positions whose chunks are allocated at their first {@link #setNew};
+     * up to {@link #SIZE} positions, one flat chunk allocated now (at most 128 KB).
+     */
     public static Object[][] lazyObjects(int n, int bits) {
-        if (n <= 1 << bits) return new Object[][] {new Object[n]};
+        if (n <= SIZE) return new Object[][] {new Object[n]};
         Object[][] chunks = new Object[n >>> bits][];
         java.util.Arrays.fill(chunks, EMPTY_OBJECTS);
         return chunks;
@@ -139,7 +155,7 @@ public final class Chunks {
 
     /** As {@link #lazyObjects} for {@code int}s. */
     public static int[][] lazyInts(int n, int bits) {
-        if (n <= 1 << bits) return new int[][] {new int[n]};
+        if (n <= SIZE) return new int[][] {new int[n]};
         int[][] chunks = new int[n >>> bits][];
         java.util.Arrays.fill(chunks, EMPTY_INTS);
         return chunks;

@@ -309,7 +309,7 @@ final class FieldTable {
         for (int c = 0; c < fields.length; c++) {
             Object[] fc = fields[c], vc = values[c];
             // (a chunk not allocated yet is the shared empty one, longer than a chunk: only its first part counts)
-            for (int i = 0, n = Math.min(fc.length, 1 << B); i < n; i++) {
+            for (int i = 0, n = fields.length == 1 ? fc.length : Math.min(fc.length, 1 << B); i < n; i++) {
                 Object f = fc[i];
                 if (f != null && f != TOMBSTONE) out.accept((byte[]) f, (byte[]) vc[i]);
             }

@@ -229,7 +229,7 @@ abstract class MemberTable<T> {
         int n = 0;
         for (Object[][] slots : slots1 == null ? new Object[][][] {slots0} : new Object[][][] {slots0, slots1}) {
             for (Object[] chunk : slots) {
-                for (int i = 0, end = Math.min(chunk.length, 1 << B); i < end; i++) {
+                for (int i = 0, end = slots.length == 1 ? chunk.length : Math.min(chunk.length, 1 << B); i < end; i++) {
                     Object o = chunk[i];
                     if (o == null || o == TOMBSTONE) continue;
                     place(table, hashOf((T) o), o);
@@ -321,7 +321,7 @@ abstract class MemberTable<T> {
     private static <T> void forEachIn(Object[][] slots, Consumer<T> action) {
         for (Object[] chunk : slots) {
             // (a chunk not allocated yet is the shared empty one, longer than a chunk: only its first part counts)
-            for (int i = 0, end = Math.min(chunk.length, 1 << B); i < end; i++) {
+            for (int i = 0, end = slots.length == 1 ? chunk.length : Math.min(chunk.length, 1 << B); i < end; i++) {
                 Object o = chunk[i];
                 if (o != null && o != TOMBSTONE) action.accept((T) o);
             }
