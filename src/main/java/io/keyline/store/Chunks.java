@@ -32,9 +32,8 @@ public final class Chunks {
      * an insert that lands in a chunk not allocated yet costs about what Redis's does when it first
      * touches a page of its calloc'd table. With 16384 the first thousand inserts after a 4M-slot hash
      * started to grow allocated nearly all 80 MB of its new arrays (one chunk each, at random); with
-     * 256 the outer arrays of a big table (16384 references for 4M slots) cost lookups ~30% more
-     * CPU than a flat array in a 2M-member micro-benchmark, with 1024 about none
-     * (bench/results/2026-12-07-rehash.md).
+     * 256 lookups in a 2M-field hash cost visibly more CPU than with a flat array (the outer arrays:
+     * 16384 references for 4M slots) in a micro-benchmark (bench/results/2026-12-07-rehash.md).
      */
     public static final int PAGE_BITS = 9;
 
