@@ -75,9 +75,9 @@ def start(target, port, pinned, tmp):
     return proc, java_pid(proc.pid)
 
 
-def bench(port, test, pipeline, n, pinned, size=3):
+def bench(port, test, pipeline, n, pinned, size=3, keyspace=1000000):
     argv = ["redis-benchmark", "-p", str(port), "-q", "--csv", "-c", "50", "-P", str(pipeline), "-n", str(n),
-            "-r", "1000000", "-d", str(size)]
+            "-r", str(keyspace), "-d", str(size)]
     if test.startswith("lrange_"):
         # `-t lrange_100` first runs -n LPUSHes into mylist and prints their row first: the CPU read
         # around it would mix both. So the list gets a few hundred elements of this size at its head
@@ -107,6 +107,9 @@ def main():
     ap.add_argument("--pinned", action="store_true")
     ap.add_argument("--warmup", type=int, default=100000)
     ap.add_argument("--workload", action="append", help="TEST:PIPELINE:REQUESTS (repeatable)")
+    ap.add_argument("--keyspace", type=int, default=1000000,
+                    help="redis-benchmark -r: HSET/SADD/ZADD grow one key to at most this many elements "
+                         "(1000: a small hashtable-encoded collection; the default: ~330k after warm-up and run)")
     ap.add_argument("--preload", default="",
                     help="redis-benchmark arguments run once after start, unmeasured: data that stays in the "
                          "heap, e.g. '-t mset -P 16 -n 200000 -d 1024' (compare.py's pinned ZADD row runs after "
@@ -133,10 +136,10 @@ def main():
                                        stdout=subprocess.DEVNULL, timeout=900)
                     if args.warmup:
                         for test, p, _, size in workloads:
-                            bench(port, test, p, args.warmup, args.pinned, size)
+                            bench(port, test, p, args.warmup, args.pinned, size, args.keyspace)
                     for test, p, n, size in workloads:
                         c0 = cpu_seconds(pid)
-                        rps = bench(port, test, p, n, args.pinned, size)
+                        rps = bench(port, test, p, n, args.pinned, size, args.keyspace)
                         c1 = cpu_seconds(pid)
                         us = (c1 - c0) * 1e6 / n
                         res.setdefault((f"{test} -P {p} -d {size}", name), []).append((us, rps))
@@ -165,7 +168,7 @@ def main():
             print(f"| {row} (-n {n}) | {name} | {us:.2f} | {' '.join(f'{u:.2f}' for u, _ in runs)} | "
                   f"{rps:,.0f} | {us / base:.2f} |")
     print(f"\n{args.rounds} rounds, {'pinned (server CPU 0, benchmark CPU 1)' if args.pinned else 'unpinned'}, "
-          f"warm-up {args.warmup} requests per workload; "
+          f"warm-up {args.warmup} requests per workload; -r {args.keyspace}; "
           f"{('preload `' + args.preload + '`; ') if args.preload else ''}load average 1-min min/max during the run "
           f"{min(l[0] for l in load):.2f}/{max(l[0] for l in load):.2f}")
 

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * <p>Keys with a TTL are also kept in a volatile index (an array the active expiry cycle and the
  * volatile eviction policies sample); each such slot knows its position there.
  *
- * <p><b>Chunks</b>: every array here (slots, tags, the volatile index) is held as chunks of at most
+ * <p><b>Chunks</b> ({@link Chunks}): every array here (slots, tags, the volatile index) is held as chunks of at most
  * 16384 elements, position {@code i} at {@code [i >>> 14][i & 16383]}, and a table of up to 16384
  * slots is one chunk. Without references compressed (ZGC has none) an
  * {@code Object[32768]} is 262,160 bytes, just over ZGC's small-object limit (256 KB, 1/8 of a small
@@ -42,9 +42,8 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: guarded by its stripe's lock.
  */
 final class KeyTable {
-    private static final int CHUNK_BITS = 14;
-    private static final int CHUNK = 1 << CHUNK_BITS;
-    private static final int CHUNK_MASK = CHUNK - 1;
+    private static final int CHUNK_BITS = Chunks.BITS;
+    private static final int CHUNK = Chunks.SIZE;
     // One empty chunk: a table's length is its first chunk's length while it has one chunk.
     private static final byte[][] NO_TAGS = {new byte[0]};
     private static final Object[][] NO_SLOTS = {new Object[0]};
@@ -79,44 +78,7 @@ final class KeyTable {
 
     /** Number of slots (both tables while resizing): the table's own footprint is this many tags and references. */
     int capacity() {
-        return length(slots0) + (slots1 == null ? 0 : length(slots1));
-    }
-
-    // ---- chunked arrays ---------------------------------------------------------------------
-
-    /** Number of positions in a chunked array (a power of two for slots and tags). */
-    private static int length(Object[][] chunks) {
-        return chunks.length == 1 ? chunks[0].length : chunks.length << CHUNK_BITS;
-    }
-
-    private static Object get(Object[][] chunks, int i) {
-        return chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
-    }
-
-    private static void set(Object[][] chunks, int i, Object o) {
-        chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = o;
-    }
-
-    private static byte tagAt(byte[][] tags, int i) {
-        return tags[i >>> CHUNK_BITS][i & CHUNK_MASK];
-    }
-
-    private static void setTag(byte[][] tags, int i, byte tag) {
-        tags[i >>> CHUNK_BITS][i & CHUNK_MASK] = tag;
-    }
-
-    private static Object[][] newSlots(int n) {
-        if (n <= CHUNK) return new Object[][] {new Object[n]};
-        Object[][] chunks = new Object[n >>> CHUNK_BITS][];
-        for (int c = 0; c < chunks.length; c++) chunks[c] = new Object[CHUNK];
-        return chunks;
-    }
-
-    private static byte[][] newTags(int n) {
-        if (n <= CHUNK) return new byte[][] {new byte[n]};
-        byte[][] chunks = new byte[n >>> CHUNK_BITS][];
-        for (int c = 0; c < chunks.length; c++) chunks[c] = new byte[CHUNK];
-        return chunks;
+        return Chunks.length(slots0) + (slots1 == null ? 0 : Chunks.length(slots1));
     }
 
     /** The slot object holding the key, or null. */
@@ -124,10 +86,10 @@ final class KeyTable {
         if (size() == 0) return null;
         if (slots1 != null) rehashStep(1);
         int i = indexOf(tags0, slots0, hash, key);
-        if (i >= 0) return get(slots0, i);
+        if (i >= 0) return Chunks.get(slots0, i);
         if (slots1 != null) {
             i = indexOf(tags1, slots1, hash, key);
-            if (i >= 0) return get(slots1, i);
+            if (i >= 0) return Chunks.get(slots1, i);
         }
         return null;
     }
@@ -137,21 +99,21 @@ final class KeyTable {
     }
 
     private static int indexOf(byte[][] tags, Object[][] slots, int hash, byte[] key) {
-        int mask = length(slots) - 1;
+        int mask = Chunks.length(slots) - 1;
         if (mask < 0) return -1;
         byte tag = tag(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object o = get(slots, i);
+            Object o = Chunks.get(slots, i);
             if (o == null) return -1;
-            if (tagAt(tags, i) == tag && o != TOMBSTONE && SlotLayout.keyEquals(o, key)) return i;
+            if (Chunks.get(tags, i) == tag && o != TOMBSTONE && SlotLayout.keyEquals(o, key)) return i;
         }
     }
 
     private static int indexOfSlot(Object[][] slots, int hash, Object slot) {
-        int mask = length(slots) - 1;
+        int mask = Chunks.length(slots) - 1;
         if (mask < 0) return -1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object o = get(slots, i);
+            Object o = Chunks.get(slots, i);
             if (o == null) return -1;
             if (o == slot) return i;
         }
@@ -171,7 +133,7 @@ final class KeyTable {
         if (slots1 != null) rehashStep(REHASH_PER_INSERT);
         if (slots1 == null) {
             growIfNeeded();
-        } else if ((used1 + 1) * 4L > length(slots1) * 3L) {
+        } else if ((used1 + 1) * 4L > Chunks.length(slots1) * 3L) {
             // Inserts outran a shrink: finish it and size again rather than overfill the target.
             finishRehash();
             growIfNeeded();
@@ -188,11 +150,11 @@ final class KeyTable {
 
     /** Puts a slot at the first empty position of its probe sequence (a table without tombstones). */
     private static void place(byte[][] tags, Object[][] slots, int hash, Object slot) {
-        int mask = length(slots) - 1;
+        int mask = Chunks.length(slots) - 1;
         int i = hash & mask;
-        while (get(slots, i) != null) i = (i + 1) & mask;
-        set(slots, i, slot);
-        setTag(tags, i, tag(hash));
+        while (Chunks.get(slots, i) != null) i = (i + 1) & mask;
+        Chunks.set(slots, i, slot);
+        Chunks.set(tags, i, tag(hash));
     }
 
     /** Removes the key; returns its slot object or null. */
@@ -202,12 +164,12 @@ final class KeyTable {
         Object removed = null;
         int i = indexOf(tags0, slots0, hash, key);
         if (i >= 0) {
-            removed = get(slots0, i);
+            removed = Chunks.get(slots0, i);
             removeAt0(i);
         } else if (slots1 != null) {
             i = indexOf(tags1, slots1, hash, key);
             if (i >= 0) {
-                removed = get(slots1, i);
+                removed = Chunks.get(slots1, i);
                 backwardShiftDelete(tags1, slots1, i);
                 used1--;
             }
@@ -221,8 +183,8 @@ final class KeyTable {
 
     private void removeAt0(int i) {
         if (slots1 != null) {
-            set(slots0, i, TOMBSTONE); // the old table keeps its probe sequences until it is dropped
-            setTag(tags0, i, (byte) 0);
+            Chunks.set(slots0, i, TOMBSTONE); // the old table keeps its probe sequences until it is dropped
+            Chunks.set(tags0, i, (byte) 0);
         } else {
             backwardShiftDelete(tags0, slots0, i);
         }
@@ -234,39 +196,39 @@ final class KeyTable {
      * their home allows it, so no probe sequence is broken and no tombstone is needed.
      */
     private static void backwardShiftDelete(byte[][] tags, Object[][] slots, int i) {
-        int mask = length(slots) - 1;
+        int mask = Chunks.length(slots) - 1;
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            Object o = get(slots, j);
+            Object o = Chunks.get(slots, j);
             if (o == null) break;
             int home = SlotLayout.keyHash(o) & mask;
             // o may fill the gap at i unless its home lies cyclically in (i, j].
             boolean homeBetween = i <= j ? (home > i && home <= j) : (home > i || home <= j);
             if (!homeBetween) {
-                set(slots, i, o);
-                setTag(tags, i, tagAt(tags, j));
+                Chunks.set(slots, i, o);
+                Chunks.set(tags, i, Chunks.get(tags, j));
                 i = j;
             }
         }
-        set(slots, i, null);
-        setTag(tags, i, (byte) 0);
+        Chunks.set(slots, i, null);
+        Chunks.set(tags, i, (byte) 0);
     }
 
     /** Swaps {@code old} for {@code replacement} (same key, so same hash) in place, keeping the volatile index right. */
     void replace(int hash, Object old, Object replacement) {
         int i = indexOfSlot(slots0, hash, old);
         if (i >= 0) {
-            set(slots0, i, replacement);
+            Chunks.set(slots0, i, replacement);
         } else {
             i = slots1 == null ? -1 : indexOfSlot(slots1, hash, old);
             if (i < 0) throw new IllegalStateException("slot not in table");
-            set(slots1, i, replacement);
+            Chunks.set(slots1, i, replacement);
         }
         boolean wasVolatile = SlotLayout.hasTtl(old), isVolatile = SlotLayout.hasTtl(replacement);
         if (wasVolatile && isVolatile) {
             int at = SlotLayout.volatileIndex(old);
-            set(volatiles, at, replacement);
+            Chunks.set(volatiles, at, replacement);
             SlotLayout.volatileIndex(replacement, at);
         } else if (wasVolatile) {
             removeVolatile(old);
@@ -291,7 +253,7 @@ final class KeyTable {
     // Chunked like the table: one array doubling up to a chunk, then whole chunks added one by one.
     private void addVolatile(Object slot) {
         int n = volatiles.length;
-        if (volatileCount == length(volatiles)) {
+        if (volatileCount == Chunks.length(volatiles)) {
             if (n == 1 && volatileCount < CHUNK) {
                 volatiles = new Object[][] {Arrays.copyOf(volatiles[0], Math.max(8, volatileCount * 2))};
             } else {
@@ -300,16 +262,16 @@ final class KeyTable {
             }
         }
         SlotLayout.volatileIndex(slot, volatileCount);
-        set(volatiles, volatileCount++, slot);
+        Chunks.set(volatiles, volatileCount++, slot);
     }
 
     private void removeVolatile(Object slot) {
         int i = SlotLayout.volatileIndex(slot);
         if (i < 0) return;
-        Object last = get(volatiles, --volatileCount);
-        set(volatiles, i, last);
+        Object last = Chunks.get(volatiles, --volatileCount);
+        Chunks.set(volatiles, i, last);
         SlotLayout.volatileIndex(last, i);
-        set(volatiles, volatileCount, null);
+        Chunks.set(volatiles, volatileCount, null);
         SlotLayout.volatileIndex(slot, -1);
         int n = volatiles.length;
         if (n > 1) {
@@ -322,16 +284,16 @@ final class KeyTable {
 
     /** A random slot with a TTL, or null. */
     Object randomVolatile(ThreadLocalRandom rnd) {
-        return volatileCount == 0 ? null : get(volatiles, rnd.nextInt(volatileCount));
+        return volatileCount == 0 ? null : Chunks.get(volatiles, rnd.nextInt(volatileCount));
     }
 
     // ---- resizing ---------------------------------------------------------------------------
 
     private void growIfNeeded() {
-        int length = length(slots0);
+        int length = Chunks.length(slots0);
         if (length == 0) {
-            tags0 = newTags(MIN_SIZE);
-            slots0 = newSlots(MIN_SIZE);
+            tags0 = Chunks.bytes(MIN_SIZE);
+            slots0 = Chunks.objects(MIN_SIZE);
         } else if ((used0 + 1) * 4L > length * 3L) {
             startRehash(length * 2);
         }
@@ -339,7 +301,7 @@ final class KeyTable {
 
     private void shrinkIfNeeded() {
         if (slots1 != null) return;
-        int length = length(slots0);
+        int length = Chunks.length(slots0);
         if (length > MIN_SIZE && used0 * 8L < length) {
             int target = MIN_SIZE;
             while (target < used0 * 2) target <<= 1; // half full: room for inserts while it drains
@@ -348,8 +310,8 @@ final class KeyTable {
     }
 
     private void startRehash(int newSize) {
-        tags1 = newTags(newSize);
-        slots1 = newSlots(newSize);
+        tags1 = Chunks.bytes(newSize);
+        slots1 = Chunks.objects(newSize);
         used1 = 0;
         rehashIndex = 0;
     }
@@ -366,15 +328,15 @@ final class KeyTable {
     void rehashStep(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && used0 > 0) {
-            Object o = get(slots0, rehashIndex);
+            Object o = Chunks.get(slots0, rehashIndex);
             if (o == null || o == TOMBSTONE) {
                 rehashIndex++;
                 if (--emptyVisits == 0) break;
                 continue;
             }
             place(tags1, slots1, SlotLayout.keyHash(o), o);
-            set(slots0, rehashIndex, TOMBSTONE);
-            setTag(tags0, rehashIndex, (byte) 0);
+            Chunks.set(slots0, rehashIndex, TOMBSTONE);
+            Chunks.set(tags0, rehashIndex, (byte) 0);
             rehashIndex++;
             used0--;
             used1++;
@@ -402,26 +364,20 @@ final class KeyTable {
         if (size() == 0) return 0;
         long v = cursor;
         if (slots1 == null) {
-            long m0 = length(slots0) - 1;
+            long m0 = Chunks.length(slots0) - 1;
             emitHome(slots0, (int) (v & m0), emit);
-            v |= ~m0;
-            v = Long.reverse(v);
-            v++;
-            v = Long.reverse(v);
+            v = Chunks.nextCursor(v, m0);
         } else {
             Object[][] small = slots0, large = slots1;
-            if (length(small) > length(large)) {
+            if (Chunks.length(small) > Chunks.length(large)) {
                 small = slots1;
                 large = slots0;
             }
-            long m0 = length(small) - 1, m1 = length(large) - 1;
+            long m0 = Chunks.length(small) - 1, m1 = Chunks.length(large) - 1;
             emitHome(small, (int) (v & m0), emit);
             do {
                 emitHome(large, (int) (v & m1), emit);
-                v |= ~m1;
-                v = Long.reverse(v);
-                v++;
-                v = Long.reverse(v);
+                v = Chunks.nextCursor(v, m1);
             } while ((v & (m0 ^ m1)) != 0);
         }
         return v;
@@ -429,9 +385,9 @@ final class KeyTable {
 
     /** Emits the keys whose home is {@code bucket}: they lie in the run of occupied slots starting there. */
     private static void emitHome(Object[][] slots, int bucket, Consumer<Object> emit) {
-        int mask = length(slots) - 1;
+        int mask = Chunks.length(slots) - 1;
         for (int i = bucket; ; i = (i + 1) & mask) {
-            Object o = get(slots, i);
+            Object o = Chunks.get(slots, i);
             if (o == null) return;
             if (o != TOMBSTONE && (SlotLayout.keyHash(o) & mask) == bucket) emit.accept(o);
         }
@@ -442,12 +398,12 @@ final class KeyTable {
         if (size() == 0) return null;
         for (int attempt = 0; attempt < 1_000_000; attempt++) {
             Object o;
-            int length0 = length(slots0);
+            int length0 = Chunks.length(slots0);
             if (slots1 != null) {
-                int i = rnd.nextInt(length0 + length(slots1));
-                o = i < length0 ? get(slots0, i) : get(slots1, i - length0);
+                int i = rnd.nextInt(length0 + Chunks.length(slots1));
+                o = i < length0 ? Chunks.get(slots0, i) : Chunks.get(slots1, i - length0);
             } else {
-                o = get(slots0, rnd.nextInt(length0));
+                o = Chunks.get(slots0, rnd.nextInt(length0));
             }
             if (o != null && o != TOMBSTONE) return o;
         }

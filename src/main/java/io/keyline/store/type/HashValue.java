@@ -26,10 +26,11 @@ import java.util.random.RandomGenerator;
  * {@code hash-max-listpack-value} bytes it becomes an open-addressing hash table ({@code hashtable})
  * and never converts back, as in Redis.
  *
- * <p>The table uses linear probing with backward-shift deletion, so every field sits in the run of
- * occupied slots that starts at its home slot ({@code hash & mask}). That lets {@link #scan} walk
- * home slots in Redis's reverse-binary cursor order with Redis's guarantee: a field present for
- * the whole scan is returned at least once, even across table growth.
+ * <p>The table ({@link FieldTable}) uses linear probing with backward-shift deletion, so every field
+ * sits in the run of occupied slots that starts at its home slot ({@code hash & mask}). That lets
+ * {@link #scan} walk home slots in Redis's reverse-binary cursor order with Redis's guarantee: a
+ * field present for the whole scan is returned at least once, across growth and shrinking. It
+ * resizes incrementally, a few fields per write, as Redis's dict does.
  *
  * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
@@ -43,13 +44,8 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
     private int used;
     private int count;
 
-    // hashtable (packed == null): parallel arrays, power-of-two length
-    private int[] hashes;
-    private byte[][] fields;
-    private byte[][] values;
-    private int tableSize;
-
-    private long dataHeap;
+    // hashtable (packed == null)
+    private FieldTable table;
 
     /** The thresholds {@link #put(byte[], byte[])} converts at (hash-max-listpack-entries / -value). */
     private final EncodingLimits limits;
@@ -80,7 +76,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     public int size() {
-        return packed != null ? count : tableSize;
+        return packed != null ? count : table.size();
     }
 
     public boolean isEmpty() {
@@ -90,11 +86,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
     @Override
     public long estimatedBytes() {
         if (packed != null) return OBJECT_HEAP + Memory.array(packed.length);
-        return OBJECT_HEAP + 3L * Memory.array(fields.length * 4) + dataHeap;
-    }
-
-    private static long heapOf(byte[] b) {
-        return Memory.array(b.length);
+        return OBJECT_HEAP + table.tableBytes() + table.dataHeap();
     }
 
     // ---- lookups ----------------------------------------------------------------------------------
@@ -168,15 +160,6 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
         if (packed.length > 64 && used < packed.length / 4) packed = Arrays.copyOf(packed, Math.max(16, used * 2));
     }
 
-    private int slotOf(byte[] field, int hash) {
-        int mask = fields.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            byte[] f = fields[i];
-            if (f == null) return -1;
-            if (hashes[i] == hash && Arrays.equals(f, field)) return i;
-        }
-    }
-
     /** The value of {@code field}, or null. */
     @Override
     public byte[] get(byte[] field) {
@@ -184,8 +167,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             int pos = listpackFind(field);
             return pos < 0 ? null : stringAt(skip(pos));
         }
-        int s = slotOf(field, Bytes.hash(field));
-        return s < 0 ? null : values[s];
+        return table.get(field, Bytes.hash(field));
     }
 
     public boolean contains(byte[] field) {
@@ -220,9 +202,9 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             return h;
         }
         h.packed = null;
-        h.allocateTable(Math.max(16, Integer.highestOneBit(Math.max(1, n * 2)) * 2));
+        h.table = new FieldTable(n);
         for (int i = 0; i < 2 * n; i += 2) {
-            if (!h.tablePut(flat.get(i), Bytes.hash(flat.get(i)), flat.get(i + 1))) return null;
+            if (!h.table.put(flat.get(i), Bytes.hash(flat.get(i)), flat.get(i + 1))) return null;
         }
         return h;
     }
@@ -261,26 +243,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
                 }
             }
         }
-        return tablePut(field, Bytes.hash(field), value);
-    }
-
-    private boolean tablePut(byte[] field, int hash, byte[] value) {
-        int mask = fields.length - 1;
-        int i = hash & mask;
-        for (; fields[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == hash && Arrays.equals(fields[i], field)) {
-                dataHeap += heapOf(value) - heapOf(values[i]);
-                values[i] = value;
-                return false;
-            }
-        }
-        fields[i] = field;
-        values[i] = value;
-        hashes[i] = hash;
-        tableSize++;
-        dataHeap += heapOf(field) + heapOf(value);
-        if (tableSize * 4L > fields.length * 3L) resize(fields.length * 2);
-        return true;
+        return table.put(field, Bytes.hash(field), value);
     }
 
     private void toHashtable() {
@@ -293,34 +256,8 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
         packed = null;
         used = 0;
         count = 0;
-        allocateTable(Math.max(16, Integer.highestOneBit(Math.max(1, n * 2)) * 2));
-        dataHeap = 0;
-        for (int i = 0; i < all.size(); i += 2) tablePut(all.get(i), Bytes.hash(all.get(i)), all.get(i + 1));
-    }
-
-    private void allocateTable(int capacity) {
-        hashes = new int[capacity];
-        fields = new byte[capacity][];
-        values = new byte[capacity][];
-        tableSize = 0;
-    }
-
-    private void resize(int capacity) {
-        int[] oh = hashes;
-        byte[][] of = fields;
-        byte[][] ov = values;
-        int n = tableSize;
-        allocateTable(capacity);
-        int mask = capacity - 1;
-        for (int j = 0; j < of.length; j++) {
-            if (of[j] == null) continue;
-            int i = oh[j] & mask;
-            while (fields[i] != null) i = (i + 1) & mask;
-            fields[i] = of[j];
-            values[i] = ov[j];
-            hashes[i] = oh[j];
-        }
-        tableSize = n;
+        table = new FieldTable(n);
+        for (int i = 0; i < all.size(); i += 2) table.put(all.get(i), Bytes.hash(all.get(i)), all.get(i + 1));
     }
 
     /** Removes {@code field}; true if it was there. */
@@ -332,35 +269,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             count--;
             return true;
         }
-        int s = slotOf(field, Bytes.hash(field));
-        if (s < 0) return false;
-        dataHeap -= heapOf(fields[s]) + heapOf(values[s]);
-        deleteSlot(s);
-        tableSize--;
-        if (fields.length > 16 && tableSize * 8L < fields.length) resize(Math.max(16, fields.length / 2));
-        return true;
-    }
-
-    /** Backward-shift deletion: keeps every entry reachable from its home slot without tombstones. */
-    private void deleteSlot(int hole) {
-        int mask = fields.length - 1;
-        int i = hole;
-        while (true) {
-            i = (i + 1) & mask;
-            if (fields[i] == null) break;
-            int home = hashes[i] & mask;
-            // Move entry i into the hole if its home is not in (hole, i] (cyclically).
-            boolean homeBetween = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
-            if (!homeBetween) {
-                fields[hole] = fields[i];
-                values[hole] = values[i];
-                hashes[hole] = hashes[i];
-                hole = i;
-            }
-        }
-        fields[hole] = null;
-        values[hole] = null;
-        hashes[hole] = 0;
+        return table.remove(field, Bytes.hash(field));
     }
 
     // ---- iteration --------------------------------------------------------------------------------
@@ -375,7 +284,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             }
             return;
         }
-        for (int i = 0; i < fields.length; i++) if (fields[i] != null) out.accept(fields[i], values[i]);
+        table.forEach(out);
     }
 
     /** A random pair as {field, value}, or null when empty. */
@@ -386,10 +295,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             for (int i = rnd.nextInt(count); i > 0; i--) pos = skip(skip(pos));
             return new byte[][]{stringAt(pos), stringAt(skip(pos))};
         }
-        while (true) {
-            int i = rnd.nextInt(fields.length);
-            if (fields[i] != null) return new byte[][]{fields[i], values[i]};
-        }
+        return table.randomPair(rnd);
     }
 
     /**
@@ -402,25 +308,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             forEach(out);
             return 0;
         }
-        int mask = fields.length - 1;
-        int v = (int) cursor;
-        long maxSteps = Math.max(1, countHint) * 10;
-        long emitted = 0;
-        do {
-            int home = v & mask;
-            // Fields whose home is `home` sit in the run of occupied slots starting there.
-            for (int i = home; fields[i] != null; i = (i + 1) & mask) {
-                if ((hashes[i] & mask) == home) {
-                    out.accept(fields[i], values[i]);
-                    emitted++;
-                }
-            }
-            // Redis's reverse-binary increment of the cursor over the mask's bits.
-            v |= ~mask;
-            v = Integer.reverse(Integer.reverse(v) + 1);
-            maxSteps--;
-        } while (v != 0 && emitted < countHint && maxSteps > 0);
-        return v & 0xffffffffL;
+        return table.scan(cursor, countHint, out);
     }
 
     // ---- copy and rewrite -------------------------------------------------------------------------
@@ -434,12 +322,8 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             c.count = count;
         } else {
             c.packed = null;
-            c.hashes = hashes.clone();
-            c.fields = fields.clone();
-            c.values = values.clone();
-            c.tableSize = tableSize;
+            c.table = table.copy();
         }
-        c.dataHeap = dataHeap;
         return c;
     }
 

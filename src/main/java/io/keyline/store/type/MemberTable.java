@@ -1,5 +1,6 @@
 package io.keyline.store.type;
 
+import io.keyline.store.Chunks;
 import io.keyline.util.Bytes;
 
 import java.util.Arrays;
@@ -11,18 +12,58 @@ import java.util.function.Consumer;
  * reference per slot and no per-element node, where {@code java.util.HashSet} spends ~48 bytes per
  * element on a node and a wrapper. Deleted slots become tombstones (dropped at the next resize), so
  * every element stays in the run of non-empty slots that starts at its home slot, which
- * {@link #scan} relies on.
+ * {@link #scan} relies on. The slots are {@link Chunks}: 16384 per array.
+ *
+ * <p><b>Resizing is incremental</b>, as Redis's dict and {@link io.keyline.store} 's key tables: at a
+ * load of 3/4 (live elements and tombstones) or below 1/8 live, a second table is started, and every
+ * write (insert or remove) moves up to {@link #REHASH_STEP} (32) elements of the old table into it (passing
+ * at most ten times as many empty or dead slots, Redis's {@code empty_visits}), so no single command
+ * copies a big table: a 2M-member set's one-step doubling stalled its SADD for hundreds of
+ * milliseconds (bench/results/2026-12-07-rehash.md). New elements go to the new table; an element
+ * leaving the old one leaves a tombstone there. Lookups try the old table, then the new one. A
+ * resize finishes before another starts. The new table's chunks are allocated as it fills
+ * ({@link Chunks#lazyObjects}).
+ *
+ * <p>Lookups move a few elements each too (Redis's {@code dictFind} steps as well), so a table only read
+ * after a burst of writes stops probing two tables; but nothing is moved while the table is being
+ * iterated ({@code SINTER k k} looks members up in the set it walks; Redis's safe iterators pause
+ * rehashing the same way), and only a write drops the drained old arrays: the value's footprint
+ * ({@link #tableBytes}) is accounted around writes.
  */
 abstract class MemberTable<T> {
     private static final Object TOMBSTONE = new Object();
-    private Object[] slots;
-    private int size;
-    private int used; // live + tombstones
+    /**
+     * Old elements moved per write while a resize runs (a few microseconds at most): the old table is
+     * drained within 1/32 of its size in writes. While it runs every operation probes two tables, the
+     * old one still 3/4 full, so a short window costs less CPU overall than Redis's one bucket per
+     * operation: with 8 per write a 100k-member set was still resizing after its last SADD and its
+     * lookups cost 2-5 times more until the moves were done (bench/results/2026-12-07-rehash.md).
+     */
+    static final int REHASH_STEP = 32;
+    /** Old elements moved per lookup. */
+    static final int REHASH_STEP_READ = 8;
+    private static final int MIN_SIZE = 8;
+    /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
+    private static final int B = Chunks.PAGE_BITS;
+    private static final int MAX_SIZE = 1 << 30;
+
+    // The table (the old one while resizing): live elements, and live + tombstones.
+    private Object[][] slots0;
+    private int size0;
+    private int used0;
+    // The new table while a resize runs (null otherwise).
+    private Object[][] slots1;
+    private int size1;
+    private int used1;
+    // Old slots below this index have been moved.
+    private int rehashIndex = -1;
+    // forEach/scan calls in progress: lookups move nothing meanwhile (Redis's safe iterators pause rehashing).
+    private int iterating;
 
     MemberTable(int capacity) {
-        int cap = 8;
-        while (cap < capacity * 2) cap <<= 1;
-        slots = new Object[cap];
+        int cap = MIN_SIZE;
+        while (cap < capacity * 2L && cap < MAX_SIZE) cap <<= 1;
+        slots0 = Chunks.lazyObjects(cap, B);
     }
 
     /** The member bytes of an element. */
@@ -42,16 +83,21 @@ abstract class MemberTable<T> {
     }
 
     int size() {
-        return size;
+        return size0 + size1;
     }
 
+    /** Slots of both tables while resizing. */
     int capacity() {
-        return slots.length;
+        return Chunks.length(slots0, B) + (slots1 == null ? 0 : Chunks.length(slots1, B));
     }
 
-    /** Heap bytes of the slot array. */
+    boolean rehashing() {
+        return slots1 != null;
+    }
+
+    /** Heap bytes of the slot arrays (both while resizing). */
     long tableBytes() {
-        return 16 + 4L * slots.length;
+        return 16 + 4L * capacity();
     }
 
     T get(byte[] member) {
@@ -61,90 +107,225 @@ abstract class MemberTable<T> {
     /** As {@link #get(byte[])}, with the member's {@link Bytes#hash} already computed. */
     @SuppressWarnings("unchecked")
     T get(byte[] member, int hash) {
-        int mask = slots.length - 1;
-        int i = hash & mask;
-        while (true) {
-            Object o = slots[i];
-            if (o == null) return null;
-            if (o != TOMBSTONE && matches((T) o, member, hash)) return (T) o;
-            i = (i + 1) & mask;
+        int i;
+        if (slots1 != null) {
+            if (size0 > 0 && iterating == 0) move(REHASH_STEP_READ);
+            // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
+            if (size0 > 0 && (i = indexOf(slots0, member, hash)) >= 0) return (T) Chunks.get(slots0, i, B);
+            i = indexOf(slots1, member, hash);
+            return i >= 0 ? (T) Chunks.get(slots1, i, B) : null;
+        }
+        i = indexOf(slots0, member, hash);
+        return i >= 0 ? (T) Chunks.get(slots0, i, B) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int indexOf(Object[][] slots, byte[] member, int hash) {
+        int mask = Chunks.length(slots, B) - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            Object o = Chunks.get(slots, i, B);
+            if (o == null) return -1;
+            if (o != TOMBSTONE && matches((T) o, member, hash)) return i;
         }
     }
 
     /** Inserts an element whose member is not in the table yet. */
     void insertNew(T element) {
-        if ((used + 1) * 4L > slots.length * 3L) resize(Math.max(8, Integer.highestOneBit(Math.max(1, size) * 2) * 2));
-        int mask = slots.length - 1;
-        int i = hashOf(element) & mask;
-        while (slots[i] != null && slots[i] != TOMBSTONE) i = (i + 1) & mask;
-        if (slots[i] == null) used++;
-        slots[i] = element;
-        size++;
+        insertNew(element, hashOf(element));
+    }
+
+    /** As {@link #insertNew(Object)}, with the member's hash already computed. */
+    void insertNew(T element, int hash) {
+        if (slots1 != null) {
+            rehashStep(REHASH_STEP);
+            if (slots1 != null && (used1 + 1) * 4L > Chunks.length(slots1, B) * 3L) {
+                // Inserts outran the moves (a target sized for few elements, many empty old slots to pass, or
+                // churn leaving tombstones in the target): move faster, and only as a last resort rebuild at once
+                // rather than overfill the target.
+                rehashStep(REHASH_STEP * 16);
+                if (slots1 != null && (used1 + size0 + 1) * 8L > Chunks.length(slots1, B) * 7L) rebuild();
+            }
+        }
+        if (slots1 == null && (used0 + 1) * 4L > Chunks.length(slots0, B) * 3L) startRehash(targetFor(size0 + 1));
+        if (slots1 != null) {
+            if (place(slots1, hash, element)) used1++;
+            size1++;
+        } else {
+            if (place(slots0, hash, element)) used0++;
+            size0++;
+        }
+    }
+
+    /** Puts the element at the first empty or dead slot of its probe sequence; true if that slot was empty. */
+    private static boolean place(Object[][] slots, int hash, Object element) {
+        int mask = Chunks.length(slots, B) - 1;
+        int i = hash & mask;
+        Object o;
+        while ((o = Chunks.get(slots, i, B)) != null && o != TOMBSTONE) i = (i + 1) & mask;
+        Chunks.setNew(slots, i, element, B);
+        return o == null;
     }
 
     /** Replaces the element stored for the same member (identity of the member bytes may differ). */
-    @SuppressWarnings("unchecked")
     void replace(T element) {
         byte[] member = memberOf(element);
         int hash = hashOf(element);
-        int mask = slots.length - 1;
-        int i = hash & mask;
-        while (true) {
-            Object o = slots[i];
-            if (o == null) throw new IllegalStateException("absent");
-            if (o != TOMBSTONE && matches((T) o, member, hash)) {
-                slots[i] = element;
-                return;
-            }
-            i = (i + 1) & mask;
+        int i = indexOf(slots0, member, hash);
+        if (i >= 0) {
+            Chunks.set(slots0, i, element, B);
+            return;
         }
+        i = slots1 == null ? -1 : indexOf(slots1, member, hash);
+        if (i < 0) throw new IllegalStateException("absent");
+        Chunks.set(slots1, i, element, B);
     }
 
     @SuppressWarnings("unchecked")
     T remove(byte[] member) {
         int hash = Bytes.hash(member);
-        int mask = slots.length - 1;
-        int i = hash & mask;
-        while (true) {
-            Object o = slots[i];
-            if (o == null) return null;
-            if (o != TOMBSTONE && matches((T) o, member, hash)) {
-                slots[i] = TOMBSTONE;
-                size--;
-                if (slots.length > 64 && size * 8L < slots.length) resize(Math.max(8, Integer.highestOneBit(Math.max(1, size)) * 4));
-                return (T) o;
+        if (slots1 != null) rehashStep(REHASH_STEP);
+        Object removed;
+        int i = indexOf(slots0, member, hash);
+        if (i >= 0) {
+            removed = Chunks.get(slots0, i, B);
+            Chunks.set(slots0, i, TOMBSTONE, B);
+            size0--;
+        } else {
+            i = slots1 == null ? -1 : indexOf(slots1, member, hash);
+            if (i < 0) return null;
+            removed = Chunks.get(slots1, i, B);
+            Chunks.set(slots1, i, TOMBSTONE, B);
+            size1--;
+        }
+        if (slots1 != null) {
+            if (size0 == 0) endRehash();
+        } else {
+            int length = Chunks.length(slots0, B);
+            if (length > 64 && size0 * 8L < length) startRehash(targetFor(size0));
+        }
+        return (T) removed;
+    }
+
+    // ---- resizing ---------------------------------------------------------------------------
+
+    /** The size for {@code n} elements: a power of two above 2n (a load between 1/4 and 1/2). */
+    private static int targetFor(int n) {
+        int t = MIN_SIZE;
+        while (t <= 2L * n && t < MAX_SIZE) t <<= 1;
+        return t;
+    }
+
+    private void startRehash(int newSize) {
+        slots1 = Chunks.lazyObjects(newSize, B);
+        size1 = used1 = 0;
+        rehashIndex = 0;
+        if (size0 == 0) endRehash();
+    }
+
+    /** Moves every element into a new table sized for them, at once: O(n), the last resort above. */
+    @SuppressWarnings("unchecked")
+    private void rebuild() {
+        Object[][] table = Chunks.lazyObjects(targetFor(size()), B);
+        int n = 0;
+        for (Object[][] slots : slots1 == null ? new Object[][][] {slots0} : new Object[][][] {slots0, slots1}) {
+            for (Object[] chunk : slots) {
+                for (int i = 0, end = slots.length == 1 ? chunk.length : Math.min(chunk.length, 1 << B); i < end; i++) {
+                    Object o = chunk[i];
+                    if (o == null || o == TOMBSTONE) continue;
+                    place(table, hashOf((T) o), o);
+                    n++;
+                }
             }
-            i = (i + 1) & mask;
+        }
+        slots0 = table;
+        size0 = used0 = n;
+        slots1 = null;
+        size1 = used1 = 0;
+        rehashIndex = -1;
+    }
+
+    /** Completes a resize in progress at once (tests). */
+    void finishRehash() {
+        while (slots1 != null) rehashStep(1 << 16);
+    }
+
+    /** Moves up to {@code n} elements into the new table (see {@link #move}) and drops the old one once it is drained. */
+    void rehashStep(int n) {
+        move(n);
+        if (size0 == 0) endRehash();
+    }
+
+    /**
+     * Moves up to {@code n} elements from the old table to the new one, passing at most {@code 10 n}
+     * empty or dead slots. Lookups call it too, so a table that only is read after a burst of writes
+     * ends up with one table to probe; but only a write drops the old arrays, since the footprint
+     * ({@link #tableBytes}) is accounted around writes.
+     */
+    @SuppressWarnings("unchecked")
+    private void move(int n) {
+        int emptyVisits = n * 10;
+        while (n > 0 && size0 > 0) {
+            Object o = Chunks.get(slots0, rehashIndex, B);
+            if (o == null || o == TOMBSTONE) {
+                rehashIndex++;
+                if (--emptyVisits == 0) break;
+                continue;
+            }
+            if (place(slots1, hashOf((T) o), o)) used1++;
+            size1++;
+            Chunks.set(slots0, rehashIndex++, TOMBSTONE, B); // the old table keeps its probe sequences until dropped
+            size0--;
+            n--;
         }
     }
 
-    private void resize(int capacity) {
-        Object[] old = slots;
-        slots = new Object[capacity];
-        used = 0;
-        int mask = capacity - 1;
-        for (Object o : old) {
-            if (o == null || o == TOMBSTONE) continue;
-            @SuppressWarnings("unchecked") T t = (T) o;
-            int i = hashOf(t) & mask;
-            while (slots[i] != null) i = (i + 1) & mask;
-            slots[i] = o;
-            used++;
-        }
+    private void endRehash() {
+        slots0 = slots1;
+        size0 = size1;
+        used0 = used1;
+        slots1 = null;
+        size1 = used1 = 0;
+        rehashIndex = -1;
     }
 
-    /** A uniformly random element (size must be > 0): random slots until a live one (load ≥ 1/8). */
+    // ---- sampling and iteration -------------------------------------------------------------
+
+    /**
+     * A uniformly random element (size must be > 0): random slots of both tables until a live one.
+     * Each element holds exactly one slot, so every element is equally likely; at rest at least 1/8 of
+     * the slots are live, and a resize is over before removals can thin the slots out much further.
+     */
     @SuppressWarnings("unchecked")
     T random(ThreadLocalRandom rnd) {
+        int length0 = Chunks.length(slots0, B);
+        int length = slots1 == null ? length0 : length0 + Chunks.length(slots1, B);
         while (true) {
-            Object o = slots[rnd.nextInt(slots.length)];
+            int i = rnd.nextInt(length);
+            Object o = i < length0 ? Chunks.get(slots0, i, B) : Chunks.get(slots1, i - length0, B);
             if (o != null && o != TOMBSTONE) return (T) o;
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** Every element once, in no particular order. {@code action} must not change the table. */
     void forEach(Consumer<T> action) {
-        for (Object o : slots) if (o != null && o != TOMBSTONE) action.accept((T) o);
+        iterating++;
+        try {
+            forEachIn(slots0, action);
+            if (slots1 != null) forEachIn(slots1, action);
+        } finally {
+            iterating--;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void forEachIn(Object[][] slots, Consumer<T> action) {
+        for (Object[] chunk : slots) {
+            // (a chunk not allocated yet is the shared empty one, longer than a chunk: only its first part counts)
+            for (int i = 0, end = slots.length == 1 ? chunk.length : Math.min(chunk.length, 1 << B); i < end; i++) {
+                Object o = chunk[i];
+                if (o != null && o != TOMBSTONE) action.accept((T) o);
+            }
+        }
     }
 
     /**
@@ -154,30 +335,63 @@ abstract class MemberTable<T> {
      * order, as {@code dictScan} walks buckets: the home slots a cursor has passed in a table of
      * one size map onto home slots it has passed in any other power-of-two size. With linear
      * probing and tombstones every element sits in the run of non-empty slots starting at its home
-     * slot, so a home slot's elements are that run's elements hashing home there. Visits home slots
-     * until about {@code count} elements were emitted (at most {@code 10 * count} slots, as Redis's
+     * slot, so a home slot's elements are that run's elements hashing home there. While a resize
+     * runs, each step visits the smaller table's home slot and every home slot of the larger table
+     * that maps onto it, as {@code dictScan} does with two tables; an element moves only between
+     * matching home slots of the two tables, so it cannot slip past the cursor. Visits home slots
+     * until about {@code count} elements were emitted (at most {@code 10 * count} steps, as Redis's
      * maxiterations); returns the next cursor, 0 at the end.
      */
-    @SuppressWarnings("unchecked")
     long scan(long cursor, long count, Consumer<T> emit) {
-        if (size == 0) return 0;
-        long mask = slots.length - 1;
+        if (size() == 0) return 0;
+        iterating++;
+        try {
+            return scanStep(cursor, count, emit);
+        } finally {
+            iterating--;
+        }
+    }
+
+    private long scanStep(long cursor, long count, Consumer<T> emit) {
         long v = cursor;
         long emitted = 0;
         long visitsLeft = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : Math.max(1, count) * 10;
+        if (slots1 == null) {
+            long mask = Chunks.length(slots0, B) - 1;
+            do {
+                emitted += emitHome(slots0, (int) (v & mask), emit);
+                v = Chunks.nextCursor(v, mask);
+            } while (v != 0 && emitted < count && --visitsLeft > 0);
+            return v;
+        }
+        Object[][] small = slots0, large = slots1;
+        if (Chunks.length(small, B) > Chunks.length(large, B)) {
+            small = slots1;
+            large = slots0;
+        }
+        long m0 = Chunks.length(small, B) - 1, m1 = Chunks.length(large, B) - 1;
         do {
-            int home = (int) (v & mask);
-            for (int i = home; slots[i] != null; i = (int) ((i + 1) & mask)) {
-                Object o = slots[i];
-                if (o != TOMBSTONE && (hashOf((T) o) & mask) == home) {
-                    emit.accept((T) o);
-                    emitted++;
-                }
-            }
-            // Increment the reversed cursor: set the bits above the mask so the carry clears them.
-            v |= ~mask;
-            v = Long.reverse(Long.reverse(v) + 1);
+            emitted += emitHome(small, (int) (v & m0), emit);
+            do {
+                emitted += emitHome(large, (int) (v & m1), emit);
+                v = Chunks.nextCursor(v, m1);
+            } while ((v & (m0 ^ m1)) != 0);
         } while (v != 0 && emitted < count && --visitsLeft > 0);
         return v;
+    }
+
+    /** Emits the live elements whose home is {@code home}: they lie in the run of non-empty slots starting there. */
+    @SuppressWarnings("unchecked")
+    private int emitHome(Object[][] slots, int home, Consumer<T> emit) {
+        int mask = Chunks.length(slots, B) - 1;
+        int n = 0;
+        for (int i = home; ; i = (i + 1) & mask) {
+            Object o = Chunks.get(slots, i, B);
+            if (o == null) return n;
+            if (o != TOMBSTONE && (hashOf((T) o) & mask) == home) {
+                emit.accept((T) o);
+                n++;
+            }
+        }
     }
 }

@@ -233,8 +233,9 @@ public final class SetValue implements CollectionValue, io.keyline.store.TypedVa
                 return true;
             }
             default: {
-                if (table.get(member) != null) return false;
-                table.insertNew(member);
+                int hash = Bytes.hash(member);
+                if (table.get(member, hash) != null) return false;
+                table.insertNew(member, hash);
                 memberBytes += Memory.array(member.length);
                 return true;
             }

@@ -18,6 +18,15 @@
  * Redis 7.2 does. Each value reports its heap footprint and emptiness
  * ({@link io.keyline.store.CollectionValue}).
  *
+ * <p>The hashtable encodings ({@link io.keyline.store.type.FieldTable} of a hash,
+ * {@link io.keyline.store.type.MemberTable} of a set and of a sorted set's member dict) resize
+ * incrementally, as Redis's dict: a second table, a few elements moved per write, lookups in both,
+ * SCAN over both with the reverse-binary cursor; their arrays are {@link io.keyline.store.Chunks}
+ * allocated a page or so at a time as the new table fills, so no single command pays for copying,
+ * zeroing or faulting in a big table. Lookups move an element too, except while the table is being
+ * iterated (a command may look up the collection it walks); only writes drop a drained old table,
+ * since a value's footprint is accounted around writes.
+ *
  * <p>{@link io.keyline.store.EncodingLimits} is a plain holder: the server keeps it current
  * from its config; nothing here reads the config or speaks RESP.
  */
