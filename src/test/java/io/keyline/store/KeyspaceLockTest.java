@@ -26,21 +26,8 @@ class KeyspaceLockTest {
     @Test
     void lockAllExcludesAStripeHolderAndIsReentrantForItsHolder() throws Exception {
         Keyspace ks = new Keyspace(1, 10, Clock.SYSTEM);
-        CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            ks.lock(700);
-            held.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                ks.unlock(700);
-            }
-        });
-        holder.start();
-        held.await();
+        Thread holder = holdStripe(ks, 700, release);
         assertThat(ks.tryLockAll(0)).isFalse();
         assertThat(ks.tryLock(3)).isTrue(); // other stripes stay available
         ks.unlock(3);
@@ -163,21 +150,8 @@ class KeyspaceLockTest {
     @Test
     void tryLockStripesTakesAllOrNone() throws Exception {
         Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
-        CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            ks.lock(5);
-            held.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                ks.unlock(5);
-            }
-        });
-        holder.start();
-        held.await();
+        Thread holder = holdStripe(ks, 5, release);
         int[] stripes = {1, 5, 9};
         assertThat(ks.tryLockStripes(stripes, 3, 0)).isFalse();
         assertThat(ks.tryLockStripes(stripes, 3, TimeUnit.MILLISECONDS.toNanos(20))).isFalse();
@@ -268,5 +242,24 @@ class KeyspaceLockTest {
         for (Thread t : threads) assertThat(t.isAlive()).as("deadlocked").isFalse();
         assertThat(failure.get()).isNull();
         assertThat(overlaps).hasValue(0);
+    }
+
+    /** Holds {@code stripe} on another thread from before this returns until {@code release} opens. */
+    private static Thread holdStripe(Keyspace ks, int stripe, CountDownLatch release) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            ks.lock(stripe);
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ks.unlock(stripe);
+            }
+        });
+        holder.start();
+        held.await();
+        return holder;
     }
 }
