@@ -508,19 +508,9 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         return -1;
     }
 
-    /** Calls {@code out} for elements {@code from..to} (0-based, inclusive, in range), in order. */
+    /** Calls {@code out} for elements {@code from..to} (0-based, inclusive, in range), in order, each a copy. */
     public void forEach(int from, int to, Consumer<byte[]> out) {
-        if (from > to) return;
-        long loc = locate(from);
-        int ni = (int) (loc >>> 32);
-        int off = (int) loc;
-        int remaining = to - from + 1;
-        while (remaining > 0) {
-            PackedNode n = nodes.get(ni);
-            for (; off < n.size() && remaining > 0; off++, remaining--) out.accept(n.get(off));
-            ni++;
-            off = 0;
-        }
+        forEachRange(from, to, (bytes, off, len) -> out.accept(Arrays.copyOfRange(bytes, off, off + len)));
     }
 
     /**
