@@ -67,20 +67,17 @@ public final class ServerContext {
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
         this.tracking = new Tracking(this);
-        onClientClosed(tracking::disable);
-        closeListeners.add(monitors::remove); // QUIT or a disconnect ends MONITOR mode
-        closeListeners.add(clientPause::remove);
+        onClientClosed(this::forgetClosedClient);
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         this.acl = new Acl(table);
-        config.onChange(this::applyConfig, "acl-pubsub-default", "acllog-max-len", "requirepass");
+        config.onChange(this::applyConfig, "acl-pubsub-default", "acllog-max-len", "requirepass", "proto-max-bulk-len",
+                "client-query-buffer-limit", "notify-keyspace-events");
         loadConfiguredUsers(config.users(), config.get("aclfile"));
         loadAclFile(config.get("aclfile"));
-        onClientClosed(pubsub::removeClient);
         this.encodingLimits = bindEncodingLimits(config);
-        config.onChange(this::applyConfig, "proto-max-bulk-len", "client-query-buffer-limit", "notify-keyspace-events");
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
             @Override
             public void expired(io.keyline.store.Database db, byte[] key) {
@@ -202,6 +199,17 @@ public final class ServerContext {
     /** The latency monitor, for code outside the command path that records events (expire cycle, AOF fsync). */
     public LatencyMonitor latencyMonitor() {
         return callObserver.latencyMonitor();
+    }
+
+    /**
+     * What a closed client leaves behind in the context's registries. One listener rather than a method reference
+     * per registry: each reference's call site is linked at its first run, on the start path (see Config#onChange).
+     */
+    private void forgetClosedClient(Client c) {
+        tracking.disable(c);
+        monitors.remove(c); // QUIT or a disconnect ends MONITOR mode
+        clientPause.remove(c);
+        pubsub.removeClient(c);
     }
 
     /** Applies a parameter's value (at construction, and at every CONFIG SET) to the part of the context it tunes. */
