@@ -235,6 +235,11 @@ public final class Main implements Callable<Integer> {
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
+            // The pid in Netty's channel ids: Netty asks ProcessHandle for it by reflection, whose first call spins
+            // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given.
+            if (System.getProperty("io.netty.processId") == null) {
+                System.setProperty("io.netty.processId", Long.toString(ProcessHandle.current().pid()));
+            }
             // The command table is built on another thread while this one sets up Logback and reads the configuration.
             StartAhead.commandTable();
             // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied

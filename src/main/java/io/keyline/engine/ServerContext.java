@@ -67,25 +67,17 @@ public final class ServerContext {
         this.blocking = new BlockingRegistry(this);
         this.keyReadyListener = blocking;
         this.tracking = new Tracking(this);
-        onClientClosed(tracking::disable);
-        closeListeners.add(monitors::remove); // QUIT or a disconnect ends MONITOR mode
-        closeListeners.add(clientPause::remove);
+        onClientClosed(this::forgetClosedClient);
         StringBuilder sb = new StringBuilder();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 40; i++) sb.append(Character.forDigit(rnd.nextInt(16), 16));
         this.runId = sb.toString();
         this.acl = new Acl(table);
-        config.onChange("acl-pubsub-default", acl::pubsubDefault);
-        config.onChange("acllog-max-len", v -> acl.logMaxLen(Long.parseLong(v)));
-        config.onChange("requirepass", acl::defaultPassword);
+        config.onChange(this::applyConfig, "acl-pubsub-default", "acllog-max-len", "requirepass", "proto-max-bulk-len",
+                "client-query-buffer-limit", "notify-keyspace-events");
         loadConfiguredUsers(config.users(), config.get("aclfile"));
         loadAclFile(config.get("aclfile"));
-        onClientClosed(pubsub::removeClient);
         this.encodingLimits = bindEncodingLimits(config);
-        config.onChange("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
-        config.onChange("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
-        config.onChange("notify-keyspace-events",
-                v -> keyspaceEvents.flags(Math.max(0, io.keyline.pubsub.KeyspaceEvents.parse(v))));
         keyspace.listener(new io.keyline.store.KeyspaceListener() {
             @Override
             public void expired(io.keyline.store.Database db, byte[] key) {
@@ -209,20 +201,53 @@ public final class ServerContext {
         return callObserver.latencyMonitor();
     }
 
+    /**
+     * What a closed client leaves behind in the context's registries. One listener rather than a method reference
+     * per registry: each reference's call site is linked at its first run, on the start path (see Config#onChange).
+     */
+    private void forgetClosedClient(Client c) {
+        tracking.disable(c);
+        monitors.remove(c); // QUIT or a disconnect ends MONITOR mode
+        clientPause.remove(c);
+        pubsub.removeClient(c);
+    }
+
+    /** Applies a parameter's value (at construction, and at every CONFIG SET) to the part of the context it tunes. */
+    private void applyConfig(String name, String v) {
+        switch (name) {
+            case "acl-pubsub-default" -> acl.pubsubDefault(v);
+            case "acllog-max-len" -> acl.logMaxLen(Long.parseLong(v));
+            case "requirepass" -> acl.defaultPassword(v);
+            case "proto-max-bulk-len" -> protoMaxBulkLen = Long.parseLong(v);
+            case "client-query-buffer-limit" -> queryBufferLimit = Long.parseLong(v);
+            case "notify-keyspace-events" -> keyspaceEvents.flags(Math.max(0, io.keyline.pubsub.KeyspaceEvents.parse(v)));
+            default -> throw new IllegalArgumentException("not a context parameter: " + name);
+        }
+    }
+
     /** Encoding thresholds that follow {@code config} from now on (CONFIG SET included). */
     private static io.keyline.store.EncodingLimits bindEncodingLimits(io.keyline.config.Config config) {
         io.keyline.store.EncodingLimits l = new io.keyline.store.EncodingLimits();
-        config.onChange("set-max-intset-entries", v -> l.setMaxIntsetEntries = clampToInt(v));
-        config.onChange("set-max-listpack-entries", v -> l.setMaxListpackEntries = clampToInt(v));
-        config.onChange("set-max-listpack-value", v -> l.setMaxListpackValue = clampToInt(v));
-        config.onChange("zset-max-listpack-entries", v -> l.zsetMaxListpackEntries = clampToInt(v));
-        config.onChange("zset-max-listpack-value", v -> l.zsetMaxListpackValue = clampToInt(v));
-        config.onChange("list-max-listpack-size", v -> l.listMaxListpackSize = (int) Long.parseLong(v.trim()));
-        config.onChange("hash-max-listpack-entries", v -> l.hashMaxListpackEntries = Long.parseLong(v.trim()));
-        config.onChange("hash-max-listpack-value", v -> l.hashMaxListpackValue = Long.parseLong(v.trim()));
-        config.onChange("stream-node-max-entries", v -> l.streamNodeMaxEntries = clampToInt(v));
-        config.onChange("stream-node-max-bytes", v -> l.streamNodeMaxBytes = Long.parseLong(v.trim()));
+        config.onChange((name, v) -> setEncodingLimit(l, name, v), "set-max-intset-entries", "set-max-listpack-entries",
+                "set-max-listpack-value", "zset-max-listpack-entries", "zset-max-listpack-value", "list-max-listpack-size",
+                "hash-max-listpack-entries", "hash-max-listpack-value", "stream-node-max-entries", "stream-node-max-bytes");
         return l;
+    }
+
+    private static void setEncodingLimit(io.keyline.store.EncodingLimits l, String name, String v) {
+        switch (name) {
+            case "set-max-intset-entries" -> l.setMaxIntsetEntries = clampToInt(v);
+            case "set-max-listpack-entries" -> l.setMaxListpackEntries = clampToInt(v);
+            case "set-max-listpack-value" -> l.setMaxListpackValue = clampToInt(v);
+            case "zset-max-listpack-entries" -> l.zsetMaxListpackEntries = clampToInt(v);
+            case "zset-max-listpack-value" -> l.zsetMaxListpackValue = clampToInt(v);
+            case "list-max-listpack-size" -> l.listMaxListpackSize = (int) Long.parseLong(v.trim());
+            case "hash-max-listpack-entries" -> l.hashMaxListpackEntries = Long.parseLong(v.trim());
+            case "hash-max-listpack-value" -> l.hashMaxListpackValue = Long.parseLong(v.trim());
+            case "stream-node-max-entries" -> l.streamNodeMaxEntries = clampToInt(v);
+            case "stream-node-max-bytes" -> l.streamNodeMaxBytes = Long.parseLong(v.trim());
+            default -> throw new IllegalArgumentException("not an encoding limit: " + name);
+        }
     }
 
     /** A non-negative config number clamped into an int (sizes beyond 2^31 act as unlimited). */

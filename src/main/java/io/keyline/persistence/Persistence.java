@@ -139,11 +139,7 @@ public final class Persistence implements PersistenceControl {
             if (Files.isRegularFile(rdb)) loadRdbAtStartup(rdb);
         }
         ctx.stats().dirtySinceSave.set(0);
-        config.onChange("appendonly", v -> {
-            if (started) appendOnlyChanged("yes".equals(v));
-        });
-        config.onChange("stop-writes-on-bgsave-error", v -> updateWriteError());
-        config.onChange("save", v -> updateWriteError());
+        config.onChange(this::applyConfig, "appendonly", "stop-writes-on-bgsave-error", "save");
         started = true;
         cron = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyline-aof-cron");
@@ -152,6 +148,15 @@ public final class Persistence implements PersistenceControl {
         });
         cron.scheduleWithFixedDelay(this::autoRewriteCheck, 1, 1, TimeUnit.SECONDS);
         cron.scheduleWithFixedDelay(this::autoSaveCheck, 100, 100, TimeUnit.MILLISECONDS); // serverCron at hz 10
+    }
+
+    /** Follows CONFIG SET of the parameters that change what persistence does once it has loaded. */
+    private void applyConfig(String name, String v) {
+        if (name.equals("appendonly")) {
+            if (started) appendOnlyChanged("yes".equals(v));
+        } else {
+            updateWriteError(); // stop-writes-on-bgsave-error, save
+        }
     }
 
     private void logRemoval(Database db, byte[] key) {

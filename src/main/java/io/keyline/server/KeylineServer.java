@@ -115,26 +115,34 @@ public final class KeylineServer implements AutoCloseable {
         this.keyspace = new Keyspace(config.getInt("databases"), STRIPE_BITS, clock);
         CommandTable ahead = StartAhead.takeCommandTable();
         this.context = new ServerContext(keyspace, config, ahead != null ? ahead : StandardCommands.table());
-        config.onChange("client-output-buffer-limit", outputBufferLimits::apply);
         this.clientEviction = new ClientEviction(context);
-        config.onChange("maxmemory", v -> clientEviction.maxmemory(Long.parseLong(v)));
-        config.onChange("maxmemory-clients", clientEviction::configure);
-        wireConfig();
+        config.onChange(this::applyConfig, "client-output-buffer-limit", "maxmemory", "maxmemory-clients", "capacity",
+                "maxmemory-policy", "maxmemory-samples", "lfu-log-factor", "lfu-decay-time", "active-expire-enabled",
+                "activerehashing", "hz");
+        Logging.followChanges(config); // CONFIG SET loglevel; the start-up level is the launcher's or embedder's choice
     }
 
-    private void wireConfig() {
-        config.onChange("capacity", v -> keyspace.capacity(Long.parseLong(v)));
-        config.onChange("maxmemory", v -> keyspace.maxMemory(Long.parseLong(v)));
-        config.onChange("maxmemory-policy", v -> keyspace.policy(EvictionPolicy.parse(v)));
-        config.onChange("maxmemory-samples", v -> keyspace.evictionSamples(Math.min(64, Integer.parseInt(v))));
-        config.onChange("lfu-log-factor", v -> keyspace.lfuParams(Integer.parseInt(v), config.getInt("lfu-decay-time")));
-        config.onChange("lfu-decay-time", v -> keyspace.lfuParams(config.getInt("lfu-log-factor"), Integer.parseInt(v)));
-        config.onChange("active-expire-enabled", v -> keyspace.activeExpireEnabled("yes".equals(v)));
-        config.onChange("activerehashing", v -> keyspace.activeRehashing("yes".equals(v)));
-        config.onChange("hz", v -> {
-            if (cron != null) scheduleExpiry();
-        });
-        Logging.followChanges(config); // CONFIG SET loglevel; the start-up level is the launcher's or embedder's choice
+    /** Applies a parameter's value (at construction, and at every CONFIG SET) to the part of the server it tunes. */
+    private void applyConfig(String name, String v) {
+        switch (name) {
+            case "client-output-buffer-limit" -> outputBufferLimits.apply(v);
+            case "maxmemory" -> {
+                clientEviction.maxmemory(Long.parseLong(v));
+                keyspace.maxMemory(Long.parseLong(v));
+            }
+            case "maxmemory-clients" -> clientEviction.configure(v);
+            case "capacity" -> keyspace.capacity(Long.parseLong(v));
+            case "maxmemory-policy" -> keyspace.policy(EvictionPolicy.parse(v));
+            case "maxmemory-samples" -> keyspace.evictionSamples(Math.min(64, Integer.parseInt(v)));
+            case "lfu-log-factor" -> keyspace.lfuParams(Integer.parseInt(v), config.getInt("lfu-decay-time"));
+            case "lfu-decay-time" -> keyspace.lfuParams(config.getInt("lfu-log-factor"), Integer.parseInt(v));
+            case "active-expire-enabled" -> keyspace.activeExpireEnabled("yes".equals(v));
+            case "activerehashing" -> keyspace.activeRehashing("yes".equals(v));
+            case "hz" -> {
+                if (cron != null) scheduleExpiry();
+            }
+            default -> throw new IllegalArgumentException("not a server parameter: " + name);
+        }
     }
 
     public ServerContext context() {

@@ -156,6 +156,18 @@ class ConfigTest {
     }
 
     @Test
+    void aGroupListenerGetsEachNameWithItsValueNowAndAfterEveryChange() {
+        Config c = Config.defaults();
+        c.set("timeout", "7", false);
+        List<String> seen = new java.util.ArrayList<>();
+        c.onChange((name, v) -> seen.add(name + "=" + v), "maxmemory", "timeout");
+        assertThat(seen).containsExactly("maxmemory=0", "timeout=7");
+        c.set("timeout", "9", false);
+        c.setAll(pairs("maxmemory", "10", "hz", "20"), false);
+        assertThat(seen).containsExactly("maxmemory=0", "timeout=7", "timeout=9", "maxmemory=10");
+    }
+
+    @Test
     void aFailingListenerRollsBackEveryChange() {
         Config c = Config.defaults();
         c.onChange("timeout", v -> {
