@@ -8,10 +8,11 @@ TARGET is a Keyline checkout with a built jar (started by its own ./keyline-serv
 `redis` (redis-server). The server starts afresh, gets compare.py's unrecorded warm-up (PING_MBULK, SET, GET,
 --warmup requests each; --warmup-tests names others), then every workload runs once (TEST:PIPELINE with
 redis-benchmark's -t names; 50 clients, -r 1000000, -d 3 as compare.py's unpipelined rows). Around each run the
-script reads /proc/PID/task/*/schedstat and status (CPU time and time spent runnable but waiting for a CPU, in
+script reads /proc/PID/task/*/schedstat, stat and status (CPU time and time spent runnable but waiting for a CPU, in
 ns; voluntary and involuntary context switches) and prints the deltas per thread, grouped by thread name with
 digits dropped (the ZGC workers, C2 compiler threads ...), in microseconds per request, and the process's minor
-page faults per request (a heap ZGC gave back and commits again faults its pages in). --strace attaches
+page faults per request (a heap ZGC gave back and commits again faults its pages in); per thread also the system
+part of its CPU and its minor faults (stat's clock ticks: 10 ms steps, so read them over runs of seconds). --strace attaches
 `strace -c -f` for the run and prints the syscalls per request; it slows the server, so its ops/s and
 latencies are not comparable with runs without it. --gc-log adds -Xlog:gc (KEYLINE_JAVA_OPTS) and counts the
 collections that ended during each run. --pinned: server on CPU 0, redis-benchmark on CPU 1 (compare.py's
@@ -30,12 +31,15 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare import free_port, ping_once, parse_benchmark, WORKLOADS  # noqa: E402
 
+TICK = os.sysconf("SC_CLK_TCK")
+
 TITLES = {test: title for test, title in WORKLOADS.values()}
 
 
 def threads(pid):
-    """tid -> (name, cpu seconds, voluntary, involuntary switches, seconds waited runnable) of every thread.
-    CPU and wait come from schedstat (nanoseconds), which stat's clock ticks would round to 10 ms."""
+    """tid -> (name, cpu seconds, voluntary, involuntary switches, seconds waited runnable, system seconds, minor
+    faults) of every thread. CPU and wait come from schedstat (nanoseconds), which stat's clock ticks would round
+    to 10 ms; the system share and the faults from stat (ticks: read them over long runs only)."""
     out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -52,7 +56,7 @@ def threads(pid):
         cpu = run_ns / 1e9
         vol = int(re.search(r"^voluntary_ctxt_switches:\s*(\d+)", status, re.M).group(1))
         invol = int(re.search(r"^nonvoluntary_ctxt_switches:\s*(\d+)", status, re.M).group(1))
-        out[tid] = (name, cpu, vol, invol, wait_ns / 1e9)
+        out[tid] = (name, cpu, vol, invol, wait_ns / 1e9, int(fields[12]) / TICK, int(fields[7]))
     return out
 
 
@@ -61,11 +65,12 @@ def group(name):
 
 
 def diff(before, after, n):
-    """name group -> [threads, cpu us/request, voluntary, involuntary, runnable-wait us/request] for the run."""
+    """name group -> [threads, cpu us/request, voluntary, involuntary, runnable-wait us/request, system us/request,
+    minor faults/request] for the run."""
     rows = {}
-    for tid, (name, cpu, vol, invol, wait) in after.items():
-        b = before.get(tid, (name, 0.0, 0, 0, 0.0))
-        g = rows.setdefault(group(name), [0, 0.0, 0, 0, 0.0])
+    for tid, (name, cpu, vol, invol, wait, sys_s, flt) in after.items():
+        b = before.get(tid, (name, 0.0, 0, 0, 0.0, 0.0, 0))
+        g = rows.setdefault(group(name), [0, 0.0, 0, 0, 0.0, 0.0, 0.0])
         d_cpu, d_vol, d_invol = cpu - b[1], vol - b[2], invol - b[3]
         if d_cpu > 0 or d_vol > 0 or d_invol > 0:
             g[0] += 1
@@ -73,6 +78,8 @@ def diff(before, after, n):
         g[2] += d_vol
         g[3] += d_invol
         g[4] += (wait - b[4]) * 1e6 / n
+        g[5] += (sys_s - b[5]) * 1e6 / n
+        g[6] += (flt - b[6]) / n
     return rows
 
 
@@ -161,10 +168,12 @@ def main():
                   f"{res.get('p50')}/{res.get('p99')}/{res.get('p999')} ms, server CPU {total:.2f} us/req, "
                   f"{faults / args.n:.2f} page faults/req"
                   + (f", collections ended {gcs}" if gcs is not None else ""))
-            print(f"{'thread':20s} {'n':>3s} {'cpu us/req':>10s} {'wait us/req':>11s} {'vol cs':>7s} {'invol cs':>8s}")
-            for name, (k, us, vol, invol, wait) in sorted(diff(t0, t1, args.n).items(), key=lambda kv: -kv[1][1]):
+            print(f"{'thread':20s} {'n':>3s} {'cpu us/req':>10s} {'of it sys':>9s} {'faults/req':>10s} "
+                  f"{'wait us/req':>11s} {'vol cs':>7s} {'invol cs':>8s}")
+            for name, (k, us, vol, invol, wait, sys_us, flt) in sorted(diff(t0, t1, args.n).items(),
+                                                                      key=lambda kv: -kv[1][1]):
                 if k:
-                    print(f"{name:20s} {k:3d} {us:10.2f} {wait:11.2f} {vol:7d} {invol:8d}")
+                    print(f"{name:20s} {k:3d} {us:10.2f} {sys_us:9.2f} {flt:10.2f} {wait:11.2f} {vol:7d} {invol:8d}")
             if st:
                 print_strace(sfile, args.n)
     finally:
