@@ -331,15 +331,47 @@ public final class CommandSpec {
 
     // ---- INFO commandstats -------------------------------------------------------------------
 
-    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder failedCalls = new java.util.concurrent.atomic.LongAdder();
+    /** Calls, time and failures, per thread that runs the command (no locked instruction per call). */
+    private final ThreadCells<CallCell> callCells = new ThreadCells<>(CallCell::new);
     private final java.util.concurrent.atomic.LongAdder rejectedCalls = new java.util.concurrent.atomic.LongAdder();
 
+    /** One thread's counts of this command (written by that thread only) and its latency histogram. */
+    private static final class CallCell extends ThreadCells.Cell {
+        private static final java.lang.invoke.VarHandle CALLS, NANOS, FAILED;
+
+        static {
+            try {
+                java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+                CALLS = l.findVarHandle(CallCell.class, "calls", long.class);
+                NANOS = l.findVarHandle(CallCell.class, "nanos", long.class);
+                FAILED = l.findVarHandle(CallCell.class, "failed", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private long calls;
+        private long nanos;
+        private long failed;
+        /** Created at this thread's first recorded call (latency-tracking); read by other threads. */
+        private volatile LatencyHistogram histogram;
+
+        CallCell(Thread owner, CallCell ended) {
+            super(owner);
+            if (ended != null) { // an ended thread's counts, carried over
+                calls = ended.calls;
+                nanos = ended.nanos;
+                failed = ended.failed;
+                histogram = ended.histogram;
+            }
+        }
+    }
+
     void recordCall(long elapsedNanos, boolean failed) {
-        calls.increment();
-        nanos.add(elapsedNanos);
-        if (failed) failedCalls.increment();
+        CallCell c = callCells.mine();
+        CallCell.CALLS.setOpaque(c, c.calls + 1);
+        CallCell.NANOS.setOpaque(c, c.nanos + elapsedNanos);
+        if (failed) CallCell.FAILED.setOpaque(c, c.failed + 1);
     }
 
     void recordRejected() {
@@ -347,44 +379,50 @@ public final class CommandSpec {
     }
 
     public long calls() {
-        return calls.sum();
+        long sum = 0;
+        for (ThreadCells.Cell c : callCells.all()) sum += (long) CallCell.CALLS.getOpaque((CallCell) c);
+        return sum;
     }
 
     public long usec() {
-        return nanos.sum() / 1000;
+        long sum = 0;
+        for (ThreadCells.Cell c : callCells.all()) sum += (long) CallCell.NANOS.getOpaque((CallCell) c);
+        return sum / 1000;
     }
 
     public long failedCalls() {
-        return failedCalls.sum();
+        long sum = 0;
+        for (ThreadCells.Cell c : callCells.all()) sum += (long) CallCell.FAILED.getOpaque((CallCell) c);
+        return sum;
     }
 
     public long rejectedCalls() {
         return rejectedCalls.sum();
     }
 
-    /** The latency histogram of {@code latency-tracking}, null until the command is first answered. */
-    private volatile LatencyHistogram latencyHistogram;
-
-    /** The command's latency histogram, or null if it was not called since start or CONFIG RESETSTAT. */
+    /**
+     * The latency histogram of {@code latency-tracking} (the threads' histograms added up), null until the
+     * command is first answered.
+     */
     public LatencyHistogram latencyHistogram() {
-        return latencyHistogram;
+        List<LatencyHistogram> parts = new ArrayList<>(2);
+        for (ThreadCells.Cell c : callCells.all()) {
+            LatencyHistogram h = ((CallCell) c).histogram;
+            if (h != null) parts.add(h);
+        }
+        return parts.isEmpty() ? null : LatencyHistogram.sum(parts);
     }
 
-    /** The histogram to record into, created at the first call (kept on the spec: no lookup per call). */
+    /** The calling thread's histogram to record into, created at its first call (no lookup per call but the cell's). */
     LatencyHistogram latencyHistogramForRecording() {
-        LatencyHistogram h = latencyHistogram;
-        if (h != null) return h;
-        synchronized (this) {
-            if (latencyHistogram == null) latencyHistogram = LatencyHistogram.forCommandLatency();
-            return latencyHistogram;
-        }
+        CallCell c = callCells.mine();
+        LatencyHistogram h = c.histogram;
+        if (h == null) c.histogram = h = LatencyHistogram.forCommandLatency();
+        return h;
     }
 
     public void resetStats() {
-        latencyHistogram = null;
-        calls.reset();
-        nanos.reset();
-        failedCalls.reset();
+        callCells.reset(); // the histograms go with the cells, as Redis's resetCommandTableStats frees them
         rejectedCalls.reset();
     }
 

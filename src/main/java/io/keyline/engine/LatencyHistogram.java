@@ -9,8 +9,10 @@ import java.util.function.LongBinaryOperator;
  * logarithmic iteration match what Redis prints from its bundled {@code hdr_histogram}: Redis
  * records command latencies in nanoseconds between 1 ns and 1 s with 2 significant digits.
  *
- * <p>Recording is one array-slot increment and allocates nothing; reading takes a snapshot of the
- * counts, so a histogram can be recorded into by several event loops while INFO reads it.
+ * <p>Recording is one array-slot increment without a locked instruction and allocates nothing: one
+ * thread records into a histogram (the call path keeps one per thread and command, see
+ * {@link ThreadCells}); reading takes a snapshot of the counts, so any thread may read it meanwhile, and
+ * {@link #sum} adds several up.
  */
 public final class LatencyHistogram {
     /** Redis's LATENCY_HISTOGRAM_MIN_VALUE / MAX_VALUE / PRECISION (nanoseconds). */
@@ -55,11 +57,35 @@ public final class LatencyHistogram {
         this.counts = new AtomicLongArray(countsLength);
     }
 
-    /** Records one value, clamped to [1, highest trackable] as Redis's updateCommandLatencyHistogram does. */
+    /**
+     * Records one value, clamped to [1, highest trackable] as Redis's updateCommandLatencyHistogram does.
+     * Only one thread records into a histogram (readers see whole counts: the slot is written in one store).
+     */
     public void record(long value) {
         if (value < 1) value = 1;
         else if (value > highestTrackable) value = highestTrackable;
-        counts.incrementAndGet(indexOf(value));
+        int i = indexOf(value);
+        counts.setOpaque(i, counts.getPlain(i) + 1);
+    }
+
+    /** A histogram holding the counts of all of {@code parts} (same layout), for reading. */
+    static LatencyHistogram sum(java.util.List<LatencyHistogram> parts) {
+        if (parts.size() == 1) return parts.get(0);
+        LatencyHistogram first = parts.get(0);
+        LatencyHistogram total = new LatencyHistogram(first.highestTrackable, first.subBucketHalfCountMagnitude, first.countsLength);
+        for (LatencyHistogram h : parts) {
+            for (int i = 0; i < total.countsLength; i++) total.counts.setPlain(i, total.counts.getPlain(i) + h.counts.getOpaque(i));
+        }
+        return total;
+    }
+
+    private LatencyHistogram(long highestTrackable, int subBucketHalfCountMagnitude, int countsLength) {
+        this.highestTrackable = highestTrackable;
+        this.subBucketHalfCountMagnitude = subBucketHalfCountMagnitude;
+        this.subBucketHalfCount = 1 << subBucketHalfCountMagnitude;
+        this.subBucketMask = (1L << (subBucketHalfCountMagnitude + 1)) - 1;
+        this.countsLength = countsLength;
+        this.counts = new AtomicLongArray(countsLength);
     }
 
     public long totalCount() {
@@ -109,7 +135,7 @@ public final class LatencyHistogram {
 
     private long[] snapshot() {
         long[] s = new long[countsLength];
-        for (int i = 0; i < countsLength; i++) s[i] = counts.get(i);
+        for (int i = 0; i < countsLength; i++) s[i] = counts.getOpaque(i);
         return s;
     }
 

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Server-wide counters for INFO stats. */
 public final class ServerStats {
-    public final LongAdder commandsProcessed = new LongAdder();
+    public final ThreadCounter commandsProcessed = new ThreadCounter();
     public final LongAdder connectionsReceived = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
     public final LongAdder netInputBytes = new LongAdder();

@@ -162,20 +162,20 @@ public final class RespParser {
      * safe because nothing writes into an argument's bytes. One direct-mapped entry per hash.
      */
     private byte[] commandName(ByteBuf in, int length) {
-        int at = in.readerIndex();
+        // One copy into a scratch array, then plain array reads: a ByteBuf.getByte per byte (bounds and
+        // reference-count checks each) was most of this method's cost.
+        byte[] scratch = nameScratch;
+        in.getBytes(in.readerIndex(), scratch, 0, length);
         int h = length;
-        for (int i = 0; i < length; i++) h = h * 31 + in.getByte(at + i);
+        for (int i = 0; i < length; i++) h = h * 31 + scratch[i];
         int slot = (h ^ (h >>> 7)) & (NAME_CACHE - 1);
         byte[] cached = names[slot];
-        if (cached != null && cached.length == length) {
-            int i = 0;
-            while (i < length && cached[i] == in.getByte(at + i)) i++;
-            if (i == length) {
-                in.skipBytes(length);
-                return cached;
-            }
+        if (cached != null && cached.length == length && Arrays.equals(cached, 0, length, scratch, 0, length)) {
+            in.skipBytes(length);
+            return cached;
         }
-        byte[] name = readArg(in, length);
+        byte[] name = Arrays.copyOf(scratch, length);
+        in.skipBytes(length);
         names[slot] = name;
         return name;
     }
@@ -184,6 +184,7 @@ public final class RespParser {
     private static final int MAX_CACHED_NAME = 24;
     private static final int NAME_CACHE = 32;
     private final byte[][] names = new byte[NAME_CACHE][];
+    private final byte[] nameScratch = new byte[MAX_CACHED_NAME];
 
     /**
      * Index of the {@code \r} ending the line that starts at {@code from}, when the byte after it
@@ -191,11 +192,24 @@ public final class RespParser {
      * at most {@link #MAX_INLINE} bytes ahead so garbage without CR costs linear time overall.
      */
     private static int findLineEnd(ByteBuf in, int from) {
-        int limit = Math.min(in.writerIndex(), from + MAX_INLINE + 1);
-        int cr = in.indexOf(from, limit, (byte) '\r');
-        if (cr < 0 || cr + 1 >= in.writerIndex()) return -1;
+        int end = in.writerIndex();
+        int limit = Math.min(end, from + MAX_INLINE + 1);
+        // Count and length lines are a few bytes ("*3", "$16"): a short look costs less than indexOf's set-up.
+        int near = Math.min(limit, from + SHORT_LINE);
+        int cr = -1;
+        for (int i = from; i < near; i++) {
+            if (in.getByte(i) == '\r') {
+                cr = i;
+                break;
+            }
+        }
+        if (cr < 0 && near < limit) cr = in.indexOf(near, limit, (byte) '\r');
+        if (cr < 0 || cr + 1 >= end) return -1;
         return cr;
     }
+
+    /** Bytes {@link #findLineEnd} looks at one by one before it searches. */
+    private static final int SHORT_LINE = 8;
 
     private static final long INVALID = Long.MIN_VALUE;
 

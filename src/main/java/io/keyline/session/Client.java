@@ -164,7 +164,8 @@ public final class Client {
     }
 
     public void touchInteraction(long now) {
-        this.lastInteraction = now;
+        // A volatile store is a full fence: once per batch (now is read per batch), not per command.
+        if (lastInteraction != now) this.lastInteraction = now;
     }
 
     public String lastCommand() {
@@ -172,7 +173,7 @@ public final class Client {
     }
 
     public void lastCommand(String name) {
-        this.lastCommand = name;
+        if (lastCommand != name) this.lastCommand = name; // no fence per command when it repeats
     }
 
     public boolean inMulti() {
