@@ -107,10 +107,25 @@ public final class Persistence implements PersistenceControl {
     // ---- lifecycle -----------------------------------------------------------------------------
 
     /** Start-up: publishes the commands' service and INFO section, loads the AOF, starts logging. */
+    /**
+     * True when {@link #load} will read no data: the AOF is off and there is neither an AOF manifest nor a dump.rdb.
+     * (With the AOF on, {@link #load} creates or replays its files.)
+     */
+    public boolean nothingToLoad() {
+        if (config.getBool("appendonly")) return false;
+        Path manifest = aofDir().resolve(Manifest.manifestName(config.get("appendfilename")));
+        return !Files.exists(manifest) && !Files.isRegularFile(rdbPath());
+    }
+
+    /** {@code dir/appenddirname}, read now: both are live parameters. */
+    private Path aofDir() {
+        return Path.of(config.get("dir")).resolve(config.get("appenddirname"));
+    }
+
     public void load(ServerContext ctx) throws IOException {
         this.ctx = ctx;
         this.prefix = config.get("appendfilename");
-        this.dir = Path.of(config.get("dir")).resolve(config.get("appenddirname"));
+        this.dir = aofDir();
         ctx.service(PersistenceControl.class, this);
         ctx.infoSection("persistence", this::info);
         ctx.addKeyspaceListener(new KeyspaceListener() {
