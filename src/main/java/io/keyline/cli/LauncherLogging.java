@@ -17,13 +17,6 @@ import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
-import java.io.File;
-import java.io.IOException;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
-import java.util.zip.ZipFile;
-
 /**
  * The launcher's SLF4J provider: Logback, set up by {@link LogConfigurator#apply} directly. Logback's own
  * provider gets there through its auto-configuration (service look-ups on the class path, version checks
@@ -65,9 +58,11 @@ public final class LauncherLogging implements SLF4JServiceProvider {
     public void initialize() {
         context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
         context.setMDCAdapter(mdc);
+        ClassLoader loader = LauncherLogging.class.getClassLoader();
         if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
                 || System.getProperty(ClassicConstants.MODEL_CONFIG_FILE_PROPERTY) != null
-                || configFileOnClassPath(LauncherLogging.class.getClassLoader(), System.getProperty("java.class.path"))) {
+                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null
+                || loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null) {
             try {
                 new ContextInitializer(context).autoConfig();
             } catch (JoranException e) {
@@ -81,50 +76,6 @@ public final class LauncherLogging implements SLF4JServiceProvider {
             StatusPrinter.printInCaseOfErrorsOrWarnings(context);
         }
         context.start();
-    }
-
-    /**
-     * Whether {@code logback.xml} or {@code logback-test.xml} is on the class path. The class loader's look-up asks
-     * the JDK's modules first: it opens the run-time image and (through reflection in its set-up) spins the JVM's
-     * first method-handle classes, some milliseconds of the main thread at every start for a file the JDK never
-     * has. When {@code loader} is the application class loader and its class path is plain directories and jars
-     * (the launcher's is one jar), those are looked in directly; a jar's entries come from the zip directory the
-     * loader has open already. Any other case (a jar's {@code Class-Path}, as on Surefire's class path, another
-     * loader, an unreadable entry) asks {@code loader}.
-     */
-    static boolean configFileOnClassPath(ClassLoader loader, String classPath) {
-        String[] names = {ClassicConstants.AUTOCONFIG_FILE, ClassicConstants.TEST_AUTOCONFIG_FILE};
-        if (loader == ClassLoader.getSystemClassLoader() && classPath != null && !classPath.isEmpty()) {
-            Boolean found = findInPlainClassPath(classPath, names);
-            if (found != null) return found;
-        }
-        for (String name : names) {
-            if (loader.getResource(name) != null) return true;
-        }
-        return false;
-    }
-
-    /** True or false when {@code classPath}'s entries tell; null when only the class loader can (see above). */
-    private static Boolean findInPlainClassPath(String classPath, String[] names) {
-        for (String entry : classPath.split(File.pathSeparator)) {
-            File file = new File(entry.isEmpty() ? "." : entry);
-            if (file.isDirectory()) {
-                for (String name : names) {
-                    if (new File(file, name).isFile()) return true;
-                }
-            } else if (file.isFile()) {
-                try (JarFile jar = new JarFile(file, true, ZipFile.OPEN_READ, JarFile.runtimeVersion())) {
-                    for (String name : names) {
-                        if (jar.getJarEntry(name) != null) return true;
-                    }
-                    Manifest manifest = jar.getManifest();
-                    if (manifest != null && manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH) != null) return null;
-                } catch (IOException | RuntimeException e) {
-                    return null;
-                }
-            }
-        }
-        return false;
     }
 
     @Override
