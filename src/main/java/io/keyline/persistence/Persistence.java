@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,10 +108,25 @@ public final class Persistence implements PersistenceControl {
     // ---- lifecycle -----------------------------------------------------------------------------
 
     /** Start-up: publishes the commands' service and INFO section, loads the AOF, starts logging. */
+    /**
+     * True when {@link #load} will read no data: the AOF is off and there is neither an AOF manifest nor a dump.rdb.
+     * (With the AOF on, {@link #load} creates or replays its files.)
+     */
+    public boolean nothingToLoad() {
+        if (config.getBool("appendonly")) return false;
+        Path manifest = aofDir().resolve(Manifest.manifestName(config.get("appendfilename")));
+        return !Files.exists(manifest) && !Files.isRegularFile(rdbPath());
+    }
+
+    /** {@code dir/appenddirname}, read now: both are live parameters. */
+    private Path aofDir() {
+        return Path.of(config.get("dir")).resolve(config.get("appenddirname"));
+    }
+
     public void load(ServerContext ctx) throws IOException {
         this.ctx = ctx;
         this.prefix = config.get("appendfilename");
-        this.dir = Path.of(config.get("dir")).resolve(config.get("appenddirname"));
+        this.dir = aofDir();
         ctx.service(PersistenceControl.class, this);
         ctx.infoSection("persistence", this::info);
         ctx.addKeyspaceListener(new KeyspaceListener() {
@@ -124,10 +140,6 @@ public final class Persistence implements PersistenceControl {
                 logRemoval(db, key);
             }
         });
-        config.onChange("appendfsync", v -> {
-            AofWriter w = writer;
-            if (w != null) w.policy(AofWriter.Fsync.parse(v));
-        });
         if (config.getBool("appendonly")) {
             loadAndOpen();
         } else {
@@ -139,23 +151,50 @@ public final class Persistence implements PersistenceControl {
             if (Files.isRegularFile(rdb)) loadRdbAtStartup(rdb);
         }
         ctx.stats().dirtySinceSave.set(0);
-        config.onChange(this::applyConfig, "appendonly", "stop-writes-on-bgsave-error", "save");
+        // appendfsync's listener can come after the load: the writer is made at its end, with the current value.
+        config.onChange(this::applyConfig, "appendfsync", "appendonly", "stop-writes-on-bgsave-error", "save");
         started = true;
-        cron = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Nested classes rather than lambdas: each lambda's call site is linked at its first run (see Config#onChange).
+        cron = Executors.newSingleThreadScheduledExecutor(new CronThreadFactory());
+        cron.scheduleWithFixedDelay(new CronCheck(true), 1, 1, TimeUnit.SECONDS);
+        cron.scheduleWithFixedDelay(new CronCheck(false), 100, 100, TimeUnit.MILLISECONDS); // serverCron at hz 10
+    }
+
+    private static final class CronThreadFactory implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable r) {
             Thread t = new Thread(r, "keyline-aof-cron");
             t.setDaemon(true);
             return t;
-        });
-        cron.scheduleWithFixedDelay(this::autoRewriteCheck, 1, 1, TimeUnit.SECONDS);
-        cron.scheduleWithFixedDelay(this::autoSaveCheck, 100, 100, TimeUnit.MILLISECONDS); // serverCron at hz 10
+        }
+    }
+
+    /** The cron's two periodic checks: the AOF's automatic rewrite, or the save policy's BGSAVE. */
+    private final class CronCheck implements Runnable {
+        private final boolean rewrite;
+
+        CronCheck(boolean rewrite) {
+            this.rewrite = rewrite;
+        }
+
+        @Override
+        public void run() {
+            if (rewrite) autoRewriteCheck();
+            else autoSaveCheck();
+        }
     }
 
     /** Follows CONFIG SET of the parameters that change what persistence does once it has loaded. */
     private void applyConfig(String name, String v) {
-        if (name.equals("appendonly")) {
-            if (started) appendOnlyChanged("yes".equals(v));
-        } else {
-            updateWriteError(); // stop-writes-on-bgsave-error, save
+        switch (name) {
+            case "appendfsync" -> {
+                AofWriter w = writer;
+                if (w != null) w.policy(AofWriter.Fsync.parse(v));
+            }
+            case "appendonly" -> {
+                if (started) appendOnlyChanged("yes".equals(v));
+            }
+            default -> updateWriteError(); // stop-writes-on-bgsave-error, save
         }
     }
 
