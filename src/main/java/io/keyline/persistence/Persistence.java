@@ -107,7 +107,6 @@ public final class Persistence implements PersistenceControl {
 
     // ---- lifecycle -----------------------------------------------------------------------------
 
-    /** Start-up: publishes the commands' service and INFO section, loads the AOF, starts logging. */
     /**
      * True when {@link #load} will read no data: the AOF is off and there is neither an AOF manifest nor a dump.rdb.
      * (With the AOF on, {@link #load} creates or replays its files.)
@@ -123,6 +122,7 @@ public final class Persistence implements PersistenceControl {
         return Path.of(config.get("dir")).resolve(config.get("appenddirname"));
     }
 
+    /** Start-up: publishes the commands' service and INFO section, loads the AOF, starts logging. */
     public void load(ServerContext ctx) throws IOException {
         this.ctx = ctx;
         this.prefix = config.get("appendfilename");
