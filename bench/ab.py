@@ -14,7 +14,6 @@ import argparse
 import math
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,26 +21,16 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(REPO, "bench"))
+from compare import free_port, ping_once, stop_group  # noqa: E402  (the harness's own helpers)
 
 
 def wait_ping(port, timeout=120):
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            pass
+    while not ping_once(port):
+        if time.time() > deadline:
+            raise RuntimeError(f"no PONG on port {port} within {timeout}s")
         time.sleep(0.1)
-    raise RuntimeError(f"no PONG on port {port} within {timeout}s")
 
 
 def build(rev, root):
@@ -70,8 +59,7 @@ def run_build(path, tests, n, pipelines):
                     out[f"{cols[0]} -P {p}"] = float(cols[1])
         return out
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(30)
+        stop_group(proc)
 
 
 def main():

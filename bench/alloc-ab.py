@@ -18,14 +18,13 @@ import datetime
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once  # noqa: E402
+from compare import free_port, ping_once, stop_group  # noqa: E402
 
 JFR = os.environ.get("JFR", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/jfr")
 JCMD = os.path.join(os.path.dirname(JFR), "jcmd")
@@ -70,8 +69,7 @@ def run_build(target, workloads, warmup, tmp):
         if r.returncode != 0:
             raise RuntimeError(f"jcmd JFR.dump: {r.stdout[-500:]} {r.stderr[-500:]}")
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(60)
+        stop_group(proc, 60)
     r = subprocess.run([JFR, "print", "--json", "--events", "jdk.ThreadAllocationStatistics", jfr],
                        capture_output=True, text=True)
     if r.returncode != 0:

@@ -23,7 +23,6 @@ the first one.
 import argparse
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once  # noqa: E402  (the harness's own helpers)
+from compare import free_port, ping_once, stop_group  # noqa: E402  (the harness's own helpers)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -146,12 +145,7 @@ def main():
                         print(f"round {r + 1} {name:10s} {test} -P {p}: {us:.2f} us/req cpu, {rps:,.0f} req/s",
                               file=sys.stderr)
                 finally:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    try:
-                        proc.wait(30)
-                    except subprocess.TimeoutExpired:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                        proc.wait(10)
+                    stop_group(proc)
                 load.append(os.getloadavg())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -21,17 +21,15 @@ import importlib.util
 import multiprocessing
 import os
 import shutil
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from compare import free_port  # noqa: E402  (the harness's own helpers)
+from compare import free_port, stop_group  # noqa: E402  (the harness's own helpers)
 
 _spec = importlib.util.spec_from_file_location("cpu_ab", os.path.join(HERE, "cpu-ab.py"))
 cpu_ab = importlib.util.module_from_spec(_spec)
@@ -163,12 +161,7 @@ def main():
                               + ", ".join(f"{t * 1e3:.0f} ms@{e:,}" for t, e in top), file=sys.stderr)
                         rows.append(row)
                 finally:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    try:
-                        proc.wait(30)
-                    except subprocess.TimeoutExpired:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                        proc.wait(10)
+                    stop_group(proc)
                 loads.append(os.getloadavg()[0])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -13,41 +13,18 @@ java, so its pid is the JVM's). CPU time is the steadier figure under load; wall
 overlap that threads buy on an idle machine. The load average is printed before and after.
 """
 import os
-import socket
 import statistics
-import subprocess
+import shutil
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once as ping  # noqa: E402  (the harness's own helpers)
+from compare import time_to_first_ping  # noqa: E402  (the harness's own helpers)
 
 
 def run(launcher):
-    port = free_port()
-    wd = tempfile.mkdtemp(prefix="startup-ab-")
-    t0 = time.perf_counter()
-    p = subprocess.Popen([launcher, "--port", str(port), "--appendonly", "no", "--save", ""], cwd=wd,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while not ping(port):
-            if p.poll() is not None:
-                raise RuntimeError("%s exited with %s before answering PING" % (launcher, p.returncode))
-            time.sleep(0.001)
-        t = time.perf_counter() - t0
-        with open("/proc/%d/stat" % p.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        with socket.create_connection(("127.0.0.1", port)) as s:
-            s.sendall(b"SHUTDOWN NOSAVE\r\n")
-            s.recv(64)
-        p.wait(60)
-        return t, cpu
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+    wall, cpu, wd = time_to_first_ping(launcher)
+    shutil.rmtree(wd, ignore_errors=True)
+    return wall, cpu
 
 
 def main():

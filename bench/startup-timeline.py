@@ -14,15 +14,13 @@ classes loaded by the exit, and how many of them were not from the CDS archive.
 """
 import os
 import re
-import socket
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once as ping  # noqa: E402  (the harness's own helpers)
+from compare import time_to_first_ping  # noqa: E402  (the harness's own helpers)
 
 MILESTONES = [("Main", "io.keyline.cli.Main"), ("LoggerContext", "ch.qos.logback.classic.LoggerContext"),
               ("Netty start", "io.netty.channel.epoll.Epoll"), ("KeylineServer", "io.keyline.server.KeylineServer"),
@@ -32,41 +30,24 @@ MILESTONES = [("Main", "io.keyline.cli.Main"), ("LoggerContext", "ch.qos.logback
 
 
 def run(launcher):
-    port = free_port()
-    wd = tempfile.mkdtemp(prefix="startup-timeline-")
-    log = os.path.join(wd, "class-load.txt")
+    log_dir = tempfile.mkdtemp(prefix="startup-timeline-")
+    log = os.path.join(log_dir, "class-load.txt")
     env = dict(os.environ)
     env["KEYLINE_JAVA_OPTS"] = (env.get("KEYLINE_JAVA_OPTS", "") + " -Xlog:class+load:file=%s:uptime,tid" % log).strip()
-    t0 = time.perf_counter()
-    p = subprocess.Popen([launcher, "--port", str(port), "--appendonly", "no", "--save", ""], cwd=wd, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while not ping(port):
-            if p.poll() is not None:
-                raise RuntimeError("%s exited with %s before answering PING" % (launcher, p.returncode))
-            time.sleep(0.001)
-        wall = time.perf_counter() - t0
-        with open("/proc/%d/stat" % p.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        with socket.create_connection(("127.0.0.1", port)) as s:
-            s.sendall(b"SHUTDOWN NOSAVE\r\n")
-            s.recv(64)
-        p.wait(60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+    wall, cpu, wd = time_to_first_ping(launcher, env)
+    shutil.rmtree(wd, ignore_errors=True)
     first, loaded, not_shared = {}, 0, 0
     with open(log) as f:
-        for line in f:
-            m = re.match(r"\[(\d+\.\d+)s\]\[\d+\] (\S+) source: (.*)", line)
-            if not m:
-                continue
-            loaded += 1
-            if "shared objects file" not in m.group(3):
-                not_shared += 1
-            first.setdefault(m.group(2), float(m.group(1)))
+        lines = f.readlines()
+    shutil.rmtree(log_dir, ignore_errors=True)
+    for line in lines:
+        m = re.match(r"\[(\d+\.\d+)s\]\[\d+\] (\S+) source: (.*)", line)
+        if not m:
+            continue
+        loaded += 1
+        if "shared objects file" not in m.group(3):
+            not_shared += 1
+        first.setdefault(m.group(2), float(m.group(1)))
     row = {name: first.get(cls) for name, cls in MILESTONES}
     main = row["Main"]
     row["bind - Main"] = row["bind"] - main if row["bind"] and main else None

@@ -29,7 +29,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once, parse_benchmark, WORKLOADS  # noqa: E402
+from compare import free_port, ping_once, parse_benchmark, stop_group, WORKLOADS  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -177,11 +177,7 @@ def main():
             if st:
                 print_strace(sfile, args.n)
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
         if args.gc_log and os.path.exists(gclog):
             print(f"\nGC log: {gclog}")
 
