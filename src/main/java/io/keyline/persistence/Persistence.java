@@ -128,7 +128,7 @@ public final class Persistence implements PersistenceControl {
         this.prefix = config.get("appendfilename");
         this.dir = aofDir();
         ctx.service(PersistenceControl.class, this);
-        ctx.infoSection("persistence", this::info);
+        ctx.infoSection("persistence", callbacks);
         ctx.addKeyspaceListener(new KeyspaceListener() {
             @Override
             public void expired(Database db, byte[] key) {
@@ -152,13 +152,28 @@ public final class Persistence implements PersistenceControl {
         }
         ctx.stats().dirtySinceSave.set(0);
         // appendfsync's listener can come after the load: the writer is made at its end, with the current value.
-        config.onChange(this::applyConfig, "appendfsync", "appendonly", "stop-writes-on-bgsave-error", "save");
+        config.onChange(callbacks, "appendfsync", "appendonly", "stop-writes-on-bgsave-error", "save");
         started = true;
         // Nested classes rather than lambdas: each lambda's call site is linked at its first run (see Config#onChange).
         cron = Executors.newSingleThreadScheduledExecutor(new CronThreadFactory());
         cron.scheduleWithFixedDelay(new CronCheck(true), 1, 1, TimeUnit.SECONDS);
         cron.scheduleWithFixedDelay(new CronCheck(false), 100, 100, TimeUnit.MILLISECONDS); // serverCron at hz 10
     }
+
+    /** INFO's persistence section and the configuration listener, one nested class (see CronCheck's reason). */
+    private final class Callbacks implements io.keyline.engine.InfoSection, java.util.function.BiConsumer<String, String> {
+        @Override
+        public void append(StringBuilder out) {
+            info(out);
+        }
+
+        @Override
+        public void accept(String name, String value) {
+            applyConfig(name, value);
+        }
+    }
+
+    private final Callbacks callbacks = new Callbacks();
 
     private static final class CronThreadFactory implements ThreadFactory {
         @Override
