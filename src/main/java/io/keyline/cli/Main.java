@@ -235,13 +235,15 @@ public final class Main implements Callable<Integer> {
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
+            // The command table is built on another thread while this one sets up Logback and reads the configuration.
+            StartAhead.commandTable();
             // The pid in Netty's channel ids: Netty asks ProcessHandle for it by reflection, whose first call spins
             // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given.
+            // After the table's thread has started: ProcessHandle's class initialisation links the JVM's first lambda
+            // (java.lang.invoke's set-up, ~5-8 ms), which held the table's thread back when it came first.
             if (System.getProperty("io.netty.processId") == null) {
                 System.setProperty("io.netty.processId", Long.toString(ProcessHandle.current().pid()));
             }
-            // The command table is built on another thread while this one sets up Logback and reads the configuration.
-            StartAhead.commandTable();
             // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
             // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so
             // it starts as early as SLF4J allows. A bad configuration still ends the run below, having logged nothing.

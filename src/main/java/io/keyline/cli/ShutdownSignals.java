@@ -27,18 +27,55 @@ final class ShutdownSignals {
         AtomicBoolean shuttingDown = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             try {
-                Signal.handle(new Signal(name), sig -> onSignal(server, log, name, shuttingDown));
+                Signal.handle(new Signal(name), new Handler(server, log, name, shuttingDown));
             } catch (IllegalArgumentException e) {
                 // the JVM reserves the signal (e.g. -Xrs): the shutdown hook below still stops the server
                 log.debug("Cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(new Hook(server, log), "keyline-shutdown-hook"));
+    }
+
+    /*
+     * The handler and the hook are classes rather than lambdas: they are installed on the way to the first PING,
+     * where each lambda's call site cost ~0.3-0.5 ms to link (bench/results/2026-12-07-startup8.md).
+     */
+
+    private static final class Handler implements sun.misc.SignalHandler {
+        private final KeylineServer server;
+        private final Logger log;
+        private final String name;
+        private final AtomicBoolean shuttingDown;
+
+        Handler(KeylineServer server, Logger log, String name, AtomicBoolean shuttingDown) {
+            this.server = server;
+            this.log = log;
+            this.name = name;
+            this.shuttingDown = shuttingDown;
+        }
+
+        @Override
+        public void handle(Signal sig) {
+            onSignal(server, log, name, shuttingDown);
+        }
+    }
+
+    private static final class Hook implements Runnable {
+        private final KeylineServer server;
+        private final Logger log;
+
+        Hook(KeylineServer server, Logger log) {
+            this.server = server;
+            this.log = log;
+        }
+
+        @Override
+        public void run() {
             if (!server.stopped() && !server.context().loading()) {
                 log.warn("Received shutdown signal, scheduling shutdown...");
                 server.stop();
             }
-        }, "keyline-shutdown-hook"));
+        }
     }
 
     private static void onSignal(KeylineServer server, Logger log, String name, AtomicBoolean shuttingDown) {

@@ -35,7 +35,7 @@ final class BitmapCommands {
     private static final int BITFIELD_READ_FLAGS = KeySpec.bits("RO access");
 
     /** BITFIELD's key only reads when every subcommand is GET (Redis's bitfieldGetKeys). */
-    private static int bitfieldKeyFlags(byte[][] argv) {
+    static int bitfieldKeyFlags(byte[][] argv) {
         for (int i = 2; i < argv.length; i++) {
             if (Args.is(argv[i], "set") || Args.is(argv[i], "incrby")) return BITFIELD_WRITE_FLAGS;
         }
@@ -68,7 +68,7 @@ final class BitmapCommands {
                 .doc("Performs arbitrary bitfield integer operations on strings.", "3.2.0", "O(1) for each subcommand specified")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update variable_flags")
                         .notes("This command allows both access and modification of the key")
-                        .actualFlags(BitmapCommands::bitfieldKeyFlags))
+                        .actualFlags(KeyFlags.BITFIELD))
                 .handler(Op.BITFIELD);
         t.command("bitfield_ro", -2).flags(Flag.READONLY, Flag.FAST).keys(1, 1, 1).acl("bitmap").group("bitmap")
                 .doc("Performs arbitrary read-only bitfield integer operations on strings.", "6.0.0", "O(1) for each subcommand specified")

@@ -59,7 +59,7 @@ final class GeoCommands {
                 .handler(Op.GEOHASH);
         g(t, "georadius", -6, "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point",
                 "3.2.0", radiusCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(argv -> radiusKeys(argv, 6))
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(KeyFinders.GEORADIUS)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .keySpec(KeySpec.keyword("STORE", 6).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.keyword("STOREDIST", 6).range(0, 1, 0).flags("OW update"))
@@ -70,7 +70,7 @@ final class GeoCommands {
                 .handler(Op.GEORADIUS_RO);
         g(t, "georadiusbymember", -5, "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member",
                 "3.2.0", radiusCx)
-                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(argv -> radiusKeys(argv, 5))
+                .flags(Flag.WRITE, Flag.DENYOOM).keys(1, 1, 1).keys(KeyFinders.GEORADIUSBYMEMBER)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
                 .keySpec(KeySpec.keyword("STORE", 5).range(0, 1, 0).flags("OW update"))
                 .keySpec(KeySpec.keyword("STOREDIST", 5).range(0, 1, 0).flags("OW update"))

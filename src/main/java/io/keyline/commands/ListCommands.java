@@ -44,11 +44,7 @@ final class ListCommands {
 
     static void register(CommandTable t) {
         // SORT ... STORE builds lists through this hook, with the limits of the server it runs in
-        io.keyline.store.TypeHooks.listFactory = (limits, elements) -> {
-            ListValue l = new ListValue(limits);
-            for (byte[] e : elements) l.pushRight(e);
-            return l;
-        };
+        io.keyline.store.TypeHooks.listFactory = new ListFactory();
         t.command("lpush", -3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("list").group("list")
                 .doc("Prepends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
                         "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
@@ -166,14 +162,36 @@ final class ListCommands {
 
     /** Keys of LMPOP (numkeys at 1) and BLMPOP (numkeys at 2): empty when malformed (the handler reports it). */
     static KeyFinder numkeysAt(int numkeysIndex) {
-        return argv -> {
+        return new NumkeysAt(numkeysIndex);
+    }
+
+    /** A class rather than a lambda: see {@link KeyFinders}. */
+    private static final class NumkeysAt implements KeyFinder {
+        private final int numkeysIndex;
+
+        NumkeysAt(int numkeysIndex) {
+            this.numkeysIndex = numkeysIndex;
+        }
+
+        @Override
+        public int[] keys(byte[][] argv) {
             if (argv.length <= numkeysIndex) return CommandSpec.NO_KEYS;
             Long n = io.keyline.util.Bytes.parseLongOrError(argv[numkeysIndex]);
             if (n == null || n < 1 || n > argv.length - numkeysIndex - 2) return CommandSpec.NO_KEYS;
             int[] out = new int[(int) (long) n];
             for (int i = 0; i < out.length; i++) out[i] = numkeysIndex + 1 + i;
             return out;
-        };
+        }
+    }
+
+    /** SORT ... STORE's list builder; a class rather than a lambda: see {@link KeyFinders}. */
+    private static final class ListFactory implements java.util.function.BiFunction<io.keyline.store.EncodingLimits, java.util.List<byte[]>, Object> {
+        @Override
+        public Object apply(io.keyline.store.EncodingLimits limits, java.util.List<byte[]> elements) {
+            ListValue l = new ListValue(limits);
+            for (byte[] e : elements) l.pushRight(e);
+            return l;
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

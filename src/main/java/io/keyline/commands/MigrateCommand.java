@@ -47,7 +47,7 @@ final class MigrateCommand {
     }
 
     static void register(CommandTable t) {
-        t.command("migrate", -6).flags(Flag.WRITE, Flag.NETWORK_IO).keys(3, 3, 1).keys(MigrateCommand::keys)
+        t.command("migrate", -6).flags(Flag.WRITE, Flag.NETWORK_IO).keys(3, 3, 1).keys(KeyFinders.MIGRATE)
                 .acl("keyspace", "dangerous").group("generic")
                 .doc("Atomically transfers a key from one Redis instance to another.", "2.6.0",
                         "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.")

@@ -28,7 +28,7 @@ final class ServerCommands {
         t.command("flushall", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded")
-                .beforeLocks(ServerCommands::killBgsaveBeforeFlushall)
+                .beforeLocks(Op.KILL_BGSAVE_BEFORE_FLUSHALL)
                 .handler(Op.FLUSHALL);
         t.command("flushdb", -1).flags(Flag.WRITE, Flag.LOCK_ALL).acl("keyspace", "dangerous").group("server")
                 .doc("Remove all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database")
@@ -151,7 +151,9 @@ final class ServerCommands {
 
     /** The handlers of the commands registered above, one class for all of them (see {@link Handler}). */
     private enum Op implements Handler {
-        DBSIZE, FLUSHALL, FLUSHDB, INFO, MONITOR, TIME, SHUTDOWN;
+        DBSIZE, FLUSHALL, FLUSHDB, INFO, MONITOR, TIME, SHUTDOWN,
+        /** FLUSHALL's {@code beforeLocks} step, not a command of its own. */
+        KILL_BGSAVE_BEFORE_FLUSHALL;
 
         @Override
         public void handle(CallContext c, byte[][] argv) {
@@ -163,6 +165,7 @@ final class ServerCommands {
                 case MONITOR -> monitor(c, argv);
                 case TIME -> time(c, argv);
                 case SHUTDOWN -> shutdown(c, argv);
+                case KILL_BGSAVE_BEFORE_FLUSHALL -> killBgsaveBeforeFlushall(c, argv);
             }
         }
     }

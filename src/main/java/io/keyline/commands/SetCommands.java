@@ -132,7 +132,21 @@ final class SetCommands {
     }
 
     static KeyFinder numKeysAt(int at, boolean leadingKey) {
-        return argv -> {
+        return new NumKeysAt(at, leadingKey);
+    }
+
+    /** A class rather than a lambda: see {@link KeyFinders}. */
+    private static final class NumKeysAt implements KeyFinder {
+        private final int at;
+        private final boolean leadingKey;
+
+        NumKeysAt(int at, boolean leadingKey) {
+            this.at = at;
+            this.leadingKey = leadingKey;
+        }
+
+        @Override
+        public int[] keys(byte[][] argv) {
             if (argv.length <= at) return CommandSpec.NO_KEYS;
             Long n = io.keyline.util.Bytes.parseLongOrError(argv[at]);
             if (n == null || n <= 0 || n > argv.length - at - 1) return leadingKey ? new int[] {1} : CommandSpec.NO_KEYS;
@@ -141,7 +155,7 @@ final class SetCommands {
             if (leadingKey) out[0] = 1;
             for (int i = 0; i < n; i++) out[lead + i] = at + 1 + i;
             return out;
-        };
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------

@@ -38,7 +38,7 @@ final class SortCommand {
 
     static void register(CommandTable t) {
         String cx = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).";
-        t.command("sort", -2).flags(Flag.WRITE, Flag.DENYOOM, Flag.LOCK_ALL).keys(1, 1, 1).keys(SortCommand::sortKeys)
+        t.command("sort", -2).flags(Flag.WRITE, Flag.DENYOOM, Flag.LOCK_ALL).keys(1, 1, 1).keys(KeyFinders.SORT)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", "1.0.0", cx)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
@@ -47,7 +47,7 @@ final class SortCommand {
                 .keySpec(KeySpec.unknown().flags("OW update")
                         .notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"))
                 .handler(Op.SORT);
-        t.command("sort_ro", -2).flags(Flag.READONLY, Flag.LOCK_ALL).keys(1, 1, 1).keys(argv -> SORTED_KEY_ONLY)
+        t.command("sort_ro", -2).flags(Flag.READONLY, Flag.LOCK_ALL).keys(1, 1, 1).keys(KeyFinders.SORT_RO)
                 .acl("set", "sortedset", "list", "dangerous").group("generic")
                 .doc("Returns the sorted elements of a list, a set, or a sorted set.", "7.0.0", cx)
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RO access"))
@@ -55,9 +55,6 @@ final class SortCommand {
                         .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"))
                 .handler(Op.SORT_RO);
     }
-
-    /** SORT_RO reads only its first key (Redis still reports it movablekeys, for its BY/GET patterns). */
-    private static final int[] SORTED_KEY_ONLY = {1};
 
     /**
      * The sorted key and, with STORE, the destination: Redis's {@code sortGetKeys}. The

@@ -43,7 +43,15 @@ public final class StandardCommands {
         PubSubCommands.register(t);
         AclCommands.register(t);
         StandaloneCommands.register(t); // after ScriptingCommands: adds SCRIPT DEBUG
-        t.clientInfo(cl -> ClientCommands.describe(cl, System.currentTimeMillis())); // ACL LOG's client-info
+        t.clientInfo(new ClientInfo()); // ACL LOG's client-info
         return t;
+    }
+
+    /** CLIENT INFO's line of a client, now; a class rather than a lambda: see {@link KeyFinders}. */
+    private static final class ClientInfo implements java.util.function.Function<io.keyline.session.Client, String> {
+        @Override
+        public String apply(io.keyline.session.Client cl) {
+            return ClientCommands.describe(cl, System.currentTimeMillis());
+        }
     }
 }

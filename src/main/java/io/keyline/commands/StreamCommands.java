@@ -68,12 +68,12 @@ final class StreamCommands {
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW delete"))
                 .tips("nondeterministic_output")
                 .handler(Op.XTRIM);
-        t.command("xread", -4).flags(Flag.READONLY, Flag.BLOCKING).keys(StreamCommands::xreadKeys).acl("stream").group("stream")
+        t.command("xread", -4).flags(Flag.READONLY, Flag.BLOCKING).keys(KeyFinders.XREAD).acl("stream").group("stream")
                 .doc("Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.", "5.0.0",
                         "")
                 .keySpec(KeySpec.keyword("STREAMS", 1).range(-1, 1, 2).flags("RO access"))
                 .handler(Op.XREAD);
-        t.command("xreadgroup", -7).flags(Flag.WRITE, Flag.BLOCKING).keys(StreamCommands::xreadKeys).acl("stream").group("stream")
+        t.command("xreadgroup", -7).flags(Flag.WRITE, Flag.BLOCKING).keys(KeyFinders.XREAD).acl("stream").group("stream")
                 .doc("Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", "5.0.0",
                         "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.")
                 .keySpec(KeySpec.keyword("STREAMS", 4).range(-1, 1, 2).flags("RW access"))

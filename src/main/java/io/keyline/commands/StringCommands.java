@@ -47,7 +47,7 @@ final class StringCommands {
     private static final int SET_KEY_FLAGS = KeySpec.bits("OW update");
 
     /** SET's key reads the old value only with GET (Redis's setGetKeys): for COMMAND GETKEYSANDFLAGS. */
-    private static int setKeyFlags(byte[][] argv) {
+    static int setKeyFlags(byte[][] argv) {
         for (int i = 3; i < argv.length; i++) if (Args.is(argv[i], "get")) return SET_GET_KEY_FLAGS;
         return SET_KEY_FLAGS;
     }
@@ -61,7 +61,7 @@ final class StringCommands {
                 .doc("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "O(1)")
                 .keySpec(KeySpec.index(1).range(0, 1, 0).flags("RW access update variable_flags")
                         .notes("RW and ACCESS due to the optional `GET` argument")
-                        .actualFlags(StringCommands::setKeyFlags))
+                        .actualFlags(KeyFlags.SET))
                 .handler(Op.SET);
         t.command("setnx", 3).flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST).keys(1, 1, 1).acl("string").group("string")
                 .doc("Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)")

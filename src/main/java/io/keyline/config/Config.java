@@ -328,10 +328,27 @@ public final class Config {
      * with each name (as given) and its value now, in the order given, and after every change of one of them.
      * One listener rather than a lambda per parameter because each lambda's call site is linked when it first
      * runs, ~0.2-0.4 ms interpreted (the CDS archive holds no linked call sites under ZGC on JDK 25), and the
-     * server's constructors register ~40 listeners on the launcher's start path.
+     * server's constructors register ~40 listeners on the launcher's start path. For the same reason the server's
+     * own listeners are nested classes, not method references.
      */
     public void onChange(BiConsumer<String, String> listener, String... names) {
-        for (String name : names) onChange(name, value -> listener.accept(name, value));
+        for (String name : names) onChange(name, new NamedListener(name, listener));
+    }
+
+    /** One parameter's listener of a group; a class rather than a lambda for the reason above. */
+    private static final class NamedListener implements Consumer<String> {
+        private final String name;
+        private final BiConsumer<String, String> listener;
+
+        NamedListener(String name, BiConsumer<String, String> listener) {
+            this.name = name;
+            this.listener = listener;
+        }
+
+        @Override
+        public void accept(String value) {
+            listener.accept(name, value);
+        }
     }
 
     /** Parameters (canonical names) matching a glob, in registry order; each once. */

@@ -47,7 +47,17 @@ public final class Acl {
     private volatile long logMaxLen = 128;
     private final ArrayDeque<LogEntry> log = new ArrayDeque<>();
     private long logEntryCount;
-    private volatile Function<Client, String> clientInfo = c -> "id=" + c.id();
+    private volatile Function<Client, String> clientInfo = ClientId.INSTANCE;
+
+    /** ACL LOG's client-info until the command table gives CLIENT INFO's line; a class, not a lambda (start-up). */
+    private static final class ClientId implements Function<Client, String> {
+        static final ClientId INSTANCE = new ClientId();
+
+        @Override
+        public String apply(Client c) {
+            return "id=".concat(Long.toString(c.id()));
+        }
+    }
     final java.util.concurrent.atomic.LongAdder deniedAuth = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder deniedCmd = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder deniedKey = new java.util.concurrent.atomic.LongAdder();

@@ -77,7 +77,15 @@ public final class BlockingRegistry implements KeyReadyListener {
     BlockingRegistry(ServerContext server) {
         this.server = server;
         this.keyspace = server.keyspace();
-        server.onClientClosed(this::forget);
+        server.onClientClosed(new ClosedClients());
+    }
+
+    /** A class rather than a method reference: see {@link ServerContext}'s {@code Callbacks}. */
+    private final class ClosedClients implements java.util.function.Consumer<Client> {
+        @Override
+        public void accept(Client c) {
+            forget(c);
+        }
     }
 
     /** Number of blocked clients (INFO blocked_clients). */

@@ -25,8 +25,16 @@ public final class CallObserver {
     CallObserver(Config config) {
         slowLog.bind(config);
         latencyMonitor.bind(config);
-        config.onChange("latency-tracking", v -> latencyTracking = "yes".equals(v));
-        config.onChange("latency-tracking-info-percentiles", v -> infoPercentiles = parsePercentiles(v));
+        config.onChange(new ConfigListener(), "latency-tracking", "latency-tracking-info-percentiles");
+    }
+
+    /** A class rather than a lambda per parameter: see {@link Config#onChange(java.util.function.BiConsumer, String...)}. */
+    private final class ConfigListener implements java.util.function.BiConsumer<String, String> {
+        @Override
+        public void accept(String name, String v) {
+            if (name.equals("latency-tracking")) latencyTracking = "yes".equals(v);
+            else infoPercentiles = parsePercentiles(v);
+        }
     }
 
     public SlowLog slowLog() {

@@ -332,7 +332,17 @@ public final class CommandSpec {
     // ---- INFO commandstats -------------------------------------------------------------------
 
     /** Calls, time and failures, per thread that runs the command (no locked instruction per call). */
-    private final ThreadCells<CallCell> callCells = new ThreadCells<>(CallCell::new);
+    private final ThreadCells<CallCell> callCells = new ThreadCells<>(CallCellFactory.INSTANCE);
+
+    /** A class rather than {@code CallCell::new}: see {@link ThreadCells#ThreadCells}. */
+    private static final class CallCellFactory implements java.util.function.BiFunction<Thread, CallCell, CallCell> {
+        static final CallCellFactory INSTANCE = new CallCellFactory();
+
+        @Override
+        public CallCell apply(Thread owner, CallCell ended) {
+            return new CallCell(owner, ended);
+        }
+    }
     private final java.util.concurrent.atomic.LongAdder rejectedCalls = new java.util.concurrent.atomic.LongAdder();
 
     /** One thread's counts of this command (written by that thread only) and its latency histogram. */

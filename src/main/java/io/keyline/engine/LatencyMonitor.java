@@ -44,7 +44,15 @@ public final class LatencyMonitor {
 
     void bind(Config config) {
         this.config = config;
-        config.onChange("latency-monitor-threshold", v -> thresholdMillis = Long.parseLong(v));
+        config.onChange(new ThresholdListener(), "latency-monitor-threshold");
+    }
+
+    /** A class rather than a lambda: see {@link Config#onChange(java.util.function.BiConsumer, String...)}. */
+    private final class ThresholdListener implements java.util.function.BiConsumer<String, String> {
+        @Override
+        public void accept(String name, String v) {
+            thresholdMillis = Long.parseLong(v);
+        }
     }
 
     /** latency-monitor-threshold in milliseconds; 0 when the monitor is off. */

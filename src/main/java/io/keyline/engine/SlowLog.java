@@ -35,8 +35,16 @@ public final class SlowLog {
     /** Follows slowlog-log-slower-than and slowlog-max-len; sensitive CONFIG SET values are redacted via {@code config}. */
     void bind(Config config) {
         this.config = config;
-        config.onChange("slowlog-log-slower-than", v -> slowerThanMicros = Long.parseLong(v));
-        config.onChange("slowlog-max-len", v -> maxLen = Long.parseLong(v));
+        config.onChange(new ConfigListener(), "slowlog-log-slower-than", "slowlog-max-len");
+    }
+
+    /** A class rather than a lambda per parameter: see {@link Config#onChange(java.util.function.BiConsumer, String...)}. */
+    private final class ConfigListener implements java.util.function.BiConsumer<String, String> {
+        @Override
+        public void accept(String name, String v) {
+            if (name.equals("slowlog-max-len")) maxLen = Long.parseLong(v);
+            else slowerThanMicros = Long.parseLong(v);
+        }
     }
 
     /**

@@ -27,7 +27,17 @@ public final class ThreadCounter {
         }
     }
 
-    private final ThreadCells<Cell> cells = new ThreadCells<>(Cell::new);
+    private final ThreadCells<Cell> cells = new ThreadCells<>(CellFactory.INSTANCE);
+
+    /** A class rather than {@code Cell::new}: see {@link ThreadCells#ThreadCells}. */
+    private static final class CellFactory implements java.util.function.BiFunction<Thread, Cell, Cell> {
+        static final CellFactory INSTANCE = new CellFactory();
+
+        @Override
+        public Cell apply(Thread owner, Cell ended) {
+            return new Cell(owner, ended);
+        }
+    }
 
     public void increment() {
         Cell c = cells.mine();

@@ -64,11 +64,27 @@ public final class Tracking {
     private volatile boolean bcastPending;
     private volatile long maxKeys = 1_000_000;
     private int limitTimeouts;
-    private final Runnable broadcast = this::broadcastInvalidations;
+    private final Callbacks broadcast = new Callbacks();
 
     Tracking(ServerContext server) {
         this.server = server;
-        server.config().onChange("tracking-table-max-keys", v -> maxKeys = Long.parseLong(v.trim()));
+        server.config().onChange(broadcast, "tracking-table-max-keys");
+    }
+
+    /**
+     * The broadcast run at a batch's end and the tracking-table-max-keys listener: a class rather than a method
+     * reference and a lambda, see {@link io.keyline.config.Config#onChange(java.util.function.BiConsumer, String...)}.
+     */
+    private final class Callbacks implements Runnable, java.util.function.BiConsumer<String, String> {
+        @Override
+        public void run() {
+            broadcastInvalidations();
+        }
+
+        @Override
+        public void accept(String name, String v) {
+            maxKeys = Long.parseLong(v.trim());
+        }
     }
 
     // ---- CLIENT TRACKING ------------------------------------------------------------------------

@@ -26,34 +26,38 @@ interface AofFile extends AutoCloseable {
         AofFile open(Path path) throws IOException;
     }
 
-    Opener DEFAULT = path -> {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        return new AofFile() {
-            @Override
-            public void write(ByteBuffer src, long position) throws IOException {
-                long p = position;
-                while (src.hasRemaining()) p += ch.write(src, p);
-            }
+    /** FileChannel-backed; an anonymous class rather than a lambda, which the start path would link (~0.3-0.5 ms). */
+    Opener DEFAULT = new Opener() {
+        @Override
+        public AofFile open(Path path) throws IOException {
+            FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            return new AofFile() {
+                @Override
+                public void write(ByteBuffer src, long position) throws IOException {
+                    long p = position;
+                    while (src.hasRemaining()) p += ch.write(src, p);
+                }
 
-            @Override
-            public void force() throws IOException {
-                ch.force(false);
-            }
+                @Override
+                public void force() throws IOException {
+                    ch.force(false);
+                }
 
-            @Override
-            public void truncate(long size) throws IOException {
-                ch.truncate(size);
-            }
+                @Override
+                public void truncate(long size) throws IOException {
+                    ch.truncate(size);
+                }
 
-            @Override
-            public long size() throws IOException {
-                return ch.size();
-            }
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
+                }
 
-            @Override
-            public void close() throws IOException {
-                ch.close();
-            }
-        };
+                @Override
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        }
     };
 }

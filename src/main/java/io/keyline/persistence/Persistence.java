@@ -128,7 +128,7 @@ public final class Persistence implements PersistenceControl {
         this.prefix = config.get("appendfilename");
         this.dir = aofDir();
         ctx.service(PersistenceControl.class, this);
-        ctx.infoSection("persistence", this::info);
+        ctx.infoSection("persistence", callbacks);
         ctx.addKeyspaceListener(new KeyspaceListener() {
             @Override
             public void expired(Database db, byte[] key) {
@@ -152,13 +152,28 @@ public final class Persistence implements PersistenceControl {
         }
         ctx.stats().dirtySinceSave.set(0);
         // appendfsync's listener can come after the load: the writer is made at its end, with the current value.
-        config.onChange(this::applyConfig, "appendfsync", "appendonly", "stop-writes-on-bgsave-error", "save");
+        config.onChange(callbacks, "appendfsync", "appendonly", "stop-writes-on-bgsave-error", "save");
         started = true;
         // Nested classes rather than lambdas: each lambda's call site is linked at its first run (see Config#onChange).
         cron = Executors.newSingleThreadScheduledExecutor(new CronThreadFactory());
-        cron.scheduleWithFixedDelay(new CronCheck(true), 1, 1, TimeUnit.SECONDS);
-        cron.scheduleWithFixedDelay(new CronCheck(false), 100, 100, TimeUnit.MILLISECONDS); // serverCron at hz 10
+        cron.scheduleWithFixedDelay(new RewriteCheck(), 1, 1, TimeUnit.SECONDS);
+        scheduleSaveCheck(false);
     }
+
+    /** INFO's persistence section and the configuration listener, one nested class (see CronCheck's reason). */
+    private final class Callbacks implements io.keyline.engine.InfoSection, java.util.function.BiConsumer<String, String> {
+        @Override
+        public void append(StringBuilder out) {
+            info(out);
+        }
+
+        @Override
+        public void accept(String name, String value) {
+            applyConfig(name, value);
+        }
+    }
+
+    private final Callbacks callbacks = new Callbacks();
 
     private static final class CronThreadFactory implements ThreadFactory {
         @Override
@@ -169,18 +184,81 @@ public final class Persistence implements PersistenceControl {
         }
     }
 
-    /** The cron's two periodic checks: the AOF's automatic rewrite, or the save policy's BGSAVE. */
-    private final class CronCheck implements Runnable {
-        private final boolean rewrite;
+    /** The AOF's automatic rewrite, and a BGREWRITEAOF scheduled behind a BGSAVE: checked every second. */
+    private final class RewriteCheck implements Runnable {
+        @Override
+        public void run() {
+            autoRewriteCheck();
+        }
+    }
 
-        CronCheck(boolean rewrite) {
-            this.rewrite = rewrite;
+    /** Milliseconds between save checks while there is something to check (Redis's serverCron at hz 10). */
+    static final long SAVE_CHECK_MILLIS = 100;
+    /** ... and while there is not: no save policy and no BGSAVE scheduled. */
+    static final long IDLE_SAVE_CHECK_MILLIS = 1000;
+
+    /**
+     * The save policy's check, and a BGSAVE SCHEDULE'd behind a rewrite: every {@link #SAVE_CHECK_MILLIS} while
+     * either can need it, else every {@link #IDLE_SAVE_CHECK_MILLIS}, and at once when CONFIG SET save or BGSAVE
+     * SCHEDULE gives it something to do ({@link #scheduleSaveCheck}). An idle server without persistence woke this
+     * thread eleven times a second for nothing; now twice (with the rewrite check).
+     * Each run schedules the next one; one that a wake-up replaced ({@link #saveCheckGeneration}) neither checks
+     * nor schedules.
+     */
+    private final class SaveCheck implements Runnable {
+        private final long generation;
+
+        SaveCheck(long generation) {
+            this.generation = generation;
         }
 
         @Override
         public void run() {
-            if (rewrite) autoRewriteCheck();
-            else autoSaveCheck();
+            synchronized (saveCheckLock) {
+                if (generation != saveCheckGeneration) return;
+            }
+            try {
+                autoSaveCheck();
+            } finally {
+                synchronized (saveCheckLock) {
+                    if (generation == saveCheckGeneration) scheduleSaveCheck(false);
+                }
+            }
+        }
+    }
+
+    private final Object saveCheckLock = new Object();
+    /** The generation of the one save check that may run; guarded by {@link #saveCheckLock}. */
+    private long saveCheckGeneration;
+    private java.util.concurrent.ScheduledFuture<?> nextSaveCheck;
+
+    /** Whether the save check has anything to look at: a save policy, or a scheduled BGSAVE. */
+    boolean saveCheckNeeded() {
+        return bgsaveScheduled || !config.get("save").isBlank();
+    }
+
+    /**
+     * Schedules the next save check, replacing the pending one: {@code now} runs it at once (call it after setting
+     * what it reads), else after the period {@link #saveCheckNeeded} asks for.
+     */
+    private void scheduleSaveCheck(boolean now) {
+        synchronized (saveCheckLock) {
+            ScheduledExecutorService c = cron;
+            if (c == null || c.isShutdown()) return;
+            if (nextSaveCheck != null) nextSaveCheck.cancel(false);
+            long delay = now ? 0 : saveCheckNeeded() ? SAVE_CHECK_MILLIS : IDLE_SAVE_CHECK_MILLIS;
+            try {
+                nextSaveCheck = c.schedule(new SaveCheck(++saveCheckGeneration), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stop() shut the cron down meanwhile: no more checks
+            }
+        }
+    }
+
+    /** The delay the pending save check was scheduled with (tests). */
+    long saveCheckDelayMillis() {
+        synchronized (saveCheckLock) {
+            return nextSaveCheck == null ? -1 : nextSaveCheck.getDelay(TimeUnit.MILLISECONDS);
         }
     }
 
@@ -194,7 +272,11 @@ public final class Persistence implements PersistenceControl {
             case "appendonly" -> {
                 if (started) appendOnlyChanged("yes".equals(v));
             }
-            default -> updateWriteError(); // stop-writes-on-bgsave-error, save
+            case "save" -> {
+                updateWriteError();
+                scheduleSaveCheck(true); // a policy now: checks every 100 ms from now on
+            }
+            default -> updateWriteError(); // stop-writes-on-bgsave-error
         }
     }
 
@@ -539,6 +621,7 @@ public final class Persistence implements PersistenceControl {
             if (rewriting || inExec) {
                 if (schedule || inExec) {
                     bgsaveScheduled = true;
+                    scheduleSaveCheck(true);
                     return "Background saving scheduled";
                 }
                 throw new RedisException("ERR Another child process is active (AOF?): can't BGSAVE right now. "

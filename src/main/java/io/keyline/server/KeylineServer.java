@@ -84,7 +84,64 @@ public final class KeylineServer implements AutoCloseable {
         }
     }
 
-    private static volatile java.util.function.Function<Config, PersistenceHook> persistenceFactory = KeylineServer::appendOnlyFile;
+    private static volatile java.util.function.Function<Config, PersistenceHook> persistenceFactory = new AppendOnlyFileFactory();
+
+    /*
+     * The server's callbacks below are nested classes rather than lambdas or method references: each of those is a
+     * call site the JVM links the first time it runs, ~0.3-0.5 ms interpreted (the CDS archive holds no linked call
+     * sites under ZGC on JDK 25), and these all run on the way to the first PING (bench/results/2026-12-07-startup8.md).
+     */
+
+    private static final class AppendOnlyFileFactory implements java.util.function.Function<Config, PersistenceHook> {
+        @Override
+        public PersistenceHook apply(Config config) {
+            return appendOnlyFile(config);
+        }
+    }
+
+    /** The configuration listener, SHUTDOWN's handler and the active expiry cycle. */
+    private final class Callbacks implements java.util.function.BiConsumer<String, String>, ServerContext.ShutdownHandler, Runnable {
+        @Override
+        public void accept(String name, String value) {
+            applyConfig(name, value);
+        }
+
+        @Override
+        public void shutdown(boolean nosave) {
+            log.warn("User requested shutdown...");
+            new Thread(new ShutdownRun(), "keyline-shutdown").start();
+        }
+
+        @Override
+        public void run() {
+            expiryCycle();
+        }
+    }
+
+    /** SHUTDOWN's thread: stops the server, then ends the process if it owns it. */
+    private final class ShutdownRun implements Runnable {
+        @Override
+        public void run() {
+            stop();
+            if (exitOnShutdown) System.exit(0);
+        }
+    }
+
+    /** Binds an event loop's batch end on the loop's own thread. */
+    private static final class BindBatchEnd implements Runnable {
+        private final EventExecutor loop;
+
+        BindBatchEnd(EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            BatchEnd.bindCurrentThread(loop);
+        }
+    }
+
+    private final Callbacks callbacks = new Callbacks();
 
     /** The default persistence: the append-only file of {@code io.keyline.persistence}. */
     static PersistenceHook appendOnlyFile(Config config) {
@@ -129,7 +186,7 @@ public final class KeylineServer implements AutoCloseable {
         CommandTable ahead = StartAhead.takeCommandTable();
         this.context = new ServerContext(keyspace, config, ahead != null ? ahead : StandardCommands.table());
         this.clientEviction = new ClientEviction(context);
-        config.onChange(this::applyConfig, "client-output-buffer-limit", "maxmemory", "maxmemory-clients", "capacity",
+        config.onChange(callbacks, "client-output-buffer-limit", "maxmemory", "maxmemory-clients", "capacity",
                 "maxmemory-policy", "maxmemory-samples", "lfu-log-factor", "lfu-decay-time", "active-expire-enabled",
                 "activerehashing", "hz");
         Logging.followChanges(config); // CONFIG SET loglevel; the start-up level is the launcher's or embedder's choice
@@ -178,14 +235,7 @@ public final class KeylineServer implements AutoCloseable {
     public synchronized KeylineServer start() throws Exception {
         long t0 = System.nanoTime();
         persistence = persistenceFactory.apply(config);
-        context.shutdownHandler(nosave -> {
-            log.warn("User requested shutdown...");
-            Thread t = new Thread(() -> {
-                stop();
-                if (exitOnShutdown) System.exit(0);
-            }, "keyline-shutdown");
-            t.start();
-        });
+        context.shutdownHandler(callbacks);
         cron = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("keyline-cron", true));
         scheduleExpiry();
 
@@ -200,7 +250,7 @@ public final class KeylineServer implements AutoCloseable {
         // with more cores and pipelined or many-client load.
         int threads = config.getInt("io-threads");
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("keyline-io", true), io);
-        for (EventExecutor loop : workerGroup) loop.execute(() -> BatchEnd.bindCurrentThread(loop));
+        for (EventExecutor loop : workerGroup) loop.execute(new BindBatchEnd(loop));
 
         // Clients may connect while the AOF or dump.rdb loads; they get -LOADING until it is done. With nothing to
         // load, persistence sets up (~5-15 ms at start-up) before the port opens: a client that came during that
@@ -277,24 +327,29 @@ public final class KeylineServer implements AutoCloseable {
         }
     }
 
+    private volatile long expiryPeriodMillis;
+
     private synchronized void scheduleExpiry() {
         if (expiryTask != null) expiryTask.cancel(false);
         int hz = Math.max(1, Math.min(500, config.getInt("hz")));
         long period = 1000L / hz;
-        // Redis gives the slow cycle 25% of each period.
-        expiryTask = cron.scheduleAtFixedRate(() -> {
-            try {
-                keyspace.cronTick();
-                clientEviction.cron(); // as clientsCron: output grown from other loops counts too
-                if (context.clientPause().paused()) return; // Redis pauses expiry during CLIENT PAUSE
-                long started = System.nanoTime();
-                keyspace.activeExpireCycle(Math.max(1, period / 4));
-                // As Redis's activeExpireCycle: the cycle's duration is a latency event.
-                context.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - started) / 1_000_000);
-            } catch (RuntimeException e) {
-                log.warn("Active expiry cycle failed", e);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        expiryPeriodMillis = period;
+        expiryTask = cron.scheduleAtFixedRate(callbacks, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void expiryCycle() {
+        try {
+            keyspace.cronTick();
+            clientEviction.cron(); // as clientsCron: output grown from other loops counts too
+            if (context.clientPause().paused()) return; // Redis pauses expiry during CLIENT PAUSE
+            long started = System.nanoTime();
+            // Redis gives the slow cycle 25% of each period.
+            keyspace.activeExpireCycle(Math.max(1, expiryPeriodMillis / 4));
+            // As Redis's activeExpireCycle: the cycle's duration is a latency event.
+            context.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            log.warn("Active expiry cycle failed", e);
+        }
     }
 
     /** Stops accepting, closes clients, flushes persistence. Idempotent. */

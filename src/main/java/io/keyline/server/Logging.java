@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import io.keyline.config.Config;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Maps Redis's {@code loglevel} names onto the level of Keyline's own loggers ({@code io.keyline.*}).
@@ -33,11 +32,19 @@ public final class Logging {
      * {@code io.keyline}. The launcher and {@code EmbeddedKeyline} apply an explicit start-up level.
      */
     public static void followChanges(Config config) {
-        AtomicBoolean registered = new AtomicBoolean();
-        config.onChange("loglevel", level -> {
-            if (registered.get()) applyLevel(level);
-        });
-        registered.set(true);
+        LevelListener listener = new LevelListener();
+        config.onChange(listener, "loglevel");
+        listener.registered = true;
+    }
+
+    /** Applies loglevel changes after its registration; a class rather than a lambda (a start-up cost). */
+    private static final class LevelListener implements java.util.function.BiConsumer<String, String> {
+        private volatile boolean registered;
+
+        @Override
+        public void accept(String name, String level) {
+            if (registered) applyLevel(level);
+        }
     }
 
     private static boolean classPresent(String name) {

@@ -19,6 +19,18 @@ class HeapGovernorTest {
     }
 
     @Test
+    void itPollsSlowlyWhileNoCollectionCouldBeWorthIt() {
+        long fast = HeapGovernor.pollMillis(true, HeapGovernor.MIN_GROWTH, 0);
+        assertThat(fast).isLessThan(HeapGovernor.IDLE_POLL_MILLIS);
+        // An idle server (no growth), a burst too small for its heap, or the governor off: the long poll.
+        assertThat(HeapGovernor.pollMillis(true, 0, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        assertThat(HeapGovernor.pollMillis(true, 100 * MB, 2048 * MB)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        assertThat(HeapGovernor.pollMillis(false, 1024 * MB, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        // Growth that a quiet period would collect: the short poll that measures the quiet period.
+        assertThat(HeapGovernor.pollMillis(true, 1024 * MB, 2048 * MB)).isEqualTo(fast);
+    }
+
+    @Test
     void anEmbeddedServerNeverStartsIt() throws Exception {
         Config config = Config.defaults();
         config.set("port", "0", true);
