@@ -148,6 +148,8 @@ final class StripeLocks {
         }
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         for (int round = 0; !ALL_OWNER.compareAndSet(this, (Thread) null, self); round++) {
+            // Another claimant may be waiting for a stripe of ours: refuse rather than wait for each other.
+            if (round == 0 && holdsAnother(self, -1)) throw upgrade();
             if (!pause(round, nanos, deadline)) return false;
         }
         // Claimed: from here on no stripe is newly taken for long (see the class comment); wait out the holders.
@@ -156,7 +158,7 @@ final class StripeLocks {
             for (int round = 0; (owner = OWNER.getVolatile(owners, s * STRIDE)) != null; round++) {
                 if (owner == self) { // checked here rather than in a pass of its own: this scan is lockAll's cost
                     allOwner = null;
-                    throw new IllegalStateException("every stripe requested by a thread holding some of them");
+                    throw upgrade();
                 }
                 if (!pause(round, nanos, deadline)) {
                     allOwner = null;
@@ -165,6 +167,10 @@ final class StripeLocks {
             }
         }
         return true;
+    }
+
+    private static IllegalStateException upgrade() {
+        return new IllegalStateException("every stripe requested by a thread holding some of them");
     }
 
     void unlockEvery() {

@@ -65,6 +65,25 @@ class KeyspaceLockTest {
     }
 
     @Test
+    void aStripeHolderAskingForAllWhileAnotherLockAllWaitsForItIsRefusedNotDeadlocked() throws Exception {
+        Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
+        ks.lock(1);
+        Thread all = new Thread(() -> {
+            ks.lockAll();
+            ks.unlockAll();
+        });
+        all.start();
+        waitUntilNewLockersAreTurnedAway(ks, 2);
+        try {
+            assertThatThrownBy(() -> ks.tryLockAll(WAIT)).isInstanceOf(IllegalStateException.class);
+        } finally {
+            ks.unlock(1);
+        }
+        all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
+        assertThat(all.isAlive()).isFalse();
+    }
+
+    @Test
     void aWaitingLockAllIsNotOvertakenByNewStripeLockers() throws Exception {
         Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
         ks.lock(1);
