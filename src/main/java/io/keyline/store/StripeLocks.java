@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Reentrant: a stripe's holder may take it again (counted in {@link #extraHolds}, untouched in the common
  * case), and so may the holder of every stripe. Waiting is by polling (spin, yield, then parks of at most
- * {@link #MAX_PARK_NANOS}): a release has no waiter to wake, so it costs no locked instruction. Waits are short
+ * 50 us, growing to 200 us): a release has no waiter to wake, so it costs no locked instruction. Waits are short
  * in practice (a command's hold); the long ones, behind a running script, are polled by the dispatcher anyway.
  */
 final class StripeLocks {
@@ -33,7 +33,9 @@ final class StripeLocks {
     private static final int STRIDE = 1;
     private static final int SPINS = 64;
     private static final int YIELDS = 64;
-    private static final long MAX_PARK_NANOS = 50_000;
+    private static final long MIN_PARK_NANOS = 50_000;
+    /** Parks double from {@link #MIN_PARK_NANOS} this many times: at most 200 us. */
+    private static final int PARK_DOUBLINGS = 2;
     private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
 
     /** The holding thread of stripe s at {@code s * STRIDE}, or null. */
@@ -193,15 +195,18 @@ final class StripeLocks {
      */
     private static boolean pause(int round, long nanos, long deadline) {
         if (nanos == 0) return false;
+        long left = Long.MAX_VALUE;
         if (nanos > 0) {
-            long left = deadline - System.nanoTime();
+            left = deadline - System.nanoTime();
             if (left <= 0 || Thread.currentThread().isInterrupted()) return false;
-            if (round >= SPINS + YIELDS) LockSupport.parkNanos(Math.min(left, MAX_PARK_NANOS));
-        } else if (round >= SPINS + YIELDS) {
-            LockSupport.parkNanos(MAX_PARK_NANOS);
         }
-        if (round < SPINS) Thread.onSpinWait();
-        else if (round < SPINS + YIELDS) Thread.yield();
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else if (round < SPINS + YIELDS) {
+            Thread.yield();
+        } else { // a long hold (a script, a stripe's dump): park longer each time, so polling costs little CPU
+            LockSupport.parkNanos(Math.min(left, MIN_PARK_NANOS << Math.min(round - SPINS - YIELDS, PARK_DOUBLINGS)));
+        }
         return true;
     }
 
