@@ -525,8 +525,8 @@ public final class Dispatcher {
     private static final long LOCK_POLL_NANOS = 2_000_000;
 
     /**
-     * Takes {@code stripes[0..n)} (ascending, distinct) for the whole command, together
-     * ({@link Keyspace#tryLockStripes}), bounded as {@link #lock(int)}: all or none, so BUSY leaves none held.
+     * Takes {@code stripes[0..n)} (ascending, distinct) for the whole command, under one hold of the keyspace's
+     * gate ({@link Keyspace#tryLockStripes}), bounded as {@link #lock(int)}: all or none, so BUSY leaves none held.
      * Release with {@link Keyspace#unlockStripes}.
      */
     private void lock(int[] stripes, int n) {

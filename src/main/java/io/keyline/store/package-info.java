@@ -11,7 +11,7 @@
  * ZGC small objects) with Redis's incremental resize
  * (finished by the cron when commands leave one half done, Redis's {@code activerehashing}) and
  * reverse-binary SCAN cursor over home buckets. Lock {@code i} guards table {@code i} of every
- * database, so SWAPDB and FLUSHALL take all locks (at once: {@link io.keyline.store.StripeLocks}),
+ * database, so SWAPDB and FLUSHALL take all locks (at once, through the keyspace's read/write gate),
  * single-key commands take one.
  *
  * <p>Entries are compact on purpose ({@link io.keyline.store.SlotLayout}): a key of up to 127 bytes
