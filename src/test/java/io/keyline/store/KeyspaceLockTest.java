@@ -65,6 +65,25 @@ class KeyspaceLockTest {
     }
 
     @Test
+    void aStripeHolderAskingForAllWhileAnotherLockAllWaitsForItIsRefusedNotDeadlocked() throws Exception {
+        Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
+        ks.lock(1);
+        Thread all = new Thread(() -> {
+            ks.lockAll();
+            ks.unlockAll();
+        });
+        all.start();
+        waitUntilNewLockersAreTurnedAway(ks, 2);
+        try {
+            assertThatThrownBy(() -> ks.tryLockAll(WAIT)).isInstanceOf(IllegalStateException.class);
+        } finally {
+            ks.unlock(1);
+        }
+        all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
+        assertThat(all.isAlive()).isFalse();
+    }
+
+    @Test
     void aWaitingLockAllIsNotOvertakenByNewStripeLockers() throws Exception {
         Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
         ks.lock(1);
@@ -76,22 +95,54 @@ class KeyspaceLockTest {
         });
         all.start();
         // Once the lockAll waits, a tryLock from another thread no longer gets in ahead of it.
-        AtomicReference<Boolean> got = new AtomicReference<>(true);
+        waitUntilNewLockersAreTurnedAway(ks, 2);
+        assertThat(gotAll).isFalse();
+        ks.unlock(1);
+        all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
+        assertThat(gotAll).isTrue();
+    }
+
+    @Test
+    void aStripeHolderMayTakeHigherStripesWhileALockAllWaitsForIt() throws Exception {
+        Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
+        ks.lock(1);
+        AtomicBoolean gotAll = new AtomicBoolean();
+        Thread all = new Thread(() -> {
+            ks.lockAll();
+            gotAll.set(true);
+            ks.unlockAll();
+        });
+        all.start();
+        waitUntilNewLockersAreTurnedAway(ks, 2);
+        // The lockAll waits for this thread's stripe 1, so this thread must be let through to finish its command
+        // (a multi-key command, a blocked client's keys): waiting for the lockAll here would deadlock.
+        assertThat(ks.tryLock(3, WAIT)).isTrue();
+        ks.lock(4);
+        int[] more = {5, 6};
+        assertThat(ks.tryLockStripes(more, 2, WAIT)).isTrue();
+        assertThat(gotAll).isFalse();
+        ks.unlockStripes(more, 2);
+        ks.unlock(4);
+        ks.unlock(3);
+        ks.unlock(1);
+        all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
+        assertThat(gotAll).isTrue();
+    }
+
+    /** Returns once a tryLock of {@code stripe} from another thread fails: a lockAll is waiting. */
+    private static void waitUntilNewLockersAreTurnedAway(Keyspace ks, int stripe) throws InterruptedException {
+        AtomicBoolean got = new AtomicBoolean(true);
         long deadline = System.nanoTime() + WAIT;
         while (got.get() && System.nanoTime() < deadline) {
             Thread t = new Thread(() -> {
-                boolean ok = ks.tryLock(2);
-                if (ok) ks.unlock(2);
+                boolean ok = ks.tryLock(stripe);
+                if (ok) ks.unlock(stripe);
                 got.set(ok);
             });
             t.start();
             t.join();
         }
-        assertThat(got.get()).isFalse();
-        assertThat(gotAll).isFalse();
-        ks.unlock(1);
-        all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
-        assertThat(gotAll).isTrue();
+        assertThat(got).isFalse();
     }
 
     @Test
