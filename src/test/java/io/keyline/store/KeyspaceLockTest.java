@@ -88,12 +88,7 @@ class KeyspaceLockTest {
         Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
         ks.lock(1);
         AtomicBoolean gotAll = new AtomicBoolean();
-        Thread all = new Thread(() -> {
-            ks.lockAll();
-            gotAll.set(true);
-            ks.unlockAll();
-        });
-        all.start();
+        Thread all = startLockAll(ks, gotAll);
         // Once the lockAll waits, a tryLock from another thread no longer gets in ahead of it.
         waitUntilNewLockersAreTurnedAway(ks, 2);
         assertThat(gotAll).isFalse();
@@ -107,12 +102,7 @@ class KeyspaceLockTest {
         Keyspace ks = new Keyspace(1, 6, Clock.SYSTEM);
         ks.lock(1);
         AtomicBoolean gotAll = new AtomicBoolean();
-        Thread all = new Thread(() -> {
-            ks.lockAll();
-            gotAll.set(true);
-            ks.unlockAll();
-        });
-        all.start();
+        Thread all = startLockAll(ks, gotAll);
         waitUntilNewLockersAreTurnedAway(ks, 2);
         // The lockAll waits for this thread's stripe 1, so this thread must be let through to finish its command
         // (a multi-key command, a blocked client's keys): waiting for the lockAll here would deadlock.
@@ -127,6 +117,17 @@ class KeyspaceLockTest {
         ks.unlock(1);
         all.join(TimeUnit.NANOSECONDS.toMillis(WAIT));
         assertThat(gotAll).isTrue();
+    }
+
+    /** Starts a thread that takes every stripe, sets {@code gotAll} and lets go again. */
+    private static Thread startLockAll(Keyspace ks, AtomicBoolean gotAll) {
+        Thread all = new Thread(() -> {
+            ks.lockAll();
+            gotAll.set(true);
+            ks.unlockAll();
+        });
+        all.start();
+        return all;
     }
 
     /** Returns once a tryLock of {@code stripe} from another thread fails: a lockAll is waiting. */
