@@ -33,6 +33,8 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     public static final String ENCODING_QUICKLIST = "quicklist";
     private static final long[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
     private static final long SIZE_SAFETY_LIMIT = 8192;
+    /** The most room a pushed-to new node starts with: the largest size level's node. */
+    private static final int MAX_NODE_ROOM = 65536;
     private static final long LISTPACK_HEADER = 7; // 6-byte header + end marker
     private static final long NODE_HEAP = 64;      // PackedNode object + its backing array header
     private static final long LIST_HEAP = 48;
@@ -96,6 +98,11 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     public boolean isQuicklist() {
         return quicklist;
+    }
+
+    /** Bytes of buffer the node at {@code index} has (tests: how much it reallocated). */
+    int nodeBufferBytes(int index) {
+        return nodes.get(index).bufferBytes();
     }
 
     /** Number of packed nodes (1 for a listpack). */
@@ -284,9 +291,10 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     private void pushFirst(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        PackedNode n = nodeForInsert(nodes.first(), e, eb, fill);
+        PackedNode end = nodes.first();
+        PackedNode n = nodeForInsert(end, e, eb, fill);
         if (n == null) {
-            n = new PackedNode();
+            n = openNode(end, e, true);
             nodes.addFirst(n);
         }
         n.addFirst(e);
@@ -297,15 +305,28 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     private void pushLast(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        PackedNode n = nodeForInsert(nodes.last(), e, eb, fill);
+        PackedNode end = nodes.last();
+        PackedNode n = nodeForInsert(end, e, eb, fill);
         if (n == null) {
-            n = new PackedNode();
+            n = openNode(end, e, false);
             nodes.addLast(n);
         }
         n.addLast(e);
         n.lpBytes += eb;
         size++;
         elementHeap += heapOf(e);
+    }
+
+    /**
+     * The node a push opens at an end of the list. When the end node is full and the element would have joined it
+     * (it is not large and the end node is not plain), the list is growing at that end: the new node starts with the
+     * room the full one's entries take (at most {@link #MAX_NODE_ROOM}), where growing its buffer by half each time
+     * it fills copied ~2 KB per 1 KB element (an LPUSH allocated 3.2 KB for a 1 KB value, and while the heap grows
+     * each of those bytes is a first touch of fresh memory: bench/results/2026-12-07-lpush-bimodal.md).
+     */
+    private static PackedNode openNode(PackedNode full, byte[] e, boolean prepends) {
+        if (full == null || full.size() == 0 || isLarge(e) || isPlain(full)) return new PackedNode();
+        return PackedNode.withRoom(Math.min(full.usedBytes(), MAX_NODE_ROOM), prepends);
     }
 
     /** Removes and returns the first element, or null when empty. */

@@ -34,8 +34,24 @@ final class PackedNode {
         start = end = buf.length / 2;
     }
 
+    /**
+     * An empty node with room for {@code bytes} of entries, all of it on the side the node will grow to (before
+     * the entries for prepends), so that it fills without copying.
+     */
+    static PackedNode withRoom(int bytes, boolean prepends) {
+        PackedNode n = new PackedNode();
+        n.buf = new byte[bytes];
+        n.start = n.end = prepends ? bytes : 0;
+        return n;
+    }
+
     int size() {
         return count;
+    }
+
+    /** Bytes the entries take in {@link #buf}. */
+    int usedBytes() {
+        return end - start;
     }
 
     /** Bytes held by the buffer (heap estimate). */

@@ -41,6 +41,38 @@ class ListValueTest {
         assertThat(l.encoding()).isEqualTo("listpack");
     }
 
+    /**
+     * A list growing at an end opens each new node with the room the full one before it used, so pushes fill it
+     * without growing its buffer (growing by half each time it filled copied ~2 KB per 1 KB element); only the
+     * first node grows from nothing.
+     */
+    @Test
+    void nodesOpenedByPushesAfterAFullOneFillWithoutGrowing() {
+        for (boolean left : new boolean[] {true, false}) {
+            ListValue l = list(-2); // 8 KB nodes: seven 1 KB elements each
+            List<String> model = new ArrayList<>();
+            int nodes = 1, endBuffer = -1, filledWithoutGrowing = 0;
+            for (int i = 0; i < 50; i++) {
+                byte[] e = new byte[1024];
+                java.util.Arrays.fill(e, (byte) ('a' + i % 26));
+                l.push(left, new byte[][] {e}, 0);
+                model.add(left ? 0 : model.size(), new String(e, StandardCharsets.ISO_8859_1));
+                int end = l.nodeBufferBytes(left ? 0 : l.nodeCount() - 1);
+                if (l.nodeCount() > 1 && l.nodeCount() == nodes) {
+                    assertThat(end).as("push %d into the %s end's node", i, left ? "left" : "right").isEqualTo(endBuffer);
+                    filledWithoutGrowing++;
+                }
+                nodes = l.nodeCount();
+                endBuffer = end;
+            }
+            assertThat(l.nodeCount()).isGreaterThan(5);
+            assertThat(filledWithoutGrowing).isGreaterThan(30);
+            List<String> got = new ArrayList<>();
+            for (byte[] e : l.toList()) got.add(new String(e, StandardCharsets.ISO_8859_1));
+            assertThat(got).isEqualTo(model);
+        }
+    }
+
     /** Popping into a sink (LPOP's reply, read in place) leaves the list exactly as the copying pop does. */
     @Test
     void popIntoSinkMatchesCopyingPop() {

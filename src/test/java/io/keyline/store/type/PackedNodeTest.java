@@ -23,6 +23,35 @@ class PackedNodeTest {
     }
 
     @Test
+    void aNodeWithRoomFillsToItWithoutReallocatingAtEitherEnd() {
+        byte[] a = {1, 2, 3}, b = {4, 5}, c = {6};
+        for (boolean prepends : new boolean[] {true, false}) {
+            PackedNode sizing = new PackedNode();
+            sizing.addLast(a);
+            sizing.addLast(b);
+            sizing.addLast(c);
+            PackedNode n = PackedNode.withRoom(sizing.usedBytes(), prepends);
+            byte[] buf = n.buf;
+            if (prepends) {
+                n.addFirst(c);
+                n.addFirst(b);
+                n.addFirst(a);
+            } else {
+                n.addLast(a);
+                n.addLast(b);
+                n.addLast(c);
+            }
+            assertThat(n.buf).isSameAs(buf);
+            assertThat(n.get(0)).containsExactly(a);
+            assertThat(n.get(1)).containsExactly(b);
+            assertThat(n.get(2)).containsExactly(c);
+            n.addLast(a); // past the room: grows as before
+            assertThat(n.size()).isEqualTo(4);
+            assertThat(n.get(3)).containsExactly(a);
+        }
+    }
+
+    @Test
     void randomOperationsMatchArrayListIncludingMultiByteLengths() {
         long seed = new Random().nextLong();
         Random rnd = new Random(seed);
