@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import io.keyline.config.Config;
 import org.slf4j.LoggerFactory;
 
-
 /**
  * Maps Redis's {@code loglevel} names onto the level of Keyline's own loggers ({@code io.keyline.*}).
  * Only that hierarchy is touched, never the root or another library's logger, so an application that
