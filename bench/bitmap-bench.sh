@@ -14,12 +14,11 @@ for p in "$RP" "$KP"; do
   redis-cli -p "$p" setbit bm 1048575 1 >/dev/null
   redis-cli -p "$p" setbit bm 1000000 1 >/dev/null
 done
-rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -r 1000000 -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
 echo "| test | redis-server rps | keyline rps | ratio |"
 echo "|---|---|---|---|"
 for P in 1 16; do
   for t in "SETBIT bm 524287 1" "SETBIT b:__rand_int__ 7 1" "GETBIT bm 524287" "BITCOUNT bm" "BITCOUNT bm 0 1023 BYTE" "BITPOS bm 1 1024"; do
     r=$(rps "$RP" "$P" $t); k=$(rps "$KP" "$P" $t)
-    echo "| $t (50 clients, P$P) | $r | $k | $(python3 -c "print(f'{$k/$r:.2f}')") |"
+    echo "| $t (50 clients, P$P) | $r | $k | $(ratio "$r" "$k") |"
   done
 done

@@ -6,13 +6,12 @@ set -euo pipefail
 N="${1:-200000}"
 KEYLINE_EXTRA=(-c 1000000)
 . "$(dirname "${BASH_SOURCE[0]}")/side-by-side.sh"
-rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -r 1000000 -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
 echo "| test | redis-server rps | keyline rps | ratio |"
 echo "|---|---|---|---|"
 for P in 1 16; do
   for t in "PFADD hll __rand_int__" "PFCOUNT hll"; do
     r=$(rps "$RP" "$P" $t); k=$(rps "$KP" "$P" $t)
-    echo "| $t (50 clients, P$P) | $r | $k | $(python3 -c "print(f'{$k/$r:.2f}')") |"
+    echo "| $t (50 clients, P$P) | $r | $k | $(ratio "$r" "$k") |"
   done
 done
 gen() { python3 -c "
@@ -24,13 +23,8 @@ for i in range(100000):
 echo
 echo "| 100,000 HLLs (10 elements, sparse) | redis-server | keyline |"
 echo "|---|---|---|"
-for p in "$RP" "$KP"; do redis-cli -p "$p" flushall >/dev/null; done
-sleep 1
-rb=$(mem "$RP" used_memory); kb=$(mem "$KP" used_memory)
-gen | redis-cli -p "$RP" --pipe >/dev/null; gen | redis-cli -p "$KP" --pipe >/dev/null
-sleep 1
-ra=$(mem "$RP" used_memory); ka=$(mem "$KP" used_memory)
-echo "| used_memory delta (bytes per HLL) | $(( (ra - rb) / 100000 )) | $(( (ka - kb) / 100000 )) |"
+load_both gen
+echo "| used_memory delta (bytes per HLL) | $(( (RA - RB) / 100000 )) | $(( (KA - KB) / 100000 )) |"
 echo "| STRLEN h:1 | $(redis-cli -p "$RP" strlen h:1) | $(redis-cli -p "$KP" strlen h:1) |"
 echo "| MEMORY USAGE h:1 | $(redis-cli -p "$RP" memory usage h:1) | $(redis-cli -p "$KP" memory usage h:1) |"
 echo "| RSS after (MB) | $(( $(mem "$RP" used_memory_rss) / 1048576 )) | $(( $(mem "$KP" used_memory_rss) / 1048576 )) |"

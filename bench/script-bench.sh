@@ -9,7 +9,6 @@ N="${1:-100000}"
 BODY="redis.call('INCR', KEYS[1]) return redis.call('EXPIRE', KEYS[1], 100)"
 SHA=$(redis-cli -p "$RP" script load "$BODY")
 redis-cli -p "$KP" script load "$BODY" >/dev/null
-rps() { redis-benchmark -p "$1" -c 50 -n "$N" -P "$2" -q "${@:3}" | tr '\r' '\n' | awk '/requests per second/ {print $(NF-5)}' | tail -1; }
 echo "load: $(uptime)"
 echo
 echo "| test | redis-server rps | keyline rps | ratio |"
@@ -18,7 +17,7 @@ for P in 1 16; do
   for cmd in EVAL EVALSHA; do
     if [ "$cmd" = EVAL ]; then a=("$BODY"); else a=("$SHA"); fi
     r=$(rps "$RP" "$P" "$cmd" "${a[0]}" 1 counter); k=$(rps "$KP" "$P" "$cmd" "${a[0]}" 1 counter)
-    echo "| $cmd INCR+EXPIRE (50 clients, P$P) | $r | $k | $(python3 -c "print(f'{$k/$r:.2f}')") |"
+    echo "| $cmd INCR+EXPIRE (50 clients, P$P) | $r | $k | $(ratio "$r" "$k") |"
   done
 done
 gen() { python3 -c "

@@ -57,13 +57,8 @@ for i in range($E // 1000):
 echo
 echo "| $E entries (XADD m * f1 v1 f2 v2) | redis-server | keyline |"
 echo "|---|---|---|"
-for p in "$RP" "$KP"; do redis-cli -p "$p" flushall >/dev/null; done
-sleep 1
-rb=$(mem "$RP" used_memory); kb=$(mem "$KP" used_memory)
-gen | redis-cli -p "$RP" --pipe >/dev/null; gen | redis-cli -p "$KP" --pipe >/dev/null
-sleep 1
-ra=$(mem "$RP" used_memory); ka=$(mem "$KP" used_memory)
-echo "| used_memory delta (bytes per entry) | $(python3 -c "print(f'{($ra-$rb)/$E:.1f}')") | $(python3 -c "print(f'{($ka-$kb)/$E:.1f}')") |"
+load_both gen
+echo "| used_memory delta (bytes per entry) | $(python3 -c "print(f'{($RA-$RB)/$E:.1f}')") | $(python3 -c "print(f'{($KA-$KB)/$E:.1f}')") |"
 echo "| MEMORY USAGE m / entry | $(python3 -c "print(f'{$(redis-cli -p "$RP" memory usage m)/$E:.1f}')") | $(python3 -c "print(f'{$(redis-cli -p "$KP" memory usage m)/$E:.1f}')") |"
 echo "| XLEN m | $(redis-cli -p "$RP" xlen m) | $(redis-cli -p "$KP" xlen m) |"
 echo "| RSS after (MB) | $(( $(mem "$RP" used_memory_rss) / 1048576 )) | $(( $(mem "$KP" used_memory_rss) / 1048576 )) |"
