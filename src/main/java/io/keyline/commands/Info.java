@@ -12,8 +12,12 @@ import io.keyline.store.Database;
 import io.keyline.store.Keyspace;
 import io.keyline.store.KeyspaceStats;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -177,8 +181,9 @@ final class Info {
         out.append("# Memory\r\n");
         line(out, "used_memory", used);
         line(out, "used_memory_human", human(used));
-        line(out, "used_memory_rss", rt.totalMemory());
-        line(out, "used_memory_rss_human", human(rt.totalMemory()));
+        long rss = residentSetBytes(rt);
+        line(out, "used_memory_rss", rss);
+        line(out, "used_memory_rss_human", human(rss));
         line(out, "used_memory_peak", peak);
         line(out, "used_memory_peak_human", human(peak));
         line(out, "used_memory_peak_perc", percent(used, peak));
@@ -231,6 +236,22 @@ final class Info {
         line(out, "used_memory_functions", functions);
         line(out, "used_memory_scripts", scriptsEval + functions);
         line(out, "used_memory_scripts_human", human(scriptsEval + functions));
+    }
+
+    /**
+     * The process's resident set (Redis's zmalloc_get_rss), from /proc/self/status: what monitoring compares with
+     * used_memory. The committed heap is neither (ZGC commits memory it has not touched yet, and the JVM's own
+     * code, metaspace and buffers live outside the heap), so it stands in only where /proc is missing.
+     */
+    static long residentSetBytes(Runtime rt) {
+        try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/self/status"))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("VmRSS:")) return 1024 * Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no procfs (macOS, Windows, a restricted container): fall through
+        }
+        return rt.totalMemory();
     }
 
     private static long totalSystemMemory() {

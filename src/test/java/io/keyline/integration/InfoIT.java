@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.SetParams;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +89,7 @@ class InfoIT extends ServerTestBase {
     }
 
     @Test
-    void keyspaceLinesAndCounts() {
+    void keyspaceLinesAndCounts() throws IOException {
         jedis.set("a", "1");
         jedis.set("b", "2", SetParams.setParams().ex(100));
         jedis.select(5);
@@ -101,6 +104,17 @@ class InfoIT extends ServerTestBase {
         assertThat(Long.parseLong(mem.get("used_memory"))).isEqualTo(keyline.server().keyspace().usedMemory()).isPositive();
         assertThat(mem.get("maxmemory_policy")).isEqualTo("noeviction");
         assertThat(mem.get("used_memory_human")).matches("\\d+(\\.\\d\\d[KMG])?B?");
+        long rss = Long.parseLong(mem.get("used_memory_rss"));
+        long vmRss = vmRssOfThisProcess();
+        assertThat(rss).as("the embedded server reports this JVM's resident set, not its committed heap")
+                .isBetween(vmRss - (16 << 20), vmRss + (16 << 20));
+    }
+
+    private static long vmRssOfThisProcess() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return 1024 * Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        throw new AssertionError("no VmRSS in /proc/self/status");
     }
 
     @Test
