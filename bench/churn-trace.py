@@ -141,6 +141,37 @@ def thread_states(switches, pids, t0, t1):
     return off
 
 
+def clock(epoch):
+    return time.strftime("%H:%M:%S", time.gmtime(epoch)) + ("%.3f" % (epoch % 1))[1:]
+
+
+def longest_runs(switches, cpu, n=5):
+    """The n longest times one task ran on `cpu` without a switch: (ms, start, pid, comm)."""
+    runs, last = [], None
+    for t, c, ppid, pcomm, pstate, npid, ncomm in switches:
+        if c != cpu:
+            continue
+        if last:
+            runs.append(((t - last[0]) * 1000, last[0], last[1], last[2]))
+        last = (t, npid, ncomm)
+    return sorted(runs, reverse=True)[:n]
+
+
+def share_of(pid, comm, server_tids, loop_tids):
+    """The kind of a task that ran on the server's CPU, for the per-burst summary."""
+    if pid == 0:
+        return "idle"
+    if pid in loop_tids:
+        return "server event loop"
+    if pid in server_tids:
+        return "server, other threads"
+    if comm.startswith("kdamond"):
+        return "kdamond"
+    if comm.startswith("python3"):
+        return "python (meter, harness)"
+    return "other processes"
+
+
 def bursts(slow, gap=0.005):
     """Groups slow requests sent within `gap` s of each other: one burst = one stall seen by every connection."""
     out = []
@@ -164,8 +195,15 @@ def main():
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--slow-ms", type=float, default=30)
     ap.add_argument("--out", default="/tmp/churn-trace")
+    ap.add_argument("--analyze", action="store_true", help="only re-read the data of an earlier run in --out")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    if not a.analyze:
+        record(a)
+    analyze(a)
+
+
+def record(a):
     port = free_port()
     srv = start_server(a, port)
     perf = meter = None
@@ -194,7 +232,9 @@ def main():
         names.update(thread_names(pid))
         with open(os.path.join(a.out, "hiccup.json"), "w") as f:
             json.dump(hic, f)
-        res = json.load(open(jpath))
+        with open(os.path.join(a.out, "server-threads.json"), "w") as f:
+            json.dump({"wall_minus_mono": wall_minus_mono, "threads": names,
+                       "loadavg_after": open("/proc/loadavg").read().strip()}, f)
     finally:
         for p in (perf,):
             if p:
@@ -207,13 +247,26 @@ def main():
             srv.wait(30)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(srv.pid, signal.SIGKILL)
-    switches = parse_switches(perf_data)
+
+
+def analyze(a):
+    with open(os.path.join(a.out, "server-threads.json")) as f:
+        meta = json.load(f)
+    names = {int(k): v for k, v in meta["threads"].items()}
+    wall_minus_mono = meta["wall_minus_mono"]
+    with open(os.path.join(a.out, "churn.json")) as f:
+        res = json.load(f)
+    with open(os.path.join(a.out, "hiccup.json")) as f:
+        hic = json.load(f)
+    switches = parse_switches(os.path.join(a.out, "sched.data"))
     pids = set(names)
+    loop_tids = {t for t, n in names.items() if n.startswith("keyline-io") or n == "redis-server"}
+    totals = collections.Counter()
     lines = ["latency p50 %(p50).3f p99 %(p99).3f p99.9 %(p99_9).3f max %(max).3f ms" % res["latency_ms"],
              "service p99.9 %.3f max %.3f ms; slow requests (>= 20 ms) %d, listed %d" % (
                  res["service_ms"]["p99_9"], res["service_ms"]["max"], res["slow_requests"],
                  len(res["slow_request_times"])),
-             "switches recorded: %d; load average %s" % (len(switches), open("/proc/loadavg").read().strip())]
+             "switches recorded: %d; load average after the run %s" % (len(switches), meta.get("loadavg_after", "?"))]
     stalls = [(e["at"], e["ms"], cpu) for cpu, c in hic["cpus"].items() for e in c.get("events", [])]
     for b in bursts(res["slow_request_times"]):
         if b["ms"] < a.slow_ms:
@@ -223,14 +276,22 @@ def main():
         seen = ["cpu%s %.0f ms at +%.0f" % (cpu, ms, (at - b["at"]) * 1000) for at, ms, cpu in stalls
                 if at <= b["at"] + b["ms"] / 1000 and b["at"] <= at + ms / 1000]
         lines.append("\n%s  %d requests, up to %.1f ms; meter: %s" % (
-            time.strftime("%H:%M:%S", time.gmtime(b["at"])) + ("%.3f" % (b["at"] % 1))[1:], b["n"], b["ms"],
-            ", ".join(seen) or "nothing"))
+            clock(b["at"]), b["n"], b["ms"], ", ".join(seen) or "nothing"))
         used = cpu_usage(switches, 0, t0, t1)
+        shares = collections.Counter()
+        for (p, comm), ms in used.items():
+            shares[share_of(p, comm, pids, loop_tids)] += ms
+        totals.update(shares)
+        lines.append("  cpu0 by kind (ms): " + ", ".join("%s %.1f" % kv for kv in shares.most_common()))
         lines.append("  cpu0: " + ", ".join("%s(%d) %.1f" % (comm, p, ms) for (p, comm), ms in used.most_common(8)
                                             if ms >= 0.5))
         for tid, spans in thread_states(switches, pids, t0, t1).items():
             lines.append("  %s(%d) off cpu: %s" % (names.get(tid, "?"), tid, ", ".join(
                 "%.1f ms %s from +%.1f" % (ms, st, (t - t0) * 1000 - 2) for t, ms, st in spans)))
+    lines.insert(3, "longest stretches one task held cpu0 (a vCPU the host stopped shows as one): " + ", ".join(
+        "%s(%d) %.1f ms at %s" % (comm, p, ms, clock(t + wall_minus_mono)) for ms, t, p, comm in longest_runs(switches, 0)))
+    lines.insert(3, "cpu0 during all bursts >= %g ms (ms): %s" % (a.slow_ms, ", ".join(
+        "%s %.0f" % kv for kv in totals.most_common())))
     text = "\n".join(lines)
     with open(os.path.join(a.out, "report.txt"), "w") as f:
         f.write(text + "\n")
