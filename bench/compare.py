@@ -1077,11 +1077,16 @@ def hiccup_cells(row):
     if vm:
         cells.append(", ".join("%s +%d" % kv for kv in sorted(vm.items())))
     notes = []
-    slow = [s for s in (row.get("result") or {}).get("slow_request_times", []) if s["ms"] >= 50]
+    result = row.get("result") or {}
+    listed = result.get("slow_request_times", [])
+    slow = [s for s in listed if s["ms"] >= 50]
     if slow:
         seen = sum(1 for s in slow
                    if any(a <= s["at"] + s["ms"] / 1000.0 and s["at"] <= b for a, b in stall_spans))
         notes.append("%d requests >= 50 ms, %d of them during a CPU stall the meter saw" % (len(slow), seen))
+    if result.get("slow_requests", 0) > len(listed):
+        # the load generator lists only the first ones: the note above then covers the start of the run only
+        notes.append("only the first %d of %d requests >= 20 ms listed" % (len(listed), result["slow_requests"]))
     return "; ".join(cells), notes
 
 
