@@ -6,6 +6,7 @@ import io.keyline.config.ConfigException;
 import io.keyline.server.KeylineServer;
 import io.keyline.server.Logging;
 import io.keyline.server.StartAhead;
+import io.keyline.util.ProcessId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -235,20 +236,26 @@ public final class Main implements Callable<Integer> {
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
-            // The command table is built on another thread while this one sets up Logback and reads the configuration.
-            StartAhead.commandTable();
             // The pid in Netty's channel ids: Netty asks ProcessHandle for it by reflection, whose first call spins
-            // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given.
-            // After the table's thread has started: ProcessHandle's class initialisation links the JVM's first lambda
-            // (java.lang.invoke's set-up, ~5-8 ms), which held the table's thread back when it came first.
+            // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given,
+            // before Netty's warm-up starts (its channel-id class reads it as it initialises); read from /proc, which
+            // costs none of ProcessHandle's set-up (ProcessId).
             if (System.getProperty("io.netty.processId") == null) {
-                System.setProperty("io.netty.processId", Long.toString(ProcessHandle.current().pid()));
+                System.setProperty("io.netty.processId", Long.toString(ProcessId.current()));
             }
-            // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
-            // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so
-            // it starts as early as SLF4J allows. A bad configuration still ends the run below, having logged nothing.
-            LauncherLogging.bind();
-            StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
+            // The command table and Netty's warm-up are built on other threads while this one sets up Logback and
+            // reads the configuration. The main thread waits for Netty's warm-up at the bind, so it starts first
+            // thing, with Netty's loggers waiting for SLF4J (NettyStartupLogging) instead of setting it up on the
+            // warm-up thread. Neither depends on the configuration, and a bad configuration still ends the run
+            // below, having logged nothing.
+            NettyStartupLogging nettyLogging = NettyStartupLogging.install();
+            StartAhead.commandTable();
+            StartAhead.netty();
+            try {
+                LauncherLogging.bind();
+            } finally {
+                nettyLogging.ready();
+            }
         }
         Config config;
         try {
