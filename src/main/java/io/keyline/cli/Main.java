@@ -236,26 +236,20 @@ public final class Main implements Callable<Integer> {
             if (System.getProperty("io.netty.leakDetection.level") == null) {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
+            // The command table is built on another thread while this one sets up Logback and reads the configuration.
+            StartAhead.commandTable();
             // The pid in Netty's channel ids: Netty asks ProcessHandle for it by reflection, whose first call spins
             // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given,
-            // before Netty's warm-up starts (its channel-id class reads it as it initialises); read from /proc, which
-            // costs none of ProcessHandle's set-up (ProcessId).
+            // from /proc (ProcessId): ProcessHandle's own class initialisation links the JVM's first lambda and builds
+            // the process reaper's thread pool.
             if (System.getProperty("io.netty.processId") == null) {
                 System.setProperty("io.netty.processId", Long.toString(ProcessId.current()));
             }
-            // The command table and Netty's warm-up are built on other threads while this one sets up Logback and
-            // reads the configuration. The main thread waits for Netty's warm-up at the bind, so it starts first
-            // thing, with Netty's loggers waiting for SLF4J (NettyStartupLogging) instead of setting it up on the
-            // warm-up thread. Neither depends on the configuration, and a bad configuration still ends the run
-            // below, having logged nothing.
-            NettyStartupLogging nettyLogging = NettyStartupLogging.install();
-            StartAhead.commandTable();
-            StartAhead.netty();
-            try {
-                LauncherLogging.bind();
-            } finally {
-                nettyLogging.ready();
-            }
+            // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
+            // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so
+            // it starts as early as SLF4J allows. A bad configuration still ends the run below, having logged nothing.
+            LauncherLogging.bind();
+            StartAhead.netty(); // after SLF4J's set-up (above): Netty logs as its classes initialise
         }
         Config config;
         try {

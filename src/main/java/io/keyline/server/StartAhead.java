@@ -48,11 +48,9 @@ public final class StartAhead {
     /**
      * Starts loading Netty's native transport, channel ids (which read the MAC address), buffer
      * allocator and handler annotations, which {@link KeylineServer#start} needs, and the reply writer's
-     * tables, which the first reply needs. Call it after setting Netty's system properties ({@code io.netty.*}): its
-     * classes read them as they initialise. They also take their loggers then: call it once SLF4J is set up (see
-     * above), or once Netty's logger factory no longer sets SLF4J up. The launcher installs one whose loggers wait for
-     * SLF4J and calls this first thing, beside the command table, since its main thread waits for the transport at
-     * the bind.
+     * tables, which the first reply needs. Call it once SLF4J is set up (see above; the launcher calls it right
+     * after binding its SLF4J provider, before reading the configuration) and after setting Netty's system
+     * properties ({@code io.netty.*}): its classes read them as they initialise.
      */
     public static void netty() {
         start("keyline-start-netty", new Step(Step.NETTY));
