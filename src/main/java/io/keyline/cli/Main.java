@@ -6,6 +6,7 @@ import io.keyline.config.ConfigException;
 import io.keyline.server.KeylineServer;
 import io.keyline.server.Logging;
 import io.keyline.server.StartAhead;
+import io.keyline.util.ProcessId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -238,11 +239,11 @@ public final class Main implements Callable<Integer> {
             // The command table is built on another thread while this one sets up Logback and reads the configuration.
             StartAhead.commandTable();
             // The pid in Netty's channel ids: Netty asks ProcessHandle for it by reflection, whose first call spins
-            // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given.
-            // After the table's thread has started: ProcessHandle's class initialisation links the JVM's first lambda
-            // (java.lang.invoke's set-up, ~5-8 ms), which held the table's thread back when it came first.
+            // method-handle classes (~2-5 ms) on the warm-up thread that the bind waits for. The same value, given,
+            // from /proc (ProcessId): ProcessHandle's own class initialisation links the JVM's first lambda and builds
+            // the process reaper's thread pool.
             if (System.getProperty("io.netty.processId") == null) {
-                System.setProperty("io.netty.processId", Long.toString(ProcessHandle.current().pid()));
+                System.setProperty("io.netty.processId", Long.toString(ProcessId.current()));
             }
             // Logback and Netty's warm-up before the configuration: neither depends on it (the log level is applied
             // below, and only to Keyline's loggers), and the main thread waits for Netty's warm-up at the bind, so

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
+import io.keyline.util.ProcessId;
 
 import java.util.TimeZone;
 
@@ -18,7 +19,7 @@ import java.util.TimeZone;
  * a second time (java.time's own provider, ~40 classes, 0.02-0.08 s before the first log line).
  */
 public final class RedisLogLayout extends LayoutBase<ILoggingEvent> {
-    private static final String PID = Long.toString(ProcessHandle.current().pid());
+    private static final String PID = Long.toString(ProcessId.current());
     private static final TimeZone ZONE = TimeZone.getDefault();
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 

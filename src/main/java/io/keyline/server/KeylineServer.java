@@ -9,6 +9,7 @@ import io.keyline.config.ConfigException;
 import io.keyline.store.Clock;
 import io.keyline.store.EvictionPolicy;
 import io.keyline.store.Keyspace;
+import io.keyline.util.ProcessId;
 import io.keyline.util.Words;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -261,7 +262,7 @@ public final class KeylineServer implements AutoCloseable {
         bind(channelType);
         context.tcpPort(boundPort);
         log.info("Keyline {} (Redis {} compatible) starting: port={} pid={} capacity={} maxmemory={} policy={} transport={}",
-                ServerContext.KEYLINE_VERSION, ServerContext.VERSION, boundPort, ProcessHandle.current().pid(),
+                ServerContext.KEYLINE_VERSION, ServerContext.VERSION, boundPort, ProcessId.current(),
                 config.get("capacity"), config.get("maxmemory"), config.get("maxmemory-policy"), epoll ? "epoll" : "nio");
         if (!loadFirst) {
             loadPersistence();
