@@ -243,7 +243,7 @@ final class Info {
      * used_memory. The committed heap is neither (ZGC commits memory it has not touched yet, and the JVM's own
      * code, metaspace and buffers live outside the heap), so it stands in only where /proc is missing.
      */
-    static long residentSetBytes(Runtime rt) {
+    private static long residentSetBytes(Runtime rt) {
         try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/self/status"))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("VmRSS:")) return 1024 * Long.parseLong(line.substring(6).trim().split("\\s+")[0]);

@@ -64,11 +64,11 @@ public final class Tracking {
     private volatile boolean bcastPending;
     private volatile long maxKeys = 1_000_000;
     private int limitTimeouts;
-    private final Callbacks broadcast = new Callbacks();
+    private final Callbacks callbacks = new Callbacks();
 
     Tracking(ServerContext server) {
         this.server = server;
-        server.config().onChange(broadcast, "tracking-table-max-keys");
+        server.config().onChange(callbacks, "tracking-table-max-keys");
     }
 
     /**
@@ -252,7 +252,7 @@ public final class Tracking {
         }
         if (!bcastPending) {
             bcastPending = true;
-            if (!BatchEnd.runAfterBatch(broadcast)) {
+            if (!BatchEnd.runAfterBatch(callbacks)) {
                 // not on an event loop (cron, embedded caller): send at once
                 bcastPending = false;
                 broadcastLocked();
