@@ -337,7 +337,7 @@ final class KeyCommands {
             }
             target.delete(newKey);
         }
-        target.set(newKey, Copyable.copyOf(value), expireAt >= 0 ? expireAt : Database.NO_TTL);
+        target.set(newKey, Copyable.copyForNewKey(value), expireAt >= 0 ? expireAt : Database.NO_TTL);
         c.modified(target, newKey);
         c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "copy_to", newKey, target);
         c.reply.integer(1);

@@ -20,6 +20,8 @@ final class SetCommand {
     static final int NX = 1, XX = 1 << 1, GET = 1 << 2, KEEPTTL = 1 << 3, PERSIST = 1 << 4;
     static final int EX = 1 << 5, PX = 1 << 6, EXAT = 1 << 7, PXAT = 1 << 8;
     private static final int ANY_EXPIRE = EX | PX | EXAT | PXAT;
+    /** For {@code Database.setReusing}: a SET's own arguments are never a stored value. */
+    private static final byte[][] NOTHING_IN_FLIGHT = {};
 
     private SetCommand() {
     }
@@ -27,7 +29,8 @@ final class SetCommand {
     /** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
     static void set(CallContext c, byte[][] argv) {
         if (argv.length == 3) { // the common case, kept allocation-free
-            c.db().set(argv[1], argv[2], Database.NO_TTL);
+            if (c.mayReuseStoredValues()) c.db().setReusing(argv[1], argv[2], argv);
+            else c.db().set(argv[1], argv[2], Database.NO_TTL);
             c.modified(argv[1]);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[1]);
             c.reply.ok();
@@ -122,7 +125,11 @@ final class SetCommand {
             c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             c.notifyKeyspaceEvent(KeyspaceEvents.EXPIRED, "expired", key);
         } else {
-            db.set(key, value, expire != null ? deadline : (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : Database.NO_TTL);
+            if (expire == null && (flags & (KEEPTTL | GET)) == 0 && c.mayReuseStoredValues()) {
+                db.setReusing(key, value, NOTHING_IN_FLIGHT); // GET reads the old value after this
+            } else {
+                db.set(key, value, expire != null ? deadline : (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : Database.NO_TTL);
+            }
             c.modified(key);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key);
             if (expire != null) c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);

@@ -68,6 +68,15 @@ public final class CallContext {
     /** A script's call made under redis.set_repl without REPL_AOF: its writes are not logged. */
     boolean noPropagate;
 
+    /**
+     * Whether a write may overwrite a stored string's array in place ({@code Database.setReusing}):
+     * not while earlier commands' arguments, possibly stored as values, wait in a log written when
+     * the transaction or the script ends.
+     */
+    public boolean mayReuseStoredValues() {
+        return transactionLog == null && !scriptCall;
+    }
+
     CallContext(ServerContext server, Client client, Origin origin, boolean replaying) {
         this.server = server;
         this.client = client;

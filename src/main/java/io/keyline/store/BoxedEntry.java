@@ -4,7 +4,8 @@ package io.keyline.store;
  * A key whose value does not fit a blob (a collection, a {@link MutableString}, a string over
  * {@link SlotLayout#MAX_INLINE_VALUE} bytes or one whose encoding is tracked by identity, or a key
  * over {@link SlotLayout#MAX_INLINE_KEY} bytes): held in the table as an object of its own.
- * Immutable but for the access clock: a write stores a new one.
+ * Immutable but for the access clock and, under the stripe lock, the bytes of a string array that
+ * {@link Database#setReusing} overwrites with a value of the same length: any other write stores a new one.
  *
  * <p>Keeps its key's {@link io.keyline.util.Bytes#hash}: the table's resize, backward-shift delete
  * and SCAN need each slot's whole hash, and recomputing it from the key array of a boxed entry (a

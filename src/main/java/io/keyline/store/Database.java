@@ -305,7 +305,11 @@ public final class Database {
     public boolean set(byte[] key, Object value, long expireAt) {
         int hash = Bytes.hash(key);
         KeyTable t = table(key);
-        Object old = t.find(hash, key);
+        return set(t, hash, key, t.find(hash, key), value, expireAt);
+    }
+
+    /** {@link #set(byte[], Object, long)} once the key's slot ({@code old}, null if none) was found. */
+    private boolean set(KeyTable t, int hash, byte[] key, Object old, Object value, long expireAt) {
         if (old != null && SlotLayout.hasTtl(old) && SlotLayout.expireAt(old) < keyspace.clock().millis()
                 && keyspace.expiryEnabledOnAccess()) {
             removeSlot(t, hash, key);
@@ -328,6 +332,53 @@ public final class Database {
         keyspace.touchSlot(replacement);
         replaceSlot(t, hash, old, replacement);
         return true;
+    }
+
+    /**
+     * As {@link #set set(key, value, NO_TTL)}, for a caller whose {@code value} is the current
+     * command's own argument (plain SET, MSET), reusing the memory of the value it replaces: when
+     * the key holds, with no TTL, a boxed {@code byte[]} of {@code value}'s length, the new bytes are
+     * copied into that array and the entry stays. A replaced array would otherwise be garbage that
+     * only ZGC's next major cycle frees, so sustained overwrites of large values kept landing on
+     * fresh pages (~13 us each on a small VM) while Redis's allocator reuses what it just freed
+     * (bench/results/2026-12-07-inplace.md); here the parsed argument is what dies, young.
+     *
+     * <p>Safe because a stored string array over {@link SlotLayout#MAX_INLINE_VALUE} bytes is
+     * referenced by its entry alone: readers copy it under the stripe lock (replies, DUMP, the AOF),
+     * COPY stores a copy (and lists pack theirs: SORT ... STORE), {@link #iterator()} hands out
+     * detached entries, and while a snapshot runs (it shares boxed arrays with the thread that writes it) this is plain
+     * {@link #set}. {@code inFlight}: arrays the caller's command still refers to and logs after it
+     * returns (its argv, where one MSET writes a key twice); never overwritten. The caller decides
+     * that no earlier command's arrays wait in a log (EXEC, scripts).
+     *
+     * @return whether the key existed (live) before
+     */
+    public boolean setReusing(byte[] key, byte[] value, byte[][] inFlight) {
+        int hash = Bytes.hash(key);
+        KeyTable t = table(key);
+        Object slot = t.find(hash, key);
+        if (slot != null && slot.getClass() == BoxedEntry.class && ((BoxedEntry) slot).value instanceof byte[] stored
+                && stored.length == value.length && value.length > SlotLayout.MAX_INLINE_VALUE
+                && !keyspace.snapshotRunning() && !isOneOf(stored, inFlight)) {
+            System.arraycopy(value, 0, stored, 0, value.length);
+            keyspace.touchSlot(slot);
+            return true;
+        }
+        return set(t, hash, key, slot, value, NO_TTL);
+    }
+
+    /** {@code e}, or a copy of it when its string array may be overwritten in place ({@link #setReusing}). */
+    private static Entry detached(Entry e) {
+        if (e instanceof BoxedEntry b && b.getClass() == BoxedEntry.class && b.value instanceof byte[] v
+                && v.length > SlotLayout.MAX_INLINE_VALUE) {
+            return new BoxedEntry(b.key, b.hash, v.clone(), b.access);
+        }
+        return e;
+    }
+
+    private static boolean isOneOf(byte[] array, byte[][] arrays) {
+        for (byte[] a : arrays) if (a == array) return true;
+        return false;
     }
 
     /** The key's hash: a boxed entry's stored one, else computed from the caller's key. */
@@ -635,7 +686,9 @@ public final class Database {
 
     /**
      * A weakly consistent iterator over live entries, built on SCAN: each entry present for the
-     * whole iteration is returned at least once (rarely twice, if a table resizes meanwhile).
+     * whole iteration is returned at least once (rarely twice, if a table resizes meanwhile). The
+     * entries are read outside the stripe locks, so one whose string array {@link #setReusing} may
+     * overwrite is handed out as a copy.
      */
     public Iterator<Entry> iterator() {
         return new Iterator<>() {
@@ -646,7 +699,7 @@ public final class Database {
             @Override
             public boolean hasNext() {
                 while (batch.isEmpty() && !done) {
-                    cursor = scan(cursor, 256, batch::add);
+                    cursor = scan(cursor, 256, e -> batch.add(detached(e)));
                     if (cursor == 0) done = true;
                 }
                 return !batch.isEmpty();

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.LongAccumulator;
  * thread to lock a pending stripe deals with it under the lock before doing anything else with it:
  * {@link #run()}, walking the stripes in order, hands it to the {@link SnapshotSink}; any client,
  * expiry, eviction or whole-keyspace command that gets there earlier copies its entries (a blob's bytes,
- * whose access clock changes in place; a boxed entry's strings shared, being immutable; collections
- * deep-copied) for {@link #run()} to encode later, outside
+ * whose access clock changes in place; a boxed entry's strings shared, since nothing overwrites them
+ * while a snapshot runs; collections deep-copied) for {@link #run()} to encode later, outside
  * the lock ("copy on first touch"). Nothing can change a stripe before it is dumped or copied, so the
  * data is exactly the data at the cut; a client waits at most for the copying of the stripes it
  * locks, never for their encoding. Reads
@@ -188,7 +188,8 @@ public final class Snapshot {
     /**
      * The stripe's entries in every database, copied: a blob's bytes (its LRU/LFU clock and volatile-index
      * position change in place, so sharing it would let the copy drift from the cut), the same key and
-     * string arrays of a boxed entry (never changed in place), deep copies of collections and mutable
+     * string arrays of a boxed entry (not overwritten while a snapshot runs: Database.setReusing), deep
+     * copies of collections and mutable
      * strings ({@link Copyable#copyOf}), same deadline and LRU/LFU reading.
      */
     private Entry[][] capture(int stripe) {

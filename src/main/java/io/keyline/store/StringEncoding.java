@@ -15,11 +15,12 @@ import java.util.WeakHashMap;
  * "unshared" into a {@code raw} object and stays raw whatever its length or content, and
  * INCRBYFLOAT creates its result with {@code createStringObject}, which never picks {@code int}.
  *
- * <p>Keyline strings are plain immutable {@code byte[]}s, so the encoding is derived from the
+ * <p>Keyline strings are plain {@code byte[]}s (only long ones, raw anyway, are ever overwritten in
+ * place: {@link Database#setReusing}), so the encoding is derived from the
  * content, except for those two cases: the commands that produce them register the new array
  * here, by identity (arrays hash and compare by identity, so a {@link WeakHashMap} forgets the
  * array when the value is dropped). Only short strings need an entry (longer ones are raw by
- * content), which keeps the table small. Sharing the array (COPY, RENAME, MOVE) keeps the
+ * content), which keeps the table small. Sharing the array (COPY of a short one, RENAME, MOVE) keeps the
  * encoding, as Redis's {@code dupStringObject} does; a value read back from a file or RESTORE is a
  * new array and is encoded by content again, as Redis re-encodes on load.
  */

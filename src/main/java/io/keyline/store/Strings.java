@@ -18,7 +18,8 @@ public final class Strings {
 
     /**
      * The exact bytes of a string value, null for null. For a {@code byte[]} value the stored
-     * array itself (callers must not change it); for a mutable string a copy.
+     * array itself (callers must not change it, nor keep it past the stripe lock: a plain SET may
+     * overwrite a long one in place, {@link Database#setReusing}); for a mutable string a copy.
      */
     public static byte[] bytes(Object value) {
         if (value == null) return null;

@@ -23,7 +23,10 @@
  * a short value's array. Keys with a TTL also sit in their stripe's volatile index, which the
  * active expiry cycle samples, as Redis samples its {@code expires} dict.
  *
- * <p>Values: strings are immutable {@code byte[]} (never changed in place; a boxed one is shared, a blob's copied out); every
+ * <p>Values: strings are {@code byte[]}, never changed in place but for one case: a plain SET or MSET of a
+ * value over 64 bytes copies it into the stored array of the same length
+ * ({@link io.keyline.store.Database#setReusing}), so overwrites leave no garbage; such an array is therefore
+ * referenced by its entry alone (readers copy it under the stripe lock; COPY copies it). Every
  * other data type implements {@link io.keyline.store.TypedValue} (its TYPE and OBJECT ENCODING
  * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). A string's OBJECT ENCODING
  * ({@code int}/{@code embstr}/{@code raw}) comes from its content, except where
@@ -41,8 +44,8 @@
  * <p>Snapshots: {@link io.keyline.store.Keyspace#beginSnapshot} fixes a point-in-time cut under every
  * lock for an instant; the snapshot's thread then hands the stripes to a {@link io.keyline.store.SnapshotSink}
  * one by one. A client that locks a stripe before the snapshot reached it first copies that stripe's
- * entries (a blob's bytes, whose access clock changes in place; a boxed entry's strings shared, being
- * immutable; collections deep-copied), which the snapshot's thread
+ * entries (a blob's bytes, whose access clock changes in place; a boxed entry's strings shared, since
+ * nothing overwrites them while a snapshot runs; collections deep-copied), which the snapshot's thread
  * encodes later, so a client waits at most for the copying of the stripes it locks, never for encoding. The
  * hook is in {@link io.keyline.store.Keyspace#lock} and its variants (one volatile read when no
  * snapshot runs); see {@link io.keyline.store.Snapshot}.

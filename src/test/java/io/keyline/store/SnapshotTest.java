@@ -280,6 +280,34 @@ class SnapshotTest {
     }
 
     @Test
+    void aSetReusingMemoryDuringASnapshotLeavesTheCapturedArrayAsItWasAtTheCut() {
+        Keyspace ks = new Keyspace(1, 2, new Clock.Manual(0));
+        byte[] k = Bytes.of("a");
+        int stripe = ks.stripeOf(k);
+        byte[] before = new byte[100];
+        java.util.Arrays.fill(before, (byte) 'b');
+        ks.db(0).set(k, before, Database.NO_TTL);
+        List<String> seen = new ArrayList<>();
+        Snapshot snap = ks.beginSnapshot((s, c) -> c.forEach((db, e) -> seen.add(Bytes.str((byte[]) e.value()))), null);
+        byte[] after = new byte[100];
+        java.util.Arrays.fill(after, (byte) 'a');
+        ks.lock(stripe);
+        try {
+            ks.db(0).setReusing(k, after, new byte[0][]); // the capture shares the boxed array
+            assertThat(ks.db(0).getString(k)).as("a new array while the snapshot runs").isSameAs(after);
+        } finally {
+            ks.unlock(stripe);
+        }
+        snap.run();
+        assertThat(seen).containsExactly("b".repeat(100));
+        assertThat(before).as("the array at the cut was not written").containsOnly((byte) 'b');
+        byte[] again = new byte[100];
+        java.util.Arrays.fill(again, (byte) 'c');
+        ks.db(0).setReusing(k, again, new byte[0][]);
+        assertThat(ks.db(0).getString(k)).as("reused once the snapshot ended").isSameAs(after).containsOnly((byte) 'c');
+    }
+
+    @Test
     void aBlobCopiedAtFirstTouchKeepsItsClockAndDeadlineFromTheCut() {
         Clock.Manual clock = new Clock.Manual(1_000_000);
         Keyspace ks = new Keyspace(1, 2, clock);
