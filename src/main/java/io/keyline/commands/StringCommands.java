@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * String commands. SET stores the request's {@code byte[]} (immutable, so it may be shared);
  * APPEND and SETRANGE convert the value to a {@link MutableString} and change it in place
- * (amortised growth); INCR and friends store a new array. Read strings through {@link Strings}.
+ * (amortised growth); INCR and friends rewrite a short number in place when its length allows
+ * ({@link Database#updateInteger}), else store a new array. Read strings through {@link Strings}.
  */
 final class StringCommands {
     static final byte[] SET = ascii("SET");
@@ -366,9 +367,8 @@ final class StringCommands {
             throw new RedisException(OVERFLOW);
         }
         value += increment;
-        byte[] text = Bytes.fromLong(value);
-        if (e == null) db.set(key, text, Database.NO_TTL);
-        else db.update(key, e, text);
+        if (e == null) db.set(key, Bytes.fromLong(value), Database.NO_TTL);
+        else db.updateInteger(key, e, value);
         c.modified(key);
         c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
         c.reply.integer(value);

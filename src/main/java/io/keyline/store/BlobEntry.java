@@ -5,7 +5,8 @@ import io.keyline.util.Bytes;
 /**
  * A view of a key stored as a blob ({@link SlotLayout}), made for callers that need an
  * {@link Entry}. Key and value are copied out on request; {@link #access(int)} writes through to
- * the blob, which is the one part of a blob that changes after it is stored.
+ * the blob. The view sees the blob as it is when read: its access clock, and an integer value
+ * INCR rewrote in place ({@link SlotLayout#rewriteInteger}), change under it.
  */
 final class BlobEntry extends Entry {
     private final byte[] blob;

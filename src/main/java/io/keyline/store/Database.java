@@ -300,7 +300,7 @@ public final class Database {
     /**
      * Stores a value. {@code expireAt} is an epoch-ms deadline, {@link #NO_TTL} to clear any TTL, or
      * {@link #KEEP_TTL}. Returns whether the key existed (live) before. Never changes a stored
-     * blob's bytes: the key gets a new slot, so values read out before stay as they were.
+     * blob's bytes: the key gets a new slot.
      */
     public boolean set(byte[] key, Object value, long expireAt) {
         int hash = Bytes.hash(key);
@@ -394,6 +394,18 @@ public final class Database {
         if (old instanceof BoxedEntry b) key = b.key; // a boxed entry keeps its own array, as set() does
         Object replacement = SlotLayout.make(key, hash, value, SlotLayout.expireAt(old), SlotLayout.access(old));
         replaceSlot(table(key), hash, old, replacement);
+    }
+
+    /**
+     * Stores the decimal text of {@code value} as the string value of the live key {@code e} was
+     * looked up as (INCR and its kin; keeps its TTL and access clock; {@code key} is the entry's
+     * key). A blob whose value has the text's length is rewritten in place: no new slot, no table
+     * probe, no memory change to account; else as {@link #update(byte[], Entry, Object)}. Caller
+     * holds the key's stripe since the lookup, so a snapshot pending for the stripe has copied it.
+     */
+    public void updateInteger(byte[] key, Entry e, long value) {
+        if (e.slot() instanceof byte[] blob && SlotLayout.rewriteInteger(blob, value)) return;
+        update(key, e, Bytes.fromLong(value));
     }
 
     /** Removes the key; returns its value or null if it was absent (or expired). */

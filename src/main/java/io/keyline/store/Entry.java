@@ -5,9 +5,11 @@ import io.keyline.util.Bytes;
 /**
  * One key as callers see it: its key, value, TTL and LRU/LFU clock. The table itself holds either
  * a compact blob ({@link SlotLayout}; the caller then gets a {@link BlobEntry} view of it) or, for
- * values that do not fit one, a {@link BoxedEntry}. Either way an entry is a snapshot of the key
- * when it was looked up: a write replaces what the table holds, it never changes a key's or a
- * string value's bytes in place, so an entry read under the stripe lock stays valid after it.
+ * values that do not fit one, a {@link BoxedEntry}. A write replaces what the table holds and
+ * never changes a key's bytes, a deadline or a boxed string's bytes in place, so those stay valid
+ * after the stripe lock; but INCR rewrites a blob's integer value in place
+ * ({@link Database#updateInteger}), so read {@link #value()} under the lock that found the entry
+ * (it is a copy for a blob: keep that).
  */
 public abstract class Entry {
     Entry() {

@@ -20,9 +20,11 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>A 16-byte key and value cost one 56-byte array instead of an entry, a key array and a value
- * array (~100 bytes). The key, value and deadline bytes are never written after the blob is
- * stored (a write stores a new blob), so copies taken under the stripe lock stay valid after it;
- * the access clock and the volatile index are written in place, under the lock.
+ * array (~100 bytes). The key and deadline bytes are never written after the blob is stored (a
+ * write that changes them stores a new blob), so a key copied out under the stripe lock stays
+ * valid after it. Written in place, under the lock: the access clock, the volatile index, and an
+ * integer value that INCR and its kin replace by one of the same length ({@link #rewriteInteger});
+ * so read a blob's value under the lock (copy it out to keep it).
  *
  * <p>The static methods take any slot object, blob or boxed, so the table and {@link Database}
  * need not care which they hold.
@@ -121,6 +123,19 @@ final class SlotLayout {
         blob[1] = (byte) access;
         blob[2] = (byte) (access >>> 8);
         blob[3] = (byte) (access >>> 16);
+    }
+
+    /**
+     * Replaces a blob's value by the decimal text of {@code value} where it lies, if the text has
+     * the old value's length (Redis too changes an int-encoded value in place): false, with the
+     * blob unchanged, if it has not. A counter seldom changes its number of digits, and a new
+     * blob, the table probe that replaces the old one and the memory accounting were an INCR's
+     * main costs beside the lookup. Caller holds the key's stripe lock.
+     */
+    static boolean rewriteInteger(byte[] blob, long value) {
+        if (Bytes.decimalLength(value) != blobValueLength(blob)) return false;
+        Bytes.putDecimal(value, blob, blob.length);
+        return true;
     }
 
     // ---- any slot ----------------------------------------------------------------------------
