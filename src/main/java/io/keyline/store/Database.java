@@ -87,8 +87,11 @@ public final class Database {
 
     /** The slot holding the live key, or null; expires the key on the way if it is past its deadline. */
     private Object findLive(byte[] key) {
-        int hash = Bytes.hash(key);
-        KeyTable t = table(key);
+        return findLive(table(key), Bytes.hash(key), key);
+    }
+
+    /** As {@link #findLive(byte[])} for a caller that has the key's table and hash at hand. */
+    private Object findLive(KeyTable t, int hash, byte[] key) {
         Object slot = t.find(hash, key);
         if (slot != null && SlotLayout.hasTtl(slot) && SlotLayout.expireAt(slot) < keyspace.clock().millis()) {
             if (!keyspace.expiryEnabledOnAccess()) return slot;
@@ -315,12 +318,7 @@ public final class Database {
         }
         if (old == null) {
             keyspace.reserveKey();
-            Object fresh = SlotLayout.make(key, hash, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0);
-            keyspace.touchSlot(fresh);
-            t.insert(hash, fresh);
-            if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
-            keyspace.adjustMemory(Memory.slot(fresh));
-            if (!keyspace.bulkLoading()) keyspace.listener().created(this, key);
+            insertReserved(t, hash, key, SlotLayout.make(key, hash, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0));
             return false;
         }
         long at = expireAt == KEEP_TTL ? SlotLayout.expireAt(old) : expireAt;
@@ -328,6 +326,15 @@ public final class Database {
         keyspace.touchSlot(replacement);
         replaceSlot(t, hash, old, replacement);
         return true;
+    }
+
+    /** Adds the slot of an absent key, whose room {@link Keyspace#reserveKey} has reserved, as a new key. */
+    private void insertReserved(KeyTable t, int hash, byte[] key, Object fresh) {
+        keyspace.touchSlot(fresh);
+        t.insert(hash, fresh);
+        if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
+        keyspace.adjustMemory(Memory.slot(fresh));
+        if (!keyspace.bulkLoading()) keyspace.listener().created(this, key);
     }
 
     /** The key's hash: a boxed entry's stored one, else computed from the caller's key. */
@@ -381,31 +388,45 @@ public final class Database {
      * clock). Caller holds the key's stripe since the lookup.
      */
     public void update(Entry e, Object value) {
-        update(SlotLayout.key(e.slot()), e, value);
-    }
-
-    /**
-     * As {@link #update(Entry, Object)} for the caller that has the key at hand ({@code key} is
-     * the entry's key): a blob's key is not copied out to build its replacement.
-     */
-    public void update(byte[] key, Entry e, Object value) {
         Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
+        byte[] key = SlotLayout.key(old); // a boxed entry's own array, as set() keeps it
         int hash = hashOf(old, key);
-        if (old instanceof BoxedEntry b) key = b.key; // a boxed entry keeps its own array, as set() does
         Object replacement = SlotLayout.make(key, hash, value, SlotLayout.expireAt(old), SlotLayout.access(old));
         replaceSlot(table(key), hash, old, replacement);
     }
 
     /**
-     * Stores the decimal text of {@code value} as the string value of the live key {@code e} was
-     * looked up as (INCR and its kin; keeps its TTL and access clock; {@code key} is the entry's
-     * key). A blob whose value has the text's length is rewritten in place: no new slot, no table
-     * probe, no memory change to account; else as {@link #update(byte[], Entry, Object)}. Caller
-     * holds the key's stripe since the lookup, so a snapshot pending for the stripe has copied it.
+     * INCRBY's read-modify-write of the string at {@code key}, with one lookup: adds
+     * {@code increment} to its integer and returns the sum; an absent key counts as 0 and is
+     * created without TTL. A blob whose number keeps its length is rewritten in place
+     * ({@link SlotLayout#rewriteInteger}: no new slot, no second probe, no memory to account),
+     * any other key gets a new slot with its TTL and access clock. The lookup counts as a write's
+     * (an access, not a keyspace hit or miss). Caller holds the key's stripe, so a snapshot
+     * pending for it has already copied it.
+     *
+     * @throws WrongTypeException if the key holds another type
+     * @throws RuntimeException {@code notInteger} if the value is no 64-bit integer, {@code overflow}
+     *         if the sum is not one
      */
-    public void updateInteger(byte[] key, Entry e, long value) {
-        if (e.slot() instanceof byte[] blob && SlotLayout.rewriteInteger(blob, value)) return;
-        update(key, e, Bytes.fromLong(value));
+    public long addToInteger(byte[] key, long increment, RuntimeException notInteger, RuntimeException overflow) {
+        KeyTable t = table(key);
+        int hash = Bytes.hash(key);
+        Object slot = findLive(t, hash, key);
+        if (slot == null) {
+            keyspace.reserveKey();
+            insertReserved(t, hash, key, SlotLayout.makeInteger(key, hash, increment));
+            return increment;
+        }
+        keyspace.touchSlot(slot);
+        long value = SlotLayout.parseInteger(slot, notInteger);
+        long sum = value + increment;
+        if (((value ^ sum) & (increment ^ sum)) < 0) throw overflow; // both operands' sign differs from the sum's
+        if (!(slot instanceof byte[] blob && SlotLayout.rewriteInteger(blob, sum))) {
+            Object replacement = SlotLayout.make(keyOf(slot, key), hash, Bytes.fromLong(sum), SlotLayout.expireAt(slot),
+                    SlotLayout.access(slot));
+            replaceSlot(t, hash, slot, replacement);
+        }
+        return sum;
     }
 
     /** Removes the key; returns its value or null if it was absent (or expired). */

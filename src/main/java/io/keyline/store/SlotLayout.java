@@ -66,9 +66,28 @@ final class SlotLayout {
     }
 
     static byte[] blob(byte[] key, byte[] value, long expireAt, int access) {
+        byte[] blob = blobWithRoom(key, value.length, expireAt, access);
+        System.arraycopy(value, 0, blob, blob.length - value.length, value.length);
+        return blob;
+    }
+
+    /**
+     * The slot of a new key without TTL whose value is the decimal text of {@code value} (INCR on
+     * an absent key), as {@link #make} would build it from that text, but with the digits written
+     * straight into the blob (no text array to copy from).
+     */
+    static Object makeInteger(byte[] key, int hash, long value) {
+        if (key.length > MAX_INLINE_KEY) return new BoxedEntry(key, hash, Bytes.fromLong(value), 0);
+        byte[] blob = blobWithRoom(key, Bytes.decimalLength(value), -1, 0);
+        Bytes.putDecimal(value, blob, blob.length);
+        return blob;
+    }
+
+    /** A blob with its header and key written and {@code valueLength} bytes left for the value, at its end. */
+    private static byte[] blobWithRoom(byte[] key, int valueLength, long expireAt, int access) {
         boolean ttl = expireAt >= 0;
         int keyAt = ttl ? TTL_HEADER : HEADER;
-        byte[] blob = new byte[keyAt + key.length + value.length];
+        byte[] blob = new byte[keyAt + key.length + valueLength];
         blob[0] = (byte) (key.length | (ttl ? TTL_FLAG : 0));
         blobAccess(blob, access);
         if (ttl) {
@@ -76,7 +95,6 @@ final class SlotLayout {
             INTS.set(blob, HEADER + 8, -1);
         }
         System.arraycopy(key, 0, blob, keyAt, key.length);
-        System.arraycopy(value, 0, blob, keyAt + key.length, value.length);
         return blob;
     }
 
@@ -190,6 +208,23 @@ final class SlotLayout {
     static void volatileIndex(Object slot, int index) {
         if (slot instanceof byte[] blob) INTS.set(blob, HEADER + 8, index);
         else ((VolatileEntry) slot).volatileIndex = index;
+    }
+
+    /**
+     * A string slot's value read as a 64-bit integer (Redis's {@code string2ll}), where it lies: a
+     * blob's value is not copied out.
+     *
+     * @throws WrongTypeException if the slot holds no string
+     * @throws RuntimeException {@code notInteger} when the value is no such integer
+     */
+    static long parseInteger(Object slot, RuntimeException notInteger) {
+        if (slot instanceof byte[] blob) { // a blob always holds a string
+            int at = valueOffset(blob);
+            return Bytes.parseLongOrThrow(blob, at, blob.length - at, notInteger);
+        }
+        Object value = ((BoxedEntry) slot).value;
+        if (!Strings.isString(value)) throw WrongTypeException.INSTANCE;
+        return Bytes.parseLongOrThrow(Strings.array(value), 0, Strings.length(value), notInteger);
     }
 
     /** The entry callers see for a slot. */
