@@ -412,6 +412,10 @@ public final class Database {
         KeyTable t = table(key);
         int hash = Bytes.hash(key);
         Object slot = findLive(t, hash, key);
+        if (slot == null && keyspace.expiryDeletionPaused()) {
+            set(key, Bytes.fromLong(increment), NO_TTL); // an expired key may still be stored: set() replaces it
+            return increment;
+        }
         if (slot == null) {
             keyspace.reserveKey();
             insertReserved(t, hash, key, SlotLayout.makeInteger(key, hash, increment));

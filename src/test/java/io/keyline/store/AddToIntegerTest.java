@@ -92,6 +92,22 @@ class AddToIntegerTest {
     }
 
     @Test
+    void anExpiredKeyCountsAsAbsentAlsoWhileExpiryDeletionIsPaused() {
+        for (boolean paused : new boolean[]{false, true}) {
+            byte[] key = k("expiring" + paused);
+            db.set(key, k("41"), clock.millis() + 1000);
+            clock.advance(2000);
+            keyspace.expiryDeletionPaused(paused); // CLIENT PAUSE: expired keys read as missing, not deleted
+            assertThat(add(key, 5)).isEqualTo(5);
+            keyspace.expiryDeletionPaused(false);
+            assertThat(valueOf(key)).isEqualTo("5");
+            assertThat(db.expireAt(key)).isEqualTo(-1);
+        }
+        assertThat(keyspace.keyCount()).as("one slot per key, the expired one replaced").isEqualTo(2);
+        assertThat(db.size()).isEqualTo(2);
+    }
+
+    @Test
     void signsAndTheLongRangeEndsAreWrittenExactly() {
         byte[] key = k("n");
         long[] results = {0, 1, -1, -9, -10, 10, 99, -99, -100, Long.MAX_VALUE, Long.MAX_VALUE - 1, -Long.MAX_VALUE,
