@@ -21,11 +21,12 @@
  * (a {@link io.keyline.store.BlobEntry} view for a blob), whose key and string value are copies,
  * so nothing may rely on the identity of a short value's array. A write stores a new slot, except
  * INCR and its kin, which rewrite a blob's integer value in place when the new number has the old
- * one's length: read an entry's value under the stripe lock. Keys with a TTL also sit in their stripe's volatile index, which the
- * active expiry cycle samples, as Redis samples its {@code expires} dict.
+ * one's length: read an entry's value under the stripe lock. Keys with a TTL also sit in their
+ * stripe's volatile index, which the active expiry cycle samples, as Redis samples its
+ * {@code expires} dict.
  *
- * <p>Values: strings are immutable {@code byte[]} (never changed in place; a boxed one is shared, a blob's copied out:
- * only the blob's own bytes may change, under the lock); every
+ * <p>Values: strings are immutable {@code byte[]} (never changed in place; a boxed one is shared,
+ * a blob's copied out; only the number inside a blob is rewritten, under the lock); every
  * other data type implements {@link io.keyline.store.TypedValue} (its TYPE and OBJECT ENCODING
  * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). A string's OBJECT ENCODING
  * ({@code int}/{@code embstr}/{@code raw}) comes from its content, except where
