@@ -24,14 +24,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * String commands. SET stores the request's {@code byte[]} (immutable, so it may be shared);
  * APPEND and SETRANGE convert the value to a {@link MutableString} and change it in place
- * (amortised growth); INCR and friends store a new array. Read strings through {@link Strings}.
+ * (amortised growth); INCR and friends rewrite a short number in place when its length allows
+ * ({@link Database#addToInteger}), else store a new array. Read strings through {@link Strings}.
  */
 final class StringCommands {
     static final byte[] SET = ascii("SET");
     static final byte[] PXAT = ascii("PXAT");
     static final byte[] KEEPTTL = ascii("KEEPTTL");
     private static final RedisException NOT_INTEGER = Errors.notInteger();
-    private static final String OVERFLOW = Errors.OVERFLOW;
+    private static final RedisException OVERFLOW = new RedisException(Errors.OVERFLOW);
     private static final long MIN_PROTO_MAX_BULK_LEN = 1024 * 1024;
     /** The largest byte[] a JVM reliably allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -358,19 +359,9 @@ final class StringCommands {
         incrBy(c, argv[1], -decrement);
     }
 
-    /** INCR, DECR, INCRBY, DECRBY: parses and formats the number straight from and to bytes. */
+    /** INCR, DECR, INCRBY, DECRBY: the number is read and written where it lies in the store. */
     static void incrBy(CallContext c, byte[] key, long increment) {
-        Database db = c.db();
-        Entry e = db.entryForWrite(key, byte[].class);
-        long value = e == null ? 0 : e.parseLong(NOT_INTEGER);
-        if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
-                || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
-            throw new RedisException(OVERFLOW);
-        }
-        value += increment;
-        byte[] text = Bytes.fromLong(value);
-        if (e == null) db.set(key, text, Database.NO_TTL);
-        else db.update(key, e, text);
+        long value = c.db().addToInteger(key, increment, NOT_INTEGER, OVERFLOW);
         c.modified(key);
         c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
         c.reply.integer(value);

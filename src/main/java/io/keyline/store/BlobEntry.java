@@ -1,11 +1,10 @@
 package io.keyline.store;
 
-import io.keyline.util.Bytes;
-
 /**
  * A view of a key stored as a blob ({@link SlotLayout}), made for callers that need an
  * {@link Entry}. Key and value are copied out on request; {@link #access(int)} writes through to
- * the blob, which is the one part of a blob that changes after it is stored.
+ * the blob. The view sees the blob as it is when read: its access clock, and an integer value
+ * INCR rewrote in place ({@link Database#addToInteger}), change under it.
  */
 final class BlobEntry extends Entry {
     private final byte[] blob;
@@ -22,12 +21,6 @@ final class BlobEntry extends Entry {
     @Override
     public Object value() {
         return SlotLayout.blobValue(blob);
-    }
-
-    @Override
-    public long parseLong(RuntimeException notInteger) {
-        int at = SlotLayout.valueOffset(blob);
-        return Bytes.parseLongOrThrow(blob, at, blob.length - at, notInteger);
     }
 
     @Override

@@ -87,8 +87,11 @@ public final class Database {
 
     /** The slot holding the live key, or null; expires the key on the way if it is past its deadline. */
     private Object findLive(byte[] key) {
-        int hash = Bytes.hash(key);
-        KeyTable t = table(key);
+        return findLive(table(key), Bytes.hash(key), key);
+    }
+
+    /** As {@link #findLive(byte[])} for a caller that has the key's table and hash at hand. */
+    private Object findLive(KeyTable t, int hash, byte[] key) {
         Object slot = t.find(hash, key);
         if (slot != null && SlotLayout.hasTtl(slot) && SlotLayout.expireAt(slot) < keyspace.clock().millis()) {
             if (!keyspace.expiryEnabledOnAccess()) return slot;
@@ -300,7 +303,7 @@ public final class Database {
     /**
      * Stores a value. {@code expireAt} is an epoch-ms deadline, {@link #NO_TTL} to clear any TTL, or
      * {@link #KEEP_TTL}. Returns whether the key existed (live) before. Never changes a stored
-     * blob's bytes: the key gets a new slot, so values read out before stay as they were.
+     * blob's bytes: the key gets a new slot.
      */
     public boolean set(byte[] key, Object value, long expireAt) {
         int hash = Bytes.hash(key);
@@ -319,12 +322,7 @@ public final class Database {
         }
         if (old == null) {
             keyspace.reserveKey();
-            Object fresh = SlotLayout.make(key, hash, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0);
-            keyspace.touchSlot(fresh);
-            t.insert(hash, fresh);
-            if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
-            keyspace.adjustMemory(Memory.slot(fresh));
-            if (!keyspace.bulkLoading()) keyspace.listener().created(this, key);
+            insertReserved(t, hash, key, SlotLayout.make(key, hash, value, expireAt == KEEP_TTL ? NO_TTL : expireAt, 0));
             return false;
         }
         long at = expireAt == KEEP_TTL ? SlotLayout.expireAt(old) : expireAt;
@@ -367,8 +365,12 @@ public final class Database {
         return set(t, hash, key, slot, value, NO_TTL);
     }
 
-    /** {@code e}, or a copy of it when its string array may be overwritten in place ({@link #setReusing}). */
+    /**
+     * {@code e}, or a copy of it when its value may change in place: a blob (INCR rewrites its
+     * number, {@link #addToInteger}) or a long string array ({@link #setReusing}).
+     */
     private static Entry detached(Entry e) {
+        if (e.slot() instanceof byte[] blob) return new BlobEntry(blob.clone());
         if (e instanceof BoxedEntry b && b.getClass() == BoxedEntry.class && b.value instanceof byte[] v
                 && v.length > SlotLayout.MAX_INLINE_VALUE) {
             return new BoxedEntry(b.key, b.hash, v.clone(), b.access);
@@ -379,6 +381,15 @@ public final class Database {
     private static boolean isOneOf(byte[] array, byte[][] arrays) {
         for (byte[] a : arrays) if (a == array) return true;
         return false;
+    }
+
+    /** Adds the slot of an absent key, whose room {@link Keyspace#reserveKey} has reserved, as a new key. */
+    private void insertReserved(KeyTable t, int hash, byte[] key, Object fresh) {
+        keyspace.touchSlot(fresh);
+        t.insert(hash, fresh);
+        if (keyspace.bulkLoading() && t.rehashing()) t.finishRehash();
+        keyspace.adjustMemory(Memory.slot(fresh));
+        if (!keyspace.bulkLoading()) keyspace.listener().created(this, key);
     }
 
     /** The key's hash: a boxed entry's stored one, else computed from the caller's key. */
@@ -432,19 +443,49 @@ public final class Database {
      * clock). Caller holds the key's stripe since the lookup.
      */
     public void update(Entry e, Object value) {
-        update(SlotLayout.key(e.slot()), e, value);
+        Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
+        byte[] key = SlotLayout.key(old); // a boxed entry's own array, as set() keeps it
+        int hash = hashOf(old, key);
+        Object replacement = SlotLayout.make(key, hash, value, SlotLayout.expireAt(old), SlotLayout.access(old));
+        replaceSlot(table(key), hash, old, replacement);
     }
 
     /**
-     * As {@link #update(Entry, Object)} for the caller that has the key at hand ({@code key} is
-     * the entry's key): a blob's key is not copied out to build its replacement.
+     * INCRBY's read-modify-write of the string at {@code key}, with one lookup: adds
+     * {@code increment} to its integer and returns the sum; an absent key counts as 0 and is
+     * created without TTL. A blob whose number keeps its length is rewritten in place
+     * ({@link SlotLayout#rewriteInteger}: no new slot, no second probe, no memory to account),
+     * any other key gets a new slot with its TTL and access clock. The lookup counts as a write's
+     * (an access, not a keyspace hit or miss). Caller holds the key's stripe, so a snapshot
+     * pending for it has already copied it.
+     *
+     * @throws WrongTypeException if the key holds another type
+     * @throws RuntimeException {@code notInteger} if the value is no 64-bit integer, {@code overflow}
+     *         if the sum is not one
      */
-    public void update(byte[] key, Entry e, Object value) {
-        Object old = e.slot(); // still the key's slot: the caller held the stripe since the lookup
-        int hash = hashOf(old, key);
-        if (old instanceof BoxedEntry b) key = b.key; // a boxed entry keeps its own array, as set() does
-        Object replacement = SlotLayout.make(key, hash, value, SlotLayout.expireAt(old), SlotLayout.access(old));
-        replaceSlot(table(key), hash, old, replacement);
+    public long addToInteger(byte[] key, long increment, RuntimeException notInteger, RuntimeException overflow) {
+        KeyTable t = table(key);
+        int hash = Bytes.hash(key);
+        Object slot = findLive(t, hash, key);
+        if (slot == null && keyspace.expiryDeletionPaused()) {
+            set(key, Bytes.fromLong(increment), NO_TTL); // an expired key may still be stored: set() replaces it
+            return increment;
+        }
+        if (slot == null) {
+            keyspace.reserveKey();
+            insertReserved(t, hash, key, SlotLayout.makeInteger(key, hash, increment));
+            return increment;
+        }
+        keyspace.touchSlot(slot);
+        long value = SlotLayout.parseInteger(slot, notInteger);
+        long sum = value + increment;
+        if (((value ^ sum) & (increment ^ sum)) < 0) throw overflow; // both operands' sign differs from the sum's
+        if (!(slot instanceof byte[] blob && SlotLayout.rewriteInteger(blob, sum))) {
+            Object replacement = SlotLayout.make(keyOf(slot, key), hash, Bytes.fromLong(sum), SlotLayout.expireAt(slot),
+                    SlotLayout.access(slot));
+            replaceSlot(t, hash, slot, replacement);
+        }
+        return sum;
     }
 
     /** Removes the key; returns its value or null if it was absent (or expired). */
@@ -687,8 +728,8 @@ public final class Database {
     /**
      * A weakly consistent iterator over live entries, built on SCAN: each entry present for the
      * whole iteration is returned at least once (rarely twice, if a table resizes meanwhile). The
-     * entries are read outside the stripe locks, so one whose string array {@link #setReusing} may
-     * overwrite is handed out as a copy.
+     * entries are read outside the stripe locks, so one whose value may change in place is handed
+     * out as a copy.
      */
     public Iterator<Entry> iterator() {
         return new Iterator<>() {

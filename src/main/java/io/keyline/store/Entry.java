@@ -1,13 +1,13 @@
 package io.keyline.store;
 
-import io.keyline.util.Bytes;
-
 /**
  * One key as callers see it: its key, value, TTL and LRU/LFU clock. The table itself holds either
  * a compact blob ({@link SlotLayout}; the caller then gets a {@link BlobEntry} view of it) or, for
- * values that do not fit one, a {@link BoxedEntry}. Either way an entry is a snapshot of the key
- * when it was looked up: a write replaces what the table holds, it never changes a key's or a
- * string value's bytes in place, so an entry read under the stripe lock stays valid after it.
+ * values that do not fit one, a {@link BoxedEntry}. A write replaces what the table holds and
+ * never changes a key's bytes, a deadline or a boxed string's bytes in place, so those stay valid
+ * after the stripe lock; but INCR rewrites a blob's integer value in place
+ * ({@link Database#addToInteger}), so read {@link #value()} under the lock that found the entry
+ * (it is a copy for a blob: keep that).
  */
 public abstract class Entry {
     Entry() {
@@ -18,16 +18,6 @@ public abstract class Entry {
 
     /** The value: a {@code byte[]} for strings (a copy for a blob) or a data-type object. */
     public abstract Object value();
-
-    /**
-     * The string value read as a 64-bit integer (Redis's {@code string2ll}), for INCR and its kin:
-     * a blob's value is parsed where it lies, not copied out first.
-     *
-     * @throws RuntimeException {@code notInteger} when the value is no such integer
-     */
-    public long parseLong(RuntimeException notInteger) {
-        return Bytes.parseLongOrThrow(Strings.bytes(value()), notInteger);
-    }
 
     /** Epoch ms deadline, or -1 when the key has no TTL. */
     public abstract long expireAt();

@@ -20,9 +20,11 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>A 16-byte key and value cost one 56-byte array instead of an entry, a key array and a value
- * array (~100 bytes). The key, value and deadline bytes are never written after the blob is
- * stored (a write stores a new blob), so copies taken under the stripe lock stay valid after it;
- * the access clock and the volatile index are written in place, under the lock.
+ * array (~100 bytes). The key and deadline bytes are never written after the blob is stored (a
+ * write that changes them stores a new blob), so a key copied out under the stripe lock stays
+ * valid after it. Written in place, under the lock: the access clock, the volatile index, and an
+ * integer value that INCR and its kin replace by one of the same length ({@link #rewriteInteger});
+ * so read a blob's value under the lock (copy it out to keep it).
  *
  * <p>The static methods take any slot object, blob or boxed, so the table and {@link Database}
  * need not care which they hold.
@@ -64,9 +66,28 @@ final class SlotLayout {
     }
 
     static byte[] blob(byte[] key, byte[] value, long expireAt, int access) {
+        byte[] blob = blobWithRoom(key, value.length, expireAt, access);
+        System.arraycopy(value, 0, blob, blob.length - value.length, value.length);
+        return blob;
+    }
+
+    /**
+     * The slot of a new key without TTL whose value is the decimal text of {@code value} (INCR on
+     * an absent key), as {@link #make} would build it from that text, but with the digits written
+     * straight into the blob (no text array to copy from).
+     */
+    static Object makeInteger(byte[] key, int hash, long value) {
+        if (key.length > MAX_INLINE_KEY) return new BoxedEntry(key, hash, Bytes.fromLong(value), 0);
+        byte[] blob = blobWithRoom(key, Bytes.decimalLength(value), -1, 0);
+        Bytes.putDecimal(value, blob, blob.length);
+        return blob;
+    }
+
+    /** A blob with its header and key written and {@code valueLength} bytes left for the value, at its end. */
+    private static byte[] blobWithRoom(byte[] key, int valueLength, long expireAt, int access) {
         boolean ttl = expireAt >= 0;
         int keyAt = ttl ? TTL_HEADER : HEADER;
-        byte[] blob = new byte[keyAt + key.length + value.length];
+        byte[] blob = new byte[keyAt + key.length + valueLength];
         blob[0] = (byte) (key.length | (ttl ? TTL_FLAG : 0));
         blobAccess(blob, access);
         if (ttl) {
@@ -74,7 +95,6 @@ final class SlotLayout {
             INTS.set(blob, HEADER + 8, -1);
         }
         System.arraycopy(key, 0, blob, keyAt, key.length);
-        System.arraycopy(value, 0, blob, keyAt + key.length, value.length);
         return blob;
     }
 
@@ -121,6 +141,19 @@ final class SlotLayout {
         blob[1] = (byte) access;
         blob[2] = (byte) (access >>> 8);
         blob[3] = (byte) (access >>> 16);
+    }
+
+    /**
+     * Replaces a blob's value by the decimal text of {@code value} where it lies, if the text has
+     * the old value's length (Redis too changes an int-encoded value in place): false, with the
+     * blob unchanged, if it has not. A counter seldom changes its number of digits, and a new
+     * blob, the table probe that replaces the old one and the memory accounting were an INCR's
+     * main costs beside the lookup. Caller holds the key's stripe lock.
+     */
+    static boolean rewriteInteger(byte[] blob, long value) {
+        if (Bytes.decimalLength(value) != blobValueLength(blob)) return false;
+        Bytes.putDecimal(value, blob, blob.length);
+        return true;
     }
 
     // ---- any slot ----------------------------------------------------------------------------
@@ -175,6 +208,23 @@ final class SlotLayout {
     static void volatileIndex(Object slot, int index) {
         if (slot instanceof byte[] blob) INTS.set(blob, HEADER + 8, index);
         else ((VolatileEntry) slot).volatileIndex = index;
+    }
+
+    /**
+     * A string slot's value read as a 64-bit integer (Redis's {@code string2ll}), where it lies: a
+     * blob's value is not copied out.
+     *
+     * @throws WrongTypeException if the slot holds no string
+     * @throws RuntimeException {@code notInteger} when the value is no such integer
+     */
+    static long parseInteger(Object slot, RuntimeException notInteger) {
+        if (slot instanceof byte[] blob) { // a blob always holds a string
+            int at = valueOffset(blob);
+            return Bytes.parseLongOrThrow(blob, at, blob.length - at, notInteger);
+        }
+        Object value = ((BoxedEntry) slot).value;
+        if (!Strings.isString(value)) throw WrongTypeException.INSTANCE;
+        return Bytes.parseLongOrThrow(Strings.array(value), 0, Strings.length(value), notInteger);
     }
 
     /** The entry callers see for a slot. */

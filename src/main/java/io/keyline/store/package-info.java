@@ -18,15 +18,18 @@
  * with a string value of up to 64 bytes is one {@code byte[]} blob in its slot (flags, the 24-bit
  * LRU/LFU clock, the TTL if any, key and value inline); anything else is a
  * {@link io.keyline.store.BoxedEntry} object. Callers see either as an {@link io.keyline.store.Entry}
- * (a {@link io.keyline.store.BlobEntry} view for a blob), whose key and string value are copies:
- * a write stores a new slot and never changes stored bytes, so nothing may rely on the identity of
- * a short value's array. Keys with a TTL also sit in their stripe's volatile index, which the
- * active expiry cycle samples, as Redis samples its {@code expires} dict.
+ * (a {@link io.keyline.store.BlobEntry} view for a blob), whose key and string value are copies,
+ * so nothing may rely on the identity of a short value's array. A write stores a new slot, except
+ * INCR and its kin, which rewrite a blob's integer value in place when the new number has the old
+ * one's length: read an entry's value under the stripe lock. Keys with a TTL also sit in their
+ * stripe's volatile index, which the active expiry cycle samples, as Redis samples its
+ * {@code expires} dict.
  *
- * <p>Values: strings are {@code byte[]}, never changed in place but for one case: a plain SET or MSET of a
- * value over 64 bytes copies it into the stored array of the same length
- * ({@link io.keyline.store.Database#setReusing}), so overwrites leave no garbage; such an array is therefore
- * referenced by its entry alone (readers copy it under the stripe lock; COPY copies it). Every
+ * <p>Values: strings are {@code byte[]}, changed in place in two cases only, both under the stripe
+ * lock: INCR's number inside a blob (above), and a plain SET or MSET of a value over 64 bytes, which
+ * copies it into the stored array of the same length ({@link io.keyline.store.Database#setReusing}),
+ * so overwrites leave no garbage; such an array is therefore referenced by its entry alone (readers
+ * copy it under the stripe lock; COPY copies it). Every
  * other data type implements {@link io.keyline.store.TypedValue} (its TYPE and OBJECT ENCODING
  * names) and {@link io.keyline.store.Copyable} (a deep copy for COPY). A string's OBJECT ENCODING
  * ({@code int}/{@code embstr}/{@code raw}) comes from its content, except where

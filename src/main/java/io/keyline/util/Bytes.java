@@ -132,18 +132,32 @@ public final class Bytes {
 
     /** The decimal text of {@code v} as bytes, written directly (no intermediate String). */
     public static byte[] fromLong(long v) {
-        if (v == Long.MIN_VALUE) return "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
-        boolean negative = v < 0;
-        long u = negative ? -v : v;
-        int digits = 1;
-        for (long t = u; t >= 10; t /= 10) digits++;
-        byte[] out = new byte[digits + (negative ? 1 : 0)];
-        int pos = out.length;
-        do {
-            out[--pos] = (byte) ('0' + u % 10);
-            u /= 10;
-        } while (u != 0);
-        if (negative) out[0] = '-';
+        byte[] out = new byte[decimalLength(v)];
+        putDecimal(v, out, out.length);
         return out;
+    }
+
+    /** How many bytes the decimal text of {@code v} takes, its minus sign included. */
+    public static int decimalLength(long v) {
+        if (v == Long.MIN_VALUE) return 20;
+        int digits = v < 0 ? 2 : 1;
+        for (long u = Math.abs(v); u >= 10; u /= 10) digits++;
+        return digits;
+    }
+
+    /**
+     * Writes the decimal text of {@code v} into {@code out} so that it ends just before {@code end}
+     * ({@link #decimalLength} bytes, from {@code end - decimalLength(v)}): INCR rewrites a stored
+     * number where it lies with it.
+     */
+    public static void putDecimal(long v, byte[] out, int end) {
+        // Digits from the negative side: -Long.MIN_VALUE has no positive counterpart.
+        long n = v < 0 ? v : -v;
+        int pos = end;
+        do {
+            out[--pos] = (byte) ('0' - n % 10);
+            n /= 10;
+        } while (n != 0);
+        if (v < 0) out[--pos] = '-';
     }
 }
