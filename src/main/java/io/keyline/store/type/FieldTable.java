@@ -12,9 +12,7 @@ import java.util.random.RandomGenerator;
  * arrays (each field's {@link io.keyline.util.Bytes#hash}, the field, the value), held as
  * {@link Chunks}. At rest a delete shifts later members of the cluster back (no tombstones), so every
  * field sits in the run of occupied slots that starts at its home slot ({@code hash & mask}), which
- * {@link #scan} relies on. Probing reads the hashes, as {@link MemberTable} does (kept with the sign
- * bit set, so 0 marks an empty slot and {@link #DEAD} a tombstone): a probe reads a slot's field only
- * when its hash matches, and a lookup of a new field reads no field at all.
+ * {@link #scan} relies on.
  *
  * <p><b>Resizing is incremental</b>, as in {@link MemberTable} and the key tables: at a load of 3/4
  * (or below 1/8) a second table is started and every write moves up to {@link MemberTable#REHASH_STEP}
@@ -32,8 +30,6 @@ import java.util.random.RandomGenerator;
 final class FieldTable {
     /** An old-table slot whose field moved out or was deleted during a resize (compared by identity). */
     private static final byte[] TOMBSTONE = new byte[0];
-    /** The hash of a tombstone: neither 0 (empty) nor any {@link #stored} hash. */
-    private static final int DEAD = 1;
     private static final int MIN_SIZE = 16;
     /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
     private static final int B = Chunks.PAGE_BITS;
@@ -96,18 +92,12 @@ final class FieldTable {
         return Memory.array(b.length);
     }
 
-    /** A field's hash as the table keeps it: the sign bit set, so never 0 or {@link #DEAD}, and the same home slot. */
-    private static int stored(int hash) {
-        return hash | Integer.MIN_VALUE;
-    }
-
     private static int indexOf(int[][] hashes, Object[][] fields, byte[] field, int hash) {
-        int mask = Chunks.length(hashes, B) - 1;
-        int wanted = stored(hash);
+        int mask = Chunks.length(fields, B) - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int h = Chunks.get(hashes, i, B);
-            if (h == 0) return -1;
-            if (h == wanted && Arrays.equals((byte[]) Chunks.get(fields, i, B), field)) return i;
+            Object f = Chunks.get(fields, i, B);
+            if (f == null) return -1;
+            if (Chunks.get(hashes, i, B) == hash && f != TOMBSTONE && Arrays.equals((byte[]) f, field)) return i;
         }
     }
 
@@ -149,31 +139,24 @@ final class FieldTable {
         }
         if (fields1 == null && (size0 + 1) * 4L > Chunks.length(fields0, B) * 3L) startRehash(targetFor(size0 + 1));
         if (fields1 != null) {
-            place(hashes1, fields1, values1, stored(hash), field, value);
+            place(hashes1, fields1, values1, hash, field, value);
             size1++;
         } else {
-            place(hashes0, fields0, values0, stored(hash), field, value);
+            place(hashes0, fields0, values0, hash, field, value);
             size0++;
         }
         dataHeap += heapOf(field) + heapOf(value);
         return true;
     }
 
-    /** Puts a field, whose {@link #stored} hash is {@code storedHash}, at the first empty slot of its probe sequence (a table without tombstones). */
-    private static void place(int[][] hashes, Object[][] fields, Object[][] values, int storedHash, Object field, Object value) {
-        int mask = Chunks.length(hashes, B) - 1;
-        int i = storedHash & mask;
-        while (Chunks.get(hashes, i, B) != 0) i = (i + 1) & mask;
+    /** Puts a field at the first empty slot of its probe sequence (a table without tombstones). */
+    private static void place(int[][] hashes, Object[][] fields, Object[][] values, int hash, Object field, Object value) {
+        int mask = Chunks.length(fields, B) - 1;
+        int i = hash & mask;
+        while (Chunks.get(fields, i, B) != null) i = (i + 1) & mask;
         Chunks.setNew(fields, i, field, B);
         Chunks.setNew(values, i, value, B);
-        Chunks.setNewInt(hashes, i, storedHash, B);
-    }
-
-    /** Makes old-table slot {@code i} a tombstone: the old table keeps its probe sequences until it is dropped. */
-    private static void bury(int[][] hashes, Object[][] fields, Object[][] values, int i) {
-        Chunks.set(fields, i, TOMBSTONE, B);
-        Chunks.set(values, i, null, B);
-        Chunks.setInt(hashes, i, DEAD, B);
+        Chunks.setNewInt(hashes, i, hash, B);
     }
 
     /** Removes {@code field}; true if it was there. */
@@ -183,7 +166,9 @@ final class FieldTable {
         if (i >= 0) {
             dataHeap -= heapOf(field) + heapOf((byte[]) Chunks.get(values0, i, B));
             if (fields1 != null) {
-                bury(hashes0, fields0, values0, i);
+                Chunks.set(fields0, i, TOMBSTONE, B); // the old table keeps its probe sequences until it is dropped
+                Chunks.set(values0, i, null, B);
+                Chunks.setInt(hashes0, i, 0, B);
             } else {
                 deleteSlot(hashes0, fields0, values0, i);
             }
@@ -206,17 +191,18 @@ final class FieldTable {
 
     /** Backward-shift deletion: keeps every field reachable from its home slot without tombstones. */
     private static void deleteSlot(int[][] hashes, Object[][] fields, Object[][] values, int hole) {
-        int mask = Chunks.length(hashes, B) - 1;
+        int mask = Chunks.length(fields, B) - 1;
         int i = hole;
         while (true) {
             i = (i + 1) & mask;
+            Object f = Chunks.get(fields, i, B);
+            if (f == null) break;
             int h = Chunks.get(hashes, i, B);
-            if (h == 0) break;
             int home = h & mask;
             // Move entry i into the hole if its home is not in (hole, i] (cyclically).
             boolean homeBetween = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
             if (!homeBetween) {
-                Chunks.set(fields, hole, Chunks.get(fields, i, B), B);
+                Chunks.set(fields, hole, f, B);
                 Chunks.set(values, hole, Chunks.get(values, i, B), B);
                 Chunks.setInt(hashes, hole, h, B);
                 hole = i;
@@ -258,15 +244,16 @@ final class FieldTable {
     private void move(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && size0 > 0) {
-            int h = Chunks.get(hashes0, rehashIndex, B);
-            if (h == 0 || h == DEAD) {
+            Object f = Chunks.get(fields0, rehashIndex, B);
+            if (f == null || f == TOMBSTONE) {
                 rehashIndex++;
                 if (--emptyVisits == 0) break;
                 continue;
             }
-            place(hashes1, fields1, values1, h, Chunks.get(fields0, rehashIndex, B), Chunks.get(values0, rehashIndex, B));
+            place(hashes1, fields1, values1, Chunks.get(hashes0, rehashIndex, B), f, Chunks.get(values0, rehashIndex, B));
             size1++;
-            bury(hashes0, fields0, values0, rehashIndex);
+            Chunks.set(fields0, rehashIndex, TOMBSTONE, B);
+            Chunks.set(values0, rehashIndex, null, B);
             rehashIndex++;
             size0--;
             n--;
@@ -293,8 +280,7 @@ final class FieldTable {
     /** Moves every field into a new table sized for them, at once: O(n), the last resort of {@link #put}. */
     private void rebuild() {
         FieldTable t = new FieldTable(size());
-        t.placeAll(hashes0, fields0, values0);
-        if (fields1 != null) t.placeAll(hashes1, fields1, values1);
+        forEach((f, v) -> place(t.hashes0, t.fields0, t.values0, io.keyline.util.Bytes.hash(f), f, v));
         hashes0 = t.hashes0;
         fields0 = t.fields0;
         values0 = t.values0;
@@ -304,14 +290,6 @@ final class FieldTable {
         values1 = null;
         size1 = 0;
         rehashIndex = -1;
-    }
-
-    /** Places every live field of another table's arrays into this table's (which has room for them). */
-    private void placeAll(int[][] hashes, Object[][] fields, Object[][] values) {
-        for (int i = 0, end = Chunks.length(hashes, B); i < end; i++) {
-            int h = Chunks.get(hashes, i, B);
-            if (h != 0 && h != DEAD) place(hashes0, fields0, values0, h, Chunks.get(fields, i, B), Chunks.get(values, i, B));
-        }
     }
 
     // ---- iteration --------------------------------------------------------------------------
@@ -406,13 +384,13 @@ final class FieldTable {
     /** Emits the fields whose home is {@code home}: they lie in the run of non-empty slots starting there. */
     private static int emitHome(int[][] hashes, Object[][] fields, Object[][] values, int home,
                                 BiConsumer<byte[], byte[]> out) {
-        int mask = Chunks.length(hashes, B) - 1;
+        int mask = Chunks.length(fields, B) - 1;
         int n = 0;
         for (int i = home; ; i = (i + 1) & mask) {
-            int h = Chunks.get(hashes, i, B);
-            if (h == 0) return n;
-            if (h != DEAD && (h & mask) == home) {
-                out.accept((byte[]) Chunks.get(fields, i, B), (byte[]) Chunks.get(values, i, B));
+            Object f = Chunks.get(fields, i, B);
+            if (f == null) return n;
+            if (f != TOMBSTONE && (Chunks.get(hashes, i, B) & mask) == home) {
+                out.accept((byte[]) f, (byte[]) Chunks.get(values, i, B));
                 n++;
             }
         }
