@@ -8,11 +8,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * An open-addressing (linear probing) hash table of elements identified by a byte[] member: one
- * reference per slot and no per-element node, where {@code java.util.HashSet} spends ~48 bytes per
- * element on a node and a wrapper. Deleted slots become tombstones (dropped at the next resize), so
- * every element stays in the run of non-empty slots that starts at its home slot, which
- * {@link #scan} relies on. The slots are {@link Chunks}: 16384 per array.
+ * An open-addressing (linear probing) hash table of elements identified by a byte[] member: per slot
+ * one reference and the member's hash, and no per-element node, where {@code java.util.HashSet}
+ * spends ~48 bytes per element on a node and a wrapper. Deleted slots become tombstones (dropped at
+ * the next resize), so every element stays in the run of non-empty slots that starts at its home
+ * slot, which {@link #scan} relies on. The arrays are {@link Chunks} of {@link Chunks#PAGE_BITS}.
+ *
+ * <p><b>Probing reads the hashes</b> ({@link #stored}: never 0, which marks an empty slot, nor
+ * {@link #DEAD}, a tombstone): a probe passes a slot holding another member by reading one int
+ * from the line it shares with its neighbours, and reads the slot and the member's bytes only when
+ * the hashes match. Reading the member of every slot passed cost a cache miss each in a big set (a
+ * new member passes about 2.5 occupied slots at a load of 1/2, 8.5 at 3/4): 40% of a 1M-member
+ * set's SADD time (bench/results/2026-12-07-colladd.md). A resize moves elements by their kept hash
+ * without reading any member.
  *
  * <p><b>Resizing is incremental</b>, as Redis's dict and {@link io.keyline.store} 's key tables: at a
  * load of 3/4 (live elements and tombstones) or below 1/8 live, a second table is started, and every
@@ -32,6 +40,8 @@ import java.util.function.Consumer;
  */
 abstract class MemberTable<T> {
     private static final Object TOMBSTONE = new Object();
+    /** The hash slot of a tombstone: not 0 (an empty slot), and no {@link #stored} hash (those have the sign bit). */
+    private static final int DEAD = 1;
     /**
      * Old elements moved per write while a resize runs (a few microseconds at most): the old table is
      * drained within 1/32 of its size in writes. While it runs every operation probes two tables, the
@@ -47,12 +57,14 @@ abstract class MemberTable<T> {
     private static final int B = Chunks.PAGE_BITS;
     private static final int MAX_SIZE = 1 << 30;
 
-    // The table (the old one while resizing): live elements, and live + tombstones.
+    // The table (the old one while resizing): elements, their stored hashes; live elements, and live + tombstones.
     private Object[][] slots0;
+    private int[][] hashes0;
     private int size0;
     private int used0;
     // The new table while a resize runs (null otherwise).
     private Object[][] slots1;
+    private int[][] hashes1;
     private int size1;
     private int used1;
     // Old slots below this index have been moved.
@@ -64,22 +76,23 @@ abstract class MemberTable<T> {
         int cap = MIN_SIZE;
         while (cap < capacity * 2L && cap < MAX_SIZE) cap <<= 1;
         slots0 = Chunks.lazyObjects(cap, B);
+        hashes0 = Chunks.lazyInts(cap, B);
+    }
+
+    /**
+     * A member's hash as the table keeps it: with the sign bit set, so never 0 (an empty slot) or
+     * {@link #DEAD}; the home slot ({@code & mask}, at most 2^30 slots) is the same as the hash's.
+     */
+    private static int stored(int hash) {
+        return hash | Integer.MIN_VALUE;
     }
 
     /** The member bytes of an element. */
     abstract byte[] memberOf(T element);
 
-    /** {@link Bytes#hash} of the element's member; an element that keeps it saves reading its member on resizes. */
+    /** {@link Bytes#hash} of the element's member (for {@link #insertNew(Object)}; an element that keeps it saves hashing). */
     int hashOf(T element) {
         return Bytes.hash(memberOf(element));
-    }
-
-    /**
-     * Whether the element is {@code member}, whose hash is {@code hash}: an element that keeps its hash
-     * compares it first, so a probe past another member reads no member bytes (a cache miss each).
-     */
-    boolean matches(T element, byte[] member, int hash) {
-        return Arrays.equals(memberOf(element), member);
     }
 
     int size() {
@@ -95,9 +108,9 @@ abstract class MemberTable<T> {
         return slots1 != null;
     }
 
-    /** Heap bytes of the slot arrays (both while resizing). */
+    /** Heap bytes of the slot and hash arrays (both tables' while resizing), compressed references assumed as {@link io.keyline.store.Memory}. */
     long tableBytes() {
-        return 16 + 4L * capacity();
+        return 32 + 8L * capacity();
     }
 
     T get(byte[] member) {
@@ -111,21 +124,23 @@ abstract class MemberTable<T> {
         if (slots1 != null) {
             if (size0 > 0 && iterating == 0) move(REHASH_STEP_READ);
             // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
-            if (size0 > 0 && (i = indexOf(slots0, member, hash)) >= 0) return (T) Chunks.get(slots0, i, B);
-            i = indexOf(slots1, member, hash);
+            if (size0 > 0 && (i = indexOf(hashes0, slots0, member, hash)) >= 0) return (T) Chunks.get(slots0, i, B);
+            i = indexOf(hashes1, slots1, member, hash);
             return i >= 0 ? (T) Chunks.get(slots1, i, B) : null;
         }
-        i = indexOf(slots0, member, hash);
+        i = indexOf(hashes0, slots0, member, hash);
         return i >= 0 ? (T) Chunks.get(slots0, i, B) : null;
     }
 
+    /** The slot of {@code member} (whose hash is {@code hash}), or -1: see "Probing reads the hashes" above. */
     @SuppressWarnings("unchecked")
-    private int indexOf(Object[][] slots, byte[] member, int hash) {
-        int mask = Chunks.length(slots, B) - 1;
+    private int indexOf(int[][] hashes, Object[][] slots, byte[] member, int hash) {
+        int mask = Chunks.length(hashes, B) - 1;
+        int wanted = stored(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Object o = Chunks.get(slots, i, B);
-            if (o == null) return -1;
-            if (o != TOMBSTONE && matches((T) o, member, hash)) return i;
+            int h = Chunks.get(hashes, i, B);
+            if (h == 0) return -1;
+            if (h == wanted && Arrays.equals(memberOf((T) Chunks.get(slots, i, B)), member)) return i;
         }
     }
 
@@ -148,36 +163,32 @@ abstract class MemberTable<T> {
         }
         if (slots1 == null && (used0 + 1) * 4L > Chunks.length(slots0, B) * 3L) startRehash(targetFor(size0 + 1));
         if (slots1 != null) {
-            if (place(slots1, hash, element)) used1++;
+            if (place(hashes1, slots1, stored(hash), element)) used1++;
             size1++;
         } else {
-            if (place(slots0, hash, element)) used0++;
+            if (place(hashes0, slots0, stored(hash), element)) used0++;
             size0++;
         }
     }
 
-    /** Puts the element at the first empty or dead slot of its probe sequence; true if that slot was empty. */
-    private static boolean place(Object[][] slots, int hash, Object element) {
-        int mask = Chunks.length(slots, B) - 1;
-        int i = hash & mask;
-        Object o;
-        while ((o = Chunks.get(slots, i, B)) != null && o != TOMBSTONE) i = (i + 1) & mask;
+    /**
+     * Puts the element, whose {@link #stored} hash is {@code storedHash}, at the first empty or dead
+     * slot of its probe sequence; true if that slot was empty.
+     */
+    private static boolean place(int[][] hashes, Object[][] slots, int storedHash, Object element) {
+        int mask = Chunks.length(hashes, B) - 1;
+        int i = storedHash & mask;
+        int h;
+        while ((h = Chunks.get(hashes, i, B)) != 0 && h != DEAD) i = (i + 1) & mask;
+        Chunks.setNewInt(hashes, i, storedHash, B);
         Chunks.setNew(slots, i, element, B);
-        return o == null;
+        return h == 0;
     }
 
-    /** Replaces the element stored for the same member (identity of the member bytes may differ). */
-    void replace(T element) {
-        byte[] member = memberOf(element);
-        int hash = hashOf(element);
-        int i = indexOf(slots0, member, hash);
-        if (i >= 0) {
-            Chunks.set(slots0, i, element, B);
-            return;
-        }
-        i = slots1 == null ? -1 : indexOf(slots1, member, hash);
-        if (i < 0) throw new IllegalStateException("absent");
-        Chunks.set(slots1, i, element, B);
+    /** Makes slot {@code i} a tombstone: the probe sequences through it stay intact. */
+    private static void bury(int[][] hashes, Object[][] slots, int i) {
+        Chunks.setInt(hashes, i, DEAD, B);
+        Chunks.set(slots, i, TOMBSTONE, B);
     }
 
     @SuppressWarnings("unchecked")
@@ -185,16 +196,16 @@ abstract class MemberTable<T> {
         int hash = Bytes.hash(member);
         if (slots1 != null) rehashStep(REHASH_STEP);
         Object removed;
-        int i = indexOf(slots0, member, hash);
+        int i = indexOf(hashes0, slots0, member, hash);
         if (i >= 0) {
             removed = Chunks.get(slots0, i, B);
-            Chunks.set(slots0, i, TOMBSTONE, B);
+            bury(hashes0, slots0, i);
             size0--;
         } else {
-            i = slots1 == null ? -1 : indexOf(slots1, member, hash);
+            i = slots1 == null ? -1 : indexOf(hashes1, slots1, member, hash);
             if (i < 0) return null;
             removed = Chunks.get(slots1, i, B);
-            Chunks.set(slots1, i, TOMBSTONE, B);
+            bury(hashes1, slots1, i);
             size1--;
         }
         if (slots1 != null) {
@@ -217,31 +228,38 @@ abstract class MemberTable<T> {
 
     private void startRehash(int newSize) {
         slots1 = Chunks.lazyObjects(newSize, B);
+        hashes1 = Chunks.lazyInts(newSize, B);
         size1 = used1 = 0;
         rehashIndex = 0;
         if (size0 == 0) endRehash();
     }
 
     /** Moves every element into a new table sized for them, at once: O(n), the last resort above. */
-    @SuppressWarnings("unchecked")
     private void rebuild() {
-        Object[][] table = Chunks.lazyObjects(targetFor(size()), B);
-        int n = 0;
-        for (Object[][] slots : slots1 == null ? new Object[][][] {slots0} : new Object[][][] {slots0, slots1}) {
-            for (Object[] chunk : slots) {
-                for (int i = 0, end = slots.length == 1 ? chunk.length : Math.min(chunk.length, 1 << B); i < end; i++) {
-                    Object o = chunk[i];
-                    if (o == null || o == TOMBSTONE) continue;
-                    place(table, hashOf((T) o), o);
-                    n++;
-                }
-            }
-        }
-        slots0 = table;
+        int length = targetFor(size());
+        Object[][] slots = Chunks.lazyObjects(length, B);
+        int[][] hashes = Chunks.lazyInts(length, B);
+        int n = placeAll(hashes0, slots0, hashes, slots);
+        if (slots1 != null) n += placeAll(hashes1, slots1, hashes, slots);
+        slots0 = slots;
+        hashes0 = hashes;
         size0 = used0 = n;
         slots1 = null;
+        hashes1 = null;
         size1 = used1 = 0;
         rehashIndex = -1;
+    }
+
+    /** Places every live element of one table into another (without tombstones); returns how many. */
+    private static int placeAll(int[][] fromHashes, Object[][] fromSlots, int[][] hashes, Object[][] slots) {
+        int n = 0;
+        for (int i = 0, end = Chunks.length(fromHashes, B); i < end; i++) {
+            int h = Chunks.get(fromHashes, i, B);
+            if (h == 0 || h == DEAD) continue;
+            place(hashes, slots, h, Chunks.get(fromSlots, i, B));
+            n++;
+        }
+        return n;
     }
 
     /** Completes a resize in progress at once (tests). */
@@ -261,19 +279,18 @@ abstract class MemberTable<T> {
      * ends up with one table to probe; but only a write drops the old arrays, since the footprint
      * ({@link #tableBytes}) is accounted around writes.
      */
-    @SuppressWarnings("unchecked")
     private void move(int n) {
         int emptyVisits = n * 10;
         while (n > 0 && size0 > 0) {
-            Object o = Chunks.get(slots0, rehashIndex, B);
-            if (o == null || o == TOMBSTONE) {
+            int h = Chunks.get(hashes0, rehashIndex, B);
+            if (h == 0 || h == DEAD) {
                 rehashIndex++;
                 if (--emptyVisits == 0) break;
                 continue;
             }
-            if (place(slots1, hashOf((T) o), o)) used1++;
+            if (place(hashes1, slots1, h, Chunks.get(slots0, rehashIndex, B))) used1++;
             size1++;
-            Chunks.set(slots0, rehashIndex++, TOMBSTONE, B); // the old table keeps its probe sequences until dropped
+            bury(hashes0, slots0, rehashIndex++); // the old table keeps its probe sequences until dropped
             size0--;
             n--;
         }
@@ -281,9 +298,11 @@ abstract class MemberTable<T> {
 
     private void endRehash() {
         slots0 = slots1;
+        hashes0 = hashes1;
         size0 = size1;
         used0 = used1;
         slots1 = null;
+        hashes1 = null;
         size1 = used1 = 0;
         rehashIndex = -1;
     }
@@ -359,21 +378,19 @@ abstract class MemberTable<T> {
         if (slots1 == null) {
             long mask = Chunks.length(slots0, B) - 1;
             do {
-                emitted += emitHome(slots0, (int) (v & mask), emit);
+                emitted += emitHome(hashes0, slots0, (int) (v & mask), emit);
                 v = Chunks.nextCursor(v, mask);
             } while (v != 0 && emitted < count && --visitsLeft > 0);
             return v;
         }
-        Object[][] small = slots0, large = slots1;
-        if (Chunks.length(small, B) > Chunks.length(large, B)) {
-            small = slots1;
-            large = slots0;
-        }
+        boolean oldIsSmall = Chunks.length(slots0, B) <= Chunks.length(slots1, B);
+        Object[][] small = oldIsSmall ? slots0 : slots1, large = oldIsSmall ? slots1 : slots0;
+        int[][] smallHashes = oldIsSmall ? hashes0 : hashes1, largeHashes = oldIsSmall ? hashes1 : hashes0;
         long m0 = Chunks.length(small, B) - 1, m1 = Chunks.length(large, B) - 1;
         do {
-            emitted += emitHome(small, (int) (v & m0), emit);
+            emitted += emitHome(smallHashes, small, (int) (v & m0), emit);
             do {
-                emitted += emitHome(large, (int) (v & m1), emit);
+                emitted += emitHome(largeHashes, large, (int) (v & m1), emit);
                 v = Chunks.nextCursor(v, m1);
             } while ((v & (m0 ^ m1)) != 0);
         } while (v != 0 && emitted < count && --visitsLeft > 0);
@@ -382,14 +399,14 @@ abstract class MemberTable<T> {
 
     /** Emits the live elements whose home is {@code home}: they lie in the run of non-empty slots starting there. */
     @SuppressWarnings("unchecked")
-    private int emitHome(Object[][] slots, int home, Consumer<T> emit) {
-        int mask = Chunks.length(slots, B) - 1;
+    private static <T> int emitHome(int[][] hashes, Object[][] slots, int home, Consumer<T> emit) {
+        int mask = Chunks.length(hashes, B) - 1;
         int n = 0;
         for (int i = home; ; i = (i + 1) & mask) {
-            Object o = Chunks.get(slots, i, B);
-            if (o == null) return n;
-            if (o != TOMBSTONE && (hashOf((T) o) & mask) == home) {
-                emit.accept((T) o);
+            int h = Chunks.get(hashes, i, B);
+            if (h == 0) return n;
+            if (h != DEAD && (h & mask) == home) {
+                emit.accept((T) Chunks.get(slots, i, B));
                 n++;
             }
         }

@@ -40,8 +40,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
 
     /**
      * A member, its hash and its score, as the member table holds them (the tree holds its own copy of
-     * the score). The hash lets a lookup pass other members' entries without reading their bytes
-     * (one cache miss fewer per probe) and a resize rehash without reading any member.
+     * the score). The table keeps the hashes too and compares them before reading an entry; the
+     * entry's copy spares {@link Dict#insertNew(Object)} hashing the member again.
      */
     private static final class Entry {
         final byte[] member;
@@ -71,11 +71,6 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         @Override
         int hashOf(Entry e) {
             return e.hash;
-        }
-
-        @Override
-        boolean matches(Entry e, byte[] member, int hash) {
-            return e.hash == hash && Arrays.equals(e.member, member);
         }
     }
 

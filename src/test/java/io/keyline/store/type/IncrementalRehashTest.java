@@ -45,6 +45,37 @@ class IncrementalRehashTest {
         return Bytes.of("m:" + i);
     }
 
+    private static final byte[][] PLAIN_POOL = new byte[20_000][];
+    static {
+        for (int i = 0; i < PLAIN_POOL.length; i++) PLAIN_POOL[i] = member(i);
+    }
+
+    /**
+     * 20,000 members, among them every group of "c:i" (i below 400,000) whose hashes agree in the low 31
+     * bits: the tables keep hashes with the sign bit set, so such members have the same kept hash and
+     * home slot, and a probe must tell them apart by their bytes (both kinds occur: hashes equal, and
+     * hashes differing only in the sign bit).
+     */
+    private static final byte[][] COLLIDING_POOL;
+    static {
+        Map<Integer, List<byte[]>> byKeptHash = new HashMap<>();
+        for (int i = 0; i < 400_000; i++) {
+            byte[] m = Bytes.of("c:" + i);
+            byKeptHash.computeIfAbsent(Bytes.hash(m) & Integer.MAX_VALUE, h -> new ArrayList<>(1)).add(m);
+        }
+        List<byte[]> pool = new ArrayList<>();
+        boolean equalHashes = false, signBitOnly = false;
+        for (List<byte[]> group : byKeptHash.values()) {
+            if (group.size() < 2) continue;
+            pool.addAll(group);
+            equalHashes |= Bytes.hash(group.get(0)) == Bytes.hash(group.get(1));
+            signBitOnly |= Bytes.hash(group.get(0)) != Bytes.hash(group.get(1));
+        }
+        assertThat(equalHashes && signBitOnly).as("both kinds of collision").isTrue();
+        for (int i = 0; pool.size() < 20_000; i++) pool.add(member(i));
+        COLLIDING_POOL = pool.toArray(new byte[0][]);
+    }
+
     /** Counts of operations that found a resize running, and of resizes in each direction. */
     private static final class Seen {
         int opsWhileRehashing;
@@ -62,17 +93,26 @@ class IncrementalRehashTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 99, 2026})
     void memberTableMatchesAHashSetThroughGrowthAndShrinking(long seed) {
+        memberTableMatchesAHashSet(seed, PLAIN_POOL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {5, 2027})
+    void memberTableTellsMembersWithTheSameKeptHashApart(long seed) {
+        memberTableMatchesAHashSet(seed, COLLIDING_POOL);
+    }
+
+    private static void memberTableMatchesAHashSet(long seed, byte[][] pool) {
         Random rnd = new Random(seed);
         Members t = new Members(4);
         Set<ByteBuffer> model = new HashSet<>();
         Seen seen = new Seen();
-        int pool = 20_000;
         for (int phase = 0; phase < 8; phase++) {
             // Even phases mostly insert (growth), odd ones mostly remove (shrinking).
             int insertPercent = phase % 2 == 0 ? 80 : 5;
             int ops = 40_000 + rnd.nextInt(20_000);
             for (int k = 0; k < ops; k++) {
-                byte[] m = member(rnd.nextInt(pool));
+                byte[] m = pool[rnd.nextInt(pool.length)];
                 int cap = t.capacity();
                 boolean was = t.rehashing();
                 if (was) seen.opsWhileRehashing++;
@@ -125,18 +165,27 @@ class IncrementalRehashTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42, 2026})
     void fieldTableMatchesAHashMapThroughGrowthAndShrinking(long seed) {
+        fieldTableMatchesAHashMap(seed, PLAIN_POOL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {5, 2027})
+    void fieldTableTellsFieldsWithTheSameKeptHashApart(long seed) {
+        fieldTableMatchesAHashMap(seed, COLLIDING_POOL);
+    }
+
+    private static void fieldTableMatchesAHashMap(long seed, byte[][] pool) {
         Random rnd = new Random(seed);
         FieldTable t = new FieldTable(4);
         Map<ByteBuffer, byte[]> model = new HashMap<>();
         Seen seen = new Seen();
-        int pool = 20_000;
         FieldTable copyMidResize = null;
         Map<ByteBuffer, byte[]> modelAtCopy = null;
         for (int phase = 0; phase < 8; phase++) {
             int insertPercent = phase % 2 == 0 ? 80 : 5;
             int ops = 40_000 + rnd.nextInt(20_000);
             for (int k = 0; k < ops; k++) {
-                byte[] f = member(rnd.nextInt(pool));
+                byte[] f = pool[rnd.nextInt(pool.length)];
                 int cap = t.capacity();
                 boolean was = t.rehashing();
                 if (was) seen.opsWhileRehashing++;
