@@ -150,4 +150,75 @@ class HashValueTest {
         assertThat(bigCopy.get(b("f1"))).isNotNull();
         assertThat(bigCopy.estimatedBytes()).isGreaterThan(big.estimatedBytes());
     }
+
+    private static byte[] filled(int length, char c) {
+        byte[] b = new byte[length];
+        java.util.Arrays.fill(b, (byte) c);
+        return b;
+    }
+
+    private static final byte[][] NO_ARGUMENTS = {};
+
+    /** A hashtable-encoded hash holding {@code f} = {@code value} (the array itself). */
+    private static HashValue tableWith(byte[] value) {
+        HashValue h = new HashValue();
+        h.put(b("big"), filled(1024, 'z'));
+        h.put(b("f"), value);
+        assertThat(h.encoding()).isEqualTo("hashtable");
+        return h;
+    }
+
+    @Test
+    void putWithArgumentsInFlightCopiesALongValueOfTheSameLengthIntoTheStoredArray() {
+        byte[] stored = filled(1024, 'a');
+        HashValue h = tableWith(stored);
+        long bytes = h.estimatedBytes();
+        assertThat(h.put(b("f"), filled(1024, 'b'), NO_ARGUMENTS)).isFalse();
+        assertThat(h.get(b("f"))).isSameAs(stored).containsOnly((byte) 'b');
+        assertThat(h.estimatedBytes()).isEqualTo(bytes);
+        assertThat(h.size()).isEqualTo(2);
+    }
+
+    @Test
+    void putStoresTheNewArrayWhenTheStoredOneMayNotBeOverwritten() {
+        byte[] stored = filled(1024, 'a');
+        HashValue h = tableWith(stored);
+        byte[] plain = filled(1024, 'b');
+        h.put(b("f"), plain);
+        assertThat(h.get(b("f"))).as("no arguments in flight given: the plain path").isSameAs(plain);
+        assertThat(stored).containsOnly((byte) 'a');
+
+        byte[] same = filled(1024, 'c');
+        h.put(b("f"), same, new byte[][]{b("f"), plain, same});
+        assertThat(h.get(b("f"))).as("the stored array is one of the command's own arguments").isSameAs(same);
+        assertThat(plain).containsOnly((byte) 'b');
+
+        byte[] longer = filled(1025, 'd');
+        h.put(b("f"), longer, NO_ARGUMENTS);
+        assertThat(h.get(b("f"))).as("another length").isSameAs(longer);
+
+        byte[] short1 = filled(64, 'e');
+        h.put(b("f"), short1, NO_ARGUMENTS);
+        byte[] short2 = filled(64, 'f');
+        h.put(b("f"), short2, NO_ARGUMENTS);
+        assertThat(h.get(b("f"))).as("values up to 64 bytes are shared by copies, never overwritten").isSameAs(short2);
+        assertThat(short1).containsOnly((byte) 'e');
+    }
+
+    @Test
+    void aCopyOwnsItsLongValuesAndASnapshotCopySharesThem() {
+        byte[] stored = filled(1024, 'a');
+        byte[] shortValue = filled(64, 's');
+        HashValue h = tableWith(stored);
+        h.put(b("short"), shortValue);
+        HashValue copy = h.copy();
+        HashValue forSnapshot = h.copyForSnapshot();
+        assertThat(copy.get(b("f"))).isNotSameAs(stored).isEqualTo(stored);
+        assertThat(copy.get(b("short"))).isSameAs(shortValue);
+        assertThat(forSnapshot.get(b("f"))).isSameAs(stored);
+        h.put(b("f"), filled(1024, 'b'), NO_ARGUMENTS);
+        assertThat(copy.get(b("f"))).containsOnly((byte) 'a');
+        copy.put(b("f"), filled(1024, 'c'), NO_ARGUMENTS);
+        assertThat(h.get(b("f"))).containsOnly((byte) 'b');
+    }
 }
