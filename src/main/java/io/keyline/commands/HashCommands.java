@@ -119,10 +119,8 @@ final class HashCommands {
         if (h == null) h = db.add(key, new HashValue(c.server().encodingLimits()));
         long before = db.beginUpdate(h);
         long added = 0;
-        // The values are this command's arguments: they may be copied into stored values of their length.
-        byte[][] inFlight = c.mayReuseStoredValues() && db.inPlaceWritesAllowed() ? argv : null;
         for (int i = from; i + 1 < argv.length; i += 2) {
-            if (h.put(argv[i], argv[i + 1], inFlight)) added++;
+            if (h.put(argv[i], argv[i + 1])) added++;
         }
         db.endUpdate(key, h, before);
         return added;

@@ -357,20 +357,12 @@ public final class Database {
         Object slot = t.find(hash, key);
         if (slot != null && slot.getClass() == BoxedEntry.class && ((BoxedEntry) slot).value instanceof byte[] stored
                 && stored.length == value.length && value.length > SlotLayout.MAX_INLINE_VALUE
-                && inPlaceWritesAllowed() && !Bytes.isOneOf(stored, inFlight)) {
+                && !keyspace.snapshotRunning() && !isOneOf(stored, inFlight)) {
             System.arraycopy(value, 0, stored, 0, value.length);
             keyspace.touchSlot(slot);
             return true;
         }
         return set(t, hash, key, slot, value, NO_TTL);
-    }
-
-    /**
-     * Whether a stored value's array may be overwritten in place now: not while a snapshot runs,
-     * since its copies share them ({@link #setReusing}; a hash's values, {@code HashValue.put}).
-     */
-    public boolean inPlaceWritesAllowed() {
-        return !keyspace.snapshotRunning();
     }
 
     /**
@@ -384,6 +376,11 @@ public final class Database {
             return new BoxedEntry(b.key, b.hash, v.clone(), b.access);
         }
         return e;
+    }
+
+    private static boolean isOneOf(byte[] array, byte[][] arrays) {
+        for (byte[] a : arrays) if (a == array) return true;
+        return false;
     }
 
     /** Adds the slot of an absent key, whose room {@link Keyspace#reserveKey} has reserved, as a new key. */

@@ -9,12 +9,6 @@ public final class Bytes {
     private Bytes() {
     }
 
-    /** Whether {@code array} is one of {@code arrays} (by identity, not content). */
-    public static boolean isOneOf(byte[] array, byte[][] arrays) {
-        for (byte[] a : arrays) if (a == array) return true;
-        return false;
-    }
-
     /** A well-mixed 32-bit hash of the bytes (FNV-1a folded through a murmur finalizer). */
     public static int hash(byte[] b) {
         return hash(b, 0, b.length);

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A plain SET or MSET of a long value over one of the same length copies the bytes into the stored
- * array (Database.setReusing), and so does HSET into a hash's stored value (HashValue.put). Nothing that read or shares the old value may see it change: the
+ * array (Database.setReusing). Nothing that read or shares the old value may see it change: the
  * copy COPY made, a list SORT ... STORE filled, SET ... GET's reply, and what the AOF logs for MSET, EXEC and
  * scripts, whose arguments are stored as values before the log is written.
  */
@@ -139,79 +139,5 @@ class ValueReuseIT extends ServerTestBase {
         p.sync();
         other.join();
         for (var r : reads) assertThat(r.get()).isIn(v('b'), v('c'));
-    }
-
-    // ---- HSET: the same rule for a hash's values (hashtable form: the field "big" makes it one) ----
-
-    /** A hash whose field f holds {@code value}, stored as the argument array of the HSET that wrote it. */
-    private void hashWith(String key, String value) {
-        jedis.hset(key, "big", v('z'));
-        jedis.hset(key, "f", "short");
-        jedis.hset(key, "f", value);
-        assertThat(jedis.objectEncoding(key)).isEqualTo("hashtable");
-    }
-
-    @Test
-    void hsetOverwritingInPlaceGivesTheNewValue() {
-        hashWith("h", v('a'));
-        for (char c = 'b'; c <= 'e'; c++) {
-            assertThat(jedis.hset("h", "f", v(c))).isZero();
-            assertThat(jedis.hget("h", "f")).isEqualTo(v(c));
-        }
-        assertThat(jedis.hmset("h", java.util.Map.of("f", v('x')))).isEqualTo("OK");
-        assertThat(jedis.hgetAll("h")).containsEntry("f", v('x')).containsEntry("big", v('z')).hasSize(2);
-        assertThat(jedis.hstrlen("h", "f")).isEqualTo(1000);
-    }
-
-    @Test
-    void aCopyOfAHashKeepsItsValuesWhenTheSourceIsOverwritten() {
-        hashWith("src", v('a'));
-        assertThat(jedis.copy("src", "dst", false)).isTrue();
-        jedis.hset("src", "f", v('b'));
-        assertThat(jedis.hget("dst", "f")).isEqualTo(v('a'));
-        jedis.hset("dst", "f", v('c'));
-        assertThat(jedis.hget("src", "f")).isEqualTo(v('b'));
-    }
-
-    @Test
-    void sortStoreKeepsTheHashValuesItGotWhenTheirFieldsAreOverwritten() { // a list packs (copies) its elements
-        jedis.rpush("ids", "1", "2");
-        hashWith("w_1", v('a'));
-        hashWith("w_2", v('b'));
-        assertThat(jedis.sort("ids", new SortingParams().get("w_*->f"), "out")).isEqualTo(2);
-        jedis.hset("w_1", "f", v('c'));
-        jedis.hset("w_2", "f", v('d'));
-        assertThat(jedis.lrange("out", 0, -1)).containsExactly(v('a'), v('b'));
-    }
-
-    @Test
-    void theLogKeepsEveryValueOfAFieldWrittenTwiceInOneHset() {
-        hashWith("h", "short");
-        log.clear();
-        jedis.sendCommand(redis.clients.jedis.Protocol.Command.HSET, "h", "f", v('b'), "f", v('c'));
-        assertThat(jedis.hget("h", "f")).isEqualTo(v('c'));
-        assertThat(log).containsExactly("HSET h f b*1000 f c*1000");
-    }
-
-    @Test
-    void theLogKeepsEveryValueOfAFieldWrittenTwiceInATransaction() {
-        hashWith("h", "short");
-        log.clear();
-        Transaction t = jedis.multi();
-        t.hset("h", "f", v('b'));
-        t.hset("h", "f", v('c'));
-        t.exec();
-        assertThat(log).containsExactly("MULTI", "HSET h f b*1000", "HSET h f c*1000", "EXEC");
-        assertThat(jedis.hget("h", "f")).isEqualTo(v('c'));
-    }
-
-    @Test
-    void theLogKeepsEveryValueOfAFieldWrittenTwiceInAScript() {
-        hashWith("h", "short");
-        log.clear();
-        jedis.eval("redis.call('HSET', KEYS[1], 'f', ARGV[1]); redis.call('HSET', KEYS[1], 'f', ARGV[2])",
-                List.of("h"), List.of(v('b'), v('c')));
-        assertThat(log).containsExactly("MULTI", "HSET h f b*1000", "HSET h f c*1000", "EXEC");
-        assertThat(jedis.hget("h", "f")).isEqualTo(v('c'));
     }
 }

@@ -308,32 +308,6 @@ class SnapshotTest {
     }
 
     @Test
-    void anHsetDuringASnapshotLeavesTheCapturedValueAsItWasAtTheCut() {
-        Keyspace ks = new Keyspace(1, 2, new Clock.Manual(0));
-        byte[] k = Bytes.of("h");
-        int stripe = ks.stripeOf(k);
-        Database db = ks.db(0);
-        HashValue h = db.getOrCreate(k, HashValue.class, HashValue::new);
-        byte[] before = Bytes.of("b".repeat(100));
-        h.put(Bytes.of("f"), before); // over 64 bytes: the hashtable form
-        List<String> seen = new ArrayList<>();
-        Snapshot snap = ks.beginSnapshot((s, c) -> c.forEach((d, e) ->
-                seen.add(Bytes.str(((HashValue) e.value()).get(Bytes.of("f"))))), null);
-        ks.lock(stripe);
-        try {
-            HashValue live = db.getForWrite(k, HashValue.class); // the capture shares the value arrays
-            assertThat(db.inPlaceWritesAllowed()).isFalse();
-            live.put(Bytes.of("f"), Bytes.of("a".repeat(100)), db.inPlaceWritesAllowed() ? new byte[0][] : null); // HSET's rule
-        } finally {
-            ks.unlock(stripe);
-        }
-        snap.run();
-        assertThat(seen).containsExactly("b".repeat(100));
-        assertThat(before).as("the array at the cut was not written").containsOnly((byte) 'b');
-        assertThat(db.inPlaceWritesAllowed()).as("once the snapshot ended").isTrue();
-    }
-
-    @Test
     void aBlobCopiedAtFirstTouchKeepsItsClockAndDeadlineFromTheCut() {
         Clock.Manual clock = new Clock.Manual(1_000_000);
         Keyspace ks = new Keyspace(1, 2, clock);

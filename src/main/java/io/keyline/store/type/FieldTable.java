@@ -2,7 +2,6 @@ package io.keyline.store.type;
 
 import io.keyline.store.Chunks;
 import io.keyline.store.Memory;
-import io.keyline.util.Bytes;
 
 import java.util.Arrays;
 import java.util.function.BiConsumer;
@@ -118,25 +117,18 @@ final class FieldTable {
 
     /** Sets {@code field} to {@code value}; true when the field is new. */
     boolean put(byte[] field, int hash, byte[] value) {
-        return put(field, hash, value, null);
-    }
-
-    /**
-     * As {@link #put(byte[], int, byte[])}. {@code inFlight}: null, or
-     * the arrays of the command being run, which allows overwriting the field's value in place
-     * ({@link #replace}).
-     */
-    boolean put(byte[] field, int hash, byte[] value, byte[][] inFlight) {
         if (fields1 != null) rehashStep(MemberTable.REHASH_STEP);
         int i = indexOf(hashes0, fields0, field, hash);
         if (i >= 0) {
-            replace(values0, i, value, inFlight);
+            dataHeap += heapOf(value) - heapOf((byte[]) Chunks.get(values0, i, B));
+            Chunks.set(values0, i, value, B);
             return false;
         }
         if (fields1 != null) {
             i = indexOf(hashes1, fields1, field, hash);
             if (i >= 0) {
-                replace(values1, i, value, inFlight);
+                dataHeap += heapOf(value) - heapOf((byte[]) Chunks.get(values1, i, B));
+                Chunks.set(values1, i, value, B);
                 return false;
             }
             if ((size1 + 1) * 4L > Chunks.length(fields1, B) * 3L) {
@@ -155,24 +147,6 @@ final class FieldTable {
         }
         dataHeap += heapOf(field) + heapOf(value);
         return true;
-    }
-
-    /**
-     * Sets the value at {@code values[i]}. With {@code inFlight} non-null, a stored value over
-     * {@link HashValue#MAX_SHARED_VALUE} bytes of {@code value}'s length gets {@code value}'s bytes
-     * instead, unless it is one of {@code inFlight} (an earlier pair of the same HSET, which the log
-     * still has to write): a replaced 1 KB array is old-generation garbage, as for strings
-     * (Database.setReusing), while the argument that is not stored dies young.
-     */
-    private void replace(Object[][] values, int i, byte[] value, byte[][] inFlight) {
-        byte[] stored = (byte[]) Chunks.get(values, i, B);
-        if (inFlight != null && stored.length == value.length && value.length > HashValue.MAX_SHARED_VALUE
-                && !Bytes.isOneOf(stored, inFlight)) {
-            System.arraycopy(value, 0, stored, 0, value.length);
-            return;
-        }
-        dataHeap += heapOf(value) - heapOf(stored);
-        Chunks.set(values, i, value, B);
     }
 
     /** Puts a field at the first empty slot of its probe sequence (a table without tombstones). */
@@ -306,7 +280,7 @@ final class FieldTable {
     /** Moves every field into a new table sized for them, at once: O(n), the last resort of {@link #put}. */
     private void rebuild() {
         FieldTable t = new FieldTable(size());
-        forEach((f, v) -> place(t.hashes0, t.fields0, t.values0, Bytes.hash(f), f, v));
+        forEach((f, v) -> place(t.hashes0, t.fields0, t.values0, io.keyline.util.Bytes.hash(f), f, v));
         hashes0 = t.hashes0;
         fields0 = t.fields0;
         values0 = t.values0;
@@ -422,13 +396,8 @@ final class FieldTable {
         }
     }
 
-    /**
-     * A deep copy of the arrays, mid-resize state included. Fields are immutable and shared; so are
-     * values unless {@code ownLongValues}: values over {@link HashValue#MAX_SHARED_VALUE} bytes may be
-     * overwritten in place ({@link #replace}), which only a snapshot's copy may see nothing of (no
-     * in-place write while one runs), so a copy that outlives it gets its own.
-     */
-    FieldTable copy(boolean ownLongValues) {
+    /** A deep copy of the arrays (fields and values are immutable and shared), mid-resize state included. */
+    FieldTable copy() {
         FieldTable c = new FieldTable();
         c.hashes0 = Chunks.copy(hashes0);
         c.fields0 = Chunks.copy(fields0);
@@ -442,19 +411,6 @@ final class FieldTable {
         c.size1 = size1;
         c.rehashIndex = rehashIndex;
         c.dataHeap = dataHeap;
-        if (ownLongValues) {
-            cloneLongValues(c.values0);
-            if (c.values1 != null) cloneLongValues(c.values1);
-        }
         return c;
-    }
-
-    private static void cloneLongValues(Object[][] values) {
-        for (Object[] chunk : values) {
-            // (a chunk not allocated yet is the shared empty one: all null, never written)
-            for (int i = 0; i < chunk.length; i++) {
-                if (chunk[i] instanceof byte[] v && v.length > HashValue.MAX_SHARED_VALUE) chunk[i] = v.clone();
-            }
-        }
     }
 }

@@ -32,16 +32,12 @@ import java.util.random.RandomGenerator;
  * field present for the whole scan is returned at least once, across growth and shrinking. It
  * resizes incrementally, a few fields per write, as Redis's dict does.
  *
- * <p>Fields and values are shared byte arrays, immutable but for one case: HSET of a value over
- * {@link #MAX_SHARED_VALUE} bytes copies it into the stored value of the same length
- * ({@link #put(byte[], byte[], byte[][])}). Not thread-safe (the key's stripe lock).
+ * <p>Fields and values are immutable, shared byte arrays. Not thread-safe (the key's stripe lock).
  */
 public final class HashValue implements CollectionValue, TypedValue, Copyable, AofRewritable, HashLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
     private static final long OBJECT_HEAP = 40;
-    /** Values up to this length are never overwritten in place ({@link #put(byte[], byte[], byte[][])}), so copies share them. */
-    static final int MAX_SHARED_VALUE = 64;
 
     // listpack: packed[0..used) = (varint length, bytes) of field 0, value 0, field 1, value 1...
     private byte[] packed;
@@ -217,21 +213,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
 
     /** Sets {@code field} to {@code value}, converting at this hash's limits; true when the field is new. */
     public boolean put(byte[] field, byte[] value) {
-        return put(field, value, null);
-    }
-
-    /**
-     * As {@link #put(byte[], byte[])}, for a caller whose {@code value} is its command's own argument
-     * and whose arguments are {@code inFlight} (null: none of this): in the {@code hashtable} form, a
-     * stored value over {@link #MAX_SHARED_VALUE} bytes of {@code value}'s length gets its bytes copied
-     * in, and the argument is not stored, unless the stored array is one of {@code inFlight}. Safe because
-     * such an array is referenced by this hash alone: readers copy it under the stripe lock (replies,
-     * DUMP, the AOF), COPY's {@link #copy} owns its long values, lists pack what SORT ... GET h->f STORE
-     * reads. The caller must pass null while a snapshot runs ({@link #copyForSnapshot} shares them), and
-     * while earlier commands' arguments wait in a log (EXEC, scripts).
-     */
-    public boolean put(byte[] field, byte[] value, byte[][] inFlight) {
-        return put(field, value, limits.hashMaxListpackEntries, limits.hashMaxListpackValue, inFlight);
+        return put(field, value, limits.hashMaxListpackEntries, limits.hashMaxListpackValue);
     }
 
     /**
@@ -239,10 +221,6 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
      * {@code maxValue} are explicit hash-max-listpack-entries / -value (tests of the conversion).
      */
     public boolean put(byte[] field, byte[] value, long maxEntries, long maxValue) {
-        return put(field, value, maxEntries, maxValue, null);
-    }
-
-    private boolean put(byte[] field, byte[] value, long maxEntries, long maxValue, byte[][] inFlight) {
         if (packed != null) {
             if (field.length > maxValue || value.length > maxValue) {
                 toHashtable();
@@ -265,7 +243,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
                 }
             }
         }
-        return table.put(field, Bytes.hash(field), value, inFlight);
+        return table.put(field, Bytes.hash(field), value);
     }
 
     private void toHashtable() {
@@ -335,19 +313,8 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
 
     // ---- copy and rewrite -------------------------------------------------------------------------
 
-    /** A deep copy that owns its long values (a hash of their own for COPY: {@link #put(byte[], byte[], byte[][])}). */
     @Override
     public HashValue copy() {
-        return copy(true);
-    }
-
-    /** A deep copy sharing the value arrays, which nothing overwrites while a snapshot runs. */
-    @Override
-    public HashValue copyForSnapshot() {
-        return copy(false);
-    }
-
-    private HashValue copy(boolean ownLongValues) {
         HashValue c = new HashValue(limits);
         if (packed != null) {
             c.packed = Arrays.copyOf(packed, used);
@@ -355,7 +322,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
             c.count = count;
         } else {
             c.packed = null;
-            c.table = table.copy(ownLongValues);
+            c.table = table.copy();
         }
         return c;
     }

@@ -202,7 +202,7 @@ class IncrementalRehashTest {
                 seen.capacity(cap, t.capacity(), was, t.rehashing());
                 assertThat(t.size()).isEqualTo(model.size());
                 if (copyMidResize == null && t.rehashing() && model.size() > 1_000) {
-                    copyMidResize = t.copy(false);
+                    copyMidResize = t.copy();
                     modelAtCopy = new HashMap<>(model);
                 }
             }
