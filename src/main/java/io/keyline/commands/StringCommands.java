@@ -22,7 +22,8 @@ import io.keyline.store.StringEncoding;
 import java.nio.charset.StandardCharsets;
 
 /**
- * String commands. SET stores the request's {@code byte[]} (immutable, so it may be shared);
+ * String commands. SET stores the request's {@code byte[]}, or copies a long value into the stored
+ * array of the same length ({@link Database#setReusing});
  * APPEND and SETRANGE convert the value to a {@link MutableString} and change it in place
  * (amortised growth); INCR and friends rewrite a short number in place when its length allows
  * ({@link Database#addToInteger}), else store a new array. Read strings through {@link Strings}.
