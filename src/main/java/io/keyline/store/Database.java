@@ -344,8 +344,8 @@ public final class Database {
      * <p>Safe because a stored string array over {@link SlotLayout#MAX_INLINE_VALUE} bytes is
      * referenced by its entry alone: readers copy it under the stripe lock (replies, DUMP, the AOF),
      * COPY stores a copy (and lists pack theirs: SORT ... STORE), {@link #iterator()} hands out
-     * detached entries, and while a snapshot runs (it shares boxed arrays with the thread that writes it) this is plain
-     * {@link #set}. {@code inFlight}: arrays the caller's command still refers to and logs after it
+     * detached entries, and while a snapshot runs (it shares boxed arrays with the thread that
+     * writes it) this is plain {@link #set}. {@code inFlight}: arrays the caller's command still refers to and logs after it
      * returns (its argv, where one MSET writes a key twice); never overwritten. The caller decides
      * that no earlier command's arrays wait in a log (EXEC, scripts).
      *

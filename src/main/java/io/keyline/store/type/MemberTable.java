@@ -108,7 +108,10 @@ abstract class MemberTable<T> {
         return slots1 != null;
     }
 
-    /** Heap bytes of the slot and hash arrays (both tables' while resizing), compressed references assumed as {@link io.keyline.store.Memory}. */
+    /**
+     * Heap bytes of the slot and hash arrays (both tables' while resizing), compressed references
+     * assumed, as {@link io.keyline.store.Memory} does.
+     */
     long tableBytes() {
         return 32 + 8L * capacity();
     }
