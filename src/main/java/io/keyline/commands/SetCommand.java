@@ -29,8 +29,9 @@ final class SetCommand {
     /** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
     static void set(CallContext c, byte[][] argv) {
         if (argv.length == 3) { // the common case, kept allocation-free
-            if (c.mayReuseStoredValues()) c.db().setReusing(argv[1], argv[2], argv);
-            else c.db().set(argv[1], argv[2], Database.NO_TTL);
+            if (c.mayReuseStoredValues()) {
+                if (c.db().setReusing(argv[1], argv[2], argv)) c.argumentCopied(2);
+            } else c.db().set(argv[1], argv[2], Database.NO_TTL);
             c.modified(argv[1]);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[1]);
             c.reply.ok();

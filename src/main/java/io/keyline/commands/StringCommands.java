@@ -224,8 +224,9 @@ final class StringCommands {
     private static void setAll(CallContext c, byte[][] argv) {
         boolean reuse = c.mayReuseStoredValues();
         for (int i = 1; i < argv.length; i += 2) {
-            if (reuse) c.db().setReusing(argv[i], argv[i + 1], argv);
-            else c.db().set(argv[i], argv[i + 1], Database.NO_TTL);
+            if (reuse) {
+                if (c.db().setReusing(argv[i], argv[i + 1], argv)) c.argumentCopied(i + 1);
+            } else c.db().set(argv[i], argv[i + 1], Database.NO_TTL);
             c.modified(argv[i]);
             c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", argv[i]);
         }

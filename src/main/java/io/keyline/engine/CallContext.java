@@ -77,6 +77,20 @@ public final class CallContext {
         return transactionLog == null && !scriptCall;
     }
 
+    /** Bit i: {@code argv[i]} was copied into the store and may go back to the parser ({@link #argumentCopied}). */
+    long copiedArguments;
+
+    /**
+     * The handler copied {@code argv[index]} into a stored array ({@code Database.setReusing}) and keeps
+     * no reference to it: once the call path has logged the command (the AOF, MONITOR and SLOWLOG copy
+     * what they keep), {@link Dispatcher#call} gives the array back to the parser
+     * ({@link io.keyline.protocol.ArgumentPool}). Only a client's own command counts: its argv is the
+     * parser's, one array per argument; AOF replay's and EXEC's are not.
+     */
+    public void argumentCopied(int index) {
+        if (index < Long.SIZE && origin == Origin.CLIENT && !replaying) copiedArguments |= 1L << index;
+    }
+
     CallContext(ServerContext server, Client client, Origin origin, boolean replaying) {
         this.server = server;
         this.client = client;
@@ -98,6 +112,7 @@ public final class CallContext {
         this.blockAnswersZero = false;
         this.durableSeq = 0;
         this.now = Long.MIN_VALUE;
+        this.copiedArguments = 0;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.keyline.engine;
 
+import io.keyline.protocol.ArgumentPool;
 import io.keyline.session.Client;
 
 import io.keyline.util.Bytes;
@@ -505,7 +506,19 @@ public final class Dispatcher {
                 }
             }
         }
+        if (ctx.copiedArguments != 0) recycleCopiedArguments(ctx, argv);
         return blocked;
+    }
+
+    /**
+     * Gives the arguments the handler copied into the store ({@link CallContext#argumentCopied}) back to
+     * this thread's parser pool: here, after the slow log, the AOF, tracking and MONITOR have had them
+     * (each copies what it keeps), nothing refers to them any more.
+     */
+    private static void recycleCopiedArguments(CallContext ctx, byte[][] argv) {
+        ArgumentPool pool = ArgumentPool.current();
+        for (long bits = ctx.copiedArguments; bits != 0; bits &= bits - 1) pool.recycle(argv[Long.numberOfTrailingZeros(bits)]);
+        ctx.copiedArguments = 0;
     }
 
     /**

@@ -150,9 +150,15 @@ public final class RespParser {
     }
 
     private static byte[] readArg(ByteBuf in, int length) {
-        byte[] arg = new byte[length];
+        byte[] arg = length >= ArgumentPool.MIN_LENGTH ? recycledArray(length) : new byte[length];
         in.readBytes(arg);
         return arg;
+    }
+
+    /** A long argument's array: one a finished command gave back ({@link ArgumentPool}), else a new one. */
+    private static byte[] recycledArray(int length) {
+        byte[] arg = ArgumentPool.current().take(length);
+        return arg != null ? arg : new byte[length];
     }
 
     /**

@@ -349,7 +349,8 @@ public final class Database {
      * returns (its argv, where one MSET writes a key twice); never overwritten. The caller decides
      * that no earlier command's arrays wait in a log (EXEC, scripts).
      *
-     * @return whether the key existed (live) before
+     * @return whether {@code value} was copied into the stored array (so the store keeps no reference to
+     *         it: the caller may give it back to the parser), false if it is stored itself
      */
     public boolean setReusing(byte[] key, byte[] value, byte[][] inFlight) {
         int hash = Bytes.hash(key);
@@ -362,7 +363,8 @@ public final class Database {
             keyspace.touchSlot(slot);
             return true;
         }
-        return set(t, hash, key, slot, value, NO_TTL);
+        set(t, hash, key, slot, value, NO_TTL);
+        return false;
     }
 
     /**

@@ -57,11 +57,11 @@ class DatabaseTest {
     void setReusingCopiesALongValueOfTheSameLengthIntoTheStoredArrayAndKeepsTheEntry() {
         byte[] key = k("big");
         byte[] first = filled(1024, 'a');
-        assertThat(db.setReusing(key, first, new byte[0][])).as("absent before").isFalse();
+        assertThat(db.setReusing(key, first, new byte[0][])).as("absent before: the argument itself is stored").isFalse();
         Entry entry = db.peek(key);
         long memory = keyspace.usedMemory();
         byte[] second = filled(1024, 'b');
-        assertThat(db.setReusing(key, second, new byte[0][])).isTrue();
+        assertThat(db.setReusing(key, second, new byte[0][])).as("copied: the caller may recycle it").isTrue();
         assertThat(db.getString(key)).isSameAs(first).isEqualTo(second);
         assertThat(db.peek(key).slot()).as("the same entry").isSameAs(entry.slot());
         assertThat(keyspace.usedMemory()).isEqualTo(memory);
@@ -73,25 +73,25 @@ class DatabaseTest {
         byte[] key = k("big");
         db.set(key, filled(1024, 'a'), Database.NO_TTL);
         byte[] longer = filled(1025, 'b');
-        db.setReusing(key, longer, new byte[0][]);
+        assertThat(db.setReusing(key, longer, new byte[0][])).isFalse();
         assertThat(db.getString(key)).as("another length").isSameAs(longer);
 
         byte[] inFlight = db.getString(key);
         byte[] same = filled(1025, 'c');
-        db.setReusing(key, same, new byte[][]{key, inFlight, same});
+        assertThat(db.setReusing(key, same, new byte[][]{key, inFlight, same})).isFalse();
         assertThat(db.getString(key)).as("the stored array is one the command still logs").isSameAs(same);
         assertThat(inFlight).containsOnly((byte) 'b');
 
         db.set(key, filled(1025, 'd'), clock.millis() + 10_000);
         byte[] afterTtl = filled(1025, 'e');
-        db.setReusing(key, afterTtl, new byte[0][]);
+        assertThat(db.setReusing(key, afterTtl, new byte[0][])).isFalse();
         assertThat(db.getString(key)).as("a key with a TTL: SET clears it with a new entry").isSameAs(afterTtl);
         assertThat(db.expireAt(key)).isEqualTo(Database.NO_TTL);
 
         byte[] small = k("s");
         db.set(small, filled(64, 'x'), Database.NO_TTL);
         byte[] inline = filled(64, 'y');
-        db.setReusing(small, inline, new byte[0][]);
+        assertThat(db.setReusing(small, inline, new byte[0][])).isFalse();
         assertThat(db.getString(small)).as("short values live inline").isEqualTo(inline);
     }
 
