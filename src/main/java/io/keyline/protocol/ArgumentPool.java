@@ -68,4 +68,10 @@ public final class ArgumentPool {
     int size() {
         return count;
     }
+
+    /** Drops every array held (for tests: the pool outlives a test on its thread). */
+    void clear() {
+        java.util.Arrays.fill(arrays, 0, count, null);
+        count = 0;
+    }
 }
