@@ -339,7 +339,8 @@ public final class Database {
      * copied into that array and the entry stays. A replaced array would otherwise be garbage that
      * only ZGC's next major cycle frees, so sustained overwrites of large values kept landing on
      * fresh pages (~13 us each on a small VM) while Redis's allocator reuses what it just freed
-     * (bench/results/2026-12-07-inplace.md); here the parsed argument is what dies, young.
+     * (bench/results/2026-12-07-inplace.md). What is left is the parsed argument, which the caller
+     * hands back to the parser when this returns true (protocol.ArgumentPool).
      *
      * <p>Safe because a stored string array over {@link SlotLayout#MAX_INLINE_VALUE} bytes is
      * referenced by its entry alone: readers copy it under the stripe lock (replies, DUMP, the AOF),
