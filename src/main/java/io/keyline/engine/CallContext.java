@@ -67,6 +67,9 @@ public final class CallContext {
     boolean scriptCall;
     /** A script's call made under redis.set_repl without REPL_AOF: its writes are not logged. */
     boolean noPropagate;
+    /** The name array of this context's last command and its table entry ({@code Dispatcher.lookup}). */
+    byte[] lastName;
+    CommandSpec lastSpec;
 
     /**
      * Whether a write may overwrite a stored string's array in place ({@code Database.setReusing}):

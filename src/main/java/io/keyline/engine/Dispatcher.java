@@ -71,7 +71,7 @@ public final class Dispatcher {
             c.kill();
             return false;
         }
-        CommandSpec spec = resolve(c, argv);
+        CommandSpec spec = resolve(ctx, argv);
         if (spec == null) return false;
         c.lastCommand(spec.name);
         if (!admit(c, spec, argv)) return false;
@@ -299,7 +299,7 @@ public final class Dispatcher {
      */
     public void replay(CallContext ctx, byte[][] argv) {
         Client c = ctx.client();
-        CommandSpec spec = resolve(c, argv);
+        CommandSpec spec = resolve(ctx, argv);
         if (spec == null) return;
         if (c.inMulti() && !spec.notQueued) {
             c.queue(argv);
@@ -319,9 +319,23 @@ public final class Dispatcher {
         return new CallContext(server, c, CallContext.Origin.REPLAY, true);
     }
 
+    /**
+     * The table entry of a command name. The parser hands a connection one array per repeated name, so the
+     * context remembers the last one: a pipeline of the same command hashes and compares its name once.
+     * The table does not change after start, and nothing writes into an argument's bytes.
+     */
+    private CommandSpec lookup(CallContext ctx, byte[] name) {
+        if (name == ctx.lastName) return ctx.lastSpec;
+        CommandSpec spec = server.table().lookup(name);
+        ctx.lastName = name;
+        ctx.lastSpec = spec;
+        return spec;
+    }
+
     /** Looks the command (and subcommand) up and checks arity; replies the error and returns null on failure. */
-    CommandSpec resolve(Client c, byte[][] argv) {
-        CommandSpec spec = server.table().lookup(argv[0]);
+    CommandSpec resolve(CallContext ctx, byte[][] argv) {
+        Client c = ctx.client();
+        CommandSpec spec = lookup(ctx, argv[0]);
         if (spec == null) {
             reject(c, unknownCommand(argv));
             return null;

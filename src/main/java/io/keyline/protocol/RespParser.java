@@ -90,16 +90,18 @@ public final class RespParser {
      *                           closes the connection
      */
     public byte[][] next(ByteBuf in) {
+        windowStart = windowEnd = 0; // the caller may have compacted or replaced its buffer since the last call
         if (args == null) {
             if (!in.isReadable()) return null;
-            if (in.getByte(in.readerIndex()) != '*') return parseInline(in);
             int start = in.readerIndex();
+            fill(in, start);
+            if (window[0] != '*') return parseInline(in);
             int eol = findLineEnd(in, start);
             if (eol < 0) {
                 if (in.readableBytes() > MAX_INLINE) throw new ProtocolException("too big mbulk count string");
                 return null;
             }
-            long count = string2ll(in, start + 1, eol);
+            long count = lineNumber(start + 1, eol);
             if (count == INVALID || count > MAX_MULTIBULK) throw new ProtocolException("invalid multibulk length");
             if (count > MAX_UNAUTHENTICATED_MULTIBULK && unauthenticated) {
                 throw new ProtocolException("unauthenticated multibulk length");
@@ -121,11 +123,11 @@ public final class RespParser {
                     if (in.readableBytes() > MAX_INLINE) throw new ProtocolException("too big bulk count string");
                     return null;
                 }
-                byte type = in.getByte(start);
+                byte type = window[start - windowStart]; // findLineEnd left the line's start in the window
                 if (type != '$') {
                     throw new ProtocolException("expected '$', got '" + (char) (type & 0xff) + "'");
                 }
-                long len = string2ll(in, start + 1, eol);
+                long len = lineNumber(start + 1, eol);
                 if (len == INVALID || len < 0 || len > maxBulkLength || len > MAX_ARRAY) {
                     throw new ProtocolException("invalid bulk length");
                 }
@@ -137,8 +139,22 @@ public final class RespParser {
             }
             // As Redis: the two bytes after the data are skipped, not checked.
             if (in.readableBytes() < (long) bulkLength + 2) return null;
-            byte[] arg = argCount == 0 && bulkLength <= MAX_CACHED_NAME ? commandName(in, bulkLength) : readArg(in, bulkLength);
-            in.skipBytes(2);
+            int from = in.readerIndex();
+            byte[] arg;
+            if (bulkLength > WINDOW) {
+                arg = argumentArray(bulkLength);
+                in.getBytes(from, arg);
+            } else {
+                if (from < windowStart || from + bulkLength > windowEnd) fill(in, from);
+                int offset = from - windowStart;
+                if (argCount == 0 && bulkLength <= MAX_CACHED_NAME) {
+                    arg = commandName(offset, bulkLength);
+                } else {
+                    arg = argumentArray(bulkLength);
+                    System.arraycopy(window, offset, arg, 0, bulkLength);
+                }
+            }
+            in.readerIndex(from + bulkLength + 2);
             if (argCount == args.length) args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, expectedArgs));
             args[argCount++] = arg;
             argvLenSum += bulkLength;
@@ -149,39 +165,55 @@ public final class RespParser {
         return done;
     }
 
-    private static byte[] readArg(ByteBuf in, int length) {
-        byte[] arg = length >= ArgumentPool.MIN_LENGTH ? recycledArray(length) : new byte[length];
-        in.readBytes(arg);
-        return arg;
-    }
-
-    /** A long argument's array: one a finished command gave back ({@link ArgumentPool}), else a new one. */
-    private static byte[] recycledArray(int length) {
-        byte[] arg = ArgumentPool.current().take(length);
-        return arg != null ? arg : new byte[length];
+    /**
+     * A new argument's array, which the caller fills whole: for a long one, an array a finished command gave
+     * back ({@link ArgumentPool}) if this thread holds one of that length, else a new one.
+     */
+    private static byte[] argumentArray(int length) {
+        if (length >= ArgumentPool.MIN_LENGTH) {
+            byte[] recycled = ArgumentPool.current().take(length);
+            if (recycled != null) return recycled;
+        }
+        return new byte[length];
     }
 
     /**
-     * The command name at the reader index, as the array this parser returned the last time the
+     * The input from {@link #windowStart} to {@link #windowEnd} (buffer indexes), copied out of the buffer
+     * in one call: lines, numbers and short arguments are read from this array, where a {@code ByteBuf.getByte}
+     * per byte (bounds and reference-count checks, and the pooled buffer's indirection, each time) cost more
+     * than the whole copy. A small command fits in one window; only the first fill of a call is certain.
+     * Valid during one {@link #next} call only: between calls the caller may compact or replace its buffer.
+     */
+    private final byte[] window = new byte[WINDOW];
+    private int windowStart;
+    private int windowEnd;
+    /** Bytes one {@link #fill} copies at most: a few small pipelined commands, the lines of any. */
+    private static final int WINDOW = 128;
+
+    /** Copies the input from {@code from} (up to {@link #WINDOW} bytes of it) into the window. */
+    private void fill(ByteBuf in, int from) {
+        int n = Math.min(in.writerIndex() - from, WINDOW);
+        in.getBytes(from, window, 0, n);
+        windowStart = from;
+        windowEnd = from + n;
+    }
+
+    /**
+     * The command name at {@code window[offset]}, as the array this parser returned the last time the
      * same bytes came: a client sends the same few names over and over, and a fresh array per
      * request is garbage the collector must chase (16 bytes of every GET's 86). Shared arrays are
      * safe because nothing writes into an argument's bytes. One direct-mapped entry per hash.
      */
-    private byte[] commandName(ByteBuf in, int length) {
-        // One copy into a scratch array, then plain array reads: a ByteBuf.getByte per byte (bounds and
-        // reference-count checks each) was most of this method's cost.
-        byte[] scratch = nameScratch;
-        in.getBytes(in.readerIndex(), scratch, 0, length);
+    private byte[] commandName(int offset, int length) {
+        byte[] w = window;
         int h = length;
-        for (int i = 0; i < length; i++) h = h * 31 + scratch[i];
+        for (int i = offset; i < offset + length; i++) h = h * 31 + w[i];
         int slot = (h ^ (h >>> 7)) & (NAME_CACHE - 1);
         byte[] cached = names[slot];
-        if (cached != null && cached.length == length && Arrays.equals(cached, 0, length, scratch, 0, length)) {
-            in.skipBytes(length);
+        if (cached != null && cached.length == length && Arrays.equals(cached, 0, length, w, offset, offset + length)) {
             return cached;
         }
-        byte[] name = Arrays.copyOf(scratch, length);
-        in.skipBytes(length);
+        byte[] name = Arrays.copyOfRange(w, offset, offset + length);
         names[slot] = name;
         return name;
     }
@@ -190,32 +222,37 @@ public final class RespParser {
     private static final int MAX_CACHED_NAME = 24;
     private static final int NAME_CACHE = 32;
     private final byte[][] names = new byte[NAME_CACHE][];
-    private final byte[] nameScratch = new byte[MAX_CACHED_NAME];
 
     /**
      * Index of the {@code \r} ending the line that starts at {@code from}, when the byte after it
      * has arrived too (as Redis, that byte is assumed to be {@code \n}); -1 if not there yet. Looks
      * at most {@link #MAX_INLINE} bytes ahead so garbage without CR costs linear time overall.
+     * Leaves {@code from} in the window (at its start if it had to be filled again).
      */
-    private static int findLineEnd(ByteBuf in, int from) {
+    private int findLineEnd(ByteBuf in, int from) {
         int end = in.writerIndex();
-        int limit = Math.min(end, from + MAX_INLINE + 1);
-        // Count and length lines are a few bytes ("*3", "$16"): a short look costs less than indexOf's set-up.
-        int near = Math.min(limit, from + SHORT_LINE);
-        int cr = -1;
-        for (int i = from; i < near; i++) {
-            if (in.getByte(i) == '\r') {
-                cr = i;
-                break;
+        if (from < windowStart || from >= windowEnd) fill(in, from);
+        while (true) {
+            byte[] w = window;
+            int base = windowStart;
+            for (int i = from - base, n = windowEnd - base; i < n; i++) {
+                if (w[i] == '\r') return base + i + 1 < end ? base + i : -1;
             }
+            if (windowEnd == end) return -1; // every byte that has arrived was looked at
+            if (from == windowStart) break;
+            fill(in, from); // the line began late in the window: look again from its start
         }
-        if (cr < 0 && near < limit) cr = in.indexOf(near, limit, (byte) '\r');
+        // A line longer than the window (only ever an error or an inline-sized garbage line): the rest in the buffer.
+        int cr = in.indexOf(windowEnd, Math.min(end, from + MAX_INLINE + 1), (byte) '\r');
         if (cr < 0 || cr + 1 >= end) return -1;
         return cr;
     }
 
-    /** Bytes {@link #findLineEnd} looks at one by one before it searches. */
-    private static final int SHORT_LINE = 8;
+    /** {@link #string2ll} of the line {@code [from, to)} (buffer indexes) that {@link #findLineEnd} found. */
+    private long lineNumber(int from, int to) {
+        // A line that did not fit the window is far longer than any number.
+        return to <= windowEnd ? string2ll(window, from - windowStart, to - windowStart) : INVALID;
+    }
 
     private static final long INVALID = Long.MIN_VALUE;
 
@@ -224,29 +261,27 @@ public final class RespParser {
      * spaces, must fit a signed 64-bit integer; {@link #INVALID} otherwise. Every valid negative
      * number is returned as -1: both callers only care that it is negative.
      */
-    static long string2ll(ByteBuf in, int from, int to) {
+    static long string2ll(byte[] in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) return INVALID;
         if (len <= 2) { // nearly every count and length line: "*3", "$3", "$16", without the loop
-            int d = in.getByte(from) - '0';
+            int d = in[from] - '0';
             if (len == 1) return d >= 0 && d <= 9 ? d : INVALID;
-            int e = in.getByte(from + 1) - '0';
+            int e = in[from + 1] - '0';
             return d >= 1 && d <= 9 && e >= 0 && e <= 9 ? d * 10 + e : d == '-' - '0' && e >= 1 && e <= 9 ? -e : INVALID;
         }
         int i = from;
-        if (len == 1 && in.getByte(i) == '0') return 0;
         boolean negative = false;
-        if (in.getByte(i) == '-') {
+        if (in[i] == '-') {
             negative = true;
             i++;
-            if (i == to) return INVALID;
         }
-        byte first = in.getByte(i);
+        byte first = in[i];
         if (first < '1' || first > '9') return INVALID;
         // Accumulate negatively: the negative range is one larger than the positive one.
         long value = -(first - '0');
         for (i++; i < to; i++) {
-            byte b = in.getByte(i);
+            byte b = in[i];
             if (b < '0' || b > '9') return INVALID;
             int digit = b - '0';
             if (value < (Long.MIN_VALUE + digit) / 10) return INVALID;
@@ -254,6 +289,14 @@ public final class RespParser {
         }
         if (negative) return -1;
         return value == Long.MIN_VALUE ? INVALID : -value;
+    }
+
+    /** {@link #string2ll(byte[], int, int)} of {@code in}'s bytes {@code [from, to)}. */
+    static long string2ll(ByteBuf in, int from, int to) {
+        if (to - from <= 0 || to - from > 20) return INVALID;
+        byte[] digits = new byte[to - from];
+        in.getBytes(from, digits);
+        return string2ll(digits, 0, digits.length);
     }
 
     private byte[][] parseInline(ByteBuf in) {

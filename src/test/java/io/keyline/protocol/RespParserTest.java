@@ -334,6 +334,52 @@ class RespParserTest {
         assertThat(protocolError("*" + "1".repeat(30) + "\r\n")).isEqualTo("Protocol error: invalid multibulk length");
     }
 
+    /**
+     * The parser reads lines and short arguments from a copy of up to 128 bytes of the input: every line and
+     * argument boundary at every position relative to that copy (arguments of 0..300 bytes before a small
+     * command, so its lines start at each offset; arguments of exactly 127, 128 and 129 bytes), given at once,
+     * byte by byte and in two reads split anywhere.
+     */
+    @Test
+    void linesAndArgumentsAtEveryOffsetOfTheCopiedWindow() {
+        for (int filler = 0; filler <= 300; filler++) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            o.writeBytes(multibulk("ECHO", "f".repeat(filler)));
+            o.writeBytes(multibulk("GET", "key:000000012345"));
+            o.writeBytes(multibulk("SADD", "myset", "m".repeat(filler % 130)));
+            o.writeBytes(b("PING\r\n"));
+            byte[] batch = o.toByteArray();
+            List<List<String>> expected = List.of(
+                    List.of("ECHO", "f".repeat(filler)),
+                    List.of("GET", "key:000000012345"),
+                    List.of("SADD", "myset", "m".repeat(filler % 130)),
+                    List.of("PING"));
+            assertThat(parseAll(batch)).as("filler %d", filler).isEqualTo(expected);
+            if (filler % 37 == 0 || (filler >= 120 && filler <= 135)) {
+                assertThat(parseByteByByte(batch)).as("filler %d byte by byte", filler).isEqualTo(expected);
+                for (int cut = 0; cut <= batch.length; cut++) {
+                    assertThat(parseInTwo(batch, cut)).as("filler %d split at %d", filler, cut).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    /** A length or count line longer than the copied window is searched for in the buffer, and is invalid. */
+    @Test
+    void linesLongerThanTheCopiedWindow() {
+        assertThat(protocolError("*1\r\n$" + "1".repeat(200) + "\r\n")).isEqualTo("Protocol error: invalid bulk length");
+        assertThat(protocolError("*" + "1".repeat(200) + "\r\n")).isEqualTo("Protocol error: invalid multibulk length");
+        assertThat(protocolError("*1\r\n$" + "1".repeat(200))).isNull(); // no CR yet: waits
+        assertThat(protocolError("*1\r\n$" + "9".repeat(19) + "\r\n")).isEqualTo("Protocol error: invalid bulk length");
+        // A long garbage line before the CR arrives, then the CR: invalid, not a hang.
+        RespParser p = new RespParser(MAX_BULK);
+        ByteBuf in = Unpooled.buffer();
+        in.writeBytes(b("*2\r\n$3\r\nGET\r\n$" + "7".repeat(500)));
+        assertThat(p.next(in)).isNull();
+        in.writeBytes(b("\r\n"));
+        assertThatThrownBy(() -> p.next(in)).isInstanceOf(ProtocolException.class).hasMessage("Protocol error: invalid bulk length");
+    }
+
     @Test
     void unauthenticatedLimits() {
         RespParser p = new RespParser(MAX_BULK);
