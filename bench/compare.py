@@ -1108,6 +1108,9 @@ def machine_facts(env):
     f["hypervisor"] = sh("lscpu | sed -n 's/^Hypervisor vendor:[[:space:]]*//p' | head -1")
     f["mem"] = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
     f["kernel"] = platform.release()
+    # The launcher asks for transparent huge pages when these allow it (ZGC's heap: shmem_enabled; G1's: enabled).
+    f["thp"] = sh("for k in enabled shmem_enabled defrag; do printf '%s: %s; ' $k "
+                  "\"$(cat /sys/kernel/mm/transparent_hugepage/$k 2>/dev/null || echo n/a)\"; done")
     f["os"] = sh(". /etc/os-release 2>/dev/null && echo $PRETTY_NAME")
     f["redis_server"] = sh("%s --version" % shlex.quote(env.redis_bin))
     f["redis_benchmark"] = sh("%s --version" % shlex.quote(env.bench_bin))
@@ -1182,6 +1185,7 @@ def render(env, results, facts, kfacts, args, mode):
     L.append("| CPU | %s cores, %s%s |" % (facts["cpus"], facts["cpu_model"],
                                          " (%s guest)" % facts["hypervisor"] if facts["hypervisor"] else ""))
     L.append("| memory / kernel / OS | %s / %s / %s |" % (facts["mem"], facts["kernel"], facts["os"]))
+    L.append("| transparent huge pages | %s |" % facts.get("thp", "?"))
     L.append("| Redis | %s |" % facts["redis_server"])
     L.append("| load generator | %s; churn: ChurnLoad on %s |" % (facts["redis_benchmark"], facts["churn_java"]))
     L.append("| Keyline command | `%s` |" % facts["keyline_cmd"])

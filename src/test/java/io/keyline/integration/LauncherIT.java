@@ -213,6 +213,35 @@ class LauncherIT {
                 .map(l -> l.replaceAll(".*=\\s*(\\S+).*", "$1")).orElseThrow(() -> new AssertionError(out));
     }
 
+    /**
+     * The launcher asks for transparent huge pages exactly when the kernel lets ZGC's heap (shared memory) have them,
+     * so that the JVM never warns about a setting it cannot use.
+     */
+    @Test
+    void transparentHugePagesOnlyWhereTheKernelAllowsThem() throws Exception {
+        Path shmemSetting = Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled");
+        assumeTrue(Files.isReadable(shmemSetting), "no transparent huge pages on this kernel");
+        boolean allowed = Files.readString(shmemSetting).matches("(?s).*\\[(advise|always|within_size|force)\\].*");
+        int port = freePort();
+        Process server = new ProcessBuilder(launcher().toString(), "-p", Integer.toString(port), "--appendonly", "no",
+                "--dir", workDir.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).start();
+        try {
+            Output out = new Output(server.getInputStream());
+            assertThat(out.waitFor("Ready to accept connections", 300_000)).as("output:%n%s", out.text()).isTrue();
+            String java = ProcessHandle.of(server.pid()).flatMap(h -> h.info().commandLine()).orElse("");
+            assumeTrue(java.contains("-XX:+UseZGC"), "the launcher picked a JDK without generational ZGC");
+            assertThat(java.contains("-XX:+UseTransparentHugePages")).as(java).isEqualTo(allowed);
+            assertThat(out.text()).doesNotContain("[pagesize]").doesNotContain("huge pages");
+            try (Jedis jedis = new Jedis("127.0.0.1", port, 10_000)) {
+                assertThat(jedis.ping()).isEqualTo("PONG");
+            }
+        } finally {
+            server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void theHeapGovernorCollectsWhenWritesPauseUnderZgc() throws Exception {
         int port = freePort();
