@@ -189,7 +189,9 @@ final class ListCommands {
         @Override
         public Object apply(io.keyline.store.EncodingLimits limits, java.util.List<byte[]> elements) {
             ListValue l = new ListValue(limits);
-            for (byte[] e : elements) l.pushRight(e);
+            // Copies: a GET pattern's values may be strings' stored arrays, which change in place, and a list keeps
+            // the arrays it is given.
+            for (byte[] e : elements) l.pushRight(e.clone());
             return l;
         }
     }

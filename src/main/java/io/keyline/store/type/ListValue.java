@@ -23,8 +23,14 @@ import java.util.function.Consumer;
  * (listpack bytes, as Redis counts them). Each mutating operation reads it once, at its start, so a
  * CONFIG SET applies to existing lists on their next write; nodes already packed are not re-packed
  * until a write touches them. (Redis 7.2 differs slightly: a quicklist keeps the node size it was
- * created with, and only the listpack / quicklist conversions read the new setting.) Elements are
- * treated as immutable: they are shared, never written to.
+ * created with, and only the listpack / quicklist conversions read the new setting.)
+ *
+ * <p>A node packs its elements' bytes ({@link PackedNode}) or, when its first element is at least
+ * {@link ReferenceNode#MIN_LENGTH} bytes long, keeps the element arrays themselves
+ * ({@link ReferenceNode}); the encodings, limits and replies are the same for both. Elements are
+ * immutable: the list keeps the arrays it is given (so a caller must hand over an array nobody will
+ * write to, e.g. a parsed argument, and copy one that may change in place, such as a string's stored
+ * value), and the arrays it returns may be the stored ones, never to be written to.
  *
  * <p>Not thread-safe: the caller holds the key's stripe lock.
  */
@@ -36,7 +42,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     /** The most room a pushed-to new node starts with: the largest size level's node. */
     private static final int MAX_NODE_ROOM = 65536;
     private static final long LISTPACK_HEADER = 7; // 6-byte header + end marker
-    private static final long NODE_HEAP = 64;      // PackedNode object + its backing array header
+    private static final long NODE_HEAP = 64;      // node object + its buffer's (or reference ring's) header
     private static final long LIST_HEAP = 48;
     private static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
     /** Largest DEBUG QUICKLIST-PACKED-THRESHOLD Redis accepts: not even slightly below 4 GB. */
@@ -49,7 +55,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
      */
     private static volatile long packedThreshold = DEFAULT_PACKED_THRESHOLD;
 
-    private final Ring<PackedNode> nodes = new Ring<>(1);
+    private final Ring<ListNode> nodes = new Ring<>(1);
     private int size;
     private boolean quicklist;
     private long elementHeap;
@@ -105,6 +111,37 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         return nodes.get(index).bufferBytes();
     }
 
+    /** Whether the node at {@code index} keeps its elements by reference (tests). */
+    boolean nodeKeepsReferences(int index) {
+        return nodes.get(index) instanceof ReferenceNode;
+    }
+
+    /**
+     * Tests: the bookkeeping kept incrementally equals a recount (element count, heap estimate, each node's
+     * listpack size) and no node is empty but an empty list's only one.
+     */
+    void checkBookkeeping() {
+        long heap = 0;
+        int count = 0;
+        for (int ni = 0; ni < nodes.size(); ni++) {
+            ListNode n = nodes.get(ni);
+            if (n.size() == 0 && nodes.size() > 1) throw new AssertionError("empty node " + ni + " of " + nodes.size());
+            long lp = LISTPACK_HEADER;
+            long nodeHeap = 0;
+            for (int i = 0; i < n.size(); i++) {
+                byte[] e = n.get(i);
+                lp += listpackEntryBytes(e);
+                nodeHeap += n.heapOf(e.length);
+            }
+            if (lp != n.lpBytes) throw new AssertionError("node " + ni + " lpBytes " + n.lpBytes + ", recounted " + lp);
+            if (nodeHeap != n.heapBytes()) throw new AssertionError("node " + ni + " heap " + n.heapBytes() + ", recounted " + nodeHeap);
+            heap += nodeHeap;
+            count += n.size();
+        }
+        if (count != size) throw new AssertionError("size " + size + ", recounted " + count);
+        if (heap != elementHeap) throw new AssertionError("element heap " + elementHeap + ", recounted " + heap);
+    }
+
     /** Number of packed nodes (1 for a listpack). */
     public int nodeCount() {
         return nodes.size();
@@ -137,7 +174,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     /** A node holding one large element, which no other element may join. */
-    private static boolean isPlain(PackedNode n) {
+    private static boolean isPlain(ListNode n) {
         // The length alone: reading the element out would copy it on every push to a one-element node.
         return n.size() == 1 && n.firstLength() >= packedThreshold;
     }
@@ -204,11 +241,6 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         return 9;
     }
 
-    /** Heap bytes an element takes inside a packed node (its entry; buffer slack is not counted). */
-    private static long heapOf(byte[] e) {
-        return PackedNode.entrySize(e.length);
-    }
-
     // ---- encoding conversions ---------------------------------------------------------------------
 
     /**
@@ -217,7 +249,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
      */
     private void growing(int fill, long rawBytes, long count) {
         if (quicklist) return;
-        PackedNode only = nodes.first();
+        ListNode only = nodes.first();
         if (exceedsLimit(fill, only.lpBytes + rawBytes, only.size() + count)) {
             quicklist = true;
             // Re-pack the single big node into nodes that respect the limit.
@@ -228,7 +260,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     /** After removals: a quicklist down to one node under half the limit becomes a listpack. */
     private void shrinking(int fill) {
         if (!quicklist || nodes.size() != 1) return;
-        PackedNode only = nodes.first();
+        ListNode only = nodes.first();
         long sz = sizeLimit(fill);
         long cnt = countLimit(fill);
         if (sz != Long.MAX_VALUE) sz /= 2;
@@ -240,21 +272,24 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     private void repack(int fill) {
         Ring<byte[]> all = new Ring<>(size);
         while (nodes.size() > 0) {
-            PackedNode n = nodes.removeFirst();
+            ListNode n = nodes.removeFirst();
             for (int i = 0; i < n.size(); i++) all.addLast(n.get(i));
         }
-        PackedNode cur = new PackedNode();
-        nodes.addLast(cur);
+        ListNode cur = null;
+        elementHeap = 0;
         for (int i = 0; i < all.size(); i++) {
             byte[] e = all.get(i);
             long eb = listpackEntryBytes(e);
-            if (cur.size() > 0 && (isLarge(e) || isPlain(cur) || exceedsLimit(fill, cur.lpBytes + eb, cur.size() + 1))) {
-                cur = new PackedNode();
+            if (cur == null || isLarge(e) || isPlain(cur) || exceedsLimit(fill, cur.lpBytes + eb, cur.size() + 1)) {
+                if (cur != null) elementHeap += cur.heapBytes();
+                cur = ListNode.forElement(e.length);
                 nodes.addLast(cur);
             }
             cur.addLast(e);
             cur.lpBytes += eb;
         }
+        if (cur == null) nodes.addLast(new PackedNode());
+        else elementHeap += cur.heapBytes();
     }
 
     // ---- pushes and pops ------------------------------------------------------------------------
@@ -283,7 +318,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         pushLast(e, fill);
     }
 
-    private PackedNode nodeForInsert(PackedNode n, byte[] e, long entryBytes, int fill) {
+    private ListNode nodeForInsert(ListNode n, byte[] e, long entryBytes, int fill) {
         if (!quicklist || n.size() == 0) return n;
         if (isLarge(e) || isPlain(n)) return null; // a large element goes alone into a plain node
         return exceedsLimit(fill, n.lpBytes + entryBytes, n.size() + 1) ? null : n;
@@ -291,30 +326,37 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     private void pushFirst(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        PackedNode end = nodes.first();
-        PackedNode n = nodeForInsert(end, e, eb, fill);
+        ListNode end = nodes.first();
+        ListNode n = nodeForInsert(end, e, eb, fill);
         if (n == null) {
             n = openNode(end, e, true);
             nodes.addFirst(n);
+        } else if (n.size() == 0 && !n.suits(e.length)) {
+            n = ListNode.forElement(e.length);
+            nodes.set(0, n);
         }
         n.addFirst(e);
         n.lpBytes += eb;
         size++;
-        elementHeap += heapOf(e);
+        elementHeap += n.heapOf(e.length);
     }
 
     private void pushLast(byte[] e, int fill) {
         long eb = listpackEntryBytes(e);
-        PackedNode end = nodes.last();
-        PackedNode n = nodeForInsert(end, e, eb, fill);
+        ListNode end = nodes.last();
+        ListNode n = nodeForInsert(end, e, eb, fill);
         if (n == null) {
             n = openNode(end, e, false);
             nodes.addLast(n);
+        } else if (n.size() == 0 && !n.suits(e.length)) {
+            // The empty list's only node: swapped for the kind the first element is kept in.
+            n = ListNode.forElement(e.length);
+            nodes.set(nodes.size() - 1, n);
         }
         n.addLast(e);
         n.lpBytes += eb;
         size++;
-        elementHeap += heapOf(e);
+        elementHeap += n.heapOf(e.length);
     }
 
     /**
@@ -322,17 +364,24 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
      * (it is not large and the end node is not plain), the list is growing at that end: the new node starts with the
      * room the full one's entries take (at most {@link #MAX_NODE_ROOM}), where growing its buffer by half each time
      * it fills copied ~2 KB per 1 KB element (an LPUSH allocated 3.2 KB for a 1 KB value, and while the heap grows
-     * each of those bytes is a first touch of fresh memory: bench/results/2026-12-07-lpush-bimodal.md).
+     * each of those bytes is a first touch of fresh memory: bench/results/2026-12-07-lpush-bimodal.md). A long
+     * element opens a {@link ReferenceNode} instead, with as many slots as a full one of those had.
      */
-    private static PackedNode openNode(PackedNode full, byte[] e, boolean prepends) {
-        if (full == null || full.size() == 0 || isLarge(e) || isPlain(full)) return new PackedNode();
-        return PackedNode.withRoom(Math.min(full.usedBytes(), MAX_NODE_ROOM), prepends);
+    private static ListNode openNode(ListNode full, byte[] e, boolean prepends) {
+        boolean filling = full != null && full.size() > 0 && !isLarge(e) && !isPlain(full);
+        if (ReferenceNode.keeps(e.length)) {
+            return new ReferenceNode(filling && full instanceof ReferenceNode ? full.size() : ReferenceNode.DEFAULT_CAPACITY);
+        }
+        if (filling && full instanceof PackedNode packed) {
+            return PackedNode.withRoom(Math.min(packed.usedBytes(), MAX_NODE_ROOM), prepends);
+        }
+        return new PackedNode();
     }
 
     /** Removes and returns the first element, or null when empty. */
     public byte[] popLeft() {
         if (size == 0) return null;
-        PackedNode n = nodes.first();
+        ListNode n = nodes.first();
         byte[] e = n.removeFirst();
         removedFrom(n, 0, e);
         shrinking(fill());
@@ -343,7 +392,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     public byte[] popRight() {
         if (size == 0) return null;
         int ni = nodes.size() - 1;
-        PackedNode n = nodes.get(ni);
+        ListNode n = nodes.get(ni);
         byte[] e = n.removeLast();
         removedFrom(n, ni, e);
         shrinking(fill());
@@ -362,25 +411,21 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     public boolean pop(boolean left, ByteRangeSink sink) {
         if (size == 0) return false;
         int ni = left ? 0 : nodes.size() - 1;
-        PackedNode n = nodes.get(ni);
-        int len = left ? n.firstLength() : n.lastLength();
-        int off = left ? n.firstData(len) : n.lastData(len);
-        sink.accept(n.buf, off, len);
-        long lp = listpackEntryBytes(n.buf, off, len);
-        if (left) n.dropFirst(len);
-        else n.dropLast(len);
-        removedFrom(n, ni, lp, PackedNode.entrySize(len));
+        ListNode n = nodes.get(ni);
+        long heap = n.popInto(left, sink);
+        removedFrom(n, ni, heap);
         shrinking(fill());
         return true;
     }
 
     /** Bookkeeping after {@code e} left node {@code n} (at node index {@code ni}): drops empty nodes. */
-    private void removedFrom(PackedNode n, int ni, byte[] e) {
-        removedFrom(n, ni, listpackEntryBytes(e), heapOf(e));
+    private void removedFrom(ListNode n, int ni, byte[] e) {
+        n.lpBytes -= listpackEntryBytes(e);
+        removedFrom(n, ni, n.heapOf(e.length));
     }
 
-    private void removedFrom(PackedNode n, int ni, long entryBytes, long heap) {
-        n.lpBytes -= entryBytes;
+    /** As {@link #removedFrom(ListNode, int, byte[])} once the node's {@code lpBytes} are down already. */
+    private void removedFrom(ListNode n, int ni, long heap) {
         size--;
         elementHeap -= heap;
         if (n.size() == 0 && nodes.size() > 1) nodes.remove(ni);
@@ -389,7 +434,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     // ---- indexed access -------------------------------------------------------------------------
 
-    /** PackedNode index in the high 32 bits, offset in the low 32 bits, of element {@code index} (0..size-1). */
+    /** Node index in the high 32 bits, offset in the low 32 bits, of element {@code index} (0..size-1). */
     private long locate(int index) {
         if (index < size / 2) {
             int ni = 0;
@@ -427,10 +472,10 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         int fill = fill();
         growing(fill, e.length, 0);
         long loc = locate(index);
-        PackedNode n = nodes.get((int) (loc >>> 32));
+        ListNode n = nodes.get((int) (loc >>> 32));
         byte[] old = n.set((int) loc, e);
         n.lpBytes += listpackEntryBytes(e) - listpackEntryBytes(old);
-        elementHeap += heapOf(e) - heapOf(old);
+        elementHeap += n.heapOf(e.length) - n.heapOf(old.length);
         if (quicklist && n.size() > 1 && isLarge(e)) isolate((int) (loc >>> 32), (int) loc);
         else if (quicklist && n.size() > 1 && exceedsLimit(fill, n.lpBytes, n.size())) splitNode((int) (loc >>> 32));
         shrinking(fill);
@@ -450,10 +495,10 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         growing(fill, e.length, 1);
         long loc = locate(index);
         int ni = (int) (loc >>> 32);
-        PackedNode n = nodes.get(ni);
+        ListNode n = nodes.get(ni);
         if (quicklist && isPlain(n)) {
             // Nothing joins a plain node: the element goes into a node of its own before it.
-            PackedNode before = new PackedNode();
+            ListNode before = ListNode.forElement(e.length);
             nodes.add(ni, before);
             n = before;
             loc = (long) ni << 32;
@@ -461,7 +506,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         n.add((int) loc, e);
         n.lpBytes += listpackEntryBytes(e);
         size++;
-        elementHeap += heapOf(e);
+        elementHeap += n.heapOf(e.length);
         if (quicklist && n.size() > 1 && isLarge(e)) isolate(ni, (int) loc);
         else if (quicklist && exceedsLimit(fill, n.lpBytes, n.size())) splitNode(ni);
     }
@@ -472,8 +517,9 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
      * element mid-node the same way).
      */
     private void isolate(int ni, int at) {
-        PackedNode n = nodes.get(ni);
-        PackedNode after = new PackedNode();
+        ListNode n = nodes.get(ni);
+        long heapBefore = n.heapBytes();
+        ListNode after = n.size() > at + 1 ? ListNode.forElement(n.get(at + 1).length) : new PackedNode();
         while (n.size() > at + 1) {
             byte[] x = n.removeLast();
             long xb = listpackEntryBytes(x);
@@ -484,9 +530,10 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         byte[] large = n.removeLast();
         long lb = listpackEntryBytes(large);
         n.lpBytes -= lb;
-        PackedNode plain = new PackedNode();
+        ListNode plain = ListNode.forElement(large.length);
         plain.addLast(large);
         plain.lpBytes += lb;
+        elementHeap += n.heapBytes() + plain.heapBytes() + after.heapBytes() - heapBefore;
         int next = ni + 1;
         if (n.size() == 0) {
             nodes.remove(ni);
@@ -498,9 +545,10 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
 
     /** Splits an over-full node into two halves. */
     private void splitNode(int ni) {
-        PackedNode n = nodes.get(ni);
+        ListNode n = nodes.get(ni);
         int keep = n.size() / 2;
-        PackedNode tail = new PackedNode(n.size() - keep);
+        long heapBefore = n.heapBytes();
+        ListNode tail = n instanceof ReferenceNode ? new ReferenceNode(n.size() - keep) : new PackedNode(n.size() - keep);
         while (n.size() > keep) {
             byte[] e = n.removeLast();
             long eb = listpackEntryBytes(e);
@@ -508,6 +556,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
             tail.addFirst(e);
             tail.lpBytes += eb;
         }
+        elementHeap += n.heapBytes() + tail.heapBytes() - heapBefore;
         nodes.add(ni + 1, tail);
     }
 
@@ -522,7 +571,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     private int indexOf(byte[] x) {
         int base = 0;
         for (int ni = 0; ni < nodes.size(); ni++) {
-            PackedNode n = nodes.get(ni);
+            ListNode n = nodes.get(ni);
             for (int i = 0; i < n.size(); i++) if (Arrays.equals(n.get(i), x)) return base + i;
             base += n.size();
         }
@@ -546,7 +595,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         int off = (int) loc;
         int remaining = to - from + 1;
         while (remaining > 0) {
-            PackedNode n = nodes.get(ni++);
+            ListNode n = nodes.get(ni++);
             int take = Math.min(n.size() - off, remaining);
             if (take > 0) n.forEach(off, off + take - 1, sink);
             remaining -= take;
@@ -624,14 +673,14 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
         int removed = 0;
         if (!fromTail) {
             for (int ni = 0; ni < nodes.size() && removed < limit; ) {
-                PackedNode n = nodes.get(ni);
+                ListNode n = nodes.get(ni);
                 for (int i = 0; i < n.size() && removed < limit; ) {
                     byte[] e = n.get(i);
                     if (Arrays.equals(e, x)) {
                         n.remove(i);
                         n.lpBytes -= listpackEntryBytes(e);
                         size--;
-                        elementHeap -= heapOf(e);
+                        elementHeap -= n.heapOf(e.length);
                         removed++;
                     } else {
                         i++;
@@ -642,14 +691,14 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
             }
         } else {
             for (int ni = nodes.size() - 1; ni >= 0 && removed < limit; ni--) {
-                PackedNode n = nodes.get(ni);
+                ListNode n = nodes.get(ni);
                 for (int i = n.size() - 1; i >= 0 && removed < limit; i--) {
                     byte[] e = n.get(i);
                     if (Arrays.equals(e, x)) {
                         n.remove(i);
                         n.lpBytes -= listpackEntryBytes(e);
                         size--;
-                        elementHeap -= heapOf(e);
+                        elementHeap -= n.heapOf(e.length);
                         removed++;
                     }
                 }
@@ -668,10 +717,12 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     private void mergeSmallNodes(int fill) {
         if (!quicklist) return;
         for (int ni = 0; ni + 1 < nodes.size(); ) {
-            PackedNode a = nodes.get(ni);
-            PackedNode b = nodes.get(ni + 1);
+            ListNode a = nodes.get(ni);
+            ListNode b = nodes.get(ni + 1);
             if (!exceedsLimit(fill, a.lpBytes + b.lpBytes - LISTPACK_HEADER, a.size() + b.size())) {
+                long heapBefore = a.heapBytes() + b.heapBytes();
                 for (int i = 0; i < b.size(); i++) a.addLast(b.get(i));
+                elementHeap += a.heapBytes() - heapBefore;
                 a.lpBytes += b.lpBytes - LISTPACK_HEADER;
                 nodes.remove(ni + 1);
             } else {
@@ -693,27 +744,25 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     }
 
     private void popLeftNoShrink() {
-        PackedNode n = nodes.first();
+        ListNode n = nodes.first();
         removedFrom(n, 0, n.removeFirst());
     }
 
     private void popRightNoShrink() {
         int ni = nodes.size() - 1;
-        PackedNode n = nodes.get(ni);
+        ListNode n = nodes.get(ni);
         removedFrom(n, ni, n.removeLast());
     }
 
     // ---- copy and rewrite -----------------------------------------------------------------------
 
-    /** An independent copy (node buffers are copied). */
+    /** An independent copy (node buffers are copied; element arrays, which nobody writes to, may be shared). */
     @Override
     public ListValue copy() {
         ListValue c = new ListValue(limits);
         c.nodes.clear();
         for (int ni = 0; ni < nodes.size(); ni++) {
-            PackedNode n = nodes.get(ni);
-            PackedNode m = n.copy();
-            c.nodes.addLast(m);
+            c.nodes.addLast(nodes.get(ni).copy());
         }
         c.size = size;
         c.quicklist = quicklist;
@@ -754,7 +803,7 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
      */
     public void forEachNode(java.util.function.BiConsumer<Integer, Boolean> node, Consumer<byte[]> element) {
         for (int ni = 0; ni < nodes.size(); ni++) {
-            PackedNode n = nodes.get(ni);
+            ListNode n = nodes.get(ni);
             if (n.size() == 0) continue;
             node.accept(n.size(), quicklist && isPlain(n));
             for (int i = 0; i < n.size(); i++) element.accept(n.get(i));

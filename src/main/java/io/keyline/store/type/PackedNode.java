@@ -13,14 +13,12 @@ import java.util.Arrays;
  * <p>Indexed access walks the entries; a one-entry cursor cache makes sequential access (in either
  * direction) O(1) per step, which is what ranges, LPOS, LREM and the node splits do.
  */
-final class PackedNode {
+final class PackedNode extends ListNode {
     private static final byte[] EMPTY = new byte[0];
     byte[] buf;
     int start;
     int end;
     int count;
-    /** Listpack size of this node's entries (Redis's node {@code sz}), for the fill limits. */
-    long lpBytes = 7;
     // cache: offset of entry cacheIndex (-1 = invalid)
     private int cacheIndex = -1;
     private int cacheOffset;
@@ -45,6 +43,12 @@ final class PackedNode {
         return n;
     }
 
+    @Override
+    boolean suits(int length) {
+        return !ReferenceNode.keeps(length);
+    }
+
+    @Override
     int size() {
         return count;
     }
@@ -54,7 +58,17 @@ final class PackedNode {
         return end - start;
     }
 
-    /** Bytes held by the buffer (heap estimate). */
+    @Override
+    long heapOf(int length) {
+        return entrySize(length);
+    }
+
+    @Override
+    long heapBytes() {
+        return usedBytes();
+    }
+
+    @Override
     int bufferBytes() {
         return buf.length;
     }
@@ -157,6 +171,7 @@ final class PackedNode {
         start = newStart;
     }
 
+    @Override
     byte[] get(int i) {
         return readAt(offsetOf(i));
     }
@@ -166,6 +181,7 @@ final class PackedNode {
      * {@link #buf}, in order, walking the entries once from the first: no element is copied out.
      * The sink must not change this node.
      */
+    @Override
     void forEach(int from, int to, ByteRangeSink sink) {
         int pos = offsetOf(from);
         byte[] b = buf;
@@ -178,6 +194,7 @@ final class PackedNode {
         }
     }
 
+    @Override
     void addFirst(byte[] e) {
         int sz = entrySize(e.length);
         ensureRoom(sz, 0);
@@ -187,6 +204,7 @@ final class PackedNode {
         if (cacheIndex >= 0) cacheIndex++;
     }
 
+    @Override
     void addLast(byte[] e) {
         int sz = entrySize(e.length);
         ensureRoom(0, sz);
@@ -195,6 +213,7 @@ final class PackedNode {
         count++;
     }
 
+    @Override
     byte[] removeFirst() {
         byte[] e = readAt(start);
         start += entrySize(e.length);
@@ -204,6 +223,7 @@ final class PackedNode {
     }
 
     /** Length of the first element (the node must not be empty). */
+    @Override
     int firstLength() {
         return lengthForward(start);
     }
@@ -223,6 +243,17 @@ final class PackedNode {
         return end - varintSize(len) - len;
     }
 
+    @Override
+    long popInto(boolean first, ByteRangeSink sink) {
+        int len = first ? firstLength() : lastLength();
+        int off = first ? firstData(len) : lastData(len);
+        sink.accept(buf, off, len);
+        lpBytes -= ListValue.listpackEntryBytes(buf, off, len);
+        if (first) dropFirst(len);
+        else dropLast(len);
+        return entrySize(len);
+    }
+
     /** Removes the first element, of length {@code len}, without reading it out. */
     void dropFirst(int len) {
         start += entrySize(len);
@@ -237,6 +268,7 @@ final class PackedNode {
         cacheIndex = -1;
     }
 
+    @Override
     byte[] removeLast() {
         int len = lengthBackward(end);
         int pos = end - entrySize(len);
@@ -248,6 +280,7 @@ final class PackedNode {
     }
 
     /** Replaces entry {@code i}; returns the old element. */
+    @Override
     byte[] set(int i, byte[] e) {
         int pos = offsetOf(i);
         byte[] old = readAt(pos);
@@ -266,6 +299,7 @@ final class PackedNode {
     }
 
     /** Inserts at position {@code i} (0..size). */
+    @Override
     void add(int i, byte[] e) {
         if (i == 0) {
             addFirst(e);
@@ -286,6 +320,7 @@ final class PackedNode {
     }
 
     /** Removes position {@code i}; returns the element. */
+    @Override
     byte[] remove(int i) {
         if (i == 0) return removeFirst();
         int pos = offsetOf(i);
@@ -299,6 +334,7 @@ final class PackedNode {
     }
 
     /** Shrinks the buffer when mostly empty. */
+    @Override
     void compact() {
         int used = end - start;
         if (buf.length > 256 && used < buf.length / 4) {
@@ -312,6 +348,7 @@ final class PackedNode {
         }
     }
 
+    @Override
     PackedNode copy() {
         PackedNode c = new PackedNode();
         c.buf = Arrays.copyOfRange(buf, start, end);

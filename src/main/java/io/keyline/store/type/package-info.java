@@ -1,8 +1,9 @@
 /**
  * Data-type values other than strings, plain Java with no RESP. Callers hold the key's stripe lock.
  *
- * <p>{@link io.keyline.store.type.ListValue} (listpack / quicklist, nodes are packed
- * {@link io.keyline.store.type.PackedNode}s) and {@link io.keyline.store.type.HashValue} (listpack as
+ * <p>{@link io.keyline.store.type.ListValue} (listpack / quicklist; its nodes pack their elements'
+ * bytes, {@link io.keyline.store.type.PackedNode}, or keep elements of 512 bytes and more as the arrays
+ * they were given, {@link io.keyline.store.type.ReferenceNode}) and {@link io.keyline.store.type.HashValue} (listpack as
  * one packed byte array / open-addressing hashtable): each reports its TYPE name and OBJECT ENCODING
  * ({@link io.keyline.store.TypedValue}), a deep copy for COPY ({@link io.keyline.store.Copyable}), an
  * O(1) heap estimate and emptiness ({@link io.keyline.store.CollectionValue}: the database accounts
