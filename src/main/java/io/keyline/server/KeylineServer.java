@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -290,6 +291,16 @@ public final class KeylineServer implements AutoCloseable {
         this.exitOnShutdown = v;
     }
 
+    /**
+     * Bytes asked of the socket per read, as Redis's PROTO_IOBUF_LEN (16 KB). A fixed size instead of Netty's
+     * default adaptive one: the adaptive guess's grow/shrink branches are inlined into the compiled read loop
+     * (EpollStreamUnsafe.epollInReady, with the whole command path under it), and C2 prunes the ones a workload
+     * never takes; when the request sizes change (a pipelined run after unpipelined ones, GET after PING) they
+     * trap, and the whole read path is compiled again. A buffer only holds what arrived; it is released once
+     * parsed (ClientConnection keeps it only under a partial command).
+     */
+    private static final int READ_BUFFER_BYTES = 16 * 1024;
+
     private void bind(Class<? extends ServerChannel> channelType) throws InterruptedException {
         int timeout = config.getInt("timeout");
         ServerBootstrap b = new ServerBootstrap()
@@ -300,6 +311,7 @@ public final class KeylineServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
