@@ -293,16 +293,16 @@ public final class KeylineServer implements AutoCloseable {
 
     /**
      * Bytes asked of the socket per read: a fixed size instead of Netty's default adaptive guess (64 bytes to
-     * 64 KB). The guess's grow/shrink branches and "the read filled the buffer" are inlined into the compiled read
-     * loop (EpollStreamUnsafe.epollInReady, with the whole command path under it), and C2 prunes those a workload
-     * never takes; when request sizes change (pipelined clients after unpipelined ones, GET after PING) they trap
-     * and that whole path is compiled again: 0.3-2.7 us/request of compiler CPU in the first 200,000 pipelined
-     * requests (bench/results/2026-12-08-jit-reconnect.md). 64 KB, the adaptive guess's maximum: a -P 16 batch of
-     * 1 KB SETs (17 KB) still comes in one read; 16 KB (Redis's PROTO_IOBUF_LEN) split it and trapped there.
-     * A buffer holds only what arrived and is released once parsed; ClientConnection keeps it only while a
+     * 64 KB). The guess's grow/shrink branches are inlined into the compiled read loop
+     * (EpollStreamUnsafe.epollInReady, with the whole command path under it), and C2 prunes those a workload never
+     * takes; when request sizes change (pipelined clients after unpipelined ones, GET after PING) they trap and that
+     * whole path is compiled again: 0.2-1.5 us/request of compiler CPU in the first 200,000 pipelined requests
+     * (bench/results/2026-12-08-jit-reconnect.md). 16 KB as Redis's PROTO_IOBUF_LEN, and the largest size the
+     * pooled allocator serves from its size classes: 32 KB and 64 KB reads cost 10-20% more server CPU per pipelined
+     * PING. A buffer holds only what arrived and is released once parsed; ClientConnection keeps it only while a
      * command is incomplete.
      */
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final int READ_BUFFER_BYTES = 16 * 1024;
 
     private void bind(Class<? extends ServerChannel> channelType) throws InterruptedException {
         int timeout = config.getInt("timeout");
