@@ -296,7 +296,7 @@ public final class KeylineServer implements AutoCloseable {
      * 64 KB). The guess's grow/shrink branches are inlined into the compiled read loop
      * (EpollStreamUnsafe.epollInReady, with the whole command path under it), and C2 prunes those a workload never
      * takes; when request sizes change (pipelined clients after unpipelined ones, GET after PING) they trap and that
-     * whole path is compiled again: 0.2-1.5 us/request of compiler CPU in the first 200,000 pipelined requests
+     * whole path is compiled again: 0.2-2.7 us/request of compiler CPU in the first 200,000 pipelined requests
      * (bench/results/2026-12-08-jit-reconnect.md). 16 KB as Redis's PROTO_IOBUF_LEN, and the largest size the
      * pooled allocator serves from its size classes: 32 KB and 64 KB reads cost 10-20% more server CPU per pipelined
      * PING. A buffer holds only what arrived and is released once parsed; ClientConnection keeps it only while a
