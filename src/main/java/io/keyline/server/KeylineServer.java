@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -290,6 +291,19 @@ public final class KeylineServer implements AutoCloseable {
         this.exitOnShutdown = v;
     }
 
+    /**
+     * Bytes asked of the socket per read: a fixed size instead of Netty's default adaptive guess (64 bytes to
+     * 64 KB). The guess's grow/shrink branches are inlined into the compiled read loop
+     * (EpollStreamUnsafe.epollInReady, with the whole command path under it), and C2 prunes those a workload never
+     * takes; when request sizes change (pipelined clients after unpipelined ones, GET after PING) they trap and that
+     * whole path is compiled again: 0.2-2.7 us/request of compiler CPU in the first 200,000 pipelined requests
+     * (bench/results/2026-12-08-jit-reconnect.md). 16 KB as Redis's PROTO_IOBUF_LEN, and the largest size the
+     * pooled allocator serves from its size classes: 32 KB and 64 KB reads cost 10-20% more server CPU per pipelined
+     * PING. A buffer holds only what arrived and is released once parsed; ClientConnection keeps it only while a
+     * command is incomplete.
+     */
+    private static final int READ_BUFFER_BYTES = 16 * 1024;
+
     private void bind(Class<? extends ServerChannel> channelType) throws InterruptedException {
         int timeout = config.getInt("timeout");
         ServerBootstrap b = new ServerBootstrap()
@@ -300,6 +314,7 @@ public final class KeylineServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
