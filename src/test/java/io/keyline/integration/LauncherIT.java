@@ -213,6 +213,34 @@ class LauncherIT {
                 .map(l -> l.replaceAll(".*=\\s*(\\S+).*", "$1")).orElseThrow(() -> new AssertionError(out));
     }
 
+    /** A server the launcher started (no AOF, files in workDir), ready, on generational ZGC. */
+    private record ZgcServer(Process process, Output out, String javaCommandLine, int port) {
+    }
+
+    /** Starts the launcher with {@code extraArgs}; skips the test when the launcher picked a JDK without ZGC. */
+    private ZgcServer startOnZgc(String... extraArgs) throws Exception {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "-p", Integer.toString(port),
+                "--appendonly", "no", "--dir", workDir.toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process server = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+        try {
+            Output out = new Output(server.getInputStream());
+            assertThat(out.waitFor("Ready to accept connections", 300_000)).as("output:%n%s", out.text()).isTrue();
+            String java = ProcessHandle.of(server.pid()).flatMap(h -> h.info().commandLine()).orElse("");
+            assumeTrue(java.contains("-XX:+UseZGC"), "the launcher picked a JDK without generational ZGC");
+            return new ZgcServer(server, out, java, port);
+        } catch (Throwable t) {
+            stop(server);
+            throw t;
+        }
+    }
+
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /**
      * The launcher asks for transparent huge pages exactly when the kernel lets ZGC's heap (shared memory) have them,
      * so that the JVM never warns about a setting it cannot use.
@@ -222,52 +250,36 @@ class LauncherIT {
         Path shmemSetting = Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled");
         assumeTrue(Files.isReadable(shmemSetting), "no transparent huge pages on this kernel");
         boolean allowed = Files.readString(shmemSetting).matches("(?s).*\\[(advise|always|within_size|force)\\].*");
-        int port = freePort();
-        Process server = new ProcessBuilder(launcher().toString(), "-p", Integer.toString(port), "--appendonly", "no",
-                "--dir", workDir.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).start();
+        ZgcServer server = startOnZgc();
         try {
-            Output out = new Output(server.getInputStream());
-            assertThat(out.waitFor("Ready to accept connections", 300_000)).as("output:%n%s", out.text()).isTrue();
-            String java = ProcessHandle.of(server.pid()).flatMap(h -> h.info().commandLine()).orElse("");
-            assumeTrue(java.contains("-XX:+UseZGC"), "the launcher picked a JDK without generational ZGC");
-            assertThat(java.contains("-XX:+UseTransparentHugePages")).as(java).isEqualTo(allowed);
-            assertThat(out.text()).doesNotContain("[pagesize]").doesNotContain("huge pages");
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 10_000)) {
+            assertThat(server.javaCommandLine().contains("-XX:+UseTransparentHugePages"))
+                    .as(server.javaCommandLine()).isEqualTo(allowed);
+            assertThat(server.out().text()).doesNotContain("[pagesize]").doesNotContain("huge pages");
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
                 assertThat(jedis.ping()).isEqualTo("PONG");
             }
         } finally {
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            stop(server.process());
         }
     }
 
     @Test
     void theHeapGovernorCollectsWhenWritesPauseUnderZgc() throws Exception {
-        int port = freePort();
-        Process server = new ProcessBuilder(launcher().toString(), "-p", Integer.toString(port), "--appendonly", "no",
-                "--capacity", "0", "--loglevel", "debug", "--dir", workDir.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).start();
-        try {
-            Output out = new Output(server.getInputStream());
-            assertThat(out.waitFor("Ready to accept connections", 300_000)).as("output:%n%s", out.text()).isTrue();
-            String java = ProcessHandle.of(server.pid()).flatMap(h -> h.info().commandLine()).orElse("");
-            assumeTrue(java.contains("-XX:+UseZGC"), "the launcher picked a JDK without generational ZGC");
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 10_000)) {
-                // A burst of ~100 MB of values, then nothing: one collection once allocation has been quiet for 2 s.
-                String value = "v".repeat(1024);
-                for (int batch = 0; batch < 100; batch++) {
-                    redis.clients.jedis.Pipeline p = jedis.pipelined();
-                    for (int i = 0; i < 1000; i++) p.set("key:" + batch + ":" + i, value);
-                    p.sync();
-                }
-                assertThat(out.waitFor("Heap governor: allocation quiet for", 60_000)).as("output:%n%s", out.text()).isTrue();
-                assertThat(jedis.configSet("heap-governor", "no")).isEqualTo("OK");
-                assertThat(jedis.configGet("heap-governor")).containsEntry("heap-governor", "no");
+        ZgcServer server = startOnZgc("--capacity", "0", "--loglevel", "debug");
+        Output out = server.out();
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+            // A burst of ~100 MB of values, then nothing: one collection once allocation has been quiet for 2 s.
+            String value = "v".repeat(1024);
+            for (int batch = 0; batch < 100; batch++) {
+                redis.clients.jedis.Pipeline p = jedis.pipelined();
+                for (int i = 0; i < 1000; i++) p.set("key:" + batch + ":" + i, value);
+                p.sync();
             }
+            assertThat(out.waitFor("Heap governor: allocation quiet for", 60_000)).as("output:%n%s", out.text()).isTrue();
+            assertThat(jedis.configSet("heap-governor", "no")).isEqualTo("OK");
+            assertThat(jedis.configGet("heap-governor")).containsEntry("heap-governor", "no");
         } finally {
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            stop(server.process());
         }
     }
 }
