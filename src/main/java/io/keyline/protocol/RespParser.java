@@ -291,14 +291,6 @@ public final class RespParser {
         return value == Long.MIN_VALUE ? INVALID : -value;
     }
 
-    /** {@link #string2ll(byte[], int, int)} of {@code in}'s bytes {@code [from, to)}. */
-    static long string2ll(ByteBuf in, int from, int to) {
-        if (to - from <= 0 || to - from > 20) return INVALID;
-        byte[] digits = new byte[to - from];
-        in.getBytes(from, digits);
-        return string2ll(digits, 0, digits.length);
-    }
-
     private byte[][] parseInline(ByteBuf in) {
         int start = in.readerIndex();
         int limit = Math.min(in.writerIndex(), start + MAX_INLINE + 2);
