@@ -121,29 +121,56 @@ abstract class MemberTable<T> {
     }
 
     /** As {@link #get(byte[])}, with the member's {@link Bytes#hash} already computed. */
-    @SuppressWarnings("unchecked")
     T get(byte[] member, int hash) {
+        return find(member, hash, false);
+    }
+
+    /**
+     * As {@link #get(byte[], int)} for a lookup that {@link #insertNew} follows when the member is absent
+     * (SADD): each probed slot's element is read together with its hash, not after the hashes match, so
+     * the two cache misses overlap. A member found costs two dependent misses (slot and hash together,
+     * then the member's bytes) instead of three; one absent reads the slot line its insert writes next.
+     * A plain lookup of an absent member does not (that line would be an extra miss, 58 -> 115 ns in a
+     * 1M-member set), so only the insert path probes this way (bench/results/2026-12-08-sadd-p16.md).
+     */
+    T getBeforeInsert(byte[] member, int hash) {
+        return find(member, hash, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private T find(byte[] member, int hash, boolean readSlots) {
         int i;
         if (slots1 != null) {
             if (size0 > 0 && iterating == 0) move(REHASH_STEP_READ);
             // An old table drained by lookups is dropped at the next write; meanwhile it is not probed.
-            if (size0 > 0 && (i = indexOf(hashes0, slots0, member, hash)) >= 0) return (T) Chunks.get(slots0, i, B);
-            i = indexOf(hashes1, slots1, member, hash);
+            if (size0 > 0 && (i = indexOf(hashes0, slots0, member, hash, readSlots)) >= 0) {
+                return (T) Chunks.get(slots0, i, B);
+            }
+            i = indexOf(hashes1, slots1, member, hash, readSlots);
             return i >= 0 ? (T) Chunks.get(slots1, i, B) : null;
         }
-        i = indexOf(hashes0, slots0, member, hash);
+        i = indexOf(hashes0, slots0, member, hash, readSlots);
         return i >= 0 ? (T) Chunks.get(slots0, i, B) : null;
     }
 
-    /** The slot of {@code member} (whose hash is {@code hash}), or -1: see "Probing reads the hashes" above. */
+    /**
+     * The slot of {@code member} (whose hash is {@code hash}), or -1: see "Probing reads the hashes"
+     * above. {@code readSlots} (a constant at each call site, so the JIT compiles one loop per value):
+     * see {@link #getBeforeInsert}. It ends the probe on the slot's null rather than on the hash's 0
+     * (an empty slot has both), so the element's load is needed on every path and is not sunk into
+     * the hash-match branch, where it would wait for the hash again.
+     */
     @SuppressWarnings("unchecked")
-    private int indexOf(int[][] hashes, Object[][] slots, byte[] member, int hash) {
+    private int indexOf(int[][] hashes, Object[][] slots, byte[] member, int hash, boolean readSlots) {
         int mask = Chunks.length(hashes, B) - 1;
         int wanted = stored(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             int h = Chunks.get(hashes, i, B);
-            if (h == 0) return -1;
-            if (h == wanted && Arrays.equals(memberOf((T) Chunks.get(slots, i, B)), member)) return i;
+            Object element = readSlots ? Chunks.get(slots, i, B) : null;
+            if (readSlots ? element == null : h == 0) return -1;
+            if (h == wanted && Arrays.equals(memberOf((T) (readSlots ? element : Chunks.get(slots, i, B))), member)) {
+                return i;
+            }
         }
     }
 
@@ -199,13 +226,13 @@ abstract class MemberTable<T> {
         int hash = Bytes.hash(member);
         if (slots1 != null) rehashStep(REHASH_STEP);
         Object removed;
-        int i = indexOf(hashes0, slots0, member, hash);
+        int i = indexOf(hashes0, slots0, member, hash, false);
         if (i >= 0) {
             removed = Chunks.get(slots0, i, B);
             bury(hashes0, slots0, i);
             size0--;
         } else {
-            i = slots1 == null ? -1 : indexOf(hashes1, slots1, member, hash);
+            i = slots1 == null ? -1 : indexOf(hashes1, slots1, member, hash, false);
             if (i < 0) return null;
             removed = Chunks.get(slots1, i, B);
             bury(hashes1, slots1, i);

@@ -234,7 +234,7 @@ public final class SetValue implements CollectionValue, io.keyline.store.TypedVa
             }
             default: {
                 int hash = Bytes.hash(member);
-                if (table.get(member, hash) != null) return false;
+                if (table.getBeforeInsert(member, hash) != null) return false;
                 table.insertNew(member, hash);
                 memberBytes += Memory.array(member.length);
                 return true;

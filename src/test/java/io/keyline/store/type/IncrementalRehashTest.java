@@ -118,7 +118,8 @@ class IncrementalRehashTest {
                 if (was) seen.opsWhileRehashing++;
                 int op = rnd.nextInt(100);
                 if (op < insertPercent) {
-                    boolean absent = t.get(m) == null;
+                    // Both probes SADD may use: the plain one and the one that reads each slot with its hash.
+                    boolean absent = (rnd.nextBoolean() ? t.get(m) : t.getBeforeInsert(m, Bytes.hash(m))) == null;
                     assertThat(absent).isEqualTo(!model.contains(w(m)));
                     if (absent) {
                         t.insertNew(m);
@@ -130,6 +131,7 @@ class IncrementalRehashTest {
                 } else {
                     byte[] got = t.get(m);
                     assertThat(got != null).as("get").isEqualTo(model.contains(w(m)));
+                    assertThat(t.getBeforeInsert(m, Bytes.hash(m))).as("getBeforeInsert").isSameAs(got);
                 }
                 int before = cap;
                 seen.capacity(before, t.capacity(), was, t.rehashing());
