@@ -37,8 +37,8 @@ import java.util.function.LongSupplier;
  * its new data, which a collection must mark (the whole heap, some 0.3-0.6 s of CPU at 400-600 MB of 1 KB values)
  * and cannot free. So the growth counted is the heap's growth less the data's, as the keyspace accounts it
  * ({@code used_memory}): inserting 1 KB values between compare.py's alternating rounds (the other server runs 1-3 s,
- * enough for a quiet period) cost one useless major collection per round, 0.5-0.66 s of CPU each, taken from the
- * other server and redis-benchmark on two cores (262 -> 230 MB, 402 -> 408 MB; bench/results/2026-12-08-set-insert-p16.md).
+ * enough for a quiet period) cost a major collection that freed nothing (402 -> 410-442 MB) and 0.4-0.6 s of CPU, taken
+ * from the other server and redis-benchmark on two cores (bench/results/2026-12-08-set-insert-p16.md).
  * A FLUSHALL or DEL counts the other way: the data it drops is garbage even when the heap did not grow.
  *
  * <p>It does not bound the heap while writes run. Keeping ZGC's {@code SoftMaxHeapSize} at 1.2x the live heap
