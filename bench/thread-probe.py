@@ -108,6 +108,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=1, help="runs of each workload, one after the other")
     ap.add_argument("--gap", type=float, default=0.0, help="idle seconds before each run (compare.py runs the other "
                     "server meanwhile: a second or so)")
+    ap.add_argument("--flush", action="store_true", help="FLUSHALL after the warm-up (compare.py's groups start so)")
+    ap.add_argument("--warmup-d", type=int, default=None, help="value size of the warm-up (default -d; compare.py: 3)")
     ap.add_argument("--strace", action="store_true")
     ap.add_argument("--gc-log", action="store_true")
     ap.add_argument("--java-opts", default="", help="more KEYLINE_JAVA_OPTS")
@@ -142,7 +144,9 @@ def main():
         pid = proc.pid
         for test in args.warmup_tests.split(","):
             if args.warmup:
-                bench(port, test, 1, args.warmup, args.d, args.pinned)
+                bench(port, test, 1, args.warmup, args.d if args.warmup_d is None else args.warmup_d, args.pinned)
+        if args.flush:
+            subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], stdout=subprocess.DEVNULL, check=True)
         print(f"{args.target}: pid {pid}, {len(os.listdir(f'/proc/{pid}/task'))} threads after warm-up; "
               f"load {os.getloadavg()[0]:.2f}")
         for test, p in [w for w in workloads for _ in range(args.repeat)]:
@@ -166,7 +170,7 @@ def main():
             total = sum(r[1] for r in diff(t0, t1, args.n).values())
             print(f"\n== {test} -P {p} -n {args.n}: {res['rps']:,.0f} req/s, p50/p99/p99.9 "
                   f"{res.get('p50')}/{res.get('p99')}/{res.get('p999')} ms, server CPU {total:.2f} us/req, "
-                  f"{faults / args.n:.2f} page faults/req"
+                  f"{faults / args.n:.2f} page faults/req, RSS {rss_mb(pid):.0f} MB"
                   + (f", collections ended {gcs}" if gcs is not None else ""))
             print(f"{'thread':20s} {'n':>3s} {'cpu us/req':>10s} {'of it sys':>9s} {'faults/req':>10s} "
                   f"{'wait us/req':>11s} {'vol cs':>7s} {'invol cs':>8s}")
@@ -180,6 +184,11 @@ def main():
         stop_group(proc)
         if args.gc_log and os.path.exists(gclog):
             print(f"\nGC log: {gclog}")
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"^VmRSS:\s*(\d+)", f.read(), re.M).group(1)) / 1024
 
 
 def minor_faults(pid):

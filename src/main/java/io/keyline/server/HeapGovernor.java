@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Gives the heap a write burst leaves behind back to the OS, so that a loaded server's RSS follows its data.
@@ -31,6 +32,14 @@ import java.util.Set;
  * bench/results/2026-12-07-governor.md). Bursts closer together than the quiet period keep their heap, as
  * jemalloc keeps dirty pages for its decay time. And the first version, which acted on a 50 ms lull, collected
  * in the middle of a load whenever the client paused to build its next batch, and then not after it.
+ *
+ * <p>What a collection can give back is garbage, not the heap's growth: a burst that only adds keys grows the heap by
+ * its new data, which a collection must mark (the whole heap, some 0.3-0.6 s of CPU at 400-600 MB of 1 KB values)
+ * and cannot free. So the growth counted is the heap's growth less the data's, as the keyspace accounts it
+ * ({@code used_memory}): inserting 1 KB values between compare.py's alternating rounds (the other server runs 1-3 s,
+ * enough for a quiet period) cost a major collection that freed nothing (402 -> 410-442 MB) and 0.4-0.6 s of CPU, taken
+ * from the other server and redis-benchmark on two cores (bench/results/2026-12-08-set-insert-p16.md).
+ * A FLUSHALL or DEL counts the other way: the data it drops is garbage even when the heap did not grow.
  *
  * <p>It does not bound the heap while writes run. Keeping ZGC's {@code SoftMaxHeapSize} at 1.2x the live heap
  * (an earlier version) brought RSS down as well, but made the collector cycle back to back under a pipelined
@@ -58,8 +67,11 @@ final class HeapGovernor {
     static final long MIN_GROWTH = 64L << 20;
 
     private volatile boolean on = true;
+    /** The keyspace's data, as it accounts it ({@code used_memory}). */
+    private final LongSupplier dataBytes;
 
-    private HeapGovernor() {
+    private HeapGovernor(LongSupplier dataBytes) {
+        this.dataBytes = dataBytes;
     }
 
     /**
@@ -68,18 +80,20 @@ final class HeapGovernor {
      * cores would compete with a new server's first clients; nothing is missed, as growth is counted from the
      * last collection (or from an empty heap), not from when the governor starts.
      */
-    static void start(Config config) {
+    static void start(Config config, LongSupplier dataBytes) {
         // A class rather than a lambda: started as the first client connects, when linking a lambda cost ~0.3-0.5 ms.
-        Thread t = new Thread(new Run(config), "keyline-heap-governor");
+        Thread t = new Thread(new Run(config, dataBytes), "keyline-heap-governor");
         t.setDaemon(true);
         t.start();
     }
 
     private static final class Run implements Runnable {
         private final Config config;
+        private final LongSupplier dataBytes;
 
-        Run(Config config) {
+        Run(Config config, LongSupplier dataBytes) {
             this.config = config;
+            this.dataBytes = dataBytes;
         }
 
         @Override
@@ -93,7 +107,7 @@ final class HeapGovernor {
                 log.debug("Heap governor off: the collector is not a concurrent one");
                 return;
             }
-            HeapGovernor g = new HeapGovernor();
+            HeapGovernor g = new HeapGovernor(dataBytes);
             g.on = "yes".equals(config.get("heap-governor"));
             config.onChange("heap-governor", v -> g.on = "yes".equals(v));
             g.watchForQuiet();
@@ -110,17 +124,18 @@ final class HeapGovernor {
     }
 
     /**
-     * True when a quiet period is worth a collection: the heap in use grew by at least {@link #MIN_GROWTH}, and
-     * by at least half of what was in use after the last collection, since that collection. The second bound
-     * keeps a large server with short bursts from collecting its whole heap after each of them.
+     * True when a quiet period is worth a collection: since the last one, the heap in use grew by at least
+     * {@link #MIN_GROWTH} more than the data did ({@code dataGrowthSinceLast}, negative when keys were dropped),
+     * and by at least half of what was in use after that collection. The second bound keeps a large server with
+     * short bursts from collecting its whole heap after each of them.
      */
-    static boolean worthCollecting(long growthSinceLast, long usedAfterLast) {
-        return growthSinceLast >= Math.max(MIN_GROWTH, usedAfterLast / 2);
+    static boolean worthCollecting(long growthSinceLast, long dataGrowthSinceLast, long usedAfterLast) {
+        return growthSinceLast - dataGrowthSinceLast >= Math.max(MIN_GROWTH, usedAfterLast / 2);
     }
 
     /** How long to sleep before the next poll: see {@link #IDLE_POLL_MILLIS}. */
-    static long pollMillis(boolean on, long growthSinceLast, long usedAfterLast) {
-        return on && worthCollecting(growthSinceLast, usedAfterLast) ? POLL_MILLIS : IDLE_POLL_MILLIS;
+    static long pollMillis(boolean on, long growthSinceLast, long dataGrowthSinceLast, long usedAfterLast) {
+        return on && worthCollecting(growthSinceLast, dataGrowthSinceLast, usedAfterLast) ? POLL_MILLIS : IDLE_POLL_MILLIS;
     }
 
     /**
@@ -141,6 +156,9 @@ final class HeapGovernor {
         long quietPolls = 0;
         long seenCycles = cycles.count();
         long usedAfterLast = cycles.usedAfterLatest(0);
+        // The data when the last collection ended, as near as a poll tells (a cycle of the collector's own is noticed
+        // at the next poll).
+        long dataAtLast = seenCycles == 0 ? 0 : dataBytes.getAsLong();
         long poll = POLL_MILLIS;
         while (true) {
             try {
@@ -153,9 +171,11 @@ final class HeapGovernor {
             if (count != seenCycles) {
                 seenCycles = count;
                 usedAfterLast = cycles.usedAfterLatest(usedAfterLast);
+                dataAtLast = dataBytes.getAsLong();
             }
             long before = memory.getHeapMemoryUsage().getUsed();
-            long next = pollMillis(on, before - usedAfterLast, usedAfterLast);
+            long data = dataBytes.getAsLong();
+            long next = pollMillis(on, before - usedAfterLast, data - dataAtLast, usedAfterLast);
             if (next != POLL_MILLIS || poll != POLL_MILLIS) {
                 // Idle, or just back from idle: a quiet period starts counting at the first short poll.
                 poll = next;
@@ -168,10 +188,11 @@ final class HeapGovernor {
             if (quietPolls * POLL_MILLIS < QUIET_MILLIS) continue;
             System.gc(); // a concurrent cycle under ZGC and Shenandoah
             usedAfterLast = memory.getHeapMemoryUsage().getUsed();
+            dataAtLast = dataBytes.getAsLong();
             seenCycles = cycles.count();
             previous = threads.getTotalThreadAllocatedBytes();
-            log.debug("Heap governor: allocation quiet for {} ms, collected: heap used {} MB -> {} MB",
-                    QUIET_MILLIS, before >> 20, usedAfterLast >> 20);
+            log.debug("Heap governor: allocation quiet for {} ms, collected: heap used {} MB -> {} MB (data {} MB)",
+                    QUIET_MILLIS, before >> 20, usedAfterLast >> 20, data >> 20);
         }
     }
 

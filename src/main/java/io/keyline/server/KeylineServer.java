@@ -271,7 +271,7 @@ public final class KeylineServer implements AutoCloseable {
         }
         persistence.start(context);
         log.info("Ready to accept connections tcp (started in {} ms)", (System.nanoTime() - t0) / 1_000_000);
-        if (exitOnShutdown) HeapGovernor.start(config); // a JVM-wide flag: only a server that owns its process
+        if (exitOnShutdown) HeapGovernor.start(config, keyspace()::usedMemory); // a JVM-wide flag: only a server that owns its process
         return this;
     }
 

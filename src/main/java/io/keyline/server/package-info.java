@@ -8,7 +8,8 @@
  * ({@link io.keyline.server.LoopOutbox}). {@link io.keyline.server.StartAhead} lets the launcher build the
  * command table and load Netty's transport on threads of their own while it reads its configuration.
  * {@link io.keyline.server.HeapGovernor} (the command-line server only) collects once when writes have paused
- * for 2 s, so that RSS follows the keyspace instead of the heap's peak.
+ * for 2 s and left garbage (heap growth beyond the keyspace's own), so that RSS follows the keyspace instead of
+ * the heap's peak.
  *
  * <p>May use {@code commands} (the standard table), {@code persistence}, {@code engine},
  * {@code session}, {@code store}, {@code protocol}, {@code config} and {@code util}; nothing uses it

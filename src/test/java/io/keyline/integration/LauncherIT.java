@@ -268,11 +268,12 @@ class LauncherIT {
         ZgcServer server = startOnZgc("--capacity", "0", "--loglevel", "debug");
         Output out = server.out();
         try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
-            // A burst of ~100 MB of values, then nothing: one collection once allocation has been quiet for 2 s.
-            String value = "v".repeat(1024);
+            // A burst of ~100 MB of garbage (1000 keys overwritten 100 times with values of another length, so never in
+            // place), then nothing: one collection once allocation has been quiet for 2 s.
             for (int batch = 0; batch < 100; batch++) {
+                String value = "v".repeat(1024 + batch % 2);
                 redis.clients.jedis.Pipeline p = jedis.pipelined();
-                for (int i = 0; i < 1000; i++) p.set("key:" + batch + ":" + i, value);
+                for (int i = 0; i < 1000; i++) p.set("key:" + i, value);
                 p.sync();
             }
             assertThat(out.waitFor("Heap governor: allocation quiet for", 60_000)).as("output:%n%s", out.text()).isTrue();

@@ -10,24 +10,36 @@ class HeapGovernorTest {
 
     @Test
     void aPauseIsWorthACollectionAfterEnoughAllocationForTheHeapsSize() {
-        assertThat(HeapGovernor.worthCollecting(HeapGovernor.MIN_GROWTH - 1, 0)).isFalse();
-        assertThat(HeapGovernor.worthCollecting(HeapGovernor.MIN_GROWTH, 0)).isTrue();
-        assertThat(HeapGovernor.worthCollecting(HeapGovernor.MIN_GROWTH, 10 * MB)).isTrue();
+        assertThat(HeapGovernor.worthCollecting(HeapGovernor.MIN_GROWTH - 1, 0, 0)).isFalse();
+        assertThat(HeapGovernor.worthCollecting(HeapGovernor.MIN_GROWTH, 0, 0)).isTrue();
+        assertThat(HeapGovernor.worthCollecting(HeapGovernor.MIN_GROWTH, 0, 10 * MB)).isTrue();
         // A 2 GB heap: a 100 MB burst is not worth collecting 2 GB for; a 1 GB one is.
-        assertThat(HeapGovernor.worthCollecting(100 * MB, 2048 * MB)).isFalse();
-        assertThat(HeapGovernor.worthCollecting(1024 * MB, 2048 * MB)).isTrue();
+        assertThat(HeapGovernor.worthCollecting(100 * MB, 0, 2048 * MB)).isFalse();
+        assertThat(HeapGovernor.worthCollecting(1024 * MB, 0, 2048 * MB)).isTrue();
+    }
+
+    @Test
+    void growthThatIsNewDataIsNotWorthACollection() {
+        // 200 MB of new keys: nothing a collection could free.
+        assertThat(HeapGovernor.worthCollecting(200 * MB, 190 * MB, 0)).isFalse();
+        // 200 MB of allocation of which 100 MB is garbage (overwritten or deleted values): worth one.
+        assertThat(HeapGovernor.worthCollecting(200 * MB, 100 * MB, 0)).isTrue();
+        // A FLUSHALL of 500 MB of data and no allocation since the last collection: all of it is garbage.
+        assertThat(HeapGovernor.worthCollecting(0, -500 * MB, 600 * MB)).isTrue();
     }
 
     @Test
     void itPollsSlowlyWhileNoCollectionCouldBeWorthIt() {
-        long fast = HeapGovernor.pollMillis(true, HeapGovernor.MIN_GROWTH, 0);
+        long fast = HeapGovernor.pollMillis(true, HeapGovernor.MIN_GROWTH, 0, 0);
         assertThat(fast).isLessThan(HeapGovernor.IDLE_POLL_MILLIS);
-        // An idle server (no growth), a burst too small for its heap, or the governor off: the long poll.
-        assertThat(HeapGovernor.pollMillis(true, 0, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
-        assertThat(HeapGovernor.pollMillis(true, 100 * MB, 2048 * MB)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
-        assertThat(HeapGovernor.pollMillis(false, 1024 * MB, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        // An idle server (no growth), a burst too small for its heap, growth that is all new data, or the governor off:
+        // the long poll.
+        assertThat(HeapGovernor.pollMillis(true, 0, 0, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        assertThat(HeapGovernor.pollMillis(true, 100 * MB, 0, 2048 * MB)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        assertThat(HeapGovernor.pollMillis(true, 1024 * MB, 1024 * MB, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
+        assertThat(HeapGovernor.pollMillis(false, 1024 * MB, 0, 0)).isEqualTo(HeapGovernor.IDLE_POLL_MILLIS);
         // Growth that a quiet period would collect: the short poll that measures the quiet period.
-        assertThat(HeapGovernor.pollMillis(true, 1024 * MB, 2048 * MB)).isEqualTo(fast);
+        assertThat(HeapGovernor.pollMillis(true, 1024 * MB, 0, 2048 * MB)).isEqualTo(fast);
     }
 
     @Test
