@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What runs in a server process during redis-benchmark runs: CPU and context switches per thread.
 
-Usage: bench/thread-probe.py [--pinned] [--warmup 50000] [-n 30000] [-d 3] [--strace] [--gc-log]
+Usage: bench/thread-probe.py [--pinned] [--warmup 50000] [-n 30000] [-d 3] [--warmup-d 3] [--strace] [--gc-log]
            [--workload set:1 ...] TARGET
 
 TARGET is a Keyline checkout with a built jar (started by its own ./keyline-server, as compare.py does) or
@@ -103,6 +103,7 @@ def main():
     ap.add_argument("--warmup-tests", default="ping_mbulk,set,get", help="what the warm-up runs (compare.py's)")
     ap.add_argument("-n", type=int, default=30000)
     ap.add_argument("-d", type=int, default=3)
+    ap.add_argument("--warmup-d", type=int, help="value size of the warm-up (default -d; compare.py warms with 3)")
     ap.add_argument("--workload", action="append", help="TEST:PIPELINE (repeatable); default set:1 incr:1 "
                     "zadd:1 ping_mbulk:1 lpop:1")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each workload, one after the other")
@@ -142,7 +143,7 @@ def main():
         pid = proc.pid
         for test in args.warmup_tests.split(","):
             if args.warmup:
-                bench(port, test, 1, args.warmup, args.d, args.pinned)
+                bench(port, test, 1, args.warmup, args.d if args.warmup_d is None else args.warmup_d, args.pinned)
         print(f"{args.target}: pid {pid}, {len(os.listdir(f'/proc/{pid}/task'))} threads after warm-up; "
               f"load {os.getloadavg()[0]:.2f}")
         for test, p in [w for w in workloads for _ in range(args.repeat)]:
@@ -156,6 +157,7 @@ def main():
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(1.0)
             t0 = threads(pid)
+            started = time.time()
             res = bench(port, test, p, args.n, args.d, args.pinned)
             t1 = threads(pid)
             if st:
@@ -167,7 +169,9 @@ def main():
             print(f"\n== {test} -P {p} -n {args.n}: {res['rps']:,.0f} req/s, p50/p99/p99.9 "
                   f"{res.get('p50')}/{res.get('p99')}/{res.get('p999')} ms, server CPU {total:.2f} us/req, "
                   f"{faults / args.n:.2f} page faults/req"
-                  + (f", collections ended {gcs}" if gcs is not None else ""))
+                  + (f", collections ended {gcs}" if gcs is not None else "")
+                  + f" (ran {time.strftime('%H:%M:%S', time.gmtime(started))}.{int(started % 1 * 1000):03d}"
+                  f"-{time.strftime('%H:%M:%S', time.gmtime())} UTC)")
             print(f"{'thread':20s} {'n':>3s} {'cpu us/req':>10s} {'of it sys':>9s} {'faults/req':>10s} "
                   f"{'wait us/req':>11s} {'vol cs':>7s} {'invol cs':>8s}")
             for name, (k, us, vol, invol, wait, sys_us, flt) in sorted(diff(t0, t1, args.n).items(),

@@ -288,10 +288,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     /**
      * Initial size of the next batch's reply buffer: the last batch's reply size (a pipelining client
      * tends to send the same batch again), so 16 GETs of 1 KB values do not grow the buffer from 256
-     * bytes through seven reallocations, each copying what was written so far.
+     * bytes through seven reallocations, each copying what was written so far; at least
+     * {@link #MIN_REPLY_BUFFER}.
      */
     private int replySizeHint = MIN_REPLY_BUFFER;
-    private static final int MIN_REPLY_BUFFER = 256;
+    /**
+     * The smallest reply buffer of a batch: the largest size Netty's adaptive allocator serves from its
+     * size classes (16 KB + 512 B; Redis keeps a 16 KB reply buffer per client). A batch whose replies
+     * fit never grows its buffer, and buffer growth is where the reply path changed shape with the batch:
+     * a hint from the last batch (256 B after unpipelined traffic, ~7 KB after 16 GETs that half missed)
+     * grew by copying into the next power of two, past 16 KB into the allocator's large-buffer chunks,
+     * whose allocate/release branches C2 had pruned; the first pipelined 1 KB batch then trapped in them
+     * and recompiled the command, the allocator and Netty's flush (AbstractUnsafe.flush0).
+     * A small batch reserves more than it writes, but only until its bytes reach the socket.
+     */
+    private static final int MIN_REPLY_BUFFER = 16 * 1024 + 512;
     /** A hint never reserves more than this up front (a large reply still grows past it as needed). */
     private static final int MAX_REPLY_HINT = 64 * 1024;
 
