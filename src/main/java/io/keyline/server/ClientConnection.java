@@ -385,6 +385,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
      * 17.3-20.9 us to 16.3-19.8 us (throughput moved within the noise).
      */
     private void writeOut(ByteBuf buf, boolean thenClose) {
+        if (buf.capacity() - buf.readableBytes() > COMPACT_SLACK && hasUnsentOutput()) buf = compacted(buf);
         if (thenClose) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
         } else if (flushQueued || draining) { // flushed at the batch's or the drain's end
@@ -396,6 +397,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.writeAndFlush(buf, ctx.voidPromise());
         }
         checkOutputLimits();
+    }
+
+    /** Unused room in a reply buffer past which it is copied before it queues behind unsent output. */
+    private static final int COMPACT_SLACK = 4096;
+
+    /** Whether Netty still holds output of this connection that the socket did not take (a client that does not read). */
+    private boolean hasUnsentOutput() {
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        return ob != null && ob.totalPendingWriteBytes() > 0;
+    }
+
+    /**
+     * The replies in a buffer of their own size. A batch's buffer starts at {@link #MIN_REPLY_BUFFER}: one
+     * that has to wait in Netty's queue behind unsent output would otherwise hold 16.5 KB for a 5-byte
+     * reply, for as long as the client does not read, beyond what omem and the output-buffer limits count.
+     */
+    private ByteBuf compacted(ByteBuf buf) {
+        ByteBuf copy = ctx.alloc().ioBuffer(buf.readableBytes()).writeBytes(buf);
+        buf.release();
+        return copy;
     }
 
     /** Writes from other threads waiting for this loop (multi-producer, this loop consumes). */
