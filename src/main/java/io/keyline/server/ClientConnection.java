@@ -404,8 +404,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
 
     /** Whether Netty still holds output of this connection that the socket did not take (a client that does not read). */
     private boolean hasUnsentOutput() {
+        return unsentBytes() > 0;
+    }
+
+    /** Bytes of this connection's output in Netty's queue, not yet taken by the socket. */
+    private long unsentBytes() {
         ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
-        return ob != null && ob.totalPendingWriteBytes() > 0;
+        return ob == null ? 0 : ob.totalPendingWriteBytes();
     }
 
     /**
@@ -643,8 +648,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     @Override
     public long outputBufferBytes() {
         if (ctx == null) return 0;
-        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
-        long pending = ob == null ? 0 : ob.totalPendingWriteBytes();
+        long pending = unsentBytes();
         ByteBuf h = held;
         if (h != null) {
             try {
