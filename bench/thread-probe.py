@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What runs in a server process during redis-benchmark runs: CPU and context switches per thread.
 
-Usage: bench/thread-probe.py [--pinned] [--warmup 50000] [-n 30000] [-d 3] [--strace] [--gc-log]
+Usage: bench/thread-probe.py [--pinned] [--warmup 50000] [-n 30000] [-d 3] [--warmup-d 3] [--strace] [--gc-log]
            [--workload set:1 ...] TARGET
 
 TARGET is a Keyline checkout with a built jar (started by its own ./keyline-server, as compare.py does) or
@@ -103,13 +103,13 @@ def main():
     ap.add_argument("--warmup-tests", default="ping_mbulk,set,get", help="what the warm-up runs (compare.py's)")
     ap.add_argument("-n", type=int, default=30000)
     ap.add_argument("-d", type=int, default=3)
+    ap.add_argument("--warmup-d", type=int, help="value size of the warm-up (default -d; compare.py warms with 3)")
     ap.add_argument("--workload", action="append", help="TEST:PIPELINE (repeatable); default set:1 incr:1 "
                     "zadd:1 ping_mbulk:1 lpop:1")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each workload, one after the other")
     ap.add_argument("--gap", type=float, default=0.0, help="idle seconds before each run (compare.py runs the other "
                     "server meanwhile: a second or so)")
     ap.add_argument("--flush", action="store_true", help="FLUSHALL after the warm-up (compare.py's groups start so)")
-    ap.add_argument("--warmup-d", type=int, default=None, help="value size of the warm-up (default -d; compare.py: 3)")
     ap.add_argument("--strace", action="store_true")
     ap.add_argument("--gc-log", action="store_true")
     ap.add_argument("--java-opts", default="", help="more KEYLINE_JAVA_OPTS")
@@ -160,6 +160,7 @@ def main():
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(1.0)
             t0 = threads(pid)
+            started = time.time()
             res = bench(port, test, p, args.n, args.d, args.pinned)
             t1 = threads(pid)
             if st:
@@ -171,7 +172,9 @@ def main():
             print(f"\n== {test} -P {p} -n {args.n}: {res['rps']:,.0f} req/s, p50/p99/p99.9 "
                   f"{res.get('p50')}/{res.get('p99')}/{res.get('p999')} ms, server CPU {total:.2f} us/req, "
                   f"{faults / args.n:.2f} page faults/req, RSS {rss_mb(pid):.0f} MB"
-                  + (f", collections ended {gcs}" if gcs is not None else ""))
+                  + (f", collections ended {gcs}" if gcs is not None else "")
+                  + f" (ran {time.strftime('%H:%M:%S', time.gmtime(started))}.{int(started % 1 * 1000):03d}"
+                  f"-{time.strftime('%H:%M:%S', time.gmtime())} UTC)")
             print(f"{'thread':20s} {'n':>3s} {'cpu us/req':>10s} {'of it sys':>9s} {'faults/req':>10s} "
                   f"{'wait us/req':>11s} {'vol cs':>7s} {'invol cs':>8s}")
             for name, (k, us, vol, invol, wait, sys_us, flt) in sorted(diff(t0, t1, args.n).items(),

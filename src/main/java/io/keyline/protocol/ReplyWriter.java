@@ -27,7 +27,8 @@ public final class ReplyWriter implements ByteRangeSink {
     private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int SHARED_INTEGERS = 10000;
     private static final byte[][] INTEGER_REPLIES = new byte[SHARED_INTEGERS][];
-    private static final byte[][] BULK_HEADERS = new byte[1024][];
+    /** Headers of the short bulk strings a range reply stages ({@link #stageBulk}). */
+    private static final byte[][] BULK_HEADERS = new byte[ReplyWriter.STAGE_MAX_ELEMENT + 1][];
 
     // Filled digit by digit: this runs, interpreted, inside a server's first reply, where 11,000 string
     // concatenations and encodings also bootstrapped indy string concatenation (a generated class).
@@ -205,16 +206,52 @@ public final class ReplyWriter implements ByteRangeSink {
         bulk(value, 0, value.length);
     }
 
+    /**
+     * One capacity check for the whole bulk string, and its length written by the same instructions
+     * whatever the length: with a table of headers for short lengths and another branch for the rest,
+     * C2 pruned the branch that a server's first traffic never took (3-byte values) and the first 1 KB
+     * value trapped there, recompiling the command that had inlined it. As fast as the table for 3-byte
+     * values and ~6 ns faster for 1 KB ones (16 replies into a pooled buffer, JDK 25).
+     */
     public void bulk(byte[] value, int offset, int length) {
-        if (length < BULK_HEADERS.length) {
-            out.writeBytes(BULK_HEADERS[length]);
-        } else {
-            out.writeByte('$');
-            writeLong(length);
-            out.writeBytes(CRLF);
+        ByteBuf o = out;
+        o.ensureWritable(length + BULK_FRAMING);
+        int at = o.writerIndex();
+        o.setByte(at, '$');
+        at = setDigits(o, at + 1, length);
+        o.setShort(at, CRLF_SHORT);
+        at += 2;
+        o.setBytes(at, value, offset, length);
+        at += length;
+        o.setShort(at, CRLF_SHORT);
+        o.writerIndex(at + 2);
+    }
+
+    /** CR LF as one big-endian short, for {@link ByteBuf#setShort}. */
+    private static final int CRLF_SHORT = ('\r' << 8) | '\n';
+    /** What a bulk string adds to its payload at most: '$', 10 digits, two CRLFs. */
+    private static final int BULK_FRAMING = 15;
+    /** 10^k for k >= 1, and 0 for k = 0 (so that 0 counts as one digit): see {@link #decimalDigits}. */
+    private static final int[] POWERS_OF_TEN = {0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+    /**
+     * Sets the decimal digits of {@code n >= 0} at {@code at} (capacity already ensured); returns the
+     * index after them. A loop whose condition is tested at its bottom, so every length takes both
+     * ways of the same branch and C2 has nothing to prune.
+     */
+    private static int setDigits(ByteBuf o, int at, int n) {
+        int end = at + decimalDigits(n);
+        for (int p = end - 1; p >= at; p--) {
+            o.setByte(p, '0' + n % 10);
+            n /= 10;
         }
-        out.writeBytes(value, offset, length);
-        out.writeBytes(CRLF);
+        return end;
+    }
+
+    /** The number of decimal digits of {@code n >= 0}, without a branch: from its bit length (1233/4096 ~ log10 2), corrected once. */
+    static int decimalDigits(int n) {
+        int guess = (32 - Integer.numberOfLeadingZeros(n | 1)) * 1233 >>> 12;
+        return guess + 1 - ((n - POWERS_OF_TEN[guess]) >>> 31);
     }
 
     /** As a {@link ByteRangeSink}: the bytes as one bulk string (a value handing its element straight to the reply). */

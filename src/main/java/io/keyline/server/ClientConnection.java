@@ -288,10 +288,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     /**
      * Initial size of the next batch's reply buffer: the last batch's reply size (a pipelining client
      * tends to send the same batch again), so 16 GETs of 1 KB values do not grow the buffer from 256
-     * bytes through seven reallocations, each copying what was written so far.
+     * bytes through seven reallocations, each copying what was written so far; at least
+     * {@link #MIN_REPLY_BUFFER}.
      */
     private int replySizeHint = MIN_REPLY_BUFFER;
-    private static final int MIN_REPLY_BUFFER = 256;
+    /**
+     * The smallest reply buffer of a batch: the largest size Netty's adaptive allocator serves from its
+     * size classes (16 KB + 512 B; Redis keeps a 16 KB reply buffer per client). A batch whose replies
+     * fit never grows its buffer, and buffer growth is where the reply path changed shape with the batch:
+     * a hint from the last batch (256 B after unpipelined traffic, ~7 KB after 16 GETs that half missed)
+     * grew by copying into the next power of two, past 16 KB into the allocator's large-buffer chunks,
+     * whose allocate/release branches C2 had pruned; the first pipelined 1 KB batch then trapped in them
+     * and recompiled the command, the allocator and Netty's flush (AbstractUnsafe.flush0).
+     * A small batch reserves more than it writes, but only until its bytes reach the socket.
+     */
+    private static final int MIN_REPLY_BUFFER = 16 * 1024 + 512;
     /** A hint never reserves more than this up front (a large reply still grows past it as needed). */
     private static final int MAX_REPLY_HINT = 64 * 1024;
 
@@ -374,6 +385,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
      * 17.3-20.9 us to 16.3-19.8 us (throughput moved within the noise).
      */
     private void writeOut(ByteBuf buf, boolean thenClose) {
+        if (buf.capacity() - buf.readableBytes() > COMPACT_SLACK && hasUnsentOutput()) buf = compacted(buf);
         if (thenClose) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
         } else if (flushQueued || draining) { // flushed at the batch's or the drain's end
@@ -385,6 +397,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
             ctx.writeAndFlush(buf, ctx.voidPromise());
         }
         checkOutputLimits();
+    }
+
+    /** Unused room in a reply buffer past which it is copied before it queues behind unsent output. */
+    private static final int COMPACT_SLACK = 4096;
+
+    /** Whether Netty still holds output of this connection that the socket did not take (a client that does not read). */
+    private boolean hasUnsentOutput() {
+        return unsentBytes() > 0;
+    }
+
+    /** Bytes of this connection's output in Netty's queue, not yet taken by the socket. */
+    private long unsentBytes() {
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        return ob == null ? 0 : ob.totalPendingWriteBytes();
+    }
+
+    /**
+     * The replies in a buffer of their own size. A batch's buffer starts at {@link #MIN_REPLY_BUFFER}: one
+     * that has to wait in Netty's queue behind unsent output would otherwise hold 16.5 KB for a 5-byte
+     * reply, for as long as the client does not read, beyond what omem and the output-buffer limits count.
+     */
+    private ByteBuf compacted(ByteBuf buf) {
+        ByteBuf copy = ctx.alloc().ioBuffer(buf.readableBytes()).writeBytes(buf);
+        buf.release();
+        return copy;
     }
 
     /** Writes from other threads waiting for this loop (multi-producer, this loop consumes). */
@@ -611,8 +648,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Con
     @Override
     public long outputBufferBytes() {
         if (ctx == null) return 0;
-        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
-        long pending = ob == null ? 0 : ob.totalPendingWriteBytes();
+        long pending = unsentBytes();
         ByteBuf h = held;
         if (h != null) {
             try {

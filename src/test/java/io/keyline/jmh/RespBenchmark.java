@@ -3,6 +3,7 @@ package io.keyline.jmh;
 import io.keyline.protocol.ReplyWriter;
 import io.keyline.protocol.RespParser;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,5 +67,25 @@ public class RespBenchmark {
         writer.arrayHeader(10);
         for (int i = 0; i < 10; i++) writer.bulk(value);
         bh.consume(out.writerIndex());
+    }
+
+    /** The replies of 16 pipelined GETs of 3-byte values, into a batch buffer from Netty's allocator as a connection does. */
+    @Benchmark
+    public void encodeBatchOf16SmallBulks(Blackhole bh) {
+        encodeBatch(value, bh);
+    }
+
+    /** The replies of 16 pipelined GETs of 1 KB values. */
+    @Benchmark
+    public void encodeBatchOf16KilobyteBulks(Blackhole bh) {
+        encodeBatch(kilobyte, bh);
+    }
+
+    private void encodeBatch(byte[] bulk, Blackhole bh) {
+        ByteBuf batchOut = ByteBufAllocator.DEFAULT.ioBuffer(16 * 1024 + 512);
+        writer.buffer(batchOut);
+        for (int i = 0; i < 16; i++) writer.bulk(bulk);
+        bh.consume(batchOut.writerIndex());
+        batchOut.release();
     }
 }

@@ -86,6 +86,36 @@ class ReplyWriterTest {
         }
     }
 
+    /** Bulk lengths around every power of ten up to 10^6 (the header's digit count changes there), and after other replies. */
+    @Test
+    void bulkHeadersAtEveryPowerOfTen() {
+        for (int power = 1; power <= 1_000_000; power *= 10) {
+            for (int length : new int[]{power - 1, power, power + 1}) {
+                if (length < 0) continue;
+                byte[] value = new byte[length];
+                java.util.Arrays.fill(value, (byte) 'v');
+                String payload = "v".repeat(length);
+                assertThat(resp2(r -> r.bulk(value))).isEqualTo("$" + length + "\r\n" + payload + "\r\n");
+                assertThat(resp2(r -> {
+                    r.ok();
+                    r.bulk(value, 0, length);
+                    r.integer(7);
+                })).isEqualTo("+OK\r\n$" + length + "\r\n" + payload + "\r\n:7\r\n");
+            }
+        }
+    }
+
+    @Test
+    void decimalDigits() {
+        for (int n = 0; n < 2_000_000; n++) assertThat(ReplyWriter.decimalDigits(n)).isEqualTo(Integer.toString(n).length());
+        for (int p = 1, k = 1; k <= 9; p *= 10, k++) {
+            int power = p * 10;
+            assertThat(ReplyWriter.decimalDigits(power - 1)).isEqualTo(k);
+            assertThat(ReplyWriter.decimalDigits(power)).isEqualTo(k + 1);
+        }
+        assertThat(ReplyWriter.decimalDigits(Integer.MAX_VALUE)).isEqualTo(10);
+    }
+
     @Test
     void nulls() {
         assertThat(resp2(ReplyWriter::nullBulk)).isEqualTo("$-1\r\n");
