@@ -174,4 +174,54 @@ class LargeReplyIT extends ServerTestBase {
             assertThat(got).isEqualTo(expected.toByteArray());
         }
     }
+
+    /**
+     * Replies under the hand-off size, one request per batch, to a client that reads nothing for a while: the
+     * connection writes each batch's reply to the socket itself while nothing else is pending, so once the
+     * socket's buffers are full a reply is written in part and the rest (and every reply after it) queues in
+     * Netty until the client reads. Everything arrives whole and in order, also the replies written directly
+     * again once the queue has drained.
+     */
+    @Test
+    void repliesToAClientThatStopsReadingArriveWholeAndInOrder() throws Exception {
+        Random rnd = new Random(7);
+        byte[][] values = new byte[5][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = new byte[48 * 1024 + i]; // each reply under the 64 KB hand-off: a batch-end write
+            rnd.nextBytes(values[i]);
+            jedis.set(("v" + i).getBytes(StandardCharsets.US_ASCII), values[i]);
+        }
+        int requests = 300; // ~14 MB: more than loopback's socket buffers take
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < requests; i++) {
+            byte[] v = values[i % values.length];
+            expected.write(("$" + v.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            expected.write(v);
+            expected.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        expected.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(16 * 1024);
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port()));
+            s.setSoTimeout(20_000);
+            s.setTcpNoDelay(true);
+            java.io.OutputStream out = s.getOutputStream();
+            for (int i = 0; i < requests; i++) {
+                out.write(RespClient.encode("GET".getBytes(StandardCharsets.US_ASCII),
+                        ("v" + (i % values.length)).getBytes(StandardCharsets.US_ASCII)));
+                out.flush();
+                if (i % 10 == 9) Thread.sleep(2); // separate reads, so separate batches, most of the time
+            }
+            out.write(RespClient.encode("PING".getBytes(StandardCharsets.US_ASCII)));
+            out.flush();
+            byte[] got = s.getInputStream().readNBytes(expected.size());
+            assertThat(got).isEqualTo(expected.toByteArray());
+            // Drained: the next reply takes the direct write again.
+            out.write(RespClient.encode("GET".getBytes(StandardCharsets.US_ASCII), "v1".getBytes(StandardCharsets.US_ASCII)));
+            out.flush();
+            byte[] header = ("$" + values[1].length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] again = s.getInputStream().readNBytes(header.length + values[1].length + 2);
+            assertThat(java.util.Arrays.copyOfRange(again, header.length, header.length + values[1].length)).isEqualTo(values[1]);
+        }
+    }
 }
