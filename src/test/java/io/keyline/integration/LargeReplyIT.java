@@ -176,11 +176,12 @@ class LargeReplyIT extends ServerTestBase {
     }
 
     /**
-     * Replies under the hand-off size, one request per batch, to a client that reads nothing for a while: the
-     * connection writes each batch's reply to the socket itself while nothing else is pending, so once the
-     * socket's buffers are full a reply is written in part and the rest (and every reply after it) queues in
-     * Netty until the client reads. Everything arrives whole and in order, also the replies written directly
-     * again once the queue has drained.
+     * Replies under the hand-off size, one request per batch, to a client that reads nothing for a while: each
+     * batch's reply is written at the batch end while nothing else is pending, so once the socket's buffers are
+     * full a reply is written in part and the rest (and every reply after it) queues in Netty until the client
+     * reads. Everything arrives whole and in order, also the replies written after the queue has drained. (Written
+     * for a direct batch-end write that bypassed Netty, bench/results/2026-12-08-p1-io.md; not merged, the test
+     * guards the same ordering on Netty's path.)
      */
     @Test
     void repliesToAClientThatStopsReadingArriveWholeAndInOrder() throws Exception {
@@ -216,7 +217,7 @@ class LargeReplyIT extends ServerTestBase {
             out.flush();
             byte[] got = s.getInputStream().readNBytes(expected.size());
             assertThat(got).isEqualTo(expected.toByteArray());
-            // Drained: the next reply takes the direct write again.
+            // Drained: the next reply goes straight out again.
             out.write(RespClient.encode("GET".getBytes(StandardCharsets.US_ASCII), "v1".getBytes(StandardCharsets.US_ASCII)));
             out.flush();
             byte[] header = ("$" + values[1].length + "\r\n").getBytes(StandardCharsets.US_ASCII);
