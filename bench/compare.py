@@ -792,7 +792,9 @@ def memory_section(env, cfg, results):
                 if is_jvm:
                     live0, used0, note = jvm_live_bytes(pid)
                 rss0 = rss_kb(pid)
-                um0 = redis_used_memory(srv.port) if srv.kind != "keyline" else None
+                # Both servers' own accounting: Redis's allocator figure, Keyline's estimate (store.Memory),
+                # shown beside the JVM's live heap so the report says how true Keyline's estimate is.
+                um0 = redis_used_memory(srv.port)
                 secs = load_keys(srv.port, args.mem_keys, vsize)
                 dbs = resp_cmd(srv.port, "DBSIZE")
                 time.sleep(1.0)
@@ -1246,11 +1248,12 @@ def render(env, results, facts, kfacts, args, mode):
         L.append("Fresh server per row; keys `key:%%012d` (16 bytes) set with one pipelined connection. "
                  "RSS = growth of VmRSS from before to after loading, divided by the key count: read 1 s after "
                  "the load, and %d s after it (settled). "
-                 "used_memory = Redis INFO used_memory growth. Live heap = growth of the JVM's live objects "
+                 "used_memory = the server's own INFO used_memory growth (Redis: its allocator's count; Keyline: "
+                 "its estimate, which maxmemory and MEMORY USAGE use: compare it with the live heap). Live heap = growth of the JVM's live objects "
                  "(total of `jcmd GC.class_histogram`, which runs a full GC) per key; heap used = `GC.heap_info` "
                  "used after `jcmd GC.run`." % SETTLE_SECS)
         L.append("")
-        L.append("| server | keys | value | RSS B/key, +10 s | RSS B/key, +1 s | Redis used_memory B/key | "
+        L.append("| server | keys | value | RSS B/key, +10 s | RSS B/key, +1 s | used_memory B/key | "
                  "JVM live heap B/key | JVM heap used after GC B/key | RSS after load, +10 s | note |")
         L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for r in results["memory"]:
