@@ -64,6 +64,11 @@ class MemoryTruthTest {
 
     @Test
     void listsAndStreamsAreNearTheirHeap() {
+        assertNear("list of 16-byte elements", () -> {
+            ListValue l = new ListValue();
+            for (int i = 0; i < 100; i++) l.pushRight(member16(i));
+            return l;
+        }, null);
         assertNear("list of 1 KB elements", () -> {
             ListValue l = new ListValue();
             for (int i = 0; i < 100; i++) l.pushRight(new byte[1024]);
