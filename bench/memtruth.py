@@ -5,7 +5,11 @@ For each case: a fresh server, the live heap (total of `jcmd GC.class_histogram`
 and INFO used_memory before and after loading the case's keys, and the sum of MEMORY USAGE over them.
 Prints per-key (or per-element) figures and the ratio estimate / live heap.
 
-Usage: python3 bench/memtruth.py LABEL=LAUNCHER [LABEL=LAUNCHER ...] [--java /path/to/java] [--only CASE,...]
+The data's heap is what FLUSHALL frees afterwards ("growth", the plain before/after difference, also holds what
+the load left elsewhere: network buffer pools, JIT). Results: bench/results/2026-12-08-memory-truth.md.
+
+Usage: python3 bench/memtruth.py LABEL=LAUNCHER [LABEL=LAUNCHER ...] [--only CASE,...]
+  (pick the JVM with the launcher's KEYLINE_JAVA / KEYLINE_JAVA_OPTIONS)
   e.g. python3 bench/memtruth.py zgc=./keyline-server
        KEYLINE_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java python3 bench/memtruth.py g1=./keyline-server
 """
