@@ -15,6 +15,9 @@ public final class MutableString implements TypedValue, MemorySized, Copyable {
     static final int MAX_PREALLOC = 1024 * 1024;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+    /** This object: the buffer's reference and the length. */
+    private static final long OBJECT = Memory.object(Memory.REFERENCE + 4);
+
     private byte[] buf;
     private int length;
 
@@ -93,7 +96,7 @@ public final class MutableString implements TypedValue, MemorySized, Copyable {
 
     @Override
     public long estimatedBytes() {
-        return 16 + Memory.array(buf.length);
+        return OBJECT + Memory.array(buf.length);
     }
 
     @Override

@@ -34,6 +34,8 @@ final class FieldTable {
     /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
     private static final int B = Chunks.PAGE_BITS;
     private static final int MAX_SIZE = 1 << 30;
+    /** This object: six array references, four ints and the data bytes. */
+    static final long OBJECT = Memory.object(6L * Memory.REFERENCE + 4 * 4 + 8);
 
     // The table (the old one while resizing).
     private int[][] hashes0;
@@ -76,11 +78,16 @@ final class FieldTable {
         return fields1 != null;
     }
 
-    /** Heap bytes of the three arrays (of both tables while resizing), compressed references assumed as {@link Memory}. */
+    /** Heap bytes of the three arrays (of both tables while resizing), in the running JVM's layout. */
     long tableBytes() {
-        long bytes = 3L * Memory.array(Chunks.length(fields0, B) * 4);
-        if (fields1 != null) bytes += 3L * Memory.array(Chunks.length(fields1, B) * 4);
-        return bytes;
+        long bytes = arraysBytes(Chunks.length(fields0, B));
+        return fields1 == null ? bytes : bytes + arraysBytes(Chunks.length(fields1, B));
+    }
+
+    /** One table's hash, field and value arrays of {@code capacity} slots, and their chunk arrays. */
+    private static long arraysBytes(int capacity) {
+        long chunks = Math.max(1, capacity >> B);
+        return Memory.intArray(capacity) + 2 * Memory.referenceArray(capacity) + 3 * Memory.referenceArray(chunks);
     }
 
     /** Heap bytes of the fields and values held. */

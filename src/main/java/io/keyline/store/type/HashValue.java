@@ -37,7 +37,8 @@ import java.util.random.RandomGenerator;
 public final class HashValue implements CollectionValue, TypedValue, Copyable, AofRewritable, HashLike {
     public static final String ENCODING_LISTPACK = "listpack";
     public static final String ENCODING_HASHTABLE = "hashtable";
-    private static final long OBJECT_HEAP = 40;
+    /** This object: three references and two ints. */
+    private static final long OBJECT_HEAP = Memory.object(3L * Memory.REFERENCE + 8);
 
     // listpack: packed[0..used) = (varint length, bytes) of field 0, value 0, field 1, value 1...
     private byte[] packed;
@@ -86,7 +87,7 @@ public final class HashValue implements CollectionValue, TypedValue, Copyable, A
     @Override
     public long estimatedBytes() {
         if (packed != null) return OBJECT_HEAP + Memory.array(packed.length);
-        return OBJECT_HEAP + table.tableBytes() + table.dataHeap();
+        return OBJECT_HEAP + FieldTable.OBJECT + table.tableBytes() + table.dataHeap();
     }
 
     // ---- lookups ----------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ abstract sealed class ListNode permits PackedNode, ReferenceNode {
 
     abstract int size();
 
-    /** Heap bytes an element of {@code length} bytes takes in this node (buffer slack not counted). */
+    /** Heap bytes an element of {@code length} bytes takes in this node (a packed node's average buffer slack counted). */
     abstract long heapOf(int length);
 
-    /** Heap bytes all this node's elements take: the sum of {@link #heapOf} over them. */
+    /** Heap bytes all this node's elements take: the sum of {@link #heapOf} over them (a packed node walks its entries). */
     abstract long heapBytes();
 
     /** Bytes of buffer the node holds (tests: how much it reallocated). */

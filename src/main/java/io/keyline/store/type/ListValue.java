@@ -4,6 +4,7 @@ import io.keyline.store.AofRewritable;
 import io.keyline.store.EncodingLimits;
 import io.keyline.store.Copyable;
 import io.keyline.store.ListLike;
+import io.keyline.store.Memory;
 import io.keyline.store.CollectionValue;
 import io.keyline.store.TypedValue;
 import io.keyline.util.ByteRangeSink;
@@ -42,8 +43,11 @@ public final class ListValue implements CollectionValue, TypedValue, Copyable, A
     /** The most room a pushed-to new node starts with: the largest size level's node. */
     private static final int MAX_NODE_ROOM = 65536;
     private static final long LISTPACK_HEADER = 7; // 6-byte header + end marker
-    private static final long NODE_HEAP = 64;      // node object + its buffer's (or reference ring's) header
-    private static final long LIST_HEAP = 48;
+    /** A node (at most a reference, five ints and a long), its buffer's (or reference ring's) header, its slot in the ring. */
+    private static final long NODE_HEAP = Memory.object(Memory.REFERENCE + 5 * 4 + 8) + Memory.array(0) + Memory.REFERENCE;
+    /** This object (two references, an int, a boolean, a long), its ring of nodes (a reference, two ints) and the ring's header. */
+    private static final long LIST_HEAP = Memory.object(2L * Memory.REFERENCE + 4 + 1 + 8) + Memory.object(Memory.REFERENCE + 8)
+            + Memory.referenceArray(0);
     private static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
     /** Largest DEBUG QUICKLIST-PACKED-THRESHOLD Redis accepts: not even slightly below 4 GB. */
     private static final long MAX_PACKED_THRESHOLD = (1L << 32) - (1L << 20);

@@ -1,6 +1,7 @@
 package io.keyline.store.type;
 
 import io.keyline.store.Chunks;
+import io.keyline.store.Memory;
 import io.keyline.util.Bytes;
 
 import java.util.Arrays;
@@ -56,6 +57,8 @@ abstract class MemberTable<T> {
     /** Chunk geometry of the arrays ({@link Chunks#PAGE_BITS}: allocated a page or so at a time as the table fills). */
     private static final int B = Chunks.PAGE_BITS;
     private static final int MAX_SIZE = 1 << 30;
+    /** This object (a subclass adds no fields): four array references and six ints. */
+    static final long OBJECT = Memory.object(4L * Memory.REFERENCE + 6 * 4);
 
     // The table (the old one while resizing): elements, their stored hashes; live elements, and live + tombstones.
     private Object[][] slots0;
@@ -108,12 +111,16 @@ abstract class MemberTable<T> {
         return slots1 != null;
     }
 
-    /**
-     * Heap bytes of the slot and hash arrays (both tables' while resizing), compressed references
-     * assumed, as {@link io.keyline.store.Memory} does.
-     */
+    /** Heap bytes of the slot and hash arrays (both tables' while resizing), in the running JVM's layout. */
     long tableBytes() {
-        return 32 + 8L * capacity();
+        long bytes = arraysBytes(Chunks.length(slots0, B));
+        return slots1 == null ? bytes : bytes + arraysBytes(Chunks.length(slots1, B));
+    }
+
+    /** One table's reference and hash arrays of {@code capacity} slots, and their chunk arrays. */
+    private static long arraysBytes(int capacity) {
+        long chunks = Math.max(1, capacity >> B);
+        return Memory.referenceArray(capacity) + Memory.intArray(capacity) + 2 * Memory.referenceArray(chunks);
     }
 
     T get(byte[] member) {

@@ -1,5 +1,6 @@
 package io.keyline.store.type;
 
+import io.keyline.store.Memory;
 import io.keyline.util.ByteRangeSink;
 
 /**
@@ -14,10 +15,6 @@ final class ReferenceNode extends ListNode {
     /** Shortest element kept by reference: below it the per-element overhead outweighs a copy. */
     static final int MIN_LENGTH = 512;
     static final int DEFAULT_CAPACITY = 4;
-    /** A byte[]'s header (mark word, class pointer, length) and its slot in the ring (ZGC: no compressed oops). */
-    private static final long ARRAY_HEADER = 16;
-    private static final long REFERENCE = 8;
-
     private final Ring<byte[]> elements;
     private long heap;
 
@@ -41,7 +38,8 @@ final class ReferenceNode extends ListNode {
 
     @Override
     long heapOf(int length) {
-        return ARRAY_HEADER + ((length + 7L) & ~7L) + REFERENCE;
+        // The element's array and its slot in the ring.
+        return Memory.array(length) + Memory.REFERENCE;
     }
 
     @Override
@@ -51,7 +49,7 @@ final class ReferenceNode extends ListNode {
 
     @Override
     int bufferBytes() {
-        return elements.capacity() * (int) REFERENCE;
+        return elements.capacity() * Memory.REFERENCE;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.keyline.store.type;
 
+import io.keyline.store.Memory;
+
 import java.util.Arrays;
 
 /**
@@ -26,9 +28,13 @@ import java.util.Arrays;
 final class ScoreTree {
     static final int LEAF_MAX = 64;
     static final int INNER_MAX = 64;
-    /** Estimated heap bytes of a leaf and of an inner node with their arrays (compressed references). */
-    static final long LEAF_BYTES = 32 + (16 + 8 * LEAF_MAX) + (16 + 4 * LEAF_MAX);
-    static final long INNER_BYTES = 24 + 2 * (16 + 4 * INNER_MAX) + (16 + 8 * INNER_MAX) + (16 + 4 * INNER_MAX);
+    /** Heap bytes of a leaf and of an inner node with their arrays (four references and an int each). */
+    static final long LEAF_BYTES = Memory.object(4L * Memory.REFERENCE + 4) + Memory.longArray(LEAF_MAX)
+            + Memory.referenceArray(LEAF_MAX);
+    static final long INNER_BYTES = Memory.object(4L * Memory.REFERENCE + 4) + 2 * Memory.referenceArray(INNER_MAX)
+            + Memory.intArray(INNER_MAX) + Memory.longArray(INNER_MAX);
+    /** This object: three references, an int and three longs. */
+    private static final long OBJECT = Memory.object(3L * Memory.REFERENCE + 4 + 3 * 8);
 
     static final class Leaf {
         final double[] scores = new double[LEAF_MAX];
@@ -60,7 +66,8 @@ final class ScoreTree {
     }
 
     long bytes() {
-        return 48 + leaves * LEAF_BYTES + inners * INNER_BYTES + 8L * path.length;
+        return OBJECT + leaves * LEAF_BYTES + inners * INNER_BYTES + Memory.referenceArray(path.length)
+                + Memory.intArray(at.length);
     }
 
     static int compare(double s1, byte[] m1, double s2, byte[] m2) {

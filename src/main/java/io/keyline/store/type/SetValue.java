@@ -29,7 +29,8 @@ public final class SetValue implements CollectionValue, io.keyline.store.TypedVa
     public static final String LISTPACK = "listpack";
     public static final String HASHTABLE = "hashtable";
     private static final byte[] SADD = "SADD".getBytes(StandardCharsets.US_ASCII);
-    private static final long HEADER = 32;
+    /** This object: five references, the size and the member bytes. */
+    private static final long HEADER = Memory.object(5L * Memory.REFERENCE + 4 + 8);
 
     private static final class Table extends MemberTable<byte[]> {
         Table(int capacity) {
@@ -105,9 +106,9 @@ public final class SetValue implements CollectionValue, io.keyline.store.TypedVa
     @Override
     public long estimatedBytes() {
         return switch (enc) {
-            case INTSET -> HEADER + 16 + 8L * ints.length;
-            case LISTPACK -> HEADER + 16 + 4L * list.length + memberBytes;
-            case HASHTABLE -> HEADER + 24 + table.tableBytes() + memberBytes;
+            case INTSET -> HEADER + Memory.longArray(ints.length);
+            case LISTPACK -> HEADER + Memory.referenceArray(list.length) + memberBytes;
+            case HASHTABLE -> HEADER + MemberTable.OBJECT + table.tableBytes() + memberBytes;
         };
     }
 

@@ -30,7 +30,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
     public static final String LISTPACK = "listpack";
     public static final String SKIPLIST = "skiplist";
     private static final byte[] ZADD = "ZADD".getBytes(StandardCharsets.US_ASCII);
-    private static final long HEADER = 40;
+    /** This object: seven references, two ints and the member bytes. */
+    private static final long HEADER = Memory.object(7L * Memory.REFERENCE + 2 * 4 + 8);
 
     /** Receives the elements of a range, in the order asked for. */
     @FunctionalInterface
@@ -55,8 +56,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
         }
     }
 
-    /** Heap bytes of an {@link Entry} (compressed references). */
-    private static final long ENTRY_BYTES = 24;
+    /** Heap bytes of an {@link Entry}: a reference, an int and a double. */
+    private static final long ENTRY_BYTES = Memory.object(Memory.REFERENCE + 4 + 8);
 
     private static final class Dict extends MemberTable<Entry> {
         Dict(int capacity) {
@@ -131,8 +132,8 @@ public final class SortedSetValue implements CollectionValue, io.keyline.store.T
 
     @Override
     public long estimatedBytes() {
-        if (list == null) return HEADER + 2 * 16 + 12L * members.length + memberBytes;
-        return HEADER + 24 + dict.tableBytes() + list.bytes() + ENTRY_BYTES * list.size() + memberBytes;
+        if (list == null) return HEADER + Memory.referenceArray(members.length) + Memory.longArray(scores.length) + memberBytes;
+        return HEADER + MemberTable.OBJECT + dict.tableBytes() + list.bytes() + ENTRY_BYTES * list.size() + memberBytes;
     }
 
     // ---- point queries -----------------------------------------------------------------------

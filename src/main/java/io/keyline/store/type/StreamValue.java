@@ -3,6 +3,7 @@ package io.keyline.store.type;
 import io.keyline.store.AofRewritable;
 import io.keyline.store.CollectionValue;
 import io.keyline.store.Copyable;
+import io.keyline.store.Memory;
 import io.keyline.store.TypedValue;
 
 import java.nio.charset.StandardCharsets;
@@ -203,8 +204,12 @@ public final class StreamValue implements CollectionValue, TypedValue, Copyable,
     static final byte SAMEFIELDS = 2;
     /** Redis's STREAM_LISTPACK_MAX_SIZE: the byte cap when stream-node-max-bytes is 0 or larger. */
     private static final long NODE_MAX_SIZE = 1L << 30;
-    /** Heap overhead per node beyond its buffer: the tree entry, the master Id, the Node object, the array header. */
-    private static final int NODE_OVERHEAD = 40 + 24 + 56 + 16;
+    /**
+     * Heap overhead per node beyond its buffer's bytes: the tree entry (five references and a boolean), the master
+     * Id (two longs), the Node object (two references, five ints, two longs) and the buffer's header.
+     */
+    private static final long NODE_OVERHEAD = Memory.object(5L * Memory.REFERENCE + 1) + Memory.object(16)
+            + Memory.object(2L * Memory.REFERENCE + 5 * 4 + 16) + Memory.array(0);
 
     private static int varintSize(long v) {
         int n = 1;
