@@ -16,7 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -292,17 +292,24 @@ public final class KeylineServer implements AutoCloseable {
     }
 
     /**
-     * Bytes asked of the socket per read: a fixed size instead of Netty's default adaptive guess (64 bytes to
-     * 64 KB). The guess's grow/shrink branches are inlined into the compiled read loop
-     * (EpollStreamUnsafe.epollInReady, with the whole command path under it), and C2 prunes those a workload never
-     * takes; when request sizes change (pipelined clients after unpipelined ones, GET after PING) they trap and that
-     * whole path is compiled again: 0.2-2.7 us/request of compiler CPU in the first 200,000 pipelined requests
-     * (bench/results/2026-12-08-jit-reconnect.md). 16 KB as Redis's PROTO_IOBUF_LEN, and the largest size the
-     * pooled allocator serves from its size classes: 32 KB and 64 KB reads cost 10-20% more server CPU per pipelined
-     * PING. A buffer holds only what arrived and is released once parsed; ClientConnection keeps it only while a
-     * command is incomplete.
+     * Bytes asked of the socket per read, at least: Netty's adaptive guess with its floor raised from 64 bytes to
+     * 16 KB. With the default floor its grow/shrink branches, inlined into the compiled read loop
+     * (EpollStreamUnsafe.epollInReady, with the whole command path under it), were pruned by C2 under one request
+     * size and trapped whenever sizes changed (pipelined clients after unpipelined ones, GET after PING), and that
+     * whole path was compiled again: 0.2-2.7 us/request of compiler CPU in the first 200,000 pipelined requests
+     * (bench/results/2026-12-08-jit-reconnect.md). With a 16 KB floor small and mid-sized batches never move the
+     * guess. 16 KB as Redis's PROTO_IOBUF_LEN, and the largest size the pooled allocator serves from its size
+     * classes: 32 KB and 64 KB reads for every client cost 10-20% more server CPU per pipelined PING. A buffer holds
+     * only what arrived and is released once parsed; ClientConnection keeps it only while a command is incomplete.
      */
     private static final int READ_BUFFER_BYTES = 16 * 1024;
+    /**
+     * Reads grow past {@link #READ_BUFFER_BYTES} (never below it) only for a client whose reads fill the buffer:
+     * with fixed 16 KB reads a pipelined MSET of 1 KB values (~165 KB a batch) took 11 reads a batch and cost 1.3x the
+     * server CPU per request (cpu-ab, 59.2 vs 44.8 us; 26.7K vs 39.4K req/s), while small batches keep 16 KB reads,
+     * so the grow branch traps at most once per process, when the first large batch arrives.
+     */
+    private static final int MAX_READ_BUFFER_BYTES = 64 * 1024;
 
     private void bind(Class<? extends ServerChannel> channelType) throws InterruptedException {
         int timeout = config.getInt("timeout");
@@ -314,7 +321,7 @@ public final class KeylineServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(READ_BUFFER_BYTES, READ_BUFFER_BYTES, MAX_READ_BUFFER_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
