@@ -21,7 +21,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once, stop_group, parse_benchmark  # noqa: E402
+from compare import free_port, redis_benchmark, stop_group, wait_started  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -51,22 +51,13 @@ def start(name, target, pinned, tmp, gc_log):
         argv = ["taskset", "-c", "0"] + argv
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True, cwd=d)
-    deadline = time.time() + 120
-    while not ping_once(port, timeout=0.5):
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError(f"{name} did not start")
-        time.sleep(0.05)
+    wait_started(proc, port, name)
     # taskset and the launcher exec, so the process started is the server itself
     return proc, port, d
 
 
 def benchmark(port, test, pipeline, dsize, n, pinned):
-    argv = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-n", str(n), "-r", "1000000",
-            "-d", str(dsize), "-P", str(pipeline), "-t", test]
-    if pinned:
-        argv = ["taskset", "-c", "1"] + argv
-    out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600).stdout
-    return parse_benchmark(out, test.upper())
+    return redis_benchmark(port, test, pipeline, dsize, n, pinned)[0]
 
 
 def main():

@@ -227,6 +227,25 @@ def ping_once(port, timeout=1.0):
         return False
 
 
+def wait_started(proc, port, name, timeout=120):
+    """Polls PING until the server spawned as `proc` answers on `port`; raises if it exits or times out."""
+    deadline = time.time() + timeout
+    while not ping_once(port, timeout=0.5):
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError(f"{name} did not start")
+        time.sleep(0.05)
+
+
+def redis_benchmark(port, test, pipeline, dsize, n, pinned, title=None):
+    """One `redis-benchmark -c 50 -r 1000000` run of `test` (on CPU 1 when pinned): parse_benchmark's result or None."""
+    argv = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-n", str(n), "-r", "1000000",
+            "-d", str(dsize), "-P", str(pipeline), "-t", test]
+    if pinned:
+        argv = ["taskset", "-c", "1"] + argv
+    out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600).stdout
+    return parse_benchmark(out, title or test.upper()), out
+
+
 def stop_group(proc, timeout=30):
     """Stops a server started with start_new_session=True: SIGTERM to its process group, then SIGKILL to whatever
     is left in the group (a launcher's java child, say). Returns whether it exited on SIGTERM within timeout."""

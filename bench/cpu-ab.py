@@ -30,7 +30,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once, stop_group  # noqa: E402  (the harness's own helpers)
+from compare import free_port, stop_group, wait_started  # noqa: E402  (the harness's own helpers)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -66,11 +66,7 @@ def start(target, port, pinned, tmp):
     env = dict(os.environ, KEYLINE_CDS_DIR=os.path.join(tmp, "cds"))
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True, cwd=tmp)
-    deadline = time.time() + 120
-    while not ping_once(port, timeout=0.5):
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError(f"{target} did not start")
-        time.sleep(0.05)
+    wait_started(proc, port, target)
     return proc, java_pid(proc.pid)
 
 

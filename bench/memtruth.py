@@ -15,17 +15,9 @@ Usage: python3 bench/memtruth.py LABEL=LAUNCHER [LABEL=LAUNCHER ...] [--only CAS
 """
 import os, re, socket, subprocess, sys, time, shutil
 
-def resp(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import encode_cmd as resp, free_port  # noqa: E402  (the harness's own helpers)
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 def pipe(port, cmds):
     """Sends the RESP commands through redis-cli --pipe; raises when any failed."""

@@ -29,7 +29,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import free_port, ping_once, parse_benchmark, stop_group, WORKLOADS  # noqa: E402
+from compare import free_port, redis_benchmark, stop_group, wait_started, WORKLOADS  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -84,12 +84,7 @@ def diff(before, after, n):
 
 
 def bench(port, test, pipeline, n, dsize, pinned):
-    argv = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", "50", "-n", str(n), "-r", "1000000",
-            "-d", str(dsize), "-P", str(pipeline), "-t", test]
-    if pinned:
-        argv = ["taskset", "-c", "1"] + argv
-    out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600).stdout
-    res = parse_benchmark(out, TITLES.get(test, test.upper()))
+    res, out = redis_benchmark(port, test, pipeline, dsize, n, pinned, TITLES.get(test, test.upper()))
     if res is None:
         raise RuntimeError("no result: " + out[-500:])
     return res
@@ -136,11 +131,7 @@ def main():
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True, cwd=tmp)
     try:
-        deadline = time.time() + 120
-        while not ping_once(port, timeout=0.5):
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.05)
+        wait_started(proc, port, "server")
         pid = proc.pid
         for test in args.warmup_tests.split(","):
             if args.warmup:
