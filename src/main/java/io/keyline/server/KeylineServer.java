@@ -12,11 +12,11 @@ import io.keyline.store.Keyspace;
 import io.keyline.util.ProcessId;
 import io.keyline.util.Words;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -305,9 +305,10 @@ public final class KeylineServer implements AutoCloseable {
     private static final int READ_BUFFER_BYTES = 16 * 1024;
     /**
      * Reads grow past {@link #READ_BUFFER_BYTES} (never below it) only for a client whose reads fill the buffer:
-     * with fixed 16 KB reads a pipelined MSET of 1 KB values (~165 KB a batch) took 11 reads a batch and cost 1.3x the
-     * server CPU per request (cpu-ab, 59.2 vs 44.8 us; 26.7K vs 39.4K req/s), while small batches keep 16 KB reads,
-     * so the grow branch traps at most once per process, when the first large batch arrives.
+     * with fixed 16 KB reads a pipelined MSET of 1 KB values (~165 KB a batch) took 11 reads a batch; with this
+     * ceiling it costs 37.5 instead of 54.5 us of server CPU per request (45.5K instead of 25.5K req/s), SET, GET and
+     * PING -P 16 level (bench/results/2026-12-08-read-floor.md). Small batches keep 16 KB reads, so the grow branch
+     * should trap only when a process sees its first batch over 16 KB (not measured).
      */
     private static final int MAX_READ_BUFFER_BYTES = 64 * 1024;
 
